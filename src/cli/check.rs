@@ -1,0 +1,100 @@
+//! `sahelsim check FILE`: load and validate a scenario, print a summary.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::CliError;
+use crate::geo::SahelMap;
+use crate::scenario::{self, Scenario, format_date};
+
+pub(super) fn run(file: &Path) -> Result<(), CliError> {
+    let scenario = scenario::load(file)?;
+    let map = SahelMap::build(&scenario.map, scenario.period.start.year());
+    print!("{}", summary(&scenario, &map));
+    Ok(())
+}
+
+/// The summary `check` prints.
+pub fn summary(s: &Scenario, map: &SahelMap) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "scenario:   {}", s.name);
+    if !s.description.is_empty() {
+        let first = s.description.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let _ = writeln!(w, "            {first}");
+    }
+    for (i, src) in s.sources.iter().enumerate() {
+        let label = if i == 0 { "file:" } else { "extends:" };
+        let _ = writeln!(w, "{label:<11} {} (sha256 {})", src.path, &src.sha256[..12]);
+    }
+    let _ = writeln!(w, "model:      {:?}", s.kind);
+    let _ = writeln!(
+        w,
+        "period:     {} to {} ({} daily steps)",
+        format_date(s.period.start),
+        format_date(s.period.end),
+        s.period.days()
+    );
+    let _ = writeln!(w, "seed:       {}   replicates: {}", s.seed, s.replicates);
+    let g = &map.grid;
+    let _ = writeln!(
+        w,
+        "grid:       {} × {} cells of {}° ({} cells, {} populated in the study area)",
+        g.width,
+        g.height,
+        s.map.resolution_deg,
+        g.cells.len(),
+        map.populated_cells()
+    );
+    let _ = writeln!(
+        w,
+        "population on {} (census figures projected at {:.1} % a year):",
+        format_date(s.period.start),
+        s.map.population_growth * 100.0
+    );
+    let pops = map.country_populations(&s.map, s.period.start.year());
+    for p in &pops {
+        let official = match (p.official, p.official_year, p.at_official_year) {
+            (Some(o), Some(y), Some(g)) => format!("  (official {y}: {}; grid at {y}: {})", thousands(o), thousands(g)),
+            _ => String::new(),
+        };
+        let _ = writeln!(w, "  {:<14}{:>12}{official}", p.name, thousands(p.at_start));
+    }
+    let total: u64 = pops.iter().map(|p| p.at_start).sum();
+    let _ = writeln!(w, "  {:<14}{:>12}", "total", thousands(total));
+    let _ = writeln!(w, "groups:     {}", s.groups.len());
+    for gp in &s.groups {
+        let home: Vec<&str> = gp.home_regions.iter().map(|&r| map.data.regions[r].name.as_str()).collect();
+        let status = match gp.absorbed_by {
+            Some(o) => format!("absorbed by {}", s.groups[o].name),
+            None => format!("{:?}", gp.status).to_lowercase(),
+        };
+        let _ = writeln!(
+            w,
+            "  {:<15} {:<13} {:<9} {:>5} fighters in {:>3} bands  leader: {}  home: {}",
+            gp.name,
+            format!("{:?}", gp.coalition),
+            status,
+            gp.initial.fighters,
+            gp.initial.bands,
+            gp.leader,
+            if home.is_empty() { "-".to_string() } else { home.join(", ") }
+        );
+    }
+    let _ = writeln!(w, "interventions: none");
+    let _ = writeln!(w, "output:     {}", s.output.dir);
+    out
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

@@ -1,0 +1,64 @@
+//! The command-line front end: clap definitions and one handler per command.
+
+mod check;
+mod map;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::report::PlotFormat;
+
+/// sahelsim: simulate militant violence in the central Sahel and compare policies.
+#[derive(Debug, Parser)]
+#[command(name = "sahelsim", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate a scenario, and print a short summary of it.
+    Check {
+        /// The scenario file (RON).
+        file: PathBuf,
+    },
+    /// Draw the rasterised map a scenario runs on (PNG and SVG).
+    Map {
+        /// The scenario file (RON).
+        file: PathBuf,
+        /// Output folder; default: the scenario's output folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Picture formats to write.
+        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+        plots: PlotFormat,
+    },
+}
+
+/// A command's failure, already worded for the user.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<crate::scenario::ScenarioErrors> for CliError {
+    fn from(e: crate::scenario::ScenarioErrors) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Check { file } => check::run(&file),
+        Command::Map { file, out, plots } => map::run(&file, out, plots),
+    }
+}

@@ -1,0 +1,181 @@
+//! The shipped map data as it is written in `data/sahel_map.ron`.
+//!
+//! These types mirror the data file one to one; [`crate::geo::SahelMap`] turns them into the
+//! rasterised grid the model runs on. Every coordinate is `(latitude, longitude)` in decimal
+//! degrees (WGS 84), north and east positive, as in the model brief.
+
+use serde::Deserialize;
+
+/// A `(latitude, longitude)` pair in decimal degrees.
+pub type LatLon = (f64, f64);
+
+/// The whole map data file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapData {
+    /// Where each layer comes from (citations, licences, simplification method).
+    pub sources: Vec<String>,
+    /// Country outlines: the three study countries and the neighbours inside the bounding box.
+    pub countries: Vec<CountryData>,
+    /// First-level administrative regions of the study countries.
+    pub regions: Vec<RegionData>,
+    /// The seed's four areas of operation, as lists of regions.
+    pub areas: Vec<AreaData>,
+    /// Towns and cities.
+    pub towns: Vec<TownData>,
+    /// Roads, transit routes and smuggling corridors.
+    pub routes: Vec<RouteData>,
+    /// Gold mining sites (artisanal and industrial).
+    pub gold_sites: Vec<GoldSiteData>,
+    /// Parks and reserves.
+    pub parks: Vec<ParkData>,
+    /// Coarse land-cover zones and the Niger inner delta.
+    pub land_cover: LandCoverData,
+}
+
+/// One country outline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryData {
+    /// English short name, e.g. "Burkina Faso".
+    pub name: String,
+    /// ISO 3166-1 alpha-3 code, e.g. "BFA".
+    pub iso3: String,
+    /// Whether the country is part of the study area (Mali, Burkina Faso, Niger).
+    pub in_study_area: bool,
+    /// Official national population (all regions), where the country is in the study area.
+    pub population: Option<u64>,
+    /// Year of `population`.
+    pub population_year: Option<u16>,
+    /// Citation for `population`.
+    pub population_source: Option<String>,
+    /// Outer rings (one per part), each a closed or open list of vertices.
+    pub polygons: Vec<Vec<LatLon>>,
+}
+
+/// One first-level administrative region. Its boundary is approximated: a cell belongs to
+/// the region of its country whose nearest anchor point is closest (Voronoi cells around the
+/// anchors, clipped to the country outline).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionData {
+    /// Region name as used officially, e.g. "Mopti", "Centre-Nord", "Tillabéri".
+    pub name: String,
+    /// ISO3 code of the country it belongs to.
+    pub country: String,
+    /// Whether the region is part of the study area (default true). A region that is drawn
+    /// but not modelled (Niger's Tahoua, mostly east of the box) has no population on the grid.
+    pub modelled: Option<bool>,
+    /// Name of the regional capital (should also be a town in `towns`).
+    pub capital: String,
+    /// Population at `year` (census or official projection).
+    pub population: u64,
+    /// Year of `population`.
+    pub year: u16,
+    /// Citation for `population`.
+    pub source: String,
+    /// Anchor points whose Voronoi cells make up the region: the capital first, then other
+    /// places chosen so that the approximate boundary follows the real one.
+    pub anchors: Vec<LatLon>,
+}
+
+/// One of the seed's areas of operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaData {
+    /// Full name, e.g. "Central Mali and northern Burkina Faso".
+    pub name: String,
+    /// Short identifier used in scenario files and outputs, e.g. "central".
+    pub id: String,
+    /// Regions (by name) that make up the area.
+    pub regions: Vec<String>,
+}
+
+/// A town or city.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TownData {
+    /// Name with its usual spelling, e.g. "Sévaré".
+    pub name: String,
+    /// ISO3 code of the country.
+    pub country: String,
+    /// Position.
+    pub at: LatLon,
+    /// Population of the town itself (not its commune or region).
+    pub population: u64,
+    /// Year of `population`.
+    pub year: u16,
+}
+
+/// Kind of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum RouteKind {
+    /// A main road used by ordinary traffic.
+    Road,
+    /// A commercial transit route (cross-border trade) that armed groups can tax.
+    TransitRoute,
+    /// A smuggling corridor (drugs, fuel, arms, migrants) that armed groups can tax.
+    SmugglingCorridor,
+}
+
+/// A route as a polyline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteData {
+    /// Name, e.g. "Gao – Kidal – In Khalil corridor".
+    pub name: String,
+    /// What kind of route it is.
+    pub kind: RouteKind,
+    /// Vertices in order.
+    pub points: Vec<LatLon>,
+}
+
+/// Kind of gold site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum GoldSiteKind {
+    /// Artisanal (small-scale, informal) mining.
+    Artisanal,
+    /// Industrial mine.
+    Industrial,
+}
+
+/// A gold mining site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoldSiteData {
+    /// Name, e.g. "Intahaka".
+    pub name: String,
+    /// Artisanal or industrial.
+    pub kind: GoldSiteKind,
+    /// Position.
+    pub at: LatLon,
+    /// Rough annual production value in millions of US dollars, where a source gives one.
+    pub annual_value_musd: Option<f64>,
+    /// Source or remark.
+    pub note: String,
+}
+
+/// A park or reserve.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParkData {
+    /// Name, e.g. "W–Arly–Pendjari complex".
+    pub name: String,
+    /// Simplified outline.
+    pub polygon: Vec<LatLon>,
+}
+
+/// Coarse land cover: latitude bands bent by polylines, plus the inner delta.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandCoverData {
+    /// Southern edge of the Sahara (about the 150 mm isohyet), west to east. North of it: desert.
+    pub desert_edge: Vec<LatLon>,
+    /// Southern edge of the Sahel (about the 600 mm isohyet), west to east. Between the two
+    /// edges: Sahel; south of this one: Sudanian savanna.
+    pub sahel_edge: Vec<LatLon>,
+    /// Outline of the Niger river's inner delta (seasonally flooded plain).
+    pub inner_delta: Vec<LatLon>,
+    /// The Niger river's course, west to east, as a polyline.
+    pub niger_river: Vec<LatLon>,
+}

@@ -1,0 +1,381 @@
+//! The map rasterised to the scenario's grid: every cell knows its country, region, area of
+//! operation, population, land cover, distance to the nearest border, and which towns, routes,
+//! gold sites and parks touch it.
+
+use serde::Serialize;
+
+use super::data::{LatLon, MapData};
+use super::geometry::{densify, distance_to_segment_km, point_in_polygon, polyline_lat_at, ring_bounds};
+use crate::scenario::MapParams;
+
+/// Coarse land cover, from the aridity gradient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LandCover {
+    /// North of the desert edge: Sahara.
+    Desert,
+    /// Between the desert edge and the Sahel edge.
+    Sahel,
+    /// South of the Sahel edge: Sudanian savanna.
+    Sudanian,
+}
+
+impl LandCover {
+    /// Relative rural population density weight used when spreading a region's population.
+    pub fn density_weight(self) -> f64 {
+        match self {
+            LandCover::Desert => 0.03,
+            LandCover::Sahel => 1.0,
+            LandCover::Sudanian => 1.5,
+        }
+    }
+}
+
+/// Rural density multiplier of the inner delta's flood plain.
+pub const INNER_DELTA_WEIGHT: f64 = 2.0;
+/// Rural density multiplier of cells on the Niger river.
+pub const RIVER_WEIGHT: f64 = 1.5;
+/// Rural density multiplier of cells on a road or route.
+pub const ROUTE_WEIGHT: f64 = 1.3;
+
+/// One grid cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// Latitude of the cell centre.
+    pub lat: f64,
+    /// Longitude of the cell centre.
+    pub lon: f64,
+    /// Index of the country (in [`MapData::countries`]) whose outline holds the centre.
+    pub country: Option<usize>,
+    /// Whether the cell belongs to a modelled region of one of the study countries.
+    pub in_study_area: bool,
+    /// Index of the region (in [`MapData::regions`]), for study-area cells.
+    pub region: Option<usize>,
+    /// Index of the area of operation (in [`MapData::areas`]), if the region belongs to one.
+    pub area: Option<usize>,
+    /// Residents at the scenario's start.
+    pub population: u64,
+    /// Land cover.
+    pub land_cover: LandCover,
+    /// Inside the Niger inner delta.
+    pub inner_delta: bool,
+    /// On the Niger river.
+    pub river: bool,
+    /// Distance from the centre to the nearest international border, km.
+    pub border_km: f64,
+    /// Towns in the cell (indices into [`MapData::towns`]).
+    pub towns: Vec<usize>,
+    /// Routes crossing the cell (indices into [`MapData::routes`]).
+    pub routes: Vec<usize>,
+    /// Gold sites in the cell (indices into [`MapData::gold_sites`]).
+    pub gold_sites: Vec<usize>,
+    /// Parks covering the cell (indices into [`MapData::parks`]).
+    pub parks: Vec<usize>,
+}
+
+/// The rasterised grid. Cell `(row, col)` is at index `row * width + col`; row 0 is the
+/// southernmost row, column 0 the westernmost.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Cell size in degrees.
+    pub resolution: f64,
+    /// Southern edge.
+    pub south: f64,
+    /// Western edge.
+    pub west: f64,
+    /// All cells, row by row.
+    pub cells: Vec<Cell>,
+}
+
+impl Grid {
+    /// The index of the cell holding `(lat, lon)`, if it is inside the grid.
+    pub fn cell_index(&self, (lat, lon): LatLon) -> Option<usize> {
+        let r = ((lat - self.south) / self.resolution).floor();
+        let c = ((lon - self.west) / self.resolution).floor();
+        if r < 0.0 || c < 0.0 || r >= self.height as f64 || c >= self.width as f64 {
+            return None;
+        }
+        Some(r as usize * self.width + c as usize)
+    }
+
+    /// Row and column of cell `i`.
+    pub fn row_col(&self, i: usize) -> (usize, usize) {
+        (i / self.width, i % self.width)
+    }
+
+    /// The indices of the up to 8 cells around `i` (Moore neighbourhood), in a fixed order.
+    pub fn neighbours(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let (r, c) = self.row_col(i);
+        let (r, c) = (r as isize, c as isize);
+        [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)].into_iter().filter_map(move |(dr, dc)| {
+            let (nr, nc) = (r + dr, c + dc);
+            (nr >= 0 && nc >= 0 && (nr as usize) < self.height && (nc as usize) < self.width)
+                .then(|| nr as usize * self.width + nc as usize)
+        })
+    }
+}
+
+/// Rasterises `data` at the resolution and extent of `params`, with populations projected to
+/// `start_year`.
+pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
+    let (width, height) = params.grid_size();
+    let res = params.resolution_deg;
+    let (south, west) = (params.bbox.south, params.bbox.west);
+    let bounds: Vec<Vec<(f64, f64, f64, f64)>> =
+        data.countries.iter().map(|c| c.polygons.iter().map(|p| ring_bounds(p)).collect()).collect();
+    let region_area: Vec<Option<usize>> =
+        data.regions.iter().map(|r| data.areas.iter().position(|a| a.regions.contains(&r.name))).collect();
+
+    let mut cells = Vec::with_capacity(width * height);
+    for row in 0..height {
+        for col in 0..width {
+            let lat = south + (row as f64 + 0.5) * res;
+            let lon = west + (col as f64 + 0.5) * res;
+            let country = country_at(data, &bounds, (lat, lon));
+            let region = country
+                .filter(|&c| data.countries[c].in_study_area)
+                .and_then(|c| nearest_region(data, &data.countries[c].iso3, (lat, lon)))
+                .filter(|&r| data.regions[r].modelled != Some(false));
+            let in_study_area = region.is_some();
+            let lc = &data.land_cover;
+            let land_cover = if polyline_lat_at(&lc.desert_edge, lon).is_some_and(|e| lat > e) {
+                LandCover::Desert
+            } else if polyline_lat_at(&lc.sahel_edge, lon).is_some_and(|e| lat > e) {
+                LandCover::Sahel
+            } else {
+                LandCover::Sudanian
+            };
+            let border_km = if in_study_area {
+                country.map(|c| border_distance_km(data, c, (lat, lon))).unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            cells.push(Cell {
+                lat,
+                lon,
+                country,
+                in_study_area,
+                region,
+                area: region.and_then(|r| region_area[r]),
+                population: 0,
+                land_cover,
+                inner_delta: point_in_polygon((lat, lon), &lc.inner_delta),
+                river: false,
+                border_km,
+                towns: Vec::new(),
+                routes: Vec::new(),
+                gold_sites: Vec::new(),
+                parks: Vec::new(),
+            });
+        }
+    }
+    let mut grid = Grid { width, height, resolution: res, south, west, cells };
+
+    // Make sure each region owns at least its capital's cell, however coarse the grid.
+    for (ri, r) in data.regions.iter().enumerate().filter(|(_, r)| r.modelled != Some(false)) {
+        let Some(&capital) = r.anchors.first() else { continue };
+        let Some(ci) = grid.cell_index(capital) else { continue };
+        if grid.cells.iter().any(|c| c.region == Some(ri)) {
+            continue;
+        }
+        let country = data.countries.iter().position(|c| c.iso3 == r.country);
+        let cell = &mut grid.cells[ci];
+        cell.region = Some(ri);
+        cell.area = region_area[ri];
+        cell.country = country;
+        cell.in_study_area = true;
+    }
+
+    // Point and line features.
+    let step = res / 3.0;
+    for p in densify(&data.land_cover.niger_river, step) {
+        if let Some(i) = grid.cell_index(p) {
+            grid.cells[i].river = true;
+        }
+    }
+    for (ti, t) in data.towns.iter().enumerate() {
+        if let Some(i) = grid.cell_index(t.at) {
+            grid.cells[i].towns.push(ti);
+        }
+    }
+    for (ri, route) in data.routes.iter().enumerate() {
+        for p in densify(&route.points, step) {
+            if let Some(i) = grid.cell_index(p)
+                && grid.cells[i].routes.last() != Some(&ri)
+                && !grid.cells[i].routes.contains(&ri)
+            {
+                grid.cells[i].routes.push(ri);
+            }
+        }
+    }
+    for (si, s) in data.gold_sites.iter().enumerate() {
+        if let Some(i) = grid.cell_index(s.at) {
+            grid.cells[i].gold_sites.push(si);
+        }
+    }
+    for (pi, park) in data.parks.iter().enumerate() {
+        let mut any = false;
+        for cell in grid.cells.iter_mut() {
+            if point_in_polygon((cell.lat, cell.lon), &park.polygon) {
+                cell.parks.push(pi);
+                any = true;
+            }
+        }
+        if !any {
+            // A park smaller than a cell still marks the cell holding its centre.
+            let n = park.polygon.len().max(1) as f64;
+            let centre = park.polygon.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+            if let Some(i) = grid.cell_index(centre) {
+                grid.cells[i].parks.push(pi);
+            }
+        }
+    }
+
+    distribute_population(data, params, start_year, &mut grid);
+    grid
+}
+
+fn country_at(data: &MapData, bounds: &[Vec<(f64, f64, f64, f64)>], p: LatLon) -> Option<usize> {
+    // Study countries first, so that a point on a shared edge goes to the study area.
+    let mut order: Vec<usize> = (0..data.countries.len()).collect();
+    order.sort_by_key(|&i| !data.countries[i].in_study_area);
+    order.into_iter().find(|&ci| {
+        data.countries[ci].polygons.iter().zip(&bounds[ci]).any(|(ring, &(s, n, w, e))| {
+            p.0 >= s && p.0 <= n && p.1 >= w && p.1 <= e && point_in_polygon(p, ring)
+        })
+    })
+}
+
+fn nearest_region(data: &MapData, iso3: &str, p: LatLon) -> Option<usize> {
+    let k = p.0.to_radians().cos();
+    let mut best: Option<(f64, usize)> = None;
+    for (ri, r) in data.regions.iter().enumerate().filter(|(_, r)| r.country == iso3) {
+        for a in &r.anchors {
+            let d = (a.0 - p.0).powi(2) + ((a.1 - p.1) * k).powi(2);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, ri));
+            }
+        }
+    }
+    best.map(|(_, ri)| ri)
+}
+
+fn border_distance_km(data: &MapData, country: usize, p: LatLon) -> f64 {
+    let mut best = f64::MAX;
+    for ring in &data.countries[country].polygons {
+        for i in 0..ring.len() {
+            let a = ring[i];
+            let b = ring[(i + 1) % ring.len()];
+            best = best.min(distance_to_segment_km(p, a, b));
+        }
+    }
+    best
+}
+
+/// Population of region `ri` at the start year, from the shipped figure or the scenario's.
+pub fn region_population(data: &MapData, params: &MapParams, ri: usize, start_year: i32) -> f64 {
+    let r = &data.regions[ri];
+    let (pop, year) = params
+        .region_populations
+        .iter()
+        .find(|(i, _, _)| *i == ri)
+        .map(|&(_, p, y)| (p, y))
+        .unwrap_or((r.population, r.year));
+    pop as f64 * (1.0 + params.population_growth).powi(start_year - year as i32)
+}
+
+/// Spreads each region's population over its cells: towns first (their own population, grown
+/// at the same rate), the rest over the region's cells in proportion to land cover, river and
+/// route weights. Rounded by largest remainder so that each region's total is exact.
+fn distribute_population(data: &MapData, params: &MapParams, start_year: i32, grid: &mut Grid) {
+    let mut region_cells: Vec<Vec<usize>> = vec![Vec::new(); data.regions.len()];
+    for (i, c) in grid.cells.iter().enumerate() {
+        if let Some(r) = c.region {
+            region_cells[r].push(i);
+        }
+    }
+    for (ri, cells) in region_cells.iter().enumerate() {
+        if cells.is_empty() {
+            continue;
+        }
+        let total = region_population(data, params, ri, start_year).round();
+        let growth = (1.0 + params.population_growth).powi(start_year - data.regions[ri].year as i32);
+        // Town populations in this region's cells.
+        let mut shares: Vec<f64> = vec![0.0; cells.len()];
+        let mut urban = 0.0;
+        for (k, &ci) in cells.iter().enumerate() {
+            for &t in &grid.cells[ci].towns {
+                let p = data.towns[t].population as f64 * growth;
+                shares[k] += p;
+                urban += p;
+            }
+        }
+        if urban > 0.8 * total && urban > 0.0 {
+            let f = 0.8 * total / urban;
+            shares.iter_mut().for_each(|s| *s *= f);
+            urban = 0.8 * total;
+        }
+        let rural = total - urban;
+        let weights: Vec<f64> = cells
+            .iter()
+            .map(|&ci| {
+                let c = &grid.cells[ci];
+                let mut w = c.land_cover.density_weight();
+                if c.inner_delta {
+                    w *= INNER_DELTA_WEIGHT;
+                }
+                if c.river {
+                    w *= RIVER_WEIGHT;
+                }
+                if !c.routes.is_empty() {
+                    w *= ROUTE_WEIGHT;
+                }
+                w
+            })
+            .collect();
+        let wsum: f64 = weights.iter().sum();
+        for (k, w) in weights.iter().enumerate() {
+            shares[k] += rural * w / wsum;
+        }
+        for (k, n) in largest_remainder(&shares, total as u64).into_iter().enumerate() {
+            grid.cells[cells[k]].population = n;
+        }
+    }
+}
+
+/// Rounds non-negative `shares` to integers that add up to exactly `total`.
+pub fn largest_remainder(shares: &[f64], total: u64) -> Vec<u64> {
+    let sum: f64 = shares.iter().sum();
+    if shares.is_empty() || sum <= 0.0 {
+        let mut out = vec![0; shares.len()];
+        if let Some(first) = out.first_mut() {
+            *first = total;
+        }
+        return out;
+    }
+    let scaled: Vec<f64> = shares.iter().map(|s| s / sum * total as f64).collect();
+    let mut out: Vec<u64> = scaled.iter().map(|s| s.floor() as u64).collect();
+    let assigned: u64 = out.iter().sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| (scaled[b] - scaled[b].floor()).total_cmp(&(scaled[a] - scaled[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().take(total.saturating_sub(assigned) as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_is_exact() {
+        let v = largest_remainder(&[1.0, 1.0, 1.0], 10);
+        assert_eq!(v.iter().sum::<u64>(), 10);
+        assert_eq!(v, vec![4, 3, 3]);
+        assert_eq!(largest_remainder(&[0.0, 0.0], 5), vec![5, 0]);
+    }
+}

@@ -1,0 +1,102 @@
+//! How a scenario that `extends` another is laid over it: a field the child writes replaces the
+//! parent's, nested sections merge field by field, and lists of named items (groups, …) merge
+//! item by item by `name`, new names being appended in the child's order.
+
+use serde::Deserialize;
+
+/// Lays `overlay` (the child's values) over `self` (the parent's).
+pub trait Merge {
+    /// Merges `overlay` into `self`; what `overlay` leaves out keeps `self`'s value.
+    fn merge_from(&mut self, overlay: Self);
+}
+
+impl<T: Merge> Merge for Option<T> {
+    fn merge_from(&mut self, overlay: Self) {
+        match (self.as_mut(), overlay) {
+            (Some(base), Some(over)) => base.merge_from(over),
+            (None, Some(over)) => *self = Some(over),
+            (_, None) => {}
+        }
+    }
+}
+
+/// Implements [`Merge`] as plain replacement for leaf values.
+macro_rules! merge_by_replacing {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::scenario::merge::Merge for $t {
+            fn merge_from(&mut self, overlay: Self) {
+                *self = overlay;
+            }
+        })*
+    };
+}
+pub(crate) use merge_by_replacing;
+
+/// Implements [`Merge`] for a section struct whose fields all implement it.
+macro_rules! merge_fields {
+    ($t:ty { $($field:ident),* $(,)? }) => {
+        impl $crate::scenario::merge::Merge for $t {
+            fn merge_from(&mut self, overlay: Self) {
+                $( self.$field.merge_from(overlay.$field); )*
+            }
+        }
+    };
+}
+pub(crate) use merge_fields;
+
+merge_by_replacing!(bool, u32, u64, i64, f64, String, Vec<String>);
+
+/// An item of a [`NamedList`].
+pub trait Named {
+    /// The item's name, unique within its list.
+    fn name(&self) -> &str;
+}
+
+/// A list of named items (`groups: [(name: "FLM", ...), ...]`) that merges by name.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(transparent)]
+pub struct NamedList<T>(pub Vec<T>);
+
+impl<T: Named + Merge> Merge for NamedList<T> {
+    fn merge_from(&mut self, overlay: Self) {
+        for item in overlay.0 {
+            match self.0.iter_mut().find(|b| b.name() == item.name()) {
+                Some(base) => base.merge_from(item),
+                None => self.0.push(item),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Item {
+        name: String,
+        a: Option<f64>,
+        b: Option<f64>,
+    }
+    impl Named for Item {
+        fn name(&self) -> &str {
+            &self.name
+        }
+    }
+    merge_fields!(Item { a, b });
+
+    #[test]
+    fn named_lists_merge_by_name_and_append_new_items() {
+        let item = |n: &str, a, b| Item { name: n.into(), a, b };
+        let mut base = NamedList(vec![item("x", Some(1.0), Some(2.0)), item("y", Some(3.0), None)]);
+        base.merge_from(NamedList(vec![item("y", None, Some(4.0)), item("z", Some(5.0), None)]));
+        assert_eq!(
+            base.0,
+            vec![
+                item("x", Some(1.0), Some(2.0)),
+                item("y", Some(3.0), Some(4.0)),
+                item("z", Some(5.0), None)
+            ]
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The scenario file format: what an analyst writes (RON), how files that `extends` others are
+//! merged, and how the result is validated into the parameters the model runs on.
+//!
+//! Raw (syntax-checked) and validated types are separate: [`raw::RawScenario`] mirrors the
+//! file, [`Scenario`] is what the model sees. Every error carries file, line, column and the
+//! field path ([`ScenarioError`]).
+//!
+//! ```
+//! let scenario = sahelsim::scenario::load(std::path::Path::new("scenarios/baseline.ron")).unwrap();
+//! assert_eq!(scenario.period.start.year(), 2017);
+//! ```
+
+pub mod error;
+pub mod locate;
+pub mod merge;
+pub mod params;
+pub mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use sha2::{Digest, Sha256};
+
+pub use error::{Position, ScenarioError, ScenarioErrors};
+pub use params::*;
+pub use validate::{DEFAULT_BBOX, MAX_GRID_CELLS, slug};
+
+use locate::FieldIndex;
+use merge::Merge;
+use raw::RawScenario;
+use validate::Layer;
+
+/// Largest scenario file accepted, in bytes.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Deepest `extends` chain accepted.
+pub const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// Loads, merges and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+    let (raw, layers) = read_chain(path)?;
+    validate::validate(raw, &layers)
+}
+
+/// Validates scenario text as if it were the file `path` (which need not exist unless the
+/// text `extends` another file, resolved relative to `path`).
+pub fn load_str(text: &str, path: &Path) -> Result<Scenario, ScenarioErrors> {
+    let mut layers = Vec::new();
+    let raw = parse_layer(text.to_string(), path, &mut layers)?;
+    let raw = extend(raw, path, &mut layers, &mut vec![path.to_path_buf()])?;
+    validate::validate(raw, &layers)
+}
+
+/// The RON options scenario files are read with: `Some(..)` may be left out.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_NEWTYPES)
+}
+
+fn read_chain(path: &Path) -> Result<(RawScenario, Vec<Layer>), ScenarioErrors> {
+    let mut layers = Vec::new();
+    let text = read_text(path, None)?;
+    let raw = parse_layer(text, path, &mut layers)?;
+    let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let raw = extend(raw, path, &mut layers, &mut vec![canon])?;
+    Ok((raw, layers))
+}
+
+/// Follows `raw.extends` (relative to `path`) and lays `raw` over what it extends.
+fn extend(raw: RawScenario, path: &Path, layers: &mut Vec<Layer>, seen: &mut Vec<PathBuf>) -> Result<RawScenario, ScenarioErrors> {
+    let Some(parent_rel) = raw.extends.clone() else { return Ok(raw) };
+    let here = layers.last().map(|l| l.index.find("extends")).unwrap_or_default();
+    let at = |msg: String| ScenarioError::new(path, "extends", msg).at(here);
+    if seen.len() > MAX_EXTENDS_DEPTH {
+        return Err(at(format!("more than {MAX_EXTENDS_DEPTH} files deep")).expected("a shorter chain of `extends`").into());
+    }
+    let parent = path.parent().unwrap_or(Path::new("")).join(&parent_rel);
+    let canon = parent.canonicalize().unwrap_or_else(|_| parent.clone());
+    if seen.contains(&canon) {
+        let chain: Vec<String> = seen.iter().chain([&canon]).map(|p| p.display().to_string()).collect();
+        return Err(at(format!("`{parent_rel}` makes a cycle: {}", chain.join(" -> "))).expected("a chain of `extends` that ends").into());
+    }
+    let text = read_text(&parent, Some(at(String::new())))?;
+    seen.push(canon);
+    let base = parse_layer(text, &parent, layers)?;
+    let mut base = extend(base, &parent, layers, seen)?;
+    base.merge_from(raw);
+    base.extends = None;
+    Ok(base)
+}
+
+/// Reads a scenario file; `from` is the `extends` error to report a missing file against.
+fn read_text(path: &Path, from: Option<ScenarioError>) -> Result<String, ScenarioErrors> {
+    let fail = |msg: String| -> ScenarioErrors {
+        match &from {
+            Some(e) => ScenarioError { message: format!("cannot read `{}`: {msg}", path.display()), ..e.clone() }.into(),
+            None => ScenarioError::new(path, "", format!("cannot read the file: {msg}")).into(),
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!("it is {} bytes, more than the {} a scenario may have", meta.len(), MAX_FILE_BYTES)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+}
+
+fn parse_layer(text: String, path: &Path, layers: &mut Vec<Layer>) -> Result<RawScenario, ScenarioErrors> {
+    let index = FieldIndex::build(&text);
+    let parsed: Result<RawScenario, _> = ron_options().from_str(&text);
+    match parsed {
+        Ok(raw) => {
+            let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            layers.push(Layer { path: path.to_path_buf(), text, sha256, index });
+            Ok(raw)
+        }
+        Err(e) => Err(ron_error(path, &index, e).into()),
+    }
+}
+
+/// Turns ron's error into one an analyst can act on.
+fn ron_error(path: &Path, index: &FieldIndex, e: ron::error::SpannedError) -> ScenarioError {
+    use ron::Error as E;
+    let pos = Position { line: e.span.start.line, col: e.span.start.col };
+    let section = index.path_at(pos).unwrap_or("").to_string();
+    let field_path = |f: &str| if section.is_empty() { f.to_string() } else { format!("{section}.{f}") };
+    let err = match &e.code {
+        E::NoSuchStructField { expected, found, .. } => ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
+            .expected(if section.is_empty() { "a scenario field".to_string() } else { format!("a field of `{section}`") })
+            .choices(found, expected),
+        E::NoSuchEnumVariant { expected, found, .. } => {
+            ScenarioError::new(path, section.clone(), format!("unknown value `{found}`")).expected("one of the valid choices").choices(found, expected)
+        }
+        E::MissingStructField { field, .. } => {
+            ScenarioError::new(path, field_path(field), format!("missing field `{field}`")).expected(format!("`{field}: ...` in this section"))
+        }
+        E::DuplicateStructField { field, .. } => {
+            ScenarioError::new(path, field_path(field), format!("field `{field}` is written twice")).expected("each field once")
+        }
+        E::InvalidValueForType { expected, found } => {
+            ScenarioError::new(path, section.clone(), format!("found {found}")).expected(expected.clone())
+        }
+        E::Message(m) => ScenarioError::new(path, section.clone(), m.clone()),
+        E::ExceededRecursionLimit => ScenarioError::new(path, section.clone(), "nested too deeply").expected("a scenario file, not a deeply nested structure"),
+        other => ScenarioError::new(path, section.clone(), format!("syntax error: {other}"))
+            .expected("RON syntax: ( field: value, ... ), strings in \"double quotes\", lists in [ ... ]"),
+    };
+    err.at(Some(pos))
+}
