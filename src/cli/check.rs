@@ -20,7 +20,12 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
     let w = &mut out;
     let _ = writeln!(w, "scenario:   {}", s.name);
     if !s.description.is_empty() {
-        let first = s.description.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let first = s
+            .description
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
         let _ = writeln!(w, "            {first}");
     }
     for (i, src) in s.sources.iter().enumerate() {
@@ -55,7 +60,11 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
     let pops = map.country_populations(&s.map, s.period.start.year());
     for p in &pops {
         let official = match (p.official, p.official_year, p.at_official_year) {
-            (Some(o), Some(y), Some(g)) => format!("  (official {y}: {}; grid at {y}: {})", thousands(o), thousands(g)),
+            (Some(o), Some(y), Some(g)) => format!(
+                "  (official {y}: {}; grid at {y}: {})",
+                thousands(o),
+                thousands(g)
+            ),
             _ => String::new(),
         };
         let _ = writeln!(w, "  {:<14}{:>12}{official}", p.name, thousands(p.at_start));
@@ -64,7 +73,11 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
     let _ = writeln!(w, "  {:<14}{:>12}", "total", thousands(total));
     let _ = writeln!(w, "groups:     {}", s.groups.len());
     for gp in &s.groups {
-        let home: Vec<&str> = gp.home_regions.iter().map(|&r| map.data.regions[r].name.as_str()).collect();
+        let home: Vec<&str> = gp
+            .home_regions
+            .iter()
+            .map(|&r| map.data.regions[r].name.as_str())
+            .collect();
         let status = match gp.absorbed_by {
             Some(o) => format!("absorbed by {}", s.groups[o].name),
             None => format!("{:?}", gp.status).to_lowercase(),
@@ -78,7 +91,11 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             gp.initial.fighters,
             gp.initial.bands,
             gp.leader,
-            if home.is_empty() { "-".to_string() } else { home.join(", ") }
+            if home.is_empty() {
+                "-".to_string()
+            } else {
+                home.join(", ")
+            }
         );
     }
     let _ = writeln!(w, "interventions: none");
@@ -91,7 +108,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

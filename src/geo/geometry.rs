@@ -28,9 +28,10 @@ pub fn point_in_polygon(p: LatLon, poly: &[LatLon]) -> bool {
 
 /// Bounding box of a ring as (south, north, west, east).
 pub fn ring_bounds(poly: &[LatLon]) -> (f64, f64, f64, f64) {
-    poly.iter().fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(s, n, w, e), &(la, lo)| {
-        (s.min(la), n.max(la), w.min(lo), e.max(lo))
-    })
+    poly.iter().fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(s, n, w, e), &(la, lo)| (s.min(la), n.max(la), w.min(lo), e.max(lo)),
+    )
 }
 
 /// Approximate distance in km between two points.
@@ -49,7 +50,11 @@ pub fn distance_to_segment_km(p: LatLon, a: LatLon, b: LatLon) -> f64 {
     let (bx, by) = (b.1 * k, b.0);
     let (dx, dy) = (bx - ax, by - ay);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 { (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if len2 > 0.0 {
+        (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (cx, cy) = (ax + t * dx, ay + t * dy);
     ((px - cx).powi(2) + (py - cy).powi(2)).sqrt() * KM_PER_DEG
 }
@@ -98,10 +103,16 @@ pub fn polyline_lat_at(line: &[LatLon], lon: f64) -> Option<f64> {
     if lon >= last.1 {
         return Some(last.0);
     }
-    line.windows(2).find(|w| w[0].1 <= lon && lon <= w[1].1).map(|w| {
-        let t = if w[1].1 > w[0].1 { (lon - w[0].1) / (w[1].1 - w[0].1) } else { 0.0 };
-        w[0].0 + t * (w[1].0 - w[0].0)
-    })
+    line.windows(2)
+        .find(|w| w[0].1 <= lon && lon <= w[1].1)
+        .map(|w| {
+            let t = if w[1].1 > w[0].1 {
+                (lon - w[0].1) / (w[1].1 - w[0].1)
+            } else {
+                0.0
+            };
+            w[0].0 + t * (w[1].0 - w[0].0)
+        })
 }
 
 #[cfg(test)]
@@ -121,7 +132,9 @@ mod tests {
         // Mopti to Sévaré is about 12 km.
         let d = distance_km((14.49, -4.20), (14.53, -4.10));
         assert!((10.0..14.0).contains(&d), "{d}");
-        assert!(distance_to_segment_km((0.5, 0.0), (0.0, -1.0), (0.0, 1.0)) - 0.5 * KM_PER_DEG < 1e-6);
+        assert!(
+            distance_to_segment_km((0.5, 0.0), (0.0, -1.0), (0.0, 1.0)) - 0.5 * KM_PER_DEG < 1e-6
+        );
     }
 
     #[test]

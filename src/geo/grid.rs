@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use super::data::{LatLon, MapData};
-use super::geometry::{densify, distance_to_segment_km, point_in_polygon, polyline_lat_at, ring_bounds};
+use super::geometry::{
+    densify, distance_to_segment_km, point_in_polygon, polyline_lat_at, ring_bounds,
+};
 use crate::scenario::MapParams;
 
 /// Coarse land cover, from the aridity gradient.
@@ -110,7 +112,18 @@ impl Grid {
     pub fn neighbours(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let (r, c) = self.row_col(i);
         let (r, c) = (r as isize, c as isize);
-        [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)].into_iter().filter_map(move |(dr, dc)| {
+        [
+            (-1, -1),
+            (-1, 0),
+            (-1, 1),
+            (0, -1),
+            (0, 1),
+            (1, -1),
+            (1, 0),
+            (1, 1),
+        ]
+        .into_iter()
+        .filter_map(move |(dr, dc)| {
             let (nr, nc) = (r + dr, c + dc);
             (nr >= 0 && nc >= 0 && (nr as usize) < self.height && (nc as usize) < self.width)
                 .then(|| nr as usize * self.width + nc as usize)
@@ -124,10 +137,16 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
     let (width, height) = params.grid_size();
     let res = params.resolution_deg;
     let (south, west) = (params.bbox.south, params.bbox.west);
-    let bounds: Vec<Vec<(f64, f64, f64, f64)>> =
-        data.countries.iter().map(|c| c.polygons.iter().map(|p| ring_bounds(p)).collect()).collect();
-    let region_area: Vec<Option<usize>> =
-        data.regions.iter().map(|r| data.areas.iter().position(|a| a.regions.contains(&r.name))).collect();
+    let bounds: Vec<Vec<(f64, f64, f64, f64)>> = data
+        .countries
+        .iter()
+        .map(|c| c.polygons.iter().map(|p| ring_bounds(p)).collect())
+        .collect();
+    let region_area: Vec<Option<usize>> = data
+        .regions
+        .iter()
+        .map(|r| data.areas.iter().position(|a| a.regions.contains(&r.name)))
+        .collect();
 
     let mut cells = Vec::with_capacity(width * height);
     for row in 0..height {
@@ -149,7 +168,9 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
                 LandCover::Sudanian
             };
             let border_km = if in_study_area {
-                country.map(|c| border_distance_km(data, c, (lat, lon))).unwrap_or(0.0)
+                country
+                    .map(|c| border_distance_km(data, c, (lat, lon)))
+                    .unwrap_or(0.0)
             } else {
                 0.0
             };
@@ -172,12 +193,28 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
             });
         }
     }
-    let mut grid = Grid { width, height, resolution: res, south, west, cells };
+    let mut grid = Grid {
+        width,
+        height,
+        resolution: res,
+        south,
+        west,
+        cells,
+    };
 
     // Make sure each region owns at least its capital's cell, however coarse the grid.
-    for (ri, r) in data.regions.iter().enumerate().filter(|(_, r)| r.modelled != Some(false)) {
-        let Some(&capital) = r.anchors.first() else { continue };
-        let Some(ci) = grid.cell_index(capital) else { continue };
+    for (ri, r) in data
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.modelled != Some(false))
+    {
+        let Some(&capital) = r.anchors.first() else {
+            continue;
+        };
+        let Some(ci) = grid.cell_index(capital) else {
+            continue;
+        };
         if grid.cells.iter().any(|c| c.region == Some(ri)) {
             continue;
         }
@@ -227,7 +264,10 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
         if !any {
             // A park smaller than a cell still marks the cell holding its centre.
             let n = park.polygon.len().max(1) as f64;
-            let centre = park.polygon.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+            let centre = park
+                .polygon
+                .iter()
+                .fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
             if let Some(i) = grid.cell_index(centre) {
                 grid.cells[i].parks.push(pi);
             }
@@ -243,16 +283,25 @@ fn country_at(data: &MapData, bounds: &[Vec<(f64, f64, f64, f64)>], p: LatLon) -
     let mut order: Vec<usize> = (0..data.countries.len()).collect();
     order.sort_by_key(|&i| !data.countries[i].in_study_area);
     order.into_iter().find(|&ci| {
-        data.countries[ci].polygons.iter().zip(&bounds[ci]).any(|(ring, &(s, n, w, e))| {
-            p.0 >= s && p.0 <= n && p.1 >= w && p.1 <= e && point_in_polygon(p, ring)
-        })
+        data.countries[ci]
+            .polygons
+            .iter()
+            .zip(&bounds[ci])
+            .any(|(ring, &(s, n, w, e))| {
+                p.0 >= s && p.0 <= n && p.1 >= w && p.1 <= e && point_in_polygon(p, ring)
+            })
     })
 }
 
 fn nearest_region(data: &MapData, iso3: &str, p: LatLon) -> Option<usize> {
     let k = p.0.to_radians().cos();
     let mut best: Option<(f64, usize)> = None;
-    for (ri, r) in data.regions.iter().enumerate().filter(|(_, r)| r.country == iso3) {
+    for (ri, r) in data
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.country == iso3)
+    {
         for a in &r.anchors {
             let d = (a.0 - p.0).powi(2) + ((a.1 - p.1) * k).powi(2);
             if best.is_none_or(|(bd, _)| d < bd) {
@@ -302,7 +351,8 @@ fn distribute_population(data: &MapData, params: &MapParams, start_year: i32, gr
             continue;
         }
         let total = region_population(data, params, ri, start_year).round();
-        let growth = (1.0 + params.population_growth).powi(start_year - data.regions[ri].year as i32);
+        let growth =
+            (1.0 + params.population_growth).powi(start_year - data.regions[ri].year as i32);
         // Town populations in this region's cells.
         let mut shares: Vec<f64> = vec![0.0; cells.len()];
         let mut urban = 0.0;
@@ -340,7 +390,10 @@ fn distribute_population(data: &MapData, params: &MapParams, start_year: i32, gr
         for (k, w) in weights.iter().enumerate() {
             shares[k] += rural * w / wsum;
         }
-        for (k, n) in largest_remainder(&shares, total as u64).into_iter().enumerate() {
+        for (k, n) in largest_remainder(&shares, total as u64)
+            .into_iter()
+            .enumerate()
+        {
             grid.cells[cells[k]].population = n;
         }
     }
@@ -360,7 +413,11 @@ pub fn largest_remainder(shares: &[f64], total: u64) -> Vec<u64> {
     let mut out: Vec<u64> = scaled.iter().map(|s| s.floor() as u64).collect();
     let assigned: u64 = out.iter().sum();
     let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|&a, &b| (scaled[b] - scaled[b].floor()).total_cmp(&(scaled[a] - scaled[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (scaled[b] - scaled[b].floor())
+            .total_cmp(&(scaled[a] - scaled[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().take(total.saturating_sub(assigned) as usize) {
         out[i] += 1;
     }

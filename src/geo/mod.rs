@@ -51,7 +51,10 @@ impl SahelMap {
     /// Rasterises the shipped map for `params`, with populations projected to `start_year`.
     pub fn build(params: &MapParams, start_year: i32) -> Self {
         let data = map_data();
-        Self { data, grid: grid::rasterise(data, params, start_year) }
+        Self {
+            data,
+            grid: grid::rasterise(data, params, start_year),
+        }
     }
 
     /// Index of the town called `name`.
@@ -62,18 +65,30 @@ impl SahelMap {
     /// The cell holding the town called `name`.
     pub fn town_cell(&self, name: &str) -> Option<&Cell> {
         let t = self.town(name)?;
-        self.grid.cell_index(self.data.towns[t].at).map(|i| &self.grid.cells[i])
+        self.grid
+            .cell_index(self.data.towns[t].at)
+            .map(|i| &self.grid.cells[i])
     }
 
     /// Population per study country, with the official figure each is checked against.
-    pub fn country_populations(&self, params: &MapParams, start_year: i32) -> Vec<CountryPopulation> {
+    pub fn country_populations(
+        &self,
+        params: &MapParams,
+        start_year: i32,
+    ) -> Vec<CountryPopulation> {
         self.data
             .countries
             .iter()
             .enumerate()
             .filter(|(_, c)| c.in_study_area)
             .map(|(ci, c)| {
-                let at_start: u64 = self.grid.cells.iter().filter(|cell| cell.country == Some(ci) && cell.region.is_some()).map(|cell| cell.population).sum();
+                let at_start: u64 = self
+                    .grid
+                    .cells
+                    .iter()
+                    .filter(|cell| cell.country == Some(ci) && cell.region.is_some())
+                    .map(|cell| cell.population)
+                    .sum();
                 let at_official_year = c.population_year.map(|y| {
                     let back = (1.0 + params.population_growth).powi(y as i32 - start_year);
                     (at_start as f64 * back).round() as u64
@@ -91,6 +106,10 @@ impl SahelMap {
 
     /// Number of study-area cells with residents.
     pub fn populated_cells(&self) -> usize {
-        self.grid.cells.iter().filter(|c| c.in_study_area && c.population > 0).count()
+        self.grid
+            .cells
+            .iter()
+            .filter(|c| c.in_study_area && c.population > 0)
+            .count()
     }
 }

@@ -16,7 +16,12 @@ use crate::record::atomic::{commit_temp, temp_path};
 const LABELLED_MIN_POPULATION: u64 = 60_000;
 
 /// Draws `map` to `dir/map.png` and/or `dir/map.svg`; returns the files written.
-pub fn render_map(map: &SahelMap, title: &str, dir: &Path, format: PlotFormat) -> Result<Vec<PathBuf>, String> {
+pub fn render_map(
+    map: &SahelMap,
+    title: &str,
+    dir: &Path,
+    format: PlotFormat,
+) -> Result<Vec<PathBuf>, String> {
     register_font();
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let (w, h) = (1500u32, 1250u32);
@@ -27,7 +32,8 @@ pub fn render_map(map: &SahelMap, title: &str, dir: &Path, format: PlotFormat) -
             let tmp = temp_path(&path);
             let root = BitMapBackend::new(&tmp, (w, h)).into_drawing_area();
             draw(map, title, &root).map_err(|e| format!("drawing {}: {e}", path.display()))?;
-            root.present().map_err(|e| format!("writing {}: {e}", path.display()))?;
+            root.present()
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
         commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
         written.push(path);
@@ -38,7 +44,8 @@ pub fn render_map(map: &SahelMap, title: &str, dir: &Path, format: PlotFormat) -
             let tmp = temp_path(&path);
             let root = SVGBackend::new(&tmp, (w, h)).into_drawing_area();
             draw(map, title, &root).map_err(|e| format!("drawing {}: {e}", path.display()))?;
-            root.present().map_err(|e| format!("writing {}: {e}", path.display()))?;
+            root.present()
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
         commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
         written.push(path);
@@ -46,7 +53,11 @@ pub fn render_map(map: &SahelMap, title: &str, dir: &Path, format: PlotFormat) -
     Ok(written)
 }
 
-fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+fn draw<DB: DrawingBackend>(
+    map: &SahelMap,
+    title: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let (main, legend) = root.split_horizontally(1160);
@@ -72,16 +83,35 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
 
     // Cells: grey outside the study area, population density shading inside.
     let r = g.resolution;
-    let max_density = g.cells.iter().filter(|c| c.in_study_area).map(|c| density(c.population, r, c.lat)).fold(1.0, f64::max);
+    let max_density = g
+        .cells
+        .iter()
+        .filter(|c| c.in_study_area)
+        .map(|c| density(c.population, r, c.lat))
+        .fold(1.0, f64::max);
     let cells = g.cells.iter().map(|c| {
         let color = if !c.in_study_area {
-            if c.country.is_some() { RGBColor(232, 232, 232) } else { RGBColor(250, 250, 250) }
+            if c.country.is_some() {
+                RGBColor(232, 232, 232)
+            } else {
+                RGBColor(250, 250, 250)
+            }
         } else {
             // Log scale from 1 to the maximum density (people per km²).
             let d = density(c.population, r, c.lat);
-            sequential(if d <= 1.0 { 0.0 } else { d.ln() / max_density.ln() })
+            sequential(if d <= 1.0 {
+                0.0
+            } else {
+                d.ln() / max_density.ln()
+            })
         };
-        Rectangle::new([(c.lon - r / 2.0, c.lat - r / 2.0), (c.lon + r / 2.0, c.lat + r / 2.0)], color.filled())
+        Rectangle::new(
+            [
+                (c.lon - r / 2.0, c.lat - r / 2.0),
+                (c.lon + r / 2.0, c.lat + r / 2.0),
+            ],
+            color.filled(),
+        )
     });
     chart.draw_series(cells).map_err(e)?;
 
@@ -89,12 +119,18 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
     let park_color = OKABE_ITO[2];
     for (i, park) in map.data.parks.iter().enumerate() {
         let pts: Vec<(f64, f64)> = park.polygon.iter().map(|&(la, lo)| (lo, la)).collect();
-        chart.draw_series([Polygon::new(pts.clone(), park_color.mix(0.35).filled())]).map_err(e)?;
+        chart
+            .draw_series([Polygon::new(pts.clone(), park_color.mix(0.35).filled())])
+            .map_err(e)?;
         let mut closed = pts;
         closed.push(closed[0]);
-        let s = chart.draw_series([PathElement::new(closed, park_color.stroke_width(1))]).map_err(e)?;
+        let s = chart
+            .draw_series([PathElement::new(closed, park_color.stroke_width(1))])
+            .map_err(e)?;
         if i == 0 {
-            s.label("park or reserve").legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], park_color.mix(0.5).filled()));
+            s.label("park or reserve").legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 16, y + 6)], park_color.mix(0.5).filled())
+            });
         }
     }
 
@@ -106,7 +142,10 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
         let right = (col + 1 < g.width).then(|| &g.cells[i + 1]);
         let up = (row + 1 < g.height).then(|| &g.cells[i + g.width]);
         if let Some(o) = right {
-            let edge = vec![(c.lon + r / 2.0, c.lat - r / 2.0), (c.lon + r / 2.0, c.lat + r / 2.0)];
+            let edge = vec![
+                (c.lon + r / 2.0, c.lat - r / 2.0),
+                (c.lon + r / 2.0, c.lat + r / 2.0),
+            ];
             if o.region != c.region && (o.region.is_some() && c.region.is_some()) {
                 region_edges.push(edge.clone());
             }
@@ -115,7 +154,10 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
             }
         }
         if let Some(o) = up {
-            let edge = vec![(c.lon - r / 2.0, c.lat + r / 2.0), (c.lon + r / 2.0, c.lat + r / 2.0)];
+            let edge = vec![
+                (c.lon - r / 2.0, c.lat + r / 2.0),
+                (c.lon + r / 2.0, c.lat + r / 2.0),
+            ];
             if o.region != c.region && (o.region.is_some() && c.region.is_some()) {
                 region_edges.push(edge.clone());
             }
@@ -125,11 +167,23 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
         }
     }
     let region_style = RGBColor(110, 110, 110).stroke_width(1);
-    chart.draw_series(region_edges.into_iter().map(|e| PathElement::new(e, region_style))).map_err(e)?
+    chart
+        .draw_series(
+            region_edges
+                .into_iter()
+                .map(|e| PathElement::new(e, region_style)),
+        )
+        .map_err(e)?
         .label("region border (approximate)")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], region_style));
     let area_style = OKABE_ITO[6].stroke_width(3);
-    chart.draw_series(area_edges.into_iter().map(|e| PathElement::new(e, area_style))).map_err(e)?
+    chart
+        .draw_series(
+            area_edges
+                .into_iter()
+                .map(|e| PathElement::new(e, area_style)),
+        )
+        .map_err(e)?
         .label("area of operation")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], area_style));
 
@@ -141,14 +195,24 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
             if let Some(&first) = pts.first() {
                 pts.push(first);
             }
-            chart.draw_series([PathElement::new(pts, country_style)]).map_err(e)?;
+            chart
+                .draw_series([PathElement::new(pts, country_style)])
+                .map_err(e)?;
         }
     }
 
     // Niger river.
     let river_style = OKABE_ITO[4].stroke_width(2);
-    let river: Vec<(f64, f64)> = map.data.land_cover.niger_river.iter().map(|&(la, lo)| (lo, la)).collect();
-    chart.draw_series([PathElement::new(river, river_style)]).map_err(e)?
+    let river: Vec<(f64, f64)> = map
+        .data
+        .land_cover
+        .niger_river
+        .iter()
+        .map(|&(la, lo)| (lo, la))
+        .collect();
+    chart
+        .draw_series([PathElement::new(river, river_style)])
+        .map_err(e)?
         .label("Niger river")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], river_style));
 
@@ -156,34 +220,73 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
     for (kind, label, color, width) in [
         (RouteKind::Road, "main road", RGBColor(90, 90, 90), 1),
         (RouteKind::TransitRoute, "transit route", OKABE_ITO[0], 2),
-        (RouteKind::SmugglingCorridor, "smuggling corridor", OKABE_ITO[5], 3),
+        (
+            RouteKind::SmugglingCorridor,
+            "smuggling corridor",
+            OKABE_ITO[5],
+            3,
+        ),
     ] {
         let style = color.stroke_width(width);
-        let lines: Vec<Vec<(f64, f64)>> =
-            map.data.routes.iter().filter(|rt| rt.kind == kind).map(|rt| rt.points.iter().map(|&(la, lo)| (lo, la)).collect()).collect();
+        let lines: Vec<Vec<(f64, f64)>> = map
+            .data
+            .routes
+            .iter()
+            .filter(|rt| rt.kind == kind)
+            .map(|rt| rt.points.iter().map(|&(la, lo)| (lo, la)).collect())
+            .collect();
         if lines.is_empty() {
             continue;
         }
-        chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, style))).map_err(e)?
+        chart
+            .draw_series(lines.into_iter().map(|l| PathElement::new(l, style)))
+            .map_err(e)?
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
     }
 
     // Gold sites.
     let gold = RGBColor(184, 134, 11);
-    chart.draw_series(map.data.gold_sites.iter().map(|s| TriangleMarker::new((s.at.1, s.at.0), 7, gold.filled()))).map_err(e)?
+    chart
+        .draw_series(
+            map.data
+                .gold_sites
+                .iter()
+                .map(|s| TriangleMarker::new((s.at.1, s.at.0), 7, gold.filled())),
+        )
+        .map_err(e)?
         .label("gold site")
         .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, gold.filled()));
 
     // Towns.
-    chart.draw_series(map.data.towns.iter().map(|t| Circle::new((t.at.1, t.at.0), 3, BLACK.filled()))).map_err(e)?
+    chart
+        .draw_series(
+            map.data
+                .towns
+                .iter()
+                .map(|t| Circle::new((t.at.1, t.at.0), 3, BLACK.filled())),
+        )
+        .map_err(e)?
         .label("town")
         .legend(|(x, y)| Circle::new((x + 8, y), 3, BLACK.filled()));
     let label_font = ("sans-serif", 13).into_font();
     chart
-        .draw_series(map.data.towns.iter().filter(|t| t.population >= LABELLED_MIN_POPULATION || BRIEF_TOWNS.contains(&t.name.as_str())).map(|t| {
-            Text::new(t.name.clone(), (t.at.1 + 0.08, t.at.0 + 0.08), label_font.clone())
-        }))
+        .draw_series(
+            map.data
+                .towns
+                .iter()
+                .filter(|t| {
+                    t.population >= LABELLED_MIN_POPULATION
+                        || BRIEF_TOWNS.contains(&t.name.as_str())
+                })
+                .map(|t| {
+                    Text::new(
+                        t.name.clone(),
+                        (t.at.1 + 0.08, t.at.0 + 0.08),
+                        label_font.clone(),
+                    )
+                }),
+        )
         .map_err(e)?;
 
     chart
@@ -198,37 +301,84 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
     // Legend panel: areas of operation and population scale.
     let font = ("sans-serif", 15).into_font();
     let mut y = 60;
-    legend.draw(&Text::new("Areas of operation", (10, y), ("sans-serif", 17).into_font())).map_err(e)?;
+    legend
+        .draw(&Text::new(
+            "Areas of operation",
+            (10, y),
+            ("sans-serif", 17).into_font(),
+        ))
+        .map_err(e)?;
     y += 28;
     for a in &map.data.areas {
         for (k, line) in wrap(&a.name, 34).into_iter().enumerate() {
-            let text = if k == 0 { format!("• {line}") } else { format!("  {line}") };
-            legend.draw(&Text::new(text, (10, y), font.clone())).map_err(e)?;
+            let text = if k == 0 {
+                format!("• {line}")
+            } else {
+                format!("  {line}")
+            };
+            legend
+                .draw(&Text::new(text, (10, y), font.clone()))
+                .map_err(e)?;
             y += 20;
         }
         let regions = a.regions.join(", ");
         for line in wrap(&regions, 38) {
-            legend.draw(&Text::new(line, (24, y), ("sans-serif", 12).into_font())).map_err(e)?;
+            legend
+                .draw(&Text::new(line, (24, y), ("sans-serif", 12).into_font()))
+                .map_err(e)?;
             y += 17;
         }
         y += 6;
     }
     y += 20;
-    legend.draw(&Text::new("Population density", (10, y), ("sans-serif", 17).into_font())).map_err(e)?;
+    legend
+        .draw(&Text::new(
+            "Population density",
+            (10, y),
+            ("sans-serif", 17).into_font(),
+        ))
+        .map_err(e)?;
     y += 26;
     for k in 0..=5 {
         let t = k as f64 / 5.0;
         let d = max_density.powf(t);
-        legend.draw(&Rectangle::new([(10, y), (40, y + 18)], sequential(t).filled())).map_err(e)?;
-        legend.draw(&Text::new(format!("{d:.0} people/km²"), (50, y + 2), font.clone())).map_err(e)?;
+        legend
+            .draw(&Rectangle::new(
+                [(10, y), (40, y + 18)],
+                sequential(t).filled(),
+            ))
+            .map_err(e)?;
+        legend
+            .draw(&Text::new(
+                format!("{d:.0} people/km²"),
+                (50, y + 2),
+                font.clone(),
+            ))
+            .map_err(e)?;
         y += 22;
     }
     y += 16;
-    legend.draw(&Rectangle::new([(10, y), (40, y + 18)], RGBColor(232, 232, 232).filled())).map_err(e)?;
-    legend.draw(&Text::new("outside the study area", (50, y + 2), font.clone())).map_err(e)?;
+    legend
+        .draw(&Rectangle::new(
+            [(10, y), (40, y + 18)],
+            RGBColor(232, 232, 232).filled(),
+        ))
+        .map_err(e)?;
+    legend
+        .draw(&Text::new(
+            "outside the study area",
+            (50, y + 2),
+            font.clone(),
+        ))
+        .map_err(e)?;
     y += 40;
-    for line in wrap("Sources: Natural Earth outlines; census populations; see data/sahel_map.ron", 40) {
-        legend.draw(&Text::new(line, (10, y), ("sans-serif", 12).into_font())).map_err(e)?;
+    for line in wrap(
+        "Sources: Natural Earth outlines; census populations; see data/sahel_map.ron",
+        40,
+    ) {
+        legend
+            .draw(&Text::new(line, (10, y), ("sans-serif", 12).into_font()))
+            .map_err(e)?;
         y += 16;
     }
     Ok(())
@@ -236,8 +386,24 @@ fn draw<DB: DrawingBackend>(map: &SahelMap, title: &str, root: &DrawingArea<DB, 
 
 /// The places the model brief names: always labelled.
 const BRIEF_TOWNS: &[&str] = &[
-    "Kidal", "Aguelhok", "Tessalit", "In Khalil", "Gao", "Ménaka", "Timbuktu", "Mopti", "Djibo", "Dori", "Kaya",
-    "Fada N'Gourma", "Diapaga", "Kantchari", "Gaoua", "Markoye", "Tillabéri", "Niono",
+    "Kidal",
+    "Aguelhok",
+    "Tessalit",
+    "In Khalil",
+    "Gao",
+    "Ménaka",
+    "Timbuktu",
+    "Mopti",
+    "Djibo",
+    "Dori",
+    "Kaya",
+    "Fada N'Gourma",
+    "Diapaga",
+    "Kantchari",
+    "Gaoua",
+    "Markoye",
+    "Tillabéri",
+    "Niono",
 ];
 
 /// People per km² in a cell of `res` degrees at latitude `lat`.

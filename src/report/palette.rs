@@ -18,7 +18,14 @@ pub const OKABE_ITO: [RGBColor; 8] = [
 /// A sequential light-to-dark ramp (white to dark blue-purple, monotone in lightness) for
 /// quantities such as population; `t` in 0..=1.
 pub fn sequential(t: f64) -> RGBColor {
-    let stops = [(255.0, 255.0, 229.0), (199.0, 233.0, 180.0), (65.0, 182.0, 196.0), (34.0, 94.0, 168.0), (37.0, 52.0, 148.0), (8.0, 29.0, 88.0)];
+    let stops = [
+        (255.0, 255.0, 229.0),
+        (199.0, 233.0, 180.0),
+        (65.0, 182.0, 196.0),
+        (34.0, 94.0, 168.0),
+        (37.0, 52.0, 148.0),
+        (8.0, 29.0, 88.0),
+    ];
     let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
     let i = (t.floor() as usize).min(stops.len() - 2);
     let f = t - i as f64;

@@ -34,7 +34,11 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     /// A new error with only a message; add details with the builder methods.
-    pub fn new(file: impl Into<PathBuf>, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl Into<PathBuf>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             file: file.into(),
             position: None,
@@ -148,8 +152,13 @@ pub fn closest(found: &str, choices: &[String]) -> Option<String> {
     let f = fold(found);
     choices
         .iter()
-        .map(|c| (strsim::jaro_winkler(&f, &fold(c)), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .map(|c| {
+            let g = fold(c);
+            let score =
+                strsim::jaro_winkler(&f, &g).max(strsim::normalized_damerau_levenshtein(&f, &g));
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.65)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c.clone())
 }
@@ -160,7 +169,11 @@ mod tests {
 
     #[test]
     fn suggests_accented_names() {
-        let choices = vec!["Ségou".to_string(), "Mopti".to_string(), "Sahel".to_string()];
+        let choices = vec![
+            "Ségou".to_string(),
+            "Mopti".to_string(),
+            "Sahel".to_string(),
+        ];
         assert_eq!(closest("Segou", &choices).as_deref(), Some("Ségou"));
         assert_eq!(closest("mopt", &choices).as_deref(), Some("Mopti"));
         assert_eq!(closest("Ouagadougou", &choices), None);
@@ -173,7 +186,10 @@ mod tests {
             .expected("a group defined in `groups`")
             .choices("FML", &["FLM", "ISGS"]);
         let s = e.to_string();
-        assert!(s.starts_with("a.ron:3:9: groups[FLM].name: unknown group `FML`"), "{s}");
+        assert!(
+            s.starts_with("a.ron:3:9: groups[FLM].name: unknown group `FML`"),
+            "{s}"
+        );
         assert!(s.contains("did you mean `FLM`?"), "{s}");
         assert!(s.contains("valid choices: FLM, ISGS"), "{s}");
     }

@@ -28,14 +28,24 @@ impl FieldIndex {
     /// Indexes `text`.
     pub fn build(text: &str) -> Self {
         let tokens = tokenize(text);
-        let mut walker = Walker { tokens: &tokens, pos: 0, entries: Vec::new(), depth: 0 };
+        let mut walker = Walker {
+            tokens: &tokens,
+            pos: 0,
+            entries: Vec::new(),
+            depth: 0,
+        };
         walker.value("");
-        Self { entries: walker.entries }
+        Self {
+            entries: walker.entries,
+        }
     }
 
     /// Where the value at `path` starts, if the document writes it.
     pub fn find(&self, path: &str) -> Option<Position> {
-        self.entries.iter().find(|(p, _)| p == path).map(|(_, s)| s.start)
+        self.entries
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| s.start)
     }
 
     /// The deepest path whose value contains `pos` (the section a parse error is in).
@@ -116,7 +126,11 @@ fn tokenize(text: &str) -> Vec<Token> {
                 step(&mut i, &mut line, &mut col);
             }
             step(&mut i, &mut line, &mut col);
-            out.push(Token { tok: Tok::Str(s), start, end: Position { line, col } });
+            out.push(Token {
+                tok: Tok::Str(s),
+                start,
+                end: Position { line, col },
+            });
         } else if c == 'r' && matches!(chars.get(i + 1), Some('"') | Some('#')) {
             // Raw string r#"..."#.
             step(&mut i, &mut line, &mut col);
@@ -137,28 +151,45 @@ fn tokenize(text: &str) -> Vec<Token> {
                 s.push(chars[i]);
                 step(&mut i, &mut line, &mut col);
             }
-            out.push(Token { tok: Tok::Str(s), start, end: Position { line, col } });
+            out.push(Token {
+                tok: Tok::Str(s),
+                start,
+                end: Position { line, col },
+            });
         } else if c.is_alphabetic() || c == '_' {
             let mut s = String::new();
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                 s.push(chars[i]);
                 step(&mut i, &mut line, &mut col);
             }
-            out.push(Token { tok: Tok::Ident(s), start, end: Position { line, col } });
+            out.push(Token {
+                tok: Tok::Ident(s),
+                start,
+                end: Position { line, col },
+            });
         } else if "()[]{}:,".contains(c) {
             step(&mut i, &mut line, &mut col);
-            out.push(Token { tok: Tok::Punct(c), start, end: Position { line, col } });
+            out.push(Token {
+                tok: Tok::Punct(c),
+                start,
+                end: Position { line, col },
+            });
         } else {
             // Numbers and anything else: one run of non-delimiting characters.
             let mut s = String::new();
-            while i < chars.len() && !chars[i].is_whitespace() && !"()[]{}:,\"'".contains(chars[i]) {
+            while i < chars.len() && !chars[i].is_whitespace() && !"()[]{}:,\"'".contains(chars[i])
+            {
                 s.push(chars[i]);
                 step(&mut i, &mut line, &mut col);
             }
             if s.is_empty() {
                 step(&mut i, &mut line, &mut col);
             } else {
-                out.push(Token { tok: Tok::Other(s), start, end: Position { line, col } });
+                out.push(Token {
+                    tok: Tok::Other(s),
+                    start,
+                    end: Position { line, col },
+                });
             }
         }
     }
@@ -180,12 +211,17 @@ impl Walker<'_> {
     }
 
     fn last_end(&self) -> Position {
-        self.tokens.get(self.pos.saturating_sub(1)).map(|t| t.end).unwrap_or_default()
+        self.tokens
+            .get(self.pos.saturating_sub(1))
+            .map(|t| t.end)
+            .unwrap_or_default()
     }
 
     /// Walks one value and records its span under `path`. Returns false when lost.
     fn value(&mut self, path: &str) -> bool {
-        let Some(first) = self.tokens.get(self.pos) else { return false };
+        let Some(first) = self.tokens.get(self.pos) else {
+            return false;
+        };
         let start = first.start;
         if self.depth > MAX_DEPTH {
             return false;
@@ -211,7 +247,13 @@ impl Walker<'_> {
             Tok::Punct(_) => false,
         };
         self.depth -= 1;
-        self.entries.push((path.to_string(), Span { start, end: self.last_end() }));
+        self.entries.push((
+            path.to_string(),
+            Span {
+                start,
+                end: self.last_end(),
+            },
+        ));
         ok
     }
 
@@ -235,7 +277,11 @@ impl Walker<'_> {
                     }
                 }
                 Some(_) => {
-                    let sub = if transparent { path.to_string() } else { format!("{path}.{index}") };
+                    let sub = if transparent {
+                        path.to_string()
+                    } else {
+                        format!("{path}.{index}")
+                    };
                     index += 1;
                     if !self.value(&sub) {
                         return false;
@@ -280,7 +326,13 @@ impl Walker<'_> {
             .tokens
             .iter()
             .find(|t| t.start == span.start)
-            .and_then(|t| if let Tok::Str(s) = &t.tok { Some(s.clone()) } else { None });
+            .and_then(|t| {
+                if let Tok::Str(s) = &t.tok {
+                    Some(s.clone())
+                } else {
+                    None
+                }
+            });
         let Some(name) = name else { return };
         let named = format!("{list_path}[{name}]");
         for (p, _) in &mut self.entries[from..] {
@@ -317,7 +369,11 @@ impl Walker<'_> {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_string() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 #[cfg(test)]
@@ -339,25 +395,48 @@ mod tests {
     fn finds_nested_fields_and_named_items() {
         let idx = FieldIndex::build(DOC);
         assert_eq!(idx.find("name"), Some(Position { line: 3, col: 11 }));
-        assert_eq!(idx.find("map.resolution_deg"), Some(Position { line: 4, col: 27 }));
-        assert_eq!(idx.find("map.bbox.south"), Some(Position { line: 4, col: 51 }));
+        assert_eq!(
+            idx.find("map.resolution_deg"),
+            Some(Position { line: 4, col: 27 })
+        );
+        assert_eq!(
+            idx.find("map.bbox.south"),
+            Some(Position { line: 4, col: 51 })
+        );
         assert_eq!(
             idx.find("groups[FLM].tactics.civilian_targeting"),
             Some(Position { line: 6, col: 53 })
         );
         assert_eq!(idx.find("groups[ISGS]"), Some(Position { line: 7, col: 9 }));
-        assert_eq!(idx.find("anchors[1].0"), Some(Position { line: 9, col: 28 }));
+        assert_eq!(
+            idx.find("anchors[1].0"),
+            Some(Position { line: 9, col: 28 })
+        );
     }
 
     #[test]
     fn path_at_gives_the_deepest_section() {
         let idx = FieldIndex::build(DOC);
-        assert_eq!(idx.path_at(Position { line: 6, col: 40 }), Some("groups[FLM].tactics"));
+        assert_eq!(
+            idx.path_at(Position { line: 6, col: 40 }),
+            Some("groups[FLM].tactics")
+        );
     }
 
     #[test]
     fn never_panics_on_garbage() {
-        for s in ["(", ")", "[(", "r#\"", "\"abc", "/* /* */", "{a:", "(a: (b: [1,2", "Some(", "'"] {
+        for s in [
+            "(",
+            ")",
+            "[(",
+            "r#\"",
+            "\"abc",
+            "/* /* */",
+            "{a:",
+            "(a: (b: [1,2",
+            "Some(",
+            "'",
+        ] {
             let _ = FieldIndex::build(s);
         }
     }

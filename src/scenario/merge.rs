@@ -87,9 +87,19 @@ mod tests {
 
     #[test]
     fn named_lists_merge_by_name_and_append_new_items() {
-        let item = |n: &str, a, b| Item { name: n.into(), a, b };
-        let mut base = NamedList(vec![item("x", Some(1.0), Some(2.0)), item("y", Some(3.0), None)]);
-        base.merge_from(NamedList(vec![item("y", None, Some(4.0)), item("z", Some(5.0), None)]));
+        let item = |n: &str, a, b| Item {
+            name: n.into(),
+            a,
+            b,
+        };
+        let mut base = NamedList(vec![
+            item("x", Some(1.0), Some(2.0)),
+            item("y", Some(3.0), None),
+        ]);
+        base.merge_from(NamedList(vec![
+            item("y", None, Some(4.0)),
+            item("z", Some(5.0), None),
+        ]));
         assert_eq!(
             base.0,
             vec![

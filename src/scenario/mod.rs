@@ -53,7 +53,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<Scenario, ScenarioErrors> {
 
 /// The RON options scenario files are read with: `Some(..)` may be left out.
 pub fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_NEWTYPES)
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_NEWTYPES)
 }
 
 fn read_chain(path: &Path) -> Result<(RawScenario, Vec<Layer>), ScenarioErrors> {
@@ -66,18 +67,39 @@ fn read_chain(path: &Path) -> Result<(RawScenario, Vec<Layer>), ScenarioErrors> 
 }
 
 /// Follows `raw.extends` (relative to `path`) and lays `raw` over what it extends.
-fn extend(raw: RawScenario, path: &Path, layers: &mut Vec<Layer>, seen: &mut Vec<PathBuf>) -> Result<RawScenario, ScenarioErrors> {
-    let Some(parent_rel) = raw.extends.clone() else { return Ok(raw) };
-    let here = layers.last().map(|l| l.index.find("extends")).unwrap_or_default();
+fn extend(
+    raw: RawScenario,
+    path: &Path,
+    layers: &mut Vec<Layer>,
+    seen: &mut Vec<PathBuf>,
+) -> Result<RawScenario, ScenarioErrors> {
+    let Some(parent_rel) = raw.extends.clone() else {
+        return Ok(raw);
+    };
+    let here = layers
+        .last()
+        .map(|l| l.index.find("extends"))
+        .unwrap_or_default();
     let at = |msg: String| ScenarioError::new(path, "extends", msg).at(here);
     if seen.len() > MAX_EXTENDS_DEPTH {
-        return Err(at(format!("more than {MAX_EXTENDS_DEPTH} files deep")).expected("a shorter chain of `extends`").into());
+        return Err(at(format!("more than {MAX_EXTENDS_DEPTH} files deep"))
+            .expected("a shorter chain of `extends`")
+            .into());
     }
     let parent = path.parent().unwrap_or(Path::new("")).join(&parent_rel);
     let canon = parent.canonicalize().unwrap_or_else(|_| parent.clone());
     if seen.contains(&canon) {
-        let chain: Vec<String> = seen.iter().chain([&canon]).map(|p| p.display().to_string()).collect();
-        return Err(at(format!("`{parent_rel}` makes a cycle: {}", chain.join(" -> "))).expected("a chain of `extends` that ends").into());
+        let mut chain: Vec<String> = layers
+            .iter()
+            .map(|l| l.path.display().to_string())
+            .collect();
+        chain.push(parent.display().to_string());
+        return Err(at(format!(
+            "`{parent_rel}` makes a cycle: {}",
+            chain.join(" extends ")
+        ))
+        .expected("a chain of `extends` that ends")
+        .into());
     }
     let text = read_text(&parent, Some(at(String::new())))?;
     seen.push(canon);
@@ -92,25 +114,53 @@ fn extend(raw: RawScenario, path: &Path, layers: &mut Vec<Layer>, seen: &mut Vec
 fn read_text(path: &Path, from: Option<ScenarioError>) -> Result<String, ScenarioErrors> {
     let fail = |msg: String| -> ScenarioErrors {
         match &from {
-            Some(e) => ScenarioError { message: format!("cannot read `{}`: {msg}", path.display()), ..e.clone() }.into(),
+            Some(e) => ScenarioError {
+                message: format!("cannot read `{}`: {msg}", path.display()),
+                ..e.clone()
+            }
+            .into(),
             None => ScenarioError::new(path, "", format!("cannot read the file: {msg}")).into(),
         }
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".to_string()));
+    }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(format!("it is {} bytes, more than the {} a scenario may have", meta.len(), MAX_FILE_BYTES)));
+        return Err(fail(format!(
+            "it is {} bytes, more than the {} a scenario may have",
+            meta.len(),
+            MAX_FILE_BYTES
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
-fn parse_layer(text: String, path: &Path, layers: &mut Vec<Layer>) -> Result<RawScenario, ScenarioErrors> {
+fn parse_layer(
+    text: String,
+    path: &Path,
+    layers: &mut Vec<Layer>,
+) -> Result<RawScenario, ScenarioErrors> {
     let index = FieldIndex::build(&text);
     let parsed: Result<RawScenario, _> = ron_options().from_str(&text);
     match parsed {
         Ok(raw) => {
-            let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-            layers.push(Layer { path: path.to_path_buf(), text, sha256, index });
+            let sha256 = Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            layers.push(Layer {
+                path: path.to_path_buf(),
+                text,
+                sha256,
+                index,
+            });
             Ok(raw)
         }
         Err(e) => Err(ron_error(path, &index, e).into()),
@@ -120,9 +170,18 @@ fn parse_layer(text: String, path: &Path, layers: &mut Vec<Layer>) -> Result<Raw
 /// Turns ron's error into one an analyst can act on.
 fn ron_error(path: &Path, index: &FieldIndex, e: ron::error::SpannedError) -> ScenarioError {
     use ron::Error as E;
-    let pos = Position { line: e.span.start.line, col: e.span.start.col };
+    let pos = Position {
+        line: e.span.start.line,
+        col: e.span.start.col,
+    };
     let section = index.path_at(pos).unwrap_or("").to_string();
-    let field_path = |f: &str| if section.is_empty() { f.to_string() } else { format!("{section}.{f}") };
+    let field_path = |f: &str| {
+        if section.is_empty() {
+            f.to_string()
+        } else {
+            format!("{section}.{f}")
+        }
+    };
     let err = match &e.code {
         E::NoSuchStructField { expected, found, .. } => ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
             .expected(if section.is_empty() { "a scenario field".to_string() } else { format!("a field of `{section}`") })
@@ -140,6 +199,8 @@ fn ron_error(path: &Path, index: &FieldIndex, e: ron::error::SpannedError) -> Sc
             ScenarioError::new(path, section.clone(), format!("found {found}")).expected(expected.clone())
         }
         E::Message(m) => ScenarioError::new(path, section.clone(), m.clone()),
+        E::ExpectedComma => ScenarioError::new(path, section.clone(), "a comma is missing")
+            .expected("a `,` after each field and list item (is one missing at the end of the line before?)"),
         E::ExceededRecursionLimit => ScenarioError::new(path, section.clone(), "nested too deeply").expected("a scenario file, not a deeply nested structure"),
         other => ScenarioError::new(path, section.clone(), format!("syntax error: {other}"))
             .expected("RON syntax: ( field: value, ... ), strings in \"double quotes\", lists in [ ... ]"),

@@ -1,5 +1,5 @@
 //! The validated scenario: what the model runs on. Every value here has been range-checked,
-//! every name resolved, every default filled. Built only by [`super::validate`].
+//! every name resolved, every default filled. Built only by [`super::load`].
 
 use serde::Serialize;
 use time::Date;

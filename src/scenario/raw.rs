@@ -1,7 +1,7 @@
 //! What the analyst writes: the scenario file's structure, syntax-checked only.
 //!
 //! Every field is optional so that a scenario that `extends` another can state only what it
-//! changes; [`super::validate`] fills defaults, checks ranges and names, and produces the
+//! changes; validation (in [`super::load`]) fills defaults, checks ranges and names, and produces the
 //! [`super::Scenario`] the model runs on. The model never sees these types.
 
 use serde::Deserialize;
@@ -216,11 +216,32 @@ impl Named for RawGroup {
 }
 
 merge_by_replacing!(ModelKind, Coalition, GroupStatus, Resolution);
-merge_fields!(RawScenario { extends, name, description, kind, period, seed, replicates, map, groups, output });
+merge_fields!(RawScenario {
+    extends,
+    name,
+    description,
+    kind,
+    period,
+    seed,
+    replicates,
+    map,
+    groups,
+    output
+});
 merge_fields!(RawPeriod { start, end });
-merge_fields!(RawMap { resolution_deg, bbox, population_growth, regions });
+merge_fields!(RawMap {
+    resolution_deg,
+    bbox,
+    population_growth,
+    regions
+});
 merge_fields!(RawRegion { population, year });
-merge_fields!(RawBbox { south, north, west, east });
+merge_fields!(RawBbox {
+    south,
+    north,
+    west,
+    east
+});
 merge_fields!(RawGroup {
     full_name,
     coalition,
@@ -232,7 +253,25 @@ merge_fields!(RawGroup {
     tactics,
     initial
 });
-merge_fields!(RawObjectives { political, ideological, economic });
-merge_fields!(RawTactics { civilian_targeting, leader_targeting, negotiation, kidnapping });
-merge_fields!(RawGroupInitial { fighters, bands, treasury_musd, hardliner_share });
-merge_fields!(RawOutput { dir, timeseries, events });
+merge_fields!(RawObjectives {
+    political,
+    ideological,
+    economic
+});
+merge_fields!(RawTactics {
+    civilian_targeting,
+    leader_targeting,
+    negotiation,
+    kidnapping
+});
+merge_fields!(RawGroupInitial {
+    fighters,
+    bands,
+    treasury_musd,
+    hardliner_share
+});
+merge_fields!(RawOutput {
+    dir,
+    timeseries,
+    events
+});

@@ -18,7 +18,12 @@ pub const MAX_GRID_CELLS: usize = 2_000_000;
 /// Finest and coarsest resolution accepted, in degrees.
 pub const RESOLUTION_RANGE: (f64, f64) = (0.02, 1.0);
 /// The default bounding box: the three study countries with a margin.
-pub const DEFAULT_BBOX: BBox = BBox { south: 9.0, north: 25.5, west: -12.5, east: 4.5 };
+pub const DEFAULT_BBOX: BBox = BBox {
+    south: 9.0,
+    north: 25.5,
+    west: -12.5,
+    east: 4.5,
+};
 /// Longest period accepted, in days (100 years).
 pub const MAX_DAYS: i64 = 36_525;
 
@@ -52,7 +57,11 @@ impl Checker<'_> {
                 None => break,
             }
         }
-        let first = self.layers.first().map(|l| l.path.clone()).unwrap_or_default();
+        let first = self
+            .layers
+            .first()
+            .map(|l| l.path.clone())
+            .unwrap_or_default();
         ScenarioError::new(first, path, message).at(Some(Position { line: 1, col: 1 }))
     }
 
@@ -69,13 +78,30 @@ impl Checker<'_> {
     }
 
     fn probability(&mut self, value: Option<f64>, default: f64, path: &str) -> f64 {
-        self.number(value, default, path, 0.0, 1.0, "a probability between 0 and 1")
+        self.number(
+            value,
+            default,
+            path,
+            0.0,
+            1.0,
+            "a probability between 0 and 1",
+        )
     }
 
-    fn number(&mut self, value: Option<f64>, default: f64, path: &str, lo: f64, hi: f64, expected: &str) -> f64 {
+    fn number(
+        &mut self,
+        value: Option<f64>,
+        default: f64,
+        path: &str,
+        lo: f64,
+        hi: f64,
+        expected: &str,
+    ) -> f64 {
         let v = value.unwrap_or(default);
         if !(lo..=hi).contains(&v) {
-            let e = self.error(path, format!("{v} is out of range")).expected(expected.to_string());
+            let e = self
+                .error(path, format!("{v} is out of range"))
+                .expected(expected.to_string());
             self.push(e);
             return default;
         }
@@ -85,12 +111,16 @@ impl Checker<'_> {
     fn count(&mut self, value: Option<i64>, default: u32, path: &str, what: &str) -> u32 {
         let v = value.unwrap_or(default as i64);
         if v < 0 {
-            let e = self.error(path, format!("{v} is negative")).expected(format!("a number of {what}, 0 or more"));
+            let e = self
+                .error(path, format!("{v} is negative"))
+                .expected(format!("a number of {what}, 0 or more"));
             self.push(e);
             return default;
         }
         if v > u32::MAX as i64 {
-            let e = self.error(path, format!("{v} is too large")).expected(format!("at most {}", u32::MAX));
+            let e = self
+                .error(path, format!("{v} is too large"))
+                .expected(format!("at most {}", u32::MAX));
             self.push(e);
             return default;
         }
@@ -98,7 +128,11 @@ impl Checker<'_> {
     }
 
     fn date(&mut self, value: &Option<String>, path: &str) -> Option<Date> {
-        let text = self.required(value, path, "an ISO date \"YYYY-MM-DD\", e.g. \"2017-01-01\"")?;
+        let text = self.required(
+            value,
+            path,
+            "an ISO date \"YYYY-MM-DD\", e.g. \"2017-01-01\"",
+        )?;
         match Date::parse(&text, format_description!("[year]-[month]-[day]")) {
             Ok(d) => Some(d),
             Err(_) => {
@@ -122,17 +156,33 @@ fn parent_path(path: &str) -> Option<String> {
 
 /// Validates `raw` (already merged over the files it extends; `layers` child first).
 pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, ScenarioErrors> {
-    let mut c = Checker { layers, errors: Vec::new() };
+    let mut c = Checker {
+        layers,
+        errors: Vec::new(),
+    };
     let map_data = geo::map_data();
     // Regions a scenario may name: the modelled ones (index into the map's regions, name).
-    let modelled: Vec<(usize, String)> =
-        map_data.regions.iter().enumerate().filter(|(_, r)| r.modelled != Some(false)).map(|(i, r)| (i, r.name.clone())).collect();
+    let modelled: Vec<(usize, String)> = map_data
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.modelled != Some(false))
+        .map(|(i, r)| (i, r.name.clone()))
+        .collect();
     let region_names: Vec<String> = modelled.iter().map(|(_, n)| n.clone()).collect();
     let region_index = |name: &str| modelled.iter().find(|(_, n)| n == name).map(|(i, _)| *i);
 
-    let name = c.required(&raw.name, "name", "a short scenario name, e.g. \"baseline\"").unwrap_or_default();
+    let name = c
+        .required(
+            &raw.name,
+            "name",
+            "a short scenario name, e.g. \"baseline\"",
+        )
+        .unwrap_or_default();
     if raw.name.is_some() && name.trim().is_empty() {
-        let e = c.error("name", "is empty").expected("a short scenario name, e.g. \"baseline\"");
+        let e = c
+            .error("name", "is empty")
+            .expected("a short scenario name, e.g. \"baseline\"");
         c.push(e);
     }
     let description = raw.description.clone().unwrap_or_default();
@@ -141,20 +191,38 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     // Period.
     let rp = raw.period.clone().unwrap_or_default();
     if raw.period.is_none() {
-        let e = c.error("period", "missing").expected("period: (start: \"2017-01-01\", end: \"2020-12-31\")");
+        let e = c
+            .error("period", "missing")
+            .expected("period: (start: \"2017-01-01\", end: \"2020-12-31\")");
         c.push(e);
     }
-    let start = if raw.period.is_some() { c.date(&rp.start, "period.start") } else { None };
-    let end = if raw.period.is_some() { c.date(&rp.end, "period.end") } else { None };
-    let mut period = Period { start: Date::MIN, end: Date::MIN };
+    let start = if raw.period.is_some() {
+        c.date(&rp.start, "period.start")
+    } else {
+        None
+    };
+    let end = if raw.period.is_some() {
+        c.date(&rp.end, "period.end")
+    } else {
+        None
+    };
+    let mut period = Period {
+        start: Date::MIN,
+        end: Date::MIN,
+    };
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
             let err = c
-                .error("period.end", format!("{} is before the start {}", format_date(e), format_date(s)))
+                .error(
+                    "period.end",
+                    format!("{} is before the start {}", format_date(e), format_date(s)),
+                )
                 .expected("an end date on or after period.start");
             c.push(err);
         } else if (e - s).whole_days() >= MAX_DAYS {
-            let err = c.error("period.end", "the period is longer than 100 years").expected("a period of at most 100 years");
+            let err = c
+                .error("period.end", "the period is longer than 100 years")
+                .expected("a period of at most 100 years");
             c.push(err);
         } else {
             period = Period { start: s, end: e };
@@ -164,7 +232,9 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     let seed = raw.seed.unwrap_or(1);
     let replicates = raw.replicates.unwrap_or(1);
     if !(1..=100_000).contains(&replicates) {
-        let e = c.error("replicates", format!("{replicates} is out of range")).expected("a number of replicates from 1 to 100000");
+        let e = c
+            .error("replicates", format!("{replicates} is out of range"))
+            .expected("a number of replicates from 1 to 100000");
         c.push(e);
     }
 
@@ -180,17 +250,49 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     );
     let rb = rm.bbox.clone().unwrap_or_default();
     let bbox = BBox {
-        south: c.number(rb.south, DEFAULT_BBOX.south, "map.bbox.south", -90.0, 90.0, "a latitude in degrees"),
-        north: c.number(rb.north, DEFAULT_BBOX.north, "map.bbox.north", -90.0, 90.0, "a latitude in degrees"),
-        west: c.number(rb.west, DEFAULT_BBOX.west, "map.bbox.west", -180.0, 180.0, "a longitude in degrees"),
-        east: c.number(rb.east, DEFAULT_BBOX.east, "map.bbox.east", -180.0, 180.0, "a longitude in degrees"),
+        south: c.number(
+            rb.south,
+            DEFAULT_BBOX.south,
+            "map.bbox.south",
+            -90.0,
+            90.0,
+            "a latitude in degrees",
+        ),
+        north: c.number(
+            rb.north,
+            DEFAULT_BBOX.north,
+            "map.bbox.north",
+            -90.0,
+            90.0,
+            "a latitude in degrees",
+        ),
+        west: c.number(
+            rb.west,
+            DEFAULT_BBOX.west,
+            "map.bbox.west",
+            -180.0,
+            180.0,
+            "a longitude in degrees",
+        ),
+        east: c.number(
+            rb.east,
+            DEFAULT_BBOX.east,
+            "map.bbox.east",
+            -180.0,
+            180.0,
+            "a longitude in degrees",
+        ),
     };
     let bbox_ok = if bbox.north <= bbox.south {
-        let e = c.error("map.bbox.north", "is not north of map.bbox.south").expected("north > south");
+        let e = c
+            .error("map.bbox.north", "is not north of map.bbox.south")
+            .expected("north > south");
         c.push(e);
         false
     } else if bbox.east <= bbox.west {
-        let e = c.error("map.bbox.east", "is not east of map.bbox.west").expected("east > west");
+        let e = c
+            .error("map.bbox.east", "is not east of map.bbox.west")
+            .expected("east > west");
         c.push(e);
         false
     } else if bbox.north < 9.5 || bbox.south > 23.0 || bbox.east < -11.0 || bbox.west > 3.5 {
@@ -210,13 +312,26 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         0.1,
         "an annual growth rate between -0.1 and 0.1 (0.03 is 3 % a year)",
     );
-    let mut map = MapParams { resolution_deg, bbox, population_growth, region_populations: Vec::new() };
+    let mut map = MapParams {
+        resolution_deg,
+        bbox,
+        population_growth,
+        region_populations: Vec::new(),
+    };
     if bbox_ok {
         let (w, h) = map.grid_size();
         if w.saturating_mul(h) > MAX_GRID_CELLS {
             let e = c
-                .error("map.resolution_deg", format!("{resolution_deg} makes a grid of {w} × {h} = {} cells", w * h))
-                .expected(format!("at most {MAX_GRID_CELLS} cells: a coarser resolution or a smaller bbox"));
+                .error(
+                    "map.resolution_deg",
+                    format!(
+                        "{resolution_deg} makes a grid of {w} × {h} = {} cells",
+                        w * h
+                    ),
+                )
+                .expected(format!(
+                    "at most {MAX_GRID_CELLS} cells: a coarser resolution or a smaller bbox"
+                ));
             c.push(e);
         }
     }
@@ -224,21 +339,30 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         let path = format!("map.regions[{}]", r.name);
         let Some(idx) = region_index(&r.name) else {
             let e = c
-                .error(&format!("{path}.name"), format!("unknown region `{}`", r.name))
+                .error(
+                    &format!("{path}.name"),
+                    format!("unknown region `{}`", r.name),
+                )
                 .expected("a first-level region of Mali, Burkina Faso or Niger")
                 .choices(&r.name, &region_names);
             c.push(e);
             continue;
         };
-        let pop = r.population.unwrap_or(map_data.regions[idx].population as i64);
+        let pop = r
+            .population
+            .unwrap_or(map_data.regions[idx].population as i64);
         if pop < 0 {
-            let e = c.error(&format!("{path}.population"), format!("{pop} is negative")).expected("a population, 0 or more");
+            let e = c
+                .error(&format!("{path}.population"), format!("{pop} is negative"))
+                .expected("a population, 0 or more");
             c.push(e);
             continue;
         }
         let year = r.year.unwrap_or(map_data.regions[idx].year as i64);
         if !(1950..=2100).contains(&year) {
-            let e = c.error(&format!("{path}.year"), format!("{year} is out of range")).expected("a year from 1950 to 2100");
+            let e = c
+                .error(&format!("{path}.year"), format!("{year} is out of range"))
+                .expected("a year from 1950 to 2100");
             c.push(e);
             continue;
         }
@@ -248,7 +372,9 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     // Groups.
     let raw_groups = raw.groups.clone().unwrap_or_default().0;
     if kind == ModelKind::Sahel && raw_groups.is_empty() {
-        let e = c.error("groups", "no armed groups are defined").expected("at least one group, e.g. groups: [(name: \"FLM\", ...)]");
+        let e = c
+            .error("groups", "no armed groups are defined")
+            .expected("at least one group, e.g. groups: [(name: \"FLM\", ...)]");
         c.push(e);
     }
     let group_names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
@@ -256,11 +382,18 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     for (i, g) in raw_groups.iter().enumerate() {
         let p = format!("groups[{}]", g.name);
         if g.name.trim().is_empty() {
-            let e = c.error(&format!("groups[{i}].name"), "is empty").expected("a unique group name");
+            let e = c
+                .error(&format!("groups[{i}].name"), "is empty")
+                .expected("a unique group name");
             c.push(e);
         }
         if group_names[..i].contains(&g.name) {
-            let e = c.error(&format!("{p}.name"), format!("group `{}` is defined twice", g.name)).expected("unique group names");
+            let e = c
+                .error(
+                    &format!("{p}.name"),
+                    format!("group `{}` is defined twice", g.name),
+                )
+                .expected("unique group names");
             c.push(e);
         }
         let status = g.status.unwrap_or(GroupStatus::Active);
@@ -268,9 +401,13 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             (Some(other), _) => {
                 let idx = group_names.iter().position(|n| n == other && n != &g.name);
                 if idx.is_none() {
-                    let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                    let others: Vec<&String> =
+                        group_names.iter().filter(|n| **n != g.name).collect();
                     let e = c
-                        .error(&format!("{p}.absorbed_by"), format!("unknown group `{other}`"))
+                        .error(
+                            &format!("{p}.absorbed_by"),
+                            format!("unknown group `{other}`"),
+                        )
                         .expected("the name of another group in `groups`")
                         .choices(other, &others);
                     c.push(e);
@@ -278,19 +415,33 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
                 idx
             }
             (None, GroupStatus::Absorbed) => {
-                let e = c.error(&format!("{p}.status"), "an absorbed group needs `absorbed_by`").expected("absorbed_by: \"<group name>\"");
+                let e = c
+                    .error(
+                        &format!("{p}.status"),
+                        "an absorbed group needs `absorbed_by`",
+                    )
+                    .expected("absorbed_by: \"<group name>\"");
                 c.push(e);
                 None
             }
             (None, _) => None,
         };
         let mut home_regions = Vec::new();
-        for (k, r) in g.home_regions.clone().unwrap_or_default().iter().enumerate() {
+        for (k, r) in g
+            .home_regions
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             match region_index(r) {
                 Some(idx) => home_regions.push(idx),
                 None => {
                     let e = c
-                        .error(&format!("{p}.home_regions[{k}]"), format!("unknown region `{r}`"))
+                        .error(
+                            &format!("{p}.home_regions[{k}]"),
+                            format!("unknown region `{r}`"),
+                        )
                         .expected("a first-level region of Mali, Burkina Faso or Niger")
                         .choices(r, &region_names);
                     c.push(e);
@@ -298,7 +449,9 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             }
         }
         if status != GroupStatus::Absorbed && g.home_regions.as_ref().is_none_or(|h| h.is_empty()) {
-            let e = c.error(&format!("{p}.home_regions"), "missing").expected("a list of regions, e.g. home_regions: [\"Mopti\", \"Ségou\"]");
+            let e = c
+                .error(&format!("{p}.home_regions"), "missing")
+                .expected("a list of regions, e.g. home_regions: [\"Mopti\", \"Ségou\"]");
             c.push(e);
         }
         let o = g.objectives.clone().unwrap_or_default();
@@ -309,35 +462,75 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         };
         let t = g.tactics.clone().unwrap_or_default();
         let tactics = Tactics {
-            civilian_targeting: c.probability(t.civilian_targeting, 0.0, &format!("{p}.tactics.civilian_targeting")),
-            leader_targeting: c.probability(t.leader_targeting, 0.0, &format!("{p}.tactics.leader_targeting")),
+            civilian_targeting: c.probability(
+                t.civilian_targeting,
+                0.0,
+                &format!("{p}.tactics.civilian_targeting"),
+            ),
+            leader_targeting: c.probability(
+                t.leader_targeting,
+                0.0,
+                &format!("{p}.tactics.leader_targeting"),
+            ),
             negotiation: c.probability(t.negotiation, 0.0, &format!("{p}.tactics.negotiation")),
             kidnapping: c.probability(t.kidnapping, 0.0, &format!("{p}.tactics.kidnapping")),
         };
         let ini = g.initial.clone().unwrap_or_default();
-        let fighters = c.count(ini.fighters, 0, &format!("{p}.initial.fighters"), "fighters");
-        let bands = c.count(ini.bands, u32::from(fighters > 0), &format!("{p}.initial.bands"), "bands");
+        let fighters = c.count(
+            ini.fighters,
+            0,
+            &format!("{p}.initial.fighters"),
+            "fighters",
+        );
+        let bands = c.count(
+            ini.bands,
+            u32::from(fighters > 0),
+            &format!("{p}.initial.bands"),
+            "bands",
+        );
         if bands > fighters {
             let e = c
-                .error(&format!("{p}.initial.bands"), format!("{bands} bands for {fighters} fighters"))
+                .error(
+                    &format!("{p}.initial.bands"),
+                    format!("{bands} bands for {fighters} fighters"),
+                )
                 .expected("no more bands than fighters");
             c.push(e);
         }
         if fighters > 0 && bands == 0 {
-            let e = c.error(&format!("{p}.initial.bands"), "0 bands for a group with fighters").expected("at least 1 band");
+            let e = c
+                .error(
+                    &format!("{p}.initial.bands"),
+                    "0 bands for a group with fighters",
+                )
+                .expected("at least 1 band");
             c.push(e);
         }
         if status == GroupStatus::Absorbed && fighters > 0 {
             let e = c
-                .error(&format!("{p}.initial.fighters"), "an absorbed group has no fighters of its own")
+                .error(
+                    &format!("{p}.initial.fighters"),
+                    "an absorbed group has no fighters of its own",
+                )
                 .expected("fighters: 0, or status: Degraded");
             c.push(e);
         }
         let initial = GroupInitial {
             fighters,
             bands,
-            treasury_musd: c.number(ini.treasury_musd, 0.0, &format!("{p}.initial.treasury_musd"), 0.0, 1.0e4, "millions of US dollars, 0 or more"),
-            hardliner_share: c.probability(ini.hardliner_share, 0.3, &format!("{p}.initial.hardliner_share")),
+            treasury_musd: c.number(
+                ini.treasury_musd,
+                0.0,
+                &format!("{p}.initial.treasury_musd"),
+                0.0,
+                1.0e4,
+                "millions of US dollars, 0 or more",
+            ),
+            hardliner_share: c.probability(
+                ini.hardliner_share,
+                0.3,
+                &format!("{p}.initial.hardliner_share"),
+            ),
         };
         groups.push(GroupParams {
             name: g.name.clone(),
@@ -356,7 +549,10 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     // Output.
     let ro = raw.output.clone().unwrap_or_default();
     let output = OutputParams {
-        dir: ro.dir.clone().unwrap_or_else(|| format!("output/{}", slug(&name))),
+        dir: ro
+            .dir
+            .clone()
+            .unwrap_or_else(|| format!("output/{}", slug(&name))),
         timeseries: ro.timeseries.unwrap_or(Resolution::Weekly),
         events: ro.events.unwrap_or(true),
     };
@@ -366,17 +562,42 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     }
     let sources = layers
         .iter()
-        .map(|l| SourceFile { path: l.path.display().to_string(), sha256: l.sha256.clone(), text: l.text.clone() })
+        .map(|l| SourceFile {
+            path: l.path.display().to_string(),
+            sha256: l.sha256.clone(),
+            text: l.text.clone(),
+        })
         .collect();
-    Ok(Scenario { name, description, kind, period, seed, replicates, map, groups, output, sources })
+    Ok(Scenario {
+        name,
+        description,
+        kind,
+        period,
+        seed,
+        replicates,
+        map,
+        groups,
+        output,
+        sources,
+    })
 }
 
 /// A scenario name made safe as a folder name: letters, digits, `-` and `_`.
 pub fn slug(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim_matches('_').to_string();
-    if s.is_empty() { "scenario".to_string() } else { s }
+    if s.is_empty() {
+        "scenario".to_string()
+    } else {
+        s
+    }
 }

@@ -1,0 +1,162 @@
+//! Each broken fixture under `tests/fixtures/` gives the error an analyst needs: the file, the
+//! line and column, the field path, what was expected and, where the value is one of a known
+//! set, the closest valid choice.
+
+use std::path::Path;
+
+use sahelsim::scenario::{self, Position, ScenarioError};
+
+fn first_error(fixture: &str) -> ScenarioError {
+    let path = Path::new("tests/fixtures").join(fixture);
+    match scenario::load(&path) {
+        Ok(_) => panic!("{fixture} should not load"),
+        Err(e) => e.first().clone(),
+    }
+}
+
+fn at(line: usize, col: usize) -> Option<Position> {
+    Some(Position { line, col })
+}
+
+#[test]
+fn unknown_field_names_the_field_and_suggests_the_right_one() {
+    let e = first_error("unknown_field.ron");
+    assert_eq!(e.file, Path::new("tests/fixtures/unknown_field.ron"));
+    assert_eq!(e.position, at(6, 33));
+    assert_eq!(e.path, "groups[FLM].tactics.civillian_targeting");
+    assert_eq!(e.message, "unknown field `civillian_targeting`");
+    assert_eq!(e.suggestion.as_deref(), Some("civilian_targeting"));
+    assert!(e.choices.contains(&"kidnapping".to_string()));
+}
+
+#[test]
+fn unknown_region_suggests_the_accented_name() {
+    let e = first_error("unknown_region.ron");
+    assert_eq!(e.position, at(6, 47));
+    assert_eq!(e.path, "groups[FLM].home_regions[1]");
+    assert_eq!(e.message, "unknown region `Segou`");
+    assert_eq!(e.suggestion.as_deref(), Some("Ségou"));
+}
+
+#[test]
+fn probability_above_one_is_refused_with_its_path() {
+    let e = first_error("probability_out_of_range.ron");
+    assert_eq!(e.position, at(8, 43));
+    assert_eq!(e.path, "groups[ISGS].tactics.civilian_targeting");
+    assert_eq!(e.message, "1.5 is out of range");
+    assert_eq!(e.expected.as_deref(), Some("a probability between 0 and 1"));
+}
+
+#[test]
+fn negative_population_is_refused() {
+    let e = first_error("negative_population.ron");
+    assert_eq!(e.position, at(5, 49));
+    assert_eq!(e.path, "map.regions[Mopti].population");
+    assert_eq!(e.message, "-2500000 is negative");
+}
+
+#[test]
+fn end_before_start_is_refused_at_the_end_date() {
+    let e = first_error("end_before_start.ron");
+    assert_eq!(e.position, at(5, 40));
+    assert_eq!(e.path, "period.end");
+    assert_eq!(e.message, "2020-12-31 is before the start 2021-01-01");
+}
+
+#[test]
+fn a_date_that_is_not_a_date_is_refused() {
+    let e = first_error("not_a_date.ron");
+    assert_eq!(e.position, at(5, 21));
+    assert_eq!(e.path, "period.start");
+    assert_eq!(e.message, "\"2017-13-45\" is not a date");
+}
+
+#[test]
+fn an_absurd_grid_is_refused_before_anything_is_allocated() {
+    let e = first_error("absurd_grid.ron");
+    assert_eq!(e.position, at(5, 27));
+    assert_eq!(e.path, "map.resolution_deg");
+    assert_eq!(
+        e.message,
+        "0.02 makes a grid of 18000 × 6750 = 121500000 cells"
+    );
+}
+
+#[test]
+fn a_missing_parent_file_is_reported_at_extends() {
+    let e = first_error("missing_extends.ron");
+    assert_eq!(e.position, at(3, 14));
+    assert_eq!(e.path, "extends");
+    assert!(
+        e.message
+            .starts_with("cannot read `tests/fixtures/no_such_baseline.ron`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn an_extends_cycle_is_reported_with_the_chain() {
+    let e = first_error("cycle_a.ron");
+    assert_eq!(e.file, Path::new("tests/fixtures/cycle_b.ron"));
+    assert_eq!(e.position, at(3, 14));
+    assert_eq!(
+        e.message,
+        "`cycle_a.ron` makes a cycle: tests/fixtures/cycle_a.ron extends tests/fixtures/cycle_b.ron extends tests/fixtures/cycle_a.ron"
+    );
+}
+
+#[test]
+fn a_missing_comma_is_located() {
+    let e = first_error("syntax_error.ron");
+    assert_eq!(e.position, at(5, 5));
+    assert_eq!(e.message, "a comma is missing");
+}
+
+#[test]
+fn an_unknown_group_suggests_the_closest_group() {
+    let e = first_error("unknown_group.ron");
+    assert_eq!(e.position, at(6, 65));
+    assert_eq!(e.path, "groups[al Mourabitoun].absorbed_by");
+    assert_eq!(e.suggestion.as_deref(), Some("Ansar Dine"));
+}
+
+#[test]
+fn an_unknown_choice_lists_the_valid_ones() {
+    let e = first_error("unknown_choice.ron");
+    assert_eq!(e.position, at(6, 35));
+    assert_eq!(e.path, "groups[ISGS].coalition");
+    assert_eq!(e.suggestion.as_deref(), Some("IslamicState"));
+    assert_eq!(e.choices, vec!["Jnim", "IslamicState", "Unaffiliated"]);
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let text = r#"(
+        extends: "../../scenarios/baseline.ron",
+        name: "two problems",
+        replicates: 0,
+        groups: [(name: "FLM", tactics: (negotiation: -0.5))],
+    )"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let paths: Vec<&str> = errs.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, vec!["replicates", "groups[FLM].tactics.negotiation"]);
+    assert_eq!(errs.0[0].position, at(4, 21));
+}
+
+#[test]
+fn the_check_command_prints_the_error_and_fails() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sahelsim"))
+        .args(["check", "tests/fixtures/unknown_region.ron"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: tests/fixtures/unknown_region.ron:6:47: groups[FLM].home_regions[1]"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `Ségou`?"), "{stderr}");
+}
