@@ -32,12 +32,16 @@ macro_rules! merge_by_replacing {
 }
 pub(crate) use merge_by_replacing;
 
-/// Implements [`Merge`] for a section struct whose fields all implement it.
+/// Implements [`Merge`] for a section struct whose fields all implement it. The overlay is
+/// destructured without `..`, so a field added to the struct but not to the list is a compile
+/// error rather than a value silently lost in `extends`. Fields named after `keep` (a list
+/// item's `name`) are not merged.
 macro_rules! merge_fields {
-    ($t:ty { $($field:ident),* $(,)? }) => {
+    ($t:ident { $($field:ident),* $(,)? } $(keep { $($kept:ident),* })?) => {
         impl $crate::scenario::merge::Merge for $t {
             fn merge_from(&mut self, overlay: Self) {
-                $( self.$field.merge_from(overlay.$field); )*
+                let $t { $($field,)* $($($kept: _,)*)? } = overlay;
+                $( self.$field.merge_from($field); )*
             }
         }
     };
@@ -83,7 +87,7 @@ mod tests {
             &self.name
         }
     }
-    merge_fields!(Item { a, b });
+    merge_fields!(Item { a, b } keep { name });
 
     #[test]
     fn named_lists_merge_by_name_and_append_new_items() {

@@ -13,6 +13,7 @@
 pub mod error;
 pub mod locate;
 pub mod merge;
+pub mod model_params;
 pub mod params;
 pub mod raw;
 mod validate;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::Date;
 
+pub use super::model_params::ModelParams;
 pub use super::raw::{Coalition, GroupStatus, ModelKind, Resolution};
 
 /// A validated scenario.
@@ -25,6 +26,8 @@ pub struct Scenario {
     pub map: MapParams,
     /// Armed groups, in file order; a group's index is its id.
     pub groups: Vec<GroupParams>,
+    /// Mechanism parameters.
+    pub model: ModelParams,
     /// Output settings.
     pub output: OutputParams,
     /// The files this scenario was read from, the file itself first, then what it extends.

@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub map: Option<RawMap>,
     /// The armed groups.
     pub groups: Option<NamedList<RawGroup>>,
+    /// Mechanism parameters (see `model_params`).
+    pub model: Option<super::model_params::RawModel>,
     /// What to write.
     pub output: Option<RawOutput>,
 }
@@ -226,6 +228,7 @@ merge_fields!(RawScenario {
     replicates,
     map,
     groups,
+    model,
     output
 });
 merge_fields!(RawPeriod { start, end });
@@ -235,7 +238,7 @@ merge_fields!(RawMap {
     population_growth,
     regions
 });
-merge_fields!(RawRegion { population, year });
+merge_fields!(RawRegion { population, year } keep { name });
 merge_fields!(RawBbox {
     south,
     north,
@@ -252,7 +255,7 @@ merge_fields!(RawGroup {
     objectives,
     tactics,
     initial
-});
+} keep { name });
 merge_fields!(RawObjectives {
     political,
     ideological,

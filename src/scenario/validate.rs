@@ -546,6 +546,20 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         });
     }
 
+    // Mechanism parameters.
+    let raw_model = raw.model.clone().unwrap_or_default();
+    let model = super::model_params::validate_model(&raw_model, &mut |path, value, info| {
+        let expected = format!(
+            "a value from {} to {} ({}), default {}: {}",
+            info.min,
+            info.max,
+            info.unit,
+            info.default,
+            info.doc.trim()
+        );
+        c.number(value, info.default, path, info.min, info.max, &expected)
+    });
+
     // Output.
     let ro = raw.output.clone().unwrap_or_default();
     let output = OutputParams {
@@ -577,6 +591,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         replicates,
         map,
         groups,
+        model,
         output,
         sources,
     })

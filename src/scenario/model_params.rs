@@ -1,0 +1,293 @@
+//! The model's mechanism parameters: one table, from which the raw (optional) and validated
+//! sections, their defaults, ranges, units and documentation are all generated. Scenario files
+//! write them under `model: ( section: ( field: value ) )`; sweeps address them by the same
+//! path (`model.violence.kalyvas_peak`).
+
+use serde::{Deserialize, Serialize};
+
+use super::merge::merge_fields;
+
+/// What is known about one parameter: where it lives, its default, range, unit and meaning.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ParamInfo {
+    /// Section name, e.g. "violence".
+    pub section: &'static str,
+    /// Field name, e.g. "kalyvas_peak".
+    pub field: &'static str,
+    /// Default value.
+    pub default: f64,
+    /// Smallest valid value.
+    pub min: f64,
+    /// Largest valid value.
+    pub max: f64,
+    /// Unit, e.g. "per band-day".
+    pub unit: &'static str,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+impl ParamInfo {
+    /// The parameter's path in a scenario file, e.g. `model.violence.kalyvas_peak`.
+    pub fn path(&self) -> String {
+        format!("model.{}.{}", self.section, self.field)
+    }
+}
+
+macro_rules! param_sections {
+    ( $(
+        $(#[doc = $sdoc:literal])*
+        $section:ident : $Raw:ident => $Params:ident {
+            $( $(#[doc = $fdoc:literal])* $field:ident : $default:expr, [$lo:expr, $hi:expr], $unit:literal; )*
+        }
+    )* ) => {
+        $(
+            $(#[doc = $sdoc])*
+            #[doc = ""]
+            #[doc = "As written in a scenario file (every field optional)."]
+            #[derive(Debug, Clone, Default, Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct $Raw { $( $(#[doc = $fdoc])* pub $field: Option<f64>, )* }
+            merge_fields!($Raw { $($field),* });
+
+            $(#[doc = $sdoc])*
+            #[derive(Debug, Clone, Serialize, PartialEq)]
+            pub struct $Params { $( $(#[doc = $fdoc])* pub $field: f64, )* }
+
+            impl Default for $Params {
+                fn default() -> Self { Self { $($field: $default),* } }
+            }
+        )*
+
+        /// The `model` section as written in a scenario file.
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields, rename = "model")]
+        pub struct RawModel { $( $(#[doc = $sdoc])* pub $section: Option<$Raw>, )* }
+        merge_fields!(RawModel { $($section),* });
+
+        /// All mechanism parameters, validated.
+        #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+        pub struct ModelParams { $( $(#[doc = $sdoc])* pub $section: $Params, )* }
+
+        /// Every parameter, in the order of the table.
+        pub const PARAMETERS: &[ParamInfo] = &[ $( $(
+            ParamInfo {
+                section: stringify!($section),
+                field: stringify!($field),
+                default: $default,
+                min: $lo,
+                max: $hi,
+                unit: $unit,
+                doc: concat!($($fdoc),*),
+            },
+        )* )* ];
+
+        /// Validates `raw`: `check(path, value, default, min, max)` returns the value to use
+        /// (reporting out-of-range values).
+        pub fn validate_model(raw: &RawModel, check: &mut dyn FnMut(&str, Option<f64>, &ParamInfo) -> f64) -> ModelParams {
+            let mut p = ModelParams::default();
+            let mut i = 0usize;
+            $(
+                let r = raw.$section.clone().unwrap_or_default();
+                $(
+                    let info = &PARAMETERS[i];
+                    p.$section.$field = check(&info.path(), r.$field, info);
+                    i += 1;
+                )*
+            )*
+            let _ = i;
+            p
+        }
+
+        impl ModelParams {
+            /// Sets the parameter at `path` (`model.section.field`); false if there is none.
+            pub fn set(&mut self, path: &str, value: f64) -> bool {
+                match path {
+                    $( $( concat!("model.", stringify!($section), ".", stringify!($field)) => { self.$section.$field = value; true } )* )*
+                    _ => false,
+                }
+            }
+
+            /// The value of the parameter at `path`.
+            pub fn get(&self, path: &str) -> Option<f64> {
+                match path {
+                    $( $( concat!("model.", stringify!($section), ".", stringify!($field)) => Some(self.$section.$field), )* )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+param_sections! {
+    /// Communities' grievance, legitimacy and choices (Epstein 2002).
+    communities: RawCommunities => Communities {
+        /// Trust in the state (legitimacy) where government presence is full.
+        initial_legitimacy: 0.6, [0.0, 1.0], "0..1";
+        /// Hardship everyone shares.
+        hardship_base: 0.35, [0.0, 1.0], "0..1";
+        /// Extra hardship of arid land (desert gets all of it, the Sahel 60 %, savanna none).
+        hardship_aridity: 0.25, [0.0, 1.0], "0..1";
+        /// Extra hardship of pastoralists (grazing disputes, stigmatisation), times their share.
+        pastoralist_grievance: 0.35, [0.0, 1.0], "0..1";
+        /// Epstein's activation threshold T: active when grievance − net risk > T.
+        epstein_threshold: 0.1, [0.0, 1.0], "0..1";
+        /// Epstein's k in P(arrest) = 1 − exp(−k · C/A).
+        epstein_k: 2.3, [0.0, 10.0], "-";
+        /// Security personnel per 1,000 residents at which a cell counts as fully policed (C in Epstein's ratio).
+        policing_per_1000: 2.0, [0.01, 100.0], "troops per 1,000 residents";
+        /// Share of those who reject the groups who inform or resist openly.
+        informer_share: 0.5, [0.0, 1.0], "0..1";
+        /// Fear lost per day.
+        fear_decay: 0.02, [0.0, 1.0], "per day";
+        /// Fear added by an attack in the cell, before scaling by deaths.
+        fear_per_attack: 0.15, [0.0, 1.0], "0..1 per event";
+        /// Legitimacy regained per day towards its base level.
+        legitimacy_recovery: 0.002, [0.0, 1.0], "per day";
+    }
+
+    /// Security forces: garrisons, presence, posture and response.
+    security: RawSecurity => Security {
+        /// National troops in a garrison town, per 1,000 residents of the town.
+        troops_per_1000_town: 3.0, [0.0, 100.0], "troops per 1,000 residents";
+        /// Smallest town that holds a national garrison (regional capitals always do).
+        garrison_min_town: 20000.0, [0.0, 10000000.0], "residents";
+        /// International troops (MINUSMA, Barkhane) spread over northern Mali's garrison towns.
+        international_troops: 12000.0, [0.0, 100000.0], "troops";
+        /// Distance at which a garrison's presence falls to 1/e.
+        presence_radius_km: 50.0, [1.0, 1000.0], "km";
+        /// Daily probability that a garrison patrols and engages a band within its radius.
+        patrol_rate: 0.02, [0.0, 1.0], "per garrison-day";
+        /// Posture: 1 blunt (responds against whoever is around), 0 discriminating.
+        bluntness: 0.6, [0.0, 1.0], "0..1";
+        /// Probability that an attributed event draws a response operation, at full presence.
+        response_rate: 0.5, [0.0, 1.0], "per event";
+        /// Mean civilians killed by a fully blunt operation.
+        collateral_mean: 2.0, [0.0, 100.0], "civilians per operation";
+        /// Legitimacy lost per civilian killed by security forces per 10,000 residents; negative values deter (Lyall 2009) instead of provoking (Kocher et al. 2011).
+        backlash: 1.0, [-5.0, 5.0], "per death per 10,000 residents";
+        /// Share of fighters taken out of action who are arrested (the rest are killed).
+        arrest_share: 0.3, [0.0, 1.0], "0..1";
+        /// Daily probability that a group's leader is killed, per 10,000 international troops.
+        leader_hazard: 0.0004, [0.0, 1.0], "per day";
+    }
+
+    /// Who gets the blame: claims, intelligence and attribution by area.
+    attribution: RawAttribution => Attribution {
+        /// Share of events the perpetrator claims.
+        claim_rate: 0.1, [0.0, 1.0], "0..1";
+        /// Intelligence quality: chance an unclaimed event is attributed to the right component group.
+        quality: 0.3, [0.0, 1.0], "0..1";
+        /// Chance that an unclaimed, unidentified event in a JNIM group's area is attributed to "JNIM".
+        generic_jnim: 0.8, [0.0, 1.0], "0..1";
+    }
+
+    /// Fighter bands: attacks, movement, recruitment, upkeep, splits and defections.
+    bands: RawBands => Bands {
+        /// Attacks per band-day for a band of 50 fighters.
+        attack_rate: 0.006, [0.0, 1.0], "per band-day";
+        /// Exponent of band size in the attack rate.
+        size_exponent: 0.7, [0.0, 2.0], "-";
+        /// Daily probability that a band reconsiders where it is.
+        move_rate: 0.1, [0.0, 1.0], "per band-day";
+        /// Weight of revenue opportunities in where a band goes.
+        revenue_weight: 1.0, [0.0, 100.0], "-";
+        /// Weight of the group's home regions in where a band goes.
+        home_weight: 1.0, [0.0, 100.0], "-";
+        /// Weight of cover (parks, reserves) in where a band goes.
+        cover_weight: 0.5, [0.0, 100.0], "-";
+        /// Weight of security presence (avoided) in where a band goes.
+        security_weight: 2.0, [0.0, 100.0], "-";
+        /// Weight of uncontrolled populated cells (expansion) in where a band goes, times the group's ideological objective.
+        expansion_weight: 1.0, [0.0, 100.0], "-";
+        /// Recruits per fighter-day where the whole population is active (Epstein) and money allows.
+        recruit_rate: 0.01, [0.0, 1.0], "per fighter-day";
+        /// Cost of one recruit.
+        recruit_cost_usd: 200.0, [0.0, 100000.0], "US$";
+        /// Upkeep per fighter per day.
+        upkeep_usd: 1.0, [0.0, 1000.0], "US$ per fighter-day";
+        /// Share of a band's income passed on to its group's treasury.
+        remit_share: 0.3, [0.0, 1.0], "0..1";
+        /// A band larger than this splits in two.
+        split_size: 120.0, [2.0, 100000.0], "fighters";
+        /// Lower-level fighters leaving per day at zero morale.
+        desertion_rate: 0.002, [0.0, 1.0], "per fighter-day";
+        /// Daily probability that a band with low morale in a degraded group defects to a stronger group nearby.
+        defection_rate: 0.01, [0.0, 1.0], "per band-day";
+        /// Daily probability that a band with low morale drifts into crime.
+        crime_rate: 0.001, [0.0, 1.0], "per band-day";
+    }
+
+    /// Whom attacks target (Kalyvas; Wood) and how deadly they are.
+    violence: RawViolence => Violence {
+        /// Militant control at which selective violence against civilians peaks (Kalyvas: predominant but not full control).
+        kalyvas_peak: 0.7, [0.0, 1.0], "0..1";
+        /// Width of the Kalyvas peak.
+        kalyvas_width: 0.25, [0.01, 10.0], "0..1";
+        /// How much the Kalyvas curve modulates civilian targeting.
+        kalyvas_weight: 1.0, [0.0, 10.0], "-";
+        /// Extra civilian targeting per unit of recent losses relative to strength (Wood: losing groups target civilians more).
+        wood_losses: 2.0, [0.0, 100.0], "-";
+        /// Extra civilian targeting of groups funded independently of local support (Wood).
+        wood_independence: 0.5, [0.0, 100.0], "-";
+        /// Extra targeting of communities with many informers (punishment of collaboration).
+        collaborator_targeting: 1.0, [0.0, 100.0], "-";
+        /// Chance of a clash when a rival group's band is in the same or a neighbouring cell.
+        rival_clash: 0.05, [0.0, 1.0], "per band-day";
+        /// Mean civilians killed in an attack on civilians.
+        civilian_fatalities: 2.5, [0.0, 1000.0], "people per event";
+        /// Mean security personnel killed in an attack on security forces.
+        security_fatalities: 3.0, [0.0, 1000.0], "people per event";
+        /// Mean fighters killed on each side of a battle.
+        battle_fatalities: 3.0, [0.0, 1000.0], "people per event";
+    }
+
+    /// Revenue: gold, routes, zakat, kidnapping, loot.
+    revenue: RawRevenue => Revenue {
+        /// Share of a gold site's value a controlling band can tax.
+        gold_tax_share: 0.1, [0.0, 1.0], "0..1";
+        /// Value of a gold site for which the map gives none.
+        gold_site_default_musd: 2.0, [0.0, 1000.0], "million US$ a year";
+        /// Toll a controlling band takes per smuggling-corridor cell per day.
+        smuggling_toll_usd: 400.0, [0.0, 1000000.0], "US$ per cell-day";
+        /// Toll per transit-route cell per day.
+        transit_toll_usd: 150.0, [0.0, 1000000.0], "US$ per cell-day";
+        /// Toll per main-road cell per day.
+        road_toll_usd: 30.0, [0.0, 1000000.0], "US$ per cell-day";
+        /// Zakat and grazing taxes per resident per year at full control.
+        zakat_usd_per_capita: 1.0, [0.0, 1000.0], "US$ per resident-year";
+        /// Daily chance of a kidnapping opportunity for a band on a route near a town.
+        kidnap_rate: 0.0005, [0.0, 1.0], "per band-day";
+        /// Mean ransom.
+        ransom_musd: 0.3, [0.0, 100.0], "million US$";
+        /// Loot from a successful attack.
+        loot_usd: 2000.0, [0.0, 10000000.0], "US$ per attack";
+    }
+
+    /// Territorial control (militant influence vs government presence).
+    control: RawControl => Control {
+        /// Militant control gained per day per fighter in the cell, relative to security presence.
+        gain_per_fighter: 0.0004, [0.0, 1.0], "per fighter-day";
+        /// Militant control lost per day without bands.
+        decay: 0.005, [0.0, 1.0], "per day";
+        /// Government presence gained per day, times security presence.
+        government_gain: 0.003, [0.0, 1.0], "per day";
+        /// Government presence lost per attack on state targets or leaders in the cell.
+        government_loss: 0.05, [0.0, 1.0], "per event";
+    }
+
+    /// Displacement and schools.
+    displacement: RawDisplacement => Displacement {
+        /// Share of residents fleeing per day at full fear.
+        flee_rate: 0.01, [0.0, 1.0], "per day";
+        /// Fear below which nobody flees.
+        fear_threshold: 0.2, [0.0, 1.0], "0..1";
+        /// Share of the displaced returning per day when fear is gone.
+        return_rate: 0.003, [0.0, 1.0], "per day";
+        /// Residents per school.
+        residents_per_school: 1500.0, [1.0, 1000000.0], "residents";
+        /// Share of open schools closing per day under full threat.
+        school_close_rate: 0.05, [0.0, 1.0], "per day";
+        /// Share of closed schools reopening per day without threat, times government presence.
+        school_reopen_rate: 0.005, [0.0, 1.0], "per day";
+    }
+}
