@@ -16,3 +16,4 @@ pub mod geo;
 pub mod record;
 pub mod report;
 pub mod scenario;
+pub mod sim;

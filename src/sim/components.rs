@@ -1,0 +1,124 @@
+//! The entities of a run and their state: fighter bands, communities, garrisons, gold sites.
+//! Armed groups are few and looked up by every band, so their state lives in the
+//! [`super::resources::Groups`] resource, indexed by group id.
+
+use bevy_ecs::prelude::Component;
+
+/// A fighter band: a few dozen fighters who move, earn, recruit and fight together.
+#[derive(Component, Debug, Clone)]
+pub struct Band {
+    /// Stable id, never reused (iteration order and outputs key on it).
+    pub id: u32,
+    /// The group the band belongs to now.
+    pub group: usize,
+    /// The cell it is in.
+    pub cell: usize,
+    /// Committed hardliners.
+    pub hardliners: u32,
+    /// Lower-level fighters (varying commitment; the first to leave).
+    pub low_level: u32,
+    /// Morale, 0..1.
+    pub morale: f64,
+    /// Cash, US$.
+    pub funds: i64,
+    /// Has drifted into crime: extorts, no longer fights for the group's aims.
+    pub criminal: bool,
+    /// Fighters lost recently (exponentially decayed, about a 90-day memory).
+    pub recent_losses: f64,
+}
+
+impl Band {
+    /// All fighters.
+    pub fn fighters(&self) -> u32 {
+        self.hardliners + self.low_level
+    }
+}
+
+/// A community: the people of one populated cell of the study area.
+#[derive(Component, Debug, Clone)]
+pub struct Community {
+    /// Dense id (0..number of communities), in cell order.
+    pub id: usize,
+    /// The cell.
+    pub cell: usize,
+    /// People living at home.
+    pub residents: f64,
+    /// People from here who have fled (wherever they now are).
+    pub displaced: f64,
+    /// Community where those who flee from here find refuge (the region's largest).
+    pub refuge: usize,
+    /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
+    pub pastoralists: f64,
+    /// Mean hardship, 0..1.
+    pub hardship: f64,
+    /// Legitimacy of the state in the eyes of residents, 0..1.
+    pub legitimacy: f64,
+    /// Fear, 0..1.
+    pub fear: f64,
+    /// Share of residents actively supporting militants (Epstein's active agents).
+    pub support: f64,
+    /// Share of residents informing or resisting (those who reject the groups and trust the state).
+    pub informers: f64,
+    /// Militant control, 0..1.
+    pub control: f64,
+    /// The group with most control, if any.
+    pub controller: Option<usize>,
+    /// Government presence, 0..1 (the brief's own metric of success).
+    pub government: f64,
+    /// Standing of traditional and religious leaders, 0..1 (drops when they are killed).
+    pub leaders: f64,
+    /// Schools.
+    pub schools: f64,
+    /// Schools closed.
+    pub schools_closed: f64,
+    /// Security personnel present (kernel-weighted from garrisons).
+    pub troops: f64,
+    /// Last day a band was in the cell.
+    pub last_band_day: i64,
+}
+
+impl Community {
+    /// Troops per 1,000 residents relative to the level that counts as fully policed.
+    pub fn policing(&self, per_1000: f64) -> f64 {
+        self.troops / (self.residents.max(100.0) / 1000.0) / per_1000
+    }
+}
+
+/// Kind of security force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForceKind {
+    /// National army and gendarmerie.
+    National,
+    /// International forces (MINUSMA, Barkhane).
+    International,
+}
+
+/// A garrison of security forces in a town.
+#[derive(Component, Debug, Clone)]
+pub struct Garrison {
+    /// Stable id.
+    pub id: usize,
+    /// The town (index into the map's towns).
+    pub town: usize,
+    /// Cell.
+    pub cell: usize,
+    /// Kind.
+    pub kind: ForceKind,
+    /// Troops now.
+    pub troops: f64,
+    /// Troops at full strength (losses are replaced towards it).
+    pub nominal: f64,
+    /// Communities within reach and the weight of presence there (exp(−d / radius)).
+    pub reach: Vec<(usize, f64)>,
+}
+
+/// A gold mining site.
+#[derive(Component, Debug, Clone)]
+pub struct GoldSite {
+    /// Index into the map's gold sites.
+    pub site: usize,
+    /// Cell.
+    pub cell: usize,
+    /// Value produced per day, US$.
+    pub usd_per_day: f64,
+}

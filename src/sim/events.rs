@@ -1,0 +1,136 @@
+//! Violent events, in the spirit of ACLED: what happened, where, by whom (truly) and to whom
+//! an outside observer attributes it.
+
+use serde::Serialize;
+
+/// ACLED-style event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EventType {
+    /// Armed clash between organised armed groups (including state forces).
+    Battles,
+    /// Violence against civilians (attack, abduction).
+    ViolenceAgainstCivilians,
+    /// Explosions and remote violence (IEDs, shelling, air strikes).
+    ExplosionsRemoteViolence,
+}
+
+impl EventType {
+    /// ACLED's wording.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventType::Battles => "Battles",
+            EventType::ViolenceAgainstCivilians => "Violence against civilians",
+            EventType::ExplosionsRemoteViolence => "Explosions/Remote violence",
+        }
+    }
+}
+
+/// ACLED-style sub-event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SubType {
+    /// Armed clash.
+    ArmedClash,
+    /// Attack on civilians.
+    Attack,
+    /// Abduction or forced disappearance.
+    Abduction,
+    /// Remote explosive, landmine or IED.
+    RemoteExplosive,
+    /// Air or drone strike.
+    AirStrike,
+}
+
+impl SubType {
+    /// ACLED's wording.
+    pub fn label(self) -> &'static str {
+        match self {
+            SubType::ArmedClash => "Armed clash",
+            SubType::Attack => "Attack",
+            SubType::Abduction => "Abduction/forced disappearance",
+            SubType::RemoteExplosive => "Remote explosive/landmine/IED",
+            SubType::AirStrike => "Air/drone strike",
+        }
+    }
+}
+
+/// Who carried out an event, truly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Perpetrator {
+    /// An armed group (its id).
+    Group(usize),
+    /// State security forces.
+    State,
+}
+
+/// To whom an outside observer attributes an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Attributed {
+    /// A named group.
+    Group(usize),
+    /// "JNIM" as a whole.
+    Jnim,
+    /// "Islamic State" as a whole.
+    IslamicState,
+    /// State forces.
+    State,
+    /// Nobody identified.
+    Unidentified,
+}
+
+/// Whom an event targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Target {
+    /// Security forces.
+    SecurityForces,
+    /// Civilians.
+    Civilians,
+    /// Traditional or religious leaders.
+    Leaders,
+    /// An armed group (its id).
+    Group(usize),
+}
+
+/// One violent event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// Day index from the start (0 is the first day).
+    pub day: u32,
+    /// Cell.
+    pub cell: usize,
+    /// Event type.
+    pub event_type: EventType,
+    /// Sub-event type.
+    pub sub_type: SubType,
+    /// True perpetrator.
+    pub perpetrator: Perpetrator,
+    /// The band that carried it out or was engaged, if any.
+    pub band: Option<u32>,
+    /// Attribution by an outside observer.
+    pub attributed: Attributed,
+    /// Target.
+    pub target: Target,
+    /// Civilians killed (leaders included).
+    pub civilians_killed: u32,
+    /// Security personnel killed.
+    pub security_killed: u32,
+    /// Militants killed.
+    pub militants_killed: u32,
+    /// People abducted.
+    pub abducted: u32,
+}
+
+impl Event {
+    /// All fatalities.
+    pub fn fatalities(&self) -> u32 {
+        self.civilians_killed + self.security_killed + self.militants_killed
+    }
+
+    /// The armed group the event is linked to: its perpetrator, or the group state forces engaged.
+    pub fn linked_group(&self) -> Option<usize> {
+        match (self.perpetrator, self.target) {
+            (Perpetrator::Group(g), _) => Some(g),
+            (Perpetrator::State, Target::Group(g)) => Some(g),
+            _ => None,
+        }
+    }
+}

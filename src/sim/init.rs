@@ -1,0 +1,359 @@
+//! Initialisation on the first day: communities on every populated cell, garrisons in towns,
+//! gold sites, and each group's bands placed in its home regions.
+
+use bevy_ecs::prelude::*;
+
+use super::components::*;
+use super::resources::*;
+use super::rng::{Rngs, Stream, uniform};
+use crate::geo::LandCover;
+use crate::geo::data::{GoldSiteKind, RouteKind};
+use crate::geo::geometry::distance_km;
+use crate::scenario::GroupStatus;
+
+/// Share of pastoralists by land cover (Fulani and Tuareg herders are most numerous in the
+/// Sahel, the inner delta's grazing lands and the desert edge).
+pub fn pastoralist_share(cover: LandCover, inner_delta: bool) -> f64 {
+    if inner_delta {
+        return 0.4;
+    }
+    match cover {
+        LandCover::Desert => 0.5,
+        LandCover::Sahel => 0.35,
+        LandCover::Sudanian => 0.08,
+    }
+}
+
+/// Fills `world` (which holds [`Setup`]) with the initial state.
+pub fn populate(world: &mut World) {
+    let setup = world.resource::<Setup>().clone();
+    let s = &setup.scenario;
+    let map = &setup.map;
+    let p = &s.model;
+    let grid = &map.grid;
+    let data = map.data;
+    let mut rngs = Rngs::new(s.seed, setup.replicate);
+
+    // Static cell information.
+    let mut cells: Vec<CellInfo> = grid
+        .cells
+        .iter()
+        .map(|c| {
+            let toll: f64 = c
+                .routes
+                .iter()
+                .map(|&r| match data.routes[r].kind {
+                    RouteKind::SmugglingCorridor => p.revenue.smuggling_toll_usd,
+                    RouteKind::TransitRoute => p.revenue.transit_toll_usd,
+                    RouteKind::Road => p.revenue.road_toll_usd,
+                })
+                .sum();
+            CellInfo {
+                community: None,
+                in_study_area: c.in_study_area,
+                gold_usd_day: 0.0,
+                toll_usd_day: toll,
+                cover: !c.parks.is_empty(),
+                kidnap_spot: false,
+                area: c.area,
+                region: c.region,
+            }
+        })
+        .collect();
+    for (i, c) in grid.cells.iter().enumerate() {
+        if !c.routes.is_empty()
+            && (!c.towns.is_empty() || grid.neighbours(i).any(|n| !grid.cells[n].towns.is_empty()))
+        {
+            cells[i].kidnap_spot = true;
+        }
+    }
+
+    // Garrisons: national forces in regional capitals and large towns; international forces
+    // spread over northern Mali's towns.
+    let capitals: Vec<&str> = data.regions.iter().map(|r| r.capital.as_str()).collect();
+    let north = data.areas.iter().position(|a| a.id == "north");
+    let mut garrisons: Vec<Garrison> = Vec::new();
+    let mut intl_towns: Vec<(usize, usize, f64)> = Vec::new();
+    for (ti, t) in data.towns.iter().enumerate() {
+        let Some(ci) = grid.cell_index(t.at) else {
+            continue;
+        };
+        let cell = &grid.cells[ci];
+        if cell.region.is_none() {
+            continue;
+        }
+        if t.population as f64 >= p.security.garrison_min_town
+            || capitals.contains(&t.name.as_str())
+        {
+            let troops =
+                (p.security.troops_per_1000_town * t.population as f64 / 1000.0).max(100.0);
+            garrisons.push(Garrison {
+                id: garrisons.len(),
+                town: ti,
+                cell: ci,
+                kind: ForceKind::National,
+                troops,
+                nominal: troops,
+                reach: Vec::new(),
+            });
+        }
+        if north.is_some() && cell.area == north && t.population >= 5_000 {
+            intl_towns.push((ti, ci, (t.population as f64).sqrt()));
+        }
+    }
+    let intl_weight: f64 = intl_towns.iter().map(|t| t.2).sum();
+    for (ti, ci, w) in intl_towns {
+        let troops = p.security.international_troops * w / intl_weight;
+        garrisons.push(Garrison {
+            id: garrisons.len(),
+            town: ti,
+            cell: ci,
+            kind: ForceKind::International,
+            troops,
+            nominal: troops,
+            reach: Vec::new(),
+        });
+    }
+
+    // Communities.
+    let mut community_cells = Vec::new();
+    for (i, c) in grid.cells.iter().enumerate() {
+        if c.in_study_area && c.population > 0 {
+            cells[i].community = Some(community_cells.len());
+            community_cells.push(i);
+        }
+    }
+    // Refuge: the most populous community of the same region.
+    let mut region_refuge: Vec<Option<usize>> = vec![None; data.regions.len()];
+    for (k, &ci) in community_cells.iter().enumerate() {
+        let r = grid.cells[ci].region.expect("communities are in regions");
+        match region_refuge[r] {
+            Some(best)
+                if grid.cells[community_cells[best]].population >= grid.cells[ci].population => {}
+            _ => region_refuge[r] = Some(k),
+        }
+    }
+    // Garrison reach over communities.
+    let radius = p.security.presence_radius_km;
+    for g in &mut garrisons {
+        let at = (grid.cells[g.cell].lat, grid.cells[g.cell].lon);
+        for (k, &ci) in community_cells.iter().enumerate() {
+            let c = &grid.cells[ci];
+            if (c.lat - at.0).abs() * 111.0 > 3.0 * radius
+                || (c.lon - at.1).abs() * 105.0 > 3.0 * radius
+            {
+                continue;
+            }
+            let d = distance_km(at, (c.lat, c.lon));
+            if d <= 3.0 * radius {
+                g.reach.push((k, (-d / radius).exp()));
+            }
+        }
+    }
+    let mut troops = vec![0.0; community_cells.len()];
+    for g in &garrisons {
+        for &(k, w) in &g.reach {
+            troops[k] += g.troops * w;
+        }
+    }
+
+    let cp = &p.communities;
+    let mut people = 0.0;
+    let mut community_entities = Vec::with_capacity(community_cells.len());
+    for (k, &ci) in community_cells.iter().enumerate() {
+        let c = &grid.cells[ci];
+        let residents = c.population as f64;
+        people += residents;
+        let aridity = match c.land_cover {
+            LandCover::Desert => 1.0,
+            LandCover::Sahel => 0.6,
+            LandCover::Sudanian => 0.0,
+        };
+        let pastoralists = pastoralist_share(c.land_cover, c.inner_delta);
+        let hardship = (cp.hardship_base
+            + cp.hardship_aridity * aridity
+            + cp.pastoralist_grievance * pastoralists)
+            .clamp(0.0, 1.0);
+        let mut community = Community {
+            id: k,
+            cell: ci,
+            residents,
+            displaced: 0.0,
+            refuge: region_refuge[c.region.expect("in a region")].unwrap_or(k),
+            pastoralists,
+            hardship,
+            legitimacy: 0.0,
+            fear: 0.0,
+            support: 0.0,
+            informers: 0.0,
+            control: 0.0,
+            controller: None,
+            government: 0.0,
+            leaders: 1.0,
+            schools: (residents / p.displacement.residents_per_school).round(),
+            schools_closed: 0.0,
+            troops: troops[k],
+            last_band_day: -1000,
+        };
+        community.government = 1.0 - (-community.policing(cp.policing_per_1000)).exp();
+        community.legitimacy = base_legitimacy(cp.initial_legitimacy, community.government);
+        community_entities.push(world.spawn(community).id());
+    }
+
+    // Gold sites.
+    for (si, site) in data.gold_sites.iter().enumerate() {
+        let Some(ci) = grid.cell_index(site.at) else {
+            continue;
+        };
+        if !cells[ci].in_study_area {
+            continue;
+        }
+        let musd = site
+            .annual_value_musd
+            .unwrap_or(p.revenue.gold_site_default_musd);
+        // Industrial mines are guarded: only their artisanal fringe can be taxed.
+        let factor = if site.kind == GoldSiteKind::Industrial {
+            0.2
+        } else {
+            1.0
+        };
+        let usd_per_day = musd * 1.0e6 / 365.0 * factor;
+        cells[ci].gold_usd_day += usd_per_day;
+        world.spawn(GoldSite {
+            site: si,
+            cell: ci,
+            usd_per_day,
+        });
+    }
+
+    // Groups and their bands.
+    let home: Vec<Vec<bool>> = s
+        .groups
+        .iter()
+        .map(|g| {
+            (0..data.regions.len())
+                .map(|r| g.home_regions.contains(&r))
+                .collect()
+        })
+        .collect();
+    let mut groups = Vec::new();
+    let mut next_band = 0u32;
+    let mut money = 0i64;
+    let mut fighters_initial = 0u64;
+    for (gi, g) in s.groups.iter().enumerate() {
+        let treasury_total = (g.initial.treasury_musd * 1.0e6).round() as i64;
+        let bands = if g.status == GroupStatus::Absorbed {
+            0
+        } else {
+            g.initial.bands
+        };
+        let band_share = if bands > 0 {
+            treasury_total / 2 / bands as i64
+        } else {
+            0
+        };
+        let treasury = treasury_total - band_share * bands as i64;
+        money += treasury_total;
+        groups.push(GroupState {
+            status: g.status,
+            absorbed_by: g.absorbed_by,
+            treasury,
+            cohesion: if g.status == GroupStatus::Active {
+                0.8
+            } else {
+                0.3
+            },
+            leader_alive: g.status == GroupStatus::Active,
+            fighters: g.initial.fighters,
+            loss_ratio: 0.0,
+            income_external: 0.0,
+            income_local: 0.0,
+            defections_in: vec![0; s.groups.len()],
+        });
+        if bands == 0 {
+            continue;
+        }
+        // Candidate cells: communities in the home regions, weighted by √residents, more
+        // under cover.
+        let candidates: Vec<(usize, f64)> = community_cells
+            .iter()
+            .filter(|&&ci| grid.cells[ci].region.is_some_and(|r| home[gi][r]))
+            .map(|&ci| {
+                (
+                    ci,
+                    (grid.cells[ci].population as f64).sqrt()
+                        * if cells[ci].cover { 2.0 } else { 1.0 },
+                )
+            })
+            .collect();
+        let total_w: f64 = candidates.iter().map(|c| c.1).sum();
+        let per_band = g.initial.fighters / bands;
+        let extra = g.initial.fighters % bands;
+        for b in 0..bands {
+            let fighters = per_band + u32::from(b < extra);
+            let hard = (fighters as f64 * g.initial.hardliner_share).round() as u32;
+            let mut pick = uniform(rngs.get(Stream::Init)) * total_w;
+            let mut cell = candidates.first().map(|c| c.0).unwrap_or(0);
+            for &(ci, w) in &candidates {
+                cell = ci;
+                if pick < w {
+                    break;
+                }
+                pick -= w;
+            }
+            world.spawn(Band {
+                id: next_band,
+                group: gi,
+                cell,
+                hardliners: hard,
+                low_level: fighters - hard,
+                morale: 0.6,
+                funds: band_share,
+                criminal: false,
+                recent_losses: 0.0,
+            });
+            next_band += 1;
+            fighters_initial += fighters as u64;
+        }
+        // The group starts with some control in its home regions.
+        for &ci in &candidates.iter().map(|c| c.0).collect::<Vec<_>>() {
+            if let Some(k) = cells[ci].community {
+                let mut e = world.entity_mut(community_entities[k]);
+                let mut c = e.get_mut::<Community>().expect("community");
+                if c.controller.is_none() {
+                    c.control = 0.15;
+                    c.controller = Some(gi);
+                }
+            }
+        }
+    }
+
+    for g in garrisons {
+        world.spawn(g);
+    }
+    world.insert_resource(Terrain {
+        cells,
+        communities: community_entities,
+        home,
+    });
+    world.insert_resource(Groups(groups));
+    world.insert_resource(rngs);
+    world.insert_resource(NextBandId(next_band));
+    world.insert_resource(Ledger {
+        people_initial: people,
+        fighters_initial,
+        money_initial: money,
+        income: vec![[0; 5]; s.groups.len()],
+        spending: vec![0; s.groups.len()],
+        ..Ledger::default()
+    });
+    world.insert_resource(EventLog::default());
+    world.insert_resource(BandIndex::default());
+    world.insert_resource(Clock::default());
+}
+
+/// The legitimacy a community tends to: the scenario's level where the state is fully
+/// present, half of it where it is absent.
+pub fn base_legitimacy(initial: f64, government: f64) -> f64 {
+    initial * (0.5 + 0.5 * government)
+}

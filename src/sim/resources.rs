@@ -1,0 +1,198 @@
+//! World-wide state of a run: the scenario and map, the clock, the groups, spatial indices,
+//! the event log and the ledger that the conservation checks read.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::{Entity, Resource};
+
+use super::events::Event;
+use crate::geo::SahelMap;
+use crate::scenario::{GroupStatus, Scenario};
+
+/// The scenario and map a run is built from (shared, read-only).
+#[derive(Resource, Clone)]
+pub struct Setup {
+    /// The validated scenario.
+    pub scenario: Arc<Scenario>,
+    /// The map and its grid.
+    pub map: Arc<SahelMap>,
+    /// Replicate number.
+    pub replicate: u32,
+}
+
+/// The simulated day.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct Clock {
+    /// Day index from the start; the day being simulated.
+    pub day: u32,
+}
+
+impl Clock {
+    /// Whether the slow (weekly) mechanisms run today.
+    pub fn weekly(&self) -> bool {
+        self.day.is_multiple_of(7)
+    }
+}
+
+/// Sources of a group's income.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Taxing artisanal gold sites.
+    Gold,
+    /// Tolls on roads, transit routes and smuggling corridors.
+    Routes,
+    /// Zakat and grazing taxes on controlled communities.
+    Zakat,
+    /// Ransoms.
+    Kidnapping,
+    /// Loot from attacks.
+    Loot,
+}
+
+impl Source {
+    /// All sources, in output order.
+    pub const ALL: [Source; 5] = [
+        Source::Gold,
+        Source::Routes,
+        Source::Zakat,
+        Source::Kidnapping,
+        Source::Loot,
+    ];
+
+    /// Column-friendly name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Gold => "gold",
+            Source::Routes => "routes",
+            Source::Zakat => "zakat",
+            Source::Kidnapping => "kidnapping",
+            Source::Loot => "loot",
+        }
+    }
+}
+
+/// The state of one armed group.
+#[derive(Debug, Clone)]
+pub struct GroupState {
+    /// Status now.
+    pub status: GroupStatus,
+    /// The group that absorbed it, once absorbed.
+    pub absorbed_by: Option<usize>,
+    /// Treasury, US$.
+    pub treasury: i64,
+    /// Cohesion, 0..1: how well the leadership holds its bands.
+    pub cohesion: f64,
+    /// Whether the leader at the start is still alive (or a successor has taken over).
+    pub leader_alive: bool,
+    /// Fighters, as of the last count (start of day).
+    pub fighters: u32,
+    /// Recent losses relative to strength (decayed, about a 90-day memory).
+    pub loss_ratio: f64,
+    /// Recent income from sources independent of local support (gold, routes, ransom), decayed.
+    pub income_external: f64,
+    /// Recent income from local support (zakat, loot), decayed.
+    pub income_local: f64,
+    /// Fighters received from each other group through defection.
+    pub defections_in: Vec<u32>,
+}
+
+impl GroupState {
+    /// Share of recent income that does not depend on local support (Wood's "independent funding").
+    pub fn independence(&self) -> f64 {
+        let t = self.income_external + self.income_local;
+        if t > 0.0 {
+            self.income_external / t
+        } else {
+            0.0
+        }
+    }
+}
+
+/// All groups, indexed by group id (their order in the scenario).
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Groups(pub Vec<GroupState>);
+
+/// Per-cell static data derived from the map at the start of a run.
+#[derive(Debug, Clone, Default)]
+pub struct CellInfo {
+    /// Community id of the cell, if populated.
+    pub community: Option<usize>,
+    /// Whether bands may be there (a modelled region of the study area).
+    pub in_study_area: bool,
+    /// Gold value produced in the cell per day, US$.
+    pub gold_usd_day: f64,
+    /// Toll potential of routes crossing the cell per day, US$.
+    pub toll_usd_day: f64,
+    /// Park or reserve cover.
+    pub cover: bool,
+    /// A route passes near a town (kidnapping opportunities).
+    pub kidnap_spot: bool,
+    /// Area of operation.
+    pub area: Option<usize>,
+    /// Region.
+    pub region: Option<usize>,
+}
+
+/// Static per-cell data and the community entity of each populated cell.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Terrain {
+    /// One per grid cell.
+    pub cells: Vec<CellInfo>,
+    /// Community entities by community id.
+    pub communities: Vec<Entity>,
+    /// For each group: whether each region is one of its home regions.
+    pub home: Vec<Vec<bool>>,
+}
+
+/// Bands by cell, rebuilt each day: (cell, band id, entity), sorted.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct BandIndex(pub Vec<(usize, u32, Entity, usize)>);
+
+impl BandIndex {
+    /// The bands in `cell`: (band id, entity, group).
+    pub fn in_cell(&self, cell: usize) -> impl Iterator<Item = (u32, Entity, usize)> + '_ {
+        let start = self.0.partition_point(|e| e.0 < cell);
+        self.0[start..]
+            .iter()
+            .take_while(move |e| e.0 == cell)
+            .map(|e| (e.1, e.2, e.3))
+    }
+}
+
+/// Every event of the run, in the order they happened.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct EventLog {
+    /// The events.
+    pub events: Vec<Event>,
+    /// Index of the first event of the current day.
+    pub today_start: usize,
+}
+
+/// Running totals for the conservation checks.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Ledger {
+    /// People at the start.
+    pub people_initial: f64,
+    /// Civilians killed (by anyone).
+    pub civilians_killed: f64,
+    /// Residents recruited into bands.
+    pub recruited: u64,
+    /// Fighters returned to their communities (deserted, demobilised).
+    pub returned: u64,
+    /// Fighters at the start.
+    pub fighters_initial: u64,
+    /// Fighters killed.
+    pub fighters_killed: u64,
+    /// Fighters arrested.
+    pub fighters_arrested: u64,
+    /// Money at the start (all treasuries and band funds), US$.
+    pub money_initial: i64,
+    /// Income by group and source, US$.
+    pub income: Vec<[i64; 5]>,
+    /// Spending (upkeep, recruitment) by group, US$.
+    pub spending: Vec<i64>,
+}
+
+/// Next band id.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct NextBandId(pub u32);

@@ -1,0 +1,240 @@
+//! Attacks (daily). A band attacks with a rate that grows with its size. Its target follows
+//! Kalyvas' logic and Wood's findings: civilians are targeted most where the group's control
+//! is predominant but not full (selective violence), more by groups losing fighters and by
+//! groups funded independently of local support, and more where many inform for the state;
+//! ideological groups kill traditional and religious leaders who oppose them; otherwise the
+//! band strikes security forces. Bands of rival coalitions (JNIM and the Islamic State) that
+//! meet clash. Every attack is an event with its fatalities; fear rises where civilians are hit.
+
+use bevy_ecs::prelude::*;
+
+use super::sorted_bands;
+use crate::scenario::Coalition;
+use crate::sim::components::{Band, Community};
+use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::resources::*;
+use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
+
+/// Kalyvas' curve: how civilian targeting varies with the attacker's control `c` (mean about 1).
+pub fn kalyvas_factor(c: f64, peak: f64, width: f64, weight: f64) -> f64 {
+    (1.0 - weight) + weight * 2.0 * (-((c - peak) / width).powi(2)).exp()
+}
+
+/// Whether two coalitions fight each other.
+pub fn rivals(a: Coalition, b: Coalition) -> bool {
+    matches!(
+        (a, b),
+        (Coalition::Jnim, Coalition::IslamicState) | (Coalition::IslamicState, Coalition::Jnim)
+    )
+}
+
+/// Bands attack.
+#[allow(clippy::too_many_arguments)]
+pub fn band_attacks(
+    clock: Res<Clock>,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    index: Res<BandIndex>,
+    groups: Res<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
+    mut bands: Query<(Entity, &mut Band)>,
+    mut communities: Query<&mut Community>,
+    mut order: Local<Vec<(u32, Entity)>>,
+) {
+    let s = &setup.scenario;
+    let p = &s.model;
+    let v = &p.violence;
+    let grid = &setup.map.grid;
+    sorted_bands(bands.iter(), &mut order);
+    for &(_, e) in order.iter() {
+        let Ok((_, band)) = bands.get(e) else {
+            continue;
+        };
+        if band.fighters() == 0 {
+            continue;
+        }
+        let (bid, gi, cell, fighters, criminal) = (
+            band.id,
+            band.group,
+            band.cell,
+            band.fighters(),
+            band.criminal,
+        );
+        let group = &s.groups[gi];
+        let rng = rngs.get(Stream::Attacks);
+
+        // Rival clash.
+        let rival = std::iter::once(cell)
+            .chain(grid.neighbours(cell))
+            .flat_map(|c| index.in_cell(c))
+            .find(|&(_, _, g)| g != gi && rivals(group.coalition, s.groups[g].coalition));
+        if !criminal
+            && let Some((other_id, other_e, og)) = rival
+            && chance(rng, v.rival_clash)
+        {
+            let ours = geometric(rng, v.battle_fatalities);
+            let theirs = geometric(rng, v.battle_fatalities);
+            let ours = take_losses(&mut bands, e, ours, &mut ledger);
+            let theirs = take_losses(&mut bands, other_e, theirs, &mut ledger);
+            let _ = other_id;
+            log.events.push(Event {
+                day: clock.day,
+                cell,
+                event_type: EventType::Battles,
+                sub_type: SubType::ArmedClash,
+                perpetrator: Perpetrator::Group(gi),
+                band: Some(bid),
+                attributed: Attributed::Unidentified,
+                target: Target::Group(og),
+                civilians_killed: 0,
+                security_killed: 0,
+                militants_killed: ours + theirs,
+                abducted: 0,
+            });
+            continue;
+        }
+
+        // Attack?
+        let rate = p.bands.attack_rate
+            * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
+            * if criminal { 0.3 } else { 1.0 };
+        if !chance(rng, 1.0 - (-rate).exp()) {
+            continue;
+        }
+        let community = terrain.cells[cell]
+            .community
+            .map(|k| terrain.communities[k]);
+        let (control, informers, residents, leaders, security) = community
+            .and_then(|ce| communities.get(ce).ok())
+            .map(|c| {
+                let own = if c.controller == Some(gi) {
+                    c.control
+                } else {
+                    0.0
+                };
+                (
+                    own,
+                    c.informers,
+                    c.residents,
+                    c.leaders,
+                    1.0 - (-c.policing(p.communities.policing_per_1000)).exp(),
+                )
+            })
+            .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0));
+        let gs = &groups.0[gi];
+        let civ_base = if criminal {
+            0.5
+        } else {
+            group.tactics.civilian_targeting
+        };
+        let mut p_civ = civ_base
+            * kalyvas_factor(control, v.kalyvas_peak, v.kalyvas_width, v.kalyvas_weight)
+            * (1.0 + v.wood_losses * gs.loss_ratio)
+            * (1.0 + v.wood_independence * gs.independence())
+            * (1.0 + v.collaborator_targeting * informers);
+        if residents < 1.0 {
+            p_civ = 0.0;
+        }
+        p_civ = p_civ.min(0.9);
+        let p_lead = if criminal {
+            0.0
+        } else {
+            (group.tactics.leader_targeting
+                * leaders
+                * group.objectives.ideological
+                * 0.3
+                * (1.0 + v.collaborator_targeting * informers))
+                .min(0.9 - p_civ)
+        };
+        let u = uniform(rng);
+        let size = (fighters as f64 / 50.0).sqrt();
+        let mut event = Event {
+            day: clock.day,
+            cell,
+            event_type: EventType::Battles,
+            sub_type: SubType::ArmedClash,
+            perpetrator: Perpetrator::Group(gi),
+            band: Some(bid),
+            attributed: Attributed::Unidentified,
+            target: Target::SecurityForces,
+            civilians_killed: 0,
+            security_killed: 0,
+            militants_killed: 0,
+            abducted: 0,
+        };
+        if u < p_civ + p_lead {
+            let leader = u >= p_civ;
+            event.event_type = EventType::ViolenceAgainstCivilians;
+            event.sub_type = SubType::Attack;
+            event.target = if leader {
+                Target::Leaders
+            } else {
+                Target::Civilians
+            };
+            let killed = if leader {
+                1 + geometric(rng, 0.5)
+            } else {
+                geometric(rng, v.civilian_fatalities * size)
+            };
+            event.civilians_killed = (killed as f64).min(residents.floor()) as u32;
+            if let Some(ce) = community
+                && let Ok(mut c) = communities.get_mut(ce)
+            {
+                c.residents -= event.civilians_killed as f64;
+                c.fear = (c.fear
+                    + p.communities.fear_per_attack
+                        * (1.0 + (1.0 + event.civilians_killed as f64).ln()))
+                .min(1.0);
+                if leader {
+                    c.leaders *= 0.3;
+                    c.government = (c.government - p.control.government_loss).max(0.0);
+                }
+            }
+            ledger.civilians_killed += event.civilians_killed as f64;
+        } else {
+            if uniform(rng) < 0.35 {
+                event.event_type = EventType::ExplosionsRemoteViolence;
+                event.sub_type = SubType::RemoteExplosive;
+            }
+            event.security_killed = geometric(rng, v.security_fatalities * size);
+            let lost = geometric(rng, v.battle_fatalities * 0.5 * (0.5 + security));
+            event.militants_killed = take_losses(&mut bands, e, lost, &mut ledger);
+            if let Some(ce) = community
+                && let Ok(mut c) = communities.get_mut(ce)
+            {
+                c.government = (c.government - p.control.government_loss).max(0.0);
+                c.fear = (c.fear + 0.3 * p.communities.fear_per_attack).min(1.0);
+            }
+        }
+        // Loot.
+        if let Ok((_, mut b)) = bands.get_mut(e) {
+            let loot = p.revenue.loot_usd.round() as i64;
+            b.funds += loot;
+            ledger.income[gi][Source::Loot as usize] += loot;
+        }
+        log.events.push(event);
+    }
+}
+
+/// Removes up to `n` fighters from a band (lower-level fighters first), counting them killed.
+/// Returns how many were removed.
+pub fn take_losses(
+    bands: &mut Query<(Entity, &mut Band)>,
+    e: Entity,
+    n: u32,
+    ledger: &mut Ledger,
+) -> u32 {
+    let Ok((_, mut b)) = bands.get_mut(e) else {
+        return 0;
+    };
+    let n = n.min(b.fighters());
+    let low = n.min(b.low_level);
+    b.low_level -= low;
+    b.hardliners -= n - low;
+    b.recent_losses += n as f64;
+    b.morale = (b.morale - 0.02 * n as f64).max(0.0);
+    ledger.fighters_killed += n as u64;
+    n
+}

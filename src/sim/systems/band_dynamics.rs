@@ -1,0 +1,135 @@
+//! Band dynamics (daily): morale, desertion of lower-level fighters, splits of large bands,
+//! defection to another group when the leadership falters, drift into crime, and the end of
+//! bands with no fighters left. The brief: bands "defect, realign, or strike out on their own
+//! when at odds with their leaders"; lower-level fighters have varying commitment.
+
+use bevy_ecs::prelude::*;
+
+use super::movement::cell_utility;
+use super::sorted_bands;
+use crate::scenario::GroupStatus;
+use crate::sim::components::{Band, Community};
+use crate::sim::resources::*;
+use crate::sim::rng::{Rngs, Stream, chance, poisson};
+
+/// Decay per day of a band's memory of losses (about 90 days).
+pub const LOSS_MEMORY: f64 = 1.0 / 90.0;
+
+/// Updates bands.
+#[allow(clippy::too_many_arguments)]
+pub fn band_dynamics(
+    mut commands: Commands,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut next_id: ResMut<NextBandId>,
+    mut bands: Query<(Entity, &mut Band)>,
+    mut communities: Query<&mut Community>,
+    mut order: Local<Vec<(u32, Entity)>>,
+) {
+    let s = &setup.scenario;
+    let b = &s.model.bands;
+    let grid = &setup.map.grid;
+    sorted_bands(bands.iter(), &mut order);
+    for &(_, e) in order.iter() {
+        let Ok((_, mut band)) = bands.get_mut(e) else {
+            continue;
+        };
+        let gi = band.group;
+        band.recent_losses *= 1.0 - LOSS_MEMORY;
+        // Morale follows pay, the leadership's cohesion and recent losses.
+        let upkeep_month = band.fighters() as f64 * b.upkeep_usd * 30.0;
+        let paid = if upkeep_month > 0.0 {
+            (band.funds as f64 / upkeep_month).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let loss = band.recent_losses / (band.fighters() as f64 + band.recent_losses).max(1.0);
+        let target = (0.2 + 0.4 * paid + 0.4 * groups.0[gi].cohesion - loss).clamp(0.0, 1.0);
+        band.morale += 0.02 * (target - band.morale);
+
+        // Desertion: lower-level fighters go home to the community where the band is.
+        let rng = rngs.get(Stream::BandDynamics);
+        if let Some(k) = terrain.cells[band.cell].community
+            && let Ok(mut c) = communities.get_mut(terrain.communities[k])
+        {
+            let leave = poisson(
+                rng,
+                band.low_level as f64 * b.desertion_rate * (1.0 - band.morale),
+            )
+            .min(band.low_level);
+            band.low_level -= leave;
+            ledger.returned += leave as u64;
+            c.residents += leave as f64;
+        }
+
+        // Defection when the leadership falters.
+        let g = &groups.0[gi];
+        let faltering = g.status != GroupStatus::Active || !g.leader_alive || g.cohesion < 0.35;
+        let rng = rngs.get(Stream::BandDynamics);
+        if !band.criminal && faltering && band.morale < 0.5 && chance(rng, b.defection_rate) {
+            let coalition = s.groups[gi].coalition;
+            let healthy = |h: usize| {
+                h != gi && groups.0[h].status == GroupStatus::Active && groups.0[h].leader_alive
+            };
+            let nearby = std::iter::once(band.cell)
+                .chain(grid.neighbours(band.cell))
+                .flat_map(|c| index.in_cell(c))
+                .map(|x| x.2)
+                .filter(|&h| healthy(h))
+                .min_by_key(|&h| (s.groups[h].coalition != coalition, h));
+            let largest = (0..s.groups.len())
+                .filter(|&h| healthy(h) && s.groups[h].coalition == coalition)
+                .max_by_key(|&h| (groups.0[h].fighters, std::cmp::Reverse(h)));
+            match nearby.or(largest) {
+                Some(h) => {
+                    groups.0[h].defections_in[gi] += band.fighters();
+                    band.group = h;
+                }
+                None => band.criminal = true,
+            }
+        } else if !band.criminal
+            && band.morale < 0.25
+            && chance(rng, b.crime_rate * (1.0 - g.cohesion))
+        {
+            band.criminal = true;
+        }
+
+        // Split.
+        if band.fighters() as f64 > b.split_size {
+            let hard = band.hardliners / 2;
+            let low = band.low_level / 2;
+            let funds = band.funds / 2;
+            band.hardliners -= hard;
+            band.low_level -= low;
+            band.funds -= funds;
+            let mut child = Band {
+                id: next_id.0,
+                hardliners: hard,
+                low_level: low,
+                funds,
+                recent_losses: 0.0,
+                ..band.clone()
+            };
+            next_id.0 += 1;
+            let best = grid
+                .neighbours(band.cell)
+                .map(|n| (cell_utility(&child, n, &setup, &terrain, &communities), n))
+                .fold((f64::NEG_INFINITY, band.cell), |a, x| {
+                    if x.0 > a.0 { x } else { a }
+                });
+            child.cell = best.1;
+            commands.spawn(child);
+        }
+
+        if band.fighters() == 0 {
+            if band.funds > 0 {
+                groups.0[band.group].treasury += band.funds;
+            }
+            commands.entity(e).despawn();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Community choices (weekly), on Epstein's (2002) civil-violence logic.
+//!
+//! Grievance G = H × (1 − L) with individual hardship H spread uniformly on [0, 2h] around the
+//! community's mean h and L the state's legitimacy. Net risk N = R × P with risk aversion R
+//! uniform on [0, 1] and P = 1 − exp(−k · C/A), here with C/A the community's policing ratio
+//! reduced by militant control. The share of residents with G − N > T supports the militants
+//! actively (and is the pool bands recruit from); of the rest, a share that grows with
+//! legitimacy and government presence informs or resists. Legitimacy recovers slowly towards
+//! a level set by government presence; fear decays; militant control decays where no band has
+//! been for a week; government presence grows with security presence and shrinks under
+//! militant control.
+
+use bevy_ecs::prelude::*;
+
+use crate::sim::components::Community;
+use crate::sim::init::base_legitimacy;
+use crate::sim::resources::{Clock, Setup};
+
+/// Days between updates.
+pub const DT: f64 = 7.0;
+
+/// Epstein's share of active residents: P(2h·U·(1 − L) − R·P > T), U and R uniform on [0, 1].
+pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64) -> f64 {
+    let a = 2.0 * hardship * (1.0 - legitimacy);
+    if a <= 0.0 {
+        return 0.0;
+    }
+    // Midpoint rule over R (the integrand is piecewise linear in R).
+    const N: usize = 16;
+    let mut sum = 0.0;
+    for i in 0..N {
+        let r = (i as f64 + 0.5) / N as f64;
+        sum += (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
+    }
+    sum / N as f64
+}
+
+/// Weekly update of every community's choices, legitimacy, fear, control and government presence.
+pub fn community_choices(
+    clock: Res<Clock>,
+    setup: Res<Setup>,
+    mut communities: Query<&mut Community>,
+) {
+    if !clock.weekly() {
+        return;
+    }
+    let p = &setup.scenario.model;
+    let cp = &p.communities;
+    let day = clock.day as i64;
+    for mut c in &mut communities {
+        c.fear *= (1.0 - cp.fear_decay).powf(DT);
+        let policing = c.policing(cp.policing_per_1000);
+        let target = base_legitimacy(cp.initial_legitimacy, c.government);
+        c.legitimacy += (target - c.legitimacy) * (1.0 - (1.0 - cp.legitimacy_recovery).powf(DT));
+        let p_arrest = 1.0 - (-cp.epstein_k * policing * (1.0 - c.control)).exp();
+        c.support = active_share(c.hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
+        c.informers = cp.informer_share * (1.0 - c.support) * c.legitimacy * c.government;
+        // Control decays without bands; government presence follows security and control.
+        if day - c.last_band_day > DT as i64 {
+            c.control *= (1.0 - p.control.decay).powf(DT);
+            if c.control < 0.02 {
+                c.control = 0.0;
+                c.controller = None;
+            }
+        }
+        let security = 1.0 - (-policing).exp();
+        let gain = p.control.government_gain * DT * security * (1.0 - c.control);
+        let loss = p.control.government_gain * DT * c.control;
+        c.government =
+            (c.government + gain * (1.0 - c.government) - loss * c.government).clamp(0.0, 1.0);
+        // Traditional leaders are replaced slowly.
+        c.leaders = (c.leaders + 0.002 * DT * (1.0 - c.leaders)).min(1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_grievance_more_support_more_risk_less() {
+        let base = active_share(0.5, 0.5, 0.2, 0.1);
+        assert!(active_share(0.8, 0.5, 0.2, 0.1) > base);
+        assert!(active_share(0.5, 0.2, 0.2, 0.1) > base);
+        assert!(active_share(0.5, 0.5, 0.8, 0.1) < base);
+        assert_eq!(active_share(0.5, 1.0, 0.0, 0.1), 0.0);
+        // Epstein's uniform case: H ~ U(0,1) (h = 0.5), L = 0.8, no risk: P(0.2·U > 0.1) = 0.5.
+        assert!((active_share(0.5, 0.8, 0.0, 0.1) - 0.5).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,51 @@
+//! Territorial control (daily). Bands gain control of the cell they are in, the faster the
+//! more fighters they have and the less security is present; a rival's control is eroded
+//! first. Government presence shrinks where bands hold sway.
+
+use bevy_ecs::prelude::*;
+
+use super::sorted_bands;
+use crate::sim::components::{Band, Community};
+use crate::sim::resources::{Clock, Setup, Terrain};
+
+/// Updates control where bands are.
+pub fn update_control(
+    clock: Res<Clock>,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    bands: Query<(Entity, &Band)>,
+    mut communities: Query<&mut Community>,
+    mut order: Local<Vec<(u32, Entity)>>,
+) {
+    let p = &setup.scenario.model;
+    sorted_bands(bands.iter(), &mut order);
+    for &(_, e) in order.iter() {
+        let Ok((_, band)) = bands.get(e) else {
+            continue;
+        };
+        let Some(k) = terrain.cells[band.cell].community else {
+            continue;
+        };
+        let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
+            continue;
+        };
+        c.last_band_day = clock.day as i64;
+        let security = 1.0 - (-c.policing(p.communities.policing_per_1000)).exp();
+        let weight = if band.criminal { 0.3 } else { 1.0 };
+        let gain =
+            (p.control.gain_per_fighter * band.fighters() as f64 * weight * (1.0 - security))
+                .min(0.5);
+        if c.controller == Some(band.group) || c.controller.is_none() {
+            c.control += gain * (1.0 - c.control);
+            if !band.criminal {
+                c.controller = Some(band.group);
+            }
+        } else {
+            c.control -= gain * c.control;
+            if c.control < 0.05 {
+                c.controller = Some(band.group);
+            }
+        }
+        c.government = (c.government - 0.5 * gain * c.government).max(0.0);
+    }
+}

@@ -1,0 +1,39 @@
+//! Displacement and schools (weekly). Residents flee when fear passes a threshold, to the most
+//! populous community of their region; the displaced return as fear fades. Schools close under
+//! threat (militant control or fear) and reopen where the state is present and the threat gone.
+
+use bevy_ecs::prelude::*;
+
+use super::communities::DT;
+use crate::sim::components::Community;
+use crate::sim::resources::{Clock, Setup};
+
+/// Weekly flight, return and school closures.
+pub fn displacement_and_schools(
+    clock: Res<Clock>,
+    setup: Res<Setup>,
+    mut communities: Query<&mut Community>,
+) {
+    if !clock.weekly() {
+        return;
+    }
+    let d = &setup.scenario.model.displacement;
+    for mut c in &mut communities {
+        if c.fear > d.fear_threshold {
+            let intensity = (c.fear - d.fear_threshold) / (1.0 - d.fear_threshold).max(1e-9);
+            let flee = c.residents * (1.0 - (1.0 - d.flee_rate * intensity).powf(DT));
+            c.residents -= flee;
+            c.displaced += flee;
+        } else if c.displaced > 0.0 {
+            let back = c.displaced * (1.0 - (1.0 - d.return_rate * (1.0 - c.fear)).powf(DT));
+            c.residents += back;
+            c.displaced -= back;
+        }
+        let threat = (if c.control > 0.3 { c.control } else { 0.0 }).max(c.fear);
+        let open = c.schools - c.schools_closed;
+        let close = open * (1.0 - (1.0 - d.school_close_rate * threat).powf(DT));
+        let reopen = c.schools_closed
+            * (1.0 - (1.0 - d.school_reopen_rate * c.government * (1.0 - threat)).powf(DT));
+        c.schools_closed = (c.schools_closed + close - reopen).clamp(0.0, c.schools);
+    }
+}

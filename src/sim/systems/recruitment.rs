@@ -1,0 +1,65 @@
+//! Recruitment (daily). A band recruits from the active supporters of its cell (Epstein's
+//! active share, raised by grievance and collateral damage), in proportion to its size and as
+//! far as its money allows; recruits leave the community's residents.
+
+use bevy_ecs::prelude::*;
+
+use super::sorted_bands;
+use crate::sim::components::{Band, Community};
+use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
+use crate::sim::rng::{Rngs, Stream, poisson};
+
+/// Recruits into bands.
+#[allow(clippy::too_many_arguments)]
+pub fn recruit(
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    groups: Res<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut bands: Query<(Entity, &mut Band)>,
+    mut communities: Query<&mut Community>,
+    mut order: Local<Vec<(u32, Entity)>>,
+) {
+    let b = &setup.scenario.model.bands;
+    sorted_bands(bands.iter(), &mut order);
+    for &(_, e) in order.iter() {
+        let Ok((_, mut band)) = bands.get_mut(e) else {
+            continue;
+        };
+        let Some(k) = terrain.cells[band.cell].community else {
+            continue;
+        };
+        let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
+            continue;
+        };
+        let affordable = if b.recruit_cost_usd > 0.0 {
+            (band.funds as f64 / (b.recruit_cost_usd * 10.0)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let cohesion = groups.0[band.group].cohesion;
+        let mean = b.recruit_rate
+            * band.fighters() as f64
+            * c.support
+            * affordable
+            * (0.5 + 0.5 * cohesion);
+        let can_pay = if b.recruit_cost_usd > 0.0 {
+            (band.funds.max(0) as f64 / b.recruit_cost_usd).floor() as u32
+        } else {
+            u32::MAX
+        };
+        let n = poisson(rngs.get(Stream::Recruitment), mean)
+            .min((c.residents * 0.01).floor() as u32)
+            .min(can_pay);
+        if n == 0 {
+            continue;
+        }
+        let cost = (n as f64 * b.recruit_cost_usd).round() as i64;
+        band.funds -= cost;
+        ledger.spending[band.group] += cost;
+        c.residents -= n as f64;
+        band.low_level += n;
+        ledger.recruited += n as u64;
+    }
+}

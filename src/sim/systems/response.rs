@@ -1,0 +1,184 @@
+//! Security-force responses and patrols (daily).
+//!
+//! Each of today's militant events draws a response with a probability that grows with the
+//! local security presence. Forces act on the event's *attribution*: a named group's band
+//! nearby is targeted; "JNIM" or "Islamic State" makes any band of that coalition nearby a
+//! suspect, so the wrong group's band may be hit; an unidentified event leaves blunt forces to
+//! sweep the area. Operations kill or arrest fighters and, in proportion to the posture's
+//! bluntness, kill civilians. Collateral deaths move legitimacy by `backlash` per death per
+//! 10,000 residents: positive provokes (Kocher, Pepinsky & Kalyvas 2011), negative deters
+//! (Lyall 2009). Patrols engage bands near garrisons.
+
+use bevy_ecs::prelude::*;
+
+use super::attacks::take_losses;
+use super::sorted_bands;
+use crate::scenario::Coalition;
+use crate::sim::components::{Band, Community};
+use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::resources::*;
+use crate::sim::rng::{Rngs, Stream, chance, geometric};
+
+/// Responds to today's events and patrols.
+#[allow(clippy::too_many_arguments)]
+pub fn security_response(
+    clock: Res<Clock>,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
+    mut bands: Query<(Entity, &mut Band)>,
+    mut communities: Query<&mut Community>,
+    mut order: Local<Vec<(u32, Entity)>>,
+) {
+    let s = &setup.scenario;
+    let p = &s.model;
+    let sec = &p.security;
+    let grid = &setup.map.grid;
+    let end = log.events.len();
+    let mut new_events = Vec::new();
+    for i in log.today_start..end {
+        let ev = log.events[i].clone();
+        let Perpetrator::Group(_) = ev.perpetrator else {
+            continue;
+        };
+        let rng = rngs.get(Stream::Response);
+        let community = terrain.cells[ev.cell]
+            .community
+            .map(|k| terrain.communities[k]);
+        let (presence, informers) = community
+            .and_then(|c| communities.get(c).ok())
+            .map(|c| {
+                (
+                    1.0 - (-c.policing(p.communities.policing_per_1000)).exp(),
+                    c.informers,
+                )
+            })
+            .unwrap_or((0.0, 0.0));
+        if !chance(rng, sec.response_rate * presence.max(0.05)) {
+            continue;
+        }
+        let suspect = |g: usize| match ev.attributed {
+            Attributed::Group(a) => g == a,
+            Attributed::Jnim => s.groups[g].coalition == Coalition::Jnim,
+            Attributed::IslamicState => s.groups[g].coalition == Coalition::IslamicState,
+            _ => true,
+        };
+        let target = std::iter::once(ev.cell)
+            .chain(grid.neighbours(ev.cell))
+            .flat_map(|c| index.in_cell(c))
+            .find(|&(_, _, g)| suspect(g));
+        let blunt = sec.bluntness
+            * if ev.attributed == Attributed::Unidentified {
+                1.5
+            } else {
+                1.0
+            };
+        let collateral = geometric(
+            rng,
+            sec.collateral_mean * blunt.min(1.0) * (1.0 - informers),
+        );
+        let mut op = Event {
+            day: clock.day,
+            cell: ev.cell,
+            event_type: EventType::Battles,
+            sub_type: SubType::ArmedClash,
+            perpetrator: Perpetrator::State,
+            band: None,
+            attributed: Attributed::State,
+            target: Target::Civilians,
+            civilians_killed: 0,
+            security_killed: 0,
+            militants_killed: 0,
+            abducted: 0,
+        };
+        if let Some((bid, be, g)) = target {
+            let hit = geometric(rng, 3.0 * (0.5 + presence));
+            let arrested = (hit as f64 * sec.arrest_share).round() as u32;
+            let killed = take_losses(&mut bands, be, hit - arrested, &mut ledger);
+            let arrested = arrest(&mut bands, be, arrested, &mut ledger);
+            groups.0[g].loss_ratio +=
+                (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
+            op.band = Some(bid);
+            op.target = Target::Group(g);
+            op.militants_killed = killed;
+            op.security_killed = geometric(rng, 0.5);
+        } else if collateral == 0 || !chance(rng, sec.bluntness) {
+            continue;
+        } else {
+            op.event_type = EventType::ViolenceAgainstCivilians;
+            op.sub_type = SubType::Attack;
+        }
+        if let Some(ce) = community
+            && let Ok(mut c) = communities.get_mut(ce)
+        {
+            let deaths = (collateral as f64).min(c.residents.floor());
+            op.civilians_killed = deaths as u32;
+            c.residents -= deaths;
+            ledger.civilians_killed += deaths;
+            c.legitimacy = (c.legitimacy
+                - sec.backlash * deaths / (c.residents / 10_000.0).max(1.0) * 0.02)
+                .clamp(0.0, 1.0);
+            c.fear = (c.fear + 0.05 * deaths).min(1.0);
+        }
+        new_events.push(op);
+    }
+    // Patrols.
+    sorted_bands(bands.iter(), &mut order);
+    for &(_, e) in order.iter() {
+        let Ok((_, band)) = bands.get(e) else {
+            continue;
+        };
+        let (bid, g, cell) = (band.id, band.group, band.cell);
+        let Some(k) = terrain.cells[cell].community else {
+            continue;
+        };
+        let Ok(c) = communities.get(terrain.communities[k]) else {
+            continue;
+        };
+        let presence = 1.0 - (-c.policing(p.communities.policing_per_1000)).exp();
+        let cover = if terrain.cells[cell].cover { 0.5 } else { 1.0 };
+        let rng = rngs.get(Stream::Response);
+        if !chance(rng, sec.patrol_rate * presence * cover) {
+            continue;
+        }
+        let hit = geometric(rng, 2.0);
+        let security_killed = geometric(rng, 1.0);
+        let arrested = (hit as f64 * sec.arrest_share).round() as u32;
+        let killed = take_losses(&mut bands, e, hit - arrested, &mut ledger);
+        let arrested = arrest(&mut bands, e, arrested, &mut ledger);
+        groups.0[g].loss_ratio += (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
+        new_events.push(Event {
+            day: clock.day,
+            cell,
+            event_type: EventType::Battles,
+            sub_type: SubType::ArmedClash,
+            perpetrator: Perpetrator::State,
+            band: Some(bid),
+            attributed: Attributed::State,
+            target: Target::Group(g),
+            civilians_killed: 0,
+            security_killed,
+            militants_killed: killed,
+            abducted: 0,
+        });
+    }
+    log.events.extend(new_events);
+}
+
+/// Arrests up to `n` fighters of a band (lower-level fighters first); returns how many.
+fn arrest(bands: &mut Query<(Entity, &mut Band)>, e: Entity, n: u32, ledger: &mut Ledger) -> u32 {
+    let Ok((_, mut b)) = bands.get_mut(e) else {
+        return 0;
+    };
+    let n = n.min(b.fighters());
+    let low = n.min(b.low_level);
+    b.low_level -= low;
+    b.hardliners -= n - low;
+    b.recent_losses += n as f64;
+    ledger.fighters_arrested += n as u64;
+    n
+}
