@@ -12,6 +12,7 @@
 //! files, [`geo`] holds the Sahel map and its grid, [`cli`] the command-line front end.
 
 pub mod cli;
+pub mod experiment;
 pub mod geo;
 pub mod record;
 pub mod report;

@@ -2,6 +2,7 @@
 
 mod check;
 mod map;
+mod run;
 
 use std::path::PathBuf;
 
@@ -25,6 +26,23 @@ pub enum Command {
     Check {
         /// The scenario file (RON).
         file: PathBuf,
+    },
+    /// Run a scenario's replicates; write events, time series, summary and manifest.
+    Run {
+        /// The scenario file (RON).
+        file: PathBuf,
+        /// Number of replicates (default: the scenario's `replicates`).
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Master seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
     Map {
@@ -60,5 +78,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),
+        Command::Run {
+            file,
+            replicates,
+            seed,
+            out,
+            threads,
+        } => run::run(
+            &file,
+            run::RunOptions {
+                replicates,
+                seed,
+                out,
+                threads,
+            },
+        ),
     }
 }

@@ -1,5 +1,11 @@
-//! Recording results: writers for the files a run leaves behind.
+//! Recording results: the time series collected while a replicate runs, the summaries counted
+//! from its events, and the writers for the files a run leaves behind.
 
 pub mod atomic;
+pub mod series;
+pub mod summary;
+pub mod writers;
 
 pub use atomic::{write_atomic, write_atomic_with};
+pub use series::{Recorder, SeriesRow};
+pub use summary::{ReplicateSummary, Spread, aggregate, summarise};

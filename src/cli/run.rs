@@ -1,0 +1,202 @@
+//! `sahelsim run FILE`: run a scenario's replicates and write the event log, time series,
+//! summary and manifest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::CliError;
+use crate::experiment::run_replicates;
+use crate::geo::SahelMap;
+use crate::record::writers::{
+    Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_json, write_timeseries,
+};
+use crate::record::{SeriesRow, Spread, aggregate};
+use crate::scenario::{self, format_date};
+
+/// Options of `run`.
+pub struct RunOptions {
+    /// Replicates (default: the scenario's).
+    pub replicates: Option<u32>,
+    /// Master seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Output folder (default: the scenario's).
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+}
+
+pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
+    let mut scenario = scenario::load(file)?;
+    if let Some(r) = opts.replicates {
+        if r == 0 {
+            return Err(CliError("--replicates must be at least 1".into()));
+        }
+        scenario.replicates = r;
+    }
+    if let Some(s) = opts.seed {
+        scenario.seed = s;
+    }
+    let dir = opts
+        .out
+        .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let t0 = Instant::now();
+    let scenario = Arc::new(scenario);
+    let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));
+    let t_map = t0.elapsed().as_secs_f64();
+
+    let days = scenario.period.days() as u64;
+    let bar = ProgressBar::with_draw_target(
+        Some(days * scenario.replicates as u64),
+        ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {percent:>3}% {pos}/{len} days, {per_sec}, ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!(
+        "{}: {} replicates",
+        scenario.name, scenario.replicates
+    ));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let t_run = Instant::now();
+    let outputs = pool.install(|| run_replicates(&scenario, &map, scenario.replicates, Some(&bar)));
+    bar.finish_and_clear();
+    let run_s = t_run.elapsed().as_secs_f64();
+
+    let fail = |what: &str, e: std::io::Error| {
+        CliError(format!("writing {what} in {}: {e}", dir.display()))
+    };
+    if scenario.output.events {
+        let runs: Vec<(u32, &[crate::sim::events::Event])> = outputs
+            .iter()
+            .map(|o| (o.replicate, o.events.as_slice()))
+            .collect();
+        write_events(&dir.join("events.csv"), &scenario, &map, &runs)
+            .map_err(|e| fail("events.csv", e))?;
+    }
+    let rows: Vec<&[SeriesRow]> = outputs.iter().map(|o| o.rows.as_slice()).collect();
+    write_timeseries(&dir.join("timeseries.csv"), &rows).map_err(|e| fail("timeseries.csv", e))?;
+    let summaries: Vec<_> = outputs.iter().map(|o| o.summary.clone()).collect();
+    let agg = aggregate(&summaries);
+    write_json(
+        &dir.join("summary.json"),
+        &SummaryFile {
+            version: VERSION,
+            scenario: &scenario.name,
+            seed: scenario.seed,
+            outcomes: &agg,
+            replicates: &summaries,
+        },
+    )
+    .map_err(|e| fail("summary.json", e))?;
+    let mut timings = BTreeMap::new();
+    timings.insert("map_s".to_string(), t_map);
+    timings.insert("replicates_s".to_string(), run_s);
+    for o in &outputs {
+        timings.insert(format!("replicate_{:03}_s", o.replicate), o.wall_s);
+    }
+    let manifest = Manifest {
+        program: format!("sahelsim {VERSION}"),
+        replicates: scenario.replicates,
+        seed: scenario.seed,
+        replicate_seeds: outputs.iter().map(|o| o.seed).collect(),
+        files: scenario
+            .sources
+            .iter()
+            .map(|s| ManifestFile {
+                path: &s.path,
+                sha256: &s.sha256,
+                content: &s.text,
+            })
+            .collect(),
+        scenario: &scenario,
+        timings,
+    };
+    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+
+    println!(
+        "{}: {} to {}, {} replicates in {:.1} s",
+        scenario.name,
+        format_date(scenario.period.start),
+        format_date(scenario.period.end),
+        scenario.replicates,
+        run_s
+    );
+    print!("{}", summary_table(&agg));
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+/// The printed table of key outcomes: mean and 90 % interval across replicates.
+pub fn summary_table(agg: &BTreeMap<String, Spread>) -> String {
+    let keys = [
+        ("events_militant", "events linked to armed groups"),
+        ("events_vs_civilians", "attacks on civilians and leaders"),
+        ("fatalities_total", "fatalities"),
+        ("fatalities_civilians", "  civilians"),
+        ("fatalities_security", "  security forces"),
+        ("fatalities_militants", "  militants"),
+        ("abducted", "people abducted"),
+        (
+            "share_attributed_jnim",
+            "share of events attributed to JNIM",
+        ),
+        ("displaced_final", "displaced at the end"),
+        ("displaced_peak", "displaced at the peak"),
+        ("schools_closed_final", "schools closed at the end"),
+        (
+            "government_presence_final",
+            "government presence at the end (0-1)",
+        ),
+        ("fighters_final", "fighters at the end"),
+    ];
+    let mut s = format!("{:<40} {:>14} {:>28}\n", "outcome", "mean", "90 % interval");
+    for (k, label) in keys {
+        if let Some(v) = agg.get(k) {
+            s.push_str(&format!(
+                "{label:<40} {:>14} {:>28}\n",
+                fmt(v.mean),
+                format!("{} – {}", fmt(v.p05), fmt(v.p95))
+            ));
+        }
+    }
+    for (k, v) in agg.iter().filter(|(k, _)| {
+        k.starts_with("fighters_final.") || k.starts_with("revenue_musd_per_year.")
+    }) {
+        let label = k
+            .replace("fighters_final.", "fighters at the end: ")
+            .replace("revenue_musd_per_year.", "revenue, M$/year: ");
+        s.push_str(&format!(
+            "{label:<40} {:>14} {:>28}\n",
+            fmt(v.mean),
+            format!("{} – {}", fmt(v.p05), fmt(v.p95))
+        ));
+    }
+    s
+}
+
+fn fmt(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{:.0}", x)
+    } else if x.abs() >= 1.0 {
+        format!("{:.2}", x)
+    } else {
+        format!("{:.3}", x)
+    }
+}

@@ -1,0 +1,87 @@
+//! Running replicates: each in its own single-threaded world, many at once with rayon. Results
+//! come back in replicate order whatever the number of threads, so outputs do not depend on it.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::geo::SahelMap;
+use crate::record::{Recorder, ReplicateSummary, SeriesRow, summarise};
+use crate::scenario::Scenario;
+use crate::sim::Simulation;
+use crate::sim::events::Event;
+use crate::sim::rng::replicate_seed;
+
+/// Everything one replicate produced.
+#[derive(Debug, Clone)]
+pub struct ReplicateOutput {
+    /// Replicate number.
+    pub replicate: u32,
+    /// Its seed.
+    pub seed: u64,
+    /// Its events.
+    pub events: Vec<Event>,
+    /// Its time series.
+    pub rows: Vec<SeriesRow>,
+    /// Its key outcomes.
+    pub summary: ReplicateSummary,
+    /// Wall-clock seconds it took.
+    pub wall_s: f64,
+}
+
+/// Days between progress updates.
+const PROGRESS_DAYS: u32 = 30;
+
+/// Runs replicate `replicate` of `scenario` to the end.
+pub fn run_replicate(
+    scenario: &Arc<Scenario>,
+    map: &Arc<SahelMap>,
+    replicate: u32,
+    progress: Option<&ProgressBar>,
+) -> ReplicateOutput {
+    let t = Instant::now();
+    let mut sim = Simulation::new(scenario.clone(), map.clone(), replicate);
+    let areas = map.data.areas.iter().map(|a| a.id.clone()).collect();
+    let mut recorder = Recorder::new(scenario, areas, replicate);
+    let mut since = 0;
+    while !sim.finished() {
+        sim.step();
+        recorder.observe(&mut sim);
+        since += 1;
+        if since == PROGRESS_DAYS {
+            if let Some(p) = progress {
+                p.inc(since as u64);
+            }
+            since = 0;
+        }
+    }
+    if let Some(p) = progress {
+        p.inc(since as u64);
+    }
+    let events = sim.events().to_vec();
+    let seed = replicate_seed(scenario.seed, replicate);
+    let summary = summarise(scenario, replicate, seed, &events, &recorder.rows);
+    ReplicateOutput {
+        replicate,
+        seed,
+        events,
+        rows: recorder.rows,
+        summary,
+        wall_s: t.elapsed().as_secs_f64(),
+    }
+}
+
+/// Runs replicates `0..replicates` in parallel; results in replicate order.
+pub fn run_replicates(
+    scenario: &Arc<Scenario>,
+    map: &Arc<SahelMap>,
+    replicates: u32,
+    progress: Option<&ProgressBar>,
+) -> Vec<ReplicateOutput> {
+    (0..replicates)
+        .into_par_iter()
+        .map(|r| run_replicate(scenario, map, r, progress))
+        .collect()
+}

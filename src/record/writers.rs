@@ -1,0 +1,200 @@
+//! The files a run leaves behind: `events.csv`, `timeseries.csv`, `summary.json`,
+//! `manifest.json`. Each is written atomically.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::atomic::write_atomic_with;
+use super::series::SeriesRow;
+use super::summary::{ReplicateSummary, Spread};
+use crate::geo::SahelMap;
+use crate::scenario::{Coalition, Scenario, format_date};
+use crate::sim::events::{Attributed, Event, Perpetrator, Target};
+
+/// The program version written into every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The name an observer uses for an attribution.
+pub fn attributed_name(a: Attributed, scenario: &Scenario) -> String {
+    match a {
+        Attributed::Group(g) => scenario.groups[g].name.clone(),
+        Attributed::Jnim => "JNIM".to_string(),
+        Attributed::IslamicState => "Islamic State".to_string(),
+        Attributed::State => "State forces".to_string(),
+        Attributed::Unidentified => "Unidentified armed group".to_string(),
+    }
+}
+
+fn coalition_name(c: Coalition) -> &'static str {
+    match c {
+        Coalition::Jnim => "JNIM",
+        Coalition::IslamicState => "Islamic State",
+        Coalition::Unaffiliated => "none",
+    }
+}
+
+/// One row of `events.csv`: ACLED's column names where ACLED has the concept, ours after.
+#[derive(Serialize)]
+struct EventRow<'a> {
+    event_id_cnty: String,
+    event_date: String,
+    year: i32,
+    event_type: &'static str,
+    sub_event_type: &'static str,
+    actor1: String,
+    actor2: String,
+    country: &'a str,
+    admin1: &'a str,
+    latitude: f64,
+    longitude: f64,
+    fatalities: u32,
+    replicate: u32,
+    true_perpetrator: String,
+    true_coalition: &'static str,
+    band: Option<u32>,
+    target: String,
+    area: &'a str,
+    fatalities_civilians: u32,
+    fatalities_security: u32,
+    fatalities_militants: u32,
+    abducted: u32,
+}
+
+/// Writes `events.csv` for all replicates' events, `(replicate, events)` in replicate order.
+pub fn write_events(
+    path: &Path,
+    scenario: &Scenario,
+    map: &SahelMap,
+    runs: &[(u32, &[Event])],
+) -> std::io::Result<()> {
+    write_atomic_with(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for (replicate, events) in runs {
+            for (n, e) in events.iter().enumerate() {
+                let cell = &map.grid.cells[e.cell];
+                let date = scenario.period.date(e.day);
+                let (perp, coalition) = match e.perpetrator {
+                    Perpetrator::Group(g) => (
+                        scenario.groups[g].name.clone(),
+                        coalition_name(scenario.groups[g].coalition),
+                    ),
+                    Perpetrator::State => ("State forces".to_string(), "none"),
+                };
+                let target = match e.target {
+                    Target::SecurityForces => "Security forces".to_string(),
+                    Target::Civilians => "Civilians".to_string(),
+                    Target::Leaders => "Traditional or religious leaders".to_string(),
+                    Target::Group(g) => scenario.groups[g].name.clone(),
+                };
+                let actor2 = match e.target {
+                    Target::Group(g) if e.perpetrator == Perpetrator::State => {
+                        attributed_name(Attributed::Group(g), scenario)
+                    }
+                    _ => target.clone(),
+                };
+                csv.serialize(EventRow {
+                    event_id_cnty: format!("SAH{replicate}-{}", n + 1),
+                    event_date: format_date(date),
+                    year: date.year(),
+                    event_type: e.event_type.label(),
+                    sub_event_type: e.sub_type.label(),
+                    actor1: attributed_name(e.attributed, scenario),
+                    actor2,
+                    country: cell
+                        .country
+                        .map(|c| map.data.countries[c].name.as_str())
+                        .unwrap_or(""),
+                    admin1: cell
+                        .region
+                        .map(|r| map.data.regions[r].name.as_str())
+                        .unwrap_or(""),
+                    latitude: (cell.lat * 1e4).round() / 1e4,
+                    longitude: (cell.lon * 1e4).round() / 1e4,
+                    fatalities: e.fatalities(),
+                    replicate: *replicate,
+                    true_perpetrator: perp,
+                    true_coalition: coalition,
+                    band: e.band,
+                    target,
+                    area: cell
+                        .area
+                        .map(|a| map.data.areas[a].id.as_str())
+                        .unwrap_or("other"),
+                    fatalities_civilians: e.civilians_killed,
+                    fatalities_security: e.security_killed,
+                    fatalities_militants: e.militants_killed,
+                    abducted: e.abducted,
+                })
+                .map_err(std::io::Error::other)?;
+            }
+        }
+        csv.flush()
+    })
+}
+
+/// Writes `timeseries.csv`.
+pub fn write_timeseries(path: &Path, rows: &[&[SeriesRow]]) -> std::io::Result<()> {
+    write_atomic_with(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for r in rows.iter().flat_map(|r| r.iter()) {
+            csv.serialize(r).map_err(std::io::Error::other)?;
+        }
+        csv.flush()
+    })
+}
+
+/// The content of `summary.json`.
+#[derive(Serialize)]
+pub struct SummaryFile<'a> {
+    /// Program version.
+    pub version: &'static str,
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// Master seed.
+    pub seed: u64,
+    /// Mean and 90 % interval of each outcome across replicates.
+    pub outcomes: &'a BTreeMap<String, Spread>,
+    /// Each replicate's outcomes.
+    pub replicates: &'a [ReplicateSummary],
+}
+
+/// Writes a value as pretty JSON, atomically.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    write_atomic_with(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// One input file as recorded in the manifest.
+#[derive(Serialize)]
+pub struct ManifestFile<'a> {
+    /// Path as given.
+    pub path: &'a str,
+    /// SHA-256 of its bytes.
+    pub sha256: &'a str,
+    /// Its text.
+    pub content: &'a str,
+}
+
+/// The content of `manifest.json`: everything needed to reproduce the run.
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    /// Program name and version.
+    pub program: String,
+    /// The command line's effect: replicates run and their seeds.
+    pub replicates: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Each replicate's derived seed.
+    pub replicate_seeds: Vec<u64>,
+    /// The scenario files (the file itself first, then what it extends).
+    pub files: Vec<ManifestFile<'a>>,
+    /// The fully resolved parameters.
+    pub scenario: &'a Scenario,
+    /// Wall-clock timings, seconds (the only part of the outputs that varies between runs).
+    pub timings: BTreeMap<String, f64>,
+}
