@@ -187,6 +187,8 @@ param_sections! {
         attack_rate: 0.006, [0.0, 1.0], "per band-day";
         /// Exponent of band size in the attack rate.
         size_exponent: 0.7, [0.0, 2.0], "-";
+        /// How much full security presence in a band's cell cuts its attack rate (hardened targets, pressure).
+        deterrence: 0.5, [0.0, 1.0], "0..1";
         /// Daily probability that a band reconsiders where it is.
         move_rate: 0.1, [0.0, 1.0], "per band-day";
         /// Weight of revenue opportunities in where a band goes.
@@ -200,7 +202,7 @@ param_sections! {
         /// Weight of uncontrolled populated cells (expansion) in where a band goes, times the group's ideological objective.
         expansion_weight: 1.0, [0.0, 100.0], "-";
         /// Recruits per fighter-day where the whole population is active (Epstein) and money allows.
-        recruit_rate: 0.01, [0.0, 1.0], "per fighter-day";
+        recruit_rate: 0.004, [0.0, 1.0], "per fighter-day";
         /// Cost of one recruit.
         recruit_cost_usd: 200.0, [0.0, 100000.0], "US$";
         /// Upkeep per fighter per day.

@@ -108,7 +108,8 @@ pub struct Garrison {
     pub troops: f64,
     /// Troops at full strength (losses are replaced towards it).
     pub nominal: f64,
-    /// Communities within reach and the weight of presence there (exp(−d / radius)).
+    /// Communities within reach and the share of the garrison's troops present in each
+    /// (exp(−d / radius), normalised to sum to 1).
     pub reach: Vec<(usize, f64)>,
 }
 

@@ -149,6 +149,11 @@ pub fn populate(world: &mut World) {
                 g.reach.push((k, (-d / radius).exp()));
             }
         }
+        // The garrison's troops are spread over its reach, not counted again in every cell.
+        let total: f64 = g.reach.iter().map(|r| r.1).sum();
+        if total > 0.0 {
+            g.reach.iter_mut().for_each(|r| r.1 /= total);
+        }
     }
     let mut troops = vec![0.0; community_cells.len()];
     for g in &garrisons {

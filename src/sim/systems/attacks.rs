@@ -1,4 +1,5 @@
-//! Attacks (daily). A band attacks with a rate that grows with its size. Its target follows
+//! Attacks (daily). A band attacks with a rate that grows with its size and falls with the
+//! security presence in its cell (Kalyvas: incumbent control deters). Its target follows
 //! Kalyvas' logic and Wood's findings: civilians are targeted most where the group's control
 //! is predominant but not full (selective violence), more by groups losing fighters and by
 //! groups funded independently of local support, and more where many inform for the state;
@@ -96,16 +97,21 @@ pub fn band_attacks(
             continue;
         }
 
-        // Attack?
+        // Attack? Security presence in the cell deters.
+        let community = terrain.cells[cell]
+            .community
+            .map(|k| terrain.communities[k]);
+        let presence = community
+            .and_then(|ce| communities.get(ce).ok())
+            .map(|c| 1.0 - (-c.policing(p.communities.policing_per_1000)).exp())
+            .unwrap_or(0.0);
         let rate = p.bands.attack_rate
             * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
+            * (1.0 - p.bands.deterrence * presence)
             * if criminal { 0.3 } else { 1.0 };
         if !chance(rng, 1.0 - (-rate).exp()) {
             continue;
         }
-        let community = terrain.cells[cell]
-            .community
-            .map(|k| terrain.communities[k]);
         let (control, informers, residents, leaders, security) = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| {

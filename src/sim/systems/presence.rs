@@ -1,5 +1,6 @@
 //! Security presence (weekly): garrisons replace losses towards full strength, and each
-//! community's troop presence is the sum over garrisons of troops × exp(−distance / radius).
+//! community's troop presence is the sum over garrisons of troops × the garrison's normalised
+//! weight exp(−distance / radius) there: a garrison's troops are spread over its reach.
 
 use bevy_ecs::prelude::*;
 
