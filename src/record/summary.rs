@@ -48,6 +48,21 @@ pub fn summarise(
         .filter(|e| e.linked_group().is_some())
         .collect();
     put("events_total".into(), events.len() as f64);
+    put(
+        "attacks_by_groups".into(),
+        events
+            .iter()
+            .filter(|e| matches!(e.perpetrator, Perpetrator::Group(_)))
+            .count() as f64,
+    );
+    put(
+        "fatalities_civilians_by_state".into(),
+        events
+            .iter()
+            .filter(|e| e.perpetrator == Perpetrator::State)
+            .map(|e| e.civilians_killed as f64)
+            .sum(),
+    );
     put("events_militant".into(), militant.len() as f64);
     put(
         "events_vs_civilians".into(),

@@ -11,6 +11,7 @@ use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::scenario::Coalition;
+use crate::scenario::model_params::Violence;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::resources::*;
@@ -19,6 +20,25 @@ use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 /// Kalyvas' curve: how civilian targeting varies with the attacker's control `c` (mean about 1).
 pub fn kalyvas_factor(c: f64, peak: f64, width: f64, weight: f64) -> f64 {
     (1.0 - weight) + weight * 2.0 * (-((c - peak) / width).powi(2)).exp()
+}
+
+/// The probability that an attack targets civilians: the group's propensity `base`, shaped by
+/// Kalyvas' curve of its control `control`, raised by recent losses and by funding independent
+/// of local support (Wood), and by informers (punishment of collaboration); at most 0.9.
+pub fn civilian_share(
+    base: f64,
+    control: f64,
+    loss_ratio: f64,
+    independence: f64,
+    informers: f64,
+    v: &Violence,
+) -> f64 {
+    (base
+        * kalyvas_factor(control, v.kalyvas_peak, v.kalyvas_width, v.kalyvas_weight)
+        * (1.0 + v.wood_losses * loss_ratio)
+        * (1.0 + v.wood_independence * independence)
+        * (1.0 + v.collaborator_targeting * informers))
+        .min(0.9)
 }
 
 /// Whether two coalitions fight each other.
@@ -135,15 +155,18 @@ pub fn band_attacks(
         } else {
             group.tactics.civilian_targeting
         };
-        let mut p_civ = civ_base
-            * kalyvas_factor(control, v.kalyvas_peak, v.kalyvas_width, v.kalyvas_weight)
-            * (1.0 + v.wood_losses * gs.loss_ratio)
-            * (1.0 + v.wood_independence * gs.independence())
-            * (1.0 + v.collaborator_targeting * informers);
-        if residents < 1.0 {
-            p_civ = 0.0;
-        }
-        p_civ = p_civ.min(0.9);
+        let p_civ = if residents < 1.0 {
+            0.0
+        } else {
+            civilian_share(
+                civ_base,
+                control,
+                gs.loss_ratio,
+                gs.independence(),
+                informers,
+                v,
+            )
+        };
         let p_lead = if criminal {
             0.0
         } else {

@@ -1,0 +1,39 @@
+//! Helpers shared by the model tests: short, coarse variants of the baseline.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sahelsim::experiment::{ReplicateOutput, run_replicate};
+use sahelsim::geo::SahelMap;
+use sahelsim::scenario::{self, Scenario};
+
+/// The baseline shortened to `days` days, at `resolution` degrees, with parameters set by path.
+pub fn short(days: u32, resolution: f64, set: &[(&str, f64)]) -> Arc<Scenario> {
+    let mut s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
+    s.period.end = s.period.start + time::Duration::days(days as i64 - 1);
+    s.map.resolution_deg = resolution;
+    for (path, v) in set {
+        assert!(s.model.set(path, *v), "no parameter {path}");
+    }
+    Arc::new(s)
+}
+
+/// The map for `s`.
+pub fn map(s: &Scenario) -> Arc<SahelMap> {
+    Arc::new(SahelMap::build(&s.map, s.period.start.year()))
+}
+
+/// Runs replicate `r` of `s`.
+pub fn run(s: &Arc<Scenario>, r: u32) -> ReplicateOutput {
+    run_replicate(s, &map(s), r, None)
+}
+
+/// The sum of an outcome over replicates `0..n`.
+pub fn total(s: &Arc<Scenario>, n: u32, outcome: &str) -> f64 {
+    let m = map(s);
+    (0..n)
+        .map(|r| run_replicate(s, &m, r, None).summary.outcomes[outcome])
+        .sum()
+}
