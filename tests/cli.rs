@@ -90,3 +90,101 @@ fn a_missing_file_is_a_clear_error() {
         "{e}"
     );
 }
+
+#[test]
+fn run_writes_events_timeseries_summary_and_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sahelsim(&[
+        "run",
+        "tests/fixtures/short_run.ron",
+        "--replicates",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("short-run: 2017-01-01 to 2017-12-31, 2 replicates"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("events linked to armed groups"), "{stdout}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "events.csv",
+            "manifest.json",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+
+    let events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    let header = events.lines().next().unwrap();
+    assert!(header.starts_with("event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,country,admin1,latitude,longitude,fatalities,replicate,true_perpetrator"));
+    // Events are attributed to component groups as well as to JNIM as a whole.
+    assert!(events.contains(",JNIM,"));
+    assert!(events.contains(",FLM,"));
+    assert!(
+        events
+            .lines()
+            .skip(1)
+            .any(|l| l.split(',').nth(12) == Some("1")),
+        "replicate 1's events are there"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["replicates"], 2);
+    assert_eq!(manifest["files"][0]["path"], "tests/fixtures/short_run.ron");
+    assert!(
+        manifest["files"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Amadou Koufa")
+    );
+    assert_eq!(
+        manifest["scenario"]["model"]["violence"]["kalyvas_peak"],
+        0.7
+    );
+    assert_eq!(manifest["replicate_seeds"].as_array().unwrap().len(), 2);
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert!(
+        summary["outcomes"]["events_militant"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert_eq!(summary["replicates"].as_array().unwrap().len(), 2);
+
+    let series = std::fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+    assert!(
+        series
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("replicate,period,start_date,area,group,events")
+    );
+    // 53 weekly periods × 6 areas × 9 group rows × 2 replicates.
+    assert_eq!(series.lines().count() - 1, 53 * 6 * 9 * 2);
+}
+
+#[test]
+fn run_refuses_zero_replicates() {
+    let out = sahelsim(&["run", "tests/fixtures/short_run.ron", "--replicates", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--replicates must be at least 1"));
+}

@@ -1,0 +1,55 @@
+//! The documentation stays true: every model parameter is documented in docs/scenarios.md
+//! with its default, and every mechanism (system) in docs/ODD.md.
+
+use sahelsim::scenario::model_params::PARAMETERS;
+
+#[test]
+fn every_parameter_is_documented_with_its_default() {
+    let doc = std::fs::read_to_string("docs/scenarios.md").unwrap();
+    for p in PARAMETERS {
+        let heading = format!("### `model.{}`", p.section);
+        let section = doc
+            .split(&heading)
+            .nth(1)
+            .unwrap_or_else(|| panic!("docs/scenarios.md lacks {heading}"));
+        let section = section.split("\n### ").next().unwrap();
+        let row = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", p.field)))
+            .unwrap_or_else(|| panic!("{} is not documented", p.path()));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(
+            cells[4].parse::<f64>().ok(),
+            Some(p.default),
+            "{}: documented default {} vs {}",
+            p.path(),
+            cells[4],
+            p.default
+        );
+    }
+}
+
+#[test]
+fn every_system_is_described_in_the_odd() {
+    let odd = std::fs::read_to_string("docs/ODD.md").unwrap();
+    for system in [
+        "security_presence",
+        "community_choices",
+        "displacement_and_schools",
+        "move_bands",
+        "index_bands",
+        "collect_revenue",
+        "update_control",
+        "recruit",
+        "band_attacks",
+        "attribute_events",
+        "security_response",
+        "band_dynamics",
+        "group_dynamics",
+    ] {
+        assert!(
+            odd.contains(&format!("`{system}`")),
+            "docs/ODD.md does not describe `{system}`"
+        );
+    }
+}
