@@ -61,9 +61,15 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     );
     bar.set_style(
         ProgressStyle::with_template(
-            "{msg} [{bar:40}] {percent:>3}% {pos}/{len} days, {per_sec}, ETA {eta}",
+            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
         )
         .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} days/s", s.per_sec());
+            },
+        )
         .progress_chars("=> "),
     );
     bar.set_message(format!(
