@@ -82,6 +82,11 @@ impl Community {
     pub fn policing(&self, per_1000: f64) -> f64 {
         self.troops / (self.residents.max(100.0) / 1000.0) / per_1000
     }
+
+    /// Security presence, 0..1: 1 − exp(−policing).
+    pub fn security(&self, per_1000: f64) -> f64 {
+        1.0 - (-self.policing(per_1000)).exp()
+    }
 }
 
 /// Kind of security force.

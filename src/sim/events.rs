@@ -53,6 +53,12 @@ impl SubType {
     }
 }
 
+/// An armed clash (ACLED "Battles / Armed clash").
+pub const BATTLE: (EventType, SubType) = (EventType::Battles, SubType::ArmedClash);
+/// An attack on civilians (ACLED "Violence against civilians / Attack").
+pub const ATTACK_ON_CIVILIANS: (EventType, SubType) =
+    (EventType::ViolenceAgainstCivilians, SubType::Attack);
+
 /// Who carried out an event, truly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Perpetrator {
@@ -120,6 +126,36 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event with no one killed or abducted yet, not yet attributed (state operations are
+    /// attributed to the state at once).
+    pub fn new(
+        day: u32,
+        cell: usize,
+        perpetrator: Perpetrator,
+        band: Option<u32>,
+        kind: (EventType, SubType),
+        target: Target,
+    ) -> Self {
+        Self {
+            day,
+            cell,
+            event_type: kind.0,
+            sub_type: kind.1,
+            perpetrator,
+            band,
+            attributed: if perpetrator == Perpetrator::State {
+                Attributed::State
+            } else {
+                Attributed::Unidentified
+            },
+            target,
+            civilians_killed: 0,
+            security_killed: 0,
+            militants_killed: 0,
+            abducted: 0,
+        }
+    }
+
     /// All fatalities.
     pub fn fatalities(&self) -> u32 {
         self.civilians_killed + self.security_killed + self.militants_killed

@@ -200,7 +200,7 @@ pub fn populate(world: &mut World) {
             troops: troops[k],
             last_band_day: -1000,
         };
-        community.government = 1.0 - (-community.policing(cp.policing_per_1000)).exp();
+        community.government = community.security(cp.policing_per_1000);
         community.legitimacy = base_legitimacy(cp.initial_legitimacy, community.government);
         community_entities.push(world.spawn(community).id());
     }

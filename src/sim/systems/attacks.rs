@@ -13,7 +13,9 @@ use super::sorted_bands;
 use crate::scenario::Coalition;
 use crate::scenario::model_params::Violence;
 use crate::sim::components::{Band, Community};
-use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::events::{
+    ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
+};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 
@@ -100,20 +102,16 @@ pub fn band_attacks(
             let ours = take_losses(&mut bands, e, ours, &mut ledger);
             let theirs = take_losses(&mut bands, other_e, theirs, &mut ledger);
             let _ = other_id;
-            log.events.push(Event {
-                day: clock.day,
+            let mut clash = Event::new(
+                clock.day,
                 cell,
-                event_type: EventType::Battles,
-                sub_type: SubType::ArmedClash,
-                perpetrator: Perpetrator::Group(gi),
-                band: Some(bid),
-                attributed: Attributed::Unidentified,
-                target: Target::Group(og),
-                civilians_killed: 0,
-                security_killed: 0,
-                militants_killed: ours + theirs,
-                abducted: 0,
-            });
+                Perpetrator::Group(gi),
+                Some(bid),
+                BATTLE,
+                Target::Group(og),
+            );
+            clash.militants_killed = ours + theirs;
+            log.events.push(clash);
             continue;
         }
 
@@ -123,7 +121,7 @@ pub fn band_attacks(
             .map(|k| terrain.communities[k]);
         let presence = community
             .and_then(|ce| communities.get(ce).ok())
-            .map(|c| 1.0 - (-c.policing(p.communities.policing_per_1000)).exp())
+            .map(|c| c.security(p.communities.policing_per_1000))
             .unwrap_or(0.0);
         let rate = p.bands.attack_rate
             * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
@@ -145,7 +143,7 @@ pub fn band_attacks(
                     c.informers,
                     c.residents,
                     c.leaders,
-                    1.0 - (-c.policing(p.communities.policing_per_1000)).exp(),
+                    c.security(p.communities.policing_per_1000),
                 )
             })
             .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0));
@@ -179,24 +177,17 @@ pub fn band_attacks(
         };
         let u = uniform(rng);
         let size = (fighters as f64 / 50.0).sqrt();
-        let mut event = Event {
-            day: clock.day,
+        let mut event = Event::new(
+            clock.day,
             cell,
-            event_type: EventType::Battles,
-            sub_type: SubType::ArmedClash,
-            perpetrator: Perpetrator::Group(gi),
-            band: Some(bid),
-            attributed: Attributed::Unidentified,
-            target: Target::SecurityForces,
-            civilians_killed: 0,
-            security_killed: 0,
-            militants_killed: 0,
-            abducted: 0,
-        };
+            Perpetrator::Group(gi),
+            Some(bid),
+            BATTLE,
+            Target::SecurityForces,
+        );
         if u < p_civ + p_lead {
             let leader = u >= p_civ;
-            event.event_type = EventType::ViolenceAgainstCivilians;
-            event.sub_type = SubType::Attack;
+            (event.event_type, event.sub_type) = ATTACK_ON_CIVILIANS;
             event.target = if leader {
                 Target::Leaders
             } else {

@@ -30,7 +30,7 @@ pub fn update_control(
             continue;
         };
         c.last_band_day = clock.day as i64;
-        let security = 1.0 - (-c.policing(p.communities.policing_per_1000)).exp();
+        let security = c.security(p.communities.policing_per_1000);
         let weight = if band.criminal { 0.3 } else { 1.0 };
         let gain =
             (p.control.gain_per_fighter * band.fighters() as f64 * weight * (1.0 - security))

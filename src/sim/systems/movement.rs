@@ -39,7 +39,7 @@ pub fn cell_utility(
     if let Some(k) = info.community
         && let Ok(c) = communities.get(terrain.communities[k])
     {
-        let security = 1.0 - (-c.policing(p.communities.policing_per_1000)).exp();
+        let security = c.security(p.communities.policing_per_1000);
         u -= b.security_weight * security;
         if !band.criminal {
             let others = if c.controller == Some(band.group) {

@@ -15,7 +15,7 @@ use super::attacks::take_losses;
 use super::sorted_bands;
 use crate::scenario::Coalition;
 use crate::sim::components::{Band, Community};
-use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric};
 
@@ -51,12 +51,7 @@ pub fn security_response(
             .map(|k| terrain.communities[k]);
         let (presence, informers) = community
             .and_then(|c| communities.get(c).ok())
-            .map(|c| {
-                (
-                    1.0 - (-c.policing(p.communities.policing_per_1000)).exp(),
-                    c.informers,
-                )
-            })
+            .map(|c| (c.security(p.communities.policing_per_1000), c.informers))
             .unwrap_or((0.0, 0.0));
         if !chance(rng, sec.response_rate * presence.max(0.05)) {
             continue;
@@ -81,20 +76,14 @@ pub fn security_response(
             rng,
             sec.collateral_mean * blunt.min(1.0) * (1.0 - informers),
         );
-        let mut op = Event {
-            day: clock.day,
-            cell: ev.cell,
-            event_type: EventType::Battles,
-            sub_type: SubType::ArmedClash,
-            perpetrator: Perpetrator::State,
-            band: None,
-            attributed: Attributed::State,
-            target: Target::Civilians,
-            civilians_killed: 0,
-            security_killed: 0,
-            militants_killed: 0,
-            abducted: 0,
-        };
+        let mut op = Event::new(
+            clock.day,
+            ev.cell,
+            Perpetrator::State,
+            None,
+            BATTLE,
+            Target::Civilians,
+        );
         if let Some((bid, be, g)) = target {
             let hit = geometric(rng, 3.0 * (0.5 + presence));
             let arrested = (hit as f64 * sec.arrest_share).round() as u32;
@@ -109,8 +98,7 @@ pub fn security_response(
         } else if collateral == 0 || !chance(rng, sec.bluntness) {
             continue;
         } else {
-            op.event_type = EventType::ViolenceAgainstCivilians;
-            op.sub_type = SubType::Attack;
+            (op.event_type, op.sub_type) = ATTACK_ON_CIVILIANS;
         }
         if let Some(ce) = community
             && let Ok(mut c) = communities.get_mut(ce)
@@ -139,7 +127,7 @@ pub fn security_response(
         let Ok(c) = communities.get(terrain.communities[k]) else {
             continue;
         };
-        let presence = 1.0 - (-c.policing(p.communities.policing_per_1000)).exp();
+        let presence = c.security(p.communities.policing_per_1000);
         let cover = if terrain.cells[cell].cover { 0.5 } else { 1.0 };
         let rng = rngs.get(Stream::Response);
         if !chance(rng, sec.patrol_rate * presence * cover) {
@@ -151,20 +139,17 @@ pub fn security_response(
         let killed = take_losses(&mut bands, e, hit - arrested, &mut ledger);
         let arrested = arrest(&mut bands, e, arrested, &mut ledger);
         groups.0[g].loss_ratio += (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
-        new_events.push(Event {
-            day: clock.day,
+        let mut patrol = Event::new(
+            clock.day,
             cell,
-            event_type: EventType::Battles,
-            sub_type: SubType::ArmedClash,
-            perpetrator: Perpetrator::State,
-            band: Some(bid),
-            attributed: Attributed::State,
-            target: Target::Group(g),
-            civilians_killed: 0,
-            security_killed,
-            militants_killed: killed,
-            abducted: 0,
-        });
+            Perpetrator::State,
+            Some(bid),
+            BATTLE,
+            Target::Group(g),
+        );
+        patrol.security_killed = security_killed;
+        patrol.militants_killed = killed;
+        new_events.push(patrol);
     }
     log.events.extend(new_events);
 }

@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::sim::components::{Band, Community};
-use crate::sim::events::{Attributed, Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 
@@ -76,20 +76,17 @@ pub fn collect_revenue(
             let ransom = (-uniform(rng).max(1e-12).ln() * r.ransom_musd * 1.0e6).round() as i64;
             income[Source::Kidnapping as usize] = ransom;
             let abducted = 1 + geometric(rng, 1.0);
-            log.events.push(Event {
-                day: clock.day,
-                cell: band.cell,
-                event_type: EventType::ViolenceAgainstCivilians,
-                sub_type: SubType::Abduction,
-                perpetrator: Perpetrator::Group(gi),
-                band: Some(band.id),
-                attributed: Attributed::Unidentified,
-                target: Target::Civilians,
-                civilians_killed: 0,
-                security_killed: 0,
-                militants_killed: 0,
-                abducted,
-            });
+            let kind = (EventType::ViolenceAgainstCivilians, SubType::Abduction);
+            let mut kidnapping = Event::new(
+                clock.day,
+                band.cell,
+                Perpetrator::Group(gi),
+                Some(band.id),
+                kind,
+                Target::Civilians,
+            );
+            kidnapping.abducted = abducted;
+            log.events.push(kidnapping);
         }
         let total: i64 = income.iter().sum();
         for (k, v) in income.iter().enumerate() {
