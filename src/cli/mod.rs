@@ -3,6 +3,7 @@
 mod check;
 mod map;
 mod run;
+mod validate;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,25 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Compare a scenario's replicates over 2017–2020 with the calibration targets C1–C11;
+    /// exit status 1 when a target is missed.
+    Validate {
+        /// The scenario file (RON).
+        #[arg(default_value = "scenarios/baseline.ron")]
+        file: PathBuf,
+        /// Number of replicates (default: the scenario's `replicates`).
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Output folder for validation.json and the plot (default: the scenario's output folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Picture formats to write.
+        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+        plots: PlotFormat,
+    },
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
     Map {
         /// The scenario file (RON).
@@ -78,6 +98,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),
+        Command::Validate {
+            file,
+            replicates,
+            out,
+            threads,
+            plots,
+        } => validate::run(&file, replicates, out, threads, plots),
         Command::Run {
             file,
             replicates,

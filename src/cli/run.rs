@@ -55,27 +55,10 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     let t_map = t0.elapsed().as_secs_f64();
 
     let days = scenario.period.days() as u64;
-    let bar = ProgressBar::with_draw_target(
-        Some(days * scenario.replicates as u64),
-        ProgressDrawTarget::stderr(),
+    let bar = progress_bar(
+        days * scenario.replicates as u64,
+        &format!("{}: {} replicates", scenario.name, scenario.replicates),
     );
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
-        )
-        .expect("valid template")
-        .with_key(
-            "rate",
-            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} days/s", s.per_sec());
-            },
-        )
-        .progress_chars("=> "),
-    );
-    bar.set_message(format!(
-        "{}: {} replicates",
-        scenario.name, scenario.replicates
-    ));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.unwrap_or(0))
         .build()
@@ -147,6 +130,26 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     print!("{}", summary_table(&agg));
     println!("wrote {}", dir.display());
     Ok(())
+}
+
+/// A progress bar over `days` simulated days (drawn only on a terminal).
+pub fn progress_bar(days: u64, message: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(days), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
+        )
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} days/s", s.per_sec());
+            },
+        )
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
 }
 
 /// The printed table of key outcomes: mean and 90 % interval across replicates.

@@ -2,6 +2,7 @@
 
 pub mod map_plot;
 pub mod palette;
+pub mod validation_plot;
 
 use std::sync::Once;
 

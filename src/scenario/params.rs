@@ -122,6 +122,8 @@ pub struct GroupParams {
     pub full_name: String,
     /// Coalition membership.
     pub coalition: Coalition,
+    /// Whether the group is a militant Islamist group.
+    pub militant_islamist: bool,
     /// Leader's name.
     pub leader: String,
     /// Status at the start.

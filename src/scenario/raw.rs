@@ -125,6 +125,9 @@ pub struct RawGroup {
     pub full_name: Option<String>,
     /// Coalition membership.
     pub coalition: Option<Coalition>,
+    /// Whether the group is a militant Islamist group (default: true for JNIM and Islamic
+    /// State groups, false for unaffiliated ones); the brief's event counts are of these.
+    pub militant_islamist: Option<bool>,
     /// Leader's name.
     pub leader: Option<String>,
     /// Status at the start.
@@ -248,6 +251,7 @@ merge_fields!(RawBbox {
 merge_fields!(RawGroup {
     full_name,
     coalition,
+    militant_islamist,
     leader,
     status,
     absorbed_by,

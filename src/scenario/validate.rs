@@ -536,6 +536,9 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             name: g.name.clone(),
             full_name: g.full_name.clone().unwrap_or_else(|| g.name.clone()),
             coalition: g.coalition.unwrap_or(Coalition::Unaffiliated),
+            militant_islamist: g
+                .militant_islamist
+                .unwrap_or(g.coalition.is_some_and(|c| c != Coalition::Unaffiliated)),
             leader: g.leader.clone().unwrap_or_else(|| "unknown".to_string()),
             status,
             absorbed_by,

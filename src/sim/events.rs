@@ -115,6 +115,9 @@ pub struct Event {
     pub attributed: Attributed,
     /// Target.
     pub target: Target,
+    /// For an event against a group: the actor the engaged group was believed to be
+    /// (ACLED's actor2); otherwise `Unidentified`.
+    pub target_attributed: Attributed,
     /// Civilians killed (leaders included).
     pub civilians_killed: u32,
     /// Security personnel killed.
@@ -149,6 +152,7 @@ impl Event {
                 Attributed::Unidentified
             },
             target,
+            target_attributed: Attributed::Unidentified,
             civilians_killed: 0,
             security_killed: 0,
             militants_killed: 0,

@@ -3,17 +3,52 @@
 //! right component group; failing that, the observer goes by area and pattern: an event in a
 //! JNIM component's home area is put down to "JNIM" as a whole, one in the Islamic State's
 //! area to the Islamic State, the rest stay unidentified. State operations are attributed to
-//! the state.
+//! the state; the group they engage is named as the forces believed it to be.
 
 use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::Coalition;
+use crate::scenario::{Coalition, Scenario};
 use crate::sim::components::Community;
 use crate::sim::events::{Attributed, Perpetrator};
 use crate::sim::resources::{EventLog, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance};
 
-/// Attributes today's events.
+/// How an observer names group `g`'s action in `cell`, where a share `informers` of residents
+/// inform.
+pub fn observe(
+    g: usize,
+    cell: usize,
+    informers: f64,
+    s: &Scenario,
+    terrain: &Terrain,
+    rng: &mut ChaCha8Rng,
+) -> Attributed {
+    let a = &s.model.attribution;
+    let info = &terrain.cells[cell];
+    let quality = a.quality + (1.0 - a.quality) * 0.5 * informers;
+    if chance(rng, a.claim_rate) || chance(rng, quality) {
+        return Attributed::Group(g);
+    }
+    let zone = |coalition: Coalition| {
+        info.region.is_some_and(|r| {
+            s.groups
+                .iter()
+                .enumerate()
+                .any(|(h, gp)| gp.coalition == coalition && terrain.home[h][r])
+        })
+    };
+    if zone(Coalition::Jnim) && chance(rng, a.generic_jnim) {
+        Attributed::Jnim
+    } else if zone(Coalition::IslamicState) && chance(rng, a.generic_jnim) {
+        Attributed::IslamicState
+    } else {
+        Attributed::Unidentified
+    }
+}
+
+/// Attributes today's events by armed groups (state operations name their own target when
+/// they are created).
 pub fn attribute_events(
     setup: Res<Setup>,
     terrain: Res<Terrain>,
@@ -21,40 +56,25 @@ pub fn attribute_events(
     mut log: ResMut<EventLog>,
     communities: Query<&Community>,
 ) {
-    let s = &setup.scenario;
-    let a = &s.model.attribution;
     let start = log.today_start;
     for ev in log.events[start..].iter_mut() {
-        let Perpetrator::Group(g) = ev.perpetrator else {
-            ev.attributed = Attributed::State;
-            continue;
-        };
-        let rng = rngs.get(Stream::Attribution);
-        let info = &terrain.cells[ev.cell];
-        let informers = info
-            .community
-            .and_then(|k| communities.get(terrain.communities[k]).ok())
-            .map(|c| c.informers)
-            .unwrap_or(0.0);
-        let quality = a.quality + (1.0 - a.quality) * 0.5 * informers;
-        if chance(rng, a.claim_rate) || chance(rng, quality) {
-            ev.attributed = Attributed::Group(g);
-            continue;
+        match ev.perpetrator {
+            Perpetrator::State => ev.attributed = Attributed::State,
+            Perpetrator::Group(g) => {
+                let informers = terrain.cells[ev.cell]
+                    .community
+                    .and_then(|k| communities.get(terrain.communities[k]).ok())
+                    .map(|c| c.informers)
+                    .unwrap_or(0.0);
+                ev.attributed = observe(
+                    g,
+                    ev.cell,
+                    informers,
+                    &setup.scenario,
+                    &terrain,
+                    rngs.get(Stream::Attribution),
+                );
+            }
         }
-        let zone = |coalition: Coalition| {
-            info.region.is_some_and(|r| {
-                s.groups
-                    .iter()
-                    .enumerate()
-                    .any(|(h, gp)| gp.coalition == coalition && terrain.home[h][r])
-            })
-        };
-        ev.attributed = if zone(Coalition::Jnim) && chance(rng, a.generic_jnim) {
-            Attributed::Jnim
-        } else if zone(Coalition::IslamicState) && chance(rng, a.generic_jnim) {
-            Attributed::IslamicState
-        } else {
-            Attributed::Unidentified
-        };
     }
 }

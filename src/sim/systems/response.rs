@@ -12,6 +12,7 @@
 use bevy_ecs::prelude::*;
 
 use super::attacks::take_losses;
+use super::attribution::observe;
 use super::sorted_bands;
 use crate::scenario::Coalition;
 use crate::sim::components::{Band, Community};
@@ -93,6 +94,7 @@ pub fn security_response(
                 (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
             op.band = Some(bid);
             op.target = Target::Group(g);
+            op.target_attributed = ev.attributed;
             op.militants_killed = killed;
             op.security_killed = geometric(rng, 0.5);
         } else if collateral == 0 || !chance(rng, sec.bluntness) {
@@ -127,7 +129,7 @@ pub fn security_response(
         let Ok(c) = communities.get(terrain.communities[k]) else {
             continue;
         };
-        let presence = c.security(p.communities.policing_per_1000);
+        let (presence, informers) = (c.security(p.communities.policing_per_1000), c.informers);
         let cover = if terrain.cells[cell].cover { 0.5 } else { 1.0 };
         let rng = rngs.get(Stream::Response);
         if !chance(rng, sec.patrol_rate * presence * cover) {
@@ -147,6 +149,8 @@ pub fn security_response(
             BATTLE,
             Target::Group(g),
         );
+        patrol.target_attributed =
+            observe(g, cell, informers, s, &terrain, rngs.get(Stream::Response));
         patrol.security_killed = security_killed;
         patrol.militants_killed = killed;
         new_events.push(patrol);

@@ -1,0 +1,133 @@
+//! `sahelsim validate [FILE]`: run replicates over 2017–2020 and compare them with the
+//! calibration targets; exit status 1 when a target is missed.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use super::CliError;
+use super::run::progress_bar;
+use crate::experiment::targets::{SOURCE, covers_calibration_period};
+use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
+use crate::record::writers::{VERSION, write_json};
+use crate::report::PlotFormat;
+use crate::report::validation_plot::{fmt, render_validation};
+use crate::scenario;
+
+/// The content of `validation.json`.
+#[derive(Serialize)]
+struct ValidationFile<'a> {
+    version: &'static str,
+    scenario: &'a str,
+    scenario_sha256: &'a str,
+    seed: u64,
+    replicates: u32,
+    source: &'static str,
+    score: f64,
+    passed: usize,
+    targets: &'a [TargetResult],
+}
+
+pub(super) fn run(
+    file: &Path,
+    replicates: Option<u32>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    plots: PlotFormat,
+) -> Result<(), CliError> {
+    let mut s = scenario::load(file)?;
+    if !covers_calibration_period(&s) {
+        return Err(CliError(format!(
+            "{}: the period {} to {} does not cover 2017-01-01 to 2020-12-31, the years the calibration targets describe",
+            file.display(),
+            scenario::format_date(s.period.start),
+            scenario::format_date(s.period.end)
+        )));
+    }
+    if let Some(r) = replicates {
+        if r == 0 {
+            return Err(CliError("--replicates must be at least 1".into()));
+        }
+        s.replicates = r;
+    }
+    let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let cut = calibration_scenario(&s);
+    let bar: ProgressBar = progress_bar(
+        cut.period.days() as u64 * s.replicates as u64,
+        &format!("{}: validating, {} replicates", s.name, s.replicates),
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let results = pool.install(|| validate(&s, s.replicates, Some(&bar)));
+    bar.finish_and_clear();
+
+    let passed = results.iter().filter(|r| r.pass).count();
+    let file_out = ValidationFile {
+        version: VERSION,
+        scenario: &s.name,
+        scenario_sha256: &s.sources[0].sha256,
+        seed: s.seed,
+        replicates: s.replicates,
+        source: SOURCE,
+        score: score(&results),
+        passed,
+        targets: &results,
+    };
+    write_json(&dir.join("validation.json"), &file_out)
+        .map_err(|e| CliError(format!("writing validation.json in {}: {e}", dir.display())))?;
+    let title = format!(
+        "{}: calibration targets, {} replicates, 2017–2020",
+        s.name, s.replicates
+    );
+    render_validation(&results, &title, &dir, plots).map_err(CliError)?;
+
+    println!(
+        "{}: {} replicates, 2017–2020 (source: {SOURCE})",
+        s.name, s.replicates
+    );
+    print!("{}", table(&results));
+    println!(
+        "{passed} of {} targets met; score {:.3} (0 = all met); wrote {}",
+        results.len(),
+        score(&results),
+        dir.display()
+    );
+    if passed < results.len() {
+        return Err(CliError(format!(
+            "{} of {} calibration targets are outside their band",
+            results.len() - passed,
+            results.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The printed validation table.
+pub fn table(results: &[TargetResult]) -> String {
+    let mut s = format!(
+        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+        "id", "target", "band", "mean", "90 % interval", ""
+    );
+    for r in results {
+        let fact: String = r.target.fact.chars().take(58).collect();
+        s.push_str(&format!(
+            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+            r.target.id,
+            fact,
+            format!("{}–{}", fmt(r.target.lo), fmt(r.target.hi)),
+            fmt(r.mean),
+            format!("{} – {}", fmt(r.p05), fmt(r.p95)),
+            if r.pass { "pass" } else { "FAIL" }
+        ));
+    }
+    s
+}

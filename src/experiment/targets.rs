@@ -1,0 +1,310 @@
+//! The calibration targets C1–C11 of the model brief, and how each is counted from a
+//! replicate's events and time series. Every value is counted from simulated events; nothing
+//! is assigned. The targets concern 2017–2020; a scenario must cover those years.
+//!
+//! Definitions: an event is *linked to militant Islamist groups* if its true perpetrator is
+//! such a group, or if state forces engaged one. It is *attributed to JNIM* if the observer
+//! named JNIM or one of its component groups (for state operations: the group the forces
+//! believed they engaged). Attacks on civilians include attacks on traditional leaders and
+//! abductions.
+
+use serde::Serialize;
+
+use crate::geo::SahelMap;
+use crate::record::SeriesRow;
+use crate::scenario::{Coalition, Scenario};
+use crate::sim::events::{Attributed, Event, Perpetrator, Target as EventTarget};
+
+/// One calibration target.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Target {
+    /// Identifier, e.g. "C1".
+    pub id: &'static str,
+    /// The fact, as the brief states it.
+    pub fact: &'static str,
+    /// What is counted in the model.
+    pub measure: &'static str,
+    /// The brief's figure.
+    pub target: &'static str,
+    /// Lower edge of the band.
+    pub lo: f64,
+    /// Upper edge of the band.
+    pub hi: f64,
+}
+
+impl Target {
+    /// How far `v` lies outside the band, in band widths (0 inside).
+    pub fn distance(&self, v: f64) -> f64 {
+        if v.is_nan() {
+            return 10.0;
+        }
+        ((self.lo - v).max(v - self.hi)).max(0.0) / (self.hi - self.lo)
+    }
+}
+
+/// Source of every target: the seed policy brief (Africa Center for Strategic Studies, 2020),
+/// via the model brief's table.
+pub const SOURCE: &str =
+    "Africa Center for Strategic Studies (2020), JNIM policy brief; model brief calibration table";
+
+/// The targets, in order.
+pub const TARGETS: [Target; 13] = [
+    Target {
+        id: "C1",
+        fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
+        measure: "Islamist-linked events 2020 / 2017",
+        target: "nearly 7×",
+        lo: 5.0,
+        hi: 9.0,
+    },
+    Target {
+        id: "C2",
+        fact: "such events in 2020",
+        measure: "Islamist-linked events in 2020",
+        target: "more than 1,000",
+        lo: 1000.0,
+        hi: 1400.0,
+    },
+    Target {
+        id: "C3",
+        fact: "fatalities linked to those events, 2017–2020",
+        measure: "fatalities in Islamist-linked events 2017–2020",
+        target: "nearly 8,000",
+        lo: 6500.0,
+        hi: 9500.0,
+    },
+    Target {
+        id: "C4",
+        fact: "JNIM's share of militant Islamist events since 2017",
+        measure: "share of Islamist-linked events 2017–2020 attributed to JNIM or a component",
+        target: "more than 64 %",
+        lo: 0.62,
+        hi: 0.72,
+    },
+    Target {
+        id: "C5",
+        fact: "FLM's share of events attributed to JNIM",
+        measure: "share of events attributed to JNIM whose true perpetrator is FLM, 2017–2020",
+        target: "about 75 %",
+        lo: 0.70,
+        hi: 0.80,
+    },
+    Target {
+        id: "C6",
+        fact: "share of JNIM events targeting civilians in central Mali / northern Burkina Faso",
+        measure: "share of attacks on civilians attributed to JNIM that happen in the `central` area, 2017–2020",
+        target: "7 of 8",
+        lo: 0.80,
+        hi: 0.95,
+    },
+    Target {
+        id: "C7",
+        fact: "FLM attacks that target civilians, 2018–2020",
+        measure: "share of FLM's own attacks, 2018–2020, on civilians",
+        target: "about 1 in 3",
+        lo: 0.27,
+        hi: 0.40,
+    },
+    Target {
+        id: "C8",
+        fact: "JNIM events in northern Mali that target civilians",
+        measure: "share of JNIM-attributed events in the `north` area that are attacks on civilians, 2017–2020",
+        target: "under 2 %",
+        lo: 0.0,
+        hi: 0.03,
+    },
+    Target {
+        id: "C9",
+        fact: "FLM's share of JNIM attacks against civilians, Oct 2018–Dec 2020",
+        measure: "share of JNIM-attributed attacks on civilians, 2018-10-01 to 2020-12-31, truly by FLM",
+        target: "78 %",
+        lo: 0.70,
+        hi: 0.86,
+    },
+    Target {
+        id: "C10",
+        fact: "JNIM-affiliated groups' joint revenue per year",
+        measure: "mean yearly income of JNIM groups 2017–2020, million US$",
+        target: "$18–35 M",
+        lo: 18.0,
+        hi: 35.0,
+    },
+    Target {
+        id: "C11a",
+        fact: "violent events near-doubling each year: 2018 vs 2017",
+        measure: "Islamist-linked events 2018 / 2017",
+        target: "≈ 2×",
+        lo: 1.4,
+        hi: 2.6,
+    },
+    Target {
+        id: "C11b",
+        fact: "violent events near-doubling each year: 2019 vs 2018",
+        measure: "Islamist-linked events 2019 / 2018",
+        target: "≈ 2×",
+        lo: 1.4,
+        hi: 2.6,
+    },
+    Target {
+        id: "C11c",
+        fact: "violent events near-doubling each year: 2020 vs 2019",
+        measure: "Islamist-linked events 2020 / 2019",
+        target: "≈ 2×",
+        lo: 1.4,
+        hi: 2.6,
+    },
+];
+
+/// Whether `scenario` covers the calibration years 2017–2020.
+pub fn covers_calibration_period(scenario: &Scenario) -> bool {
+    scenario.period.start <= time::macros::date!(2017 - 01 - 01)
+        && scenario.period.end >= time::macros::date!(2020 - 12 - 31)
+}
+
+/// The value of every target (in [`TARGETS`] order) for one replicate on `map`.
+pub fn measure(
+    scenario: &Scenario,
+    map: &SahelMap,
+    events: &[Event],
+    rows: &[SeriesRow],
+) -> Vec<f64> {
+    let groups = &scenario.groups;
+    let flm = scenario.group_index("FLM");
+    let year = |e: &Event| scenario.period.date(e.day).year();
+    let islamist = |e: &Event| {
+        e.linked_group()
+            .is_some_and(|g| groups[g].militant_islamist)
+    };
+    let is_jnim = |a: Attributed| match a {
+        Attributed::Jnim => true,
+        Attributed::Group(g) => groups[g].coalition == Coalition::Jnim,
+        _ => false,
+    };
+    let attributed_jnim = |e: &Event| match e.perpetrator {
+        Perpetrator::Group(_) => is_jnim(e.attributed),
+        Perpetrator::State => {
+            matches!(e.target, EventTarget::Group(_)) && is_jnim(e.target_attributed)
+        }
+    };
+    let vs_civilians = |e: &Event| {
+        matches!(e.perpetrator, Perpetrator::Group(_))
+            && matches!(e.target, EventTarget::Civilians | EventTarget::Leaders)
+    };
+    let by_flm =
+        |e: &Event| flm.is_some() && e.perpetrator == Perpetrator::Group(flm.unwrap_or(usize::MAX));
+    let in_years = |e: &Event, a: i32, b: i32| (a..=b).contains(&year(e));
+
+    let linked_per_year: Vec<f64> = (2017..=2020)
+        .map(|y| {
+            events
+                .iter()
+                .filter(|e| islamist(e) && year(e) == y)
+                .count() as f64
+        })
+        .collect();
+    let linked: Vec<&Event> = events
+        .iter()
+        .filter(|e| islamist(e) && in_years(e, 2017, 2020))
+        .collect();
+    let jnim_attr: Vec<&Event> = events
+        .iter()
+        .filter(|e| attributed_jnim(e) && in_years(e, 2017, 2020))
+        .collect();
+    let jnim_vs_civ: Vec<&Event> = jnim_attr
+        .iter()
+        .copied()
+        .filter(|e| vs_civilians(e))
+        .collect();
+    let ratio = |a: usize, b: usize| {
+        if b == 0 {
+            f64::NAN
+        } else {
+            a as f64 / b as f64
+        }
+    };
+    let div = |a: f64, b: f64| if b == 0.0 { f64::NAN } else { a / b };
+    let area_of = |e: &Event| {
+        map.grid.cells[e.cell]
+            .area
+            .map(|a| map.data.areas[a].id.as_str())
+    };
+
+    let c1 = div(linked_per_year[3], linked_per_year[0]);
+    let c2 = linked_per_year[3];
+    let c3: f64 = linked.iter().map(|e| e.fatalities() as f64).sum();
+    let c4 = ratio(
+        linked.iter().filter(|e| attributed_jnim(e)).count(),
+        linked.len(),
+    );
+    let c5 = ratio(
+        jnim_attr.iter().filter(|e| by_flm(e)).count(),
+        jnim_attr.len(),
+    );
+    let c6 = ratio(
+        jnim_vs_civ
+            .iter()
+            .filter(|e| area_of(e) == Some("central"))
+            .count(),
+        jnim_vs_civ.len(),
+    );
+    let flm_attacks: Vec<&Event> = events
+        .iter()
+        .filter(|e| by_flm(e) && in_years(e, 2018, 2020))
+        .collect();
+    let c7 = ratio(
+        flm_attacks.iter().filter(|e| vs_civilians(e)).count(),
+        flm_attacks.len(),
+    );
+    let north: Vec<&Event> = jnim_attr
+        .iter()
+        .copied()
+        .filter(|e| area_of(e) == Some("north"))
+        .collect();
+    let c8 = ratio(
+        north.iter().filter(|e| vs_civilians(e)).count(),
+        north.len(),
+    );
+    let oct_2018 = (time::macros::date!(2018 - 10 - 01) - scenario.period.start).whole_days();
+    let late: Vec<&Event> = jnim_vs_civ
+        .iter()
+        .copied()
+        .filter(|e| e.day as i64 >= oct_2018 && year(e) <= 2020)
+        .collect();
+    let c9 = ratio(late.iter().filter(|e| by_flm(e)).count(), late.len());
+    let jnim_groups: Vec<&str> = groups
+        .iter()
+        .filter(|g| g.coalition == Coalition::Jnim)
+        .map(|g| g.name.as_str())
+        .collect();
+    let income: i64 = rows
+        .iter()
+        .filter(|r| {
+            r.area == "all"
+                && jnim_groups.contains(&r.group.as_str())
+                && (2017..=2020).contains(&r.start_date[..4].parse::<i32>().unwrap_or(0))
+        })
+        .map(|r| {
+            r.revenue_gold.unwrap_or(0)
+                + r.revenue_routes.unwrap_or(0)
+                + r.revenue_zakat.unwrap_or(0)
+                + r.revenue_kidnapping.unwrap_or(0)
+                + r.revenue_loot.unwrap_or(0)
+        })
+        .sum();
+    let c10 = income as f64 / 1e6 / 4.0;
+    vec![
+        c1,
+        c2,
+        c3,
+        c4,
+        c5,
+        c6,
+        c7,
+        c8,
+        c9,
+        c10,
+        div(linked_per_year[1], linked_per_year[0]),
+        div(linked_per_year[2], linked_per_year[1]),
+        div(linked_per_year[3], linked_per_year[2]),
+    ]
+}
