@@ -44,48 +44,54 @@ fn more_security_presence_means_fewer_band_attacks() {
 }
 
 #[test]
-fn a_band_on_a_gold_site_earns_from_gold_and_one_elsewhere_does_not() {
+fn a_band_holding_a_gold_site_earns_from_gold_and_one_elsewhere_does_not() {
+    // Bands stay put; security is minimal so that a band can take control where it sits.
     let s = short(
-        60,
+        90,
         0.1,
         &[
             ("model.bands.move_rate", 0.0),
             ("model.bands.split_size", 100000.0),
+            ("model.security.troops_per_1000_town", 0.0),
+            ("model.security.international_troops", 0.0),
         ],
     );
     let map = common::map(&s);
-    let intahaka = map
+    let site = map
         .data
         .gold_sites
         .iter()
         .find(|g| g.name.contains("Intahaka"))
         .unwrap()
         .at;
-    let gold_cell = map.grid.cell_index(intahaka).unwrap();
-    let gold_income = |cell: Option<usize>| {
+    let gold_cell = map.grid.cell_index(site).unwrap();
+    let kidal = map
+        .grid
+        .cell_index(map.data.towns[map.town("Kidal").unwrap()].at)
+        .unwrap();
+    assert!(map.grid.cells[kidal].gold_sites.is_empty());
+    // All of Ansar Dine's bands go to `cell`; returns the group's income from gold.
+    let gold_income = |cell: usize| {
         let mut sim = Simulation::new(s.clone(), map.clone(), 0);
         let mut q = sim.world.query::<&mut Band>();
-        let mut bands: Vec<_> = q.iter_mut(&mut sim.world).collect();
-        bands.sort_by_key(|b| b.id);
-        // Put the first Ansar Dine band on the site, or leave all where they are.
-        let ad = bands.iter_mut().find(|b| b.group == 0).unwrap();
-        let group = ad.group;
-        if let Some(c) = cell {
-            ad.cell = c;
+        for mut b in q.iter_mut(&mut sim.world) {
+            if b.group == 0 {
+                b.cell = cell;
+            }
         }
         while !sim.finished() {
             sim.step();
         }
-        sim.world.resource::<Ledger>().income[group][Source::Gold as usize]
+        sim.world.resource::<Ledger>().income[0][Source::Gold as usize]
     };
     assert!(
-        gold_income(Some(gold_cell)) > 0,
-        "a band on Intahaka earns from gold"
+        gold_income(gold_cell) > 0,
+        "bands holding Intahaka tax its gold"
     );
     assert_eq!(
-        gold_income(None),
+        gold_income(kidal),
         0,
-        "Ansar Dine's bands start far from gold sites and do not move"
+        "bands in Kidal, where there is no gold, earn none from gold"
     );
 }
 
@@ -174,6 +180,8 @@ fn perfect_intelligence_attributes_every_attack_to_its_true_group() {
         &[
             ("model.attribution.quality", 0.0),
             ("model.attribution.claim_rate", 0.0),
+            // Informers are intelligence too.
+            ("model.communities.informer_share", 0.0),
         ],
     );
     let out = common::run(&poor, 0);
@@ -181,7 +189,7 @@ fn perfect_intelligence_attributes_every_attack_to_its_true_group() {
         out.events
             .iter()
             .all(|e| !matches!(e.attributed, Attributed::Group(_))),
-        "nothing is named without claims or intelligence"
+        "nothing is named without claims, intelligence or informers"
     );
 }
 

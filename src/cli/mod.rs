@@ -1,5 +1,6 @@
 //! The command-line front end: clap definitions and one handler per command.
 
+mod calibrate;
 mod check;
 mod map;
 mod run;
@@ -64,6 +65,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
         plots: PlotFormat,
     },
+    /// Search a calibration spec's free parameters for the best fit to the targets; write the
+    /// ranked points (calibration.csv) and the best as a scenario (best.ron).
+    Calibrate {
+        /// The calibration spec (RON).
+        spec: PathBuf,
+        /// Output folder (default: output/<spec name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
     Map {
         /// The scenario file (RON).
@@ -98,6 +111,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),
+        Command::Calibrate { spec, out, threads } => calibrate::run(&spec, out, threads),
         Command::Validate {
             file,
             replicates,

@@ -3,7 +3,8 @@
 //! is assigned. The targets concern 2017–2020; a scenario must cover those years.
 //!
 //! Definitions: an event is *linked to militant Islamist groups* if its true perpetrator is
-//! such a group, or if state forces engaged one. It is *attributed to JNIM* if the observer
+//! such a group or state forces engaged one, or if an observer attributes it to such a group
+//! or to JNIM or the Islamic State (event data such as ACLED count by attribution). It is *attributed to JNIM* if the observer
 //! named JNIM or one of its component groups (for state operations: the group the forces
 //! believed they engaged). Attacks on civilians include attacks on traditional leaders and
 //! abductions.
@@ -171,9 +172,18 @@ pub fn measure(
     let groups = &scenario.groups;
     let flm = scenario.group_index("FLM");
     let year = |e: &Event| scenario.period.date(e.day).year();
+    let islamist_actor = |a: Attributed| match a {
+        Attributed::Jnim | Attributed::IslamicState => true,
+        Attributed::Group(g) => groups[g].militant_islamist,
+        _ => false,
+    };
     let islamist = |e: &Event| {
         e.linked_group()
             .is_some_and(|g| groups[g].militant_islamist)
+            || match e.perpetrator {
+                Perpetrator::Group(_) => islamist_actor(e.attributed),
+                Perpetrator::State => islamist_actor(e.target_attributed),
+            }
     };
     let is_jnim = |a: Attributed| match a {
         Attributed::Jnim => true,

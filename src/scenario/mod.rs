@@ -15,6 +15,7 @@ pub mod locate;
 pub mod merge;
 pub mod model_params;
 pub mod params;
+pub mod paths;
 pub mod raw;
 mod validate;
 
@@ -169,7 +170,11 @@ fn parse_layer(
 }
 
 /// Turns ron's error into one an analyst can act on.
-fn ron_error(path: &Path, index: &FieldIndex, e: ron::error::SpannedError) -> ScenarioError {
+pub(crate) fn ron_error(
+    path: &Path,
+    index: &FieldIndex,
+    e: ron::error::SpannedError,
+) -> ScenarioError {
     use ron::Error as E;
     let pos = Position {
         line: e.span.start.line,

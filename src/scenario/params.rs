@@ -124,6 +124,8 @@ pub struct GroupParams {
     pub coalition: Coalition,
     /// Whether the group is a militant Islamist group.
     pub militant_islamist: bool,
+    /// The coalition observers attribute its unidentified events to, outside area patterns.
+    pub attributed_as: Coalition,
     /// Leader's name.
     pub leader: String,
     /// Status at the start.
@@ -162,6 +164,8 @@ pub struct Tactics {
     pub negotiation: f64,
     /// Propensity to kidnap for ransom.
     pub kidnapping: f64,
+    /// Attack rate relative to the model's `bands.attack_rate`.
+    pub activity: f64,
 }
 
 /// A group's strength at the start.

@@ -128,6 +128,10 @@ pub struct RawGroup {
     /// Whether the group is a militant Islamist group (default: true for JNIM and Islamic
     /// State groups, false for unaffiliated ones); the brief's event counts are of these.
     pub militant_islamist: Option<bool>,
+    /// The coalition an observer puts the group's unclaimed, unidentified events down to
+    /// where no area pattern applies (default: its own coalition; the brief: eastern Burkina
+    /// Faso's bands are attributed to JNIM).
+    pub attributed_as: Option<Coalition>,
     /// Leader's name.
     pub leader: Option<String>,
     /// Status at the start.
@@ -168,6 +172,8 @@ pub struct RawTactics {
     pub negotiation: Option<f64>,
     /// Propensity to kidnap for ransom when an opportunity arises.
     pub kidnapping: Option<f64>,
+    /// How often the group's bands attack, relative to the model's `bands.attack_rate` (1 = as set there).
+    pub activity: Option<f64>,
 }
 
 /// A group's strength at the start.
@@ -252,6 +258,7 @@ merge_fields!(RawGroup {
     full_name,
     coalition,
     militant_islamist,
+    attributed_as,
     leader,
     status,
     absorbed_by,
@@ -269,7 +276,8 @@ merge_fields!(RawTactics {
     civilian_targeting,
     leader_targeting,
     negotiation,
-    kidnapping
+    kidnapping,
+    activity
 });
 merge_fields!(RawGroupInitial {
     fighters,

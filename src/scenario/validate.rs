@@ -474,6 +474,14 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             ),
             negotiation: c.probability(t.negotiation, 0.0, &format!("{p}.tactics.negotiation")),
             kidnapping: c.probability(t.kidnapping, 0.0, &format!("{p}.tactics.kidnapping")),
+            activity: c.number(
+                t.activity,
+                1.0,
+                &format!("{p}.tactics.activity"),
+                0.0,
+                10.0,
+                "a multiplier of the model's attack rate from 0 to 10 (1 = as set there)",
+            ),
         };
         let ini = g.initial.clone().unwrap_or_default();
         let fighters = c.count(
@@ -536,6 +544,10 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             name: g.name.clone(),
             full_name: g.full_name.clone().unwrap_or_else(|| g.name.clone()),
             coalition: g.coalition.unwrap_or(Coalition::Unaffiliated),
+            attributed_as: g
+                .attributed_as
+                .or(g.coalition)
+                .unwrap_or(Coalition::Unaffiliated),
             militant_islamist: g
                 .militant_islamist
                 .unwrap_or(g.coalition.is_some_and(|c| c != Coalition::Unaffiliated)),

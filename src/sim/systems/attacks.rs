@@ -9,6 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::revenue::book;
 use super::sorted_bands;
 use crate::scenario::Coalition;
 use crate::scenario::model_params::Violence;
@@ -58,7 +59,7 @@ pub fn band_attacks(
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     index: Res<BandIndex>,
-    groups: Res<Groups>,
+    mut groups: ResMut<Groups>,
     mut rngs: ResMut<Rngs>,
     mut ledger: ResMut<Ledger>,
     mut log: ResMut<EventLog>,
@@ -126,6 +127,7 @@ pub fn band_attacks(
         let rate = p.bands.attack_rate
             * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
             * (1.0 - p.bands.deterrence * presence)
+            * group.tactics.activity
             * if criminal { 0.3 } else { 1.0 };
         if !chance(rng, 1.0 - (-rate).exp()) {
             continue;
@@ -232,7 +234,7 @@ pub fn band_attacks(
         if let Ok((_, mut b)) = bands.get_mut(e) {
             let loot = p.revenue.loot_usd.round() as i64;
             b.funds += loot;
-            ledger.income[gi][Source::Loot as usize] += loot;
+            book(&mut ledger, &mut groups, gi, Source::Loot, loot);
         }
         log.events.push(event);
     }

@@ -1,8 +1,9 @@
 //! Attribution (daily): to whom an outside observer attributes each of today's events.
 //! A few events are claimed. Otherwise intelligence (better where residents inform) names the
 //! right component group; failing that, the observer goes by area and pattern: an event in a
-//! JNIM component's home area is put down to "JNIM" as a whole, one in the Islamic State's
-//! area to the Islamic State, the rest stay unidentified. State operations are attributed to
+//! JNIM component's home area (or by a group observers associate with JNIM, such as eastern
+//! Burkina Faso's bands) is put down to "JNIM" as a whole, one in the Islamic State's area to
+//! the Islamic State, the rest stay unidentified. State operations are attributed to
 //! the state; the group they engage is named as the forces believed it to be.
 
 use bevy_ecs::prelude::*;
@@ -38,9 +39,12 @@ pub fn observe(
                 .any(|(h, gp)| gp.coalition == coalition && terrain.home[h][r])
         })
     };
-    if zone(Coalition::Jnim) && chance(rng, a.generic_jnim) {
+    let perceived = s.groups[g].attributed_as;
+    if (zone(Coalition::Jnim) || perceived == Coalition::Jnim) && chance(rng, a.generic_jnim) {
         Attributed::Jnim
-    } else if zone(Coalition::IslamicState) && chance(rng, a.generic_jnim) {
+    } else if (zone(Coalition::IslamicState) || perceived == Coalition::IslamicState)
+        && chance(rng, a.generic_jnim)
+    {
         Attributed::IslamicState
     } else {
         Attributed::Unidentified

@@ -1,6 +1,6 @@
 //! Territorial control (daily). Bands gain control of the cell they are in, the faster the
-//! more fighters they have and the less security is present; a rival's control is eroded
-//! first. Government presence shrinks where bands hold sway.
+//! more fighters they have and the smaller the troops' share of the armed men present; a
+//! rival's control is eroded first. Government presence shrinks where bands hold sway.
 
 use bevy_ecs::prelude::*;
 
@@ -30,7 +30,9 @@ pub fn update_control(
             continue;
         };
         c.last_band_day = clock.day as i64;
-        let security = c.security(p.communities.policing_per_1000);
+        // The balance of force in the cell: the band's fighters against the troops present.
+        let fighters = band.fighters() as f64;
+        let security = c.troops / (c.troops + fighters).max(1.0);
         let weight = if band.criminal { 0.3 } else { 1.0 };
         let gain =
             (p.control.gain_per_fighter * band.fighters() as f64 * weight * (1.0 - security))

@@ -1,9 +1,11 @@
-//! Revenue and spending (daily), after Nardin et al.'s RebelGroups: bands extort the economic
-//! activity where they hold control. A band earns a share of the gold produced in its cell,
-//! tolls on the routes crossing it, zakat and grazing taxes where its group controls the
-//! community, and now and then a ransom where a route passes a town. Bands in one cell share
-//! what the cell yields. A share of income goes to the group's treasury; fighters cost upkeep;
-//! groups top up bands that run short.
+//! Revenue and spending (daily), after Nardin et al.'s RebelGroups: armed groups extort the
+//! economic activity of the territory they control. Every week each community where a group
+//! holds predominant control (at least 0.2) pays that group's treasury a share of the gold
+//! produced there, tolls on the routes crossing it, and zakat and grazing taxes, all in
+//! proportion to control. Criminal bands, outside any group's territory, extort the cell they
+//! are in. Bands take ransoms where a route passes a town, and loot from attacks (in
+//! `band_attacks`). A share of band income goes to the treasury; groups top up bands that run
+//! short; fighters cost upkeep.
 
 use bevy_ecs::prelude::*;
 
@@ -15,6 +17,22 @@ use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 
 /// Decay per day of the recent-income memory (about 90 days).
 pub const INCOME_MEMORY: f64 = 1.0 / 90.0;
+
+/// Control from which a group taxes a community.
+pub const TAXING_CONTROL: f64 = 0.2;
+
+/// Share of a cell's gold and tolls a criminal band extorts.
+pub const CRIMINAL_HOLD: f64 = 0.3;
+
+/// Books income of `group` from `source` (the ledger and the group's income memories).
+pub fn book(ledger: &mut Ledger, groups: &mut Groups, group: usize, source: Source, usd: i64) {
+    ledger.income[group][source as usize] += usd;
+    let g = &mut groups.0[group];
+    match source {
+        Source::Gold | Source::Routes | Source::Kidnapping => g.income_external += usd as f64,
+        Source::Zakat | Source::Loot => g.income_local += usd as f64,
+    }
+}
 
 /// Collects income and pays upkeep.
 #[allow(clippy::too_many_arguments)]
@@ -37,6 +55,30 @@ pub fn collect_revenue(
         g.income_external *= 1.0 - INCOME_MEMORY;
         g.income_local *= 1.0 - INCOME_MEMORY;
     }
+
+    // Territorial revenue, weekly, into the treasuries (integer sums: order does not matter).
+    if clock.weekly() {
+        for c in communities.iter() {
+            let Some(g) = c.controller else { continue };
+            if c.control < TAXING_CONTROL {
+                continue;
+            }
+            let info = &terrain.cells[c.cell];
+            let week = 7.0 * c.control;
+            let gold = (info.gold_usd_day * r.gold_tax_share * week).round() as i64;
+            let tolls = (info.toll_usd_day * week).round() as i64;
+            let zakat = (c.residents * r.zakat_usd_per_capita / 365.0 * week).round() as i64;
+            for (source, usd) in [
+                (Source::Gold, gold),
+                (Source::Routes, tolls),
+                (Source::Zakat, zakat),
+            ] {
+                book(&mut ledger, &mut groups, g, source, usd);
+                groups.0[g].treasury += usd;
+            }
+        }
+    }
+
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
@@ -44,25 +86,15 @@ pub fn collect_revenue(
         };
         let gi = band.group;
         let info = &terrain.cells[band.cell];
-        let sharing = index.in_cell(band.cell).count().max(1) as f64;
-        let (control, controller, residents) = info
-            .community
-            .and_then(|k| communities.get(terrain.communities[k]).ok())
-            .map(|c| (c.control, c.controller, c.residents))
-            .unwrap_or((0.5, Some(gi), 0.0));
-        let mine = controller == Some(gi);
-        let hold = if mine {
-            control.max(0.2)
-        } else {
-            control * 0.25
-        };
-        let mut income = [0i64; 5];
-        income[Source::Gold as usize] =
-            (info.gold_usd_day * r.gold_tax_share * hold / sharing).round() as i64;
-        income[Source::Routes as usize] = (info.toll_usd_day * hold / sharing).round() as i64;
-        if mine && !band.criminal {
-            income[Source::Zakat as usize] =
-                (residents * r.zakat_usd_per_capita / 365.0 * control / sharing).round() as i64;
+        let mut income = 0i64;
+        if band.criminal {
+            let sharing = index.in_cell(band.cell).count().max(1) as f64;
+            let gold =
+                (info.gold_usd_day * r.gold_tax_share * CRIMINAL_HOLD / sharing).round() as i64;
+            let tolls = (info.toll_usd_day * CRIMINAL_HOLD / sharing).round() as i64;
+            book(&mut ledger, &mut groups, gi, Source::Gold, gold);
+            book(&mut ledger, &mut groups, gi, Source::Routes, tolls);
+            income += gold + tolls;
         }
         let tactics = &setup.scenario.groups[gi].tactics;
         let kidnap_p = r.kidnap_rate
@@ -74,8 +106,8 @@ pub fn collect_revenue(
         if info.kidnap_spot && chance(rngs.get(Stream::Revenue), kidnap_p) {
             let rng = rngs.get(Stream::Revenue);
             let ransom = (-uniform(rng).max(1e-12).ln() * r.ransom_musd * 1.0e6).round() as i64;
-            income[Source::Kidnapping as usize] = ransom;
-            let abducted = 1 + geometric(rng, 1.0);
+            book(&mut ledger, &mut groups, gi, Source::Kidnapping, ransom);
+            income += ransom;
             let kind = (EventType::ViolenceAgainstCivilians, SubType::Abduction);
             let mut kidnapping = Event::new(
                 clock.day,
@@ -85,20 +117,11 @@ pub fn collect_revenue(
                 kind,
                 Target::Civilians,
             );
-            kidnapping.abducted = abducted;
+            kidnapping.abducted = 1 + geometric(rng, 1.0);
             log.events.push(kidnapping);
         }
-        let total: i64 = income.iter().sum();
-        for (k, v) in income.iter().enumerate() {
-            ledger.income[gi][k] += v;
-        }
-        let external = (income[Source::Gold as usize]
-            + income[Source::Routes as usize]
-            + income[Source::Kidnapping as usize]) as f64;
-        groups.0[gi].income_external += external;
-        groups.0[gi].income_local += (total as f64 - external).max(0.0);
-        let remit = (total as f64 * p.bands.remit_share).round() as i64;
-        band.funds += total - remit;
+        let remit = (income as f64 * p.bands.remit_share).round() as i64;
+        band.funds += income - remit;
         groups.0[gi].treasury += remit;
         // Upkeep; the group tops up a band that cannot pay a month of it.
         let upkeep = (band.fighters() as f64 * p.bands.upkeep_usd).round() as i64;

@@ -1,0 +1,127 @@
+//! `sahelsim calibrate SPEC`: search the free parameters of a spec for the best fit to the
+//! calibration targets; write the ranked points and the best one as a scenario.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::CliError;
+use super::run::progress_bar;
+use super::validate::table;
+use crate::experiment::calibration::{
+    CalibrationSpec, Point, best_fragment, calibrate, load_spec, workload,
+};
+use crate::experiment::targets::TARGETS;
+use crate::record::write_atomic;
+use crate::record::writers::{VERSION, write_json};
+use crate::report::validation_plot::fmt;
+
+#[derive(Serialize)]
+struct CalibrationFile<'a> {
+    version: &'static str,
+    spec: &'a CalibrationSpec,
+    spec_path: String,
+    wall_s: f64,
+    evaluated: usize,
+    best: &'a Point,
+}
+
+pub(super) fn run(
+    spec_path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+) -> Result<(), CliError> {
+    let (spec, base, base_path) = load_spec(spec_path)?;
+    let dir =
+        out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let bar = progress_bar(
+        workload(&base, &spec),
+        &format!("{}: calibrating", spec.name),
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let t = Instant::now();
+    let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
+    bar.finish_and_clear();
+    let wall_s = t.elapsed().as_secs_f64();
+    let fail = |what: &str, e: std::io::Error| {
+        CliError(format!("writing {what} in {}: {e}", dir.display()))
+    };
+
+    // Ranked points.
+    let mut csv = String::from("rank,point,round,score,passed");
+    for p in &spec.parameters {
+        csv.push(',');
+        csv.push_str(&p.path);
+    }
+    for t in TARGETS.iter() {
+        csv.push_str(&format!(",{}", t.id));
+    }
+    csv.push('\n');
+    for (rank, p) in points.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},{},{},{:.6},{}",
+            rank + 1,
+            p.id,
+            p.round,
+            p.score,
+            p.passed
+        ));
+        for v in &p.values {
+            csv.push_str(&format!(",{v:.6}"));
+        }
+        for t in &p.targets {
+            csv.push_str(&format!(",{:.6}", t.mean));
+        }
+        csv.push('\n');
+    }
+    write_atomic(&dir.join("calibration.csv"), csv.as_bytes())
+        .map_err(|e| fail("calibration.csv", e))?;
+    let best = &points[0];
+    write_atomic(
+        &dir.join("best.ron"),
+        best_fragment(&spec, spec_path, &base, &base_path, &dir, best).as_bytes(),
+    )
+    .map_err(|e| fail("best.ron", e))?;
+    write_json(
+        &dir.join("calibration.json"),
+        &CalibrationFile {
+            version: VERSION,
+            spec: &spec,
+            spec_path: spec_path.display().to_string(),
+            wall_s,
+            evaluated: points.len(),
+            best,
+        },
+    )
+    .map_err(|e| fail("calibration.json", e))?;
+
+    println!(
+        "{}: {} points × {} replicates in {:.0} s",
+        spec.name,
+        points.len(),
+        spec.replicates,
+        wall_s
+    );
+    println!(
+        "best point (score {:.4}, {} of {} targets met):",
+        best.score,
+        best.passed,
+        TARGETS.len()
+    );
+    for (p, v) in spec.parameters.iter().zip(&best.values) {
+        println!("  {:<50} {}", p.path, fmt(*v));
+    }
+    print!("{}", table(&best.targets));
+    println!("wrote {}", dir.display());
+    Ok(())
+}

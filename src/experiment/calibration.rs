@@ -1,0 +1,397 @@
+//! Reproducible calibration: a spec names free parameters with ranges; the search evaluates a
+//! Latin hypercube of points, then refines around the best in shrinking boxes. Each point runs
+//! the same replicates (common random numbers), is scored by the squared distances of its
+//! target means outside their bands, and is ranked.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::targets::{TARGETS, covers_calibration_period};
+use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
+use crate::geo::SahelMap;
+use crate::scenario::locate::FieldIndex;
+use crate::scenario::{self, Scenario, ScenarioError, ScenarioErrors, paths};
+use crate::sim::rng::uniform;
+
+/// A free parameter as written in a spec.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeParameter {
+    /// Parameter path, e.g. `model.bands.recruit_rate` or `groups.FLM.tactics.civilian_targeting`.
+    pub path: String,
+    /// Lower end of the searched range.
+    pub min: f64,
+    /// Upper end of the searched range.
+    pub max: f64,
+}
+
+/// Refinement around the best point.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refine {
+    /// Rounds of refinement.
+    pub rounds: u32,
+    /// Points per round.
+    pub points: u32,
+    /// Half-width of the first box as a share of each range; halved each round.
+    pub shrink: f64,
+}
+
+/// A calibration spec (RON).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationSpec {
+    /// Name; the default output folder is `output/<name>`.
+    pub name: String,
+    /// The scenario calibrated, relative to the spec.
+    pub base: String,
+    /// The free parameters.
+    pub parameters: Vec<FreeParameter>,
+    /// Latin hypercube points of the first round.
+    pub points: u32,
+    /// Replicates per point.
+    pub replicates: u32,
+    /// Refinement rounds.
+    pub refine: Option<Refine>,
+    /// Seed of the point sampling (the replicates use the scenario's seed).
+    pub seed: u64,
+}
+
+/// One evaluated point.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// Number, in evaluation order.
+    pub id: usize,
+    /// Search round (0 is the Latin hypercube).
+    pub round: u32,
+    /// Parameter values, in spec order.
+    pub values: Vec<f64>,
+    /// Score (0 = every target met).
+    pub score: f64,
+    /// Targets met.
+    pub passed: usize,
+    /// Target results.
+    pub targets: Vec<TargetResult>,
+}
+
+/// Loads and checks a spec; returns it with the base scenario.
+pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), ScenarioErrors> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
+    let index = FieldIndex::build(&text);
+    let spec: CalibrationSpec = scenario::ron_options()
+        .from_str(&text)
+        .map_err(|e| scenario::ron_error(path, &index, e))?;
+    let at = |p: &str| index.find(p);
+    let base_path = path.parent().unwrap_or(Path::new("")).join(&spec.base);
+    let base = scenario::load(&base_path)?;
+    let mut errors = Vec::new();
+    if !covers_calibration_period(&base) {
+        errors.push(
+            ScenarioError::new(path, "base", "the base scenario does not cover 2017–2020")
+                .at(at("base"))
+                .expected("a scenario whose period includes 2017-01-01 to 2020-12-31"),
+        );
+    }
+    if spec.parameters.is_empty() {
+        errors.push(
+            ScenarioError::new(path, "parameters", "no free parameters")
+                .at(at("parameters"))
+                .expected("at least one (path: \"model.…\", min: …, max: …)"),
+        );
+    }
+    for (i, p) in spec.parameters.iter().enumerate() {
+        let here = format!("parameters[{i}]");
+        match paths::range(&base, &p.path) {
+            Err(e) => errors.push(
+                ScenarioError::new(path, format!("{here}.path"), e).at(at(&format!("{here}.path"))),
+            ),
+            Ok((lo, hi)) => {
+                if !(p.min < p.max && p.min >= lo && p.max <= hi) {
+                    errors.push(
+                        ScenarioError::new(
+                            path,
+                            format!("{here}.min"),
+                            format!(
+                                "the range {} to {} is not valid for {}",
+                                p.min, p.max, p.path
+                            ),
+                        )
+                        .at(at(&format!("{here}.min")))
+                        .expected(format!("min < max, within {lo} to {hi}")),
+                    );
+                }
+            }
+        }
+    }
+    if spec.points == 0 || spec.replicates == 0 {
+        errors.push(
+            ScenarioError::new(path, "points", "points and replicates must be at least 1")
+                .at(at("points")),
+        );
+    }
+    if let Some(r) = &spec.refine
+        && !(r.shrink > 0.0 && r.shrink <= 1.0)
+    {
+        errors.push(
+            ScenarioError::new(
+                path,
+                "refine.shrink",
+                format!("{} is out of range", r.shrink),
+            )
+            .at(at("refine.shrink"))
+            .expected("a share of each range, above 0 and at most 1"),
+        );
+    }
+    if errors.is_empty() {
+        Ok((spec, base, base_path))
+    } else {
+        Err(ScenarioErrors(errors))
+    }
+}
+
+/// `n` points of a Latin hypercube in [0, 1)^`dims`.
+pub fn latin_hypercube(n: usize, dims: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+    let mut points = vec![vec![0.0; dims]; n];
+    for d in 0..dims {
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = (uniform(rng) * (i + 1) as f64) as usize;
+            strata.swap(i, j.min(i));
+        }
+        for (i, p) in points.iter_mut().enumerate() {
+            p[d] = (strata[i] as f64 + uniform(rng)) / n as f64;
+        }
+    }
+    points
+}
+
+/// The scenario with `values` set at the spec's parameter paths.
+pub fn with_values(base: &Scenario, spec: &CalibrationSpec, values: &[f64]) -> Scenario {
+    let mut s = base.clone();
+    for (p, v) in spec.parameters.iter().zip(values) {
+        // Values come from within checked ranges.
+        let _ = paths::set(&mut s, &p.path, *v);
+    }
+    s
+}
+
+/// Evaluates points (parameter values) on `replicates` replicates each, all in parallel.
+pub fn evaluate(
+    base: &Scenario,
+    spec: &CalibrationSpec,
+    points: &[Vec<f64>],
+    progress: Option<&ProgressBar>,
+) -> Vec<Vec<TargetResult>> {
+    let cut = calibration_scenario(base);
+    let map = Arc::new(SahelMap::build(&cut.map, cut.period.start.year()));
+    let scenarios: Vec<Arc<Scenario>> = points
+        .iter()
+        .map(|v| Arc::new(with_values(&cut, spec, v)))
+        .collect();
+    let r = spec.replicates as usize;
+    let values: Vec<Vec<f64>> = (0..points.len() * r)
+        .into_par_iter()
+        .map(|k| measure_replicate(&scenarios[k / r], &map, (k % r) as u32, progress))
+        .collect();
+    values.chunks(r).map(summarise_targets).collect()
+}
+
+/// Runs the whole search; points ranked best first.
+pub fn calibrate(
+    base: &Scenario,
+    spec: &CalibrationSpec,
+    progress: Option<&ProgressBar>,
+) -> Vec<Point> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let dims = spec.parameters.len();
+    let to_values = |u: &[f64], centre: Option<&[f64]>, half: f64| -> Vec<f64> {
+        spec.parameters
+            .iter()
+            .enumerate()
+            .map(|(d, p)| {
+                let width = p.max - p.min;
+                match centre {
+                    None => p.min + u[d] * width,
+                    Some(c) => (c[d] + (2.0 * u[d] - 1.0) * half * width).clamp(p.min, p.max),
+                }
+            })
+            .collect()
+    };
+    let mut all: Vec<Point> = Vec::new();
+    let push = |round: u32, values: Vec<Vec<f64>>, all: &mut Vec<Point>| {
+        let results = evaluate(base, spec, &values, progress);
+        for (v, t) in values.into_iter().zip(results) {
+            let score = super::validation::score(&t);
+            let passed = t.iter().filter(|r| r.pass).count();
+            all.push(Point {
+                id: all.len(),
+                round,
+                values: v,
+                score,
+                passed,
+                targets: t,
+            });
+        }
+    };
+    let first: Vec<Vec<f64>> = latin_hypercube(spec.points as usize, dims, &mut rng)
+        .iter()
+        .map(|u| to_values(u, None, 0.0))
+        .collect();
+    push(0, first, &mut all);
+    if let Some(refine) = &spec.refine {
+        let mut half = refine.shrink;
+        for round in 1..=refine.rounds {
+            let best = all
+                .iter()
+                .min_by(|a, b| a.score.total_cmp(&b.score).then(a.id.cmp(&b.id)))
+                .map(|p| p.values.clone())
+                .unwrap_or_default();
+            let pts: Vec<Vec<f64>> = latin_hypercube(refine.points as usize, dims, &mut rng)
+                .iter()
+                .map(|u| to_values(u, Some(&best), half))
+                .collect();
+            push(round, pts, &mut all);
+            half /= 2.0;
+        }
+    }
+    all.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.id.cmp(&b.id)));
+    all
+}
+
+/// Total replicate-days a spec will simulate (for the progress bar).
+pub fn workload(base: &Scenario, spec: &CalibrationSpec) -> u64 {
+    let points = spec.points as u64
+        + spec
+            .refine
+            .as_ref()
+            .map(|r| r.rounds as u64 * r.points as u64)
+            .unwrap_or(0);
+    points * spec.replicates as u64 * calibration_scenario(base).period.days() as u64
+}
+
+/// The best point as a scenario that extends the base: the values to paste into it.
+/// `extends` names `base_path` relative to `out_dir`, where the fragment is written.
+pub fn best_fragment(
+    spec: &CalibrationSpec,
+    spec_path: &Path,
+    base: &Scenario,
+    base_path: &Path,
+    out_dir: &Path,
+    best: &Point,
+) -> String {
+    let mut model: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut groups: std::collections::BTreeMap<
+        String,
+        std::collections::BTreeMap<String, Vec<String>>,
+    > = Default::default();
+    for (p, v) in spec.parameters.iter().zip(&best.values) {
+        let value = if p.path.ends_with("fighters") || p.path.ends_with("bands") {
+            format!("{}", v.round())
+        } else {
+            format!("{v:.6}")
+        };
+        if let Some(rest) = p.path.strip_prefix("model.") {
+            let (section, field) = rest.split_once('.').unwrap_or((rest, ""));
+            model
+                .entry(section.to_string())
+                .or_default()
+                .push(format!("{field}: {value}"));
+        } else if let Some(rest) = p.path.strip_prefix("groups.") {
+            let g = base
+                .groups
+                .iter()
+                .filter(|g| rest.starts_with(&format!("{}.", g.name)))
+                .max_by_key(|g| g.name.len())
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+            let field = &rest[g.len() + 1..];
+            let (section, name) = field.split_once('.').unwrap_or((field, ""));
+            groups
+                .entry(g)
+                .or_default()
+                .entry(section.to_string())
+                .or_default()
+                .push(format!("{name}: {value}"));
+        }
+    }
+    let mut out = format!(
+        "// Best point of `sahelsim calibrate {}` (spec `{}`, seed {}): score {:.4}, {} of {} targets met.\n// Paste the values into the base scenario, or run this file: it extends the base.\n(\n    extends: {:?},\n    name: \"{}-calibrated\",\n",
+        spec_path.display(),
+        spec.name,
+        spec.seed,
+        best.score,
+        best.passed,
+        TARGETS.len(),
+        relative_path(out_dir, base_path).display().to_string(),
+        base.name
+    );
+    if !model.is_empty() {
+        out.push_str("    model: (\n");
+        for (section, fields) in &model {
+            out.push_str(&format!("        {section}: ({}),\n", fields.join(", ")));
+        }
+        out.push_str("    ),\n");
+    }
+    if !groups.is_empty() {
+        out.push_str("    groups: [\n");
+        for (g, sections) in &groups {
+            let parts: Vec<String> = sections
+                .iter()
+                .map(|(s, f)| format!("{s}: ({})", f.join(", ")))
+                .collect();
+            out.push_str(&format!("        (name: {g:?}, {}),\n", parts.join(", ")));
+        }
+        out.push_str("    ],\n");
+    }
+    out.push_str(")\n");
+    out
+}
+
+/// `to` as a path relative to the folder `from` (both resolved against the working directory).
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        p.canonicalize().unwrap_or(p)
+    };
+    let (from, to) = (abs(from), abs(to));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for c in to.components().skip(common) {
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_hypercube_fills_every_stratum_once() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let pts = latin_hypercube(10, 3, &mut rng);
+        for d in 0..3 {
+            let mut strata: Vec<usize> = pts.iter().map(|p| (p[d] * 10.0) as usize).collect();
+            strata.sort();
+            assert_eq!(strata, (0..10).collect::<Vec<_>>());
+        }
+    }
+}
