@@ -112,8 +112,8 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
 }
 
 /// The shipped baseline's calibration quality, with 20 replicates (slow: run by `.ci/run`).
-/// Its calibration met 10 of the 13 targets (docs/calibration.md); this keeps it from
-/// silently getting worse.
+/// Its calibration met 11 of the 13 targets with a score of 0.007 (docs/calibration.md);
+/// this keeps it from silently getting worse.
 #[test]
 #[ignore = "slow: 20 four-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibration_quality() {
@@ -125,7 +125,7 @@ fn the_baseline_keeps_its_calibration_quality() {
         .map(|r| r.target.id)
         .collect();
     for id in [
-        "C2", "C3", "C4", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c",
+        "C1", "C2", "C3", "C4", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c",
     ] {
         assert!(
             met.contains(&id),
@@ -133,5 +133,5 @@ fn the_baseline_keeps_its_calibration_quality() {
             results.iter().find(|r| r.target.id == id).map(|r| r.mean)
         );
     }
-    assert!(score(&results) < 0.15, "score {}", score(&results));
+    assert!(score(&results) < 0.05, "score {}", score(&results));
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::Date;
 
 pub use super::model_params::ModelParams;
-pub use super::raw::{Coalition, GroupStatus, ModelKind, Resolution};
+pub use super::raw::{Coalition, GroupStatus, HistoryKind, ModelKind, Resolution};
 
 /// A validated scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +28,8 @@ pub struct Scenario {
     pub groups: Vec<GroupParams>,
     /// Mechanism parameters.
     pub model: ModelParams,
+    /// Known events by date, in date order.
+    pub history: Vec<HistoryEvent>,
     /// Output settings.
     pub output: OutputParams,
     /// The files this scenario was read from, the file itself first, then what it extends.
@@ -113,6 +115,22 @@ impl MapParams {
     }
 }
 
+/// A known event on a given day.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEvent {
+    /// Day index from the start (may lie after the end: then it never happens).
+    pub day: u32,
+    /// The date.
+    #[serde(serialize_with = "serialize_date")]
+    pub date: Date,
+    /// What happens.
+    pub kind: HistoryKind,
+    /// To which group (index).
+    pub group: usize,
+    /// A note.
+    pub note: String,
+}
+
 /// A validated armed group.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupParams {
@@ -132,6 +150,8 @@ pub struct GroupParams {
     pub status: GroupStatus,
     /// Index of the group that absorbed this one.
     pub absorbed_by: Option<usize>,
+    /// Groups its defecting bands prefer (indices).
+    pub allies: Vec<usize>,
     /// Home regions, as indices into the map's regions.
     pub home_regions: Vec<usize>,
     /// Objective weights (each 0..1).

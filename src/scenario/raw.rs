@@ -32,6 +32,9 @@ pub struct RawScenario {
     pub groups: Option<NamedList<RawGroup>>,
     /// Mechanism parameters (see `model_params`).
     pub model: Option<super::model_params::RawModel>,
+    /// Known events that happen on given dates (a leader killed, …): exogenous shocks from
+    /// the historical record. A file that writes `history` replaces the list it extends.
+    pub history: Option<Vec<RawHistoryEvent>>,
     /// What to write.
     pub output: Option<RawOutput>,
 }
@@ -93,6 +96,27 @@ pub struct RawBbox {
     pub east: Option<f64>,
 }
 
+/// What a historical event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum HistoryKind {
+    /// The group's leader is killed: the group degrades and its bands may defect.
+    LeaderKilled,
+}
+
+/// A known event on a given date.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename = "history_event")]
+pub struct RawHistoryEvent {
+    /// ISO date.
+    pub date: String,
+    /// What happens.
+    pub kind: Option<HistoryKind>,
+    /// The group it happens to.
+    pub group: String,
+    /// A note (who, source).
+    pub note: Option<String>,
+}
+
 /// Whom a group belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Coalition {
@@ -138,6 +162,9 @@ pub struct RawGroup {
     pub status: Option<GroupStatus>,
     /// For an absorbed group: the group that absorbed it.
     pub absorbed_by: Option<String>,
+    /// Groups its bands prefer to join when they defect (e.g. Ansaroul Islam's remnants
+    /// rejoined FLM).
+    pub allies: Option<Vec<String>>,
     /// Regions where the group is rooted and its bands start.
     pub home_regions: Option<Vec<String>>,
     /// What the group wants.
@@ -226,7 +253,13 @@ impl Named for RawGroup {
     }
 }
 
-merge_by_replacing!(ModelKind, Coalition, GroupStatus, Resolution);
+merge_by_replacing!(
+    ModelKind,
+    Coalition,
+    GroupStatus,
+    Resolution,
+    Vec<RawHistoryEvent>
+);
 merge_fields!(RawScenario {
     extends,
     name,
@@ -238,6 +271,7 @@ merge_fields!(RawScenario {
     map,
     groups,
     model,
+    history,
     output
 });
 merge_fields!(RawPeriod { start, end });
@@ -262,6 +296,7 @@ merge_fields!(RawGroup {
     leader,
     status,
     absorbed_by,
+    allies,
     home_regions,
     objectives,
     tactics,

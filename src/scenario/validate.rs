@@ -426,6 +426,21 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             }
             (None, _) => None,
         };
+        let mut allies = Vec::new();
+        for (k, a) in g.allies.clone().unwrap_or_default().iter().enumerate() {
+            match group_names.iter().position(|n| n == a && n != &g.name) {
+                Some(h) => allies.push(h),
+                None => {
+                    let others: Vec<&String> =
+                        group_names.iter().filter(|n| **n != g.name).collect();
+                    let e = c
+                        .error(&format!("{p}.allies[{k}]"), format!("unknown group `{a}`"))
+                        .expected("the name of another group in `groups`")
+                        .choices(a, &others);
+                    c.push(e);
+                }
+            }
+        }
         let mut home_regions = Vec::new();
         for (k, r) in g
             .home_regions
@@ -554,6 +569,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             leader: g.leader.clone().unwrap_or_else(|| "unknown".to_string()),
             status,
             absorbed_by,
+            allies,
             home_regions,
             objectives,
             tactics,
@@ -574,6 +590,50 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         );
         c.number(value, info.default, path, info.min, info.max, &expected)
     });
+
+    // History.
+    let mut history = Vec::new();
+    for (k, h) in raw.history.clone().unwrap_or_default().iter().enumerate() {
+        let path = format!("history[{k}]");
+        let date = c.date(&Some(h.date.clone()), &format!("{path}.date"));
+        let kind = c.required(&h.kind, &format!("{path}.kind"), "kind: LeaderKilled");
+        let group = group_names.iter().position(|n| *n == h.group);
+        if group.is_none() {
+            let e = c
+                .error(
+                    &format!("{path}.group"),
+                    format!("unknown group `{}`", h.group),
+                )
+                .expected("the name of a group in `groups`")
+                .choices(&h.group, &group_names);
+            c.push(e);
+        }
+        if let Some(d) = date
+            && period.start != Date::MIN
+            && d < period.start
+        {
+            let e = c
+                .error(
+                    &format!("{path}.date"),
+                    format!("{} is before the period starts", format_date(d)),
+                )
+                .expected(format!("a date on or after {}", format_date(period.start)));
+            c.push(e);
+        }
+        if let (Some(date), Some(kind), Some(group)) = (date, kind, group)
+            && date >= period.start
+        {
+            let day = (date - period.start).whole_days().clamp(0, u32::MAX as i64) as u32;
+            history.push(HistoryEvent {
+                day,
+                date,
+                kind,
+                group,
+                note: h.note.clone().unwrap_or_default(),
+            });
+        }
+    }
+    history.sort_by_key(|h| (h.day, h.group));
 
     // Output.
     let ro = raw.output.clone().unwrap_or_default();
@@ -607,6 +667,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         map,
         groups,
         model,
+        history,
         output,
         sources,
     })

@@ -1,5 +1,6 @@
 //! Band dynamics (daily): morale, desertion of lower-level fighters, splits of large bands,
-//! defection to another group when the leadership falters, drift into crime, and the end of
+//! defection to another group when the leadership falters (to an ally first, then to the
+//! group of a band nearby, then to the strongest group of the coalition), drift into crime, and the end of
 //! bands with no fighters left. The brief: bands "defect, realign, or strike out on their own
 //! when at odds with their leaders"; lower-level fighters have varying commitment.
 
@@ -72,6 +73,7 @@ pub fn band_dynamics(
         let rng = rngs.get(Stream::BandDynamics);
         if !band.criminal && faltering && band.morale < 0.5 && chance(rng, b.defection_rate) {
             let coalition = s.groups[gi].coalition;
+            let allies = &s.groups[gi].allies;
             let healthy = |h: usize| {
                 h != gi && groups.0[h].status == GroupStatus::Active && groups.0[h].leader_alive
             };
@@ -80,11 +82,17 @@ pub fn band_dynamics(
                 .flat_map(|c| index.in_cell(c))
                 .map(|x| x.2)
                 .filter(|&h| healthy(h))
-                .min_by_key(|&h| (s.groups[h].coalition != coalition, h));
-            let largest = (0..s.groups.len())
-                .filter(|&h| healthy(h) && s.groups[h].coalition == coalition)
-                .max_by_key(|&h| (groups.0[h].fighters, std::cmp::Reverse(h)));
-            match nearby.or(largest) {
+                .min_by_key(|&h| (!allies.contains(&h), s.groups[h].coalition != coalition, h));
+            let largest = |pool: &dyn Fn(usize) -> bool| {
+                (0..s.groups.len())
+                    .filter(|&h| healthy(h) && pool(h))
+                    .max_by_key(|&h| (groups.0[h].fighters, std::cmp::Reverse(h)))
+            };
+            let ally = largest(&|h| allies.contains(&h));
+            let same = largest(&|h| s.groups[h].coalition == coalition);
+            // An ally anywhere comes before a stranger nearby; then the nearest band's group; then
+            // the strongest group of the coalition.
+            match ally.or(nearby).or(same) {
                 Some(h) => {
                     groups.0[h].defections_in[gi] += band.fighters();
                     band.group = h;

@@ -1,12 +1,12 @@
-//! Group dynamics (daily): fighters are counted; leaders die under the pressure of
-//! international forces (less so the politically embedded ones, whose networks protect them);
+//! Group dynamics (daily): fighters are counted; leaders die on the dates the scenario's
+//! `history` gives, and otherwise under the pressure of international forces (less so the politically embedded ones, whose networks protect them);
 //! a group that loses its leader degrades, and one whose bands have all gone is absorbed by
 //! the group that took most of them (AQIM Sahara and al Mourabitoun into Ansar Dine, in the
 //! brief's reading).
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::GroupStatus;
+use crate::scenario::{GroupStatus, HistoryKind};
 use crate::sim::components::{Band, ForceKind, Garrison};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance};
@@ -16,6 +16,7 @@ const LOSS_MEMORY: f64 = 1.0 / 90.0;
 
 /// Updates groups.
 pub fn group_dynamics(
+    clock: Res<Clock>,
     setup: Res<Setup>,
     mut groups: ResMut<Groups>,
     mut rngs: ResMut<Rngs>,
@@ -45,7 +46,15 @@ pub fn group_dynamics(
         if g.status == GroupStatus::Absorbed {
             continue;
         }
-        if g.leader_alive {
+        let killed_today = s
+            .history
+            .iter()
+            .any(|h| h.day == clock.day && h.group == gi && h.kind == HistoryKind::LeaderKilled);
+        if killed_today && g.leader_alive {
+            g.leader_alive = false;
+            g.status = GroupStatus::Degraded;
+            g.cohesion *= 0.4;
+        } else if g.leader_alive {
             let in_north = params.home_regions.iter().any(|&r| {
                 data.areas
                     .iter()
