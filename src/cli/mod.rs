@@ -70,7 +70,7 @@ pub enum Command {
     Calibrate {
         /// The calibration spec (RON).
         spec: PathBuf,
-        /// Output folder (default: output/<spec name>).
+        /// Output folder (default: output/NAME, NAME being the spec's name).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Worker threads (default: one per core).
