@@ -1,20 +1,16 @@
 //! `validate` and `calibrate`: the targets are counted and compared, specs are checked before
 //! anything runs, and the shipped baseline keeps the quality its calibration reached.
 
+mod common;
+
+use common::sahelsim;
+
 use std::path::Path;
-use std::process::Command;
 
 use sahelsim::experiment::calibration::load_spec;
 use sahelsim::experiment::targets::TARGETS;
 use sahelsim::experiment::validation::{score, validate};
 use sahelsim::scenario;
-
-fn sahelsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sahelsim"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn validate_writes_its_table_json_and_plot_and_fails_on_a_missed_target() {

@@ -1,13 +1,8 @@
 //! The command line as an analyst uses it: `check` and `map` on the shipped baseline.
 
-use std::process::Command;
+mod common;
 
-fn sahelsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sahelsim"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::sahelsim;
 
 #[test]
 fn check_prints_a_summary_of_the_baseline() {

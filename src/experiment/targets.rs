@@ -293,13 +293,7 @@ pub fn measure(
                 && jnim_groups.contains(&r.group.as_str())
                 && (2017..=2020).contains(&r.start_date[..4].parse::<i32>().unwrap_or(0))
         })
-        .map(|r| {
-            r.revenue_gold.unwrap_or(0)
-                + r.revenue_routes.unwrap_or(0)
-                + r.revenue_zakat.unwrap_or(0)
-                + r.revenue_kidnapping.unwrap_or(0)
-                + r.revenue_loot.unwrap_or(0)
-        })
+        .map(SeriesRow::revenue_total)
         .sum();
     let c10 = income as f64 / 1e6 / 4.0;
     vec![

@@ -65,6 +65,22 @@ pub struct SeriesRow {
     pub government_presence: Option<f64>,
 }
 
+impl SeriesRow {
+    /// Income from every source in the period, US$ (0 on rows without revenue).
+    pub fn revenue_total(&self) -> i64 {
+        [
+            self.revenue_gold,
+            self.revenue_routes,
+            self.revenue_zakat,
+            self.revenue_kidnapping,
+            self.revenue_loot,
+        ]
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .sum()
+    }
+}
+
 /// Event tallies of one (area, group) cell of the table.
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {

@@ -167,13 +167,7 @@ pub fn summarise(
         let total: i64 = rows
             .iter()
             .filter(|r| r.area == "all" && r.group == gp.name)
-            .map(|r| {
-                r.revenue_gold.unwrap_or(0)
-                    + r.revenue_routes.unwrap_or(0)
-                    + r.revenue_zakat.unwrap_or(0)
-                    + r.revenue_kidnapping.unwrap_or(0)
-                    + r.revenue_loot.unwrap_or(0)
-            })
+            .map(SeriesRow::revenue_total)
             .sum();
         put(
             format!("revenue_musd_per_year.{}", gp.name),

@@ -30,6 +30,14 @@ pub fn run(s: &Arc<Scenario>, r: u32) -> ReplicateOutput {
     run_replicate(s, &map(s), r, None)
 }
 
+/// Runs the `sahelsim` binary with `args` from the repository root.
+pub fn sahelsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sahelsim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// The sum of an outcome over replicates `0..n`.
 pub fn total(s: &Arc<Scenario>, n: u32, outcome: &str) -> f64 {
     let m = map(s);
