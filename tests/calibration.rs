@@ -108,7 +108,7 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
 }
 
 /// The shipped baseline's calibration quality, with 20 replicates (slow: run by `.ci/run`).
-/// Its calibration met 11 of the 13 targets with a score of 0.007 (docs/calibration.md);
+/// Its calibration met 11 of the 13 targets with a score of 0.0003 (docs/calibration.md);
 /// this keeps it from silently getting worse.
 #[test]
 #[ignore = "slow: 20 four-year replicates; run by .ci/run"]
@@ -121,7 +121,7 @@ fn the_baseline_keeps_its_calibration_quality() {
         .map(|r| r.target.id)
         .collect();
     for id in [
-        "C1", "C2", "C3", "C4", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c",
+        "C1", "C3", "C4", "C5", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c",
     ] {
         assert!(
             met.contains(&id),
@@ -129,5 +129,5 @@ fn the_baseline_keeps_its_calibration_quality() {
             results.iter().find(|r| r.target.id == id).map(|r| r.mean)
         );
     }
-    assert!(score(&results) < 0.05, "score {}", score(&results));
+    assert!(score(&results) < 0.01, "score {}", score(&results));
 }
