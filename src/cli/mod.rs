@@ -55,6 +55,10 @@ pub enum Command {
         /// Number of replicates (default: the scenario's `replicates`).
         #[arg(long)]
         replicates: Option<u32>,
+        /// Master seed (default: the scenario's `seed`); another seed checks the fit on
+        /// replicates the calibration never saw.
+        #[arg(long)]
+        seed: Option<u64>,
         /// Output folder for validation.json and the plot (default: the scenario's output folder).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -115,10 +119,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Validate {
             file,
             replicates,
+            seed,
             out,
             threads,
             plots,
-        } => validate::run(&file, replicates, out, threads, plots),
+        } => validate::run(&file, replicates, seed, out, threads, plots),
         Command::Run {
             file,
             replicates,

@@ -32,6 +32,7 @@ struct ValidationFile<'a> {
 pub(super) fn run(
     file: &Path,
     replicates: Option<u32>,
+    seed: Option<u64>,
     out: Option<PathBuf>,
     threads: Option<usize>,
     plots: PlotFormat,
@@ -50,6 +51,9 @@ pub(super) fn run(
             return Err(CliError("--replicates must be at least 1".into()));
         }
         s.replicates = r;
+    }
+    if let Some(seed) = seed {
+        s.seed = seed;
     }
     let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
     std::fs::create_dir_all(&dir).map_err(|e| {
