@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::revenue::book;
-use super::sorted_bands;
+use super::{Shared, sorted_bands};
 use crate::scenario::Coalition;
 use crate::scenario::model_params::Violence;
 use crate::sim::components::{Band, Community};
@@ -18,7 +18,7 @@ use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
 };
 use crate::sim::resources::*;
-use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
+use crate::sim::rng::{Stream, chance, geometric, uniform};
 
 /// Kalyvas' curve: how civilian targeting varies with the attacker's control `c` (mean about 1).
 pub fn kalyvas_factor(c: f64, peak: f64, width: f64, weight: f64) -> f64 {
@@ -53,20 +53,22 @@ pub fn rivals(a: Coalition, b: Coalition) -> bool {
 }
 
 /// Bands attack.
-#[allow(clippy::too_many_arguments)]
 pub fn band_attacks(
-    clock: Res<Clock>,
-    setup: Res<Setup>,
-    terrain: Res<Terrain>,
-    index: Res<BandIndex>,
-    mut groups: ResMut<Groups>,
-    mut rngs: ResMut<Rngs>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
+    shared: Shared,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
 ) {
+    let Shared {
+        clock,
+        setup,
+        terrain,
+        index,
+        mut groups,
+        mut rngs,
+        mut ledger,
+        mut log,
+    } = shared;
     let s = &setup.scenario;
     let p = &s.model;
     let v = &p.violence;

@@ -7,30 +7,33 @@
 use bevy_ecs::prelude::*;
 
 use super::movement::cell_utility;
-use super::sorted_bands;
+use super::{Shared, sorted_bands};
 use crate::scenario::GroupStatus;
 use crate::sim::components::{Band, Community};
 use crate::sim::resources::*;
-use crate::sim::rng::{Rngs, Stream, chance, poisson};
+use crate::sim::rng::{Stream, chance, poisson};
 
 /// Decay per day of a band's memory of losses (about 90 days).
 pub const LOSS_MEMORY: f64 = 1.0 / 90.0;
 
 /// Updates bands.
-#[allow(clippy::too_many_arguments)]
 pub fn band_dynamics(
     mut commands: Commands,
-    setup: Res<Setup>,
-    terrain: Res<Terrain>,
-    index: Res<BandIndex>,
-    mut groups: ResMut<Groups>,
-    mut rngs: ResMut<Rngs>,
-    mut ledger: ResMut<Ledger>,
+    shared: Shared,
     mut next_id: ResMut<NextBandId>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
 ) {
+    let Shared {
+        setup,
+        terrain,
+        index,
+        mut groups,
+        mut rngs,
+        mut ledger,
+        ..
+    } = shared;
     let s = &setup.scenario;
     let b = &s.model.bands;
     let grid = &setup.map.grid;

@@ -17,8 +17,32 @@ pub mod response;
 pub mod revenue;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use super::components::Band;
+use super::resources::{BandIndex, Clock, EventLog, Groups, Ledger, Setup, Terrain};
+use super::rng::Rngs;
+
+/// The resources most mechanisms read or write, as one system parameter.
+#[derive(SystemParam)]
+pub struct Shared<'w> {
+    /// The simulated day.
+    pub clock: Res<'w, Clock>,
+    /// Scenario and map.
+    pub setup: Res<'w, Setup>,
+    /// Static cell data and community entities.
+    pub terrain: Res<'w, Terrain>,
+    /// Bands by cell.
+    pub index: Res<'w, BandIndex>,
+    /// Group states.
+    pub groups: ResMut<'w, Groups>,
+    /// Random streams.
+    pub rngs: ResMut<'w, Rngs>,
+    /// Conservation ledger.
+    pub ledger: ResMut<'w, Ledger>,
+    /// Event log.
+    pub log: ResMut<'w, EventLog>,
+}
 
 /// The bands as (id, entity), sorted by id, into a reused buffer.
 pub fn sorted_bands<'a>(

@@ -4,23 +4,25 @@
 
 use bevy_ecs::prelude::*;
 
-use super::sorted_bands;
+use super::{Shared, sorted_bands};
 use crate::sim::components::{Band, Community};
-use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
-use crate::sim::rng::{Rngs, Stream, poisson};
+use crate::sim::rng::{Stream, poisson};
 
 /// Recruits into bands.
-#[allow(clippy::too_many_arguments)]
 pub fn recruit(
-    setup: Res<Setup>,
-    terrain: Res<Terrain>,
-    groups: Res<Groups>,
-    mut rngs: ResMut<Rngs>,
-    mut ledger: ResMut<Ledger>,
+    shared: Shared,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
 ) {
+    let Shared {
+        setup,
+        terrain,
+        groups,
+        mut rngs,
+        mut ledger,
+        ..
+    } = shared;
     let b = &setup.scenario.model.bands;
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {

@@ -13,28 +13,30 @@ use bevy_ecs::prelude::*;
 
 use super::attacks::take_losses;
 use super::attribution::observe;
-use super::sorted_bands;
+use super::{Shared, sorted_bands};
 use crate::scenario::Coalition;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::resources::*;
-use crate::sim::rng::{Rngs, Stream, chance, geometric};
+use crate::sim::rng::{Stream, chance, geometric};
 
 /// Responds to today's events and patrols.
-#[allow(clippy::too_many_arguments)]
 pub fn security_response(
-    clock: Res<Clock>,
-    setup: Res<Setup>,
-    terrain: Res<Terrain>,
-    index: Res<BandIndex>,
-    mut groups: ResMut<Groups>,
-    mut rngs: ResMut<Rngs>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
+    shared: Shared,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
 ) {
+    let Shared {
+        clock,
+        setup,
+        terrain,
+        index,
+        mut groups,
+        mut rngs,
+        mut ledger,
+        mut log,
+    } = shared;
     let s = &setup.scenario;
     let p = &s.model;
     let sec = &p.security;

@@ -9,11 +9,11 @@
 
 use bevy_ecs::prelude::*;
 
-use super::sorted_bands;
+use super::{Shared, sorted_bands};
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::resources::*;
-use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
+use crate::sim::rng::{Stream, chance, geometric, uniform};
 
 /// Decay per day of the recent-income memory (about 90 days).
 pub const INCOME_MEMORY: f64 = 1.0 / 90.0;
@@ -35,20 +35,22 @@ pub fn book(ledger: &mut Ledger, groups: &mut Groups, group: usize, source: Sour
 }
 
 /// Collects income and pays upkeep.
-#[allow(clippy::too_many_arguments)]
 pub fn collect_revenue(
-    clock: Res<Clock>,
-    setup: Res<Setup>,
-    terrain: Res<Terrain>,
-    index: Res<BandIndex>,
-    mut rngs: ResMut<Rngs>,
-    mut groups: ResMut<Groups>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
+    shared: Shared,
     mut bands: Query<(Entity, &mut Band)>,
     communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
 ) {
+    let Shared {
+        clock,
+        setup,
+        terrain,
+        index,
+        mut groups,
+        mut rngs,
+        mut ledger,
+        mut log,
+    } = shared;
     let p = &setup.scenario.model;
     let r = &p.revenue;
     for g in groups.0.iter_mut() {
