@@ -35,20 +35,12 @@ pub(super) fn run(
     let (spec, base, base_path) = load_spec(spec_path)?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CliError(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+    super::create_output_dir(&dir)?;
     let bar = progress_bar(
         workload(&base, &spec),
         &format!("{}: calibrating", spec.name),
     );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let pool = super::worker_pool(threads)?;
     let t = Instant::now();
     let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
     bar.finish_and_clear();

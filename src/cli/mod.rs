@@ -110,6 +110,42 @@ impl From<crate::scenario::ScenarioErrors> for CliError {
     }
 }
 
+/// Creates the output folder `dir`.
+fn create_output_dir(dir: &std::path::Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
+/// A rayon pool of `threads` workers (default: one per core).
+fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))
+}
+
+/// Applies `--replicates` and `--seed` to a scenario.
+fn override_replicates_and_seed(
+    s: &mut crate::scenario::Scenario,
+    replicates: Option<u32>,
+    seed: Option<u64>,
+) -> Result<(), CliError> {
+    if let Some(r) = replicates {
+        if r == 0 {
+            return Err(CliError("--replicates must be at least 1".into()));
+        }
+        s.replicates = r;
+    }
+    if let Some(seed) = seed {
+        s.seed = seed;
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {

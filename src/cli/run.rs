@@ -31,24 +31,11 @@ pub struct RunOptions {
 
 pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     let mut scenario = scenario::load(file)?;
-    if let Some(r) = opts.replicates {
-        if r == 0 {
-            return Err(CliError("--replicates must be at least 1".into()));
-        }
-        scenario.replicates = r;
-    }
-    if let Some(s) = opts.seed {
-        scenario.seed = s;
-    }
+    super::override_replicates_and_seed(&mut scenario, opts.replicates, opts.seed)?;
     let dir = opts
         .out
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CliError(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+    super::create_output_dir(&dir)?;
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
     let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));
@@ -59,10 +46,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         days * scenario.replicates as u64,
         &format!("{}: {} replicates", scenario.name, scenario.replicates),
     );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let pool = super::worker_pool(opts.threads)?;
     let t_run = Instant::now();
     let outputs = pool.install(|| run_replicates(&scenario, &map, scenario.replicates, Some(&bar)));
     bar.finish_and_clear();

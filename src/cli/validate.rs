@@ -46,31 +46,15 @@ pub(super) fn run(
             scenario::format_date(s.period.end)
         )));
     }
-    if let Some(r) = replicates {
-        if r == 0 {
-            return Err(CliError("--replicates must be at least 1".into()));
-        }
-        s.replicates = r;
-    }
-    if let Some(seed) = seed {
-        s.seed = seed;
-    }
+    super::override_replicates_and_seed(&mut s, replicates, seed)?;
     let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CliError(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+    super::create_output_dir(&dir)?;
     let cut = calibration_scenario(&s);
     let bar: ProgressBar = progress_bar(
         cut.period.days() as u64 * s.replicates as u64,
         &format!("{}: validating, {} replicates", s.name, s.replicates),
     );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))?;
+    let pool = super::worker_pool(threads)?;
     let results = pool.install(|| validate(&s, s.replicates, Some(&bar)));
     bar.finish_and_clear();
 
