@@ -11,6 +11,7 @@
 //! ```
 
 pub mod error;
+pub mod interventions;
 pub mod locate;
 pub mod merge;
 pub mod model_params;
