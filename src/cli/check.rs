@@ -126,7 +126,9 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             iv.name,
             iv.kind,
             format_date(iv.start),
-            iv.end.map(|e| format!(" to {}", format_date(e))).unwrap_or_default(),
+            iv.end
+                .map(|e| format!(" to {}", format_date(e)))
+                .unwrap_or_default(),
             cells,
             if groups.is_empty() {
                 "all".to_string()

@@ -67,7 +67,7 @@ struct ScenarioRecord<'a> {
 }
 
 /// The outcomes printed in the summary table (area "all").
-const PRINTED: [&str; 9] = [
+const PRINTED: [&str; 11] = [
     "events",
     "attacks_on_civilians",
     "fatalities_civilians",
@@ -77,6 +77,8 @@ const PRINTED: [&str; 9] = [
     "schools_closed_end",
     "sustained_presence_end",
     "fighters_end",
+    "fighters_reintegrated",
+    "former_fighters_relapsed",
 ];
 
 pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliError> {
@@ -334,7 +336,9 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
         )
     };
     for key in PRINTED {
-        if let Some(r) = mine(key, "all") {
+        if let Some(r) = mine(key, "all")
+            && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
+        {
             out.push_str(&line(r));
         }
     }

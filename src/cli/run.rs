@@ -111,6 +111,18 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         scenario.replicates,
         run_s
     );
+    for iv in &scenario.interventions {
+        println!(
+            "intervention {}: {:?} from {}{}, intensity {}",
+            iv.name,
+            iv.kind,
+            format_date(iv.start),
+            iv.end
+                .map(|e| format!(" to {}", format_date(e)))
+                .unwrap_or_default(),
+            iv.intensity
+        );
+    }
     print!("{}", summary_table(&agg));
     println!("wrote {}", dir.display());
     Ok(())

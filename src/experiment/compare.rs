@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::run_replicate;
 use crate::geo::SahelMap;
-use crate::record::SeriesRow;
+use crate::record::{ReplicateSummary, SeriesRow};
 use crate::scenario::Scenario;
 use crate::sim::events::{Event, Perpetrator, Target};
 
@@ -73,6 +73,17 @@ pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Outcome> {
             });
         }
     }
+    for (key, label) in [
+        ("fighters_reintegrated", "fighters reintegrated"),
+        ("former_fighters_relapsed", "former fighters who went back"),
+    ] {
+        out.push(Outcome {
+            key: key.to_string(),
+            label: label.to_string(),
+            unit: "fighters",
+            area: "all".to_string(),
+        });
+    }
     for g in group_names {
         out.push(Outcome {
             key: format!("fighters_end.{g}"),
@@ -102,6 +113,7 @@ pub fn measure(
     from: u32,
     events: &[Event],
     rows: &[SeriesRow],
+    summary: &ReplicateSummary,
 ) -> Vec<f64> {
     let from_date = crate::scenario::format_date(scenario.period.date(from));
     let area_id = |cell: usize| {
@@ -151,6 +163,10 @@ pub fn measure(
                     })
                     .unwrap_or(0.0),
                 "fighters_end" => end_row().and_then(|r| r.fighters).unwrap_or(0) as f64,
+                // Counted by the interventions; 0 where a scenario has none.
+                "fighters_reintegrated" | "former_fighters_relapsed" => {
+                    summary.outcomes.get(o.key.as_str()).copied().unwrap_or(0.0)
+                }
                 key => {
                     if let Some(g) = key.strip_prefix("fighters_end.") {
                         rows.iter()
@@ -257,7 +273,7 @@ pub fn run_all(
         .map(|k| {
             let s = &scenarios[k / r];
             let out = run_replicate(s, map, (k % r) as u32, progress);
-            measure(s, map, list, from, &out.events, &out.rows)
+            measure(s, map, list, from, &out.events, &out.rows, &out.summary)
         })
         .collect();
     flat.chunks(r).map(|c| c.to_vec()).collect()

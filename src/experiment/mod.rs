@@ -67,7 +67,16 @@ pub fn run_replicate(
     }
     let events = sim.events().to_vec();
     let seed = replicate_seed(scenario.seed, replicate);
-    let summary = summarise(scenario, replicate, seed, &events, &recorder.rows);
+    let mut summary = summarise(scenario, replicate, seed, &events, &recorder.rows);
+    if !scenario.interventions.is_empty() {
+        let p = sim.world.resource::<crate::sim::policy::Policies>();
+        summary
+            .outcomes
+            .insert("fighters_reintegrated".into(), p.reintegrated as f64);
+        summary
+            .outcomes
+            .insert("former_fighters_relapsed".into(), p.relapsed as f64);
+    }
     ReplicateOutput {
         replicate,
         seed,

@@ -90,12 +90,13 @@ pub fn move_bands(
                 best = (u, n);
             }
         }
-        // Interdiction: a surge in force stops some moves between areas of operation into or
-        // out of the places it covers.
+        // Interdiction: a surge in force stops some moves across a border (between countries,
+        // e.g. central Mali and northern Burkina Faso, or between areas of operation) into,
+        // out of or within the places it covers.
         if best.1 != band.cell && policies.any_active() {
-            let cells = &terrain.cells;
             let (from, to) = (band.cell, best.1);
-            if cells[from].area != cells[to].area {
+            let (a, b) = (&grid.cells[from], &grid.cells[to]);
+            if a.area != b.area || a.country != b.country {
                 let s = &setup.scenario;
                 let kind = InterventionKind::CounterinsurgencySurge;
                 let stop = policies
