@@ -37,6 +37,8 @@ pub struct RawScenario {
     pub history: Option<Vec<RawHistoryEvent>>,
     /// What to write.
     pub output: Option<RawOutput>,
+    /// Epstein's civil violence model (`kind: Epstein` only).
+    pub epstein: Option<super::epstein::RawEpstein>,
 }
 
 /// Which model a scenario runs.
@@ -44,6 +46,9 @@ pub struct RawScenario {
 pub enum ModelKind {
     /// The sahelsim model of armed groups, communities and security forces on the Sahel map.
     Sahel,
+    /// Epstein's civil violence model (Model I, Epstein 2002), a reference model docked
+    /// against Mesa's example; its parameters are the `epstein` section.
+    Epstein,
 }
 
 /// The simulated period.
@@ -272,7 +277,8 @@ merge_fields!(RawScenario {
     groups,
     model,
     history,
-    output
+    output,
+    epstein
 });
 merge_fields!(RawPeriod { start, end });
 merge_fields!(RawMap {

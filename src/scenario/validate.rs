@@ -36,7 +36,7 @@ pub(crate) struct Layer {
 }
 
 /// Collects errors, locating each path in the first file of the chain that writes it.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     layers: &'a [Layer],
     errors: Vec<ScenarioError>,
 }
@@ -44,7 +44,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// An error at `path`, placed in the child-most file that writes `path` (or its nearest
     /// written parent section).
-    fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
         let mut probe = path.to_string();
         loop {
             for layer in self.layers {
@@ -65,7 +65,7 @@ impl Checker<'_> {
         ScenarioError::new(first, path, message).at(Some(Position { line: 1, col: 1 }))
     }
 
-    fn push(&mut self, e: ScenarioError) {
+    pub(super) fn push(&mut self, e: ScenarioError) {
         self.errors.push(e);
     }
 
@@ -88,7 +88,7 @@ impl Checker<'_> {
         )
     }
 
-    fn number(
+    pub(super) fn number(
         &mut self,
         value: Option<f64>,
         default: f64,
@@ -190,7 +190,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
 
     // Period.
     let rp = raw.period.clone().unwrap_or_default();
-    if raw.period.is_none() {
+    if raw.period.is_none() && kind == ModelKind::Sahel {
         let e = c
             .error("period", "missing")
             .expected("period: (start: \"2017-01-01\", end: \"2020-12-31\")");
@@ -635,6 +635,22 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     }
     history.sort_by_key(|h| (h.day, h.group));
 
+    // The reference model's section, for `kind: Epstein` only.
+    let epstein = match (kind, &raw.epstein) {
+        (ModelKind::Epstein, r) => Some(super::epstein::validate(
+            &r.clone().unwrap_or_default(),
+            &mut c,
+        )),
+        (ModelKind::Sahel, Some(_)) => {
+            let e = c
+                .error("epstein", "applies only to scenarios of `kind: Epstein`")
+                .expected("`kind: Epstein`, or no `epstein` section");
+            c.push(e);
+            None
+        }
+        (ModelKind::Sahel, None) => None,
+    };
+
     // Output.
     let ro = raw.output.clone().unwrap_or_default();
     let output = OutputParams {
@@ -669,6 +685,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         model,
         history,
         output,
+        epstein,
         sources,
     })
 }

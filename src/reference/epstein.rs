@@ -1,0 +1,767 @@
+//! Epstein's civil violence model (Model I of Epstein 2002, PNAS 99 suppl. 3), with the rules
+//! and defaults of Mesa's example `mesa.examples.advanced.epstein_civil_violence` (Mesa 3.3.1),
+//! and options for the variants of NetLogo's Rebellion model and the paper
+//! ([`EpsteinParams`]; `docs/reference.md` lists every difference).
+//!
+//! Citizens and cops live on a torus, at most one per cell. A citizen has a hardship H and a
+//! risk aversion R, both uniform on [0, 1); its grievance is H (1 − L) for the regime's
+//! legitimacy L. Every step, every agent acts once, in a fresh random order (Mesa's
+//! `shuffle_do`):
+//!
+//! - a jailed citizen serves one step of its term (a term of 0 frees it at its next turn);
+//! - a free citizen counts the cops C and active citizens in vision, A being that count plus
+//!   one (itself), estimates its arrest probability P = 1 − exp(−k · ratio(C/A)), turns
+//!   active if grievance − R P > threshold and quiet otherwise, then moves;
+//! - a cop arrests one active citizen in vision chosen at random, who gets a jail term
+//!   uniform on 0..=J_max and stays on its cell, then moves.
+//!
+//! Moving is to a cell chosen uniformly among the empty cells in the agent's vision.
+//!
+//! Neighbourhoods are counted with bit rows: one bit per cell for cops, actives and empty
+//! cells, each row padded with copies of the cells across the torus's seam so that the cells
+//! within `pad` of any column are contiguous bits. A neighbourhood is, row by row, a run of
+//! cells centred on the agent's column, so counting it is a few shifts and popcounts per row.
+
+use std::time::Instant;
+
+use rand::RngExt;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use crate::scenario::epstein::{ArrestRatio, EpsteinParams, VisionShape};
+use crate::sim::rng::replicate_seed;
+
+/// The random streams of a replicate (one ChaCha8 stream each, from the replicate's seed).
+const STREAM_INIT: u64 = 1;
+const STREAM_STEP: u64 = 2;
+const NONE: u32 = u32::MAX;
+
+/// What an agent is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A citizen.
+    Citizen,
+    /// A cop.
+    Cop,
+}
+
+/// A citizen's condition (cops are always [`State::Quiet`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Not rebelling.
+    Quiet,
+    /// In open rebellion.
+    Active,
+    /// Arrested, serving `jail` more steps.
+    Jailed,
+}
+
+/// One agent.
+#[derive(Debug, Clone, Copy)]
+pub struct Agent {
+    /// Citizen or cop.
+    pub kind: Kind,
+    /// Its cell, `y * width + x`.
+    pub cell: u32,
+    /// Its condition.
+    pub state: State,
+    /// Steps left to serve (while jailed).
+    pub jail: u32,
+    /// Hardship × (1 − legitimacy).
+    pub grievance: f64,
+    /// Risk aversion.
+    pub risk_aversion: f64,
+}
+
+/// The counts of one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Step (0 is the initial state).
+    pub step: u32,
+    /// Active citizens.
+    pub active: u32,
+    /// Quiet citizens.
+    pub quiet: u32,
+    /// Jailed citizens (arrested and not yet freed by their next turn).
+    pub jailed: u32,
+}
+
+/// One bit per cell, in rows padded on both sides with the cells across the seam.
+#[derive(Debug, Clone)]
+struct BitRows {
+    width: usize,
+    pad: usize,
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl BitRows {
+    fn new(width: usize, height: usize, pad: usize) -> Self {
+        let words = (width + 2 * pad).div_ceil(64);
+        Self {
+            width,
+            pad,
+            words,
+            bits: vec![0; words * height],
+        }
+    }
+
+    /// Sets (`on`) or clears the bit of column `x` of row `y`, and its copy in the padding.
+    #[inline]
+    fn put(&mut self, x: usize, y: usize, on: bool) {
+        let row = y * self.words;
+        let mut flip = |p: usize| {
+            let w = &mut self.bits[row + p / 64];
+            if on {
+                *w |= 1 << (p % 64);
+            } else {
+                *w &= !(1 << (p % 64));
+            }
+        };
+        flip(x + self.pad);
+        if x < self.pad {
+            flip(x + self.pad + self.width);
+        } else if x + self.pad >= self.width {
+            flip(x + self.pad - self.width);
+        }
+    }
+
+    /// Whether column `x` of row `y` is set.
+    #[inline]
+    fn get(&self, x: usize, y: usize) -> bool {
+        let p = x + self.pad;
+        self.bits[y * self.words + p / 64] >> (p % 64) & 1 == 1
+    }
+
+    /// The set bits of row `y` among padded positions `lo..=hi`.
+    #[inline]
+    fn count(&self, y: usize, lo: usize, hi: usize) -> u32 {
+        let row = &self.bits[y * self.words..(y + 1) * self.words];
+        let (wl, wh) = (lo / 64, hi / 64);
+        if wl == wh {
+            return (row[wl] >> (lo % 64) & mask(hi - lo + 1)).count_ones();
+        }
+        let mut n = (row[wl] >> (lo % 64)).count_ones();
+        for w in &row[wl + 1..wh] {
+            n += w.count_ones();
+        }
+        n + (row[wh] & mask(hi % 64 + 1)).count_ones()
+    }
+
+    /// The column of the `r`-th (from 0) set bit of row `y` among padded positions `lo..=hi`.
+    fn select(&self, y: usize, lo: usize, hi: usize, mut r: u32) -> usize {
+        let row = &self.bits[y * self.words..(y + 1) * self.words];
+        let mut p = lo;
+        while p <= hi {
+            let take = (64 - p % 64).min(hi - p + 1);
+            let mut w = row[p / 64] >> (p % 64) & mask(take);
+            let n = w.count_ones();
+            if r < n {
+                for _ in 0..r {
+                    w &= w - 1;
+                }
+                let q = p + w.trailing_zeros() as usize;
+                return (q + self.width - self.pad) % self.width;
+            }
+            r -= n;
+            p += take;
+        }
+        unreachable!("select beyond the count")
+    }
+}
+
+#[inline]
+fn mask(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1 << n) - 1 }
+}
+
+/// A neighbourhood: for each row offset `dy`, the half-width of the run of cells seen.
+fn shape(kind: VisionShape, v: u32) -> Vec<(i32, u32)> {
+    let v = v as i32;
+    (-v..=v)
+        .map(|dy| {
+            let half = match kind {
+                VisionShape::VonNeumann => v - dy.abs(),
+                VisionShape::Moore => v,
+                VisionShape::Circle => {
+                    let mut h = 0;
+                    while (h + 1) * (h + 1) + dy * dy <= v * v {
+                        h += 1;
+                    }
+                    h
+                }
+            };
+            (dy, half as u32)
+        })
+        .collect()
+}
+
+/// One replicate's world.
+#[derive(Debug, Clone)]
+pub struct World {
+    p: EpsteinParams,
+    width: usize,
+    height: usize,
+    agents: Vec<Agent>,
+    /// Agent index on each cell, or `NONE`.
+    cells: Vec<u32>,
+    order: Vec<u32>,
+    cops: BitRows,
+    actives: BitRows,
+    empty: BitRows,
+    citizen_shape: Vec<(i32, u32)>,
+    cop_shape: Vec<(i32, u32)>,
+    /// Arrest probability by integer ratio (for `Round` and `Floor`).
+    arrest_p: Vec<f64>,
+    /// Scratch: counts per row of the neighbourhood being searched.
+    row_counts: Vec<u32>,
+    rng: ChaCha8Rng,
+    counts: Counts,
+}
+
+impl World {
+    /// The world of replicate `replicate` under master seed `seed`: each cell in row-major
+    /// order gets a citizen with probability `citizen_density`, else a cop with probability
+    /// `cop_density`, else stays empty (as in Mesa). Everyone starts quiet.
+    pub fn new(p: &EpsteinParams, seed: u64, replicate: u32) -> Self {
+        let base = replicate_seed(seed, replicate);
+        let mut init = ChaCha8Rng::seed_from_u64(base);
+        init.set_stream(STREAM_INIT);
+        let mut rng = ChaCha8Rng::seed_from_u64(base);
+        rng.set_stream(STREAM_STEP);
+        let (width, height) = (p.width as usize, p.height as usize);
+        let pad = p.citizen_vision.max(p.cop_vision) as usize;
+        let mut w = World {
+            p: p.clone(),
+            width,
+            height,
+            agents: Vec::new(),
+            cells: vec![NONE; width * height],
+            order: Vec::new(),
+            cops: BitRows::new(width, height, pad),
+            actives: BitRows::new(width, height, pad),
+            empty: BitRows::new(width, height, pad),
+            citizen_shape: shape(p.vision_shape, p.citizen_vision),
+            cop_shape: shape(p.vision_shape, p.cop_vision),
+            arrest_p: Vec::new(),
+            row_counts: vec![0; 2 * pad + 1],
+            rng,
+            counts: Counts {
+                step: 0,
+                active: 0,
+                quiet: 0,
+                jailed: 0,
+            },
+        };
+        let max_cops = w.cop_shape_cells().max(w.citizen_shape_cells());
+        w.arrest_p = (0..=max_cops)
+            .map(|r| 1.0 - (-p.arrest_constant * r as f64).exp())
+            .collect();
+        for cell in 0..width * height {
+            let u: f64 = init.random();
+            let kind = if u < p.citizen_density {
+                Kind::Citizen
+            } else if u < p.citizen_density + p.cop_density {
+                Kind::Cop
+            } else {
+                let (x, y) = (cell % width, cell / width);
+                w.empty.put(x, y, true);
+                continue;
+            };
+            let (hardship, risk_aversion) = match kind {
+                Kind::Citizen => {
+                    w.counts.quiet += 1;
+                    (init.random::<f64>(), init.random::<f64>())
+                }
+                Kind::Cop => {
+                    w.cops.put(cell % width, cell / width, true);
+                    (0.0, 0.0)
+                }
+            };
+            w.cells[cell] = w.agents.len() as u32;
+            w.agents.push(Agent {
+                kind,
+                cell: cell as u32,
+                state: State::Quiet,
+                jail: 0,
+                grievance: hardship * (1.0 - p.legitimacy),
+                risk_aversion,
+            });
+        }
+        w.order = (0..w.agents.len() as u32).collect();
+        w
+    }
+
+    fn citizen_shape_cells(&self) -> usize {
+        self.citizen_shape
+            .iter()
+            .map(|&(_, h)| 2 * h as usize + 1)
+            .sum()
+    }
+
+    fn cop_shape_cells(&self) -> usize {
+        self.cop_shape
+            .iter()
+            .map(|&(_, h)| 2 * h as usize + 1)
+            .sum()
+    }
+
+    /// The counts after the last step.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// The agents.
+    pub fn agents(&self) -> &[Agent] {
+        &self.agents
+    }
+
+    /// Advances one step: every agent acts once, in a new random order.
+    pub fn step(&mut self) {
+        self.order.shuffle(&mut self.rng);
+        for i in 0..self.order.len() {
+            let a = self.order[i] as usize;
+            match self.agents[a].kind {
+                Kind::Citizen => self.citizen_acts(a),
+                Kind::Cop => self.cop_acts(a),
+            }
+        }
+        self.counts.step += 1;
+    }
+
+    #[inline]
+    fn xy(&self, cell: u32) -> (usize, usize) {
+        (cell as usize % self.width, cell as usize / self.width)
+    }
+
+    #[inline]
+    fn row(&self, y: usize, dy: i32) -> usize {
+        (y as i32 + dy).rem_euclid(self.height as i32) as usize
+    }
+
+    fn citizen_acts(&mut self, a: usize) {
+        let ag = self.agents[a];
+        if ag.jail > 0 {
+            self.agents[a].jail -= 1;
+            return;
+        }
+        // Turning active needs grievance − R·P > threshold with R·P ≥ 0: a citizen whose
+        // grievance is at most the threshold stays quiet whatever it sees.
+        let threshold = self.p.active_threshold;
+        let active = if ag.grievance <= threshold {
+            false
+        } else {
+            let (x, y) = self.xy(ag.cell);
+            let pad = self.cops.pad;
+            let (mut c, mut n) = (0, 0);
+            for &(dy, h) in &self.citizen_shape {
+                let yy = self.row(y, dy);
+                let (lo, hi) = (x + pad - h as usize, x + pad + h as usize);
+                c += self.cops.count(yy, lo, hi);
+                n += self.actives.count(yy, lo, hi);
+            }
+            if ag.state == State::Active {
+                n -= 1; // itself, counted below like every citizen counts itself
+            }
+            let a_count = n + 1;
+            let p = match self.p.arrest_ratio {
+                ArrestRatio::Round => {
+                    self.arrest_p[(c as f64 / a_count as f64).round_ties_even() as usize]
+                }
+                ArrestRatio::Floor => self.arrest_p[(c / a_count) as usize],
+                ArrestRatio::Exact => {
+                    1.0 - (-self.p.arrest_constant * (c as f64 / a_count as f64)).exp()
+                }
+            };
+            ag.grievance - ag.risk_aversion * p > threshold
+        };
+        let (x, y) = self.xy(ag.cell);
+        match (ag.state, active) {
+            (State::Active, false) => {
+                self.actives.put(x, y, false);
+                self.counts.active -= 1;
+                self.counts.quiet += 1;
+            }
+            (State::Quiet, true) => {
+                self.actives.put(x, y, true);
+                self.counts.active += 1;
+                self.counts.quiet -= 1;
+            }
+            (State::Jailed, _) => {
+                self.counts.jailed -= 1;
+                if active {
+                    self.actives.put(x, y, true);
+                    self.counts.active += 1;
+                } else {
+                    self.counts.quiet += 1;
+                }
+            }
+            _ => {}
+        }
+        self.agents[a].state = if active { State::Active } else { State::Quiet };
+        if self.p.movement {
+            self.move_agent(a, Kind::Citizen);
+        }
+    }
+
+    fn cop_acts(&mut self, a: usize) {
+        let (x, y) = self.xy(self.agents[a].cell);
+        let pad = self.cops.pad;
+        let mut total = 0;
+        for (i, &(dy, h)) in self.cop_shape.iter().enumerate() {
+            let yy = self.row(y, dy);
+            let n = self
+                .actives
+                .count(yy, x + pad - h as usize, x + pad + h as usize);
+            self.row_counts[i] = n;
+            total += n;
+        }
+        if total > 0 {
+            let mut r = self.rng.random_range(0..total);
+            let mut i = 0;
+            while r >= self.row_counts[i] {
+                r -= self.row_counts[i];
+                i += 1;
+            }
+            let (dy, h) = self.cop_shape[i];
+            let yy = self.row(y, dy);
+            let xx = self
+                .actives
+                .select(yy, x + pad - h as usize, x + pad + h as usize, r);
+            let suspect = self.cells[yy * self.width + xx] as usize;
+            let term = self.rng.random_range(0..=self.p.max_jail_term);
+            let s = &mut self.agents[suspect];
+            debug_assert!(s.kind == Kind::Citizen && s.state == State::Active);
+            s.state = State::Jailed;
+            s.jail = term;
+            self.actives.put(xx, yy, false);
+            self.counts.active -= 1;
+            self.counts.jailed += 1;
+        }
+        if self.p.movement {
+            self.move_agent(a, Kind::Cop);
+        }
+    }
+
+    /// Moves agent `a` to an empty cell of its neighbourhood chosen uniformly, if there is one.
+    fn move_agent(&mut self, a: usize, kind: Kind) {
+        let (x, y) = self.xy(self.agents[a].cell);
+        let pad = self.empty.pad;
+        let shape = match kind {
+            Kind::Citizen => &self.citizen_shape,
+            Kind::Cop => &self.cop_shape,
+        };
+        let mut total = 0;
+        for (i, &(dy, h)) in shape.iter().enumerate() {
+            let yy = (y as i32 + dy).rem_euclid(self.height as i32) as usize;
+            let n = self
+                .empty
+                .count(yy, x + pad - h as usize, x + pad + h as usize);
+            self.row_counts[i] = n;
+            total += n;
+        }
+        if total == 0 {
+            return;
+        }
+        let mut r = self.rng.random_range(0..total);
+        let mut i = 0;
+        while r >= self.row_counts[i] {
+            r -= self.row_counts[i];
+            i += 1;
+        }
+        let (dy, h) = shape[i];
+        let ny = self.row(y, dy);
+        let nx = self
+            .empty
+            .select(ny, x + pad - h as usize, x + pad + h as usize, r);
+        let new = ny * self.width + nx;
+        let old = y * self.width + x;
+        self.cells[old] = NONE;
+        self.cells[new] = a as u32;
+        self.agents[a].cell = new as u32;
+        self.empty.put(x, y, true);
+        self.empty.put(nx, ny, false);
+        let layer = match (kind, self.agents[a].state) {
+            (Kind::Cop, _) => Some(&mut self.cops),
+            (Kind::Citizen, State::Active) => Some(&mut self.actives),
+            _ => None,
+        };
+        if let Some(l) = layer {
+            l.put(x, y, false);
+            l.put(nx, ny, true);
+        }
+    }
+
+    /// Checks the bit rows and counters against the agents (for tests).
+    pub fn check_consistency(&self) -> Result<(), String> {
+        let mut counts = Counts {
+            step: self.counts.step,
+            active: 0,
+            quiet: 0,
+            jailed: 0,
+        };
+        for (i, ag) in self.agents.iter().enumerate() {
+            if self.cells[ag.cell as usize] != i as u32 {
+                return Err(format!("agent {i} is not on its cell"));
+            }
+            if ag.kind == Kind::Citizen {
+                match ag.state {
+                    State::Active => counts.active += 1,
+                    State::Quiet => counts.quiet += 1,
+                    State::Jailed => counts.jailed += 1,
+                }
+            }
+        }
+        if counts != self.counts {
+            return Err(format!("counters {:?} vs agents {counts:?}", self.counts));
+        }
+        for cell in 0..self.cells.len() {
+            let (x, y) = (cell % self.width, cell / self.width);
+            let ag = (self.cells[cell] != NONE).then(|| self.agents[self.cells[cell] as usize]);
+            let cop = ag.is_some_and(|a| a.kind == Kind::Cop);
+            let active = ag.is_some_and(|a| a.kind == Kind::Citizen && a.state == State::Active);
+            if self.empty.get(x, y) != ag.is_none()
+                || self.cops.get(x, y) != cop
+                || self.actives.get(x, y) != active
+            {
+                return Err(format!("bit rows disagree with the agents at ({x}, {y})"));
+            }
+            for layer in [&self.empty, &self.cops, &self.actives] {
+                let pad = layer.pad;
+                if x < pad || x + pad >= self.width {
+                    let ghost = if x < pad {
+                        x + pad + self.width
+                    } else {
+                        x + pad - self.width
+                    };
+                    let row = &layer.bits[y * layer.words..];
+                    if (row[ghost / 64] >> (ghost % 64) & 1 == 1) != layer.get(x, y) {
+                        return Err(format!("padding disagrees at ({x}, {y})"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An outburst: a maximal run of steps `start..=end` with at least `outburst_threshold`
+/// active citizens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Outburst {
+    /// First step of the run.
+    pub start: u32,
+    /// Last step of the run.
+    pub end: u32,
+    /// Most active citizens in a step of the run.
+    pub peak: u32,
+}
+
+impl Outburst {
+    /// Steps the outburst lasts.
+    pub fn length(&self) -> u32 {
+        self.end - self.start + 1
+    }
+}
+
+/// The statistics of one replicate, over steps `burn_in + 1 ..= steps`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Mean active citizens per step.
+    pub active_mean: f64,
+    /// Mean jailed citizens per step.
+    pub jailed_mean: f64,
+    /// Mean quiet citizens per step.
+    pub quiet_mean: f64,
+    /// Most active citizens in a step.
+    pub active_peak: u32,
+    /// The outbursts, in time order (one cut by the window's end ends at the last step).
+    pub outbursts: Vec<Outburst>,
+    /// Steps between consecutive outbursts: start of the next − end of the previous − 1.
+    pub waiting_times: Vec<u32>,
+}
+
+/// The statistics of a replicate's counts (`series[t]` is step `t`, from 0).
+pub fn stats(series: &[Counts], burn_in: u32, threshold: u32) -> Stats {
+    let window = &series[(burn_in as usize + 1).min(series.len())..];
+    let n = window.len().max(1) as f64;
+    let mean = |f: fn(&Counts) -> u32| window.iter().map(|c| f(c) as f64).sum::<f64>() / n;
+    let mut outbursts: Vec<Outburst> = Vec::new();
+    let mut open: Option<Outburst> = None;
+    for c in window {
+        if c.active >= threshold {
+            let o = open.get_or_insert(Outburst {
+                start: c.step,
+                end: c.step,
+                peak: 0,
+            });
+            o.end = c.step;
+            o.peak = o.peak.max(c.active);
+        } else if let Some(o) = open.take() {
+            outbursts.push(o);
+        }
+    }
+    outbursts.extend(open);
+    let waiting_times = outbursts
+        .windows(2)
+        .map(|w| w[1].start - w[0].end - 1)
+        .collect();
+    Stats {
+        active_mean: mean(|c| c.active),
+        jailed_mean: mean(|c| c.jailed),
+        quiet_mean: mean(|c| c.quiet),
+        active_peak: window.iter().map(|c| c.active).max().unwrap_or(0),
+        outbursts,
+        waiting_times,
+    }
+}
+
+/// Everything one replicate produced.
+#[derive(Debug, Clone)]
+pub struct ReplicateOutput {
+    /// Replicate number.
+    pub replicate: u32,
+    /// Its seed.
+    pub seed: u64,
+    /// Counts at steps 0..=steps.
+    pub series: Vec<Counts>,
+    /// Its statistics.
+    pub stats: Stats,
+    /// Wall-clock seconds it took.
+    pub wall_s: f64,
+}
+
+/// Runs replicate `replicate` for `p.steps` steps.
+pub fn run_replicate(p: &EpsteinParams, seed: u64, replicate: u32) -> ReplicateOutput {
+    let t = Instant::now();
+    let mut w = World::new(p, seed, replicate);
+    let mut series = Vec::with_capacity(p.steps as usize + 1);
+    series.push(w.counts());
+    for _ in 0..p.steps {
+        w.step();
+        series.push(w.counts());
+    }
+    let stats = stats(&series, p.burn_in, p.outburst_threshold);
+    ReplicateOutput {
+        replicate,
+        seed: replicate_seed(seed, replicate),
+        series,
+        stats,
+        wall_s: t.elapsed().as_secs_f64(),
+    }
+}
+
+/// Runs replicates `0..replicates` in parallel; results in replicate order.
+pub fn run_replicates(p: &EpsteinParams, seed: u64, replicates: u32) -> Vec<ReplicateOutput> {
+    (0..replicates)
+        .into_par_iter()
+        .map(|r| run_replicate(p, seed, r))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_have_the_expected_number_of_cells() {
+        let cells = |k, v| -> u32 { shape(k, v).iter().map(|&(_, h)| 2 * h + 1).sum::<u32>() - 1 };
+        assert_eq!(cells(VisionShape::VonNeumann, 7), 112);
+        assert_eq!(cells(VisionShape::Moore, 7), 224);
+        assert_eq!(cells(VisionShape::Circle, 1), 4);
+        assert_eq!(cells(VisionShape::Circle, 2), 12);
+    }
+
+    #[test]
+    fn bit_rows_count_and_select_across_the_seam() {
+        for width in [10, 40, 60, 130] {
+            let pad = 4;
+            let mut b = BitRows::new(width, 1, pad);
+            let set = [0, 1, width / 2, width - 2, width - 1];
+            for &x in &set {
+                b.put(x, 0, true);
+            }
+            for x in 0..width {
+                let h = 3;
+                let seen: Vec<usize> = (0..=2 * h)
+                    .map(|d| (x + width - h + d) % width)
+                    .filter(|c| set.contains(c))
+                    .collect();
+                let (lo, hi) = (x + pad - h, x + pad + h);
+                assert_eq!(
+                    b.count(0, lo, hi) as usize,
+                    seen.len(),
+                    "width {width} x {x}"
+                );
+                let mut picked: Vec<usize> = (0..seen.len())
+                    .map(|r| b.select(0, lo, hi, r as u32))
+                    .collect();
+                picked.sort();
+                let mut want = seen.clone();
+                want.sort();
+                assert_eq!(picked, want);
+            }
+        }
+    }
+
+    #[test]
+    fn the_world_stays_consistent_with_every_option() {
+        for (shape, ratio) in [
+            (VisionShape::VonNeumann, ArrestRatio::Round),
+            (VisionShape::Moore, ArrestRatio::Floor),
+            (VisionShape::Circle, ArrestRatio::Exact),
+        ] {
+            let p = EpsteinParams {
+                width: 23,
+                height: 17,
+                citizen_vision: 5,
+                cop_vision: 3,
+                legitimacy: 0.7,
+                max_jail_term: 15,
+                cop_density: 0.04,
+                vision_shape: shape,
+                arrest_ratio: ratio,
+                ..EpsteinParams::default()
+            };
+            let mut w = World::new(&p, 3, 1);
+            let citizens = w.counts().quiet;
+            let mut saw_active = false;
+            for _ in 0..60 {
+                w.step();
+                w.check_consistency().unwrap();
+                let c = w.counts();
+                assert_eq!(c.active + c.quiet + c.jailed, citizens);
+                saw_active |= c.active > 0;
+            }
+            assert!(saw_active, "{shape:?}");
+        }
+    }
+
+    #[test]
+    fn outbursts_are_maximal_runs_above_the_threshold() {
+        let actives = [0, 5, 25, 30, 10, 21, 40, 22, 3, 0, 50];
+        let series: Vec<Counts> = actives
+            .iter()
+            .enumerate()
+            .map(|(t, &a)| Counts {
+                step: t as u32,
+                active: a,
+                quiet: 100 - a,
+                jailed: 0,
+            })
+            .collect();
+        let s = stats(&series, 1, 20);
+        let o: Vec<(u32, u32, u32)> = s
+            .outbursts
+            .iter()
+            .map(|o| (o.start, o.end, o.peak))
+            .collect();
+        assert_eq!(o, vec![(2, 3, 30), (5, 7, 40), (10, 10, 50)]);
+        assert_eq!(s.waiting_times, vec![1, 2]);
+        assert_eq!(s.active_peak, 50);
+        assert!((s.active_mean - 201.0 / 9.0).abs() < 1e-12);
+    }
+}
