@@ -3,6 +3,7 @@
 mod calibrate;
 mod check;
 mod map;
+mod reference;
 mod run;
 mod validate;
 
