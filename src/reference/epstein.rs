@@ -64,8 +64,10 @@ pub enum State {
 pub struct Agent {
     /// Citizen or cop.
     pub kind: Kind,
-    /// Its cell, `y * width + x`.
-    pub cell: u32,
+    /// Its column.
+    pub x: u32,
+    /// Its row.
+    pub y: u32,
     /// Its condition.
     pub state: State,
     /// Steps left to serve (while jailed).
@@ -89,13 +91,41 @@ pub struct Counts {
     pub jailed: u32,
 }
 
-/// One bit per cell, in rows padded on both sides with the cells across the seam.
+/// One bit per cell, with the torus unrolled: each row is padded on both sides with copies of
+/// the `pad` cells across the seam, and `pad` copied rows lie above and below, so that every
+/// cell within `pad` of any cell is reached without wrapping.
 #[derive(Debug, Clone)]
 struct BitRows {
     width: usize,
+    height: usize,
     pad: usize,
+    /// Words per row.
     words: usize,
+    /// `height + 2 pad` rows; row `y` of the lattice is stored row `y + pad`.
     bits: Vec<u64>,
+}
+
+/// One row of a neighbourhood: the cells `dy` rows away and at most `half` columns away.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    /// `dy + pad`: the stored row, counted from the agent's row `y`, is `y + off`.
+    off: usize,
+    /// Half-width of the run of cells.
+    half: usize,
+    /// Rows of one word: the run's bits for an agent in column 0.
+    mask: u64,
+}
+
+/// A position in a padded dimension of length `n` + 2 `pad` back on the torus.
+#[inline(always)]
+fn unpad(q: usize, pad: usize, n: usize) -> usize {
+    if q < pad {
+        q + n - pad
+    } else if q - pad >= n {
+        q - pad - n
+    } else {
+        q - pad
+    }
 }
 
 impl BitRows {
@@ -103,43 +133,58 @@ impl BitRows {
         let words = (width + 2 * pad).div_ceil(64);
         Self {
             width,
+            height,
             pad,
             words,
-            bits: vec![0; words * height],
+            bits: vec![0; words * (height + 2 * pad)],
         }
     }
 
-    /// Sets (`on`) or clears the bit of column `x` of row `y`, and its copy in the padding.
-    #[inline]
+    /// Sets (`on`) or clears the bit of cell (`x`, `y`) and its copies in the padding.
+    #[inline(always)]
     fn put(&mut self, x: usize, y: usize, on: bool) {
-        let row = y * self.words;
-        let mut flip = |p: usize| {
-            let w = &mut self.bits[row + p / 64];
-            if on {
-                *w |= 1 << (p % 64);
+        let (pad, w, h) = (self.pad, self.width, self.height);
+        let ghost = |v: usize, n: usize| {
+            if v < pad {
+                Some(v + pad + n)
+            } else if v + pad >= n {
+                Some(v + pad - n)
             } else {
-                *w &= !(1 << (p % 64));
+                None
             }
         };
-        flip(x + self.pad);
-        if x < self.pad {
-            flip(x + self.pad + self.width);
-        } else if x + self.pad >= self.width {
-            flip(x + self.pad - self.width);
+        let cols = [Some(x + pad), ghost(x, w)];
+        for row in [Some(y + pad), ghost(y, h)].into_iter().flatten() {
+            for p in cols.into_iter().flatten() {
+                let word = &mut self.bits[row * self.words + p / 64];
+                if on {
+                    *word |= 1 << (p % 64);
+                } else {
+                    *word &= !(1 << (p % 64));
+                }
+            }
         }
     }
 
-    /// Whether column `x` of row `y` is set.
-    #[inline]
-    fn get(&self, x: usize, y: usize) -> bool {
-        let p = x + self.pad;
-        self.bits[y * self.words + p / 64] >> (p % 64) & 1 == 1
+    /// Whether stored position (`p`, `row`) is set.
+    fn bit(&self, p: usize, row: usize) -> bool {
+        self.bits[row * self.words + p / 64] >> (p % 64) & 1 == 1
     }
 
-    /// The set bits of row `y` among padded positions `lo..=hi`.
-    #[inline]
-    fn count(&self, y: usize, lo: usize, hi: usize) -> u32 {
-        let row = &self.bits[y * self.words..(y + 1) * self.words];
+    /// Whether cell (`x`, `y`) is set.
+    fn get(&self, x: usize, y: usize) -> bool {
+        self.bit(x + self.pad, y + self.pad)
+    }
+
+    /// The set bits among the cells of `reach` from (`x`, `y`).
+    #[inline(always)]
+    fn count(&self, x: usize, y: usize, reach: &Reach) -> u32 {
+        let row = y + reach.off;
+        if self.words == 1 {
+            return (self.bits[row] & (reach.mask << x)).count_ones();
+        }
+        let (lo, hi) = (x + self.pad - reach.half, x + self.pad + reach.half);
+        let row = &self.bits[row * self.words..(row + 1) * self.words];
         let (wl, wh) = (lo / 64, hi / 64);
         if wl == wh {
             return (row[wl] >> (lo % 64) & mask(hi - lo + 1)).count_ones();
@@ -151,25 +196,48 @@ impl BitRows {
         n + (row[wh] & mask(hi % 64 + 1)).count_ones()
     }
 
-    /// The column of the `r`-th (from 0) set bit of row `y` among padded positions `lo..=hi`.
-    fn select(&self, y: usize, lo: usize, hi: usize, mut r: u32) -> usize {
-        let row = &self.bits[y * self.words..(y + 1) * self.words];
+    /// The cell of the `k`-th (from 0) set bit among the cells of `reach` from (`x`, `y`).
+    #[inline(always)]
+    fn select(&self, x: usize, y: usize, reach: &Reach, mut k: u32) -> (usize, usize) {
+        let row = y + reach.off;
+        let ny = unpad(row, self.pad, self.height);
+        if self.words == 1 {
+            let mut w = self.bits[row] & (reach.mask << x);
+            for _ in 0..k {
+                w &= w - 1;
+            }
+            let q = w.trailing_zeros() as usize;
+            return (unpad(q, self.pad, self.width), ny);
+        }
+        let (lo, hi) = (x + self.pad - reach.half, x + self.pad + reach.half);
+        let row = &self.bits[row * self.words..(row + 1) * self.words];
         let mut p = lo;
         while p <= hi {
             let take = (64 - p % 64).min(hi - p + 1);
             let mut w = row[p / 64] >> (p % 64) & mask(take);
             let n = w.count_ones();
-            if r < n {
-                for _ in 0..r {
+            if k < n {
+                for _ in 0..k {
                     w &= w - 1;
                 }
                 let q = p + w.trailing_zeros() as usize;
-                return (q + self.width - self.pad) % self.width;
+                return (unpad(q, self.pad, self.width), ny);
             }
-            r -= n;
+            k -= n;
             p += take;
         }
         unreachable!("select beyond the count")
+    }
+}
+
+/// `n / d` rounded to the nearest integer, halves to even (Python's `round(n / d)`).
+#[inline(always)]
+fn round_half_even(n: u32, d: u32) -> u32 {
+    let (q, r) = (n / d, n % d);
+    match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+        std::cmp::Ordering::Less => q,
     }
 }
 
@@ -178,23 +246,37 @@ fn mask(n: usize) -> u64 {
     if n >= 64 { u64::MAX } else { (1 << n) - 1 }
 }
 
-/// A neighbourhood: for each row offset `dy`, the half-width of the run of cells seen.
-fn shape(kind: VisionShape, v: u32) -> Vec<(i32, u32)> {
+/// The half-width of a neighbourhood's row `dy` rows away, for vision radius `v`.
+fn half_width(kind: VisionShape, v: u32, dy: i32) -> u32 {
     let v = v as i32;
-    (-v..=v)
+    let half = match kind {
+        VisionShape::VonNeumann => v - dy.abs(),
+        VisionShape::Moore => v,
+        VisionShape::Circle => {
+            let mut h = 0;
+            while (h + 1) * (h + 1) + dy * dy <= v * v {
+                h += 1;
+            }
+            h
+        }
+    };
+    half as u32
+}
+
+/// A neighbourhood of vision radius `v`, row by row, for bit rows padded by `pad`.
+fn shape(kind: VisionShape, v: u32, pad: usize) -> Vec<Reach> {
+    (-(v as i32)..=v as i32)
         .map(|dy| {
-            let half = match kind {
-                VisionShape::VonNeumann => v - dy.abs(),
-                VisionShape::Moore => v,
-                VisionShape::Circle => {
-                    let mut h = 0;
-                    while (h + 1) * (h + 1) + dy * dy <= v * v {
-                        h += 1;
-                    }
-                    h
-                }
-            };
-            (dy, half as u32)
+            let half = half_width(kind, v, dy) as usize;
+            Reach {
+                off: (pad as i32 + dy) as usize,
+                half,
+                mask: if pad + half < 64 {
+                    mask(2 * half + 1) << (pad - half)
+                } else {
+                    0
+                },
+            }
         })
         .collect()
 }
@@ -212,8 +294,8 @@ pub struct World {
     cops: BitRows,
     actives: BitRows,
     empty: BitRows,
-    citizen_shape: Vec<(i32, u32)>,
-    cop_shape: Vec<(i32, u32)>,
+    citizen_shape: Vec<Reach>,
+    cop_shape: Vec<Reach>,
     /// Arrest probability by integer ratio (for `Round` and `Floor`).
     arrest_p: Vec<f64>,
     /// Scratch: counts per row of the neighbourhood being searched.
@@ -244,8 +326,8 @@ impl World {
             cops: BitRows::new(width, height, pad),
             actives: BitRows::new(width, height, pad),
             empty: BitRows::new(width, height, pad),
-            citizen_shape: shape(p.vision_shape, p.citizen_vision),
-            cop_shape: shape(p.vision_shape, p.cop_vision),
+            citizen_shape: shape(p.vision_shape, p.citizen_vision, pad),
+            cop_shape: shape(p.vision_shape, p.cop_vision, pad),
             arrest_p: Vec::new(),
             row_counts: vec![0; 2 * pad + 1],
             rng,
@@ -284,7 +366,8 @@ impl World {
             w.cells[cell] = w.agents.len() as u32;
             w.agents.push(Agent {
                 kind,
-                cell: cell as u32,
+                x: (cell % width) as u32,
+                y: (cell / width) as u32,
                 state: State::Quiet,
                 jail: 0,
                 grievance: hardship * (1.0 - p.legitimacy),
@@ -296,17 +379,11 @@ impl World {
     }
 
     fn citizen_shape_cells(&self) -> usize {
-        self.citizen_shape
-            .iter()
-            .map(|&(_, h)| 2 * h as usize + 1)
-            .sum()
+        self.citizen_shape.iter().map(|r| 2 * r.half + 1).sum()
     }
 
     fn cop_shape_cells(&self) -> usize {
-        self.cop_shape
-            .iter()
-            .map(|&(_, h)| 2 * h as usize + 1)
-            .sum()
+        self.cop_shape.iter().map(|r| 2 * r.half + 1).sum()
     }
 
     /// The counts after the last step.
@@ -321,6 +398,30 @@ impl World {
 
     /// Advances one step: every agent acts once, in a new random order.
     pub fn step(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: `step_popcnt` only needs the popcnt instruction, which the CPU has
+            // (checked just above). Results are the same with or without it.
+            unsafe { self.step_popcnt() };
+            return;
+        }
+        self.step_portable();
+    }
+
+    /// [`Self::step`] compiled with the popcnt instruction, which counting neighbourhoods
+    /// spends most of its time on (the default x86-64 target lacks it).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn step_popcnt(&mut self) {
+        self.step_inline();
+    }
+
+    fn step_portable(&mut self) {
+        self.step_inline();
+    }
+
+    #[inline(always)]
+    fn step_inline(&mut self) {
         self.order.shuffle(&mut self.rng);
         for i in 0..self.order.len() {
             let a = self.order[i] as usize;
@@ -333,15 +434,11 @@ impl World {
     }
 
     #[inline]
-    fn xy(&self, cell: u32) -> (usize, usize) {
-        (cell as usize % self.width, cell as usize / self.width)
+    fn xy(&self, a: &Agent) -> (usize, usize) {
+        (a.x as usize, a.y as usize)
     }
 
-    #[inline]
-    fn row(&self, y: usize, dy: i32) -> usize {
-        (y as i32 + dy).rem_euclid(self.height as i32) as usize
-    }
-
+    #[inline(always)]
     fn citizen_acts(&mut self, a: usize) {
         let ag = self.agents[a];
         if ag.jail > 0 {
@@ -354,23 +451,18 @@ impl World {
         let active = if ag.grievance <= threshold {
             false
         } else {
-            let (x, y) = self.xy(ag.cell);
-            let pad = self.cops.pad;
+            let (x, y) = self.xy(&ag);
             let (mut c, mut n) = (0, 0);
-            for &(dy, h) in &self.citizen_shape {
-                let yy = self.row(y, dy);
-                let (lo, hi) = (x + pad - h as usize, x + pad + h as usize);
-                c += self.cops.count(yy, lo, hi);
-                n += self.actives.count(yy, lo, hi);
+            for r in &self.citizen_shape {
+                c += self.cops.count(x, y, r);
+                n += self.actives.count(x, y, r);
             }
             if ag.state == State::Active {
                 n -= 1; // itself, counted below like every citizen counts itself
             }
             let a_count = n + 1;
             let p = match self.p.arrest_ratio {
-                ArrestRatio::Round => {
-                    self.arrest_p[(c as f64 / a_count as f64).round_ties_even() as usize]
-                }
+                ArrestRatio::Round => self.arrest_p[round_half_even(c, a_count) as usize],
                 ArrestRatio::Floor => self.arrest_p[(c / a_count) as usize],
                 ArrestRatio::Exact => {
                     1.0 - (-self.p.arrest_constant * (c as f64 / a_count as f64)).exp()
@@ -378,7 +470,7 @@ impl World {
             };
             ag.grievance - ag.risk_aversion * p > threshold
         };
-        let (x, y) = self.xy(ag.cell);
+        let (x, y) = self.xy(&ag);
         match (ag.state, active) {
             (State::Active, false) => {
                 self.actives.put(x, y, false);
@@ -407,15 +499,12 @@ impl World {
         }
     }
 
+    #[inline(always)]
     fn cop_acts(&mut self, a: usize) {
-        let (x, y) = self.xy(self.agents[a].cell);
-        let pad = self.cops.pad;
+        let (x, y) = self.xy(&self.agents[a]);
         let mut total = 0;
-        for (i, &(dy, h)) in self.cop_shape.iter().enumerate() {
-            let yy = self.row(y, dy);
-            let n = self
-                .actives
-                .count(yy, x + pad - h as usize, x + pad + h as usize);
+        for (i, r) in self.cop_shape.iter().enumerate() {
+            let n = self.actives.count(x, y, r);
             self.row_counts[i] = n;
             total += n;
         }
@@ -426,11 +515,7 @@ impl World {
                 r -= self.row_counts[i];
                 i += 1;
             }
-            let (dy, h) = self.cop_shape[i];
-            let yy = self.row(y, dy);
-            let xx = self
-                .actives
-                .select(yy, x + pad - h as usize, x + pad + h as usize, r);
+            let (xx, yy) = self.actives.select(x, y, &self.cop_shape[i], r);
             let suspect = self.cells[yy * self.width + xx] as usize;
             let term = self.rng.random_range(0..=self.p.max_jail_term);
             let s = &mut self.agents[suspect];
@@ -447,19 +532,16 @@ impl World {
     }
 
     /// Moves agent `a` to an empty cell of its neighbourhood chosen uniformly, if there is one.
+    #[inline(always)]
     fn move_agent(&mut self, a: usize, kind: Kind) {
-        let (x, y) = self.xy(self.agents[a].cell);
-        let pad = self.empty.pad;
+        let (x, y) = self.xy(&self.agents[a]);
         let shape = match kind {
             Kind::Citizen => &self.citizen_shape,
             Kind::Cop => &self.cop_shape,
         };
         let mut total = 0;
-        for (i, &(dy, h)) in shape.iter().enumerate() {
-            let yy = (y as i32 + dy).rem_euclid(self.height as i32) as usize;
-            let n = self
-                .empty
-                .count(yy, x + pad - h as usize, x + pad + h as usize);
+        for (i, reach) in shape.iter().enumerate() {
+            let n = self.empty.count(x, y, reach);
             self.row_counts[i] = n;
             total += n;
         }
@@ -472,16 +554,13 @@ impl World {
             r -= self.row_counts[i];
             i += 1;
         }
-        let (dy, h) = shape[i];
-        let ny = self.row(y, dy);
-        let nx = self
-            .empty
-            .select(ny, x + pad - h as usize, x + pad + h as usize, r);
+        let (nx, ny) = self.empty.select(x, y, &shape[i], r);
         let new = ny * self.width + nx;
         let old = y * self.width + x;
         self.cells[old] = NONE;
         self.cells[new] = a as u32;
-        self.agents[a].cell = new as u32;
+        self.agents[a].x = nx as u32;
+        self.agents[a].y = ny as u32;
         self.empty.put(x, y, true);
         self.empty.put(nx, ny, false);
         let layer = match (kind, self.agents[a].state) {
@@ -504,7 +583,7 @@ impl World {
             jailed: 0,
         };
         for (i, ag) in self.agents.iter().enumerate() {
-            if self.cells[ag.cell as usize] != i as u32 {
+            if self.cells[ag.y as usize * self.width + ag.x as usize] != i as u32 {
                 return Err(format!("agent {i} is not on its cell"));
             }
             if ag.kind == Kind::Citizen {
@@ -529,17 +608,17 @@ impl World {
             {
                 return Err(format!("bit rows disagree with the agents at ({x}, {y})"));
             }
+            // Every stored copy of the cell agrees with it.
             for layer in [&self.empty, &self.cops, &self.actives] {
-                let pad = layer.pad;
-                if x < pad || x + pad >= self.width {
-                    let ghost = if x < pad {
-                        x + pad + self.width
-                    } else {
-                        x + pad - self.width
-                    };
-                    let row = &layer.bits[y * layer.words..];
-                    if (row[ghost / 64] >> (ghost % 64) & 1 == 1) != layer.get(x, y) {
-                        return Err(format!("padding disagrees at ({x}, {y})"));
+                let (pad, h) = (layer.pad, self.height);
+                for row in 0..h + 2 * pad {
+                    for p in 0..self.width + 2 * pad {
+                        if unpad(p, pad, self.width) == x
+                            && unpad(row, pad, h) == y
+                            && layer.bit(p, row) != layer.get(x, y)
+                        {
+                            return Err(format!("padding disagrees at ({x}, {y})"));
+                        }
                     }
                 }
             }
@@ -668,7 +747,8 @@ mod tests {
 
     #[test]
     fn shapes_have_the_expected_number_of_cells() {
-        let cells = |k, v| -> u32 { shape(k, v).iter().map(|&(_, h)| 2 * h + 1).sum::<u32>() - 1 };
+        let cells =
+            |k, v| -> usize { shape(k, v, 7).iter().map(|r| 2 * r.half + 1).sum::<usize>() - 1 };
         assert_eq!(cells(VisionShape::VonNeumann, 7), 112);
         assert_eq!(cells(VisionShape::Moore, 7), 224);
         assert_eq!(cells(VisionShape::Circle, 1), 4);
@@ -676,33 +756,57 @@ mod tests {
     }
 
     #[test]
-    fn bit_rows_count_and_select_across_the_seam() {
-        for width in [10, 40, 60, 130] {
-            let pad = 4;
-            let mut b = BitRows::new(width, 1, pad);
-            let set = [0, 1, width / 2, width - 2, width - 1];
-            for &x in &set {
-                b.put(x, 0, true);
+    fn ratios_round_half_to_even_like_python() {
+        for n in 0..60 {
+            for d in 1..20 {
+                let want = (n as f64 / d as f64).round_ties_even() as u32;
+                assert_eq!(round_half_even(n, d), want, "{n}/{d}");
             }
-            for x in 0..width {
-                let h = 3;
-                let seen: Vec<usize> = (0..=2 * h)
-                    .map(|d| (x + width - h + d) % width)
-                    .filter(|c| set.contains(c))
-                    .collect();
-                let (lo, hi) = (x + pad - h, x + pad + h);
-                assert_eq!(
-                    b.count(0, lo, hi) as usize,
-                    seen.len(),
-                    "width {width} x {x}"
-                );
-                let mut picked: Vec<usize> = (0..seen.len())
-                    .map(|r| b.select(0, lo, hi, r as u32))
-                    .collect();
-                picked.sort();
-                let mut want = seen.clone();
-                want.sort();
-                assert_eq!(picked, want);
+        }
+        assert_eq!(round_half_even(1, 2), 0);
+        assert_eq!(round_half_even(3, 2), 2);
+        assert_eq!(round_half_even(5, 2), 2);
+    }
+
+    #[test]
+    fn bit_rows_count_and_select_across_the_seams() {
+        for (width, height) in [(10, 9), (40, 40), (60, 11), (130, 12)] {
+            let pad = 4;
+            let mut b = BitRows::new(width, height, pad);
+            let set = [
+                (0, 0),
+                (1, 3),
+                (width / 2, 0),
+                (width - 2, height - 1),
+                (width - 1, 5),
+            ];
+            for &(x, y) in &set {
+                b.put(x, y, true);
+            }
+            for kind in [VisionShape::VonNeumann, VisionShape::Moore] {
+                let reach = shape(kind, 3, pad);
+                for x in 0..width {
+                    for y in 0..height {
+                        for (dy, r) in (-3i32..=3).zip(&reach) {
+                            let yy = (y as i32 + dy).rem_euclid(height as i32) as usize;
+                            let mut seen: Vec<(usize, usize)> = (0..=2 * r.half)
+                                .map(|d| ((x + width - r.half + d) % width, yy))
+                                .filter(|c| set.contains(c))
+                                .collect();
+                            assert_eq!(
+                                b.count(x, y, r) as usize,
+                                seen.len(),
+                                "{width}×{height} ({x}, {y})"
+                            );
+                            let mut picked: Vec<(usize, usize)> = (0..seen.len())
+                                .map(|k| b.select(x, y, r, k as u32))
+                                .collect();
+                            picked.sort();
+                            seen.sort();
+                            assert_eq!(picked, seen);
+                        }
+                    }
+                }
             }
         }
     }
