@@ -232,3 +232,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_epstein_field_is_documented_with_its_default() {
+    let doc = std::fs::read_to_string("docs/scenarios.md").unwrap();
+    let section = doc
+        .split("### `epstein`")
+        .nth(1)
+        .expect("docs/scenarios.md lacks ### `epstein`");
+    let section = section.split("\n## ").next().unwrap();
+    let defaults =
+        serde_json::to_value(sahelsim::scenario::epstein::EpsteinParams::default()).unwrap();
+    for (field, value) in defaults.as_object().unwrap() {
+        let row = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{field}` |")))
+            .unwrap_or_else(|| panic!("epstein.{field} is not documented"));
+        let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
+        let documented = cells[2].trim_matches('`');
+        let ok = match value {
+            serde_json::Value::Number(n) => documented.parse::<f64>().ok() == n.as_f64(),
+            serde_json::Value::String(s) => documented == s,
+            v => documented == v.to_string(),
+        };
+        assert!(
+            ok,
+            "epstein.{field}: documented default {documented} vs {value}"
+        );
+    }
+}
