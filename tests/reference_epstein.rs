@@ -253,7 +253,8 @@ fn every_epstein_field_is_documented_with_its_default() {
         let ok = match value {
             serde_json::Value::Number(n) => documented.parse::<f64>().ok() == n.as_f64(),
             serde_json::Value::String(s) => documented == s,
-            v => documented == v.to_string(),
+            serde_json::Value::Bool(b) => documented.parse::<bool>().ok() == Some(*b),
+            v => panic!("epstein.{field}: unexpected default {v}"),
         };
         assert!(
             ok,
