@@ -67,12 +67,13 @@ pub(super) fn check_summary(s: &Scenario) -> Result<String, CliError> {
     );
     let _ = writeln!(
         w,
-        "rules:      legitimacy {}, threshold {}, k {} with {:?}(C/A), max jail term {}, movement {}",
+        "rules:      legitimacy {}, threshold {}, k {} with {:?}(C/A), max jail term {} (countdown {:?}), movement {}",
         p.legitimacy,
         p.active_threshold,
         p.arrest_constant,
         p.arrest_ratio,
         p.max_jail_term,
+        p.jail_countdown,
         p.movement
     );
     Ok(out)

@@ -8,7 +8,8 @@
 //! legitimacy L. Every step, every agent acts once, in a fresh random order (Mesa's
 //! `shuffle_do`):
 //!
-//! - a jailed citizen serves one step of its term (a term of 0 frees it at its next turn);
+//! - a jailed citizen serves one step of its term (a term of 0 frees it at its next turn;
+//!   with `jail_countdown: EndOfStep` terms count down after every agent has acted instead);
 //! - a free citizen counts the cops C and active citizens in vision, A being that count plus
 //!   one (itself), estimates its arrest probability P = 1 − exp(−k · ratio(C/A)), turns
 //!   active if grievance − R P > threshold and quiet otherwise, then moves;
@@ -31,7 +32,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use crate::scenario::epstein::{ArrestRatio, EpsteinParams, VisionShape};
+pub use crate::scenario::epstein::{ArrestRatio, EpsteinParams, JailCountdown, VisionShape};
 use crate::sim::rng::replicate_seed;
 
 /// The random streams of a replicate (one ChaCha8 stream each, from the replicate's seed).
@@ -430,6 +431,11 @@ impl World {
                 Kind::Cop => self.cop_acts(a),
             }
         }
+        if self.p.jail_countdown == JailCountdown::EndOfStep {
+            for ag in &mut self.agents {
+                ag.jail = ag.jail.saturating_sub(1);
+            }
+        }
         self.counts.step += 1;
     }
 
@@ -442,7 +448,9 @@ impl World {
     fn citizen_acts(&mut self, a: usize) {
         let ag = self.agents[a];
         if ag.jail > 0 {
-            self.agents[a].jail -= 1;
+            if self.p.jail_countdown == JailCountdown::OwnTurn {
+                self.agents[a].jail -= 1;
+            }
             return;
         }
         // Turning active needs grievance − R·P > threshold with R·P ≥ 0: a citizen whose
@@ -818,29 +826,32 @@ mod tests {
             (VisionShape::Moore, ArrestRatio::Floor),
             (VisionShape::Circle, ArrestRatio::Exact),
         ] {
-            let p = EpsteinParams {
-                width: 23,
-                height: 17,
-                citizen_vision: 5,
-                cop_vision: 3,
-                legitimacy: 0.7,
-                max_jail_term: 15,
-                cop_density: 0.04,
-                vision_shape: shape,
-                arrest_ratio: ratio,
-                ..EpsteinParams::default()
-            };
-            let mut w = World::new(&p, 3, 1);
-            let citizens = w.counts().quiet;
-            let mut saw_active = false;
-            for _ in 0..60 {
-                w.step();
-                w.check_consistency().unwrap();
-                let c = w.counts();
-                assert_eq!(c.active + c.quiet + c.jailed, citizens);
-                saw_active |= c.active > 0;
+            for countdown in [JailCountdown::OwnTurn, JailCountdown::EndOfStep] {
+                let p = EpsteinParams {
+                    width: 23,
+                    height: 17,
+                    citizen_vision: 5,
+                    cop_vision: 3,
+                    legitimacy: 0.7,
+                    max_jail_term: 15,
+                    cop_density: 0.04,
+                    vision_shape: shape,
+                    arrest_ratio: ratio,
+                    jail_countdown: countdown,
+                    ..EpsteinParams::default()
+                };
+                let mut w = World::new(&p, 3, 1);
+                let citizens = w.counts().quiet;
+                let mut saw_active = false;
+                for _ in 0..60 {
+                    w.step();
+                    w.check_consistency().unwrap();
+                    let c = w.counts();
+                    assert_eq!(c.active + c.quiet + c.jailed, citizens);
+                    saw_active |= c.active > 0;
+                }
+                assert!(saw_active, "{shape:?}");
             }
-            assert!(saw_active, "{shape:?}");
         }
     }
 

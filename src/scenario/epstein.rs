@@ -40,6 +40,15 @@ pub enum VisionShape {
     Circle,
 }
 
+/// When a jailed citizen's term counts down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum JailCountdown {
+    /// At the citizen's own turn, which it then spends in jail (Mesa).
+    OwnTurn,
+    /// For every jailed citizen at the end of each step, after every agent has acted (NetLogo).
+    EndOfStep,
+}
+
 /// The `epstein` section as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename = "epstein")]
@@ -68,6 +77,8 @@ pub struct RawEpstein {
     pub arrest_constant: Option<f64>,
     /// How the cops-to-actives ratio is rounded.
     pub arrest_ratio: Option<ArrestRatio>,
+    /// When jail terms count down.
+    pub jail_countdown: Option<JailCountdown>,
     /// Whether agents move to a random empty cell in vision after acting.
     pub movement: Option<bool>,
     /// Steps each replicate runs.
@@ -105,6 +116,8 @@ pub struct EpsteinParams {
     pub arrest_constant: f64,
     /// Rounding of C/A.
     pub arrest_ratio: ArrestRatio,
+    /// When jail terms count down.
+    pub jail_countdown: JailCountdown,
     /// Whether agents move.
     pub movement: bool,
     /// Steps per replicate.
@@ -131,6 +144,7 @@ impl Default for EpsteinParams {
             active_threshold: 0.1,
             arrest_constant: 2.3,
             arrest_ratio: ArrestRatio::Round,
+            jail_countdown: JailCountdown::OwnTurn,
             movement: true,
             steps: 1000,
             burn_in: 0,
@@ -139,7 +153,7 @@ impl Default for EpsteinParams {
     }
 }
 
-merge_by_replacing!(ArrestRatio, VisionShape);
+merge_by_replacing!(ArrestRatio, VisionShape, JailCountdown);
 merge_fields!(RawEpstein {
     width,
     height,
@@ -153,6 +167,7 @@ merge_fields!(RawEpstein {
     active_threshold,
     arrest_constant,
     arrest_ratio,
+    jail_countdown,
     movement,
     steps,
     burn_in,
@@ -336,6 +351,7 @@ pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
         active_threshold,
         arrest_constant,
         arrest_ratio: r.arrest_ratio.unwrap_or(d.arrest_ratio),
+        jail_countdown: r.jail_countdown.unwrap_or(d.jail_countdown),
         movement: r.movement.unwrap_or(d.movement),
         steps,
         burn_in,
