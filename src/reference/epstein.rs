@@ -168,6 +168,7 @@ impl BitRows {
     }
 
     /// Whether stored position (`p`, `row`) is set.
+    #[inline(always)]
     fn bit(&self, p: usize, row: usize) -> bool {
         self.bits[row * self.words + p / 64] >> (p % 64) & 1 == 1
     }
@@ -282,6 +283,23 @@ fn shape(kind: VisionShape, v: u32, pad: usize) -> Vec<Reach> {
         .collect()
 }
 
+/// The cells of a neighbourhood (its own cell left out) as (column, row) offsets into bit rows
+/// padded by `pad`: cell (`x`, `y`) sees stored position (`x + dx`, `y + dy`).
+fn cells_of(shape: &[Reach], pad: usize) -> Vec<(u16, u16)> {
+    let mut cells = Vec::new();
+    for r in shape {
+        for dx in pad - r.half..=pad + r.half {
+            if !(dx == pad && r.off == pad) {
+                cells.push((dx as u16, r.off as u16));
+            }
+        }
+    }
+    cells
+}
+
+/// Draws at a neighbourhood's cells tried before counting its empty cells.
+const MOVE_TRIES: u32 = 24;
+
 /// One replicate's world.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -296,6 +314,11 @@ pub struct World {
     actives: BitRows,
     empty: BitRows,
     citizen_shape: Vec<Reach>,
+    /// The cells of the citizens' neighbourhood as (column, row) offsets into the padded rows
+    /// from the agent's cell, for drawing a destination.
+    citizen_cells: Vec<(u16, u16)>,
+    /// The same for cops.
+    cop_cells: Vec<(u16, u16)>,
     cop_shape: Vec<Reach>,
     /// Arrest probability by integer ratio (for `Round` and `Floor`).
     arrest_p: Vec<f64>,
@@ -328,6 +351,8 @@ impl World {
             actives: BitRows::new(width, height, pad),
             empty: BitRows::new(width, height, pad),
             citizen_shape: shape(p.vision_shape, p.citizen_vision, pad),
+            citizen_cells: cells_of(&shape(p.vision_shape, p.citizen_vision, pad), pad),
+            cop_cells: cells_of(&shape(p.vision_shape, p.cop_vision, pad), pad),
             cop_shape: shape(p.vision_shape, p.cop_vision, pad),
             arrest_p: Vec::new(),
             row_counts: vec![0; 2 * pad + 1],
@@ -543,10 +568,24 @@ impl World {
     #[inline(always)]
     fn move_agent(&mut self, a: usize, kind: Kind) {
         let (x, y) = self.xy(&self.agents[a]);
-        let shape = match kind {
-            Kind::Citizen => &self.citizen_shape,
-            Kind::Cop => &self.cop_shape,
+        let (shape, cells) = match kind {
+            Kind::Citizen => (&self.citizen_shape, &self.citizen_cells),
+            Kind::Cop => (&self.cop_shape, &self.cop_cells),
         };
+        // Rejection: a cell drawn uniformly from the neighbourhood until one is empty gives
+        // each empty cell the same chance. After MOVE_TRIES misses (a crowded neighbourhood),
+        // the empty cells are counted and one drawn among them: still uniform.
+        let pad = self.empty.pad;
+        for _ in 0..MOVE_TRIES {
+            let (dx, dy) = cells[self.rng.random_range(0..cells.len())];
+            let (p, row) = (x + dx as usize, y + dy as usize);
+            if self.empty.bit(p, row) {
+                let nx = unpad(p, pad, self.width);
+                let ny = unpad(row, pad, self.height);
+                self.relocate(a, kind, (x, y), (nx, ny));
+                return;
+            }
+        }
         let mut total = 0;
         for (i, reach) in shape.iter().enumerate() {
             let n = self.empty.count(x, y, reach);
@@ -563,6 +602,12 @@ impl World {
             i += 1;
         }
         let (nx, ny) = self.empty.select(x, y, &shape[i], r);
+        self.relocate(a, kind, (x, y), (nx, ny));
+    }
+
+    /// Moves agent `a` from cell `from` to the empty cell `to`.
+    #[inline(always)]
+    fn relocate(&mut self, a: usize, kind: Kind, (x, y): (usize, usize), (nx, ny): (usize, usize)) {
         let new = ny * self.width + nx;
         let old = y * self.width + x;
         self.cells[old] = NONE;
@@ -851,8 +896,26 @@ mod tests {
                     saw_active |= c.active > 0;
                 }
                 assert!(saw_active, "{shape:?}");
+                assert_eq!(w.citizen_cells.len(), w.citizen_shape_cells() - 1);
             }
         }
+    }
+
+    #[test]
+    fn a_crowded_world_stays_consistent() {
+        // Few empty cells: moves often fall back from drawing cells to counting them.
+        let p = EpsteinParams {
+            citizen_density: 0.95,
+            cop_density: 0.045,
+            legitimacy: 0.6,
+            max_jail_term: 5,
+            ..EpsteinParams::default()
+        };
+        let mut w = World::new(&p, 8, 0);
+        for _ in 0..30 {
+            w.step();
+        }
+        w.check_consistency().unwrap();
     }
 
     #[test]
