@@ -577,7 +577,7 @@ impl World {
         // the empty cells are counted and one drawn among them: still uniform.
         let pad = self.empty.pad;
         for _ in 0..MOVE_TRIES {
-            let (dx, dy) = cells[self.rng.random_range(0..cells.len())];
+            let (dx, dy) = cells[self.rng.random_range(0..cells.len() as u32) as usize];
             let (p, row) = (x + dx as usize, y + dy as usize);
             if self.empty.bit(p, row) {
                 let nx = unpad(p, pad, self.width);
