@@ -53,3 +53,17 @@ fn every_system_is_described_in_the_odd() {
         );
     }
 }
+
+#[test]
+fn every_intervention_kind_is_explained_in_the_policies_page() {
+    let doc = std::fs::read_to_string("docs/policies.md").unwrap();
+    for k in sahelsim::scenario::interventions::KINDS {
+        let heading = format!(". `{:?}`", k.kind);
+        assert!(
+            doc.lines()
+                .any(|l| l.starts_with("### ") && l.ends_with(&heading)),
+            "docs/policies.md has no section for {:?}",
+            k.kind
+        );
+    }
+}

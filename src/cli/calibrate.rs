@@ -109,7 +109,7 @@ pub(super) fn run(
         "best point (score {:.4}, {} of {} targets met):",
         best.score,
         best.passed,
-        TARGETS.len()
+        best.targets.iter().filter(|t| t.covered).count()
     );
     for (p, v) in spec.parameters.iter().zip(&best.values) {
         println!("  {:<50} {}", p.path, fmt(*v));

@@ -102,7 +102,45 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             }
         );
     }
-    let _ = writeln!(w, "interventions: none");
+    if s.interventions.is_empty() {
+        let _ = writeln!(w, "interventions: none");
+    } else {
+        let _ = writeln!(w, "interventions: {}", s.interventions.len());
+    }
+    for iv in &s.interventions {
+        let cells = crate::sim::policy::coverage(iv, map)
+            .iter()
+            .filter(|&&c| c)
+            .count();
+        let groups: Vec<&str> = iv
+            .groups
+            .iter()
+            .map(|&g| s.groups[g].name.as_str())
+            .collect();
+        let mut what = format!("intensity {}", iv.intensity);
+        if let Some((unit, _)) = iv.kind.info().capacity {
+            let _ = write!(what, ", capacity {} {unit}", iv.capacity);
+        }
+        if let Some((meaning, _)) = iv.kind.info().option {
+            let _ = write!(what, ", option {} ({meaning})", iv.option);
+        }
+        let _ = writeln!(
+            w,
+            "  {:<15} {:?} from {}{}, {} cells, groups: {}; {what}",
+            iv.name,
+            iv.kind,
+            format_date(iv.start),
+            iv.end
+                .map(|e| format!(" to {}", format_date(e)))
+                .unwrap_or_default(),
+            cells,
+            if groups.is_empty() {
+                "all".to_string()
+            } else {
+                groups.join(", ")
+            },
+        );
+    }
     let _ = writeln!(w, "output:     {}", s.output.dir);
     out
 }

@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod check;
+mod compare;
 mod map;
 mod reference;
 mod run;
@@ -41,6 +42,28 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Run scenarios on the same seeds and report each one's paired differences against the
+    /// first (the base) over the policy period, with 95 % confidence intervals.
+    Compare {
+        /// The base scenario, then the scenarios compared with it (RON).
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Replicates per scenario (default: the base's `replicates`).
+        #[arg(long)]
+        replicates: Option<u32>,
+        /// Master seed of every scenario (default: the base's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// First day of the policy period, ISO date (default: the earliest intervention start).
+        #[arg(long)]
+        from: Option<String>,
+        /// Output folder (default: output/compare-BASE).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Worker threads (default: one per core). Results do not depend on it.
@@ -153,6 +176,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),
         Command::Calibrate { spec, out, threads } => calibrate::run(&spec, out, threads),
+        Command::Compare {
+            files,
+            replicates,
+            seed,
+            from,
+            out,
+            threads,
+        } => compare::run(
+            &files,
+            compare::CompareOptions {
+                replicates,
+                seed,
+                from,
+                out,
+                threads,
+            },
+        ),
         Command::Validate {
             file,
             replicates,

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::targets::{TARGETS, covers_calibration_period};
+use super::targets::covers_calibration_period;
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
 use crate::geo::SahelMap;
 use crate::scenario::locate::FieldIndex;
@@ -200,7 +200,10 @@ pub fn evaluate(
         .into_par_iter()
         .map(|k| measure_replicate(&scenarios[k / r], &map, (k % r) as u32, progress))
         .collect();
-    values.chunks(r).map(summarise_targets).collect()
+    values
+        .chunks(r)
+        .map(|v| summarise_targets(v, cut.period.end.year()))
+        .collect()
 }
 
 /// Runs the whole search; points ranked best first.
@@ -328,7 +331,7 @@ pub fn best_fragment(
         spec.seed,
         best.score,
         best.passed,
-        TARGETS.len(),
+        best.targets.iter().filter(|t| t.covered).count(),
         relative_path(out_dir, base_path).display().to_string(),
         base.name
     );

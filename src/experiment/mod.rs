@@ -2,6 +2,7 @@
 //! come back in replicate order whatever the number of threads, so outputs do not depend on it.
 
 pub mod calibration;
+pub mod compare;
 pub mod targets;
 pub mod validation;
 

@@ -63,6 +63,8 @@ pub struct SeriesRow {
     pub schools_closed: Option<f64>,
     /// Government presence, resident-weighted mean, 0..1.
     pub government_presence: Option<f64>,
+    /// Communities where government presence (at least 0.5) has been sustained for a year.
+    pub communities_sustained: Option<u32>,
 }
 
 impl SeriesRow {
@@ -192,6 +194,7 @@ impl Recorder {
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
         communities.sort_unstable_by_key(|c| c.id);
         let mut comm = vec![(0u32, 0u32, 0u32, 0.0f64, 0.0f64, 0.0f64, 0.0f64); na];
+        let mut sustained = vec![0u32; na];
         for c in communities {
             let a = grid.cells[c.cell].area.unwrap_or(n_areas);
             for aa in [a, n_areas + 1] {
@@ -207,6 +210,7 @@ impl Recorder {
                 x.4 += c.displaced;
                 x.5 += c.schools_closed;
                 x.6 += c.government * c.residents;
+                sustained[aa] += u32::from(c.sustained_presence());
             }
         }
         let income = sim.world.resource::<Ledger>().income.clone();
@@ -269,6 +273,7 @@ impl Recorder {
                     } else {
                         0.0
                     }),
+                    communities_sustained: is_all_groups.then_some(sustained[a]),
                 });
             }
         }

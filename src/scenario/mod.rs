@@ -12,6 +12,7 @@
 
 pub mod epstein;
 pub mod error;
+pub mod interventions;
 pub mod locate;
 pub mod merge;
 pub mod model_params;

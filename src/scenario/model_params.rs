@@ -207,6 +207,8 @@ param_sections! {
         recruit_cost_usd: 200.0, [0.0, 100000.0], "US$";
         /// Upkeep per fighter per day.
         upkeep_usd: 1.0, [0.0, 1000.0], "US$ per fighter-day";
+        /// Months of its fighters' upkeep a band keeps in hand before it pays for recruits: what it can pay, not only who is willing, bounds its growth.
+        pay_reserve_months: 0.0, [0.0, 120.0], "months";
         /// Share of a band's income passed on to its group's treasury.
         remit_share: 0.3, [0.0, 1.0], "0..1";
         /// A band larger than this splits in two.

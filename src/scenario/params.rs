@@ -30,6 +30,8 @@ pub struct Scenario {
     pub model: ModelParams,
     /// Known events by date, in date order.
     pub history: Vec<HistoryEvent>,
+    /// Policy interventions, in file order.
+    pub interventions: Vec<super::interventions::Intervention>,
     /// Output settings.
     pub output: OutputParams,
     /// The reference model's parameters (`kind: Epstein` only).
@@ -74,12 +76,20 @@ impl Period {
     }
 }
 
-/// Writes a date as ISO "YYYY-MM-DD".
+/// Reads an ISO date "YYYY-MM-DD".
+pub fn parse_date(text: &str) -> Result<Date, time::error::Parse> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+}
+
+/// A date as ISO "YYYY-MM-DD".
 pub fn format_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-fn serialize_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_date(*d))
 }
 
@@ -97,7 +107,7 @@ pub struct BBox {
 }
 
 /// Map and grid settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MapParams {
     /// Cell size in degrees.
     pub resolution_deg: f64,

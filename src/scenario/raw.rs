@@ -35,6 +35,8 @@ pub struct RawScenario {
     /// Known events that happen on given dates (a leader killed, …): exogenous shocks from
     /// the historical record. A file that writes `history` replaces the list it extends.
     pub history: Option<Vec<RawHistoryEvent>>,
+    /// Policy interventions (see `interventions`); merged by name with the list extended.
+    pub interventions: Option<NamedList<super::interventions::RawIntervention>>,
     /// What to write.
     pub output: Option<RawOutput>,
     /// Epstein's civil violence model (`kind: Epstein` only).
@@ -277,6 +279,7 @@ merge_fields!(RawScenario {
     groups,
     model,
     history,
+    interventions,
     output,
     epstein
 });

@@ -69,7 +69,12 @@ impl Checker<'_> {
         self.errors.push(e);
     }
 
-    fn required<T: Clone>(&mut self, value: &Option<T>, path: &str, expected: &str) -> Option<T> {
+    pub(super) fn required<T: Clone>(
+        &mut self,
+        value: &Option<T>,
+        path: &str,
+        expected: &str,
+    ) -> Option<T> {
         if value.is_none() {
             let e = self.error(path, "missing").expected(expected.to_string());
             self.push(e);
@@ -77,7 +82,7 @@ impl Checker<'_> {
         value.clone()
     }
 
-    fn probability(&mut self, value: Option<f64>, default: f64, path: &str) -> f64 {
+    pub(super) fn probability(&mut self, value: Option<f64>, default: f64, path: &str) -> f64 {
         self.number(
             value,
             default,
@@ -108,7 +113,13 @@ impl Checker<'_> {
         v
     }
 
-    fn count(&mut self, value: Option<i64>, default: u32, path: &str, what: &str) -> u32 {
+    pub(super) fn count(
+        &mut self,
+        value: Option<i64>,
+        default: u32,
+        path: &str,
+        what: &str,
+    ) -> u32 {
         let v = value.unwrap_or(default as i64);
         if v < 0 {
             let e = self
@@ -127,7 +138,7 @@ impl Checker<'_> {
         v as u32
     }
 
-    fn date(&mut self, value: &Option<String>, path: &str) -> Option<Date> {
+    pub(super) fn date(&mut self, value: &Option<String>, path: &str) -> Option<Date> {
         let text = self.required(
             value,
             path,
@@ -635,6 +646,19 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
     }
     history.sort_by_key(|h| (h.day, h.group));
 
+    // Interventions.
+    let interventions = super::interventions::validate_interventions(
+        &mut c,
+        raw.interventions
+            .as_ref()
+            .map(|l| l.0.as_slice())
+            .unwrap_or(&[]),
+        &period,
+        &group_names,
+        &region_names,
+        &region_index,
+    );
+
     // The reference model's section, for `kind: Epstein` only.
     let epstein = match (kind, &raw.epstein) {
         (ModelKind::Epstein, r) => Some(super::epstein::validate(
@@ -684,6 +708,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         groups,
         model,
         history,
+        interventions,
         output,
         epstein,
         sources,

@@ -75,7 +75,16 @@ pub struct Community {
     pub troops: f64,
     /// Last day a band was in the cell.
     pub last_band_day: i64,
+    /// Consecutive weeks with government presence of at least [`SUSTAINED_PRESENCE`].
+    pub government_weeks: u32,
 }
+
+/// Government presence from which a community counts as having government presence.
+pub const SUSTAINED_PRESENCE: f64 = 0.5;
+
+/// Weeks of uninterrupted presence after which it counts as sustained (the brief's metric:
+/// how much government presence can be sustained in communities).
+pub const SUSTAINED_WEEKS: u32 = 52;
 
 impl Community {
     /// Troops per 1,000 residents relative to the level that counts as fully policed.
@@ -86,6 +95,11 @@ impl Community {
     /// Security presence, 0..1: 1 − exp(−policing).
     pub fn security(&self, per_1000: f64) -> f64 {
         1.0 - (-self.policing(per_1000)).exp()
+    }
+
+    /// Whether government presence has been sustained for [`SUSTAINED_WEEKS`].
+    pub fn sustained_presence(&self) -> bool {
+        self.government_weeks >= SUSTAINED_WEEKS
     }
 }
 

@@ -199,8 +199,13 @@ pub fn populate(world: &mut World) {
             schools_closed: 0.0,
             troops: troops[k],
             last_band_day: -1000,
+            government_weeks: 0,
         };
         community.government = community.security(cp.policing_per_1000);
+        // Presence at the start is taken as already sustained.
+        if community.government >= SUSTAINED_PRESENCE {
+            community.government_weeks = SUSTAINED_WEEKS;
+        }
         community.legitimacy = base_legitimacy(cp.initial_legitimacy, community.government);
         community_entities.push(world.spawn(community).id());
     }
@@ -336,6 +341,7 @@ pub fn populate(world: &mut World) {
     for g in garrisons {
         world.spawn(g);
     }
+    let n_communities = community_entities.len();
     world.insert_resource(Terrain {
         cells,
         communities: community_entities,
@@ -352,6 +358,7 @@ pub fn populate(world: &mut World) {
         spending: vec![0; s.groups.len()],
         ..Ledger::default()
     });
+    world.insert_resource(super::policy::Policies::new(s, map, n_communities));
     world.insert_resource(EventLog::default());
     world.insert_resource(BandIndex::default());
     world.insert_resource(Clock::default());

@@ -8,6 +8,7 @@
 pub mod components;
 pub mod events;
 pub mod init;
+pub mod policy;
 pub mod resources;
 pub mod rng;
 pub mod schedule;

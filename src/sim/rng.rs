@@ -28,9 +28,12 @@ pub enum Stream {
     Revenue = 8,
     /// Group-level events (leaders killed, succession).
     Groups = 9,
+    /// Policy interventions (negotiation rounds, reintegration, interdiction); drawn only while
+    /// an intervention is in force.
+    Policy = 10,
 }
 
-const STREAMS: usize = 10;
+const STREAMS: usize = 11;
 
 /// The per-mechanism generators of one replicate.
 #[derive(Resource)]

@@ -1,6 +1,8 @@
 //! The daily schedule, in one place. Systems run one after another on one thread, in this
 //! order; the weekly ones do their work on every seventh day (day 0, 7, 14, …).
 //!
+//! 0. `apply_policies`: interventions switched on and off; their monthly steps
+//!    (negotiation rounds, reintegration intakes).
 //! 1. `security_presence` (weekly): garrisons reinforce; troop presence per community.
 //! 2. `community_choices` (weekly): Epstein support and informers, legitimacy, fear, control
 //!    decay, government presence, leaders replaced.
@@ -26,6 +28,7 @@ pub fn daily_schedule() -> Schedule {
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.add_systems(
         (
+            crate::sim::policy::apply_policies,
             presence::security_presence,
             communities::community_choices,
             displacement::displacement_and_schools,

@@ -12,6 +12,7 @@ use bevy_ecs::prelude::*;
 use super::revenue::book;
 use super::{Shared, sorted_bands};
 use crate::scenario::Coalition;
+use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{
@@ -68,6 +69,7 @@ pub fn band_attacks(
         mut rngs,
         mut ledger,
         mut log,
+        policies,
     } = shared;
     let s = &setup.scenario;
     let p = &s.model;
@@ -126,10 +128,17 @@ pub fn band_attacks(
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| c.security(p.communities.policing_per_1000))
             .unwrap_or(0.0);
+        // A group observing a cessation of hostilities (a settlement) attacks less.
+        let restraint = if !criminal && policies.ceasefire[gi] {
+            1.0 - policies.strength(s, InterventionKind::PoliticalSettlement, cell, Some(gi))
+        } else {
+            1.0
+        };
         let rate = p.bands.attack_rate
             * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
             * (1.0 - p.bands.deterrence * presence)
             * group.tactics.activity
+            * restraint
             * if criminal { 0.3 } else { 1.0 };
         if !chance(rng, 1.0 - (-rate).exp()) {
             continue;
@@ -169,10 +178,13 @@ pub fn band_attacks(
                 v,
             )
         };
+        // Protected leaders are harder to reach.
+        let guarded = 1.0 - policies.strength(s, InterventionKind::ProtectCommunities, cell, None);
         let p_lead = if criminal {
             0.0
         } else {
-            (group.tactics.leader_targeting
+            (guarded
+                * group.tactics.leader_targeting
                 * leaders
                 * group.objectives.ideological
                 * 0.3

@@ -9,18 +9,22 @@
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
+use crate::scenario::interventions::InterventionKind;
 use crate::scenario::{Coalition, Scenario};
 use crate::sim::components::Community;
 use crate::sim::events::{Attributed, Perpetrator};
+use crate::sim::policy::Policies;
 use crate::sim::resources::{EventLog, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance};
 
 /// How an observer names group `g`'s action in `cell`, where a share `informers` of residents
-/// inform.
+/// inform and better intelligence (a `DisaggregateAttribution` intervention) closes a share
+/// `gain` of the gap to perfect attribution.
 pub fn observe(
     g: usize,
     cell: usize,
     informers: f64,
+    gain: f64,
     s: &Scenario,
     terrain: &Terrain,
     rng: &mut ChaCha8Rng,
@@ -28,6 +32,7 @@ pub fn observe(
     let a = &s.model.attribution;
     let info = &terrain.cells[cell];
     let quality = a.quality + (1.0 - a.quality) * 0.5 * informers;
+    let quality = quality + (1.0 - quality) * gain;
     if chance(rng, a.claim_rate) || chance(rng, quality) {
         return Attributed::Group(g);
     }
@@ -58,6 +63,7 @@ pub fn attribute_events(
     terrain: Res<Terrain>,
     mut rngs: ResMut<Rngs>,
     mut log: ResMut<EventLog>,
+    policies: Res<Policies>,
     communities: Query<&Community>,
 ) {
     let start = log.today_start;
@@ -70,10 +76,17 @@ pub fn attribute_events(
                     .and_then(|k| communities.get(terrain.communities[k]).ok())
                     .map(|c| c.informers)
                     .unwrap_or(0.0);
+                let gain = policies.strength(
+                    &setup.scenario,
+                    InterventionKind::DisaggregateAttribution,
+                    ev.cell,
+                    Some(g),
+                );
                 ev.attributed = observe(
                     g,
                     ev.cell,
                     informers,
+                    gain,
                     &setup.scenario,
                     &terrain,
                     rngs.get(Stream::Attribution),

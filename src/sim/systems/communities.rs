@@ -12,7 +12,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::sim::components::Community;
+use crate::sim::components::{Community, SUSTAINED_PRESENCE};
 use crate::sim::init::base_legitimacy;
 use crate::sim::resources::{Clock, Setup};
 
@@ -68,6 +68,11 @@ pub fn community_choices(
         let loss = p.control.government_gain * DT * c.control;
         c.government =
             (c.government + gain * (1.0 - c.government) - loss * c.government).clamp(0.0, 1.0);
+        c.government_weeks = if c.government >= SUSTAINED_PRESENCE {
+            c.government_weeks.saturating_add(1)
+        } else {
+            0
+        };
         // Traditional leaders are replaced slowly.
         c.leaders = (c.leaders + 0.002 * DT * (1.0 - c.leaders)).min(1.0);
     }

@@ -20,6 +20,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use super::components::Band;
+use super::policy::Policies;
 use super::resources::{BandIndex, Clock, EventLog, Groups, Ledger, Setup, Terrain};
 use super::rng::Rngs;
 
@@ -42,6 +43,8 @@ pub struct Shared<'w> {
     pub ledger: ResMut<'w, Ledger>,
     /// Event log.
     pub log: ResMut<'w, EventLog>,
+    /// Policy interventions in force.
+    pub policies: Res<'w, Policies>,
 }
 
 /// The bands as (id, entity), sorted by id, into a reused buffer.

@@ -8,7 +8,9 @@ use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::scenario::ModelParams;
+use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
+use crate::sim::policy::Policies;
 use crate::sim::resources::{Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, uniform};
 
@@ -62,6 +64,7 @@ pub fn move_bands(
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     mut rngs: ResMut<Rngs>,
+    policies: Res<Policies>,
     mut bands: Query<(Entity, &mut Band)>,
     communities: Query<&mut Community>,
     mut order: Local<Vec<(u32, Entity)>>,
@@ -85,6 +88,22 @@ pub fn move_bands(
             let u = cell_utility(&band, n, &setup, &terrain, &communities) + 0.3 * uniform(rng);
             if u > best.0 {
                 best = (u, n);
+            }
+        }
+        // Interdiction: a surge in force stops some moves between areas of operation into or
+        // out of the places it covers.
+        if best.1 != band.cell && policies.any_active() {
+            let cells = &terrain.cells;
+            let (from, to) = (band.cell, best.1);
+            if cells[from].area != cells[to].area {
+                let s = &setup.scenario;
+                let kind = InterventionKind::CounterinsurgencySurge;
+                let stop = policies
+                    .strength(s, kind, from, Some(band.group))
+                    .max(policies.strength(s, kind, to, Some(band.group)));
+                if stop > 0.0 && chance(rngs.get(Stream::Policy), stop) {
+                    continue;
+                }
             }
         }
         band.cell = best.1;

@@ -1,10 +1,12 @@
 //! Security presence (weekly): garrisons replace losses towards full strength, and each
 //! community's troop presence is the sum over garrisons of troops × the garrison's normalised
-//! weight exp(−distance / radius) there: a garrison's troops are spread over its reach.
+//! weight exp(−distance / radius) there: a garrison's troops are spread over its reach; plus
+//! the troops of counter-insurgency surges and community protection in force.
 
 use bevy_ecs::prelude::*;
 
 use crate::sim::components::{Community, Garrison};
+use crate::sim::policy::Policies;
 use crate::sim::resources::{Clock, Terrain};
 
 /// Share of missing troops replaced each week.
@@ -14,6 +16,7 @@ const REINFORCEMENT: f64 = 0.1;
 pub fn security_presence(
     clock: Res<Clock>,
     terrain: Res<Terrain>,
+    policies: Res<Policies>,
     mut garrisons: Query<&mut Garrison>,
     mut communities: Query<&mut Community>,
     mut buf: Local<Vec<f64>>,
@@ -32,6 +35,6 @@ pub fn security_presence(
         }
     }
     for mut c in &mut communities {
-        c.troops = buf[c.id];
+        c.troops = buf[c.id] + policies.extra_troops[c.id];
     }
 }

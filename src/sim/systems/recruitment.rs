@@ -1,6 +1,7 @@
 //! Recruitment (daily). A band recruits from the active supporters of its cell (Epstein's
 //! active share, raised by grievance and collateral damage), in proportion to its size and as
-//! far as its money allows; recruits leave the community's residents.
+//! far as the money it has beyond a reserve for its fighters' upkeep allows; recruits leave the
+//! community's residents.
 
 use bevy_ecs::prelude::*;
 
@@ -35,8 +36,13 @@ pub fn recruit(
         let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
             continue;
         };
+        // Money set aside for the fighters the band already has is not spent on recruits.
+        let reserve = band.fighters() as f64 * b.upkeep_usd * 30.0 * b.pay_reserve_months;
+        let spare = band.funds as f64 - reserve;
         let affordable = if b.recruit_cost_usd > 0.0 {
-            (band.funds as f64 / (b.recruit_cost_usd * 10.0)).clamp(0.0, 1.0)
+            (spare / (b.recruit_cost_usd * 10.0)).clamp(0.0, 1.0)
+        } else if spare < 0.0 {
+            0.0
         } else {
             1.0
         };
@@ -47,7 +53,7 @@ pub fn recruit(
             * affordable
             * (0.5 + 0.5 * cohesion);
         let can_pay = if b.recruit_cost_usd > 0.0 {
-            (band.funds.max(0) as f64 / b.recruit_cost_usd).floor() as u32
+            (spare.max(0.0) / b.recruit_cost_usd).floor() as u32
         } else {
             u32::MAX
         };

@@ -15,6 +15,7 @@ use super::attacks::take_losses;
 use super::attribution::observe;
 use super::{Shared, sorted_bands};
 use crate::scenario::Coalition;
+use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::resources::*;
@@ -36,6 +37,7 @@ pub fn security_response(
         mut rngs,
         mut ledger,
         mut log,
+        policies,
     } = shared;
     let s = &setup.scenario;
     let p = &s.model;
@@ -45,7 +47,7 @@ pub fn security_response(
     let mut new_events = Vec::new();
     for i in log.today_start..end {
         let ev = log.events[i].clone();
-        let Perpetrator::Group(_) = ev.perpetrator else {
+        let Perpetrator::Group(perpetrator) = ev.perpetrator else {
             continue;
         };
         let rng = rngs.get(Stream::Response);
@@ -69,7 +71,16 @@ pub fn security_response(
             .chain(grid.neighbours(ev.cell))
             .flat_map(|c| index.in_cell(c))
             .find(|&(_, _, g)| suspect(g));
-        let blunt = sec.bluntness
+        // Disaggregated intelligence and a protective posture make responses discriminating.
+        let disaggregated = policies.strength(
+            s,
+            InterventionKind::DisaggregateAttribution,
+            ev.cell,
+            Some(perpetrator),
+        );
+        let protected = policies.strength(s, InterventionKind::ProtectCommunities, ev.cell, None);
+        let bluntness = sec.bluntness * (1.0 - 0.5 * disaggregated) * (1.0 - protected);
+        let blunt = bluntness
             * if ev.attributed == Attributed::Unidentified {
                 1.5
             } else {
@@ -99,7 +110,7 @@ pub fn security_response(
             op.target_attributed = ev.attributed;
             op.militants_killed = killed;
             op.security_killed = geometric(rng, 0.5);
-        } else if collateral == 0 || !chance(rng, sec.bluntness) {
+        } else if collateral == 0 || !chance(rng, bluntness) {
             continue;
         } else {
             (op.event_type, op.sub_type) = ATTACK_ON_CIVILIANS;
@@ -151,8 +162,16 @@ pub fn security_response(
             BATTLE,
             Target::Group(g),
         );
-        patrol.target_attributed =
-            observe(g, cell, informers, s, &terrain, rngs.get(Stream::Response));
+        let gain = policies.strength(s, InterventionKind::DisaggregateAttribution, cell, Some(g));
+        patrol.target_attributed = observe(
+            g,
+            cell,
+            informers,
+            gain,
+            s,
+            &terrain,
+            rngs.get(Stream::Response),
+        );
         patrol.security_killed = security_killed;
         patrol.militants_killed = killed;
         new_events.push(patrol);

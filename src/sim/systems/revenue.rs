@@ -10,8 +10,11 @@
 use bevy_ecs::prelude::*;
 
 use super::{Shared, sorted_bands};
+use crate::scenario::Scenario;
+use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
+use crate::sim::policy::Policies;
 use crate::sim::resources::*;
 use crate::sim::rng::{Stream, chance, geometric, uniform};
 
@@ -34,6 +37,22 @@ pub fn book(ledger: &mut Ledger, groups: &mut Groups, group: usize, source: Sour
     }
 }
 
+/// The shares of a cell's gold and route tolls group `g` can still capture under the
+/// interventions in force: regulated mining and transport (`ProtectCommunities`) and law
+/// enforcement on the routes (`TargetIllicitNetworks`) cut them; traffic displaced from
+/// enforced routes elsewhere raises the tolls here.
+pub fn captured(policies: &Policies, s: &Scenario, cell: usize, g: usize) -> (f64, f64) {
+    if !policies.any_active() {
+        return (1.0, 1.0);
+    }
+    let regulated = policies.strength(s, InterventionKind::ProtectCommunities, cell, Some(g));
+    let enforced = policies.strength(s, InterventionKind::TargetIllicitNetworks, cell, Some(g));
+    (
+        1.0 - regulated,
+        (1.0 - regulated) * (1.0 - enforced) * policies.toll_displacement[cell],
+    )
+}
+
 /// Collects income and pays upkeep.
 pub fn collect_revenue(
     shared: Shared,
@@ -50,7 +69,9 @@ pub fn collect_revenue(
         mut rngs,
         mut ledger,
         mut log,
+        policies,
     } = shared;
+    let s = &setup.scenario;
     let p = &setup.scenario.model;
     let r = &p.revenue;
     for g in groups.0.iter_mut() {
@@ -67,8 +88,9 @@ pub fn collect_revenue(
             }
             let info = &terrain.cells[c.cell];
             let week = 7.0 * c.control;
-            let gold = (info.gold_usd_day * r.gold_tax_share * week).round() as i64;
-            let tolls = (info.toll_usd_day * week).round() as i64;
+            let (gold_kept, toll_kept) = captured(&policies, s, c.cell, g);
+            let gold = (info.gold_usd_day * r.gold_tax_share * gold_kept * week).round() as i64;
+            let tolls = (info.toll_usd_day * toll_kept * week).round() as i64;
             let zakat = (c.residents * r.zakat_usd_per_capita / 365.0 * week).round() as i64;
             for (source, usd) in [
                 (Source::Gold, gold),
@@ -91,9 +113,10 @@ pub fn collect_revenue(
         let mut income = 0i64;
         if band.criminal {
             let sharing = index.in_cell(band.cell).count().max(1) as f64;
-            let gold =
-                (info.gold_usd_day * r.gold_tax_share * CRIMINAL_HOLD / sharing).round() as i64;
-            let tolls = (info.toll_usd_day * CRIMINAL_HOLD / sharing).round() as i64;
+            let (gold_kept, toll_kept) = captured(&policies, s, band.cell, gi);
+            let gold = (info.gold_usd_day * r.gold_tax_share * gold_kept * CRIMINAL_HOLD / sharing)
+                .round() as i64;
+            let tolls = (info.toll_usd_day * toll_kept * CRIMINAL_HOLD / sharing).round() as i64;
             book(&mut ledger, &mut groups, gi, Source::Gold, gold);
             book(&mut ledger, &mut groups, gi, Source::Routes, tolls);
             income += gold + tolls;

@@ -1,0 +1,327 @@
+//! Policy interventions: none changes anything before it starts; each moves its own mechanism
+//! in the intended direction under common random numbers (same seeds); `compare` is
+//! deterministic whatever the number of threads; bad interventions give located errors.
+//! Outcomes the literature leaves open (does a surge raise or lower civilian deaths?) are not
+//! asserted here.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use common::{map, sahelsim};
+use sahelsim::experiment::run_replicate;
+use sahelsim::record::SeriesRow;
+use sahelsim::scenario::{self, Scenario};
+use sahelsim::sim::events::{Attributed, Perpetrator};
+
+const RES: f64 = 0.3;
+
+/// The baseline over `days` days from 2017-01-01 at a coarse resolution, with `interventions`
+/// (RON list items).
+fn with(days: u32, interventions: &[&str]) -> Arc<Scenario> {
+    let end = time::macros::date!(2017 - 01 - 01) + time::Duration::days(days as i64 - 1);
+    let text = format!(
+        "(extends: \"baseline.ron\", name: \"policy-test\", period: (end: \"{}\"), map: (resolution_deg: {RES}), interventions: [{}])",
+        scenario::format_date(end),
+        interventions.join(", ")
+    );
+    Arc::new(scenario::load_str(&text, Path::new("scenarios/policy_test.ron")).unwrap())
+}
+
+/// Sum over replicates `0..n` of `f` applied to each replicate's output.
+fn sum_over(
+    s: &Arc<Scenario>,
+    n: u32,
+    f: impl Fn(&sahelsim::experiment::ReplicateOutput) -> f64,
+) -> f64 {
+    let m = map(s);
+    (0..n).map(|r| f(&run_replicate(s, &m, r, None))).sum()
+}
+
+/// Mean government presence over the run's periods in area `area`.
+fn presence(rows: &[SeriesRow], area: &str) -> f64 {
+    let v: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.area == area && r.group == "all")
+        .filter_map(|r| r.government_presence)
+        .collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+#[test]
+fn no_intervention_changes_anything_before_it_starts() {
+    let start = "2017-07-01"; // day 181
+    let all = [
+        format!("(name: \"a\", kind: DisaggregateAttribution, start: \"{start}\", intensity: 0.9)"),
+        format!(
+            "(name: \"b\", kind: CounterinsurgencySurge, start: \"{start}\", places: (areas: [\"central\"]), intensity: 0.9, capacity: 20000)"
+        ),
+        format!(
+            "(name: \"c\", kind: TargetIllicitNetworks, start: \"{start}\", groups: [\"Ansar Dine\"], intensity: 0.9)"
+        ),
+        format!(
+            "(name: \"d\", kind: ProtectCommunities, start: \"{start}\", intensity: 0.9, capacity: 20000)"
+        ),
+        format!(
+            "(name: \"e\", kind: PoliticalSettlement, start: \"{start}\", groups: [\"Ansar Dine\", \"FLM\"], intensity: 1.0)"
+        ),
+        format!(
+            "(name: \"f\", kind: Reintegration, start: \"{start}\", intensity: 1.0, capacity: 5000)"
+        ),
+    ];
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let base = with(300, &[]);
+    let policy = with(300, &refs);
+    let (mb, mp) = (map(&base), map(&policy));
+    for r in 0..2 {
+        let a = run_replicate(&base, &mb, r, None);
+        let b = run_replicate(&policy, &mp, r, None);
+        let before = |o: &sahelsim::experiment::ReplicateOutput| {
+            o.events
+                .iter()
+                .filter(|e| e.day < 181)
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(before(&a), before(&b), "events before the start differ");
+        // Weekly periods 0..=24 end on day 175, before the start.
+        let rows = |o: &sahelsim::experiment::ReplicateOutput| {
+            o.rows
+                .iter()
+                .filter(|x| x.period <= 24)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&a), rows(&b), "time series before the start differ");
+        // And the interventions do act afterwards.
+        let after = |o: &sahelsim::experiment::ReplicateOutput| {
+            o.events
+                .iter()
+                .filter(|e| e.day >= 181)
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(
+            after(&a),
+            after(&b),
+            "the interventions change nothing after the start"
+        );
+    }
+}
+
+#[test]
+fn reintegration_lowers_the_number_of_fighters() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &[
+            "(name: \"p\", kind: Reintegration, start: \"2017-01-01\", intensity: 0.8, capacity: 2000)",
+        ],
+    );
+    let fighters = |o: &sahelsim::experiment::ReplicateOutput| o.summary.outcomes["fighters_final"];
+    let (a, b) = (sum_over(&base, 3, fighters), sum_over(&policy, 3, fighters));
+    assert!(
+        b < a,
+        "fighters with reintegration {b} should be fewer than without {a}"
+    );
+}
+
+#[test]
+fn targeting_illicit_networks_lowers_ansar_dines_route_revenue() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &[
+            "(name: \"p\", kind: TargetIllicitNetworks, start: \"2017-01-01\", places: (areas: [\"north\"]), groups: [\"Ansar Dine\"], intensity: 0.8)",
+        ],
+    );
+    let routes = |o: &sahelsim::experiment::ReplicateOutput| {
+        o.rows
+            .iter()
+            .filter(|r| r.area == "all" && r.group == "Ansar Dine")
+            .filter_map(|r| r.revenue_routes)
+            .sum::<i64>() as f64
+    };
+    let (a, b) = (sum_over(&base, 3, routes), sum_over(&policy, 3, routes));
+    assert!(
+        b < a,
+        "Ansar Dine's route revenue with enforcement {b} should be below {a}"
+    );
+}
+
+#[test]
+fn protecting_communities_raises_government_presence_where_applied() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &[
+            "(name: \"p\", kind: ProtectCommunities, start: \"2017-01-01\", places: (areas: [\"east\"]), intensity: 0.7, capacity: 5000)",
+        ],
+    );
+    let east = |o: &sahelsim::experiment::ReplicateOutput| presence(&o.rows, "east");
+    let (a, b) = (sum_over(&base, 3, east), sum_over(&policy, 3, east));
+    assert!(
+        b > a,
+        "government presence in the east with protection {b} should exceed {a}"
+    );
+}
+
+#[test]
+fn a_surge_raises_government_presence_in_central_mali() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &[
+            "(name: \"p\", kind: CounterinsurgencySurge, start: \"2017-01-01\", places: (areas: [\"central\"]), intensity: 0.8, capacity: 8000)",
+        ],
+    );
+    let central = |o: &sahelsim::experiment::ReplicateOutput| presence(&o.rows, "central");
+    let (a, b) = (sum_over(&base, 3, central), sum_over(&policy, 3, central));
+    assert!(
+        b > a,
+        "government presence in the centre with a surge {b} should exceed {a}"
+    );
+}
+
+#[test]
+fn disaggregated_attribution_names_the_right_group_more_often() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &["(name: \"p\", kind: DisaggregateAttribution, start: \"2017-01-01\", intensity: 0.8)"],
+    );
+    let right = |o: &sahelsim::experiment::ReplicateOutput| {
+        let by_groups: Vec<_> = o
+            .events
+            .iter()
+            .filter_map(|e| match e.perpetrator {
+                Perpetrator::Group(g) => Some((g, e.attributed)),
+                Perpetrator::State => None,
+            })
+            .collect();
+        let ok = by_groups
+            .iter()
+            .filter(|(g, a)| *a == Attributed::Group(*g))
+            .count();
+        ok as f64 / by_groups.len() as f64
+    };
+    let (a, b) = (sum_over(&base, 3, right), sum_over(&policy, 3, right));
+    assert!(
+        b > a,
+        "share attributed to the right group with the policy {b} should exceed {a}"
+    );
+}
+
+#[test]
+fn a_settlement_lowers_the_negotiating_groups_attacks() {
+    let base = with(365, &[]);
+    let policy = with(
+        365,
+        &[
+            "(name: \"p\", kind: PoliticalSettlement, start: \"2017-01-01\", groups: [\"Ansar Dine\", \"FLM\"], intensity: 1.0)",
+        ],
+    );
+    let ad = base.group_index("Ansar Dine").unwrap();
+    let flm = base.group_index("FLM").unwrap();
+    let attacks = |o: &sahelsim::experiment::ReplicateOutput| {
+        o.events
+            .iter()
+            .filter(|e| {
+                e.perpetrator == Perpetrator::Group(ad) || e.perpetrator == Perpetrator::Group(flm)
+            })
+            .count() as f64
+    };
+    let (a, b) = (sum_over(&base, 3, attacks), sum_over(&policy, 3, attacks));
+    assert!(
+        b < a,
+        "Ansar Dine's and FLM's events with talks {b} should be fewer than {a}"
+    );
+}
+
+#[test]
+fn compare_writes_the_same_files_on_one_thread_and_two() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for (threads, dir) in ["1", "2"].iter().zip(&dirs) {
+        let out = sahelsim(&[
+            "compare",
+            "tests/fixtures/short_run.ron",
+            "tests/fixtures/policy_short.ron",
+            "--replicates",
+            "2",
+            "--threads",
+            threads,
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("95 % interval"), "{stdout}");
+        assert!(stdout.contains("sustained government presence"), "{stdout}");
+    }
+    for f in ["compare.csv", "compare.json"] {
+        let a = std::fs::read(dirs[0].path().join(f)).unwrap();
+        let b = std::fs::read(dirs[1].path().join(f)).unwrap();
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{f} differs between 1 and 2 threads");
+    }
+    let csv = std::fs::read_to_string(dirs[0].path().join("compare.csv")).unwrap();
+    for area in ["all", "north", "central", "east", "southwest"] {
+        assert!(
+            csv.contains(&format!(",{area},events,")),
+            "{area} in compare.csv"
+        );
+    }
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dirs[0].path().join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["scenarios"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn compare_refuses_scenarios_of_different_periods() {
+    let out = sahelsim(&[
+        "compare",
+        "scenarios/baseline.ron",
+        "tests/fixtures/short_run.ron",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("differs from the base's"), "{err}");
+}
+
+#[test]
+fn bad_interventions_are_located_and_explained() {
+    let text = "(extends: \"baseline.ron\", name: \"t\", interventions: [
+        (name: \"x\", kind: DisaggregateAttribution, start: \"2021-01-01\", capacity: 5),
+        (name: \"y\", kind: Reintegration, start: \"2021-13-01\", places: (areas: [\"centre\"])),
+        (name: \"z\", kind: ProtectCommunities, start: \"2021-01-01\", groups: [\"FML\"], intensity: 2),
+    ])";
+    let errs = scenario::load_str(text, Path::new("scenarios/inline.ron")).unwrap_err();
+    let all: Vec<String> = errs.0.iter().map(|e| e.to_string()).collect();
+    let joined = all.join("\n");
+    for needle in [
+        "interventions[0].capacity",
+        "has no capacity",
+        "interventions[1].start",
+        "interventions[1].places.areas[0]",
+        "central",
+        "interventions[2].groups[0]",
+        "FLM",
+        "interventions[2].intensity",
+    ] {
+        assert!(
+            joined.contains(needle),
+            "`{needle}` missing from:\n{joined}"
+        );
+    }
+    assert!(
+        errs.0.iter().all(|e| e.position.is_some()),
+        "every error is located:\n{joined}"
+    );
+}
