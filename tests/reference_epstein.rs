@@ -116,10 +116,15 @@ fn an_epstein_section_in_a_sahel_scenario_is_refused() {
 #[test]
 fn the_sahel_commands_refuse_an_epstein_scenario() {
     for args in [
-        ["validate", "scenarios/reference/epstein.ron"],
-        ["map", "scenarios/reference/epstein.ron"],
+        &["validate", "scenarios/reference/epstein.ron"][..],
+        &["map", "scenarios/reference/epstein.ron"],
+        &[
+            "compare",
+            "scenarios/reference/epstein.ron",
+            "scenarios/reference/epstein_punctuated.ron",
+        ],
     ] {
-        let out = common::sahelsim(&args);
+        let out = common::sahelsim(args);
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("kind: Epstein"), "{err}");
