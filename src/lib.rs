@@ -15,6 +15,7 @@ pub mod cli;
 pub mod experiment;
 pub mod geo;
 pub mod record;
+pub mod reference;
 pub mod report;
 pub mod scenario;
 pub mod sim;

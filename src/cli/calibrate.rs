@@ -33,6 +33,7 @@ pub(super) fn run(
     threads: Option<usize>,
 ) -> Result<(), CliError> {
     let (spec, base, base_path) = load_spec(spec_path)?;
+    super::reference::require_sahel(&base, "calibrate")?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
     super::create_output_dir(&dir)?;

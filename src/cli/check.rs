@@ -9,6 +9,10 @@ use crate::scenario::{self, Scenario, format_date};
 
 pub(super) fn run(file: &Path) -> Result<(), CliError> {
     let scenario = scenario::load(file)?;
+    if scenario.kind != scenario::ModelKind::Sahel {
+        print!("{}", super::reference::check_summary(&scenario)?);
+        return Ok(());
+    }
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
     print!("{}", summary(&scenario, &map));
     Ok(())

@@ -90,7 +90,9 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
     }
     let mut loaded: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in files {
-        loaded.push((f.clone(), scenario::load(f)?));
+        let s = scenario::load(f)?;
+        super::reference::require_sahel(&s, "compare")?;
+        loaded.push((f.clone(), s));
     }
     let base = &loaded[0].1;
     let replicates = opts.replicates.unwrap_or(base.replicates);

@@ -10,6 +10,7 @@ use crate::scenario::{self, format_date};
 
 pub(super) fn run(file: &Path, out: Option<PathBuf>, plots: PlotFormat) -> Result<(), CliError> {
     let scenario = scenario::load(file)?;
+    super::reference::require_sahel(&scenario, "map")?;
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
     let dir = out.unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
     let title = format!(

@@ -4,6 +4,7 @@ mod calibrate;
 mod check;
 mod compare;
 mod map;
+mod reference;
 mod run;
 mod validate;
 

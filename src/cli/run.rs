@@ -36,6 +36,9 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         .out
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
     super::create_output_dir(&dir)?;
+    if scenario.kind == scenario::ModelKind::Epstein {
+        return super::reference::run(&scenario, &dir, opts.threads);
+    }
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
     let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));

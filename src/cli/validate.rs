@@ -42,6 +42,7 @@ pub(super) fn run(
     plots: PlotFormat,
 ) -> Result<(), CliError> {
     let mut s = scenario::load(file)?;
+    super::reference::require_sahel(&s, "validate")?;
     if !covers_calibration_period(&s) {
         return Err(CliError(format!(
             "{}: the period {} to {} does not cover 2017-01-01 to 2020-12-31, the years the calibration targets describe",

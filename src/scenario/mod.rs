@@ -10,6 +10,7 @@
 //! assert_eq!(scenario.period.start.year(), 2017);
 //! ```
 
+pub mod epstein;
 pub mod error;
 pub mod interventions;
 pub mod locate;

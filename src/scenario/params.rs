@@ -34,6 +34,9 @@ pub struct Scenario {
     pub interventions: Vec<super::interventions::Intervention>,
     /// Output settings.
     pub output: OutputParams,
+    /// The reference model's parameters (`kind: Epstein` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epstein: Option<super::epstein::EpsteinParams>,
     /// The files this scenario was read from, the file itself first, then what it extends.
     pub sources: Vec<SourceFile>,
 }

@@ -39,6 +39,8 @@ pub struct RawScenario {
     pub interventions: Option<NamedList<super::interventions::RawIntervention>>,
     /// What to write.
     pub output: Option<RawOutput>,
+    /// Epstein's civil violence model (`kind: Epstein` only).
+    pub epstein: Option<super::epstein::RawEpstein>,
 }
 
 /// Which model a scenario runs.
@@ -46,6 +48,9 @@ pub struct RawScenario {
 pub enum ModelKind {
     /// The sahelsim model of armed groups, communities and security forces on the Sahel map.
     Sahel,
+    /// Epstein's civil violence model (Model I, Epstein 2002), a reference model docked
+    /// against Mesa's example; its parameters are the `epstein` section.
+    Epstein,
 }
 
 /// The simulated period.
@@ -275,7 +280,8 @@ merge_fields!(RawScenario {
     model,
     history,
     interventions,
-    output
+    output,
+    epstein
 });
 merge_fields!(RawPeriod { start, end });
 merge_fields!(RawMap {

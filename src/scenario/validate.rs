@@ -201,7 +201,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
 
     // Period.
     let rp = raw.period.clone().unwrap_or_default();
-    if raw.period.is_none() {
+    if raw.period.is_none() && kind == ModelKind::Sahel {
         let e = c
             .error("period", "missing")
             .expected("period: (start: \"2017-01-01\", end: \"2020-12-31\")");
@@ -659,6 +659,22 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         &region_index,
     );
 
+    // The reference model's section, for `kind: Epstein` only.
+    let epstein = match (kind, &raw.epstein) {
+        (ModelKind::Epstein, r) => Some(super::epstein::validate(
+            &r.clone().unwrap_or_default(),
+            &mut c,
+        )),
+        (ModelKind::Sahel, Some(_)) => {
+            let e = c
+                .error("epstein", "applies only to scenarios of `kind: Epstein`")
+                .expected("`kind: Epstein`, or no `epstein` section");
+            c.push(e);
+            None
+        }
+        (ModelKind::Sahel, None) => None,
+    };
+
     // Output.
     let ro = raw.output.clone().unwrap_or_default();
     let output = OutputParams {
@@ -694,6 +710,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         history,
         interventions,
         output,
+        epstein,
         sources,
     })
 }

@@ -1,0 +1,303 @@
+//! `sahelsim run` and `sahelsim check` for scenarios of a reference model (`kind: Epstein`):
+//! run the replicates of Epstein's civil violence model and write its time series, outbursts,
+//! summary and manifest.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::CliError;
+use crate::record::atomic::write_atomic_with;
+use crate::record::summary::quantile;
+use crate::record::writers::{ManifestFile, VERSION, write_json};
+use crate::record::{ReplicateSummary, Spread, aggregate};
+use crate::reference::epstein::{EpsteinParams, ReplicateOutput, run_replicates};
+use crate::scenario::{ModelKind, Scenario};
+
+/// Refuses a reference-model scenario in a command that runs only the Sahel model.
+pub(super) fn require_sahel(s: &Scenario, command: &str) -> Result<(), CliError> {
+    if s.kind == ModelKind::Sahel {
+        return Ok(());
+    }
+    Err(CliError(format!(
+        "{}: `{command}` applies to scenarios of the Sahel model; this one is `kind: {:?}` (use `sahelsim run`)",
+        s.sources
+            .first()
+            .map(|f| f.path.as_str())
+            .unwrap_or(&s.name),
+        s.kind
+    )))
+}
+
+fn params(s: &Scenario) -> Result<&EpsteinParams, CliError> {
+    s.epstein
+        .as_ref()
+        .ok_or_else(|| CliError(format!("{}: no epstein parameters", s.name)))
+}
+
+/// The summary `check` prints for a reference-model scenario.
+pub(super) fn check_summary(s: &Scenario) -> Result<String, CliError> {
+    let p = params(s)?;
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "scenario:   {}", s.name);
+    for (i, src) in s.sources.iter().enumerate() {
+        let label = if i == 0 { "file:" } else { "extends:" };
+        let _ = writeln!(w, "{label:<11} {} (sha256 {})", src.path, &src.sha256[..12]);
+    }
+    let _ = writeln!(w, "model:      {:?} (reference model)", s.kind);
+    let _ = writeln!(
+        w,
+        "steps:      {} (statistics after step {})",
+        p.steps, p.burn_in
+    );
+    let _ = writeln!(w, "seed:       {}   replicates: {}", s.seed, s.replicates);
+    let _ = writeln!(
+        w,
+        "lattice:    {} × {} torus, citizen density {}, cop density {}",
+        p.width, p.height, p.citizen_density, p.cop_density
+    );
+    let _ = writeln!(
+        w,
+        "vision:     citizens {}, cops {} ({:?})",
+        p.citizen_vision, p.cop_vision, p.vision_shape
+    );
+    let _ = writeln!(
+        w,
+        "rules:      legitimacy {}, threshold {}, k {} with {:?}(C/A), max jail term {} (countdown {:?}), movement {}",
+        p.legitimacy,
+        p.active_threshold,
+        p.arrest_constant,
+        p.arrest_ratio,
+        p.max_jail_term,
+        p.jail_countdown,
+        p.movement
+    );
+    Ok(out)
+}
+
+/// The scenario as recorded in the manifest: what the reference model ran on.
+#[derive(Serialize)]
+struct ManifestScenario<'a> {
+    name: &'a str,
+    description: &'a str,
+    kind: ModelKind,
+    seed: u64,
+    replicates: u32,
+    epstein: &'a EpsteinParams,
+}
+
+/// The content of `manifest.json` for a reference-model run.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    program: String,
+    replicates: u32,
+    seed: u64,
+    replicate_seeds: Vec<u64>,
+    files: Vec<ManifestFile<'a>>,
+    scenario: ManifestScenario<'a>,
+    timings: BTreeMap<String, f64>,
+}
+
+/// Pooled statistics of the outbursts of all replicates.
+#[derive(Serialize)]
+struct Outbursts {
+    /// Outbursts in all replicates.
+    count: usize,
+    /// Peak active citizens of an outburst.
+    peak: Option<Spread>,
+    /// Steps an outburst lasts.
+    length: Option<Spread>,
+    /// Steps between consecutive outbursts of a replicate.
+    waiting_time: Option<Spread>,
+}
+
+/// The content of `summary.json` for a reference-model run.
+#[derive(Serialize)]
+struct Summary<'a> {
+    version: &'static str,
+    scenario: &'a str,
+    seed: u64,
+    /// First step counted in the statistics.
+    first_step: u32,
+    /// Active citizens that make an outburst.
+    outburst_threshold: u32,
+    outcomes: &'a BTreeMap<String, Spread>,
+    outbursts: Outbursts,
+    replicates: &'a [ReplicateSummary],
+}
+
+fn spread(mut v: Vec<f64>) -> Option<Spread> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(Spread {
+        mean: v.iter().sum::<f64>() / v.len() as f64,
+        p05: quantile(&v, 0.05),
+        p95: quantile(&v, 0.95),
+    })
+}
+
+/// The outcomes of one replicate, as in a Sahel run's summary.
+pub fn replicate_summary(o: &ReplicateOutput) -> ReplicateSummary {
+    let s = &o.stats;
+    let outcomes = BTreeMap::from([
+        ("active_mean".to_string(), s.active_mean),
+        ("jailed_mean".to_string(), s.jailed_mean),
+        ("quiet_mean".to_string(), s.quiet_mean),
+        ("active_peak".to_string(), s.active_peak as f64),
+        ("outbursts".to_string(), s.outbursts.len() as f64),
+    ]);
+    ReplicateSummary {
+        replicate: o.replicate,
+        seed: o.seed,
+        outcomes,
+    }
+}
+
+/// Runs an Epstein scenario's replicates and writes `timeseries.csv`, `outbursts.csv`,
+/// `summary.json` and `manifest.json` to `dir`.
+pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<(), CliError> {
+    let p = params(s)?;
+    let pool = super::worker_pool(threads)?;
+    let t = Instant::now();
+    let outputs = pool.install(|| run_replicates(p, s.seed, s.replicates));
+    let run_s = t.elapsed().as_secs_f64();
+
+    let fail = |what: &str, e: std::io::Error| {
+        CliError(format!("writing {what} in {}: {e}", dir.display()))
+    };
+    write_atomic_with(&dir.join("timeseries.csv"), |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(["replicate", "step", "active", "quiet", "jailed"])?;
+        for o in &outputs {
+            for c in &o.series {
+                csv.write_record([
+                    o.replicate.to_string(),
+                    c.step.to_string(),
+                    c.active.to_string(),
+                    c.quiet.to_string(),
+                    c.jailed.to_string(),
+                ])?;
+            }
+        }
+        csv.flush()
+    })
+    .map_err(|e| fail("timeseries.csv", e))?;
+    write_atomic_with(&dir.join("outbursts.csv"), |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(["replicate", "start", "end", "length", "peak"])?;
+        for o in &outputs {
+            for b in &o.stats.outbursts {
+                csv.write_record([
+                    o.replicate.to_string(),
+                    b.start.to_string(),
+                    b.end.to_string(),
+                    b.length().to_string(),
+                    b.peak.to_string(),
+                ])?;
+            }
+        }
+        csv.flush()
+    })
+    .map_err(|e| fail("outbursts.csv", e))?;
+
+    let summaries: Vec<ReplicateSummary> = outputs.iter().map(replicate_summary).collect();
+    let agg = aggregate(&summaries);
+    let pooled = |f: &dyn Fn(&ReplicateOutput) -> Vec<f64>| -> Vec<f64> {
+        outputs.iter().flat_map(f).collect()
+    };
+    let outbursts = Outbursts {
+        count: outputs.iter().map(|o| o.stats.outbursts.len()).sum(),
+        peak: spread(pooled(&|o| {
+            o.stats.outbursts.iter().map(|b| b.peak as f64).collect()
+        })),
+        length: spread(pooled(&|o| {
+            o.stats
+                .outbursts
+                .iter()
+                .map(|b| b.length() as f64)
+                .collect()
+        })),
+        waiting_time: spread(pooled(&|o| {
+            o.stats.waiting_times.iter().map(|&w| w as f64).collect()
+        })),
+    };
+    write_json(
+        &dir.join("summary.json"),
+        &Summary {
+            version: VERSION,
+            scenario: &s.name,
+            seed: s.seed,
+            first_step: p.burn_in + 1,
+            outburst_threshold: p.outburst_threshold,
+            outcomes: &agg,
+            outbursts,
+            replicates: &summaries,
+        },
+    )
+    .map_err(|e| fail("summary.json", e))?;
+
+    let mut timings = BTreeMap::new();
+    timings.insert("replicates_s".to_string(), run_s);
+    for o in &outputs {
+        timings.insert(format!("replicate_{:03}_s", o.replicate), o.wall_s);
+    }
+    let manifest = Manifest {
+        program: format!("sahelsim {VERSION}"),
+        replicates: s.replicates,
+        seed: s.seed,
+        replicate_seeds: outputs.iter().map(|o| o.seed).collect(),
+        files: s
+            .sources
+            .iter()
+            .map(|f| ManifestFile {
+                path: &f.path,
+                sha256: &f.sha256,
+                content: &f.text,
+            })
+            .collect(),
+        scenario: ManifestScenario {
+            name: &s.name,
+            description: &s.description,
+            kind: s.kind,
+            seed: s.seed,
+            replicates: s.replicates,
+            epstein: p,
+        },
+        timings,
+    };
+    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+
+    println!(
+        "{}: Epstein's civil violence model, {} steps, {} replicates in {:.2} s",
+        s.name, p.steps, s.replicates, run_s
+    );
+    println!(
+        "{:<40} {:>10} {:>20}",
+        "outcome (from step ".to_string() + &(p.burn_in + 1).to_string() + ")",
+        "mean",
+        "90 % interval"
+    );
+    for (k, label) in [
+        ("active_mean", "active citizens, mean"),
+        ("jailed_mean", "jailed citizens, mean"),
+        ("quiet_mean", "quiet citizens, mean"),
+        ("active_peak", "active citizens, peak"),
+        ("outbursts", "outbursts per replicate"),
+    ] {
+        if let Some(v) = agg.get(k) {
+            println!(
+                "{label:<40} {:>10.2} {:>20}",
+                v.mean,
+                format!("{:.1} – {:.1}", v.p05, v.p95)
+            );
+        }
+    }
+    println!("wrote {}", dir.display());
+    Ok(())
+}
