@@ -313,7 +313,7 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
     }
     out.push('\n');
     out.push_str(&format!(
-        "  {:<58} {:>11} {:>11} {:>11} {:>25} {:>8}\n",
+        "  {:<66} {:>11} {:>11} {:>11} {:>25} {:>8}\n",
         "outcome (whole study area)", "base", "scenario", "difference", "95 % interval", "change"
     ));
     let mine = |key: &str, area: &str| {
@@ -323,7 +323,7 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
     let line = |r: &Row| {
         let p = &r.paired;
         format!(
-            "  {:<58} {:>11} {:>11} {:>11} {:>25} {:>8}{}\n",
+            "  {:<66} {:>11} {:>11} {:>11} {:>25} {:>8}{}\n",
             format!("{} ({})", r.label, r.unit),
             fmt(p.base_mean),
             fmt(p.mean),

@@ -70,8 +70,9 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Compare a scenario's replicates over 2017–2020 with the calibration targets C1–C11;
-    /// exit status 1 when a target is missed.
+    /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020) and
+    /// the plausibility checks P1–P3 (2021–2024, where the scenario runs that far); exit
+    /// status 1 when a target is missed.
     Validate {
         /// The scenario file (RON).
         #[arg(default_value = "scenarios/baseline.ron")]
