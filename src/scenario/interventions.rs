@@ -299,71 +299,10 @@ pub(super) fn validate_interventions(
             c.push(err);
         }
         let intensity = c.probability(r.intensity, 0.5, &format!("{path}.intensity"));
-        let info = kind.map(InterventionKind::info);
-        let capacity = match (info.and_then(|i| i.capacity), r.capacity) {
-            (Some((what, default)), v) => c.number(
-                v,
-                default,
-                &format!("{path}.capacity"),
-                0.0,
-                1.0e6,
-                &format!("{what}, from 0 to 1,000,000 (default {default})"),
-            ),
-            (None, Some(_)) if info.is_some() => {
-                let e = c
-                    .error(
-                        &format!("{path}.capacity"),
-                        format!(
-                            "{:?} has no capacity",
-                            kind.unwrap_or(InterventionKind::Reintegration)
-                        ),
-                    )
-                    .expected(format!(
-                        "no `capacity`; kinds with one: {}",
-                        KINDS
-                            .iter()
-                            .filter(|k| k.capacity.is_some())
-                            .map(|k| format!("{:?}", k.kind))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                c.push(e);
-                0.0
-            }
-            _ => 0.0,
-        };
-        let option = match (info.and_then(|i| i.option), r.option) {
-            (Some((what, default)), v) => c.number(
-                v,
-                default,
-                &format!("{path}.option"),
-                0.0,
-                1.0,
-                &format!("{what}, 0..1 (default {default})"),
-            ),
-            (None, Some(_)) if info.is_some() => {
-                let e = c
-                    .error(
-                        &format!("{path}.option"),
-                        format!(
-                            "{:?} has no option",
-                            kind.unwrap_or(InterventionKind::Reintegration)
-                        ),
-                    )
-                    .expected(format!(
-                        "no `option`; kinds with one: {}",
-                        KINDS
-                            .iter()
-                            .filter(|k| k.option.is_some())
-                            .map(|k| format!("{:?}", k.kind))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                c.push(e);
-                0.0
-            }
-            _ => 0.0,
-        };
+        let capacity = kind_number(c, &path, "capacity", kind, r.capacity, 1.0e6, |k| {
+            k.capacity
+        });
+        let option = kind_number(c, &path, "option", kind, r.option, 1.0, |k| k.option);
         let mut groups = Vec::new();
         for (j, g) in r.groups.clone().unwrap_or_default().iter().enumerate() {
             match group_names.iter().position(|n| n == g) {
@@ -508,4 +447,47 @@ pub(super) fn validate_interventions(
         }
     }
     out
+}
+
+/// A kind-specific number (`capacity` or `option`, described for each kind by `spec`):
+/// checked against 0..=`max` where the kind has it (its default where absent), an error where
+/// the kind has none; 0 where the kind has none.
+fn kind_number(
+    c: &mut Checker,
+    path: &str,
+    field: &str,
+    kind: Option<InterventionKind>,
+    value: Option<f64>,
+    max: f64,
+    spec: fn(&KindInfo) -> Option<(&'static str, f64)>,
+) -> f64 {
+    let Some(kind) = kind else {
+        return 0.0;
+    };
+    match (spec(kind.info()), value) {
+        (Some((what, default)), v) => c.number(
+            v,
+            default,
+            &format!("{path}.{field}"),
+            0.0,
+            max,
+            &format!("{what}, from 0 to {max} (default {default})"),
+        ),
+        (None, Some(_)) => {
+            let with: Vec<String> = KINDS
+                .iter()
+                .filter(|k| spec(k).is_some())
+                .map(|k| format!("{:?}", k.kind))
+                .collect();
+            let e = c
+                .error(
+                    &format!("{path}.{field}"),
+                    format!("{kind:?} has no {field}"),
+                )
+                .expected(format!("no `{field}`; kinds with one: {}", with.join(", ")));
+            c.push(e);
+            0.0
+        }
+        (None, None) => 0.0,
+    }
 }
