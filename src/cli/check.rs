@@ -126,13 +126,9 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
         }
         let _ = writeln!(
             w,
-            "  {:<15} {:?} from {}{}, {} cells, groups: {}; {what}",
+            "  {:<15} {}, {} cells, groups: {}; {what}",
             iv.name,
-            iv.kind,
-            format_date(iv.start),
-            iv.end
-                .map(|e| format!(" to {}", format_date(e)))
-                .unwrap_or_default(),
+            iv.when(),
             cells,
             if groups.is_empty() {
                 "all".to_string()

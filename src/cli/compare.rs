@@ -234,15 +234,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             .map(|(sc, (path, _))| ScenarioRecord {
                 name: &sc.name,
                 file: path.display().to_string(),
-                files: sc
-                    .sources
-                    .iter()
-                    .map(|f| ManifestFile {
-                        path: &f.path,
-                        sha256: &f.sha256,
-                        content: &f.text,
-                    })
-                    .collect(),
+                files: ManifestFile::list(&sc.sources),
                 interventions: &sc.interventions,
             })
             .collect(),
@@ -304,11 +296,7 @@ fn csv_field(s: &str) -> String {
 fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
     let mut out = format!("\n{}", sc.name);
     if !sc.interventions.is_empty() {
-        let kinds: Vec<String> = sc
-            .interventions
-            .iter()
-            .map(|iv| format!("{:?} from {}", iv.kind, format_date(iv.start)))
-            .collect();
+        let kinds: Vec<String> = sc.interventions.iter().map(|iv| iv.when()).collect();
         out.push_str(&format!(" ({})", kinds.join("; ")));
     }
     out.push('\n');

@@ -252,15 +252,7 @@ pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<()
         replicates: s.replicates,
         seed: s.seed,
         replicate_seeds: outputs.iter().map(|o| o.seed).collect(),
-        files: s
-            .sources
-            .iter()
-            .map(|f| ManifestFile {
-                path: &f.path,
-                sha256: &f.sha256,
-                content: &f.text,
-            })
-            .collect(),
+        files: ManifestFile::list(&s.sources),
         scenario: ManifestScenario {
             name: &s.name,
             description: &s.description,

@@ -92,15 +92,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         replicates: scenario.replicates,
         seed: scenario.seed,
         replicate_seeds: outputs.iter().map(|o| o.seed).collect(),
-        files: scenario
-            .sources
-            .iter()
-            .map(|s| ManifestFile {
-                path: &s.path,
-                sha256: &s.sha256,
-                content: &s.text,
-            })
-            .collect(),
+        files: ManifestFile::list(&scenario.sources),
         scenario: &scenario,
         timings,
     };
@@ -116,13 +108,9 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     );
     for iv in &scenario.interventions {
         println!(
-            "intervention {}: {:?} from {}{}, intensity {}",
+            "intervention {}: {}, intensity {}",
             iv.name,
-            iv.kind,
-            format_date(iv.start),
-            iv.end
-                .map(|e| format!(" to {}", format_date(e)))
-                .unwrap_or_default(),
+            iv.when(),
             iv.intensity
         );
     }

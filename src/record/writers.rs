@@ -180,6 +180,20 @@ pub struct ManifestFile<'a> {
     pub content: &'a str,
 }
 
+impl<'a> ManifestFile<'a> {
+    /// The files a scenario was read from, as the manifest records them.
+    pub fn list(sources: &'a [crate::scenario::SourceFile]) -> Vec<Self> {
+        sources
+            .iter()
+            .map(|f| ManifestFile {
+                path: &f.path,
+                sha256: &f.sha256,
+                content: &f.text,
+            })
+            .collect()
+    }
+}
+
 /// The content of `manifest.json`: everything needed to reproduce the run.
 #[derive(Serialize)]
 pub struct Manifest<'a> {

@@ -245,6 +245,18 @@ impl Intervention {
         (self.start_day..=self.end_day).contains(&day)
     }
 
+    /// "Kind from START[ to END]", for summaries.
+    pub fn when(&self) -> String {
+        format!(
+            "{:?} from {}{}",
+            self.kind,
+            format_date(self.start),
+            self.end
+                .map(|e| format!(" to {}", format_date(e)))
+                .unwrap_or_default()
+        )
+    }
+
     /// Whether it concerns group `g`.
     pub fn concerns(&self, g: usize) -> bool {
         self.groups.is_empty() || self.groups.contains(&g)
