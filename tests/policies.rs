@@ -325,3 +325,46 @@ fn bad_interventions_are_located_and_explained() {
         "every error is located:\n{joined}"
     );
 }
+
+#[test]
+fn a_surges_interdiction_stops_moves_across_borders_of_the_places_it_covers() {
+    use sahelsim::sim::Simulation;
+    use sahelsim::sim::components::Band;
+    // Interdiction only: no extra troops.
+    let base = with(240, &[]);
+    let policy = with(
+        240,
+        &[
+            "(name: \"p\", kind: CounterinsurgencySurge, start: \"2017-01-01\", places: (areas: [\"central\"]), intensity: 1.0, capacity: 0)",
+        ],
+    );
+    let m = map(&base);
+    let central = m.data.areas.iter().position(|a| a.id == "central").unwrap();
+    let crossings = |s: &Arc<Scenario>| {
+        let mut sim = Simulation::new(s.clone(), m.clone(), 0);
+        let mut before: std::collections::BTreeMap<u32, usize> = Default::default();
+        let mut n = 0;
+        while !sim.finished() {
+            sim.step();
+            let mut q = sim.world.query::<&Band>();
+            for b in q.iter(&sim.world) {
+                if let Some(&from) = before.get(&b.id) {
+                    let (a, c) = (&m.grid.cells[from], &m.grid.cells[b.cell]);
+                    let border = a.area != c.area || a.country != c.country;
+                    let touches = a.area == Some(central) || c.area == Some(central);
+                    if from != b.cell && border && touches {
+                        n += 1;
+                    }
+                }
+                before.insert(b.id, b.cell);
+            }
+        }
+        n
+    };
+    let (a, b) = (crossings(&base), crossings(&policy));
+    assert!(a > 0, "bands cross the centre's borders without a surge");
+    assert_eq!(
+        b, 0,
+        "full interdiction lets {b} moves across the centre's borders through"
+    );
+}
