@@ -15,20 +15,7 @@ fn main() {
 /// 100 steps of a world that has already run 100 (past the opening burst), Mesa's defaults.
 #[divan::bench(sample_count = 30)]
 fn mesa_default_100_steps(bencher: divan::Bencher) {
-    let p = EpsteinParams::default();
-    let mut w = World::new(&p, 1, 0);
-    for _ in 0..100 {
-        w.step();
-    }
-    bencher
-        .counter(ItemsCount::new(100usize))
-        .with_inputs(|| w.clone())
-        .bench_local_values(|mut w| {
-            for _ in 0..100 {
-                w.step();
-            }
-            w
-        });
+    hundred_steps_after_hundred(bencher, &EpsteinParams::default());
 }
 
 /// The same for the punctuated setting (legitimacy 0.82, cop density 0.04, jail up to 30),
@@ -41,7 +28,12 @@ fn punctuated_100_steps(bencher: divan::Bencher) {
         max_jail_term: 30,
         ..EpsteinParams::default()
     };
-    let mut w = World::new(&p, 1, 0);
+    hundred_steps_after_hundred(bencher, &p);
+}
+
+/// Times 100 steps of a world with parameters `p` that has already run 100.
+fn hundred_steps_after_hundred(bencher: divan::Bencher, p: &EpsteinParams) {
+    let mut w = World::new(p, 1, 0);
     for _ in 0..100 {
         w.step();
     }

@@ -378,9 +378,14 @@ fn reintegrate(
             continue;
         };
         let cell = c.cell;
-        let Some(&(_, j)) = by_cell.iter().find(|(bc, _)| *bc == cell) else {
+        // `by_cell` is sorted: the first band in the cell, if any.
+        let at = by_cell.partition_point(|&(bc, _)| bc < cell);
+        let Some(&(bc, j)) = by_cell.get(at) else {
             continue;
         };
+        if bc != cell {
+            continue;
+        }
         let n = (poisson(rng, former * relapse) as f64)
             .min(former.floor())
             .min(c.residents.floor());
