@@ -142,23 +142,6 @@ fn spread(mut v: Vec<f64>) -> Option<Spread> {
     })
 }
 
-/// The outcomes of one replicate, as in a Sahel run's summary.
-pub fn replicate_summary(o: &ReplicateOutput) -> ReplicateSummary {
-    let s = &o.stats;
-    let outcomes = BTreeMap::from([
-        ("active_mean".to_string(), s.active_mean),
-        ("jailed_mean".to_string(), s.jailed_mean),
-        ("quiet_mean".to_string(), s.quiet_mean),
-        ("active_peak".to_string(), s.active_peak as f64),
-        ("outbursts".to_string(), s.outbursts.len() as f64),
-    ]);
-    ReplicateSummary {
-        replicate: o.replicate,
-        seed: o.seed,
-        outcomes,
-    }
-}
-
 /// Runs an Epstein scenario's replicates and writes `timeseries.csv`, `outbursts.csv`,
 /// `summary.json` and `manifest.json` to `dir`.
 pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<(), CliError> {
@@ -206,7 +189,7 @@ pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<()
     })
     .map_err(|e| fail("outbursts.csv", e))?;
 
-    let summaries: Vec<ReplicateSummary> = outputs.iter().map(replicate_summary).collect();
+    let summaries: Vec<ReplicateSummary> = outputs.iter().map(crate::reference::epstein::replicate_summary).collect();
     let agg = aggregate(&summaries);
     let pooled = |f: &dyn Fn(&ReplicateOutput) -> Vec<f64>| -> Vec<f64> {
         outputs.iter().flat_map(f).collect()

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::targets::covers_calibration_period;
@@ -196,10 +195,12 @@ pub fn evaluate(
         .map(|v| Arc::new(with_values(&cut, spec, v)))
         .collect();
     let r = spec.replicates as usize;
-    let values: Vec<Vec<f64>> = (0..points.len() * r)
-        .into_par_iter()
-        .map(|k| measure_replicate(&scenarios[k / r], &map, (k % r) as u32, progress))
+    let jobs: Vec<(usize, u32)> = (0..points.len())
+        .flat_map(|p| (0..spec.replicates).map(move |rep| (p, rep)))
         .collect();
+    let values = super::engine::run_all(&jobs, |&(p, rep)| {
+        measure_replicate(&scenarios[p], &map, rep, progress)
+    });
     values
         .chunks(r)
         .map(|v| summarise_targets(v, cut.period.end.year()))

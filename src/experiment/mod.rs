@@ -3,6 +3,8 @@
 
 pub mod calibration;
 pub mod compare;
+pub mod engine;
+pub mod sweep;
 pub mod targets;
 pub mod validation;
 

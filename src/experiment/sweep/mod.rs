@@ -1,0 +1,393 @@
+//! Parameter sweeps: run a base scenario at the points of a design (grid, Latin hypercube or
+//! Saltelli), several replicates each, stream one row per run to `results.csv`, and find which
+//! parameters drive each outcome ([`sensitivity`]).
+//!
+//! Run i is point i / R, replicate i mod R (R replicates per point). Its seed derives from the
+//! spec's master seed, the point (unless the spec asks for common random numbers, the default)
+//! and the replicate alone, so results depend neither on threads, nor on the order runs finish
+//! in, nor on how the runs are split into shards ([`results::Shard`]).
+
+pub mod design;
+pub mod results;
+pub mod sensitivity;
+pub mod spec;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use self::results::{ResultsWriter, Resumed, Shard, csv_line, header};
+use self::sensitivity::{Index, SobolIndices};
+use self::spec::{Design, Sweep};
+use super::compare::{self, Outcome};
+use crate::geo::SahelMap;
+use crate::scenario::raw::ModelKind;
+use crate::scenario::{Scenario, ScenarioError, ScenarioErrors, paths};
+use crate::sim::rng::{replicate_seed, splitmix64};
+
+/// Salt of the per-point seeds when common random numbers are off.
+const POINT_SALT: u64 = 0x5357_4545_5050_0000;
+
+/// The column name of a comparison outcome: `key` for the whole study area, `key@area` for
+/// one area of operation.
+pub fn outcome_name(o: &Outcome) -> String {
+    if o.area == "all" {
+        o.key.clone()
+    } else {
+        format!("{}@{}", o.key, o.area)
+    }
+}
+
+/// A sweep ready to run: its points and what each run needs.
+pub struct Plan {
+    /// The sweep.
+    pub sweep: Sweep,
+    /// Parameter values of each point as the design drew them.
+    pub points: Vec<Vec<f64>>,
+    /// The map (Sahel scenarios).
+    map: Option<Arc<SahelMap>>,
+    /// The comparison outcomes recorded (Sahel scenarios), in column order.
+    measured: Vec<Outcome>,
+}
+
+impl Plan {
+    /// Draws the design's points and checks the scenario of every point.
+    pub fn new(sweep: Sweep) -> Result<Plan, ScenarioErrors> {
+        let points = design::points(&sweep.spec.parameters, sweep.spec.design, sweep.spec.seed);
+        let (map, measured) = if sweep.base.kind == ModelKind::Epstein {
+            (None, Vec::new())
+        } else {
+            let map = SahelMap::build(&sweep.base.map, sweep.base.period.start.year());
+            let names: Vec<String> = sweep.base.groups.iter().map(|g| g.name.clone()).collect();
+            let all = compare::outcomes(&map, &names);
+            let measured = sweep
+                .outcomes
+                .iter()
+                .filter_map(|n| all.iter().find(|o| outcome_name(o) == *n).cloned())
+                .collect();
+            (Some(Arc::new(map)), measured)
+        };
+        let plan = Plan {
+            sweep,
+            points,
+            map,
+            measured,
+        };
+        // The reference model needs room on the lattice for citizens and cops together.
+        if plan.sweep.base.kind == ModelKind::Epstein {
+            for p in 0..plan.points.len() {
+                let (s, _) = plan.scenario(p);
+                let e = s.epstein.as_ref().expect("an Epstein scenario has the section");
+                if e.citizen_density + e.cop_density > 1.0 {
+                    return Err(ScenarioError::new(
+                        &plan.sweep.spec_path,
+                        "parameters",
+                        format!(
+                            "at point {p}, citizen_density {} + cop_density {} exceed 1",
+                            e.citizen_density, e.cop_density
+                        ),
+                    )
+                    .expected("ranges whose densities add up to at most 1")
+                    .into());
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Replicates per point.
+    pub fn replicates(&self) -> u64 {
+        self.sweep.spec.replicates as u64
+    }
+
+    /// Runs in the whole sweep.
+    pub fn total_runs(&self) -> u64 {
+        self.points.len() as u64 * self.replicates()
+    }
+
+    /// Simulated days (steps) per run, for the progress bar.
+    pub fn days_per_run(&self) -> u64 {
+        match &self.sweep.base.epstein {
+            Some(e) if self.sweep.base.kind == ModelKind::Epstein => e.steps as u64,
+            _ => self.sweep.base.period.days() as u64,
+        }
+    }
+
+    /// The scenario of point `point` and the parameter values it really runs with (whole-number
+    /// parameters rounded).
+    pub fn scenario(&self, point: usize) -> (Scenario, Vec<f64>) {
+        let mut s = self.sweep.base.clone();
+        let paths = self.sweep.parameter_paths();
+        for (path, v) in paths.iter().zip(&self.points[point]) {
+            // The spec's ranges were checked against the parameters' ranges.
+            let _ = paths::set(&mut s, path, *v);
+        }
+        s.seed = if self.sweep.common_random_numbers() {
+            self.sweep.spec.seed
+        } else {
+            splitmix64(self.sweep.spec.seed ^ splitmix64(POINT_SALT + point as u64))
+        };
+        let actual = paths
+            .iter()
+            .map(|p| paths::get(&s, p).unwrap_or(f64::NAN))
+            .collect();
+        (s, actual)
+    }
+
+    /// The header of the results file.
+    pub fn header(&self) -> String {
+        header(&self.sweep.parameter_paths(), &self.sweep.outcomes)
+    }
+
+    /// Runs `run` (point `run / R`, replicate `run % R`) and returns its results row.
+    pub fn run_row(&self, run: u64, progress: Option<&ProgressBar>) -> String {
+        let (point, replicate) = (
+            (run / self.replicates()) as usize,
+            (run % self.replicates()) as u32,
+        );
+        let (s, values) = self.scenario(point);
+        let seed = replicate_seed(s.seed, replicate);
+        let outcomes: Vec<f64> = match (&self.map, &s.epstein) {
+            (Some(map), _) => {
+                let s = Arc::new(s);
+                let out = super::run_replicate(&s, map, replicate, progress);
+                compare::measure(
+                    &s,
+                    map,
+                    &self.measured,
+                    self.sweep.from_day,
+                    &out.events,
+                    &out.rows,
+                    &out.summary,
+                )
+            }
+            (None, Some(p)) => {
+                let out = crate::reference::epstein::run_replicate(p, s.seed, replicate);
+                if let Some(bar) = progress {
+                    bar.inc(p.steps as u64);
+                }
+                let summary = crate::reference::epstein::replicate_summary(&out);
+                self.sweep
+                    .outcomes
+                    .iter()
+                    .map(|o| summary.outcomes.get(o).copied().unwrap_or(f64::NAN))
+                    .collect()
+            }
+            (None, None) => unreachable!("a Sahel plan has its map"),
+        };
+        let mut fields = vec![point.to_string(), replicate.to_string(), seed.to_string()];
+        fields.extend(values.iter().map(|v| v.to_string()));
+        fields.extend(outcomes.iter().map(|v| v.to_string()));
+        csv_line(fields)
+    }
+}
+
+/// How a run of (a shard of) a sweep went.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// What an earlier, interrupted run had left.
+    pub resumed: Resumed,
+    /// Runs done by this call.
+    pub ran: u64,
+    /// Rows in the results file now.
+    pub written: u64,
+    /// Rows the shard's file holds when complete.
+    pub total: u64,
+}
+
+/// Runs the runs of `shard` not yet in `dir` on the current rayon pool, streaming rows to
+/// `dir/results.csv`. On an I/O error (a full disk, say) every finished run is on disk and the
+/// error says how to go on.
+pub fn run(
+    plan: &Plan,
+    dir: &Path,
+    shard: Shard,
+    resume: bool,
+    progress: Option<&ProgressBar>,
+) -> Result<RunReport, String> {
+    let fail = |e: std::io::Error| format!("writing the results in {}: {e}", dir.display());
+    let (mut writer, todo, resumed) = ResultsWriter::open(
+        dir,
+        &plan.header(),
+        shard,
+        plan.total_runs(),
+        plan.replicates(),
+        resume,
+    )
+    .map_err(fail)?;
+    if let Some(bar) = progress {
+        bar.set_length(todo.len() as u64 * plan.days_per_run());
+    }
+    let result = super::engine::run_each(
+        &todo,
+        |&pos| plan.run_row(shard.run(pos), progress),
+        |k, line| writer.push(todo[k], line),
+    );
+    let written = writer.written();
+    let total = shard.len(plan.total_runs());
+    if let Err(e) = result {
+        return Err(format!(
+            "writing the results in {}: {e}; {written} of {total} runs are saved; free the space and rerun with --resume to finish",
+            dir.display()
+        ));
+    }
+    writer.finish().map_err(fail)?;
+    Ok(RunReport {
+        resumed,
+        ran: todo.len() as u64,
+        written,
+        total,
+    })
+}
+
+/// The sensitivity of one outcome to one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    /// Outcome.
+    pub outcome: String,
+    /// Parameter path.
+    pub parameter: String,
+    /// Sobol indices (Saltelli designs).
+    pub sobol: Option<SobolIndices>,
+    /// Partial rank correlation (grid and Latin hypercube designs).
+    pub prcc: Option<Index>,
+}
+
+/// What a finished sweep found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// Parameter paths, in column order.
+    pub parameters: Vec<String>,
+    /// Outcomes, in column order.
+    pub outcomes: Vec<String>,
+    /// Each point's parameter values as run.
+    pub point_values: Vec<Vec<f64>>,
+    /// Each point's mean of each outcome over its replicates.
+    pub point_means: Vec<Vec<f64>>,
+    /// Sensitivity of each outcome (outer) to each parameter (inner).
+    pub sensitivity: Vec<Vec<Sensitivity>>,
+}
+
+/// Reads a complete results file and works out the sensitivity of each outcome.
+pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, String> {
+    let k = plan.sweep.spec.parameters.len();
+    let m = plan.sweep.outcomes.len();
+    let n = plan.points.len();
+    let mut values = vec![vec![f64::NAN; k]; n];
+    let mut sums = vec![vec![0.0; m]; n];
+    let mut counts = vec![0u64; n];
+    let mut reader = csv::Reader::from_path(results)
+        .map_err(|e| format!("cannot read {}: {e}", results.display()))?;
+    for (line, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: {e}", results.display()))?;
+        let num = |i: usize| rec.get(i).and_then(|t| t.parse::<f64>().ok());
+        let point = num(0).unwrap_or(-1.0);
+        if !(point >= 0.0 && (point as usize) < n) || rec.len() != 3 + k + m {
+            return Err(format!(
+                "{}:{}: not a row of this sweep",
+                results.display(),
+                line + 2
+            ));
+        }
+        let p = point as usize;
+        for (i, v) in values[p].iter_mut().enumerate() {
+            *v = num(3 + i).unwrap_or(f64::NAN);
+        }
+        for (i, s) in sums[p].iter_mut().enumerate() {
+            *s += num(3 + k + i).unwrap_or(f64::NAN);
+        }
+        counts[p] += 1;
+    }
+    let means: Vec<Vec<f64>> = sums
+        .iter()
+        .zip(&counts)
+        .map(|(s, &c)| s.iter().map(|v| v / c.max(1) as f64).collect())
+        .collect();
+    let params = plan.sweep.parameter_paths();
+    let sensitivity = (0..m)
+        .map(|o| {
+            let y: Vec<f64> = means.iter().map(|r| r[o]).collect();
+            let (sobol, prcc) = match plan.sweep.spec.design {
+                Design::Sobol { bootstrap, .. } => (
+                    sensitivity::sobol(&y, k, bootstrap.unwrap_or(1000), plan.sweep.spec.seed)
+                        .into_iter()
+                        .map(Some)
+                        .collect(),
+                    vec![None; k],
+                ),
+                _ => {
+                    let x: Vec<Vec<f64>> =
+                        (0..k).map(|i| values.iter().map(|v| v[i]).collect()).collect();
+                    (
+                        vec![None; k],
+                        sensitivity::prcc(&x, &y).into_iter().map(Some).collect(),
+                    )
+                }
+            };
+            let sobol: Vec<Option<SobolIndices>> = sobol;
+            (0..k)
+                .map(|i| Sensitivity {
+                    outcome: plan.sweep.outcomes[o].clone(),
+                    parameter: params[i].to_string(),
+                    sobol: sobol[i],
+                    prcc: prcc[i],
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Analysis {
+        parameters: params.iter().map(|p| p.to_string()).collect(),
+        outcomes: plan.sweep.outcomes.clone(),
+        point_values: values,
+        point_means: means,
+        sensitivity,
+    })
+}
+
+impl Analysis {
+    /// `sensitivity.csv`: one row per outcome, parameter and index.
+    pub fn sensitivity_csv(&self) -> String {
+        let mut out = csv_line(
+            ["outcome", "parameter", "index", "value", "low95", "high95"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        for row in self.sensitivity.iter().flatten() {
+            let mut put = |name: &str, i: &Index| {
+                out.push_str(&csv_line([
+                    row.outcome.clone(),
+                    row.parameter.clone(),
+                    name.to_string(),
+                    format!("{:.6}", i.value),
+                    format!("{:.6}", i.low),
+                    format!("{:.6}", i.high),
+                ]));
+            };
+            if let Some(s) = &row.sobol {
+                put("sobol_first", &s.first);
+                put("sobol_total", &s.total);
+            }
+            if let Some(p) = &row.prcc {
+                put("prcc", p);
+            }
+        }
+        out
+    }
+
+    /// `points.csv`: each point's parameter values and outcome means.
+    pub fn points_csv(&self) -> String {
+        let mut head = vec!["point".to_string()];
+        head.extend(self.parameters.iter().cloned());
+        head.extend(self.outcomes.iter().map(|o| format!("{o}_mean")));
+        let mut out = csv_line(head);
+        for (p, (v, m)) in self.point_values.iter().zip(&self.point_means).enumerate() {
+            let mut f = vec![p.to_string()];
+            f.extend(v.iter().map(|x| x.to_string()));
+            f.extend(m.iter().map(|x| format!("{x:.6}")));
+            out.push_str(&csv_line(f));
+        }
+        out
+    }
+}
