@@ -6,6 +6,7 @@ mod compare;
 mod map;
 mod reference;
 mod run;
+mod sweep;
 mod validate;
 
 use std::path::PathBuf;
@@ -106,6 +107,9 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Run a parameter sweep (or one shard of it) and work out which parameters drive each
+    /// outcome; `sweep merge` joins shards, `sweep slurm` writes a Slurm job array.
+    Sweep(SweepCommand),
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
     Map {
         /// The scenario file (RON).
@@ -116,6 +120,77 @@ pub enum Command {
         /// Picture formats to write.
         #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
         plots: PlotFormat,
+    },
+}
+
+/// `sahelsim sweep`: a spec to run, or one of its subcommands.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepCommand {
+    /// `merge` or `slurm`; without one, runs the sweep SPEC.
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
+    /// The sweep spec (RON).
+    #[arg(required = true)]
+    pub spec: Option<PathBuf>,
+    /// Output folder (default: output/sweep-NAME, NAME being the spec's name).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep in the output folder: only the runs not yet saved run,
+    /// and the results end exactly as an uninterrupted sweep's.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (K from 1), e.g. `--shard 3/16`: a fixed share of the runs, for
+    /// one task of a cluster job array; `sweep merge` joins the shards.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Picture formats to write.
+    #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+    pub plots: PlotFormat,
+}
+
+/// The subcommands of `sahelsim sweep`.
+#[derive(Debug, Subcommand)]
+pub enum SweepAction {
+    /// Merge the output folders of every shard of a sweep into the result of a whole run
+    /// (byte-identical results), then analyse it.
+    Merge {
+        /// The shards' output folders, in any order.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder (default: output/sweep-NAME).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Picture formats to write.
+        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+        plots: PlotFormat,
+    },
+    /// Write a Slurm job array that runs the sweep in N shards, the job that merges them, and
+    /// a script that submits both.
+    Slurm {
+        /// The sweep spec (RON).
+        spec: PathBuf,
+        /// Number of shards (array tasks).
+        #[arg(long)]
+        shards: u64,
+        /// Output folder (default: output/sweep-NAME); the scripts go to its `slurm/`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Slurm partition.
+        #[arg(long)]
+        partition: Option<String>,
+        /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
+        #[arg(long)]
+        time: Option<String>,
+        /// CPUs per array task (its runs use them all).
+        #[arg(long, default_value_t = 1)]
+        cpus_per_task: u32,
+        /// Memory per array task, in Slurm's format (e.g. 4G).
+        #[arg(long)]
+        mem: Option<String>,
     },
 }
 
@@ -177,6 +252,38 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),
         Command::Calibrate { spec, out, threads } => calibrate::run(&spec, out, threads),
+        Command::Sweep(cmd) => match cmd.action {
+            Some(SweepAction::Merge { dirs, out, plots }) => sweep::merge(&dirs, out, plots),
+            Some(SweepAction::Slurm {
+                spec,
+                shards,
+                out,
+                partition,
+                time,
+                cpus_per_task,
+                mem,
+            }) => sweep::slurm(
+                &spec,
+                sweep::SlurmOptions {
+                    shards,
+                    out,
+                    partition,
+                    time,
+                    cpus_per_task,
+                    mem,
+                },
+            ),
+            None => sweep::run(
+                &cmd.spec.unwrap_or_default(),
+                sweep::SweepOptions {
+                    out: cmd.out,
+                    resume: cmd.resume,
+                    shard: cmd.shard,
+                    threads: cmd.threads,
+                    plots: cmd.plots,
+                },
+            ),
+        },
         Command::Compare {
             files,
             replicates,

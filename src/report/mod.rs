@@ -2,6 +2,7 @@
 
 pub mod map_plot;
 pub mod palette;
+pub mod sensitivity_plot;
 pub mod validation_plot;
 
 use std::sync::Once;

@@ -1,0 +1,315 @@
+//! The pictures of a sweep: a tornado chart per outcome (each parameter's Sobol indices or
+//! partial rank correlation, with 95 % intervals, strongest first) and, for grid designs, a
+//! heatmap of the outcome's mean against the two parameters that drive it most.
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::palette::{OKABE_ITO, sequential};
+use super::validation_plot::fmt;
+use super::{PlotFormat, register_font};
+use crate::experiment::sweep::spec::Design;
+use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
+use crate::record::atomic::{commit_temp, temp_path};
+
+/// One picture, in the formats written.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// What it shows.
+    pub title: String,
+    /// The files written (PNG and/or SVG).
+    pub files: Vec<PathBuf>,
+}
+
+/// A file-name-safe form of an outcome name.
+pub fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+        .collect()
+}
+
+/// Renders a drawing function to `dir/stem.png` and/or `.svg`, each written atomically;
+/// evaluates to the files written.
+macro_rules! render {
+    ($dir:expr, $stem:expr, $size:expr, $format:expr, |$root:ident| $draw:expr) => {{
+        let mut written = Vec::new();
+        for (enabled, ext) in [($format.png(), "png"), ($format.svg(), "svg")] {
+            if !enabled {
+                continue;
+            }
+            let path = $dir.join(format!("{}.{ext}", $stem));
+            let tmp = temp_path(&path);
+            let result = if ext == "png" {
+                let $root = &BitMapBackend::new(&tmp, $size).into_drawing_area();
+                $draw.and_then(|_| $root.present().map_err(|e| e.to_string()))
+            } else {
+                let $root = &SVGBackend::new(&tmp, $size).into_drawing_area();
+                $draw.and_then(|_| $root.present().map_err(|e| e.to_string()))
+            };
+            result.map_err(|e| format!("drawing {}: {e}", path.display()))?;
+            commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
+            written.push(path);
+        }
+        written
+    }};
+}
+
+/// Draws every sweep picture to `dir`; returns them in order (tornado then heatmap, outcome by
+/// outcome).
+pub fn write_all(
+    plan: &Plan,
+    analysis: &Analysis,
+    dir: &Path,
+    format: PlotFormat,
+) -> Result<Vec<Figure>, String> {
+    register_font();
+    let mut figures = Vec::new();
+    let grid = plan.sweep.spec.design == Design::Grid && analysis.parameters.len() >= 2;
+    for (o, rows) in analysis.outcomes.iter().zip(&analysis.sensitivity) {
+        let mut ranked: Vec<&Sensitivity> = rows.iter().collect();
+        ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
+        let title = format!("What drives {o}");
+        let size = (1200u32, 170 + 56 * ranked.len() as u32);
+        let files = render!(dir, format!("tornado-{}", file_stem(o)), size, format, |root| {
+            tornado(&ranked, &title, root)
+        });
+        figures.push(Figure { title, files });
+        if grid {
+            let (a, b) = analysis_pair(analysis, &ranked);
+            let title = format!(
+                "Mean {o} by {} and {}",
+                analysis.parameters[a], analysis.parameters[b]
+            );
+            let oi = analysis.outcomes.iter().position(|x| x == o).unwrap_or(0);
+            let files = render!(dir, format!("heatmap-{}", file_stem(o)), (1100, 800), format, |root| {
+                heatmap(analysis, oi, a, b, &title, root)
+            });
+            figures.push(Figure { title, files });
+        }
+    }
+    Ok(figures)
+}
+
+fn influence(r: &Sensitivity) -> f64 {
+    match (&r.sobol, &r.prcc) {
+        (Some(s), _) => s.total.value,
+        (None, Some(p)) => p.value.abs(),
+        _ => 0.0,
+    }
+}
+
+/// The indices of the two parameters ranked first, in spec order.
+fn analysis_pair(a: &Analysis, ranked: &[&Sensitivity]) -> (usize, usize) {
+    let idx = |r: &Sensitivity| a.parameters.iter().position(|p| *p == r.parameter).unwrap_or(0);
+    let (x, y) = (idx(ranked[0]), idx(ranked[1]));
+    (x.min(y), x.max(y))
+}
+
+
+fn tornado<DB: DrawingBackend>(
+    ranked: &[&Sensitivity],
+    title: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let n = ranked.len();
+    let sobol = ranked.first().is_some_and(|r| r.sobol.is_some());
+    let (lo, hi, x_desc) = if sobol {
+        let lo = ranked
+            .iter()
+            .filter_map(|r| r.sobol.map(|s| s.first.low.min(s.total.low)))
+            .fold(0.0f64, f64::min);
+        let hi = ranked
+            .iter()
+            .filter_map(|r| r.sobol.map(|s| s.first.high.max(s.total.high)))
+            .fold(1.0f64, f64::max);
+        (
+            lo - 0.05,
+            hi + 0.05,
+            "Sobol index: share of the outcome's variance (first-order: the parameter alone; total: with its interactions)",
+        )
+    } else {
+        (
+            -1.05,
+            1.05,
+            "partial rank correlation with the outcome (−1 to 1; 0 = no monotone effect)",
+        )
+    };
+    let labels: Vec<String> = ranked.iter().map(|r| r.parameter.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 24))
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(420)
+        .build_cartesian_2d(lo..hi, -0.5..n as f64 - 0.5)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(4 * n)
+        .y_label_formatter(&|y| {
+            let i = y.round() as isize;
+            let k = n as isize - 1 - i;
+            if (y - y.round()).abs() < 1e-6 && k >= 0 && (k as usize) < labels.len() {
+                labels[k as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc(x_desc)
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(e)?;
+    chart
+        .draw_series([PathElement::new(
+            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+            BLACK.stroke_width(1),
+        )])
+        .map_err(e)?;
+    let first = OKABE_ITO[4];
+    let total = OKABE_ITO[0];
+    let bar = |chart: &mut ChartContext<'_, DB, _>,
+                   y0: f64,
+                   y1: f64,
+                   i: &crate::experiment::sweep::sensitivity::Index,
+                   color: RGBColor|
+     -> Result<(), String> {
+        chart
+            .draw_series([Rectangle::new([(0.0, y0), (i.value, y1)], color.filled())])
+            .map_err(e)?;
+        let y = (y0 + y1) / 2.0;
+        chart
+            .draw_series([PathElement::new(vec![(i.low, y), (i.high, y)], BLACK.stroke_width(2))])
+            .map_err(e)?;
+        for x in [i.low, i.high] {
+            chart
+                .draw_series([PathElement::new(
+                    vec![(x, y - (y1 - y0) / 4.0), (x, y + (y1 - y0) / 4.0)],
+                    BLACK.stroke_width(2),
+                )])
+                .map_err(e)?;
+        }
+        Ok(())
+    };
+    for (k, r) in ranked.iter().enumerate() {
+        let y = (n - 1 - k) as f64;
+        match (&r.sobol, &r.prcc) {
+            (Some(s), _) => {
+                bar(&mut chart, y + 0.02, y + 0.36, &s.first, first)?;
+                bar(&mut chart, y - 0.36, y - 0.02, &s.total, total)?;
+            }
+            (None, Some(p)) => bar(&mut chart, y - 0.3, y + 0.3, p, first)?,
+            _ => {}
+        }
+    }
+    if sobol {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(e)?
+            .label("first-order index, 95 % interval")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], first.filled()));
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(e)?
+            .label("total index, 95 % interval")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], total.filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// Levels of a grid parameter, sorted.
+fn levels(values: &[Vec<f64>], i: usize) -> Vec<f64> {
+    let mut l: Vec<f64> = values.iter().map(|v| v[i]).collect();
+    l.sort_by(f64::total_cmp);
+    l.dedup();
+    l
+}
+
+fn heatmap<DB: DrawingBackend>(
+    a: &Analysis,
+    outcome: usize,
+    px: usize,
+    py: usize,
+    title: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let (lx, ly) = (levels(&a.point_values, px), levels(&a.point_values, py));
+    // Mean over the points at each pair of levels (other parameters averaged out).
+    let mut cells = vec![vec![(0.0, 0u32); ly.len()]; lx.len()];
+    for (v, m) in a.point_values.iter().zip(&a.point_means) {
+        let i = lx.iter().position(|x| *x == v[px]).unwrap_or(0);
+        let j = ly.iter().position(|y| *y == v[py]).unwrap_or(0);
+        cells[i][j].0 += m[outcome];
+        cells[i][j].1 += 1;
+    }
+    let mean = |c: &(f64, u32)| c.0 / c.1.max(1) as f64;
+    let all: Vec<f64> = cells.iter().flatten().map(mean).collect();
+    let (min, max) = all
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+    let span = if max > min { max - min } else { 1.0 };
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 22))
+        .margin(15)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(-0.5..lx.len() as f64 - 0.5, -0.5..ly.len() as f64 - 0.5)
+        .map_err(e)?;
+    let (xl, yl) = (lx.clone(), ly.clone());
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(lx.len() * 4)
+        .y_labels(ly.len() * 4)
+        .x_label_formatter(&|x| level_label(&xl, *x))
+        .y_label_formatter(&|y| level_label(&yl, *y))
+        .x_desc(a.parameters[px].as_str())
+        .y_desc(a.parameters[py].as_str())
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(e)?;
+    for (i, col) in cells.iter().enumerate() {
+        for (j, c) in col.iter().enumerate() {
+            let v = mean(c);
+            let t = (v - min) / span;
+            let (x, y) = (i as f64, j as f64);
+            chart
+                .draw_series([Rectangle::new(
+                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                    sequential(t).filled(),
+                )])
+                .map_err(e)?;
+            let ink = if t > 0.55 { WHITE } else { BLACK };
+            chart
+                .draw_series([Text::new(
+                    fmt(v),
+                    (x - 0.12, y),
+                    ("sans-serif", 16).into_font().color(&ink),
+                )])
+                .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+fn level_label(levels: &[f64], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
+        fmt(levels[i as usize])
+    } else {
+        String::new()
+    }
+}
