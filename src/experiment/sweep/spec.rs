@@ -453,7 +453,13 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     let mut hash = Sha256::new();
     hash.update(crate::record::writers::VERSION.as_bytes());
     hash.update(serde_json::to_vec(&spec).unwrap_or_default());
-    hash.update(serde_json::to_vec(&base).unwrap_or_default());
+    // The base's files count by content, not by the path they were reached by (a merge reads
+    // the spec by its absolute path, a shard perhaps by a relative one).
+    let mut located_nowhere = base.clone();
+    for f in &mut located_nowhere.sources {
+        f.path.clear();
+    }
+    hash.update(serde_json::to_vec(&located_nowhere).unwrap_or_default());
     let fingerprint = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(Sweep {
         spec,
