@@ -514,7 +514,7 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
         make_executable(&path).map_err(|e| fail(file, e))?;
     }
     println!(
-        "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {n} array tasks of {} CPUs each",
+        "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {n} array tasks of {} CPU(s) each",
         slurm_dir.display(),
         plan.total_runs(),
         opts.cpus_per_task
