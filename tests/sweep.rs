@@ -33,7 +33,14 @@ fn read(dir: &Path, file: &str) -> String {
 }
 
 fn sweep(spec: &str, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["sweep", spec, "--out", out.to_str().unwrap(), "--plots", "svg"];
+    let mut args = vec![
+        "sweep",
+        spec,
+        "--out",
+        out.to_str().unwrap(),
+        "--plots",
+        "svg",
+    ];
     args.extend(extra);
     sahelsim(&args)
 }
@@ -47,7 +54,11 @@ fn results_do_not_depend_on_threads_and_shards_merge_to_the_local_run() {
     ok(&sweep(spec, &one, &["--threads", "1"]));
     ok(&sweep(spec, &two, &["--threads", "2"]));
     for f in ["results.csv", "points.csv", "sensitivity.csv", "sweep.json"] {
-        assert_eq!(read(&one, f), read(&two, f), "{f} differs between 1 and 2 threads");
+        assert_eq!(
+            read(&one, f),
+            read(&two, f),
+            "{f} differs between 1 and 2 threads"
+        );
     }
     let results = read(&one, "results.csv");
     assert_eq!(results.lines().count(), 1 + 8, "{results}");
@@ -70,9 +81,16 @@ fn results_do_not_depend_on_threads_and_shards_merge_to_the_local_run() {
     let mut shard_dirs = Vec::new();
     for k in 1..=3 {
         let d = t.path().join(format!("shard{k}"));
-        let out = ok(&sweep(spec, &d, &["--shard", &format!("{k}/3"), "--threads", "1"]));
+        let out = ok(&sweep(
+            spec,
+            &d,
+            &["--shard", &format!("{k}/3"), "--threads", "1"],
+        ));
         assert!(out.contains(&format!("shard {k}/3")), "{out}");
-        assert!(!d.join("sensitivity.csv").exists(), "a shard is not analysed alone");
+        assert!(
+            !d.join("sensitivity.csv").exists(),
+            "a shard is not analysed alone"
+        );
         shard_dirs.push(d);
     }
     let merged = t.path().join("merged");
@@ -89,7 +107,11 @@ fn results_do_not_depend_on_threads_and_shards_merge_to_the_local_run() {
     ]);
     ok(&out);
     for f in ["results.csv", "points.csv", "sensitivity.csv", "sweep.json"] {
-        assert_eq!(read(&one, f), read(&merged, f), "{f}: merged shards differ from the local run");
+        assert_eq!(
+            read(&one, f),
+            read(&merged, f),
+            "{f}: merged shards differ from the local run"
+        );
     }
     // A missing shard is named.
     let out = sahelsim(&[
@@ -155,13 +177,20 @@ fn a_killed_sweep_resumes_to_exactly_the_rows_of_a_clean_run() {
     let e = fail(&sweep(spec, &killed, &[]));
     assert!(e.contains("add --resume"), "{e}");
     // Another sweep cannot resume into it.
-    let e = fail(&sweep("tests/fixtures/sweep_grid.ron", &killed, &["--resume"]));
+    let e = fail(&sweep(
+        "tests/fixtures/sweep_grid.ron",
+        &killed,
+        &["--resume"],
+    ));
     assert!(e.contains("differs from this one"), "{e}");
 
     let out = ok(&sweep(spec, &killed, &["--resume", "--threads", "1"]));
     assert!(out.contains("resumed:"), "{out}");
     assert_eq!(read(&killed, "results.csv"), expected);
-    assert_eq!(read(&killed, "sensitivity.csv"), read(&clean, "sensitivity.csv"));
+    assert_eq!(
+        read(&killed, "sensitivity.csv"),
+        read(&clean, "sensitivity.csv")
+    );
     assert!(!killed.join("results.pending.csv").exists());
 }
 
@@ -206,7 +235,11 @@ fn errors_in_a_spec_are_located_before_anything_runs() {
     }
     assert!(!t.path().join("o").join("results.csv").exists());
     // A bad shard.
-    let e = fail(&sweep("tests/fixtures/sweep_grid.ron", &t.path().join("p"), &["--shard", "4/3"]));
+    let e = fail(&sweep(
+        "tests/fixtures/sweep_grid.ron",
+        &t.path().join("p"),
+        &["--shard", "4/3"],
+    ));
     assert!(e.contains("expected K/N with 1 ≤ K ≤ N"), "{e}");
 }
 
@@ -264,8 +297,15 @@ fn the_reference_model_sweeps_with_sobol_indices() {
     assert!(out.contains("first-order"), "{out}");
     let results = read(t.path(), "results.csv");
     assert_eq!(results.lines().count(), 1 + 8 * 4);
-    assert!(results.starts_with("point,replicate,seed,epstein.legitimacy,epstein.cop_density,active_mean,"));
+    assert!(
+        results.starts_with(
+            "point,replicate,seed,epstein.legitimacy,epstein.cop_density,active_mean,"
+        )
+    );
     let s = read(t.path(), "sensitivity.csv");
-    assert!(s.contains("jailed_mean,epstein.cop_density,sobol_total,"), "{s}");
+    assert!(
+        s.contains("jailed_mean,epstein.cop_density,sobol_total,"),
+        "{s}"
+    );
     assert!(t.path().join("tornado-jailed_mean.svg").exists());
 }

@@ -189,7 +189,10 @@ pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<()
     })
     .map_err(|e| fail("outbursts.csv", e))?;
 
-    let summaries: Vec<ReplicateSummary> = outputs.iter().map(crate::reference::epstein::replicate_summary).collect();
+    let summaries: Vec<ReplicateSummary> = outputs
+        .iter()
+        .map(crate::reference::epstein::replicate_summary)
+        .collect();
     let agg = aggregate(&summaries);
     let pooled = |f: &dyn Fn(&ReplicateOutput) -> Vec<f64>| -> Vec<f64> {
         outputs.iter().flat_map(f).collect()

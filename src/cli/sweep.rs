@@ -104,12 +104,7 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
                 "runs",
                 move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
                     let per = days_per_run.max(1);
-                    let _ = write!(
-                        w,
-                        "{}/{} runs",
-                        s.pos() / per,
-                        s.len().unwrap_or(0) / per
-                    );
+                    let _ = write!(w, "{}/{} runs", s.pos() / per, s.len().unwrap_or(0) / per);
                 },
             )
             .with_key(
@@ -131,7 +126,9 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
-    let dir = opts.out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
+    let dir = opts
+        .out
+        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     super::create_output_dir(&dir)?;
     let record = sweep_file(&plan, shard);
     match read_sweep_file(&dir)? {
@@ -199,12 +196,14 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
             }
         );
     }
-    println!(
-        "ran {} runs in {:.1} s ({:.2} runs/s)",
-        report.ran,
-        run_s,
-        report.ran as f64 / run_s.max(1e-9)
-    );
+    if report.ran > 0 {
+        println!(
+            "ran {} runs in {:.1} s ({:.2} runs/s)",
+            report.ran,
+            run_s,
+            report.ran as f64 / run_s.max(1e-9)
+        );
+    }
     if shard != Shard::ALL {
         println!(
             "wrote {} (shard {}/{}); when every shard is done: sahelsim sweep merge DIR...",
@@ -230,9 +229,15 @@ fn finish(plan: &Plan, dir: &Path, plots: PlotFormat, run_s: f64) -> Result<(), 
         analysis.sensitivity_csv().as_bytes(),
     )
     .map_err(|e| fail("sensitivity.csv", e))?;
-    write_json(&dir.join("sensitivity.json"), &analysis).map_err(|e| fail("sensitivity.json", e))?;
+    write_json(&dir.join("sensitivity.json"), &analysis)
+        .map_err(|e| fail("sensitivity.json", e))?;
     let pictures = crate::report::sensitivity_plot::write_all(plan, &analysis, dir, plots)
-        .map_err(|e| CliError(format!("drawing the sensitivity plots in {}: {e}", dir.display())))?;
+        .map_err(|e| {
+            CliError(format!(
+                "drawing the sensitivity plots in {}: {e}",
+                dir.display()
+            ))
+        })?;
     write_manifest(plan, dir, run_s).map_err(|e| fail("manifest.json", e))?;
     print!("{}", drivers_table(plan, &analysis));
     println!(
@@ -295,9 +300,8 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
             "outcome", "parameter", "PRCC [95 %]"
         )
     };
-    let iv = |i: &sweep::sensitivity::Index| {
-        format!("{:.2} [{:.2}, {:.2}]", i.value, i.low, i.high)
-    };
+    let iv =
+        |i: &sweep::sensitivity::Index| format!("{:.2} [{:.2}, {:.2}]", i.value, i.low, i.high);
     for rows in &a.sensitivity {
         let mut rows: Vec<&sweep::Sensitivity> = rows.iter().collect();
         rows.sort_by(|x, y| influence(y).total_cmp(&influence(x)));
@@ -383,7 +387,10 @@ pub(super) fn merge(
             } else {
                 missing.join(", ")
             },
-            have.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            have.iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let spec_path = PathBuf::from(&first.spec);
@@ -398,8 +405,13 @@ pub(super) fn merge(
     super::create_output_dir(&dir)?;
     let files: Vec<PathBuf> = shards.iter().map(|(_, d)| d.join(RESULTS)).collect();
     let t = Instant::now();
-    sweep::results::merge(&files, &dir.join(RESULTS), plan.total_runs(), plan.replicates())
-        .map_err(|e| CliError(format!("merging: {e}")))?;
+    sweep::results::merge(
+        &files,
+        &dir.join(RESULTS),
+        plan.total_runs(),
+        plan.replicates(),
+    )
+    .map_err(|e| CliError(format!("merging: {e}")))?;
     write_json(&dir.join(SWEEP_FILE), &sweep_file(&plan, Shard::ALL))
         .map_err(|e| CliError(format!("writing {SWEEP_FILE} in {}: {e}", dir.display())))?;
     println!(
@@ -444,16 +456,24 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
     if opts.cpus_per_task == 0 {
         return Err(CliError("--cpus-per-task must be at least 1".into()));
     }
-    for (flag, v) in [("--partition", &opts.partition), ("--time", &opts.time), ("--mem", &opts.mem)] {
+    for (flag, v) in [
+        ("--partition", &opts.partition),
+        ("--time", &opts.time),
+        ("--mem", &opts.mem),
+    ] {
         if let Some(v) = v
-            && (v.is_empty() || v.chars().any(|c| c.is_whitespace() || c == '\'' || c == '"'))
+            && (v.is_empty()
+                || v.chars()
+                    .any(|c| c.is_whitespace() || c == '\'' || c == '"'))
         {
             return Err(CliError(format!(
                 "{flag} {v:?}: expected one word, as sbatch takes it"
             )));
         }
     }
-    let dir = opts.out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
+    let dir = opts
+        .out
+        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     let slurm_dir = dir.join("slurm");
     super::create_output_dir(&slurm_dir.join("logs"))?;
     let dir = absolute(&dir);
@@ -498,8 +518,8 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
         shard_dirs.join(" "),
         sh(&dir.display().to_string()),
     );
-    let submit = format!(
-        "#!/bin/sh\n# Submits the shards as a job array, then the merge to run once every shard has succeeded.\nset -eu\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\narray=${{array%%;*}}\necho \"submitted the shards as job array $array\"\nsbatch --dependency=afterok:\"$array\" merge.sbatch\n"
+    let submit = String::from(
+        "#!/bin/sh\n# Submits the shards as a job array, then the merge to run once every shard has succeeded.\nset -eu\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\narray=${array%%;*}\necho \"submitted the shards as job array $array\"\nsbatch --dependency=afterok:\"$array\" merge.sbatch\n",
     );
     let fail = |what: &str, e: std::io::Error| {
         CliError(format!("writing {what} in {}: {e}", slurm_dir.display()))

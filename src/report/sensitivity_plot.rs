@@ -26,7 +26,13 @@ pub struct Figure {
 /// A file-name-safe form of an outcome name.
 pub fn file_stem(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -72,9 +78,13 @@ pub fn write_all(
         ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
         let title = format!("What drives {o}");
         let size = (1200u32, 170 + 56 * ranked.len() as u32);
-        let files = render!(dir, format!("tornado-{}", file_stem(o)), size, format, |root| {
-            tornado(&ranked, &title, root)
-        });
+        let files = render!(
+            dir,
+            format!("tornado-{}", file_stem(o)),
+            size,
+            format,
+            |root| { tornado(&ranked, &title, root) }
+        );
         figures.push(Figure { title, files });
         if grid {
             let (a, b) = analysis_pair(analysis, &ranked);
@@ -83,9 +93,13 @@ pub fn write_all(
                 analysis.parameters[a], analysis.parameters[b]
             );
             let oi = analysis.outcomes.iter().position(|x| x == o).unwrap_or(0);
-            let files = render!(dir, format!("heatmap-{}", file_stem(o)), (1100, 800), format, |root| {
-                heatmap(analysis, oi, a, b, &title, root)
-            });
+            let files = render!(
+                dir,
+                format!("heatmap-{}", file_stem(o)),
+                (1100, 800),
+                format,
+                |root| { heatmap(analysis, oi, a, b, &title, root) }
+            );
             figures.push(Figure { title, files });
         }
     }
@@ -102,11 +116,15 @@ fn influence(r: &Sensitivity) -> f64 {
 
 /// The indices of the two parameters ranked first, in spec order.
 fn analysis_pair(a: &Analysis, ranked: &[&Sensitivity]) -> (usize, usize) {
-    let idx = |r: &Sensitivity| a.parameters.iter().position(|p| *p == r.parameter).unwrap_or(0);
+    let idx = |r: &Sensitivity| {
+        a.parameters
+            .iter()
+            .position(|p| *p == r.parameter)
+            .unwrap_or(0)
+    };
     let (x, y) = (idx(ranked[0]), idx(ranked[1]));
     (x.min(y), x.max(y))
 }
-
 
 fn tornado<DB: DrawingBackend>(
     ranked: &[&Sensitivity],
@@ -172,17 +190,20 @@ fn tornado<DB: DrawingBackend>(
     let first = OKABE_ITO[4];
     let total = OKABE_ITO[0];
     let bar = |chart: &mut ChartContext<'_, DB, _>,
-                   y0: f64,
-                   y1: f64,
-                   i: &crate::experiment::sweep::sensitivity::Index,
-                   color: RGBColor|
+               y0: f64,
+               y1: f64,
+               i: &crate::experiment::sweep::sensitivity::Index,
+               color: RGBColor|
      -> Result<(), String> {
         chart
             .draw_series([Rectangle::new([(0.0, y0), (i.value, y1)], color.filled())])
             .map_err(e)?;
         let y = (y0 + y1) / 2.0;
         chart
-            .draw_series([PathElement::new(vec![(i.low, y), (i.high, y)], BLACK.stroke_width(2))])
+            .draw_series([PathElement::new(
+                vec![(i.low, y), (i.high, y)],
+                BLACK.stroke_width(2),
+            )])
             .map_err(e)?;
         for x in [i.low, i.high] {
             chart
@@ -259,7 +280,9 @@ fn heatmap<DB: DrawingBackend>(
     let all: Vec<f64> = cells.iter().flatten().map(mean).collect();
     let (min, max) = all
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
     let span = if max > min { max - min } else { 1.0 };
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 22))

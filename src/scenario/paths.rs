@@ -358,10 +358,8 @@ mod tests {
         assert_eq!(s.interventions[0].intensity, 0.25);
         let e = set(&mut s, "interventions.nope.intensity", 0.5).unwrap_err();
         assert!(e.contains("names no intervention"), "{e}");
-        let mut e = crate::scenario::load(std::path::Path::new(
-            "scenarios/reference/epstein.ron",
-        ))
-        .unwrap();
+        let mut e =
+            crate::scenario::load(std::path::Path::new("scenarios/reference/epstein.ron")).unwrap();
         set(&mut e, "epstein.legitimacy", 0.7).unwrap();
         set(&mut e, "epstein.max_jail_term", 29.6).unwrap();
         assert_eq!(get(&e, "epstein.legitimacy").unwrap(), 0.7);

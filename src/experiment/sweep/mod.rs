@@ -79,7 +79,10 @@ impl Plan {
         if plan.sweep.base.kind == ModelKind::Epstein {
             for p in 0..plan.points.len() {
                 let (s, _) = plan.scenario(p);
-                let e = s.epstein.as_ref().expect("an Epstein scenario has the section");
+                let e = s
+                    .epstein
+                    .as_ref()
+                    .expect("an Epstein scenario has the section");
                 if e.citizen_density + e.cop_density > 1.0 {
                     return Err(ScenarioError::new(
                         &plan.sweep.spec_path,
@@ -318,8 +321,9 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, String> {
                     vec![None; k],
                 ),
                 _ => {
-                    let x: Vec<Vec<f64>> =
-                        (0..k).map(|i| values.iter().map(|v| v[i]).collect()).collect();
+                    let x: Vec<Vec<f64>> = (0..k)
+                        .map(|i| values.iter().map(|v| v[i]).collect())
+                        .collect();
                     (
                         vec![None; k],
                         sensitivity::prcc(&x, &y).into_iter().map(Some).collect(),

@@ -269,14 +269,18 @@ impl ResultsWriter {
 /// Merges complete shard result files (`files[k]` being shard k + 1 of `files.len()`) into
 /// `out`: row i comes from shard i mod N + 1, so the merged file has the rows, in the order, of
 /// a run of the whole sweep. Checks that every row is where it belongs.
-pub fn merge(files: &[PathBuf], out: &Path, total_runs: u64, replicates: u64) -> Result<(), String> {
+pub fn merge(
+    files: &[PathBuf],
+    out: &Path,
+    total_runs: u64,
+    replicates: u64,
+) -> Result<(), String> {
     let n = files.len() as u64;
     let mut readers = Vec::new();
     let mut header: Option<String> = None;
     for f in files {
-        let mut r = BufReader::new(
-            File::open(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?,
-        );
+        let mut r =
+            BufReader::new(File::open(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
         let mut h = String::new();
         r.read_line(&mut h)
             .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
@@ -358,7 +362,8 @@ mod tests {
             let (p, r) = w.key(pos);
             format!("{p},{r},0,1,{pos}\n")
         };
-        let (mut w, todo, _) = ResultsWriter::open(dir.path(), &h, Shard::ALL, 6, 2, false).unwrap();
+        let (mut w, todo, _) =
+            ResultsWriter::open(dir.path(), &h, Shard::ALL, 6, 2, false).unwrap();
         assert_eq!(todo, vec![0, 1, 2, 3, 4, 5]);
         // 1 and 3 finish early; 0 arrives; then the process dies.
         for pos in [1, 3, 0] {

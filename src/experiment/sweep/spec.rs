@@ -205,8 +205,11 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         let here = format!("parameters[{i}]");
         if spec.parameters[..i].iter().any(|q| q.path == p.path) {
             errors.push(
-                err(&format!("{here}.path"), format!("`{}` is varied twice", p.path))
-                    .expected("each parameter once"),
+                err(
+                    &format!("{here}.path"),
+                    format!("`{}` is varied twice", p.path),
+                )
+                .expected("each parameter once"),
             );
         }
         let (lo, hi) = match paths::range(&base, &p.path) {
@@ -256,7 +259,11 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                             errors.push(
                                 err(
                                     &format!("{here}.levels"),
-                                    format!("level {} ({v}) is outside the range of {}", l + 1, p.path),
+                                    format!(
+                                        "level {} ({v}) is outside the range of {}",
+                                        l + 1,
+                                        p.path
+                                    ),
                                 )
                                 .expected(format!("values within {lo} to {hi}")),
                             );
@@ -264,8 +271,11 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                     }
                     if p.min.is_some() || p.max.is_some() {
                         errors.push(
-                            err(&format!("{here}.levels"), "both `levels` and a range".into())
-                                .expected("either `levels: [...]` or `min`, `max` and `steps`"),
+                            err(
+                                &format!("{here}.levels"),
+                                "both `levels` and a range".into(),
+                            )
+                            .expected("either `levels: [...]` or `min`, `max` and `steps`"),
                         );
                     }
                 }
@@ -314,14 +324,13 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                         )
                         .expected("min > 0"),
                     ),
-                    Distribution::Triangular { mode } if !(a..=b).contains(&mode) => errors
-                        .push(
-                            err(
-                                &format!("{here}.distribution"),
-                                format!("the mode {mode} lies outside {a} to {b}"),
-                            )
-                            .expected("a mode within the range"),
-                        ),
+                    Distribution::Triangular { mode } if !(a..=b).contains(&mode) => errors.push(
+                        err(
+                            &format!("{here}.distribution"),
+                            format!("the mode {mode} lies outside {a} to {b}"),
+                        )
+                        .expected("a mode within the range"),
+                    ),
                     _ => {}
                 }
             }
@@ -343,8 +352,7 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         Design::LatinHypercube { points } => {
             if points < 2 {
                 errors.push(
-                    err("design.points", format!("{points} points"))
-                        .expected("at least 2 points"),
+                    err("design.points", format!("{points} points")).expected("at least 2 points"),
                 );
             }
             points as u64
@@ -358,11 +366,14 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
             }
             if 2 * spec.parameters.len() > sobol_burley::NUM_DIMENSIONS as usize {
                 errors.push(
-                    err("parameters", format!("{} parameters", spec.parameters.len()))
-                        .expected(format!(
-                            "at most {} parameters in a Sobol design",
-                            sobol_burley::NUM_DIMENSIONS / 2
-                        )),
+                    err(
+                        "parameters",
+                        format!("{} parameters", spec.parameters.len()),
+                    )
+                    .expected(format!(
+                        "at most {} parameters in a Sobol design",
+                        sobol_burley::NUM_DIMENSIONS / 2
+                    )),
                 );
             }
             if bootstrap.is_some_and(|b| b > 100_000) {
@@ -397,7 +408,10 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     let outcomes: Vec<String> = match &spec.outcomes {
         Some(list) => list.clone(),
         None if base.kind == ModelKind::Epstein => available.clone(),
-        None => DEFAULT_SAHEL_OUTCOMES.iter().map(|s| s.to_string()).collect(),
+        None => DEFAULT_SAHEL_OUTCOMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     };
     if outcomes.is_empty() {
         errors.push(err("outcomes", "no outcomes".into()).expected("at least one outcome"));
@@ -410,7 +424,10 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                     .choices(o, &available),
             );
         } else if outcomes[..i].contains(o) {
-            errors.push(err(&format!("outcomes[{i}]"), format!("`{o}` is listed twice")));
+            errors.push(err(
+                &format!("outcomes[{i}]"),
+                format!("`{o}` is listed twice"),
+            ));
         }
     }
     let from_day = match (&spec.from, base.kind) {
@@ -428,12 +445,18 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
             }
             Ok(d) => {
                 errors.push(
-                    err("from", format!("{} lies outside the base's period", scenario::format_date(d)))
-                        .expected(format!(
-                            "a date from {} to {}",
-                            scenario::format_date(base.period.start),
-                            scenario::format_date(base.period.end)
-                        )),
+                    err(
+                        "from",
+                        format!(
+                            "{} lies outside the base's period",
+                            scenario::format_date(d)
+                        ),
+                    )
+                    .expected(format!(
+                        "a date from {} to {}",
+                        scenario::format_date(base.period.start),
+                        scenario::format_date(base.period.end)
+                    )),
                 );
                 0
             }
