@@ -76,7 +76,8 @@ pub fn write_all(
     for (o, rows) in analysis.outcomes.iter().zip(&analysis.sensitivity) {
         let mut ranked: Vec<&Sensitivity> = rows.iter().collect();
         ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
-        let title = format!("What drives {o}");
+        let label = plan.outcome_label(o);
+        let title = format!("What drives {label}");
         let size = (1200u32, 170 + 56 * ranked.len() as u32);
         let files = render!(
             dir,
@@ -88,15 +89,12 @@ pub fn write_all(
         figures.push(Figure { title, files });
         if grid {
             let (a, b) = analysis_pair(analysis, &ranked);
-            let title = format!(
-                "Mean {o} by {} and {}",
-                analysis.parameters[a], analysis.parameters[b]
-            );
+            let title = format!("{label}: mean per cell (darker = more)");
             let oi = analysis.outcomes.iter().position(|x| x == o).unwrap_or(0);
             let files = render!(
                 dir,
                 format!("heatmap-{}", file_stem(o)),
-                (1100, 800),
+                (1200, 800),
                 format,
                 |root| { heatmap(analysis, oi, a, b, &title, root) }
             );

@@ -100,6 +100,27 @@ impl Plan {
         Ok(plan)
     }
 
+    /// An outcome as people read it, with its unit: "fatalities, civilians (central; people)".
+    pub fn outcome_label(&self, name: &str) -> String {
+        if let Some(o) = self.measured.iter().find(|o| outcome_name(o) == name) {
+            let place = if o.area == "all" {
+                String::new()
+            } else {
+                format!("{}; ", o.area)
+            };
+            return format!("{} ({place}{})", o.label, o.unit);
+        }
+        match name {
+            "active_mean" => "mean active citizens per step",
+            "jailed_mean" => "mean jailed citizens per step",
+            "quiet_mean" => "mean quiet citizens per step",
+            "active_peak" => "most active citizens in a step",
+            "outbursts" => "outbursts per run",
+            other => other,
+        }
+        .to_string()
+    }
+
     /// Replicates per point.
     pub fn replicates(&self) -> u64 {
         self.sweep.spec.replicates as u64
