@@ -81,12 +81,7 @@ pub struct Point {
 
 /// Loads and checks a spec; returns it with the base scenario.
 pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), ScenarioErrors> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
-    let index = FieldIndex::build(&text);
-    let spec: CalibrationSpec = scenario::ron_options()
-        .from_str(&text)
-        .map_err(|e| scenario::ron_error(path, &index, e))?;
+    let (spec, index): (CalibrationSpec, FieldIndex) = scenario::read_spec(path)?;
     let at = |p: &str| index.find(p);
     let base_path = path.parent().unwrap_or(Path::new("")).join(&spec.base);
     let base = scenario::load(&base_path)?;

@@ -168,12 +168,7 @@ pub fn available_outcomes(base: &Scenario, map: Option<&crate::geo::SahelMap>) -
 
 /// Reads and checks a spec; every problem is reported, each with its place in the file.
 pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
-    let index = FieldIndex::build(&text);
-    let spec: SweepSpec = scenario::ron_options()
-        .from_str(&text)
-        .map_err(|e| scenario::ron_error(path, &index, e))?;
+    let (spec, index): (SweepSpec, FieldIndex) = scenario::read_spec(path)?;
     let at = |p: &str| index.find(p);
     let err = |field: &str, msg: String| {
         let pos = at(field).or_else(|| {
