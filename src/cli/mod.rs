@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::report::PlotFormat;
+use crate::report::{PlotFormat, ReportOptions};
 
 /// sahelsim: simulate militant violence in the central Sahel and compare policies.
 #[derive(Debug, Parser)]
@@ -47,6 +47,9 @@ pub enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Run scenarios on the same seeds and report each one's paired differences against the
     /// first (the base) over the policy period, with 95 % confidence intervals.
@@ -69,6 +72,9 @@ pub enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020) and
     /// the plausibility checks P1–P3 (2021–2024, where the scenario runs that far); exit
@@ -90,9 +96,9 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
-        /// Picture formats to write.
-        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
-        plots: PlotFormat,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Search a calibration spec's free parameters for the best fit to the targets; write the
     /// ranked points (calibration.csv) and the best as a scenario (best.ron).
@@ -184,6 +190,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             from,
             out,
             threads,
+            report,
         } => compare::run(
             &files,
             compare::CompareOptions {
@@ -192,6 +199,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 from,
                 out,
                 threads,
+                report,
             },
         ),
         Command::Validate {
@@ -200,14 +208,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             out,
             threads,
-            plots,
-        } => validate::run(&file, replicates, seed, out, threads, plots),
+            report,
+        } => validate::run(&file, replicates, seed, out, threads, report),
         Command::Run {
             file,
             replicates,
             seed,
             out,
             threads,
+            report,
         } => run::run(
             &file,
             run::RunOptions {
@@ -215,6 +224,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 seed,
                 out,
                 threads,
+                report,
             },
         ),
     }
