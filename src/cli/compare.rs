@@ -14,8 +14,8 @@ use super::run::progress_bar;
 use crate::experiment::compare::{Outcome, Paired, outcomes, paired, run_all_keeping};
 use crate::geo::SahelMap;
 use crate::record::atomic::write_atomic;
-use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::record::monthly::monthly;
+use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES};
 use crate::report::validation_plot::fmt;
 use crate::report::{ReportOptions, write_figures};
@@ -167,15 +167,9 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
     );
     let pool = super::worker_pool(opts.threads)?;
     let (values, months) = pool.install(|| {
-        run_all_keeping(
-            &scenarios,
-            &map,
-            &list,
-            from,
-            replicates,
-            Some(&bar),
-            |o| monthly(&o.rows, &group_names),
-        )
+        run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
+            monthly(&o.rows, &group_names)
+        })
     });
     bar.finish_and_clear();
     let run_s = t0.elapsed().as_secs_f64();

@@ -268,10 +268,7 @@ pub(super) fn run(
             .collect();
         rows.push(("outburst peak (active citizens)".into(), outbursts.peak));
         rows.push(("outburst length (steps)".into(), outbursts.length));
-        rows.push((
-            "steps between outbursts".into(),
-            outbursts.waiting_time,
-        ));
+        rows.push(("steps between outbursts".into(), outbursts.waiting_time));
         epstein_report::report(s, &rows, p.burn_in + 1, &figures)
             .write_atomic(&dir.join("report.html"))
             .map_err(|e| fail("report.html", e))?;

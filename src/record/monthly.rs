@@ -5,7 +5,8 @@
 use super::series::SeriesRow;
 
 /// Revenue sources, in the order of [`Month::revenue`].
-pub const REVENUE_SOURCES: [&str; 5] = ["gold", "route tolls", "zakat and taxes", "ransoms", "loot"];
+pub const REVENUE_SOURCES: [&str; 5] =
+    ["gold", "route tolls", "zakat and taxes", "ransoms", "loot"];
 
 /// One month of a replicate, whole study area.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +62,10 @@ pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
     let mut out: Vec<Month> = Vec::new();
     for r in rows.iter().filter(|r| r.area == "all") {
         let (year, month) = year_month(&r.start_date);
-        if out.last().is_none_or(|m| (m.year, m.month) != (year, month)) {
+        if out
+            .last()
+            .is_none_or(|m| (m.year, m.month) != (year, month))
+        {
             out.push(Month {
                 year,
                 month,

@@ -97,9 +97,7 @@ impl Plot for AttributionPlot<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
-        let area = root
-            .titled(&self.title, ("sans-serif", 24))
-            .map_err(err)?;
+        let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
         let rows = self.data.areas.len().div_ceil(2);
         for (i, cell) in area.split_evenly((rows, 2)).iter().enumerate() {
             if i < self.data.areas.len() {
@@ -136,6 +134,7 @@ impl AttributionPlot<'_> {
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
             .light_line_style(RGBColor(238, 238, 238))
             .y_labels(4 * n + 1)
             .y_label_formatter(&|y| {
@@ -160,20 +159,18 @@ impl AttributionPlot<'_> {
         let y = |k: usize| (n - 1 - k) as f64;
         chart
             .draw_series(
-                d.truly[i]
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &v)| Rectangle::new([(0.0, y(k)), (v, y(k) + 0.38)], c_true.filled())),
+                d.truly[i].iter().enumerate().map(|(k, &v)| {
+                    Rectangle::new([(0.0, y(k)), (v, y(k) + 0.38)], c_true.filled())
+                }),
             )
             .map_err(err)?
             .label("true perpetrator")
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c_true.filled()));
         chart
             .draw_series(
-                d.attributed[i]
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &v)| Rectangle::new([(0.0, y(k) - 0.38), (v, y(k))], c_attr.filled())),
+                d.attributed[i].iter().enumerate().map(|(k, &v)| {
+                    Rectangle::new([(0.0, y(k) - 0.38), (v, y(k))], c_attr.filled())
+                }),
             )
             .map_err(err)?
             .label("attributed by an observer")

@@ -47,7 +47,11 @@ impl CellMapPlot<'_> {
         }
     }
     fn panel_w(&self) -> u32 {
-        if self.columns() == 1 { SINGLE_W } else { PANEL_W }
+        if self.columns() == 1 {
+            SINGLE_W
+        } else {
+            PANEL_W
+        }
     }
     fn panel_h(&self) -> u32 {
         let g = &self.map.grid;
@@ -84,9 +88,7 @@ impl Plot for CellMapPlot<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
-        let area = root
-            .titled(&self.title, ("sans-serif", 24))
-            .map_err(err)?;
+        let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
         let (_, h) = area.dim_in_pixel();
         let (maps, bar) = area.split_vertically(h.saturating_sub(100));
         let cols = self.columns() as usize;
@@ -123,9 +125,11 @@ impl CellMapPlot<'_> {
             .map_err(err)?;
         // Countries in light grey, then the cells with a value.
         chart
-            .draw_series(rings.iter().map(|ring| {
-                Polygon::new(ring.clone(), RGBColor(238, 238, 238).filled())
-            }))
+            .draw_series(
+                rings
+                    .iter()
+                    .map(|ring| Polygon::new(ring.clone(), RGBColor(238, 238, 238).filled())),
+            )
             .map_err(err)?;
         let cells = g
             .cells

@@ -59,7 +59,10 @@ impl ForestPlot {
 impl Plot for ForestPlot {
     fn size(&self) -> (u32, u32) {
         let rows = self.outcomes.len() * (self.scenarios.len() + 1);
-        (1300, 190 + 20 * rows as u32 + 24 * self.scenarios.len() as u32)
+        (
+            1400,
+            190 + 20 * rows as u32 + 24 * self.scenarios.len() as u32,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -69,8 +72,9 @@ impl Plot for ForestPlot {
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, ("sans-serif", 22))
             .margin(15)
+            .margin_right(45)
             .x_label_area_size(50)
-            .y_label_area_size(330)
+            .y_label_area_size(400)
             .build_cartesian_2d(LIMITS.0..LIMITS.1, -0.5..n)
             .map_err(err)?;
         let outcomes = &self.outcomes;
@@ -78,6 +82,7 @@ impl Plot for ForestPlot {
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
             .light_line_style(RGBColor(238, 238, 238))
             .y_labels(4 * (n as usize) + 1)
             .y_label_formatter(&|y| {
@@ -110,12 +115,20 @@ impl Plot for ForestPlot {
                 .estimates
                 .iter()
                 .enumerate()
-                .filter_map(|(o, row)| row.get(s).copied().flatten().map(|e| (self.y(o, s), 0.0, e)))
+                .filter_map(|(o, row)| {
+                    row.get(s)
+                        .copied()
+                        .flatten()
+                        .map(|e| (self.y(o, s), 0.0, e))
+                })
                 .filter(|(_, _, e)| e.change.is_finite() && e.lo.is_finite() && e.hi.is_finite())
                 .collect();
             chart
                 .draw_series(points.iter().map(|&(y, _, e)| {
-                    PathElement::new(vec![(clamp(e.lo), y), (clamp(e.hi), y)], color.stroke_width(3))
+                    PathElement::new(
+                        vec![(clamp(e.lo), y), (clamp(e.hi), y)],
+                        color.stroke_width(3),
+                    )
                 }))
                 .map_err(err)?
                 .label(name)

@@ -117,7 +117,9 @@ pub fn figures(
     let mut figs = vec![render(
         &forest,
         "compare_forest",
-        &format!("Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. Intervals beyond −100 % or +200 % are cut at the edge; outcomes whose base mean is 0 are not drawn (see the tables)."),
+        &format!(
+            "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. Intervals beyond −100 % or +200 % are cut at the edge; outcomes whose base mean is 0 are not drawn (see the tables)."
+        ),
         format,
         report,
     )?];
@@ -153,7 +155,9 @@ pub fn figures(
         title: format!("Key outcomes by month, every scenario, {reps} paired replicates"),
         x_desc: "year (monthly values)".into(),
         panels: vec![
-            panel("Violent events per month", "events per month", &|m| m.events),
+            panel("Violent events per month", "events per month", &|m| {
+                m.events
+            }),
             panel(
                 "Civilians killed per month",
                 "people killed per month",

@@ -60,7 +60,9 @@ pub fn figures(
     Ok(vec![render(
         &plot,
         "citizens",
-        &format!("Citizens by state at each step: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Outbursts of rebellion show as spikes of active citizens followed by a rise in the jailed."),
+        &format!(
+            "Citizens by state at each step: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Outbursts of rebellion show as spikes of active citizens followed by a rise in the jailed."
+        ),
         format,
         report,
     )?])

@@ -263,7 +263,10 @@ impl Report {
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n",
         );
         let _ = writeln!(out, "<title>{}</title>", escape(&self.title));
-        let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>\n<main>\n<header>");
+        let _ = writeln!(
+            out,
+            "<style>{CSS}</style>\n</head>\n<body>\n<main>\n<header>"
+        );
         if !self.kicker.is_empty() {
             let _ = writeln!(out, "<p class=\"kicker\">{}</p>", escape(&self.kicker));
         }
@@ -333,7 +336,9 @@ mod tests {
         let html = r.to_html();
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("alert(\"x\")"));
-        assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;")
+        );
     }
 
     #[test]

@@ -237,19 +237,13 @@ fn draw<DB: DrawingBackend>(
         .legend(|(x, y)| Circle::new((x + 8, y), 3, BLACK.filled()));
     let label_font = ("sans-serif", 13).into_font();
     chart
-        .draw_series(
-            map.data
-                .towns
-                .iter()
-                .filter(|t| labelled(t))
-                .map(|t| {
-                    Text::new(
-                        t.name.clone(),
-                        (t.at.1 + 0.08, t.at.0 + 0.08),
-                        label_font.clone(),
-                    )
-                }),
-        )
+        .draw_series(map.data.towns.iter().filter(|t| labelled(t)).map(|t| {
+            Text::new(
+                t.name.clone(),
+                (t.at.1 + 0.08, t.at.0 + 0.08),
+                label_font.clone(),
+            )
+        }))
         .map_err(e)?;
 
     chart

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::PlotFormat;
 use super::attribution_plot::{Attribution, AttributionPlot};
 use super::cell_map_plot::{CellMapPlot, Scale};
 use super::figure::{Figure, render};
@@ -14,7 +15,6 @@ use super::html::Report;
 use super::palette::OKABE_ITO;
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 use super::validation_plot::fmt;
-use super::PlotFormat;
 use crate::experiment::ReplicateOutput;
 use crate::geo::SahelMap;
 use crate::record::Spread;
@@ -72,7 +72,10 @@ pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
     ];
     for (i, src) in s.sources.iter().enumerate() {
         let what = if i == 0 { "scenario file" } else { "extends" };
-        v.push((what.to_string(), format!("{} (sha256 {})", src.path, src.sha256)));
+        v.push((
+            what.to_string(),
+            format!("{} (sha256 {})", src.path, src.sha256),
+        ));
     }
     match s.kind {
         ModelKind::Sahel => {
@@ -190,7 +193,9 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
             y_desc: "events per month".into(),
             lines: vec![
                 line("all events", 4, &|m| m.events),
-                line("attacks on civilians and leaders", 5, &|m| m.events_vs_civilians),
+                line("attacks on civilians and leaders", 5, &|m| {
+                    m.events_vs_civilians
+                }),
             ],
         },
         Panel {
@@ -318,7 +323,9 @@ pub fn figures(
 
     let cm = cell_maps(s, map, outputs);
     let label = |y: &i32| {
-        if *y == s.period.end.year() && (s.period.end.month() != time::Month::December || s.period.end.day() != 31) {
+        if *y == s.period.end.year()
+            && (s.period.end.month() != time::Month::December || s.period.end.day() != 31)
+        {
             format!("{y} (to {})", format_date(s.period.end))
         } else {
             y.to_string()
@@ -399,7 +406,14 @@ pub fn findings_table(r: &mut Report, agg: &BTreeMap<String, Spread>) {
             ]
         })
         .collect();
-    r.table(&["outcome (whole study area, whole period)", "mean", "90 % interval"], &rows);
+    r.table(
+        &[
+            "outcome (whole study area, whole period)",
+            "mean",
+            "90 % interval",
+        ],
+        &rows,
+    );
 }
 
 /// The report of a run: what was run, key findings, the figures, the parameters.

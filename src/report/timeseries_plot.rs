@@ -29,12 +29,7 @@ impl Line {
     /// A line from every replicate's values, `values[replicate][t]` (replicates of unequal
     /// length are cut to the shortest).
     pub fn from_replicates(label: &str, color: RGBColor, x: &[f64], values: &[Vec<f64>]) -> Self {
-        let n = values
-            .iter()
-            .map(Vec::len)
-            .min()
-            .unwrap_or(0)
-            .min(x.len());
+        let n = values.iter().map(Vec::len).min().unwrap_or(0).min(x.len());
         let (mut mean, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new());
         for t in 0..n {
             let mut v: Vec<f64> = values.iter().map(|r| r[t]).collect();
@@ -87,9 +82,7 @@ impl Plot for TimeSeriesPlot {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(err)?;
-        let area = root
-            .titled(&self.title, ("sans-serif", 26))
-            .map_err(err)?;
+        let area = root.titled(&self.title, ("sans-serif", 26)).map_err(err)?;
         let cols = self.columns.max(1);
         let rows = self.panels.len().div_ceil(cols).max(1);
         let cells = area.split_evenly((rows, cols));

@@ -19,7 +19,10 @@ pub fn report(
 ) -> Report {
     let covered = results.iter().filter(|r| r.covered).count();
     let passed = results.iter().filter(|r| r.pass).count();
-    let mut r = Report::new(&format!("{}: validation against the calibration targets", s.name));
+    let mut r = Report::new(&format!(
+        "{}: validation against the calibration targets",
+        s.name
+    ));
     r.kicker("sahelsim validate");
     r.lede(&s.description);
     r.footer(&format!(
