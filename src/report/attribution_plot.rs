@@ -72,6 +72,26 @@ impl Attribution {
         for v in truly.iter_mut().chain(attributed.iter_mut()) {
             v.iter_mut().for_each(|x| *x /= n);
         }
+        // Areas with no event at all get no panel.
+        let keep: Vec<bool> = truly
+            .iter()
+            .enumerate()
+            .map(|(i, v)| i == 0 || v.iter().any(|&x| x > 0.0))
+            .collect();
+        let filter = |v: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+            v.into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(x, _)| x)
+                .collect()
+        };
+        let (truly, attributed) = (filter(truly), filter(attributed));
+        let areas = areas
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(a, _)| a)
+            .collect();
         Self {
             areas,
             actors,
