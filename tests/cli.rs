@@ -116,8 +116,21 @@ fn run_writes_events_timeseries_summary_and_manifest() {
     assert_eq!(
         names,
         vec![
+            "attribution.png",
+            "attribution.svg",
             "events.csv",
             "manifest.json",
+            "map_control.png",
+            "map_control.svg",
+            "map_displaced.png",
+            "map_displaced.svg",
+            "map_events.png",
+            "map_events.svg",
+            "map_fatalities.png",
+            "map_fatalities.svg",
+            "outcomes.png",
+            "outcomes.svg",
+            "report.html",
             "summary.json",
             "timeseries.csv"
         ]

@@ -1,5 +1,5 @@
-//! Same scenario and seed: byte-identical outputs, with one worker thread or several; a
-//! different seed gives different results.
+//! Same scenario and seed: byte-identical outputs (report and pictures included), with one
+//! worker thread or several; a different seed gives different results.
 
 use std::path::Path;
 use std::process::Command;
@@ -38,7 +38,17 @@ fn one_thread_and_four_threads_write_identical_files() {
     let b = tempfile::tempdir().unwrap();
     run(a.path(), "1", "42");
     run(b.path(), "4", "42");
-    for f in ["events.csv", "timeseries.csv", "summary.json"] {
+    for f in [
+        "events.csv",
+        "timeseries.csv",
+        "summary.json",
+        "report.html",
+        "outcomes.svg",
+        "outcomes.png",
+        "map_events.svg",
+        "map_control.png",
+        "attribution.svg",
+    ] {
         let x = std::fs::read(a.path().join(f)).unwrap();
         let y = std::fs::read(b.path().join(f)).unwrap();
         assert!(x == y, "{f} differs between 1 and 4 threads");

@@ -11,11 +11,14 @@ use serde::Serialize;
 
 use super::CliError;
 use super::run::progress_bar;
-use crate::experiment::compare::{Outcome, Paired, outcomes, paired, run_all};
+use crate::experiment::compare::{Outcome, Paired, outcomes, paired, run_all_keeping};
 use crate::geo::SahelMap;
 use crate::record::atomic::write_atomic;
+use crate::record::monthly::monthly;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
+use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES};
 use crate::report::validation_plot::fmt;
+use crate::report::{ReportOptions, write_figures};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
 
@@ -31,6 +34,8 @@ pub struct CompareOptions {
     pub out: Option<PathBuf>,
     /// Worker threads.
     pub threads: Option<usize>,
+    /// Plot formats and whether to write report.html.
+    pub report: ReportOptions,
 }
 
 /// One row of `compare.csv` / `compare.json`.
@@ -65,21 +70,6 @@ struct ScenarioRecord<'a> {
     files: Vec<ManifestFile<'a>>,
     interventions: &'a [scenario::interventions::Intervention],
 }
-
-/// The outcomes printed in the summary table (area "all").
-const PRINTED: [&str; 11] = [
-    "events",
-    "attacks_on_civilians",
-    "fatalities_civilians",
-    "fatalities_security",
-    "fatalities_militants",
-    "displaced_end",
-    "schools_closed_end",
-    "sustained_presence_end",
-    "fighters_end",
-    "fighters_reintegrated",
-    "former_fighters_relapsed",
-];
 
 pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliError> {
     if files.len() < 2 {
@@ -176,16 +166,26 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
         ),
     );
     let pool = super::worker_pool(opts.threads)?;
-    let values = pool.install(|| run_all(&scenarios, &map, &list, from, replicates, Some(&bar)));
+    let (values, months) = pool.install(|| {
+        run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
+            monthly(&o.rows, &group_names)
+        })
+    });
     bar.finish_and_clear();
     let run_s = t0.elapsed().as_secs_f64();
 
     // Paired differences, scenario by scenario against the base.
     let column = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
     let mut rows: Vec<Row> = Vec::new();
+    let mut diffs: Vec<Difference> = Vec::new();
     for (s, sc) in scenarios.iter().enumerate().skip(1) {
         for (o, outcome) in list.iter().enumerate() {
             let p = paired(&column(0, o), &column(s, o));
+            diffs.push(Difference {
+                scenario: s,
+                outcome,
+                paired: p,
+            });
             rows.push(Row {
                 scenario: &sc.name,
                 area: &outcome.area,
@@ -220,8 +220,26 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
         }),
     )
     .map_err(|e| fail("compare.json", e))?;
+    let t_plots = Instant::now();
+    let refs: Vec<&Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
+    let figures = compare_report::figures(
+        &refs,
+        &diffs,
+        &months,
+        opts.report.plots,
+        opts.report.report(),
+    )
+    .map_err(CliError)?;
+    write_figures(&figures, &dir, opts.report.plots).map_err(CliError)?;
+    if opts.report.report() {
+        let (a, b) = (format_date(from_date), format_date(base.period.end));
+        compare_report::report(&refs, &diffs, (&a, &b), replicates, seed, &figures)
+            .write_atomic(&dir.join("report.html"))
+            .map_err(|e| fail("report.html", e))?;
+    }
     let mut timings = BTreeMap::new();
     timings.insert("total_s".to_string(), run_s);
+    timings.insert("plots_s".to_string(), t_plots.elapsed().as_secs_f64());
     let manifest = CompareManifest {
         program: format!("sahelsim {VERSION}"),
         replicates,
@@ -325,7 +343,7 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
             if r.significant { " *" } else { "" }
         )
     };
-    for key in PRINTED {
+    for key in KEY_DIFFERENCES {
         if let Some(r) = mine(key, "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {

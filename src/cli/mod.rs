@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::report::PlotFormat;
+use crate::report::{PlotFormat, ReportOptions};
 
 /// sahelsim: simulate militant violence in the central Sahel and compare policies.
 #[derive(Debug, Parser)]
@@ -48,6 +48,9 @@ pub enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Run scenarios on the same seeds and report each one's paired differences against the
     /// first (the base) over the policy period, with 95 % confidence intervals.
@@ -70,6 +73,9 @@ pub enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020) and
     /// the plausibility checks P1–P3 (2021–2024, where the scenario runs that far); exit
@@ -91,9 +97,9 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
-        /// Picture formats to write.
-        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
-        plots: PlotFormat,
+        /// Plots and report.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Search a calibration spec's free parameters for the best fit to the targets; write the
     /// ranked points (calibration.csv) and the best as a scenario (best.ron).
@@ -291,6 +297,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             from,
             out,
             threads,
+            report,
         } => compare::run(
             &files,
             compare::CompareOptions {
@@ -299,6 +306,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 from,
                 out,
                 threads,
+                report,
             },
         ),
         Command::Validate {
@@ -307,14 +315,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             out,
             threads,
-            plots,
-        } => validate::run(&file, replicates, seed, out, threads, plots),
+            report,
+        } => validate::run(&file, replicates, seed, out, threads, report),
         Command::Run {
             file,
             replicates,
             seed,
             out,
             threads,
+            report,
         } => run::run(
             &file,
             run::RunOptions {
@@ -322,6 +331,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 seed,
                 out,
                 threads,
+                report,
             },
         ),
     }

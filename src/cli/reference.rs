@@ -15,6 +15,7 @@ use crate::record::summary::quantile;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::record::{ReplicateSummary, Spread, aggregate};
 use crate::reference::epstein::{EpsteinParams, ReplicateOutput, run_replicates};
+use crate::report::{ReportOptions, epstein_report, write_figures};
 use crate::scenario::{ModelKind, Scenario};
 
 /// Refuses a reference-model scenario in a command that runs only the Sahel model.
@@ -102,6 +103,15 @@ struct Manifest<'a> {
     timings: BTreeMap<String, f64>,
 }
 
+/// The outcomes printed and reported: summary key and label.
+const OUTCOMES: [(&str, &str); 5] = [
+    ("active_mean", "active citizens, mean"),
+    ("jailed_mean", "jailed citizens, mean"),
+    ("quiet_mean", "quiet citizens, mean"),
+    ("active_peak", "active citizens, peak"),
+    ("outbursts", "outbursts per replicate"),
+];
+
 /// Pooled statistics of the outbursts of all replicates.
 #[derive(Serialize)]
 struct Outbursts {
@@ -126,7 +136,7 @@ struct Summary<'a> {
     /// Active citizens that make an outburst.
     outburst_threshold: u32,
     outcomes: &'a BTreeMap<String, Spread>,
-    outbursts: Outbursts,
+    outbursts: &'a Outbursts,
     replicates: &'a [ReplicateSummary],
 }
 
@@ -144,7 +154,12 @@ fn spread(mut v: Vec<f64>) -> Option<Spread> {
 
 /// Runs an Epstein scenario's replicates and writes `timeseries.csv`, `outbursts.csv`,
 /// `summary.json` and `manifest.json` to `dir`.
-pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<(), CliError> {
+pub(super) fn run(
+    s: &Scenario,
+    dir: &Path,
+    threads: Option<usize>,
+    report: ReportOptions,
+) -> Result<(), CliError> {
     let p = params(s)?;
     let pool = super::worker_pool(threads)?;
     let t = Instant::now();
@@ -222,14 +237,31 @@ pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<()
             first_step: p.burn_in + 1,
             outburst_threshold: p.outburst_threshold,
             outcomes: &agg,
-            outbursts,
+            outbursts: &outbursts,
             replicates: &summaries,
         },
     )
     .map_err(|e| fail("summary.json", e))?;
 
+    let t_plots = Instant::now();
+    let figures =
+        epstein_report::figures(s, &outputs, report.plots, report.report()).map_err(CliError)?;
+    write_figures(&figures, dir, report.plots).map_err(CliError)?;
+    if report.report() {
+        let mut rows: Vec<(String, Option<Spread>)> = OUTCOMES
+            .iter()
+            .map(|(k, label)| (label.to_string(), agg.get(*k).copied()))
+            .collect();
+        rows.push(("outburst peak (active citizens)".into(), outbursts.peak));
+        rows.push(("outburst length (steps)".into(), outbursts.length));
+        rows.push(("steps between outbursts".into(), outbursts.waiting_time));
+        epstein_report::report(s, &rows, p.burn_in + 1, &figures)
+            .write_atomic(&dir.join("report.html"))
+            .map_err(|e| fail("report.html", e))?;
+    }
     let mut timings = BTreeMap::new();
     timings.insert("replicates_s".to_string(), run_s);
+    timings.insert("plots_s".to_string(), t_plots.elapsed().as_secs_f64());
     for o in &outputs {
         timings.insert(format!("replicate_{:03}_s", o.replicate), o.wall_s);
     }
@@ -261,13 +293,7 @@ pub(super) fn run(s: &Scenario, dir: &Path, threads: Option<usize>) -> Result<()
         "mean",
         "90 % interval"
     );
-    for (k, label) in [
-        ("active_mean", "active citizens, mean"),
-        ("jailed_mean", "jailed citizens, mean"),
-        ("quiet_mean", "quiet citizens, mean"),
-        ("active_peak", "active citizens, peak"),
-        ("outbursts", "outbursts per replicate"),
-    ] {
+    for (k, label) in OUTCOMES {
         if let Some(v) = agg.get(k) {
             println!(
                 "{label:<40} {:>10.2} {:>20}",

@@ -15,6 +15,8 @@ use crate::record::writers::{
     Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_json, write_timeseries,
 };
 use crate::record::{SeriesRow, Spread, aggregate};
+use crate::report::run_report::{self, key_outcome_rows};
+use crate::report::{ReportOptions, write_figures};
 use crate::scenario::{self, format_date};
 
 /// Options of `run`.
@@ -27,6 +29,8 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores).
     pub threads: Option<usize>,
+    /// Plot formats and whether to write report.html.
+    pub report: ReportOptions,
 }
 
 pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
@@ -37,7 +41,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
     super::create_output_dir(&dir)?;
     if scenario.kind == scenario::ModelKind::Epstein {
-        return super::reference::run(&scenario, &dir, opts.threads);
+        return super::reference::run(&scenario, &dir, opts.threads, opts.report);
     }
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
@@ -81,8 +85,25 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         },
     )
     .map_err(|e| fail("summary.json", e))?;
+    let t_plots = Instant::now();
+    let figures = run_report::figures(
+        &scenario,
+        &map,
+        &outputs,
+        opts.report.plots,
+        opts.report.report(),
+    )
+    .map_err(CliError)?;
+    write_figures(&figures, &dir, opts.report.plots).map_err(CliError)?;
+    if opts.report.report() {
+        run_report::report(&scenario, &agg, &figures)
+            .write_atomic(&dir.join("report.html"))
+            .map_err(|e| fail("report.html", e))?;
+    }
+    let plots_s = t_plots.elapsed().as_secs_f64();
     let mut timings = BTreeMap::new();
     timings.insert("map_s".to_string(), t_map);
+    timings.insert("plots_s".to_string(), plots_s);
     timings.insert("replicates_s".to_string(), run_s);
     for o in &outputs {
         timings.insert(format!("replicate_{:03}_s", o.replicate), o.wall_s);
@@ -141,43 +162,8 @@ pub fn progress_bar(days: u64, message: &str) -> ProgressBar {
 
 /// The printed table of key outcomes: mean and 90 % interval across replicates.
 pub fn summary_table(agg: &BTreeMap<String, Spread>) -> String {
-    let keys = [
-        ("events_militant", "events linked to armed groups"),
-        ("events_vs_civilians", "attacks on civilians and leaders"),
-        ("fatalities_total", "fatalities"),
-        ("fatalities_civilians", "  civilians"),
-        ("fatalities_security", "  security forces"),
-        ("fatalities_militants", "  militants"),
-        ("abducted", "people abducted"),
-        (
-            "share_attributed_jnim",
-            "share of events attributed to JNIM",
-        ),
-        ("displaced_final", "displaced at the end"),
-        ("displaced_peak", "displaced at the peak"),
-        ("schools_closed_final", "schools closed at the end"),
-        (
-            "government_presence_final",
-            "government presence at the end (0-1)",
-        ),
-        ("fighters_final", "fighters at the end"),
-    ];
     let mut s = format!("{:<40} {:>14} {:>28}\n", "outcome", "mean", "90 % interval");
-    for (k, label) in keys {
-        if let Some(v) = agg.get(k) {
-            s.push_str(&format!(
-                "{label:<40} {:>14} {:>28}\n",
-                fmt(v.mean),
-                format!("{} – {}", fmt(v.p05), fmt(v.p95))
-            ));
-        }
-    }
-    for (k, v) in agg.iter().filter(|(k, _)| {
-        k.starts_with("fighters_final.") || k.starts_with("revenue_musd_per_year.")
-    }) {
-        let label = k
-            .replace("fighters_final.", "fighters at the end: ")
-            .replace("revenue_musd_per_year.", "revenue, M$/year: ");
+    for (label, v) in key_outcome_rows(agg) {
         s.push_str(&format!(
             "{label:<40} {:>14} {:>28}\n",
             fmt(v.mean),

@@ -12,8 +12,8 @@ use super::run::progress_bar;
 use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, covers_calibration_period};
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
 use crate::record::writers::{VERSION, write_json};
-use crate::report::PlotFormat;
-use crate::report::validation_plot::{fmt, render_validation};
+use crate::report::validation_plot::{fmt, validation_figure};
+use crate::report::{ReportOptions, validate_report};
 use crate::scenario;
 
 /// The content of `validation.json`.
@@ -39,7 +39,7 @@ pub(super) fn run(
     seed: Option<u64>,
     out: Option<PathBuf>,
     threads: Option<usize>,
-    plots: PlotFormat,
+    report: ReportOptions,
 ) -> Result<(), CliError> {
     let mut s = scenario::load(file)?;
     super::reference::require_sahel(&s, "validate")?;
@@ -87,7 +87,14 @@ pub(super) fn run(
         s.name, s.replicates
     );
     let plotted: Vec<TargetResult> = results.iter().filter(|r| r.covered).cloned().collect();
-    render_validation(&plotted, &title, &dir, plots).map_err(CliError)?;
+    let figure =
+        validation_figure(&plotted, &title, report.plots, report.report()).map_err(CliError)?;
+    figure.write(&dir, report.plots).map_err(CliError)?;
+    if report.report() {
+        validate_report::report(&s, &results, last_year, Some(&figure))
+            .write_atomic(&dir.join("report.html"))
+            .map_err(|e| CliError(format!("writing report.html in {}: {e}", dir.display())))?;
+    }
 
     println!("{}: {} replicates, 2017–{last_year}", s.name, s.replicates);
     println!("C: the brief's figures for 2017–2020 ({SOURCE})");

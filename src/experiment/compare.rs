@@ -10,7 +10,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::run_replicate;
+use super::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
 use crate::record::{ReplicateSummary, SeriesRow};
 use crate::scenario::Scenario;
@@ -267,16 +267,39 @@ pub fn run_all(
     replicates: u32,
     progress: Option<&ProgressBar>,
 ) -> Vec<Vec<Vec<f64>>> {
+    run_all_keeping(scenarios, map, list, from, replicates, progress, |_| ()).0
+}
+
+/// As [`run_all`], and also keeps `keep(output)` of every replicate (`kept[s][r]`), e.g. its
+/// months for plots.
+pub fn run_all_keeping<T: Send>(
+    scenarios: &[Arc<Scenario>],
+    map: &Arc<SahelMap>,
+    list: &[Outcome],
+    from: u32,
+    replicates: u32,
+    progress: Option<&ProgressBar>,
+    keep: impl Fn(&ReplicateOutput) -> T + Sync,
+) -> (Vec<Vec<Vec<f64>>>, Vec<Vec<T>>) {
     let r = replicates as usize;
-    let flat: Vec<Vec<f64>> = (0..scenarios.len() * r)
+    let flat: Vec<(Vec<f64>, T)> = (0..scenarios.len() * r)
         .into_par_iter()
         .map(|k| {
             let s = &scenarios[k / r];
             let out = run_replicate(s, map, (k % r) as u32, progress);
-            measure(s, map, list, from, &out.events, &out.rows, &out.summary)
+            let values = measure(s, map, list, from, &out.events, &out.rows, &out.summary);
+            (values, keep(&out))
         })
         .collect();
-    flat.chunks(r).map(|c| c.to_vec()).collect()
+    let mut values = Vec::with_capacity(scenarios.len());
+    let mut kept = Vec::with_capacity(scenarios.len());
+    let mut it = flat.into_iter();
+    for _ in 0..scenarios.len() {
+        let (v, k): (Vec<_>, Vec<_>) = it.by_ref().take(r).unzip();
+        values.push(v);
+        kept.push(k);
+    }
+    (values, kept)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::geo::SahelMap;
-use crate::record::{Recorder, ReplicateSummary, SeriesRow, summarise};
+use crate::record::{CellYear, Recorder, ReplicateSummary, SeriesRow, summarise};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use crate::sim::events::Event;
@@ -32,6 +32,8 @@ pub struct ReplicateOutput {
     pub events: Vec<Event>,
     /// Its time series.
     pub rows: Vec<SeriesRow>,
+    /// Each cell's control and displacement at the end of each year.
+    pub cell_years: Vec<CellYear>,
     /// Its key outcomes.
     pub summary: ReplicateSummary,
     /// Wall-clock seconds it took.
@@ -84,6 +86,7 @@ pub fn run_replicate(
         seed,
         events,
         rows: recorder.rows,
+        cell_years: recorder.cell_years,
         summary,
         wall_s: t.elapsed().as_secs_f64(),
     }

@@ -2,10 +2,11 @@
 //! from its events, and the writers for the files a run leaves behind.
 
 pub mod atomic;
+pub mod monthly;
 pub mod series;
 pub mod summary;
 pub mod writers;
 
 pub use atomic::{write_atomic, write_atomic_with};
-pub use series::{Recorder, SeriesRow};
+pub use series::{CellYear, Recorder, SeriesRow};
 pub use summary::{ReplicateSummary, Spread, aggregate, summarise};

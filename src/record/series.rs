@@ -94,6 +94,17 @@ struct Tally {
     abducted: u32,
 }
 
+/// The state of every grid cell at the end of a year (or of the run), for maps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellYear {
+    /// The calendar year that ended (or the run's last year).
+    pub year: i32,
+    /// Mean militant control of the cell's communities, 0..1 (0 where there are none).
+    pub control: Vec<f32>,
+    /// People displaced from the cell's communities.
+    pub displaced: Vec<f32>,
+}
+
 /// Collects the time series of one replicate as it runs.
 pub struct Recorder {
     replicate: u32,
@@ -109,6 +120,8 @@ pub struct Recorder {
     income_at_start: Vec<[i64; 5]>,
     /// The finished rows.
     pub rows: Vec<SeriesRow>,
+    /// Each cell's control and displacement at the end of each calendar year and of the run.
+    pub cell_years: Vec<CellYear>,
 }
 
 impl Recorder {
@@ -127,6 +140,7 @@ impl Recorder {
             period_start_day: 0,
             tallies,
             rows: Vec::new(),
+            cell_years: Vec::new(),
         }
     }
 
@@ -171,6 +185,35 @@ impl Recorder {
         if ends {
             self.close_period(sim, &setup);
         }
+        let date = period.date(day);
+        if sim.finished() || (date.month() == time::Month::January && date.day() == 1) {
+            self.snapshot_cells(sim, &setup, period.date(day - 1).year());
+        }
+    }
+
+    /// Records each cell's mean control and displaced people (communities in id order).
+    fn snapshot_cells(&mut self, sim: &mut Simulation, setup: &Setup, year: i32) {
+        let n = setup.map.grid.cells.len();
+        let mut control = vec![0.0f64; n];
+        let mut displaced = vec![0.0f64; n];
+        let mut count = vec![0u32; n];
+        let mut cq = sim.world.query::<&Community>();
+        let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
+        communities.sort_unstable_by_key(|c| c.id);
+        for c in communities {
+            control[c.cell] += c.control;
+            displaced[c.cell] += c.displaced;
+            count[c.cell] += 1;
+        }
+        self.cell_years.push(CellYear {
+            year,
+            control: control
+                .iter()
+                .zip(&count)
+                .map(|(&c, &k)| if k == 0 { 0.0 } else { (c / k as f64) as f32 })
+                .collect(),
+            displaced: displaced.iter().map(|&d| d as f32).collect(),
+        });
     }
 
     fn close_period(&mut self, sim: &mut Simulation, setup: &Setup) {

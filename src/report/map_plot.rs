@@ -135,37 +135,7 @@ fn draw<DB: DrawingBackend>(
     }
 
     // Region borders (grey) and area-of-operation borders (thick), from the grid.
-    let mut region_edges = Vec::new();
-    let mut area_edges = Vec::new();
-    for (i, c) in g.cells.iter().enumerate() {
-        let (row, col) = g.row_col(i);
-        let right = (col + 1 < g.width).then(|| &g.cells[i + 1]);
-        let up = (row + 1 < g.height).then(|| &g.cells[i + g.width]);
-        if let Some(o) = right {
-            let edge = vec![
-                (c.lon + r / 2.0, c.lat - r / 2.0),
-                (c.lon + r / 2.0, c.lat + r / 2.0),
-            ];
-            if o.region != c.region && (o.region.is_some() && c.region.is_some()) {
-                region_edges.push(edge.clone());
-            }
-            if o.area != c.area && (o.area.is_some() || c.area.is_some()) {
-                area_edges.push(edge);
-            }
-        }
-        if let Some(o) = up {
-            let edge = vec![
-                (c.lon - r / 2.0, c.lat + r / 2.0),
-                (c.lon + r / 2.0, c.lat + r / 2.0),
-            ];
-            if o.region != c.region && (o.region.is_some() && c.region.is_some()) {
-                region_edges.push(edge.clone());
-            }
-            if o.area != c.area && (o.area.is_some() || c.area.is_some()) {
-                area_edges.push(edge);
-            }
-        }
-    }
+    let (region_edges, area_edges) = border_edges(g);
     let region_style = RGBColor(110, 110, 110).stroke_width(1);
     chart
         .draw_series(
@@ -189,17 +159,13 @@ fn draw<DB: DrawingBackend>(
 
     // Country outlines.
     let country_style = BLACK.stroke_width(2);
-    for c in &map.data.countries {
-        for ring in &c.polygons {
-            let mut pts: Vec<(f64, f64)> = ring.iter().map(|&(la, lo)| (lo, la)).collect();
-            if let Some(&first) = pts.first() {
-                pts.push(first);
-            }
-            chart
-                .draw_series([PathElement::new(pts, country_style)])
-                .map_err(e)?;
-        }
-    }
+    chart
+        .draw_series(
+            country_rings(map)
+                .into_iter()
+                .map(|ring| PathElement::new(ring, country_style)),
+        )
+        .map_err(e)?;
 
     // Niger river.
     let river_style = OKABE_ITO[4].stroke_width(2);
@@ -271,22 +237,13 @@ fn draw<DB: DrawingBackend>(
         .legend(|(x, y)| Circle::new((x + 8, y), 3, BLACK.filled()));
     let label_font = ("sans-serif", 13).into_font();
     chart
-        .draw_series(
-            map.data
-                .towns
-                .iter()
-                .filter(|t| {
-                    t.population >= LABELLED_MIN_POPULATION
-                        || BRIEF_TOWNS.contains(&t.name.as_str())
-                })
-                .map(|t| {
-                    Text::new(
-                        t.name.clone(),
-                        (t.at.1 + 0.08, t.at.0 + 0.08),
-                        label_font.clone(),
-                    )
-                }),
-        )
+        .draw_series(map.data.towns.iter().filter(|t| labelled(t)).map(|t| {
+            Text::new(
+                t.name.clone(),
+                (t.at.1 + 0.08, t.at.0 + 0.08),
+                label_font.clone(),
+            )
+        }))
         .map_err(e)?;
 
     chart
@@ -382,6 +339,67 @@ fn draw<DB: DrawingBackend>(
         y += 16;
     }
     Ok(())
+}
+
+/// Cell edges between regions, and between areas of operation (and the outside), as
+/// `(lon, lat)` segments, in cell order.
+pub(crate) type Edges = Vec<Vec<(f64, f64)>>;
+
+/// The region borders and area-of-operation borders of `g`, drawn along cell edges.
+pub(crate) fn border_edges(g: &crate::geo::grid::Grid) -> (Edges, Edges) {
+    let r = g.resolution;
+    let mut region_edges = Vec::new();
+    let mut area_edges = Vec::new();
+    for (i, c) in g.cells.iter().enumerate() {
+        let (row, col) = g.row_col(i);
+        let right = (col + 1 < g.width).then(|| &g.cells[i + 1]);
+        let up = (row + 1 < g.height).then(|| &g.cells[i + g.width]);
+        for (other, edge) in [
+            (
+                right,
+                vec![
+                    (c.lon + r / 2.0, c.lat - r / 2.0),
+                    (c.lon + r / 2.0, c.lat + r / 2.0),
+                ],
+            ),
+            (
+                up,
+                vec![
+                    (c.lon - r / 2.0, c.lat + r / 2.0),
+                    (c.lon + r / 2.0, c.lat + r / 2.0),
+                ],
+            ),
+        ] {
+            let Some(o) = other else { continue };
+            if o.region != c.region && (o.region.is_some() && c.region.is_some()) {
+                region_edges.push(edge.clone());
+            }
+            if o.area != c.area && (o.area.is_some() || c.area.is_some()) {
+                area_edges.push(edge);
+            }
+        }
+    }
+    (region_edges, area_edges)
+}
+
+/// Every country outline as a closed ring of `(lon, lat)` points.
+pub(crate) fn country_rings(map: &SahelMap) -> Vec<Vec<(f64, f64)>> {
+    let mut rings = Vec::new();
+    for c in &map.data.countries {
+        for ring in &c.polygons {
+            let mut pts: Vec<(f64, f64)> = ring.iter().map(|&(la, lo)| (lo, la)).collect();
+            if let Some(&first) = pts.first() {
+                pts.push(first);
+            }
+            rings.push(pts);
+        }
+    }
+    rings
+}
+
+/// Whether a town is labelled on maps: a large town or one the brief names.
+pub(crate) fn labelled(t: &crate::geo::data::TownData) -> bool {
+    t.population >= LABELLED_MIN_POPULATION || BRIEF_TOWNS.contains(&t.name.as_str())
 }
 
 /// The places the model brief names: always labelled.

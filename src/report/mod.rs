@@ -1,8 +1,23 @@
-//! Pictures: the embedded font and the plots each command leaves behind.
+//! Pictures and reports: the embedded font, the plots each command leaves behind, and the
+//! self-contained `report.html` that gathers them (see `docs/report.md`).
+//!
+//! One concern per module: [`figure`] renders a [`figure::Plot`] into memory once (SVG and/or
+//! PNG) for files and report alike; [`html`] is the report builder; the `*_plot` modules draw
+//! one kind of picture each; the `*_report` modules assemble one command's report.
 
+pub mod attribution_plot;
+pub mod cell_map_plot;
+pub mod compare_plot;
+pub mod compare_report;
+pub mod epstein_report;
+pub mod figure;
+pub mod html;
 pub mod map_plot;
 pub mod palette;
+pub mod run_report;
 pub mod sensitivity_plot;
+pub mod timeseries_plot;
+pub mod validate_report;
 pub mod validation_plot;
 
 use std::sync::Once;
@@ -47,4 +62,46 @@ impl PlotFormat {
     pub fn svg(self) -> bool {
         matches!(self, PlotFormat::Svg | PlotFormat::Both)
     }
+}
+
+/// The command-line options every command that leaves plots and a report behind shares
+/// (`run`, `compare`, `validate`, and later `sweep`): flatten it into the command with
+/// `#[command(flatten)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct ReportOptions {
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
+    /// Picture formats to write.
+    #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+    pub plots: PlotFormat,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            no_report: false,
+            plots: PlotFormat::Both,
+        }
+    }
+}
+
+impl ReportOptions {
+    /// Whether report.html is written.
+    pub fn report(self) -> bool {
+        !self.no_report
+    }
+}
+
+/// Writes every figure's files into `dir` in the formats `format` asks for; returns the paths.
+pub fn write_figures(
+    figures: &[figure::Figure],
+    dir: &std::path::Path,
+    format: PlotFormat,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut written = Vec::new();
+    for f in figures {
+        written.extend(f.write(dir, format)?);
+    }
+    Ok(written)
 }

@@ -1,47 +1,53 @@
 //! The validation picture: each calibration target's band with the simulated 90 % interval
 //! and mean, on a common scale where the band runs from 0 to 1.
 
-use std::path::{Path, PathBuf};
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::PlotFormat;
+use super::figure::{Figure, Plot, render};
 use super::palette::OKABE_ITO;
-use super::{PlotFormat, register_font};
 use crate::experiment::validation::TargetResult;
-use crate::record::atomic::{commit_temp, temp_path};
 
 /// Display range of the common scale.
 const X_RANGE: (f64, f64) = (-1.5, 2.5);
 
-/// Draws `results` to `dir/validation.png` and/or `.svg`; returns the files written.
-pub fn render_validation(
+/// The validation picture of `results` under `title`.
+pub struct ValidationPlot<'a> {
+    /// The targets drawn, top to bottom.
+    pub results: &'a [TargetResult],
+    /// The figure's title.
+    pub title: String,
+}
+
+impl Plot for ValidationPlot<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1300, 230 + 48 * self.results.len() as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw(self.results, &self.title, root)
+    }
+}
+
+/// Draws `results` as `validation.png` / `.svg` (the formats `format` asks for, and the one
+/// the report embeds when `report` is true).
+pub fn validation_figure(
     results: &[TargetResult],
     title: &str,
-    dir: &Path,
     format: PlotFormat,
-) -> Result<Vec<PathBuf>, String> {
-    register_font();
-    let size = (1300u32, 230 + 48 * results.len() as u32);
-    let mut written = Vec::new();
-    for (enabled, ext) in [(format.png(), "png"), (format.svg(), "svg")] {
-        if !enabled {
-            continue;
-        }
-        let path = dir.join(format!("validation.{ext}"));
-        let tmp = temp_path(&path);
-        let result = if ext == "png" {
-            let root = BitMapBackend::new(&tmp, size).into_drawing_area();
-            draw(results, title, &root).and_then(|_| root.present().map_err(|e| e.to_string()))
-        } else {
-            let root = SVGBackend::new(&tmp, size).into_drawing_area();
-            draw(results, title, &root).and_then(|_| root.present().map_err(|e| e.to_string()))
-        };
-        result.map_err(|e| format!("drawing {}: {e}", path.display()))?;
-        commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    report: bool,
+) -> Result<Figure, String> {
+    let caption = "Each calibration target's band (grey, rescaled so that it runs from 0 to 1) with the simulated mean (dot) and 90 % interval across replicates (line): blue where the mean lies in the band, vermillion where it misses.";
+    render(
+        &ValidationPlot {
+            results,
+            title: title.to_string(),
+        },
+        "validation",
+        caption,
+        format,
+        report,
+    )
 }
 
 fn scale(r: &TargetResult, v: f64) -> f64 {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The real-browser test of report.html: make reports from short runs (a run, a comparison,
+# a reference-model run) in release mode, open each in headless Chromium with no network,
+# check that it loads with no console error and that every picture rendered, and save
+# screenshots to target/ci-artifacts/. Needs Debian's chromium (installed here if missing)
+# and Node 20 or later (no npm packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null; then
+    echo "installing chromium"
+    apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+fi
+
+art=target/ci-artifacts
+rm -rf "$art"
+mkdir -p "$art"
+cargo build --release --locked --quiet
+bin=target/release/sahelsim
+$bin run tests/fixtures/short_run.ron --out "$art/run" >/dev/null
+$bin compare tests/fixtures/short_run.ron tests/fixtures/policy_short.ron --replicates 3 --out "$art/compare" >/dev/null
+$bin run scenarios/reference/epstein.ron --replicates 3 --out "$art/epstein" >/dev/null
+
+profile=$(mktemp -d)
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-extensions --no-default-browser-check \
+    --user-data-dir="$profile" --remote-debugging-port=0 about:blank \
+    >"$art/chromium.log" 2>&1 &
+browser=$!
+trap 'kill $browser 2>/dev/null || true; wait $browser 2>/dev/null || true; rm -rf "$profile"' EXIT
+for _ in $(seq 1 100); do
+    [ -s "$profile/DevToolsActivePort" ] && break
+    sleep 0.1
+done
+port=$(sed -n 1p "$profile/DevToolsActivePort")
+path=$(sed -n 2p "$profile/DevToolsActivePort")
+node --experimental-websocket --no-warnings .ci/browser-check.mjs "ws://127.0.0.1:$port$path" \
+    "$art/run/report.html:$art/report.png" \
+    "$art/compare/report.html:$art/report-compare.png" \
+    "$art/epstein/report.html:$art/report-epstein.png"

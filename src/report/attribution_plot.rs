@@ -1,0 +1,208 @@
+//! Who did it: events by their true perpetrator beside events by the actor an observer
+//! attributes them to, per area of operation (replicate means). The gap between the two bars
+//! is what misattribution does to a reading of the violence.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::figure::{Plot, err};
+use super::palette::OKABE_ITO;
+use super::timeseries_plot::axis_number;
+use crate::geo::SahelMap;
+use crate::record::writers::attributed_name;
+use crate::scenario::Scenario;
+use crate::sim::events::{Attributed, Event, Perpetrator};
+
+/// Events per actor and area: by true perpetrator and by attribution (replicate means).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    /// Panels: area labels ("all" first).
+    pub areas: Vec<String>,
+    /// Actors, in display order.
+    pub actors: Vec<String>,
+    /// `truly[area][actor]`: events the actor truly carried out.
+    pub truly: Vec<Vec<f64>>,
+    /// `attributed[area][actor]`: events an observer puts down to the actor.
+    pub attributed: Vec<Vec<f64>>,
+}
+
+impl Attribution {
+    /// Counts every replicate's events (`runs`, in replicate order) and divides by the number
+    /// of replicates.
+    pub fn count(scenario: &Scenario, map: &SahelMap, runs: &[&[Event]]) -> Self {
+        let mut actors: Vec<String> = scenario.groups.iter().map(|g| g.name.clone()).collect();
+        for a in [
+            Attributed::Jnim,
+            Attributed::IslamicState,
+            Attributed::Unidentified,
+            Attributed::State,
+        ] {
+            actors.push(attributed_name(a, scenario));
+        }
+        let n_groups = scenario.groups.len();
+        let state = n_groups + 3;
+        let actor_of = |a: Attributed| match a {
+            Attributed::Group(g) => g,
+            Attributed::Jnim => n_groups,
+            Attributed::IslamicState => n_groups + 1,
+            Attributed::Unidentified => n_groups + 2,
+            Attributed::State => state,
+        };
+        let mut areas = vec!["whole study area".to_string()];
+        areas.extend(map.data.areas.iter().map(|a| a.name.clone()));
+        areas.push("outside the four areas".to_string());
+        let n_areas = map.data.areas.len();
+        let mut truly = vec![vec![0.0; actors.len()]; areas.len()];
+        let mut attributed = vec![vec![0.0; actors.len()]; areas.len()];
+        for events in runs {
+            for e in events.iter() {
+                let area = 1 + map.grid.cells[e.cell].area.unwrap_or(n_areas);
+                let t = match e.perpetrator {
+                    Perpetrator::Group(g) => g,
+                    Perpetrator::State => state,
+                };
+                let a = actor_of(e.attributed);
+                for panel in [0, area] {
+                    truly[panel][t] += 1.0;
+                    attributed[panel][a] += 1.0;
+                }
+            }
+        }
+        let n = runs.len().max(1) as f64;
+        for v in truly.iter_mut().chain(attributed.iter_mut()) {
+            v.iter_mut().for_each(|x| *x /= n);
+        }
+        // Areas with no event at all get no panel.
+        let keep: Vec<bool> = truly
+            .iter()
+            .enumerate()
+            .map(|(i, v)| i == 0 || v.iter().any(|&x| x > 0.0))
+            .collect();
+        let filter = |v: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+            v.into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(x, _)| x)
+                .collect()
+        };
+        let (truly, attributed) = (filter(truly), filter(attributed));
+        let areas = areas
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(a, _)| a)
+            .collect();
+        Self {
+            areas,
+            actors,
+            truly,
+            attributed,
+        }
+    }
+}
+
+/// The bar chart of an [`Attribution`].
+pub struct AttributionPlot<'a> {
+    /// The counts.
+    pub data: &'a Attribution,
+    /// The figure's title.
+    pub title: String,
+}
+
+impl Plot for AttributionPlot<'_> {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.data.areas.len().div_ceil(2) as u32;
+        (1500, 60 + rows * (90 + 34 * self.data.actors.len() as u32))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
+        let rows = self.data.areas.len().div_ceil(2);
+        for (i, cell) in area.split_evenly((rows, 2)).iter().enumerate() {
+            if i < self.data.areas.len() {
+                self.panel(i, cell)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl AttributionPlot<'_> {
+    fn panel<DB: DrawingBackend>(
+        &self,
+        i: usize,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), String> {
+        let d = self.data;
+        let n = d.actors.len();
+        let max = d.truly[i]
+            .iter()
+            .chain(&d.attributed[i])
+            .copied()
+            .fold(0.0, f64::max)
+            .max(1.0)
+            * 1.12;
+        let mut chart = ChartBuilder::on(area)
+            .caption(&d.areas[i], ("sans-serif", 18))
+            .margin(10)
+            .x_label_area_size(42)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0.0..max, -0.5..n as f64 - 0.5)
+            .map_err(err)?;
+        let actors = &d.actors;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
+            .light_line_style(RGBColor(238, 238, 238))
+            .y_labels(4 * n + 1)
+            .y_label_formatter(&|y| {
+                let k = y.round();
+                if (y - k).abs() > 1e-6 || k < 0.0 {
+                    return String::new();
+                }
+                let k = n as isize - 1 - k as isize;
+                usize::try_from(k)
+                    .ok()
+                    .and_then(|k| actors.get(k))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .x_label_formatter(&|x| axis_number(*x))
+            .x_desc("events per replicate")
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        let (c_true, c_attr) = (OKABE_ITO[5], OKABE_ITO[4]);
+        let y = |k: usize| (n - 1 - k) as f64;
+        chart
+            .draw_series(
+                d.truly[i].iter().enumerate().map(|(k, &v)| {
+                    Rectangle::new([(0.0, y(k)), (v, y(k) + 0.38)], c_true.filled())
+                }),
+            )
+            .map_err(err)?
+            .label("true perpetrator")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c_true.filled()));
+        chart
+            .draw_series(
+                d.attributed[i].iter().enumerate().map(|(k, &v)| {
+                    Rectangle::new([(0.0, y(k) - 0.38), (v, y(k))], c_attr.filled())
+                }),
+            )
+            .map_err(err)?
+            .label("attributed by an observer")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c_attr.filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}

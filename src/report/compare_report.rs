@@ -1,0 +1,292 @@
+//! `sahelsim compare`'s plots and report: a forest plot of every scenario's paired differences
+//! from the base (relative change with its 95 % interval), the key outcomes by month with every
+//! scenario overlaid (replicate mean and 90 % band), and the tables of differences.
+
+use super::PlotFormat;
+use super::compare_plot::{Estimate, ForestPlot};
+use super::figure::{Figure, render};
+use super::html::Report;
+use super::run_report::{parameters_section, scenario_facts};
+use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
+use super::validation_plot::fmt;
+use crate::experiment::compare::{Outcome, Paired};
+use crate::record::monthly::Month;
+use crate::record::writers::VERSION;
+use crate::scenario::Scenario;
+
+/// The outcomes of the summary table and the forest plot (area "all"), before fighters and
+/// revenue by group.
+pub const KEY_DIFFERENCES: [&str; 11] = [
+    "events",
+    "attacks_on_civilians",
+    "fatalities_civilians",
+    "fatalities_security",
+    "fatalities_militants",
+    "displaced_end",
+    "schools_closed_end",
+    "sustained_presence_end",
+    "fighters_end",
+    "fighters_reintegrated",
+    "former_fighters_relapsed",
+];
+
+/// One paired difference: scenario `scenario` (index among all, the base being 0) against the
+/// base, for an outcome.
+#[derive(Debug, Clone, Copy)]
+pub struct Difference<'a> {
+    /// Index of the scenario (1 or more).
+    pub scenario: usize,
+    /// The outcome.
+    pub outcome: &'a Outcome,
+    /// The paired difference and its interval.
+    pub paired: Paired,
+}
+
+/// The whole-study-area outcomes shown, in order: [`KEY_DIFFERENCES`], then those by group.
+fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Outcome> {
+    let mut out: Vec<&Outcome> = Vec::new();
+    for key in KEY_DIFFERENCES {
+        if let Some(d) = diffs
+            .iter()
+            .find(|d| d.outcome.area == "all" && d.outcome.key == key)
+        {
+            out.push(d.outcome);
+        }
+    }
+    for d in diffs {
+        if d.outcome.area == "all"
+            && d.outcome.key.contains('.')
+            && !out.iter().any(|o| o.key == d.outcome.key)
+        {
+            out.push(d.outcome);
+        }
+    }
+    // Outcomes that are 0 in every scenario say nothing.
+    out.retain(|o| {
+        diffs
+            .iter()
+            .filter(|d| d.outcome.key == o.key && d.outcome.area == "all")
+            .any(|d| d.paired.base_mean != 0.0 || d.paired.mean != 0.0)
+    });
+    out
+}
+
+/// Draws the forest plot and the overlaid monthly outcomes; `months[s][r]` are scenario s's
+/// replicate r's months.
+pub fn figures(
+    scenarios: &[&Scenario],
+    diffs: &[Difference],
+    months: &[Vec<Vec<Month>>],
+    format: PlotFormat,
+    report: bool,
+) -> Result<Vec<Figure>, String> {
+    let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
+    let outcomes = shown(diffs);
+    let estimates = outcomes
+        .iter()
+        .map(|o| {
+            (1..scenarios.len())
+                .map(|s| {
+                    diffs
+                        .iter()
+                        .find(|d| d.scenario == s && d.outcome == *o)
+                        .and_then(|d| {
+                            let p = d.paired;
+                            (p.base_mean != 0.0).then(|| Estimate {
+                                change: 100.0 * p.diff / p.base_mean,
+                                lo: 100.0 * p.lo / p.base_mean,
+                                hi: 100.0 * p.hi / p.base_mean,
+                            })
+                        })
+                })
+                .collect()
+        })
+        .collect();
+    let forest = ForestPlot {
+        title: format!("Paired differences from {base} over the policy period (95 % intervals)"),
+        outcomes: outcomes
+            .iter()
+            .map(|o| format!("{} ({})", o.label, o.unit))
+            .collect(),
+        scenarios: scenarios[1.min(scenarios.len())..]
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
+        estimates,
+    };
+    let mut figs = vec![render(
+        &forest,
+        "compare_forest",
+        &format!(
+            "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. Intervals beyond −100 % or +200 % are cut at the edge; outcomes whose base mean is 0 are not drawn (see the tables)."
+        ),
+        format,
+        report,
+    )?];
+
+    let x: Vec<f64> = months
+        .first()
+        .and_then(|m| m.first())
+        .map(|m| m.iter().map(Month::x).collect())
+        .unwrap_or_default();
+    let color = |s: usize| {
+        if s == 0 {
+            plotters::style::RGBColor(0, 0, 0)
+        } else {
+            ForestPlot::color(s - 1)
+        }
+    };
+    let panel = |title: &str, y_desc: &str, f: &dyn Fn(&Month) -> f64| Panel {
+        title: title.into(),
+        y_desc: y_desc.into(),
+        lines: scenarios
+            .iter()
+            .zip(months)
+            .enumerate()
+            .map(|(s, (sc, reps))| {
+                let values: Vec<Vec<f64>> =
+                    reps.iter().map(|r| r.iter().map(f).collect()).collect();
+                Line::from_replicates(&sc.name, color(s), &x, &values)
+            })
+            .collect(),
+    };
+    let reps = months.first().map(Vec::len).unwrap_or(0);
+    let plot = TimeSeriesPlot {
+        title: format!("Key outcomes by month, every scenario, {reps} paired replicates"),
+        x_desc: "year (monthly values)".into(),
+        panels: vec![
+            panel("Violent events per month", "events per month", &|m| {
+                m.events
+            }),
+            panel(
+                "Civilians killed per month",
+                "people killed per month",
+                &|m| m.fatalities_civilians,
+            ),
+            panel("People displaced (at each month's end)", "people", &|m| {
+                m.displaced
+            }),
+            panel(
+                "Fighters, all groups (at each month's end)",
+                "fighters",
+                &|m| m.fighters_total(),
+            ),
+            panel(
+                "Armed groups' revenue per month",
+                "US$ per month, all groups",
+                &|m| m.revenue_total(),
+            ),
+            panel(
+                "Government presence (at each month's end)",
+                "resident-weighted mean, 0 to 1",
+                &|m| m.government_presence,
+            ),
+        ],
+        columns: 2,
+    };
+    figs.push(render(
+        &plot,
+        "compare_outcomes",
+        &format!("Key outcomes by month over the whole study area for every scenario ({base} in black): lines are the mean of {reps} replicates, shaded bands their 90 % interval. Replicate r of every scenario runs on the same seed."),
+        format,
+        report,
+    )?);
+    Ok(figs)
+}
+
+/// A signed number.
+fn signed(v: f64) -> String {
+    if v.is_nan() {
+        "–".to_string()
+    } else if v > 0.0 {
+        format!("+{}", fmt(v))
+    } else {
+        fmt(v)
+    }
+}
+
+/// The report of a comparison. `files` are the scenario files as given; `period` the policy
+/// period's first and last day.
+pub fn report(
+    scenarios: &[&Scenario],
+    diffs: &[Difference],
+    period: (&str, &str),
+    replicates: u32,
+    seed: u64,
+    figures: &[Figure],
+) -> Report {
+    let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
+    let mut r = Report::new(&format!("Policy comparison against {base}"));
+    r.kicker("sahelsim compare");
+    r.lede(&format!(
+        "{} scenario(s) compared with {base} over the policy period {} to {}, on {replicates} paired replicates (common random numbers, seed {seed}).",
+        scenarios.len().saturating_sub(1),
+        period.0,
+        period.1
+    ));
+    r.footer(&format!(
+        "Produced by sahelsim {VERSION}. compare.csv and compare.json beside this report hold every outcome by area of operation and every replicate's value; manifest.json records every input."
+    ));
+    r.section("What was run");
+    r.key_values(&[
+        ("policy period", format!("{} to {}", period.0, period.1)),
+        ("paired replicates", replicates.to_string()),
+        ("master seed (every scenario)", seed.to_string()),
+        ("program", format!("sahelsim {VERSION}")),
+    ]);
+    for (i, s) in scenarios.iter().enumerate() {
+        r.subsection(&if i == 0 {
+            format!("Base: {}", s.name)
+        } else {
+            format!("Scenario {i}: {}", s.name)
+        });
+        r.key_values(&scenario_facts(s));
+    }
+    r.section("Key findings");
+    r.paragraph("For each scenario, the key outcomes over the policy period across the whole study area: the base's and the scenario's means, their paired difference and its 95 % confidence interval (Student's t over the replicates' differences). Rows in bold: the interval excludes 0.");
+    let outcomes = shown(diffs);
+    for (i, s) in scenarios.iter().enumerate().skip(1) {
+        r.subsection(&format!("{} against {base}", s.name));
+        let mut strong = Vec::new();
+        let mut rows = Vec::new();
+        for o in &outcomes {
+            let Some(d) = diffs.iter().find(|d| d.scenario == i && d.outcome == *o) else {
+                continue;
+            };
+            let p = d.paired;
+            if p.significant() {
+                strong.push(rows.len());
+            }
+            rows.push(vec![
+                format!("{} ({})", o.label, o.unit),
+                fmt(p.base_mean),
+                fmt(p.mean),
+                signed(p.diff),
+                format!("{} to {}", signed(p.lo), signed(p.hi)),
+                if p.relative.is_finite() {
+                    format!("{:+.1} %", 100.0 * p.relative)
+                } else {
+                    "–".to_string()
+                },
+            ]);
+        }
+        r.table_marked(
+            &[
+                "outcome",
+                "base",
+                "scenario",
+                "difference",
+                "95 % interval",
+                "change",
+            ],
+            &rows,
+            &strong,
+        );
+    }
+    r.section("Figures");
+    for f in figures {
+        r.figure(f);
+    }
+    parameters_section(&mut r, scenarios);
+    r
+}

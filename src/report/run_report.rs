@@ -1,0 +1,444 @@
+//! `sahelsim run`'s plots and report: key outcomes by month (replicate mean and 90 % band),
+//! maps of events, fatalities, militant control and displacement per cell and year, and who
+//! did it (true perpetrator against attributed actor) by area of operation.
+//!
+//! The helpers that describe a scenario ([`scenario_facts`], [`parameters_section`]) are shared
+//! by every command's report.
+
+use std::collections::BTreeMap;
+
+use super::PlotFormat;
+use super::attribution_plot::{Attribution, AttributionPlot};
+use super::cell_map_plot::{CellMapPlot, Scale};
+use super::figure::{Figure, render};
+use super::html::Report;
+use super::palette::OKABE_ITO;
+use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
+use super::validation_plot::fmt;
+use crate::experiment::ReplicateOutput;
+use crate::geo::SahelMap;
+use crate::record::Spread;
+use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
+use crate::record::writers::VERSION;
+use crate::scenario::model_params::PARAMETERS;
+use crate::scenario::{ModelKind, Scenario, format_date};
+
+/// The key outcomes of a run, in the order printed and reported: summary key and label.
+pub const KEY_OUTCOMES: [(&str, &str); 13] = [
+    ("events_militant", "events linked to armed groups"),
+    ("events_vs_civilians", "attacks on civilians and leaders"),
+    ("fatalities_total", "fatalities"),
+    ("fatalities_civilians", "  civilians"),
+    ("fatalities_security", "  security forces"),
+    ("fatalities_militants", "  militants"),
+    ("abducted", "people abducted"),
+    (
+        "share_attributed_jnim",
+        "share of events attributed to JNIM",
+    ),
+    ("displaced_final", "displaced at the end"),
+    ("displaced_peak", "displaced at the peak"),
+    ("schools_closed_final", "schools closed at the end"),
+    (
+        "government_presence_final",
+        "government presence at the end (0-1)",
+    ),
+    ("fighters_final", "fighters at the end"),
+];
+
+/// The key outcomes with their labels: [`KEY_OUTCOMES`], then fighters and revenue by group.
+pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)> {
+    let mut out: Vec<(String, Spread)> = KEY_OUTCOMES
+        .iter()
+        .filter_map(|(k, label)| agg.get(*k).map(|v| (label.to_string(), *v)))
+        .collect();
+    for (k, v) in agg.iter().filter(|(k, _)| {
+        k.starts_with("fighters_final.") || k.starts_with("revenue_musd_per_year.")
+    }) {
+        let label = k
+            .replace("fighters_final.", "fighters at the end: ")
+            .replace("revenue_musd_per_year.", "revenue, M$/year: ");
+        out.push((label, *v));
+    }
+    out
+}
+
+/// What was run, as name–value pairs: scenario, description, files and their SHA-256, model,
+/// period, grid, replicates, seed, program version, interventions.
+pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
+    let mut v = vec![
+        ("scenario".to_string(), s.name.clone()),
+        ("description".to_string(), s.description.clone()),
+    ];
+    for (i, src) in s.sources.iter().enumerate() {
+        let what = if i == 0 { "scenario file" } else { "extends" };
+        v.push((
+            what.to_string(),
+            format!("{} (sha256 {})", src.path, src.sha256),
+        ));
+    }
+    match s.kind {
+        ModelKind::Sahel => {
+            v.push((
+                "period".to_string(),
+                format!(
+                    "{} to {} ({} days)",
+                    format_date(s.period.start),
+                    format_date(s.period.end),
+                    s.period.days()
+                ),
+            ));
+            v.push((
+                "grid".to_string(),
+                format!("{}° cells", s.map.resolution_deg),
+            ));
+            v.push((
+                "armed groups".to_string(),
+                s.groups
+                    .iter()
+                    .map(|g| g.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        kind => v.push(("model".to_string(), format!("{kind:?} (reference model)"))),
+    }
+    v.push(("replicates".to_string(), s.replicates.to_string()));
+    v.push(("master seed".to_string(), s.seed.to_string()));
+    v.push(("program".to_string(), format!("sahelsim {VERSION}")));
+    if s.kind == ModelKind::Sahel {
+        if s.interventions.is_empty() {
+            v.push(("interventions".to_string(), "none".to_string()));
+        }
+        for iv in &s.interventions {
+            v.push((
+                format!("intervention {}", iv.name),
+                format!("{}, intensity {}", iv.when(), iv.intensity),
+            ));
+        }
+    }
+    v
+}
+
+/// The last section of a report: every mechanism parameter (changed ones in bold), then the
+/// fully resolved scenario as JSON and the scenario files' text, folded.
+pub fn parameters_section(r: &mut Report, scenarios: &[&Scenario]) {
+    r.section("Parameters");
+    for s in scenarios {
+        if scenarios.len() > 1 {
+            r.subsection(&s.name);
+        }
+        if s.kind == ModelKind::Sahel {
+            let mut rows = Vec::new();
+            let mut changed = Vec::new();
+            for p in PARAMETERS {
+                let v = s.model.get(&p.path()).unwrap_or(f64::NAN);
+                if v != p.default {
+                    changed.push(rows.len());
+                }
+                rows.push(vec![
+                    p.path(),
+                    number(v),
+                    p.unit.to_string(),
+                    number(p.default),
+                    p.doc.to_string(),
+                ]);
+            }
+            r.note("Mechanism parameters; rows in bold differ from the default.");
+            r.table_marked(
+                &["parameter", "value", "unit", "default", "meaning"],
+                &rows,
+                &changed,
+            );
+        }
+        let json = serde_json::to_string_pretty(s).unwrap_or_default();
+        r.preformatted(
+            Some("Every resolved parameter (JSON, as in manifest.json)"),
+            &json,
+        );
+        for src in &s.sources {
+            r.preformatted(Some(&format!("Scenario file {}", src.path)), &src.text);
+        }
+    }
+}
+
+/// A parameter value without float noise.
+fn number(v: f64) -> String {
+    let s = format!("{v}");
+    if s.len() > 12 { format!("{v:.6}") } else { s }
+}
+
+/// The months of every replicate, and their positions on the time axis.
+fn months(s: &Scenario, outputs: &[ReplicateOutput]) -> (Vec<f64>, Vec<Vec<Month>>) {
+    let groups: Vec<String> = s.groups.iter().map(|g| g.name.clone()).collect();
+    let m: Vec<Vec<Month>> = outputs.iter().map(|o| monthly(&o.rows, &groups)).collect();
+    let x = m
+        .first()
+        .map(|m| m.iter().map(Month::x).collect())
+        .unwrap_or_default();
+    (x, m)
+}
+
+/// The panels of key outcomes by month for one set of replicates, one colour per quantity.
+pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
+    let series = |f: &dyn Fn(&Month) -> f64| -> Vec<Vec<f64>> {
+        m.iter().map(|r| r.iter().map(f).collect()).collect()
+    };
+    let line = |label: &str, c: usize, f: &dyn Fn(&Month) -> f64| {
+        Line::from_replicates(label, OKABE_ITO[c], x, &series(f))
+    };
+    vec![
+        Panel {
+            title: "Violent events per month".into(),
+            y_desc: "events per month".into(),
+            lines: vec![
+                line("all events", 4, &|m| m.events),
+                line("attacks on civilians and leaders", 5, &|m| {
+                    m.events_vs_civilians
+                }),
+            ],
+        },
+        Panel {
+            title: "Fatalities per month by category".into(),
+            y_desc: "people killed per month".into(),
+            lines: vec![
+                line("civilians", 5, &|m| m.fatalities_civilians),
+                line("security forces", 4, &|m| m.fatalities_security),
+                line("militants", 0, &|m| m.fatalities_militants),
+            ],
+        },
+        Panel {
+            title: "People displaced (at each month's end)".into(),
+            y_desc: "people".into(),
+            lines: vec![line("", 6, &|m| m.displaced)],
+        },
+        Panel {
+            title: "Fighters by group (at each month's end)".into(),
+            y_desc: "fighters".into(),
+            lines: s
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, gp)| {
+                    Line::from_replicates(
+                        &gp.name,
+                        OKABE_ITO[g % OKABE_ITO.len()],
+                        x,
+                        &series(&|m| m.fighters.get(g).copied().unwrap_or(0.0)),
+                    )
+                })
+                .collect(),
+        },
+        Panel {
+            title: "Armed groups' revenue per month by source".into(),
+            y_desc: "US$ per month, all groups".into(),
+            lines: REVENUE_SOURCES
+                .iter()
+                .enumerate()
+                .map(|(k, name)| line(name, [0, 4, 2, 5, 6][k], &|m| m.revenue[k]))
+                .collect(),
+        },
+        Panel {
+            title: "Government presence (at each month's end)".into(),
+            y_desc: "resident-weighted mean, 0 to 1".into(),
+            lines: vec![line("", 2, &|m| m.government_presence)],
+        },
+    ]
+}
+
+/// Per-cell values by year, averaged over replicates.
+struct CellMaps {
+    years: Vec<i32>,
+    events: Vec<Vec<f64>>,
+    fatalities: Vec<Vec<f64>>,
+    control: Vec<Vec<f64>>,
+    displaced: Vec<Vec<f64>>,
+}
+
+fn cell_maps(s: &Scenario, map: &SahelMap, outputs: &[ReplicateOutput]) -> CellMaps {
+    let n = map.grid.cells.len();
+    let (y0, y1) = (s.period.start.year(), s.period.end.year());
+    let years: Vec<i32> = (y0..=y1).collect();
+    let reps = outputs.len().max(1) as f64;
+    let mut events = vec![vec![0.0; n]; years.len()];
+    let mut fatalities = vec![vec![0.0; n]; years.len()];
+    for o in outputs {
+        // Days to years once, not once per event.
+        let year_of_day: Vec<usize> = (0..s.period.days())
+            .map(|d| (s.period.date(d).year() - y0) as usize)
+            .collect();
+        for e in &o.events {
+            let y = year_of_day.get(e.day as usize).copied().unwrap_or(0);
+            events[y][e.cell] += 1.0 / reps;
+            fatalities[y][e.cell] += e.fatalities() as f64 / reps;
+        }
+    }
+    let mut control = vec![vec![0.0; n]; years.len()];
+    let mut displaced = vec![vec![0.0; n]; years.len()];
+    for o in outputs {
+        for cy in &o.cell_years {
+            let y = (cy.year - y0) as usize;
+            if y >= years.len() {
+                continue;
+            }
+            for (i, (&c, &d)) in cy.control.iter().zip(&cy.displaced).enumerate() {
+                control[y][i] += c as f64 / reps;
+                displaced[y][i] += d as f64 / reps;
+            }
+        }
+    }
+    CellMaps {
+        years,
+        events,
+        fatalities,
+        control,
+        displaced,
+    }
+}
+
+/// Draws a run's figures: outcomes by month, the four maps by year, who did it.
+pub fn figures(
+    s: &Scenario,
+    map: &SahelMap,
+    outputs: &[ReplicateOutput],
+    format: PlotFormat,
+    report: bool,
+) -> Result<Vec<Figure>, String> {
+    let reps = outputs.len();
+    let (x, m) = months(s, outputs);
+    let mut figs = Vec::new();
+    let ts = TimeSeriesPlot {
+        title: format!("{}: key outcomes by month, {reps} replicates", s.name),
+        x_desc: "year (monthly values)".into(),
+        panels: outcome_panels(s, &x, &m),
+        columns: 2,
+    };
+    figs.push(render(
+        &ts,
+        "outcomes",
+        &format!("Key outcomes by month over the whole study area: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Events and fatalities are counts per month; displaced people, fighters and government presence are states at each month's end; revenue is the armed groups' income per month by source."),
+        format,
+        report,
+    )?);
+
+    let cm = cell_maps(s, map, outputs);
+    let label = |y: &i32| {
+        if *y == s.period.end.year()
+            && (s.period.end.month() != time::Month::December || s.period.end.day() != 31)
+        {
+            format!("{y} (to {})", format_date(s.period.end))
+        } else {
+            y.to_string()
+        }
+    };
+    let panels = |v: &[Vec<f64>]| -> Vec<(String, Vec<f64>)> {
+        cm.years.iter().map(label).zip(v.iter().cloned()).collect()
+    };
+    for (stem, title, legend, data, scale, caption) in [
+        (
+            "map_events",
+            "violent events per cell and year",
+            "events per cell and year, replicate mean",
+            &cm.events,
+            Scale::Log,
+            "Where violence happens: events of every kind per grid cell in each year (mean over replicates), on a log scale.",
+        ),
+        (
+            "map_fatalities",
+            "fatalities per cell and year",
+            "people killed per cell and year, replicate mean",
+            &cm.fatalities,
+            Scale::Log,
+            "Fatalities of every category (civilians, security forces, militants) per grid cell in each year (mean over replicates), on a log scale.",
+        ),
+        (
+            "map_control",
+            "militant control at the end of each year",
+            "mean militant control of the cell's communities (0 = state, 1 = militant)",
+            &cm.control,
+            Scale::Linear,
+            "Militant control or influence at the end of each year: the mean control of the cell's communities (0: state control; above 0.6: militant control), mean over replicates.",
+        ),
+        (
+            "map_displaced",
+            "people displaced at the end of each year",
+            "people displaced from the cell, replicate mean",
+            &cm.displaced,
+            Scale::Log,
+            "Displacement: people displaced from each cell's communities at the end of each year (mean over replicates), on a log scale.",
+        ),
+    ] {
+        let plot = CellMapPlot {
+            map,
+            title: format!("{}: {title}", s.name),
+            legend: legend.into(),
+            panels: panels(data),
+            scale,
+        };
+        figs.push(render(&plot, stem, caption, format, report)?);
+    }
+
+    let runs: Vec<&[crate::sim::events::Event]> =
+        outputs.iter().map(|o| o.events.as_slice()).collect();
+    let attribution = Attribution::count(s, map, &runs);
+    figs.push(render(
+        &AttributionPlot {
+            data: &attribution,
+            title: format!("{}: who did it, and who is blamed", s.name),
+        },
+        "attribution",
+        "Events per replicate by their true perpetrator (vermillion) and by the actor an outside observer attributes them to (blue), by area of operation. Attribution to \"JNIM\" or \"Islamic State\" as a whole, or to an unidentified group, takes events away from the component groups that truly carried them out.",
+        format,
+        report,
+    )?);
+    Ok(figs)
+}
+
+/// The key findings table of a run: outcome, mean, 90 % interval.
+pub fn findings_table(r: &mut Report, agg: &BTreeMap<String, Spread>) {
+    let rows: Vec<Vec<String>> = key_outcome_rows(agg)
+        .into_iter()
+        .map(|(label, v)| {
+            vec![
+                label.trim().to_string(),
+                fmt(v.mean),
+                format!("{} – {}", fmt(v.p05), fmt(v.p95)),
+            ]
+        })
+        .collect();
+    r.table(
+        &[
+            "outcome (whole study area, whole period)",
+            "mean",
+            "90 % interval",
+        ],
+        &rows,
+    );
+}
+
+/// The report of a run: what was run, key findings, the figures, the parameters.
+pub fn report(s: &Scenario, agg: &BTreeMap<String, Spread>, figures: &[Figure]) -> Report {
+    let mut r = Report::new(&format!("{}: simulation results", s.name));
+    r.kicker("sahelsim run");
+    r.lede(&s.description);
+    r.footer(&format!(
+        "Produced by sahelsim {VERSION}. The same scenario file and seed reproduce this report byte for byte; manifest.json beside it records every input."
+    ));
+    r.section("What was run");
+    r.key_values(&scenario_facts(s));
+    r.section("Key findings");
+    r.paragraph(&format!(
+        "Totals over {} to {} across the whole study area (Mali, Burkina Faso and western Niger): the mean of {} replicates and the interval that holds 90 % of them.",
+        format_date(s.period.start),
+        format_date(s.period.end),
+        s.replicates
+    ));
+    findings_table(&mut r, agg);
+    r.note("Fighter numbers are not calibrated and run about an order of magnitude above open estimates: read them relative to a baseline, not as headcounts. Events and fatalities are counted from the simulated event log; nothing is rescaled.");
+    r.section("Figures");
+    for f in figures {
+        r.figure(f);
+    }
+    parameters_section(&mut r, &[s]);
+    r
+}

@@ -1,0 +1,237 @@
+//! Time series as small multiples: one panel per outcome, each line the replicate mean with a
+//! shaded 90 % band (5th to 95th percentile across replicates). Used for a run's outcomes by
+//! month, for every scenario of a comparison overlaid, and for a reference model's steps.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::figure::{Plot, err};
+use crate::record::summary::quantile;
+
+/// One line: a mean with its 90 % band.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Horizontal positions.
+    pub x: Vec<f64>,
+    /// Mean across replicates.
+    pub mean: Vec<f64>,
+    /// 5th percentile.
+    pub lo: Vec<f64>,
+    /// 95th percentile.
+    pub hi: Vec<f64>,
+}
+
+impl Line {
+    /// A line from every replicate's values, `values[replicate][t]` (replicates of unequal
+    /// length are cut to the shortest).
+    pub fn from_replicates(label: &str, color: RGBColor, x: &[f64], values: &[Vec<f64>]) -> Self {
+        let n = values.iter().map(Vec::len).min().unwrap_or(0).min(x.len());
+        let (mut mean, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new());
+        for t in 0..n {
+            let mut v: Vec<f64> = values.iter().map(|r| r[t]).collect();
+            v.sort_by(f64::total_cmp);
+            mean.push(v.iter().sum::<f64>() / v.len() as f64);
+            lo.push(quantile(&v, 0.05));
+            hi.push(quantile(&v, 0.95));
+        }
+        Self {
+            label: label.to_string(),
+            color,
+            x: x[..n].to_vec(),
+            mean,
+            lo,
+            hi,
+        }
+    }
+}
+
+/// One panel: an outcome, its unit and its lines.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// What the panel shows.
+    pub title: String,
+    /// The vertical axis: quantity and unit.
+    pub y_desc: String,
+    /// The lines.
+    pub lines: Vec<Line>,
+}
+
+/// Panels in a grid under a common title.
+#[derive(Debug, Clone)]
+pub struct TimeSeriesPlot {
+    /// The figure's title.
+    pub title: String,
+    /// The horizontal axis, e.g. "year (monthly values)".
+    pub x_desc: String,
+    /// Panels, row by row.
+    pub panels: Vec<Panel>,
+    /// Panels per row.
+    pub columns: usize,
+}
+
+impl Plot for TimeSeriesPlot {
+    fn size(&self) -> (u32, u32) {
+        let cols = self.columns.max(1);
+        let rows = self.panels.len().div_ceil(cols).max(1) as u32;
+        (if cols == 1 { 1000 } else { 1500 }, 60 + rows * 430)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let area = root.titled(&self.title, ("sans-serif", 26)).map_err(err)?;
+        let cols = self.columns.max(1);
+        let rows = self.panels.len().div_ceil(cols).max(1);
+        let cells = area.split_evenly((rows, cols));
+        for (panel, cell) in self.panels.iter().zip(cells.iter()) {
+            draw_panel(panel, &self.x_desc, cell)?;
+        }
+        Ok(())
+    }
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    p: &Panel,
+    x_desc: &str,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let xs = p.lines.iter().flat_map(|l| l.x.iter().copied());
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let (x0, x1) = if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        (0.0, 1.0)
+    };
+    let y_max = p
+        .lines
+        .iter()
+        .flat_map(|l| l.hi.iter().chain(&l.mean))
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let y_max = if y_max > 0.0 { y_max * 1.08 } else { 1.0 };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, ("sans-serif", 19))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(78)
+        .build_cartesian_2d(x0..x1, 0.0..y_max)
+        .map_err(err)?;
+    let integer_x = x1 - x0 >= 2.0;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .x_desc(x_desc)
+        .y_desc(&p.y_desc)
+        .x_labels(10)
+        .y_labels(6)
+        .x_label_formatter(&|x| {
+            if integer_x {
+                format!("{x:.0}")
+            } else {
+                month_label(*x)
+            }
+        })
+        .y_label_formatter(&|y| axis_number(*y))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(err)?;
+    for l in &p.lines {
+        if l.x.is_empty() {
+            continue;
+        }
+        let mut band: Vec<(f64, f64)> = l.x.iter().copied().zip(l.hi.iter().copied()).collect();
+        band.extend(l.x.iter().copied().zip(l.lo.iter().copied()).rev());
+        chart
+            .draw_series([Polygon::new(band, l.color.mix(0.22).filled())])
+            .map_err(err)?;
+    }
+    for l in &p.lines {
+        let color = l.color;
+        chart
+            .draw_series(LineSeries::new(
+                l.x.iter().copied().zip(l.mean.iter().copied()),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(&l.label)
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.6).filled())
+            });
+    }
+    if p.lines.len() > 1 || p.lines.first().is_some_and(|l| !l.label.is_empty()) {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// "Mar 2017" for a fractional year inside March 2017.
+fn month_label(x: f64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let year = x.floor();
+    let m = (((x - year) * 12.0).floor() as usize).min(11);
+    format!("{} {year:.0}", MONTHS[m])
+}
+
+/// A number for an axis: 1,200 → "1.2k", 3,400,000 → "3.4M".
+pub fn axis_number(y: f64) -> String {
+    let a = y.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(y / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", trim(y / 1e3))
+    } else if a >= 10.0 || y == 0.0 {
+        format!("{y:.0}")
+    } else if a >= 1.0 {
+        format!("{y:.1}")
+    } else {
+        format!("{y:.2}")
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_has_the_mean_and_the_band_of_its_replicates() {
+        let l = Line::from_replicates(
+            "x",
+            BLACK,
+            &[0.0, 1.0],
+            &[vec![1.0, 2.0], vec![3.0, 4.0], vec![5.0, 6.0, 7.0]],
+        );
+        assert_eq!(l.mean, vec![3.0, 4.0]);
+        assert!((l.lo[0] - 1.2).abs() < 1e-12 && (l.hi[1] - 5.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn axis_numbers_are_short() {
+        assert_eq!(axis_number(0.0), "0");
+        assert_eq!(axis_number(25_000.0), "25k");
+        assert_eq!(axis_number(1_300_000.0), "1.3M");
+        assert_eq!(axis_number(0.25), "0.25");
+        assert_eq!(month_label(2017.0 + 2.5 / 12.0), "Mar 2017");
+    }
+}

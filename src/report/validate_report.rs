@@ -1,0 +1,89 @@
+//! `sahelsim validate`'s report: what was run, the targets met and missed with their bands and
+//! simulated intervals, the validation picture, the parameters.
+
+use super::figure::Figure;
+use super::html::Report;
+use super::run_report::{parameters_section, scenario_facts};
+use super::validation_plot::fmt;
+use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE};
+use crate::experiment::validation::{TargetResult, score};
+use crate::record::writers::VERSION;
+use crate::scenario::Scenario;
+
+/// The report of a validation of `s` over 2017 to `last_year`.
+pub fn report(
+    s: &Scenario,
+    results: &[TargetResult],
+    last_year: i32,
+    figure: Option<&Figure>,
+) -> Report {
+    let covered = results.iter().filter(|r| r.covered).count();
+    let passed = results.iter().filter(|r| r.pass).count();
+    let mut r = Report::new(&format!(
+        "{}: validation against the calibration targets",
+        s.name
+    ));
+    r.kicker("sahelsim validate");
+    r.lede(&s.description);
+    r.footer(&format!(
+        "Produced by sahelsim {VERSION}. validation.json beside this report holds every replicate's value of every target."
+    ));
+    r.section("What was run");
+    let mut facts = scenario_facts(s);
+    facts.push(("validated years".into(), format!("2017 to {last_year}")));
+    r.key_values(&facts);
+    r.section("Key findings");
+    r.paragraph(&format!(
+        "{passed} of {covered} targets met (score {:.3}; 0 means every target met). A target is met when the mean of the replicates lies inside its band.",
+        score(results)
+    ));
+    let mut missed = Vec::new();
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if t.covered && !t.pass {
+                missed.push(i);
+            }
+            vec![
+                t.target.id.to_string(),
+                t.target.fact.to_string(),
+                t.target.measure.to_string(),
+                format!("{}–{}", fmt(t.target.lo), fmt(t.target.hi)),
+                if t.covered && !t.pass && t.mean.abs() < 100.0 {
+                    format!("{:.4}", t.mean)
+                } else {
+                    fmt(t.mean)
+                },
+                format!("{} – {}", fmt(t.p05), fmt(t.p95)),
+                if !t.covered {
+                    "not covered".to_string()
+                } else if t.pass {
+                    "met".to_string()
+                } else {
+                    "MISSED".to_string()
+                },
+            ]
+        })
+        .collect();
+    r.table_marked(
+        &[
+            "id",
+            "target",
+            "what is counted",
+            "band",
+            "mean",
+            "90 % interval",
+            "result",
+        ],
+        &rows,
+        &missed,
+    );
+    r.note(&format!("C: the brief's figures for 2017–2020 ({SOURCE}). P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE}). Missed targets are in bold."));
+    if let Some(f) = figure {
+        r.section("Figures");
+        r.figure(f);
+    }
+    parameters_section(&mut r, &[s]);
+    r
+}
