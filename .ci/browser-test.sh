@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real-browser test of report.html: make reports from short runs (a run, a comparison,
-# a reference-model run) in release mode, open each in headless Chromium with no network,
+# a reference-model run, a grid sweep and a Sobol sweep) in release mode, open each in headless Chromium with no network,
 # check that it loads with no console error and that every picture rendered, and save
 # screenshots to target/ci-artifacts/. Needs Debian's chromium (installed here if missing)
 # and Node 20 or later (no npm packages).
@@ -20,6 +20,8 @@ bin=target/release/sahelsim
 $bin run tests/fixtures/short_run.ron --out "$art/run" >/dev/null
 $bin compare tests/fixtures/short_run.ron tests/fixtures/policy_short.ron --replicates 3 --out "$art/compare" >/dev/null
 $bin run scenarios/reference/epstein.ron --replicates 3 --out "$art/epstein" >/dev/null
+$bin sweep tests/fixtures/sweep_grid.ron --out "$art/sweep" >/dev/null
+$bin sweep tests/fixtures/sweep_epstein.ron --out "$art/sweep-sobol" >/dev/null
 
 profile=$(mktemp -d)
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -38,4 +40,6 @@ path=$(sed -n 2p "$profile/DevToolsActivePort")
 node --experimental-websocket --no-warnings .ci/browser-check.mjs "ws://127.0.0.1:$port$path" \
     "$art/run/report.html:$art/report.png" \
     "$art/compare/report.html:$art/report-compare.png" \
-    "$art/epstein/report.html:$art/report-epstein.png"
+    "$art/epstein/report.html:$art/report-epstein.png" \
+    "$art/sweep/report.html:$art/report-sweep.png" \
+    "$art/sweep-sobol/report.html:$art/report-sweep-sobol.png"

@@ -309,3 +309,41 @@ fn the_reference_model_sweeps_with_sobol_indices() {
     );
     assert!(t.path().join("tornado-jailed_mean.svg").exists());
 }
+
+#[test]
+fn the_sweep_report_escapes_the_spec_and_can_be_left_out() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = t.path().join("escape.ron");
+    let base = std::fs::canonicalize("tests/fixtures/sweep_epstein_base.ron").unwrap();
+    std::fs::write(
+        &spec,
+        format!(
+            r#"(
+    name: "x<script>alert(1)</script>",
+    description: "a \"quoted\" <b>bold</b> claim",
+    base: {base:?},
+    parameters: [(path: "epstein.legitimacy", levels: [0.7, 0.8])],
+    design: Grid,
+    replicates: 1,
+    seed: 2,
+)
+"#
+        ),
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    ok(&sweep(spec.to_str().unwrap(), &out, &[]));
+    let html = read(&out, "report.html");
+    assert!(
+        !html.contains("<script>"),
+        "markup from the spec reached the report"
+    );
+    assert!(html.contains("x&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    assert!(html.contains("tornado-active_mean") || html.contains("<svg"));
+    let bare = t.path().join("bare");
+    ok(&sweep(spec.to_str().unwrap(), &bare, &["--no-report"]));
+    assert!(!bare.join("report.html").exists());
+    assert!(bare.join("tornado-active_mean.svg").exists());
+    assert!(!bare.join("tornado-active_mean.png").exists());
+}

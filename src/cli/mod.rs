@@ -153,9 +153,9 @@ pub struct SweepCommand {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Picture formats to write.
-    #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
-    pub plots: PlotFormat,
+    /// Plot formats and report.html.
+    #[command(flatten)]
+    pub report: ReportOptions,
 }
 
 /// The subcommands of `sahelsim sweep`.
@@ -170,9 +170,9 @@ pub enum SweepAction {
         /// Output folder (default: output/sweep-NAME).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Picture formats to write.
-        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
-        plots: PlotFormat,
+        /// Plot formats and report.html.
+        #[command(flatten)]
+        report: ReportOptions,
     },
     /// Write a Slurm job array that runs the sweep in N shards, the job that merges them, and
     /// a script that submits both.
@@ -259,7 +259,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Map { file, out, plots } => map::run(&file, out, plots),
         Command::Calibrate { spec, out, threads } => calibrate::run(&spec, out, threads),
         Command::Sweep(cmd) => match cmd.action {
-            Some(SweepAction::Merge { dirs, out, plots }) => sweep::merge(&dirs, out, plots),
+            Some(SweepAction::Merge { dirs, out, report }) => sweep::merge(&dirs, out, report),
             Some(SweepAction::Slurm {
                 spec,
                 shards,
@@ -286,7 +286,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     resume: cmd.resume,
                     shard: cmd.shard,
                     threads: cmd.threads,
-                    plots: cmd.plots,
+                    report: cmd.report,
                 },
             ),
         },

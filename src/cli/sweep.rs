@@ -15,7 +15,7 @@ use crate::experiment::sweep::spec::{self, Design};
 use crate::experiment::sweep::{self, Analysis, Plan};
 use crate::record::write_atomic;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
-use crate::report::PlotFormat;
+use crate::report::{ReportOptions, write_figures};
 
 /// The name of the file that says which sweep (and shard) a folder holds.
 const SWEEP_FILE: &str = "sweep.json";
@@ -48,8 +48,8 @@ pub struct SweepOptions {
     pub shard: Option<String>,
     /// Worker threads (default: one per core).
     pub threads: Option<usize>,
-    /// Picture formats.
-    pub plots: PlotFormat,
+    /// Picture formats and whether to write report.html.
+    pub report: ReportOptions,
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -213,11 +213,11 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
         );
         return Ok(());
     }
-    finish(&plan, &dir, opts.plots, run_s)
+    finish(&plan, &dir, opts.report, run_s)
 }
 
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
-fn finish(plan: &Plan, dir: &Path, plots: PlotFormat, run_s: f64) -> Result<(), CliError> {
+fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> Result<(), CliError> {
     let fail = |what: &str, e: std::io::Error| {
         CliError(format!("writing {what} in {}: {e}", dir.display()))
     };
@@ -231,19 +231,22 @@ fn finish(plan: &Plan, dir: &Path, plots: PlotFormat, run_s: f64) -> Result<(), 
     .map_err(|e| fail("sensitivity.csv", e))?;
     write_json(&dir.join("sensitivity.json"), &analysis)
         .map_err(|e| fail("sensitivity.json", e))?;
-    let pictures = crate::report::sensitivity_plot::write_all(plan, &analysis, dir, plots)
-        .map_err(|e| {
-            CliError(format!(
-                "drawing the sensitivity plots in {}: {e}",
-                dir.display()
-            ))
-        })?;
+    let figures =
+        crate::report::sensitivity_plot::figures(plan, &analysis, report.plots, report.report())
+            .map_err(|e| CliError(format!("drawing the sensitivity plots: {e}")))?;
+    let pictures = write_figures(&figures, dir, report.plots).map_err(CliError)?;
+    if report.report() {
+        crate::report::sweep_report::report(plan, &analysis, &figures)
+            .write_atomic(&dir.join("report.html"))
+            .map_err(|e| fail("report.html", e))?;
+    }
     write_manifest(plan, dir, run_s).map_err(|e| fail("manifest.json", e))?;
     print!("{}", drivers_table(plan, &analysis));
     println!(
-        "wrote {} ({RESULTS}, points.csv, sensitivity.csv, {} plots)",
+        "wrote {} ({RESULTS}, points.csv, sensitivity.csv, {} picture files{})",
         dir.display(),
-        pictures.len()
+        pictures.len(),
+        if report.report() { ", report.html" } else { "" }
     );
     Ok(())
 }
@@ -304,7 +307,10 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
         |i: &sweep::sensitivity::Index| format!("{:.2} [{:.2}, {:.2}]", i.value, i.low, i.high);
     for rows in &a.sensitivity {
         let mut rows: Vec<&sweep::Sensitivity> = rows.iter().collect();
-        rows.sort_by(|x, y| influence(y).total_cmp(&influence(x)));
+        rows.sort_by(|x, y| {
+            crate::report::sweep_report::influence(y)
+                .total_cmp(&crate::report::sweep_report::influence(x))
+        });
         for (n, r) in rows.iter().enumerate() {
             let outcome = if n == 0 { r.outcome.as_str() } else { "" };
             match (&r.sobol, &r.prcc) {
@@ -326,20 +332,11 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
     s
 }
 
-/// How strongly a parameter drives an outcome: its total Sobol index, or |PRCC|.
-pub fn influence(r: &sweep::Sensitivity) -> f64 {
-    match (&r.sobol, &r.prcc) {
-        (Some(s), _) => s.total.value,
-        (None, Some(p)) => p.value.abs(),
-        _ => 0.0,
-    }
-}
-
 /// `sahelsim sweep merge DIR...`.
 pub(super) fn merge(
     dirs: &[PathBuf],
     out: Option<PathBuf>,
-    plots: PlotFormat,
+    report: ReportOptions,
 ) -> Result<(), CliError> {
     let mut shards: Vec<(SweepFile, PathBuf)> = Vec::new();
     for d in dirs {
@@ -419,7 +416,7 @@ pub(super) fn merge(
         plan.total_runs(),
         dir.join(RESULTS).display()
     );
-    finish(&plan, &dir, plots, t.elapsed().as_secs_f64())
+    finish(&plan, &dir, report, t.elapsed().as_secs_f64())
 }
 
 /// Options of `sweep slurm`.

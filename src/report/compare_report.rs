@@ -195,7 +195,8 @@ pub fn figures(
 }
 
 /// A signed number.
-fn signed(v: f64) -> String {
+/// A value with its sign ("+12", "−3.4").
+pub fn signed(v: f64) -> String {
     if v.is_nan() {
         "–".to_string()
     } else if v > 0.0 {

@@ -16,6 +16,7 @@ pub mod map_plot;
 pub mod palette;
 pub mod run_report;
 pub mod sensitivity_plot;
+pub mod sweep_report;
 pub mod timeseries_plot;
 pub mod validate_report;
 pub mod validation_plot;

@@ -2,26 +2,16 @@
 //! partial rank correlation, with 95 % intervals, strongest first) and, for grid designs, a
 //! heatmap of the outcome's mean against the two parameters that drive it most.
 
-use std::path::{Path, PathBuf};
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::PlotFormat;
+use super::figure::{Figure, Plot, render};
 use super::palette::{OKABE_ITO, sequential};
+use super::sweep_report::influence;
 use super::validation_plot::fmt;
-use super::{PlotFormat, register_font};
 use crate::experiment::sweep::spec::Design;
 use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
-use crate::record::atomic::{commit_temp, temp_path};
-
-/// One picture, in the formats written.
-#[derive(Debug, Clone)]
-pub struct Figure {
-    /// What it shows.
-    pub title: String,
-    /// The files written (PNG and/or SVG).
-    pub files: Vec<PathBuf>,
-}
 
 /// A file-name-safe form of an outcome name.
 pub fn file_stem(name: &str) -> String {
@@ -36,80 +26,112 @@ pub fn file_stem(name: &str) -> String {
         .collect()
 }
 
-/// Renders a drawing function to `dir/stem.png` and/or `.svg`, each written atomically;
-/// evaluates to the files written.
-macro_rules! render {
-    ($dir:expr, $stem:expr, $size:expr, $format:expr, |$root:ident| $draw:expr) => {{
-        let mut written = Vec::new();
-        for (enabled, ext) in [($format.png(), "png"), ($format.svg(), "svg")] {
-            if !enabled {
-                continue;
-            }
-            let path = $dir.join(format!("{}.{ext}", $stem));
-            let tmp = temp_path(&path);
-            let result = if ext == "png" {
-                let $root = &BitMapBackend::new(&tmp, $size).into_drawing_area();
-                $draw.and_then(|_| $root.present().map_err(|e| e.to_string()))
-            } else {
-                let $root = &SVGBackend::new(&tmp, $size).into_drawing_area();
-                $draw.and_then(|_| $root.present().map_err(|e| e.to_string()))
-            };
-            result.map_err(|e| format!("drawing {}: {e}", path.display()))?;
-            commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
-            written.push(path);
-        }
-        written
-    }};
+/// A tornado chart: each parameter's indices for one outcome, strongest first.
+pub struct TornadoPlot<'a> {
+    /// The parameters' indices, strongest first.
+    pub ranked: Vec<&'a Sensitivity>,
+    /// Title.
+    pub title: String,
 }
 
-/// Draws every sweep picture to `dir`; returns them in order (tornado then heatmap, outcome by
-/// outcome).
-pub fn write_all(
+impl Plot for TornadoPlot<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1200, 170 + 56 * self.ranked.len() as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        tornado(&self.ranked, &self.title, root)
+    }
+}
+
+/// A heatmap of one outcome's mean against two grid parameters.
+pub struct HeatmapPlot<'a> {
+    /// The sweep's analysis.
+    pub analysis: &'a Analysis,
+    /// The outcome's index.
+    pub outcome: usize,
+    /// The parameters on the x and y axes (indices).
+    pub axes: (usize, usize),
+    /// Title.
+    pub title: String,
+}
+
+impl Plot for HeatmapPlot<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1200, 800)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        heatmap(
+            self.analysis,
+            self.outcome,
+            self.axes.0,
+            self.axes.1,
+            &self.title,
+            root,
+        )
+    }
+}
+
+/// Every sweep picture, in order (tornado then heatmap, outcome by outcome), drawn in the
+/// formats asked for and, when `report` is true, the one the report embeds.
+pub fn figures(
     plan: &Plan,
     analysis: &Analysis,
-    dir: &Path,
     format: PlotFormat,
+    report: bool,
 ) -> Result<Vec<Figure>, String> {
-    register_font();
     let mut figures = Vec::new();
     let grid = plan.sweep.spec.design == Design::Grid && analysis.parameters.len() >= 2;
-    for (o, rows) in analysis.outcomes.iter().zip(&analysis.sensitivity) {
+    let sobol = matches!(plan.sweep.spec.design, Design::Sobol { .. });
+    for (oi, (o, rows)) in analysis
+        .outcomes
+        .iter()
+        .zip(&analysis.sensitivity)
+        .enumerate()
+    {
         let mut ranked: Vec<&Sensitivity> = rows.iter().collect();
         ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
         let label = plan.outcome_label(o);
-        let title = format!("What drives {label}");
-        let size = (1200u32, 170 + 56 * ranked.len() as u32);
-        let files = render!(
-            dir,
-            format!("tornado-{}", file_stem(o)),
-            size,
-            format,
-            |root| { tornado(&ranked, &title, root) }
+        let what = if sobol {
+            "first-order and total Sobol indices"
+        } else {
+            "partial rank correlation coefficients"
+        };
+        let caption = format!(
+            "What drives {label}: each parameter's {what} with 95 % intervals, strongest first."
         );
-        figures.push(Figure { title, files });
+        let tornado = TornadoPlot {
+            ranked,
+            title: format!("What drives {label}"),
+        };
+        figures.push(render(
+            &tornado,
+            &format!("tornado-{}", file_stem(o)),
+            &caption,
+            format,
+            report,
+        )?);
         if grid {
-            let (a, b) = analysis_pair(analysis, &ranked);
-            let title = format!("{label}: mean per cell (darker = more)");
-            let oi = analysis.outcomes.iter().position(|x| x == o).unwrap_or(0);
-            let files = render!(
-                dir,
-                format!("heatmap-{}", file_stem(o)),
-                (1200, 800),
-                format,
-                |root| { heatmap(analysis, oi, a, b, &title, root) }
+            let axes = analysis_pair(analysis, &tornado.ranked);
+            let heat = HeatmapPlot {
+                analysis,
+                outcome: oi,
+                axes,
+                title: format!("{label}: mean per cell (darker = more)"),
+            };
+            let caption = format!(
+                "Mean {label} over the replicates and the other parameters, by {} and {}, the two parameters that drive it most.",
+                analysis.parameters[axes.0], analysis.parameters[axes.1]
             );
-            figures.push(Figure { title, files });
+            figures.push(render(
+                &heat,
+                &format!("heatmap-{}", file_stem(o)),
+                &caption,
+                format,
+                report,
+            )?);
         }
     }
     Ok(figures)
-}
-
-fn influence(r: &Sensitivity) -> f64 {
-    match (&r.sobol, &r.prcc) {
-        (Some(s), _) => s.total.value,
-        (None, Some(p)) => p.value.abs(),
-        _ => 0.0,
-    }
 }
 
 /// The indices of the two parameters ranked first, in spec order.
