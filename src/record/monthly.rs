@@ -1,6 +1,9 @@
 //! A replicate's whole-study-area time series by calendar month, for plots: the weekly (or
-//! daily, or monthly) rows of `timeseries.csv` summed into the month their period starts in;
-//! states (displaced, presence, fighters) are those at the end of the month's last period.
+//! daily, or monthly) rows of `timeseries.csv` summed into the month their period starts in,
+//! then scaled to the month's calendar length (a month in which five weekly periods start
+//! holds 35 days of events, one with four 28: unscaled, the monthly series would saw-tooth by
+//! 25 % for no reason in the model); states (displaced, presence, fighters) are those at the
+//! end of the month's last period.
 
 use super::series::SeriesRow;
 
@@ -59,6 +62,34 @@ impl Month {
 /// The months of one replicate's `rows` (area "all"), in time order; `groups` are the
 /// scenario's group names in order.
 pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
+    // Days each period covers: up to the next period's start; the last as long as the one
+    // before it (a run's periods are all of one length but the last, which may be cut short).
+    let starts: Vec<time::Date> = {
+        let mut v: Vec<time::Date> = Vec::new();
+        for r in rows.iter().filter(|r| r.area == "all" && r.group == "all") {
+            if let Ok(d) = crate::scenario::parse_date(&r.start_date)
+                && v.last() != Some(&d)
+            {
+                v.push(d);
+            }
+        }
+        v
+    };
+    let length = |date: &str| -> f64 {
+        let Ok(d) = crate::scenario::parse_date(date) else {
+            return 0.0;
+        };
+        let i = starts.partition_point(|s| *s < d);
+        match (
+            starts.get(i + 1),
+            i.checked_sub(1).and_then(|j| starts.get(j)),
+        ) {
+            (Some(next), _) => (*next - d).whole_days() as f64,
+            (None, Some(prev)) => (d - *prev).whole_days() as f64,
+            (None, None) => 0.0,
+        }
+    };
+    let mut covered: Vec<f64> = Vec::new();
     let mut out: Vec<Month> = Vec::new();
     for r in rows.iter().filter(|r| r.area == "all") {
         let (year, month) = year_month(&r.start_date);
@@ -80,9 +111,11 @@ pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
                 fighters: vec![0.0; groups.len()],
                 revenue: [0.0; 5],
             });
+            covered.push(0.0);
         }
         let m = out.last_mut().expect("pushed above");
         if r.group == "all" {
+            *covered.last_mut().expect("pushed with the month") += length(&r.start_date);
             m.events += r.events as f64;
             m.events_vs_civilians += r.events_vs_civilians as f64;
             m.fatalities_civilians += r.fatalities_civilians as f64;
@@ -105,6 +138,22 @@ pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
             }
         } else if let Some(g) = groups.iter().position(|g| *g == r.group) {
             m.fighters[g] = r.fighters.unwrap_or(0) as f64;
+        }
+    }
+    for (m, days) in out.iter_mut().zip(covered) {
+        let calendar = time::Month::try_from(m.month)
+            .map(|month| time::util::days_in_month(month, m.year) as f64)
+            .unwrap_or(0.0);
+        if days > 0.0 && calendar > 0.0 {
+            let k = calendar / days;
+            m.events *= k;
+            m.events_vs_civilians *= k;
+            m.fatalities_civilians *= k;
+            m.fatalities_security *= k;
+            m.fatalities_militants *= k;
+            for v in &mut m.revenue {
+                *v *= k;
+            }
         }
     }
     out
@@ -153,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn weeks_sum_into_the_month_they_start_in_and_states_are_the_last() {
+    fn weeks_sum_into_the_month_they_start_in_scaled_to_its_length_and_states_are_the_last() {
         let rows = [
             row("2017-01-01", "all", 3, 100.0),
             row("2017-01-01", "FLM", 2, 0.0),
@@ -163,11 +212,15 @@ mod tests {
         let m = monthly(&rows, &["FLM".to_string()]);
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].year, m[0].month), (2017, 1));
-        assert_eq!(m[0].events, 7.0);
+        // Two periods start in January: 28 days (to 29 January) and 7 (to 5 February) = 35
+        // days of events, scaled to January's 31.
+        let k = 31.0 / 35.0;
+        assert!((m[0].events - 7.0 * k).abs() < 1e-9);
         assert_eq!(m[0].displaced, 150.0);
-        assert_eq!(m[0].fatalities(), 2.0);
+        assert!((m[0].fatalities() - 2.0 * k).abs() < 1e-9);
         assert_eq!(m[0].fighters, vec![10.0]);
-        assert_eq!(m[0].revenue_total(), 10.0);
-        assert_eq!(m[1].events, 1.0);
+        assert!((m[0].revenue_total() - 10.0 * k).abs() < 1e-9);
+        // The last period is taken as long as the one before (7 days), scaled to February's 28.
+        assert!((m[1].events - 4.0).abs() < 1e-9);
     }
 }
