@@ -262,7 +262,7 @@ fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
         base: &'a crate::scenario::Scenario,
         timings: std::collections::BTreeMap<String, f64>,
     }
-    let text = std::fs::read_to_string(&plan.sweep.spec_path).unwrap_or_default();
+    let text = &plan.sweep.spec_text;
     let sha: String = {
         use sha2::{Digest, Sha256};
         Sha256::digest(text.as_bytes())
@@ -278,7 +278,7 @@ fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
             spec_file: ManifestFile {
                 path: &path,
                 sha256: &sha,
-                content: &text,
+                content: text,
             },
             spec: &plan.sweep.spec,
             fingerprint: &plan.sweep.fingerprint,

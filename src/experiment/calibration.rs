@@ -81,7 +81,7 @@ pub struct Point {
 
 /// Loads and checks a spec; returns it with the base scenario.
 pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), ScenarioErrors> {
-    let (spec, index): (CalibrationSpec, FieldIndex) = scenario::read_spec(path)?;
+    let (spec, index, _): (CalibrationSpec, FieldIndex, String) = scenario::read_spec(path)?;
     let at = |p: &str| index.find(p);
     let base_path = path.parent().unwrap_or(Path::new("")).join(&spec.base);
     let base = scenario::load(&base_path)?;

@@ -172,17 +172,17 @@ fn parse_layer(
 }
 
 /// Reads a RON file other than a scenario (a calibration or sweep spec) into `T`, with the
-/// index that locates its fields for later errors.
+/// index that locates its fields for later errors and the text as read.
 pub fn read_spec<T: serde::de::DeserializeOwned>(
     path: &Path,
-) -> Result<(T, FieldIndex), ScenarioErrors> {
+) -> Result<(T, FieldIndex, String), ScenarioErrors> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
     let index = FieldIndex::build(&text);
     let value = ron_options()
         .from_str(&text)
         .map_err(|e| ron_error(path, &index, e))?;
-    Ok((value, index))
+    Ok((value, index, text))
 }
 
 /// Turns ron's error into one an analyst can act on.

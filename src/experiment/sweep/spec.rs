@@ -103,6 +103,8 @@ pub struct Sweep {
     pub spec: SweepSpec,
     /// Where it was read from.
     pub spec_path: PathBuf,
+    /// The spec file's text as read.
+    pub spec_text: String,
     /// The base scenario.
     pub base: Scenario,
     /// Where the base was read from.
@@ -168,7 +170,7 @@ pub fn available_outcomes(base: &Scenario, map: Option<&crate::geo::SahelMap>) -
 
 /// Reads and checks a spec; every problem is reported, each with its place in the file.
 pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
-    let (spec, index): (SweepSpec, FieldIndex) = scenario::read_spec(path)?;
+    let (spec, index, text): (SweepSpec, FieldIndex, String) = scenario::read_spec(path)?;
     let at = |p: &str| index.find(p);
     let err = |field: &str, msg: String| {
         let pos = at(field).or_else(|| {
@@ -482,6 +484,7 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     Ok(Sweep {
         spec,
         spec_path: path.to_path_buf(),
+        spec_text: text,
         base,
         base_path,
         outcomes,
