@@ -16,8 +16,7 @@ use crate::geo::SahelMap;
 use crate::record::atomic::write_atomic;
 use crate::record::monthly::monthly;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
-use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES};
-use crate::report::validation_plot::fmt;
+use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES, difference_cells, signed};
 use crate::report::{ReportOptions, write_figures};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
@@ -327,19 +326,10 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
             .find(|r| r.scenario == sc.name && r.outcome == key && r.area == area)
     };
     let line = |r: &Row| {
-        let p = &r.paired;
+        let [label, base, mean, diff, interval, change] =
+            difference_cells(r.label, r.unit, &r.paired);
         format!(
-            "  {:<66} {:>11} {:>11} {:>11} {:>25} {:>8}{}\n",
-            format!("{} ({})", r.label, r.unit),
-            fmt(p.base_mean),
-            fmt(p.mean),
-            signed(p.diff),
-            format!("{} to {}", signed(p.lo), signed(p.hi)),
-            if p.relative.is_finite() {
-                format!("{:+.1} %", 100.0 * p.relative)
-            } else {
-                "–".to_string()
-            },
+            "  {label:<66} {base:>11} {mean:>11} {diff:>11} {interval:>25} {change:>8}{}\n",
             if r.significant { " *" } else { "" }
         )
     };
@@ -386,14 +376,4 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
         ));
     }
     out
-}
-
-fn signed(v: f64) -> String {
-    if v.is_nan() {
-        "–".to_string()
-    } else if v > 0.0 {
-        format!("+{}", fmt(v))
-    } else {
-        fmt(v)
-    }
 }

@@ -195,6 +195,23 @@ pub fn figures(
 }
 
 /// A signed number.
+/// The cells of one paired difference, as the printed table and the report show them:
+/// "label (unit)", base mean, scenario mean, difference, its 95 % interval, relative change.
+pub fn difference_cells(label: &str, unit: &str, p: &Paired) -> [String; 6] {
+    [
+        format!("{label} ({unit})"),
+        fmt(p.base_mean),
+        fmt(p.mean),
+        signed(p.diff),
+        format!("{} to {}", signed(p.lo), signed(p.hi)),
+        if p.relative.is_finite() {
+            format!("{:+.1} %", 100.0 * p.relative)
+        } else {
+            "–".to_string()
+        },
+    ]
+}
+
 /// A value with its sign ("+12", "−3.4").
 pub fn signed(v: f64) -> String {
     if v.is_nan() {
@@ -258,18 +275,7 @@ pub fn report(
             if p.significant() {
                 strong.push(rows.len());
             }
-            rows.push(vec![
-                format!("{} ({})", o.label, o.unit),
-                fmt(p.base_mean),
-                fmt(p.mean),
-                signed(p.diff),
-                format!("{} to {}", signed(p.lo), signed(p.hi)),
-                if p.relative.is_finite() {
-                    format!("{:+.1} %", 100.0 * p.relative)
-                } else {
-                    "–".to_string()
-                },
-            ]);
+            rows.push(difference_cells(&o.label, o.unit, &p).to_vec());
         }
         r.table_marked(
             &[
