@@ -263,13 +263,7 @@ fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
         timings: std::collections::BTreeMap<String, f64>,
     }
     let text = &plan.sweep.spec_text;
-    let sha: String = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let sha = crate::scenario::sha256_hex(text.as_bytes());
     let path = plan.sweep.spec_path.display().to_string();
     write_json(
         &dir.join("manifest.json"),
@@ -305,13 +299,8 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
     };
     let iv =
         |i: &sweep::sensitivity::Index| format!("{:.2} [{:.2}, {:.2}]", i.value, i.low, i.high);
-    for rows in &a.sensitivity {
-        let mut rows: Vec<&sweep::Sensitivity> = rows.iter().collect();
-        rows.sort_by(|x, y| {
-            crate::report::sweep_report::influence(y)
-                .total_cmp(&crate::report::sweep_report::influence(x))
-        });
-        for (n, r) in rows.iter().enumerate() {
+    for o in 0..a.outcomes.len() {
+        for (n, r) in a.ranked(o).iter().enumerate() {
             let outcome = if n == 0 { r.outcome.as_str() } else { "" };
             match (&r.sobol, &r.prcc) {
                 (Some(so), _) => s.push_str(&format!(

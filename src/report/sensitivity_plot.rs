@@ -8,7 +8,6 @@ use plotters::prelude::*;
 use super::PlotFormat;
 use super::figure::{Figure, Plot, render};
 use super::palette::{OKABE_ITO, sequential};
-use super::sweep_report::influence;
 use super::validation_plot::fmt;
 use crate::experiment::sweep::spec::Design;
 use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
@@ -82,14 +81,8 @@ pub fn figures(
     let mut figures = Vec::new();
     let grid = plan.sweep.spec.design == Design::Grid && analysis.parameters.len() >= 2;
     let sobol = matches!(plan.sweep.spec.design, Design::Sobol { .. });
-    for (oi, (o, rows)) in analysis
-        .outcomes
-        .iter()
-        .zip(&analysis.sensitivity)
-        .enumerate()
-    {
-        let mut ranked: Vec<&Sensitivity> = rows.iter().collect();
-        ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
+    for (oi, o) in analysis.outcomes.iter().enumerate() {
+        let ranked = analysis.ranked(oi);
         let label = plan.outcome_label(o);
         let what = if sobol {
             "first-order and total Sobol indices"

@@ -10,7 +10,7 @@ use super::run_report::{parameters_section, scenario_facts};
 use super::validation_plot::fmt;
 use crate::experiment::sweep::sensitivity::Index;
 use crate::experiment::sweep::spec::{Design, Distribution};
-use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
+use crate::experiment::sweep::{Analysis, Plan};
 use crate::record::writers::VERSION;
 
 fn interval(i: &Index) -> String {
@@ -24,15 +24,6 @@ fn interval(i: &Index) -> String {
 
 fn excludes_zero(i: &Index) -> bool {
     i.low > 0.0 || i.high < 0.0
-}
-
-/// How strongly a parameter drives an outcome: its total Sobol index, or |PRCC|.
-pub fn influence(r: &Sensitivity) -> f64 {
-    match (&r.sobol, &r.prcc) {
-        (Some(s), _) => s.total.value,
-        (None, Some(p)) => p.value.abs(),
-        _ => 0.0,
-    }
 }
 
 /// The design in words.
@@ -141,8 +132,7 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
     } else {
         "For each outcome (each point's mean over its replicates), the parameters ranked by the size of their partial rank correlation coefficient (PRCC): +1 when the outcome always rises with the parameter once the others are accounted for, −1 when it always falls, 0 when there is no monotone effect. 95 % intervals by Fisher's z. Rows in bold: the interval excludes 0. The range of point means shows how much the outcome moves across the design."
     });
-    for (o, rows) in analysis.outcomes.iter().zip(&analysis.sensitivity) {
-        let oi = analysis.outcomes.iter().position(|x| x == o).unwrap_or(0);
+    for (oi, o) in analysis.outcomes.iter().enumerate() {
         let means: Vec<f64> = analysis.point_means.iter().map(|m| m[oi]).collect();
         let (lo, hi) = means
             .iter()
@@ -155,11 +145,9 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
             fmt(lo),
             fmt(hi)
         ));
-        let mut ranked: Vec<&Sensitivity> = rows.iter().collect();
-        ranked.sort_by(|a, b| influence(b).total_cmp(&influence(a)));
         let mut strong = Vec::new();
         let mut table = Vec::new();
-        for s in ranked {
+        for s in analysis.ranked(oi) {
             match (&s.sobol, &s.prcc) {
                 (Some(so), _) => {
                     if excludes_zero(&so.total) {

@@ -155,10 +155,7 @@ fn parse_layer(
     let parsed: Result<RawScenario, _> = ron_options().from_str(&text);
     match parsed {
         Ok(raw) => {
-            let sha256 = Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = sha256_hex(text.as_bytes());
             layers.push(Layer {
                 path: path.to_path_buf(),
                 text,
@@ -169,6 +166,14 @@ fn parse_layer(
         }
         Err(e) => Err(ron_error(path, &index, e).into()),
     }
+}
+
+/// The SHA-256 of `bytes`, as lower-case hex (how manifests record files).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads a RON file other than a scenario (a calibration or sweep spec) into `T`, with the

@@ -56,18 +56,18 @@ impl Plan {
     /// Draws the design's points and checks the scenario of every point.
     pub fn new(sweep: Sweep) -> Result<Plan, ScenarioErrors> {
         let points = design::points(&sweep.spec.parameters, sweep.spec.design, sweep.spec.seed);
-        let (map, measured) = if sweep.base.kind == ModelKind::Epstein {
-            (None, Vec::new())
-        } else {
-            let map = SahelMap::build(&sweep.base.map, sweep.base.period.start.year());
-            let names: Vec<String> = sweep.base.groups.iter().map(|g| g.name.clone()).collect();
-            let all = compare::outcomes(&map, &names);
-            let measured = sweep
-                .outcomes
-                .iter()
-                .filter_map(|n| all.iter().find(|o| outcome_name(o) == *n).cloned())
-                .collect();
-            (Some(Arc::new(map)), measured)
+        let map = sweep.map.clone();
+        let measured = match &map {
+            None => Vec::new(),
+            Some(map) => {
+                let names: Vec<String> = sweep.base.groups.iter().map(|g| g.name.clone()).collect();
+                let all = compare::outcomes(map, &names);
+                sweep
+                    .outcomes
+                    .iter()
+                    .filter_map(|n| all.iter().find(|o| outcome_name(o) == *n).cloned())
+                    .collect()
+            }
         };
         let plan = Plan {
             sweep,
@@ -279,6 +279,17 @@ pub struct Sensitivity {
     pub prcc: Option<Index>,
 }
 
+impl Sensitivity {
+    /// How strongly the parameter drives the outcome: its total Sobol index, or |PRCC|.
+    pub fn influence(&self) -> f64 {
+        match (&self.sobol, &self.prcc) {
+            (Some(s), _) => s.total.value,
+            (None, Some(p)) => p.value.abs(),
+            _ => 0.0,
+        }
+    }
+}
+
 /// What a finished sweep found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
@@ -372,6 +383,13 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, String> {
 }
 
 impl Analysis {
+    /// The parameters' sensitivities for outcome `outcome` (its index), strongest first.
+    pub fn ranked(&self, outcome: usize) -> Vec<&Sensitivity> {
+        let mut r: Vec<&Sensitivity> = self.sensitivity[outcome].iter().collect();
+        r.sort_by(|a, b| b.influence().total_cmp(&a.influence()));
+        r
+    }
+
     /// `sensitivity.csv`: one row per outcome, parameter and index.
     pub fn sensitivity_csv(&self) -> String {
         let mut out = csv_line(

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::scenario::locate::FieldIndex;
 use crate::scenario::{self, ModelKind, Scenario, ScenarioError, ScenarioErrors, paths};
@@ -109,6 +108,8 @@ pub struct Sweep {
     pub base: Scenario,
     /// Where the base was read from.
     pub base_path: PathBuf,
+    /// The map the base runs on (Sahel scenarios), built once.
+    pub map: Option<std::sync::Arc<crate::geo::SahelMap>>,
     /// The outcomes recorded, in column order.
     pub outcomes: Vec<String>,
     /// First day counted (Sahel scenarios).
@@ -399,9 +400,13 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     }
 
     // Outcomes and the counting period.
-    let map = (base.kind != ModelKind::Epstein)
-        .then(|| crate::geo::SahelMap::build(&base.map, base.period.start.year()));
-    let available = available_outcomes(&base, map.as_ref());
+    let map = (base.kind != ModelKind::Epstein).then(|| {
+        std::sync::Arc::new(crate::geo::SahelMap::build(
+            &base.map,
+            base.period.start.year(),
+        ))
+    });
+    let available = available_outcomes(&base, map.as_deref());
     let outcomes: Vec<String> = match &spec.outcomes {
         Some(list) => list.clone(),
         None if base.kind == ModelKind::Epstein => available.clone(),
@@ -470,23 +475,23 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         return Err(ScenarioErrors(errors));
     }
 
-    let mut hash = Sha256::new();
-    hash.update(crate::record::writers::VERSION.as_bytes());
-    hash.update(serde_json::to_vec(&spec).unwrap_or_default());
+    let mut hashed = crate::record::writers::VERSION.as_bytes().to_vec();
+    hashed.extend(serde_json::to_vec(&spec).unwrap_or_default());
     // The base's files count by content, not by the path they were reached by (a merge reads
     // the spec by its absolute path, a shard perhaps by a relative one).
     let mut located_nowhere = base.clone();
     for f in &mut located_nowhere.sources {
         f.path.clear();
     }
-    hash.update(serde_json::to_vec(&located_nowhere).unwrap_or_default());
-    let fingerprint = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    hashed.extend(serde_json::to_vec(&located_nowhere).unwrap_or_default());
+    let fingerprint = scenario::sha256_hex(&hashed);
     Ok(Sweep {
         spec,
         spec_path: path.to_path_buf(),
         spec_text: text,
         base,
         base_path,
+        map,
         outcomes,
         from_day,
         fingerprint,
