@@ -135,6 +135,28 @@ fn a_run_draws_every_plot_and_a_well_formed_report() {
 }
 
 #[test]
+fn the_monthly_series_of_the_plots_add_up_to_the_run() {
+    let s = common::short(75, 0.5, &[]);
+    let out = common::run(&s, 0);
+    let names: Vec<String> = s.groups.iter().map(|g| g.name.clone()).collect();
+    let months = monthly(&out.rows, &out.events, &s.period, &names);
+    assert_eq!(months.len(), 3, "75 days from 1 January: January to March");
+    let events: f64 = months.iter().map(|m| m.events).sum();
+    assert_eq!(events, out.events.len() as f64);
+    let deaths: f64 = months.iter().map(|m| m.fatalities()).sum();
+    assert_eq!(deaths, out.summary.outcomes["fatalities_total"]);
+    let revenue: f64 = months.iter().map(|m| m.revenue_total()).sum();
+    let recorded: i64 = out
+        .rows
+        .iter()
+        .filter(|r| r.area == "all" && r.group == "all")
+        .map(|r| r.revenue_total())
+        .sum();
+    assert!(recorded > 0);
+    assert!((revenue - recorded as f64).abs() < 1e-6 * recorded as f64);
+}
+
+#[test]
 fn a_comparison_draws_a_forest_plot_and_overlaid_outcomes() {
     let base = common::short(75, 0.5, &[]);
     let policy = {
@@ -153,7 +175,7 @@ fn a_comparison_draws_a_forest_plot_and_overlaid_outcomes() {
     let list = outcomes(&map, &names);
     let scenarios = vec![base.clone(), policy];
     let (values, months) = run_all_keeping(&scenarios, &map, &list, 20, 3, None, |o| {
-        monthly(&o.rows, &names)
+        monthly(&o.rows, &o.events, &base.period, &names)
     });
     let col = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
     let diffs: Vec<Difference> = list

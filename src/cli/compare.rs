@@ -167,7 +167,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
     let pool = super::worker_pool(opts.threads)?;
     let (values, months) = pool.install(|| {
         run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
-            monthly(&o.rows, &group_names)
+            monthly(&o.rows, &o.events, &base.period, &group_names)
         })
     });
     bar.finish_and_clear();

@@ -1,11 +1,15 @@
-//! A replicate's whole-study-area time series by calendar month, for plots: the weekly (or
-//! daily, or monthly) rows of `timeseries.csv` summed into the month their period starts in,
-//! then scaled to the month's calendar length (a month in which five weekly periods start
-//! holds 35 days of events, one with four 28: unscaled, the monthly series would saw-tooth by
-//! 25 % for no reason in the model); states (displaced, presence, fighters) are those at the
-//! end of the month's last period.
+//! A replicate's whole-study-area time series by calendar month, for plots. Events, attacks
+//! on civilians and fatalities are counted from the event log by the calendar month of each
+//! event's day. Revenue is recorded per period (a week by default): each period's income is
+//! spread evenly over its days, and those days counted in the month they fall in. States
+//! (displaced, presence, fighters) are those at the end of the last period starting in the
+//! month.
+
+use time::Date;
 
 use super::series::SeriesRow;
+use crate::scenario::Period;
+use crate::sim::events::{Event, Perpetrator, Target};
 
 /// Revenue sources, in the order of [`Month::revenue`].
 pub const REVENUE_SOURCES: [&str; 5] =
@@ -59,37 +63,15 @@ impl Month {
     }
 }
 
-/// The months of one replicate's `rows` (area "all"), in time order; `groups` are the
-/// scenario's group names in order.
-pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
-    // Days each period covers: up to the next period's start; the last as long as the one
-    // before it (a run's periods are all of one length but the last, which may be cut short).
-    let starts: Vec<time::Date> = {
-        let mut v: Vec<time::Date> = Vec::new();
-        for r in rows.iter().filter(|r| r.area == "all" && r.group == "all") {
-            if let Ok(d) = crate::scenario::parse_date(&r.start_date)
-                && v.last() != Some(&d)
-            {
-                v.push(d);
-            }
-        }
-        v
-    };
-    let length = |date: &str| -> f64 {
-        let Ok(d) = crate::scenario::parse_date(date) else {
-            return 0.0;
-        };
-        let i = starts.partition_point(|s| *s < d);
-        match (
-            starts.get(i + 1),
-            i.checked_sub(1).and_then(|j| starts.get(j)),
-        ) {
-            (Some(next), _) => (*next - d).whole_days() as f64,
-            (None, Some(prev)) => (d - *prev).whole_days() as f64,
-            (None, None) => 0.0,
-        }
-    };
-    let mut covered: Vec<f64> = Vec::new();
+/// The months of one replicate run over `period`: its time-series `rows` (area "all") and
+/// its `events`, in time order; `groups` are the scenario's group names in order.
+pub fn monthly(
+    rows: &[SeriesRow],
+    events: &[Event],
+    period: &Period,
+    groups: &[String],
+) -> Vec<Month> {
+    // The months, and the states at the end of each, from the rows.
     let mut out: Vec<Month> = Vec::new();
     for r in rows.iter().filter(|r| r.area == "all") {
         let (year, month) = year_month(&r.start_date);
@@ -111,49 +93,83 @@ pub fn monthly(rows: &[SeriesRow], groups: &[String]) -> Vec<Month> {
                 fighters: vec![0.0; groups.len()],
                 revenue: [0.0; 5],
             });
-            covered.push(0.0);
         }
         let m = out.last_mut().expect("pushed above");
         if r.group == "all" {
-            *covered.last_mut().expect("pushed with the month") += length(&r.start_date);
-            m.events += r.events as f64;
-            m.events_vs_civilians += r.events_vs_civilians as f64;
-            m.fatalities_civilians += r.fatalities_civilians as f64;
-            m.fatalities_security += r.fatalities_security as f64;
-            m.fatalities_militants += r.fatalities_militants as f64;
             m.displaced = r.displaced.unwrap_or(0.0);
             m.government_presence = r.government_presence.unwrap_or(0.0);
             m.communities_militant = r.communities_militant.unwrap_or(0) as f64;
-            for (k, v) in [
+        } else if let Some(g) = groups.iter().position(|g| *g == r.group) {
+            m.fighters[g] = r.fighters.unwrap_or(0) as f64;
+        }
+    }
+    let Some(&Month {
+        year: y0,
+        month: m0,
+        ..
+    }) = out.first()
+    else {
+        return out;
+    };
+    let keys: Vec<(i32, u8)> = out.iter().map(|m| (m.year, m.month)).collect();
+    let index = |d: Date| -> Option<usize> {
+        let k = (d.year() - y0) * 12 + (d.month() as i32 - m0 as i32);
+        usize::try_from(k)
+            .ok()
+            .filter(|&k| keys.get(k) == Some(&(d.year(), d.month() as u8)))
+    };
+
+    // Counts from the event log.
+    for e in events {
+        let Some(k) = index(period.date(e.day)) else {
+            continue;
+        };
+        let m = &mut out[k];
+        m.events += 1.0;
+        if matches!(e.perpetrator, Perpetrator::Group(_))
+            && matches!(e.target, Target::Civilians | Target::Leaders)
+        {
+            m.events_vs_civilians += 1.0;
+        }
+        m.fatalities_civilians += e.civilians_killed as f64;
+        m.fatalities_security += e.security_killed as f64;
+        m.fatalities_militants += e.militants_killed as f64;
+    }
+
+    // Revenue: each period's income over its days (to the next period's start, the last to the
+    // run's end), into the months they fall in.
+    let totals: Vec<(Date, [f64; 5])> = rows
+        .iter()
+        .filter(|r| r.area == "all" && r.group == "all")
+        .filter_map(|r| {
+            let d = crate::scenario::parse_date(&r.start_date).ok()?;
+            let v = [
                 r.revenue_gold,
                 r.revenue_routes,
                 r.revenue_zakat,
                 r.revenue_kidnapping,
                 r.revenue_loot,
             ]
-            .into_iter()
-            .enumerate()
-            {
-                m.revenue[k] += v.unwrap_or(0) as f64;
+            .map(|x| x.unwrap_or(0) as f64);
+            Some((d, v))
+        })
+        .collect();
+    let run_end = period.end.next_day().unwrap_or(period.end);
+    for (i, (start, income)) in totals.iter().enumerate() {
+        let end = totals.get(i + 1).map(|t| t.0).unwrap_or(run_end);
+        let days = (end - *start).whole_days() as f64;
+        let mut day = *start;
+        while day < end {
+            let next_month = day.replace_day(1).unwrap_or(day)
+                + time::Duration::days(time::util::days_in_month(day.month(), day.year()) as i64);
+            let upto = next_month.min(end);
+            let share = (upto - day).whole_days() as f64 / days;
+            if let Some(k) = index(day) {
+                for (total, v) in out[k].revenue.iter_mut().zip(income) {
+                    *total += v * share;
+                }
             }
-        } else if let Some(g) = groups.iter().position(|g| *g == r.group) {
-            m.fighters[g] = r.fighters.unwrap_or(0) as f64;
-        }
-    }
-    for (m, days) in out.iter_mut().zip(covered) {
-        let calendar = time::Month::try_from(m.month)
-            .map(|month| time::util::days_in_month(month, m.year) as f64)
-            .unwrap_or(0.0);
-        if days > 0.0 && calendar > 0.0 {
-            let k = calendar / days;
-            m.events *= k;
-            m.events_vs_civilians *= k;
-            m.fatalities_civilians *= k;
-            m.fatalities_security *= k;
-            m.fatalities_militants *= k;
-            for v in &mut m.revenue {
-                *v *= k;
-            }
+            day = upto;
         }
     }
     out
@@ -202,25 +218,42 @@ mod tests {
     }
 
     #[test]
-    fn weeks_sum_into_the_month_they_start_in_scaled_to_its_length_and_states_are_the_last() {
+    fn events_count_by_their_day_revenue_spreads_over_its_days_states_are_the_last() {
         let rows = [
             row("2017-01-01", "all", 3, 100.0),
             row("2017-01-01", "FLM", 2, 0.0),
             row("2017-01-29", "all", 4, 150.0),
             row("2017-02-05", "all", 1, 160.0),
         ];
-        let m = monthly(&rows, &["FLM".to_string()]);
+        let period = Period {
+            start: time::macros::date!(2017 - 01 - 01),
+            end: time::macros::date!(2017 - 02 - 11),
+        };
+        let mut attack = Event::new(
+            30, // 31 January
+            0,
+            Perpetrator::Group(0),
+            Some(1),
+            (
+                crate::sim::events::EventType::ViolenceAgainstCivilians,
+                crate::sim::events::SubType::Attack,
+            ),
+            Target::Civilians,
+        );
+        attack.civilians_killed = 2;
+        let mut raid = attack.clone();
+        raid.day = 31; // 1 February
+        raid.perpetrator = Perpetrator::State;
+        let m = monthly(&rows, &[attack, raid], &period, &["FLM".to_string()]);
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].year, m[0].month), (2017, 1));
-        // Two periods start in January: 28 days (to 29 January) and 7 (to 5 February) = 35
-        // days of events, scaled to January's 31.
-        let k = 31.0 / 35.0;
-        assert!((m[0].events - 7.0 * k).abs() < 1e-9);
+        assert_eq!((m[0].events, m[0].events_vs_civilians), (1.0, 1.0));
+        assert_eq!((m[1].events, m[1].events_vs_civilians), (1.0, 0.0));
+        assert_eq!(m[0].fatalities(), 2.0);
         assert_eq!(m[0].displaced, 150.0);
-        assert!((m[0].fatalities() - 2.0 * k).abs() < 1e-9);
         assert_eq!(m[0].fighters, vec![10.0]);
-        assert!((m[0].revenue_total() - 10.0 * k).abs() < 1e-9);
-        // The last period is taken as long as the one before (7 days), scaled to February's 28.
-        assert!((m[1].events - 4.0).abs() < 1e-9);
+        // Gold 5 a period: 28 days, then 7 days of which 3 in January, then 7 in February.
+        assert!((m[0].revenue_total() - (5.0 + 5.0 * 3.0 / 7.0)).abs() < 1e-9);
+        assert!((m[1].revenue_total() - (5.0 * 4.0 / 7.0 + 5.0)).abs() < 1e-9);
     }
 }

@@ -171,7 +171,10 @@ fn number(v: f64) -> String {
 /// The months of every replicate, and their positions on the time axis.
 fn months(s: &Scenario, outputs: &[ReplicateOutput]) -> (Vec<f64>, Vec<Vec<Month>>) {
     let groups: Vec<String> = s.groups.iter().map(|g| g.name.clone()).collect();
-    let m: Vec<Vec<Month>> = outputs.iter().map(|o| monthly(&o.rows, &groups)).collect();
+    let m: Vec<Vec<Month>> = outputs
+        .iter()
+        .map(|o| monthly(&o.rows, &o.events, &s.period, &groups))
+        .collect();
     let x = m
         .first()
         .map(|m| m.iter().map(Month::x).collect())
