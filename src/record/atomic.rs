@@ -1,49 +1,61 @@
-//! Atomic file output: write to a temporary file beside the target, then rename it into place,
-//! so that a reader never sees a half-written file and an interrupted run leaves the previous
-//! version intact.
+//! Atomic file output: write to a uniquely named temporary file beside the target, flush it to
+//! disk, rename it into place and flush the folder, so that a reader never sees a half-written
+//! file, an interrupted run leaves the previous version intact, and two threads or processes
+//! writing the same folder never share a temporary file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-/// The temporary path used while `path` is being written (hidden, same folder, same extension).
-pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".tmp{}-{name}", std::process::id()))
-}
+use std::path::Path;
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |f| f.write_all(bytes))
 }
 
-/// Writes `path` atomically through `fill`, which receives the temporary file.
+/// Writes `path` atomically through `fill`, which receives the temporary file. On any error
+/// the temporary file is removed and `path` is left as it was.
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        fill(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            dir
+        }
+        None => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Hidden, in the same folder (so the rename stays on one file system), unique per call.
+    let suffix = format!("-{name}");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp").suffix(&suffix);
+    // Readable as any file the user creates (the umask applies), not private like a temporary.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder.tempfile_in(dir)?;
+    let (file, tmp_path) = tmp.into_parts();
+    let mut w = std::io::BufWriter::new(file);
+    // `tmp_path` deletes the temporary file when dropped, on every error path below.
+    fill(&mut w)?;
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    tmp_path.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
 }
 
-/// Moves a file that a library wrote at [`temp_path`] into place.
-pub fn commit_temp(path: &Path) -> std::io::Result<()> {
-    std::fs::rename(temp_path(path), path)
+/// Flushes a folder's entries (the rename) to disk, where the platform allows it.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +69,12 @@ mod tests {
         write_atomic(&p, b"hello").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"hello");
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_ne!(mode & 0o044, 0, "output files are readable by others");
+        }
     }
 
     #[test]
@@ -67,6 +85,28 @@ mod tests {
         let r = write_atomic_with(&p, |_| Err(std::io::Error::other("disk full")));
         assert!(r.is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn threads_writing_one_file_never_share_a_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("same.txt");
+        std::thread::scope(|s| {
+            for t in 0..8u8 {
+                let p = &p;
+                s.spawn(move || {
+                    for _ in 0..20 {
+                        let body = vec![b'a' + t; 4096];
+                        write_atomic(p, &body).unwrap();
+                    }
+                });
+            }
+        });
+        // Whoever wrote last, the file is one writer's whole content, not a mix.
+        let got = std::fs::read(&p).unwrap();
+        assert_eq!(got.len(), 4096);
+        assert!(got.iter().all(|&b| b == got[0]));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
