@@ -7,50 +7,47 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::palette::{OKABE_ITO, sequential};
-use super::{PlotFormat, register_font};
+use super::PlotFormat;
+use super::figure::{Plot, render};
 use crate::geo::SahelMap;
 use crate::geo::data::RouteKind;
-use crate::record::atomic::{commit_temp, temp_path};
 
 /// Towns labelled on the map (the rest are drawn as dots).
 const LABELLED_MIN_POPULATION: u64 = 60_000;
 
-/// Draws `map` to `dir/map.png` and/or `dir/map.svg`; returns the files written.
+/// The rasterised map of a scenario, with its title.
+pub struct MapPlot<'a> {
+    /// The map and its grid.
+    pub map: &'a SahelMap,
+    /// The title drawn above the map.
+    pub title: &'a str,
+}
+
+impl Plot for MapPlot<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1500, 1250)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw(self.map, self.title, root)
+    }
+
+    fn raster(&self) -> bool {
+        true
+    }
+}
+
+/// Draws `map` to `dir/map.png` and/or `dir/map.svg` (through [`render`], like every other
+/// picture); returns the files written.
 pub fn render_map(
     map: &SahelMap,
     title: &str,
     dir: &Path,
     format: PlotFormat,
 ) -> Result<Vec<PathBuf>, String> {
-    register_font();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let (w, h) = (1500u32, 1250u32);
-    let mut written = Vec::new();
-    if format.png() {
-        let path = dir.join("map.png");
-        {
-            let tmp = temp_path(&path);
-            let root = BitMapBackend::new(&tmp, (w, h)).into_drawing_area();
-            draw(map, title, &root).map_err(|e| format!("drawing {}: {e}", path.display()))?;
-            root.present()
-                .map_err(|e| format!("writing {}: {e}", path.display()))?;
-        }
-        commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
-        written.push(path);
-    }
-    if format.svg() {
-        let path = dir.join("map.svg");
-        {
-            let tmp = temp_path(&path);
-            let root = SVGBackend::new(&tmp, (w, h)).into_drawing_area();
-            draw(map, title, &root).map_err(|e| format!("drawing {}: {e}", path.display()))?;
-            root.present()
-                .map_err(|e| format!("writing {}: {e}", path.display()))?;
-        }
-        commit_temp(&path).map_err(|e| format!("writing {}: {e}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    render(&MapPlot { map, title }, "map", title, format, false)
+        .map_err(|e| format!("drawing the map: {e}"))?
+        .write(dir, format)
 }
 
 fn draw<DB: DrawingBackend>(
