@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::palette::{OKABE_ITO, sequential};
 use super::PlotFormat;
 use super::figure::{Plot, render};
+use super::palette::{OKABE_ITO, sequential};
 use crate::geo::SahelMap;
 use crate::geo::data::RouteKind;
 
