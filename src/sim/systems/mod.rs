@@ -19,7 +19,10 @@ pub mod revenue;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
+use crate::geo::grid::Grid;
+
 use super::components::Band;
+use super::ids::{BandId, CellId};
 use super::policy::Policies;
 use super::resources::{BandIndex, Clock, EventLog, Groups, Ledger, Setup, Terrain};
 use super::rng::Rngs;
@@ -50,9 +53,19 @@ pub struct Shared<'w> {
 /// The bands as (id, entity), sorted by id, into a reused buffer.
 pub fn sorted_bands<'a>(
     bands: impl Iterator<Item = (Entity, &'a Band)>,
-    out: &mut Vec<(u32, Entity)>,
+    out: &mut Vec<(BandId, Entity)>,
 ) {
     out.clear();
     out.extend(bands.map(|(e, b)| (b.id, e)));
     out.sort_unstable();
+}
+
+/// The neighbours of `cell` on `grid` (up to eight).
+pub fn neighbours(grid: &Grid, cell: CellId) -> impl Iterator<Item = CellId> + '_ {
+    grid.neighbours(cell.index()).map(CellId::new)
+}
+
+/// `cell` and its neighbours on `grid`, `cell` first.
+pub fn neighbourhood(grid: &Grid, cell: CellId) -> impl Iterator<Item = CellId> + '_ {
+    std::iter::once(cell).chain(neighbours(grid, cell))
 }

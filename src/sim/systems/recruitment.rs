@@ -7,14 +7,16 @@ use bevy_ecs::prelude::*;
 
 use super::{Shared, sorted_bands};
 use crate::sim::components::{Band, Community};
+use crate::sim::ids::BandId;
 use crate::sim::rng::{Stream, poisson};
+use crate::sim::units::DAYS_PER_MONTH;
 
 /// Recruits into bands.
 pub fn recruit(
     shared: Shared,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     let Shared {
         setup,
@@ -30,35 +32,35 @@ pub fn recruit(
         let Ok((_, mut band)) = bands.get_mut(e) else {
             continue;
         };
-        let Some(k) = terrain.cells[band.cell].community else {
+        let Some((_, ce)) = terrain.community_at(band.cell) else {
             continue;
         };
-        let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
+        let Ok(mut c) = communities.get_mut(ce) else {
             continue;
         };
         // Money set aside for the fighters the band already has is not spent on recruits.
-        let reserve = band.fighters() as f64 * b.upkeep_usd * 30.0 * b.pay_reserve_months;
+        let reserve = band.fighters() as f64 * b.upkeep_usd * DAYS_PER_MONTH * b.pay_reserve_months;
         let spare = band.funds as f64 - reserve;
         let affordable = if b.recruit_cost_usd > 0.0 {
-            (spare / (b.recruit_cost_usd * 10.0)).clamp(0.0, 1.0)
+            (spare / (b.recruit_cost_usd * b.recruit_budget)).clamp(0.0, 1.0)
         } else if spare < 0.0 {
             0.0
         } else {
             1.0
         };
-        let cohesion = groups.0[band.group].cohesion;
+        let cohesion = groups[band.group].cohesion;
         let mean = b.recruit_rate
             * band.fighters() as f64
             * c.support
             * affordable
-            * (0.5 + 0.5 * cohesion);
+            * ((1.0 - b.recruit_cohesion_weight) + b.recruit_cohesion_weight * cohesion);
         let can_pay = if b.recruit_cost_usd > 0.0 {
             (spare.max(0.0) / b.recruit_cost_usd).floor() as u32
         } else {
             u32::MAX
         };
         let n = poisson(rngs.get(Stream::Recruitment), mean)
-            .min((c.residents * 0.01).floor() as u32)
+            .min((c.residents * b.max_recruit_share).floor() as u32)
             .min(can_pay);
         if n == 0 {
             continue;
