@@ -2,11 +2,13 @@
 //! gold sites, and each group's bands placed in its home regions.
 
 use bevy_ecs::prelude::*;
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
 
 use super::components::*;
 use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use super::resources::*;
-use super::rng::{Rngs, Stream, uniform};
+use super::rng::{Rngs, Stream};
 use crate::geo::LandCover;
 use crate::geo::data::{GoldSiteKind, RouteKind};
 use crate::geo::geometry::distance_km;
@@ -339,21 +341,17 @@ pub fn populate(world: &mut World) {
                 )
             })
             .collect();
-        let total_w: f64 = candidates.iter().map(|c| c.1).sum();
+        let placement = WeightedIndex::new(candidates.iter().map(|c| c.1)).ok();
         let per_band = g.initial.fighters / bands;
         let extra = g.initial.fighters % bands;
         for b in 0..bands {
             let fighters = per_band + u32::from(b < extra);
             let hard = (fighters as f64 * g.initial.hardliner_share).round() as u32;
-            let mut pick = uniform(rngs.get(Stream::Init)) * total_w;
-            let mut cell = candidates.first().map(|c| c.0).unwrap_or(0);
-            for &(ci, w) in &candidates {
-                cell = ci;
-                if pick < w {
-                    break;
-                }
-                pick -= w;
-            }
+            // A group whose home regions have no community (none in the baseline) starts in
+            // the first cell.
+            let cell = placement
+                .as_ref()
+                .map_or(0, |w| candidates[w.sample(rngs.get(Stream::Init))].0);
             world.spawn(Band {
                 id: next_band.take(),
                 group: gi,

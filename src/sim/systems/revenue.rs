@@ -17,16 +17,13 @@ use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::ids::{BandId, CellId, GroupId};
 use crate::sim::policy::Policies;
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, geometric, uniform};
+use crate::sim::rng::{Stream, chance, exponential, geometric};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR, USD_PER_MILLION};
 
 /// Largest share of its treasury a group grants a band short of upkeep in a day, as a divisor.
 /// Not a parameter: an integer divisor keeps the books in whole dollars exactly, and nothing in
 /// the calibration depends on it.
 pub const GRANT_DIVISOR: i64 = 20;
-
-/// Smallest uniform draw whose logarithm is taken for a ransom (keeps the draw finite).
-const SMALLEST_UNIFORM: f64 = 1e-12;
 
 /// Books income of `group` from `source` (the ledger and the group's income memories).
 pub fn book(ledger: &mut Ledger, groups: &mut Groups, group: GroupId, source: Source, usd: i64) {
@@ -134,10 +131,7 @@ pub fn collect_revenue(
             };
         if info.kidnap_spot && chance(rngs.get(Stream::Revenue), kidnap_p) {
             let rng = rngs.get(Stream::Revenue);
-            let ransom = (-uniform(rng).max(SMALLEST_UNIFORM).ln()
-                * r.ransom_musd
-                * USD_PER_MILLION)
-                .round() as i64;
+            let ransom = (exponential(rng, r.ransom_musd) * USD_PER_MILLION).round() as i64;
             book(&mut ledger, &mut groups, gi, Source::Kidnapping, ransom);
             income += ransom;
             let kind = (EventType::ViolenceAgainstCivilians, SubType::Abduction);
