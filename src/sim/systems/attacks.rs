@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::revenue::book;
-use super::{Shared, neighbourhood, sorted_bands};
+use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::Coalition;
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
@@ -20,7 +20,7 @@ use crate::sim::events::{
 };
 use crate::sim::ids::BandId;
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, geometric, uniform};
+use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 
 /// Fighters in the band for which `bands.attack_rate` is given; the attack rate and an
 /// attack's deadliness scale with size relative to it. Not a parameter: it is the unit of
@@ -61,23 +61,24 @@ pub fn rivals(a: Coalition, b: Coalition) -> bool {
 }
 
 /// Bands attack.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_attacks(
-    shared: Shared,
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
+    let Setting {
         clock,
         setup,
         terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        mut log,
         policies,
-    } = shared;
+    } = setting;
     let s = &setup.scenario;
     let p = &s.model;
     let v = &p.violence;

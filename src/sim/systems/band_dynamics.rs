@@ -7,32 +7,29 @@
 use bevy_ecs::prelude::*;
 
 use super::movement::cell_utility;
-use super::{Shared, neighbourhood, neighbours, sorted_bands};
+use super::{neighbourhood, neighbours, sorted_bands};
 use crate::scenario::GroupStatus;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, poisson};
+use crate::sim::rng::{Rngs, Stream, chance, poisson};
 use crate::sim::units::DAYS_PER_MONTH;
 
 /// Updates bands.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_dynamics(
     mut commands: Commands,
-    shared: Shared,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
     mut next_id: ResMut<NextBandId>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
-        setup,
-        terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        ..
-    } = shared;
     let s = &setup.scenario;
     let b = &s.model.bands;
     let grid = &setup.map.grid;

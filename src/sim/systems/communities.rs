@@ -40,15 +40,13 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
     sum / RISK_POINTS as f64
 }
 
-/// Weekly update of every community's choices, legitimacy, fear, control and government presence.
+/// Weekly update of every community's choices, legitimacy, fear, control and government
+/// presence (the schedule runs it every seventh day).
 pub fn community_choices(
     clock: Res<Clock>,
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
 ) {
-    if !clock.weekly() {
-        return;
-    }
     let p = &setup.scenario.model;
     let cp = &p.communities;
     let day = clock.day as i64;

@@ -6,21 +6,14 @@ use bevy_ecs::prelude::*;
 
 use super::communities::DT;
 use crate::sim::components::Community;
-use crate::sim::resources::{Clock, Setup};
+use crate::sim::resources::Setup;
 
 /// Smallest range of fear above the threshold, so that a threshold of 1 divides by no zero.
 /// Numerical, not a parameter.
 const MIN_FEAR_RANGE: f64 = 1e-9;
 
-/// Weekly flight, return and school closures.
-pub fn displacement_and_schools(
-    clock: Res<Clock>,
-    setup: Res<Setup>,
-    mut communities: Query<&mut Community>,
-) {
-    if !clock.weekly() {
-        return;
-    }
+/// Weekly flight, return and school closures (the schedule runs it every seventh day).
+pub fn displacement_and_schools(setup: Res<Setup>, mut communities: Query<&mut Community>) {
     let d = &setup.scenario.model.displacement;
     for mut c in &mut communities {
         if c.fear > d.fear_threshold {

@@ -1,6 +1,8 @@
-//! One file per mechanism. Each system is a plain function; [`super::schedule`] puts them in
-//! their documented order. Systems that touch several bands visit them in band-id order and
-//! draw from their own random stream, so that results never depend on ECS iteration order.
+//! One file per mechanism. Each system is a plain function whose parameters say what it reads
+//! (`Res`, `Query<&…>`) and writes (`ResMut`, `Query<&mut …>`); [`Setting`] bundles what most
+//! of them only read. [`super::schedule`] puts them in their documented order. Systems that
+//! touch several bands visit them in band-id order and draw from their own random stream, so
+//! that results never depend on ECS iteration order.
 
 pub mod attacks;
 pub mod attribution;
@@ -24,28 +26,18 @@ use crate::geo::grid::Grid;
 use super::components::Band;
 use super::ids::{BandId, CellId};
 use super::policy::Policies;
-use super::resources::{BandIndex, Clock, EventLog, Groups, Ledger, Setup, Terrain};
-use super::rng::Rngs;
+use super::resources::{Clock, Setup, Terrain};
 
-/// The resources most mechanisms read or write, as one system parameter.
+/// What the daily mechanisms read and none of them writes: the day, the scenario and map,
+/// static cell data, and the interventions in force (set by `apply_policies`, first).
 #[derive(SystemParam)]
-pub struct Shared<'w> {
+pub struct Setting<'w> {
     /// The simulated day.
     pub clock: Res<'w, Clock>,
     /// Scenario and map.
     pub setup: Res<'w, Setup>,
     /// Static cell data and community entities.
     pub terrain: Res<'w, Terrain>,
-    /// Bands by cell.
-    pub index: Res<'w, BandIndex>,
-    /// Group states.
-    pub groups: ResMut<'w, Groups>,
-    /// Random streams.
-    pub rngs: ResMut<'w, Rngs>,
-    /// Conservation ledger.
-    pub ledger: ResMut<'w, Ledger>,
-    /// Event log.
-    pub log: ResMut<'w, EventLog>,
     /// Policy interventions in force.
     pub policies: Res<'w, Policies>,
 }

@@ -8,11 +8,11 @@ use bevy_ecs::prelude::*;
 use crate::sim::components::{Community, Garrison};
 use crate::sim::ids::{CommunityId, IdVec};
 use crate::sim::policy::Policies;
-use crate::sim::resources::{Clock, Setup, Terrain};
+use crate::sim::resources::{Setup, Terrain};
 
-/// Recomputes troop presence in every community, weekly.
+/// Recomputes troop presence in every community (weekly: the schedule runs it every seventh
+/// day).
 pub fn security_presence(
-    clock: Res<Clock>,
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     policies: Res<Policies>,
@@ -20,9 +20,6 @@ pub fn security_presence(
     mut communities: Query<&mut Community>,
     mut buf: Local<IdVec<CommunityId, f64>>,
 ) {
-    if !clock.weekly() {
-        return;
-    }
     let reinforcement = setup.scenario.model.security.reinforcement;
     buf.reset(0.0, terrain.communities.len());
     let troops = &mut *buf;

@@ -5,27 +5,25 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{Shared, sorted_bands};
+use super::sorted_bands;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::BandId;
-use crate::sim::rng::{Stream, poisson};
+use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
+use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::DAYS_PER_MONTH;
 
 /// Recruits into bands.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn recruit(
-    shared: Shared,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    groups: Res<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
-        setup,
-        terrain,
-        groups,
-        mut rngs,
-        mut ledger,
-        ..
-    } = shared;
     let b = &setup.scenario.model.bands;
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {

@@ -13,14 +13,14 @@ use bevy_ecs::prelude::*;
 
 use super::attacks::take_losses;
 use super::attribution::observe;
-use super::{Shared, neighbourhood, sorted_bands};
+use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::Coalition;
 use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, geometric};
+use crate::sim::rng::{Rngs, Stream, chance, geometric};
 
 /// Residents per unit of `security.backlash`: legitimacy moves per death per this many residents.
 /// Not a parameter: it is the unit of `backlash`.
@@ -31,23 +31,24 @@ pub const BACKLASH_RESIDENTS: f64 = 10_000.0;
 pub const BACKLASH_LEGITIMACY: f64 = 0.02;
 
 /// Responds to today's events and patrols.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn security_response(
-    shared: Shared,
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
+    let Setting {
         clock,
         setup,
         terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        mut log,
         policies,
-    } = shared;
+    } = setting;
     let s = &setup.scenario;
     let p = &s.model;
     let sec = &p.security;

@@ -9,7 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{Shared, sorted_bands};
+use super::{Setting, sorted_bands};
 use crate::scenario::Scenario;
 use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
@@ -17,7 +17,7 @@ use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::ids::{BandId, CellId, GroupId};
 use crate::sim::policy::Policies;
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, exponential, geometric};
+use crate::sim::rng::{Rngs, Stream, chance, exponential, geometric};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR, USD_PER_MILLION};
 
 /// Largest share of its treasury a group grants a band short of upkeep in a day, as a divisor.
@@ -52,23 +52,24 @@ pub fn captured(policies: &Policies, s: &Scenario, cell: CellId, g: GroupId) -> 
 }
 
 /// Collects income and pays upkeep.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn collect_revenue(
-    shared: Shared,
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
-    communities: Query<&mut Community>,
+    communities: Query<&Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
+    let Setting {
         clock,
         setup,
         terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        mut log,
         policies,
-    } = shared;
+    } = setting;
     let s = &setup.scenario;
     let p = &setup.scenario.model;
     let r = &p.revenue;
