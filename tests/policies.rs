@@ -14,6 +14,7 @@ use sahelsim::experiment::run_replicate;
 use sahelsim::record::SeriesRow;
 use sahelsim::scenario::{self, Scenario};
 use sahelsim::sim::events::{Attributed, Perpetrator};
+use sahelsim::sim::ids::{BandId, CellId, GroupId};
 
 const RES: f64 = 0.3;
 
@@ -222,8 +223,8 @@ fn a_settlement_lowers_the_negotiating_groups_attacks() {
             "(name: \"p\", kind: PoliticalSettlement, start: \"2017-01-01\", groups: [\"Ansar Dine\", \"FLM\"], intensity: 1.0)",
         ],
     );
-    let ad = base.group_index("Ansar Dine").unwrap();
-    let flm = base.group_index("FLM").unwrap();
+    let ad = GroupId::new(base.group_index("Ansar Dine").unwrap());
+    let flm = GroupId::new(base.group_index("FLM").unwrap());
     let attacks = |o: &sahelsim::experiment::ReplicateOutput| {
         o.events
             .iter()
@@ -342,14 +343,14 @@ fn a_surges_interdiction_stops_moves_across_borders_of_the_places_it_covers() {
     let central = m.data.areas.iter().position(|a| a.id == "central").unwrap();
     let crossings = |s: &Arc<Scenario>| {
         let mut sim = Simulation::new(s.clone(), m.clone(), 0);
-        let mut before: std::collections::BTreeMap<u32, usize> = Default::default();
+        let mut before: std::collections::BTreeMap<BandId, CellId> = Default::default();
         let mut n = 0;
         while !sim.finished() {
             sim.step();
             let mut q = sim.world.query::<&Band>();
             for b in q.iter(&sim.world) {
                 if let Some(&from) = before.get(&b.id) {
-                    let (a, c) = (&m.grid.cells[from], &m.grid.cells[b.cell]);
+                    let (a, c) = (&m.grid.cells[from.index()], &m.grid.cells[b.cell.index()]);
                     let border = a.area != c.area || a.country != c.country;
                     let touches = a.area == Some(central) || c.area == Some(central);
                     if from != b.cell && border && touches {

@@ -125,8 +125,9 @@ pub fn measure(
     let years = (scenario.period.days().saturating_sub(from)) as f64 / 365.25;
     list.iter()
         .map(|o| {
-            let in_area =
-                |e: &&Event| e.day >= from && (o.area == "all" || area_id(e.cell) == Some(&o.area));
+            let in_area = |e: &&Event| {
+                e.day >= from && (o.area == "all" || area_id(e.cell.index()) == Some(&o.area))
+            };
             let end_row = || {
                 rows.iter()
                     .find(|r| r.period == last && r.area == o.area && r.group == "all")

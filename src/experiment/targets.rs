@@ -257,12 +257,12 @@ pub fn measure(
     let year = |e: &Event| scenario.period.date(e.day).year();
     let islamist_actor = |a: Attributed| match a {
         Attributed::Jnim | Attributed::IslamicState => true,
-        Attributed::Group(g) => groups[g].militant_islamist,
+        Attributed::Group(g) => groups[g.index()].militant_islamist,
         _ => false,
     };
     let islamist = |e: &Event| {
         e.linked_group()
-            .is_some_and(|g| groups[g].militant_islamist)
+            .is_some_and(|g| groups[g.index()].militant_islamist)
             || match e.perpetrator {
                 Perpetrator::Group(_) => islamist_actor(e.attributed),
                 Perpetrator::State => islamist_actor(e.target_attributed),
@@ -270,7 +270,7 @@ pub fn measure(
     };
     let is_jnim = |a: Attributed| match a {
         Attributed::Jnim => true,
-        Attributed::Group(g) => groups[g].coalition == Coalition::Jnim,
+        Attributed::Group(g) => groups[g.index()].coalition == Coalition::Jnim,
         _ => false,
     };
     let attributed_jnim = |e: &Event| match e.perpetrator {
@@ -283,8 +283,9 @@ pub fn measure(
         matches!(e.perpetrator, Perpetrator::Group(_))
             && matches!(e.target, EventTarget::Civilians | EventTarget::Leaders)
     };
-    let by_flm =
-        |e: &Event| flm.is_some() && e.perpetrator == Perpetrator::Group(flm.unwrap_or(usize::MAX));
+    let by_flm = |e: &Event| {
+        flm.is_some() && e.perpetrator == Perpetrator::Group(flm.unwrap_or(usize::MAX).into())
+    };
     let in_years = |e: &Event, a: i32, b: i32| (a..=b).contains(&year(e));
 
     let linked_per_year: Vec<f64> = (2017..=2024)
@@ -317,7 +318,7 @@ pub fn measure(
     };
     let div = |a: f64, b: f64| if b == 0.0 { f64::NAN } else { a / b };
     let area_of = |e: &Event| {
-        map.grid.cells[e.cell]
+        map.grid.cells[e.cell.index()]
             .area
             .map(|a| map.data.areas[a].id.as_str())
     };

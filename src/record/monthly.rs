@@ -231,9 +231,9 @@ mod tests {
         };
         let mut attack = Event::new(
             30, // 31 January
-            0,
-            Perpetrator::Group(0),
-            Some(1),
+            crate::sim::ids::CellId::new(0),
+            Perpetrator::Group(crate::sim::ids::GroupId::new(0)),
+            Some(crate::sim::ids::BandId::new(1)),
             (
                 crate::sim::events::EventType::ViolenceAgainstCivilians,
                 crate::sim::events::SubType::Attack,

@@ -153,10 +153,10 @@ impl Recorder {
         {
             let log = sim.world.resource::<EventLog>();
             for e in &log.events[self.seen..] {
-                let area = grid.cells[e.cell].area.unwrap_or(n_areas);
+                let area = grid.cells[e.cell.index()].area.unwrap_or(n_areas);
                 let vs_civ = matches!(e.perpetrator, Perpetrator::Group(_))
                     && matches!(e.target, Target::Civilians | Target::Leaders);
-                let groups = [e.linked_group().unwrap_or(all_g), all_g];
+                let groups = [e.linked_group().map_or(all_g, |g| g.index()), all_g];
                 for a in [area, n_areas + 1] {
                     for (k, &g) in groups.iter().enumerate() {
                         if k == 0 && g == all_g {
@@ -201,9 +201,9 @@ impl Recorder {
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
         communities.sort_unstable_by_key(|c| c.id);
         for c in communities {
-            control[c.cell] += c.control;
-            displaced[c.cell] += c.displaced;
-            count[c.cell] += 1;
+            control[c.cell.index()] += c.control;
+            displaced[c.cell.index()] += c.displaced;
+            count[c.cell.index()] += 1;
         }
         self.cell_years.push(CellYear {
             year,
@@ -224,9 +224,9 @@ impl Recorder {
         let mut bands = vec![vec![0u32; ng]; na];
         let mut q = sim.world.query::<&Band>();
         for b in q.iter(&sim.world) {
-            let a = grid.cells[b.cell].area.unwrap_or(n_areas);
+            let a = grid.cells[b.cell.index()].area.unwrap_or(n_areas);
             for aa in [a, n_areas + 1] {
-                for g in [b.group, ng - 1] {
+                for g in [b.group.index(), ng - 1] {
                     fighters[aa][g] += b.fighters();
                     bands[aa][g] += 1;
                 }
@@ -239,7 +239,7 @@ impl Recorder {
         let mut comm = vec![(0u32, 0u32, 0u32, 0.0f64, 0.0f64, 0.0f64, 0.0f64); na];
         let mut sustained = vec![0u32; na];
         for c in communities {
-            let a = grid.cells[c.cell].area.unwrap_or(n_areas);
+            let a = grid.cells[c.cell.index()].area.unwrap_or(n_areas);
             for aa in [a, n_areas + 1] {
                 let x = &mut comm[aa];
                 if c.control < 0.2 {
@@ -256,7 +256,7 @@ impl Recorder {
                 sustained[aa] += u32::from(c.sustained_presence());
             }
         }
-        let income = sim.world.resource::<Ledger>().income.clone();
+        let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
         let start_date =
             crate::scenario::format_date(setup.scenario.period.date(self.period_start_day));
         for a in 0..na {

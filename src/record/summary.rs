@@ -108,7 +108,7 @@ pub fn summarise(
             format!("events_by_group.{}", gp.name),
             militant
                 .iter()
-                .filter(|e| e.linked_group() == Some(g))
+                .filter(|e| e.linked_group() == Some(g.into()))
                 .count() as f64,
         );
     }
@@ -117,7 +117,7 @@ pub fn summarise(
         .iter()
         .filter(|e| match e.attributed {
             Attributed::Jnim => true,
-            Attributed::Group(g) => scenario.groups[g].coalition == Coalition::Jnim,
+            Attributed::Group(g) => scenario.groups[g.index()].coalition == Coalition::Jnim,
             _ => false,
         })
         .count();

@@ -20,7 +20,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The name an observer uses for an attribution.
 pub fn attributed_name(a: Attributed, scenario: &Scenario) -> String {
     match a {
-        Attributed::Group(g) => scenario.groups[g].name.clone(),
+        Attributed::Group(g) => scenario.groups[g.index()].name.clone(),
         Attributed::Jnim => "JNIM".to_string(),
         Attributed::IslamicState => "Islamic State".to_string(),
         Attributed::State => "State forces".to_string(),
@@ -74,12 +74,12 @@ pub fn write_events(
         let mut csv = csv::Writer::from_writer(w);
         for (replicate, events) in runs {
             for (n, e) in events.iter().enumerate() {
-                let cell = &map.grid.cells[e.cell];
+                let cell = &map.grid.cells[e.cell.index()];
                 let date = scenario.period.date(e.day);
                 let (perp, coalition) = match e.perpetrator {
                     Perpetrator::Group(g) => (
-                        scenario.groups[g].name.clone(),
-                        coalition_name(scenario.groups[g].coalition),
+                        scenario.groups[g.index()].name.clone(),
+                        coalition_name(scenario.groups[g.index()].coalition),
                     ),
                     Perpetrator::State => ("State forces".to_string(), "none"),
                 };
@@ -87,7 +87,7 @@ pub fn write_events(
                     Target::SecurityForces => "Security forces".to_string(),
                     Target::Civilians => "Civilians".to_string(),
                     Target::Leaders => "Traditional or religious leaders".to_string(),
-                    Target::Group(g) => scenario.groups[g].name.clone(),
+                    Target::Group(g) => scenario.groups[g.index()].name.clone(),
                 };
                 let actor2 = match e.target {
                     Target::Group(g) if e.perpetrator == Perpetrator::State => {
@@ -117,7 +117,7 @@ pub fn write_events(
                     replicate: *replicate,
                     true_perpetrator: perp,
                     true_coalition: coalition,
-                    band: e.band,
+                    band: e.band.map(|b| b.get()),
                     target,
                     area: cell
                         .area

@@ -42,7 +42,7 @@ impl Attribution {
         let n_groups = scenario.groups.len();
         let state = n_groups + 3;
         let actor_of = |a: Attributed| match a {
-            Attributed::Group(g) => g,
+            Attributed::Group(g) => g.index(),
             Attributed::Jnim => n_groups,
             Attributed::IslamicState => n_groups + 1,
             Attributed::Unidentified => n_groups + 2,
@@ -56,9 +56,9 @@ impl Attribution {
         let mut attributed = vec![vec![0.0; actors.len()]; areas.len()];
         for events in runs {
             for e in events.iter() {
-                let area = 1 + map.grid.cells[e.cell].area.unwrap_or(n_areas);
+                let area = 1 + map.grid.cells[e.cell.index()].area.unwrap_or(n_areas);
                 let t = match e.perpetrator {
-                    Perpetrator::Group(g) => g,
+                    Perpetrator::Group(g) => g.index(),
                     Perpetrator::State => state,
                 };
                 let a = actor_of(e.attributed);

@@ -272,8 +272,8 @@ fn cell_maps(s: &Scenario, map: &SahelMap, outputs: &[ReplicateOutput]) -> CellM
             .collect();
         for e in &o.events {
             let y = year_of_day.get(e.day as usize).copied().unwrap_or(0);
-            events[y][e.cell] += 1.0 / reps;
-            fatalities[y][e.cell] += e.fatalities() as f64 / reps;
+            events[y][e.cell.index()] += 1.0 / reps;
+            fatalities[y][e.cell.index()] += e.fatalities() as f64 / reps;
         }
     }
     let mut control = vec![vec![0.0; n]; years.len()];

@@ -143,6 +143,16 @@ param_sections! {
         fear_per_attack: 0.15, [0.0, 1.0], "0..1 per event";
         /// Legitimacy regained per day towards its base level.
         legitimacy_recovery: 0.002, [0.0, 1.0], "per day";
+        /// Legitimacy a community tends to where the state is absent, as a share of its level under full government presence. Assumption.
+        absent_state_legitimacy: 0.5, [0.0, 1.0], "0..1";
+        /// Fear added by an attack on security forces in the cell, relative to `fear_per_attack`. Assumption.
+        fear_security_attack: 0.3, [0.0, 10.0], "times fear_per_attack";
+        /// Fear added per civilian killed by a security operation in the cell. Assumption.
+        fear_per_collateral_death: 0.05, [0.0, 1.0], "0..1 per death";
+        /// Standing of traditional and religious leaders left after one of them is killed. Assumption.
+        leader_standing_kept: 0.3, [0.0, 1.0], "0..1";
+        /// Standing of traditional leaders regained per day (successors take over). Assumption.
+        leader_recovery: 0.002, [0.0, 1.0], "per day";
     }
 
     /// Security forces: garrisons, presence, posture and response.
@@ -169,6 +179,32 @@ param_sections! {
         arrest_share: 0.3, [0.0, 1.0], "0..1";
         /// Daily probability that a group's leader is killed, per 10,000 international troops.
         leader_hazard: 0.0004, [0.0, 1.0], "per day";
+        /// The leader hazard of groups based outside northern Mali, relative to those inside it (international forces operate mostly in the north). Assumption.
+        leader_hazard_outside_north: 0.25, [0.0, 1.0], "times leader_hazard";
+        /// Share of a garrison's missing troops replaced each week. Assumption.
+        reinforcement: 0.1, [0.0, 1.0], "per week";
+        /// Smallest national garrison, whatever the town's size. Assumption.
+        min_garrison_troops: 100.0, [0.0, 100000.0], "troops";
+        /// Smallest northern town that holds international troops. Assumption.
+        international_min_town: 5000.0, [0.0, 10000000.0], "residents";
+        /// Security presence assumed for the chance of a response where there is less (forces hear of events far from garrisons). Assumption.
+        response_floor: 0.05, [0.0, 1.0], "0..1";
+        /// Bluntness of the response to an event with no identified perpetrator, relative to `bluntness` (forces sweep the area). Assumption.
+        unidentified_bluntness: 1.5, [0.0, 10.0], "times bluntness";
+        /// Share of bluntness that disaggregated attribution removes at full strength. Assumption.
+        disaggregated_discrimination: 0.5, [0.0, 1.0], "0..1";
+        /// Mean fighters taken out of action by a response operation that finds a band, times (`response_hits_base` + security presence). Assumption.
+        response_hits: 3.0, [0.0, 1000.0], "fighters per operation";
+        /// Base of the presence factor of `response_hits`. Assumption.
+        response_hits_base: 0.5, [0.0, 10.0], "-";
+        /// Mean security personnel killed in a response operation that engages a band. Assumption.
+        response_security_deaths: 0.5, [0.0, 1000.0], "people per operation";
+        /// Patrol engagement where the band has cover (parks, reserves), relative to open ground. Assumption.
+        patrol_cover: 0.5, [0.0, 1.0], "0..1";
+        /// Mean fighters taken out of action by a patrol. Assumption.
+        patrol_hits: 2.0, [0.0, 1000.0], "fighters per patrol";
+        /// Mean security personnel killed in a patrol's engagement. Assumption.
+        patrol_security_deaths: 1.0, [0.0, 1000.0], "people per patrol";
     }
 
     /// Who gets the blame: claims, intelligence and attribution by area.
@@ -179,6 +215,8 @@ param_sections! {
         quality: 0.3, [0.0, 1.0], "0..1";
         /// Chance that an unclaimed, unidentified event in a JNIM group's area is attributed to "JNIM".
         generic_jnim: 0.8, [0.0, 1.0], "0..1";
+        /// Share of the gap to perfect intelligence closed where every resident informs. Assumption.
+        informer_intelligence: 0.5, [0.0, 1.0], "0..1";
     }
 
     /// Fighter bands: attacks, movement, recruitment, upkeep, splits and defections.
@@ -219,6 +257,46 @@ param_sections! {
         defection_rate: 0.01, [0.0, 1.0], "per band-day";
         /// Daily probability that a band with low morale drifts into crime.
         crime_rate: 0.001, [0.0, 1.0], "per band-day";
+        /// Attack rate of a band that has drifted into crime, relative to a group's band. Assumption.
+        criminal_activity: 0.3, [0.0, 10.0], "times attack_rate";
+        /// Weight of revenue in where a criminal band goes, relative to a group's band. Assumption.
+        criminal_revenue_weight: 2.0, [0.0, 100.0], "times revenue_weight";
+        /// Daily revenue at which a cell's revenue term in where a band goes is ln 2 (the scale of ln(1 + revenue / scale)). Assumption.
+        revenue_scale_usd: 100.0, [1.0, 10000000.0], "US$ per day";
+        /// Residents at which a cell's expansion term in where a band goes is ln 2 (the scale of ln(1 + residents / scale)). Assumption.
+        expansion_scale: 2000.0, [1.0, 10000000.0], "residents";
+        /// Spread of the uniform noise added to each cell's utility when a band moves (ties broken at random). Assumption.
+        move_noise: 0.3, [0.0, 100.0], "-";
+        /// Placement weight of a covered cell (parks, reserves) at the start, relative to an open one. Assumption.
+        initial_cover_weight: 2.0, [0.0, 100.0], "times";
+        /// Morale of every band at the start. Assumption.
+        initial_morale: 0.6, [0.0, 1.0], "0..1";
+        /// Morale a band tends to with no pay, no cohesion and no losses. Assumption.
+        morale_base: 0.2, [0.0, 1.0], "0..1";
+        /// Morale a band gains towards its target from being fully paid. Assumption.
+        morale_pay_weight: 0.4, [0.0, 1.0], "0..1";
+        /// Morale a band gains towards its target from its group's full cohesion. Assumption.
+        morale_cohesion_weight: 0.4, [0.0, 1.0], "0..1";
+        /// Share of the gap to its target morale a band closes per day. Assumption.
+        morale_adjustment: 0.02, [0.0, 1.0], "per day";
+        /// Morale lost per fighter killed. Assumption.
+        morale_per_loss: 0.02, [0.0, 1.0], "per fighter";
+        /// Morale lost per day a band cannot pay its upkeep. Assumption.
+        morale_unpaid: 0.01, [0.0, 1.0], "per day";
+        /// Memory of losses: a band's recent losses and a group's loss ratio decay by 1/this per day. Assumption.
+        loss_memory_days: 90.0, [1.0, 100000.0], "days";
+        /// Group cohesion below which the leadership counts as faltering (bands may defect). Assumption.
+        faltering_cohesion: 0.35, [0.0, 1.0], "0..1";
+        /// Morale below which a band of a faltering group may defect. Assumption.
+        defection_morale: 0.5, [0.0, 1.0], "0..1";
+        /// Morale below which a band may drift into crime. Assumption.
+        crime_morale: 0.25, [0.0, 1.0], "0..1";
+        /// Recruits whose cost a band must have spare to recruit at its full rate (it recruits less with less). Assumption.
+        recruit_budget: 10.0, [0.01, 1000000.0], "recruits";
+        /// Weight of the group's cohesion in the recruitment rate: (1 − w) + w × cohesion. Assumption.
+        recruit_cohesion_weight: 0.5, [0.0, 1.0], "0..1";
+        /// Most of a community's residents a band can recruit in a day. Assumption.
+        max_recruit_share: 0.01, [0.0, 1.0], "per day";
     }
 
     /// Whom attacks target (Kalyvas; Wood) and how deadly they are.
@@ -243,6 +321,20 @@ param_sections! {
         security_fatalities: 3.0, [0.0, 1000.0], "people per event";
         /// Mean fighters killed on each side of a battle.
         battle_fatalities: 3.0, [0.0, 1000.0], "people per event";
+        /// Propensity of a band drifted into crime to attack civilians (in place of its group's `civilian_targeting`). Assumption.
+        criminal_civilian_targeting: 0.5, [0.0, 1.0], "0..1";
+        /// Largest share of a band's attacks aimed at civilians and leaders together; the rest strike security forces. Assumption.
+        max_targeted_share: 0.9, [0.0, 1.0], "0..1";
+        /// Scale of the chance that an attack targets a leader: times the group's `leader_targeting`, the leaders' standing and the group's ideological objective. Assumption.
+        leader_attack_scale: 0.3, [0.0, 10.0], "-";
+        /// Mean people killed in an attack on a leader besides the leader. Assumption.
+        leader_attack_extra_deaths: 0.5, [0.0, 1000.0], "people per event";
+        /// Share of attacks on security forces made with remote explosives (IEDs, mines). Assumption.
+        remote_share: 0.35, [0.0, 1.0], "0..1";
+        /// Mean attackers killed in an attack on security forces, relative to `battle_fatalities`, times (`attacker_loss_base` + security presence). Assumption.
+        attacker_loss_ratio: 0.5, [0.0, 10.0], "times battle_fatalities";
+        /// Base of the presence factor of `attacker_loss_ratio`. Assumption.
+        attacker_loss_base: 0.5, [0.0, 10.0], "-";
     }
 
     /// Revenue: gold, routes, zakat, kidnapping, loot.
@@ -265,6 +357,16 @@ param_sections! {
         ransom_musd: 0.3, [0.0, 100.0], "million US$";
         /// Loot from a successful attack.
         loot_usd: 2000.0, [0.0, 10000000.0], "US$ per attack";
+        /// Control from which a group taxes a community. Assumption.
+        taxing_control: 0.2, [0.0, 1.0], "0..1";
+        /// Share of a cell's gold and tolls a criminal band extorts (shared with the bands there). Assumption.
+        criminal_hold: 0.3, [0.0, 1.0], "0..1";
+        /// Memory of income: a group's recent income by kind decays by 1/this per day. Assumption.
+        income_memory_days: 90.0, [1.0, 100000.0], "days";
+        /// Mean people abducted in a kidnapping besides the first. Assumption.
+        abducted_extra: 1.0, [0.0, 1000.0], "people per event";
+        /// Share of an industrial mine's value in reach of armed groups (its artisanal fringe). Assumption.
+        industrial_gold_share: 0.2, [0.0, 1.0], "0..1";
     }
 
     /// Territorial control (militant influence vs government presence).
@@ -277,6 +379,18 @@ param_sections! {
         government_gain: 0.003, [0.0, 1.0], "per day";
         /// Government presence lost per attack on state targets or leaders in the cell.
         government_loss: 0.05, [0.0, 1.0], "per event";
+        /// Control a group holds in the communities of its home regions at the start. Assumption.
+        initial_control: 0.15, [0.0, 1.0], "0..1";
+        /// Control gain of a band drifted into crime, relative to a group's band. Assumption.
+        criminal_weight: 0.3, [0.0, 1.0], "times";
+        /// Most control a band gains in a day. Assumption.
+        max_daily_gain: 0.5, [0.0, 1.0], "per day";
+        /// A rival's control below which a band takes the community over. Assumption.
+        takeover: 0.05, [0.0, 1.0], "0..1";
+        /// Control below which it vanishes (the community is free again). Assumption.
+        vanish: 0.02, [0.0, 1.0], "0..1";
+        /// Government presence lost per unit of control gained. Assumption.
+        government_erosion: 0.5, [0.0, 10.0], "-";
     }
 
     /// Displacement and schools.
@@ -293,5 +407,23 @@ param_sections! {
         school_close_rate: 0.05, [0.0, 1.0], "per day";
         /// Share of closed schools reopening per day without threat, times government presence.
         school_reopen_rate: 0.005, [0.0, 1.0], "per day";
+        /// Militant control from which schools count as threatened (below it only fear threatens them). Assumption.
+        threat_control: 0.3, [0.0, 1.0], "0..1";
+    }
+
+    /// Groups' leadership: cohesion and what losing a leader does.
+    leadership: RawLeadership => Leadership {
+        /// Cohesion of an active group at the start. Assumption.
+        initial_cohesion: 0.8, [0.0, 1.0], "0..1";
+        /// Cohesion of a degraded or absorbed group at the start. Assumption.
+        initial_cohesion_degraded: 0.3, [0.0, 1.0], "0..1";
+        /// Cohesion a group with its leader tends to. Assumption.
+        cohesion_level: 0.8, [0.0, 1.0], "0..1";
+        /// Share of the gap to `cohesion_level` a group with its leader closes per day. Assumption.
+        cohesion_recovery: 0.002, [0.0, 1.0], "per day";
+        /// Share of its cohesion a group keeps when its leader is killed. Assumption.
+        cohesion_kept: 0.4, [0.0, 1.0], "0..1";
+        /// Cohesion a leaderless group loses per day. Assumption.
+        leaderless_decay: 0.001, [0.0, 1.0], "per day";
     }
 }

@@ -4,15 +4,17 @@
 
 use bevy_ecs::prelude::Component;
 
+use super::ids::{BandId, CellId, CommunityId, GroupId};
+
 /// A fighter band: a few dozen fighters who move, earn, recruit and fight together.
 #[derive(Component, Debug, Clone)]
 pub struct Band {
     /// Stable id, never reused (iteration order and outputs key on it).
-    pub id: u32,
+    pub id: BandId,
     /// The group the band belongs to now.
-    pub group: usize,
+    pub group: GroupId,
     /// The cell it is in.
-    pub cell: usize,
+    pub cell: CellId,
     /// Committed hardliners.
     pub hardliners: u32,
     /// Lower-level fighters (varying commitment; the first to leave).
@@ -38,15 +40,15 @@ impl Band {
 #[derive(Component, Debug, Clone)]
 pub struct Community {
     /// Dense id (0..number of communities), in cell order.
-    pub id: usize,
+    pub id: CommunityId,
     /// The cell.
-    pub cell: usize,
+    pub cell: CellId,
     /// People living at home.
     pub residents: f64,
     /// People from here who have fled (wherever they now are).
     pub displaced: f64,
     /// Community where those who flee from here find refuge (the region's largest).
-    pub refuge: usize,
+    pub refuge: CommunityId,
     /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
     pub pastoralists: f64,
     /// Mean hardship, 0..1.
@@ -62,7 +64,7 @@ pub struct Community {
     /// Militant control, 0..1.
     pub control: f64,
     /// The group with most control, if any.
-    pub controller: Option<usize>,
+    pub controller: Option<GroupId>,
     /// Government presence, 0..1 (the brief's own metric of success).
     pub government: f64,
     /// Standing of traditional and religious leaders, 0..1 (drops when they are killed).
@@ -86,10 +88,14 @@ pub const SUSTAINED_PRESENCE: f64 = 0.5;
 /// how much government presence can be sustained in communities).
 pub const SUSTAINED_WEEKS: u32 = 52;
 
+/// Residents counted at least in a community's policing ratio, so that an emptied cell is not
+/// infinitely policed. Numerical, not a parameter: it only matters where almost nobody is left.
+pub const MIN_POLICED_RESIDENTS: f64 = 100.0;
+
 impl Community {
     /// Troops per 1,000 residents relative to the level that counts as fully policed.
     pub fn policing(&self, per_1000: f64) -> f64 {
-        self.troops / (self.residents.max(100.0) / 1000.0) / per_1000
+        self.troops / (self.residents.max(MIN_POLICED_RESIDENTS) / 1000.0) / per_1000
     }
 
     /// Security presence, 0..1: 1 − exp(−policing).
@@ -120,7 +126,7 @@ pub struct Garrison {
     /// The town (index into the map's towns).
     pub town: usize,
     /// Cell.
-    pub cell: usize,
+    pub cell: CellId,
     /// Kind.
     pub kind: ForceKind,
     /// Troops now.
@@ -129,7 +135,7 @@ pub struct Garrison {
     pub nominal: f64,
     /// Communities within reach and the share of the garrison's troops present in each
     /// (exp(−d / radius), normalised to sum to 1).
-    pub reach: Vec<(usize, f64)>,
+    pub reach: Vec<(CommunityId, f64)>,
 }
 
 /// A gold mining site.
@@ -138,7 +144,7 @@ pub struct GoldSite {
     /// Index into the map's gold sites.
     pub site: usize,
     /// Cell.
-    pub cell: usize,
+    pub cell: CellId,
     /// Value produced per day, US$.
     pub usd_per_day: f64,
 }

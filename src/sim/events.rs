@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::ids::{BandId, CellId, GroupId};
+
 /// ACLED-style event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum EventType {
@@ -63,7 +65,7 @@ pub const ATTACK_ON_CIVILIANS: (EventType, SubType) =
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Perpetrator {
     /// An armed group (its id).
-    Group(usize),
+    Group(GroupId),
     /// State security forces.
     State,
 }
@@ -72,7 +74,7 @@ pub enum Perpetrator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Attributed {
     /// A named group.
-    Group(usize),
+    Group(GroupId),
     /// "JNIM" as a whole.
     Jnim,
     /// "Islamic State" as a whole.
@@ -93,7 +95,7 @@ pub enum Target {
     /// Traditional or religious leaders.
     Leaders,
     /// An armed group (its id).
-    Group(usize),
+    Group(GroupId),
 }
 
 /// One violent event.
@@ -102,7 +104,7 @@ pub struct Event {
     /// Day index from the start (0 is the first day).
     pub day: u32,
     /// Cell.
-    pub cell: usize,
+    pub cell: CellId,
     /// Event type.
     pub event_type: EventType,
     /// Sub-event type.
@@ -110,7 +112,7 @@ pub struct Event {
     /// True perpetrator.
     pub perpetrator: Perpetrator,
     /// The band that carried it out or was engaged, if any.
-    pub band: Option<u32>,
+    pub band: Option<BandId>,
     /// Attribution by an outside observer.
     pub attributed: Attributed,
     /// Target.
@@ -133,9 +135,9 @@ impl Event {
     /// attributed to the state at once).
     pub fn new(
         day: u32,
-        cell: usize,
+        cell: CellId,
         perpetrator: Perpetrator,
-        band: Option<u32>,
+        band: Option<BandId>,
         kind: (EventType, SubType),
         target: Target,
     ) -> Self {
@@ -166,7 +168,7 @@ impl Event {
     }
 
     /// The armed group the event is linked to: its perpetrator, or the group state forces engaged.
-    pub fn linked_group(&self) -> Option<usize> {
+    pub fn linked_group(&self) -> Option<GroupId> {
         match (self.perpetrator, self.target) {
             (Perpetrator::Group(g), _) => Some(g),
             (Perpetrator::State, Target::Group(g)) => Some(g),

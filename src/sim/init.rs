@@ -2,17 +2,43 @@
 //! gold sites, and each group's bands placed in its home regions.
 
 use bevy_ecs::prelude::*;
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
 
 use super::components::*;
+use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use super::resources::*;
-use super::rng::{Rngs, Stream, uniform};
+use super::rng::{Rngs, Stream};
 use crate::geo::LandCover;
 use crate::geo::data::{GoldSiteKind, RouteKind};
 use crate::geo::geometry::distance_km;
 use crate::scenario::GroupStatus;
+use crate::scenario::model_params::Communities;
+use crate::sim::units::{DAYS_PER_YEAR, USD_PER_MILLION};
+
+/// Kilometres per degree of latitude.
+const KM_PER_DEGREE_LAT: f64 = 111.0;
+
+/// Kilometres per degree of longitude in the study area (about 18° N), for a quick bounding
+/// box; the exact great-circle distance decides.
+const KM_PER_DEGREE_LON: f64 = 105.0;
+
+/// A garrison's reach ends at this many presence radii, where its weight exp(−d / radius) has
+/// fallen below 5 %. A truncation for speed, not a parameter: `presence_radius_km` is the dial.
+const REACH_RADII: f64 = 3.0;
+
+/// A group's treasury at the start is split between the group and its bands: the bands share
+/// 1/this of it. An integer divisor keeps the books in whole dollars; not calibrated.
+const BAND_TREASURY_DIVISOR: i64 = 2;
+
+/// The day a band was last in a community that has not seen one: long enough before the start
+/// that control decays from the first week.
+const NO_BAND_YET: i64 = -1000;
 
 /// Share of pastoralists by land cover (Fulani and Tuareg herders are most numerous in the
-/// Sahel, the inner delta's grazing lands and the desert edge).
+/// Sahel, the inner delta's grazing lands and the desert edge). Input data rather than a
+/// mechanism's dial: a stated property of the land (docs/ODD.md, input data), which the
+/// mechanism weighs with `communities.pastoralist_grievance`.
 pub fn pastoralist_share(cover: LandCover, inner_delta: bool) -> f64 {
     if inner_delta {
         return 0.4;
@@ -21,6 +47,16 @@ pub fn pastoralist_share(cover: LandCover, inner_delta: bool) -> f64 {
         LandCover::Desert => 0.5,
         LandCover::Sahel => 0.35,
         LandCover::Sudanian => 0.08,
+    }
+}
+
+/// Aridity by land cover, 0..1: desert 1, the Sahel 0.6, the Sudanian savanna 0. Input data
+/// rather than a dial: the mechanism weighs it with `communities.hardship_aridity`.
+pub fn aridity(cover: LandCover) -> f64 {
+    match cover {
+        LandCover::Desert => 1.0,
+        LandCover::Sahel => 0.6,
+        LandCover::Sudanian => 0.0,
     }
 }
 
@@ -35,7 +71,7 @@ pub fn populate(world: &mut World) {
     let mut rngs = Rngs::new(s.seed, setup.replicate);
 
     // Static cell information.
-    let mut cells: Vec<CellInfo> = grid
+    let mut cells: IdVec<CellId, CellInfo> = grid
         .cells
         .iter()
         .map(|c| {
@@ -64,7 +100,7 @@ pub fn populate(world: &mut World) {
         if !c.routes.is_empty()
             && (!c.towns.is_empty() || grid.neighbours(i).any(|n| !grid.cells[n].towns.is_empty()))
         {
-            cells[i].kidnap_spot = true;
+            cells[CellId::new(i)].kidnap_spot = true;
         }
     }
 
@@ -85,19 +121,22 @@ pub fn populate(world: &mut World) {
         if t.population as f64 >= p.security.garrison_min_town
             || capitals.contains(&t.name.as_str())
         {
-            let troops =
-                (p.security.troops_per_1000_town * t.population as f64 / 1000.0).max(100.0);
+            let troops = (p.security.troops_per_1000_town * t.population as f64 / 1000.0)
+                .max(p.security.min_garrison_troops);
             garrisons.push(Garrison {
                 id: garrisons.len(),
                 town: ti,
-                cell: ci,
+                cell: CellId::new(ci),
                 kind: ForceKind::National,
                 troops,
                 nominal: troops,
                 reach: Vec::new(),
             });
         }
-        if north.is_some() && cell.area == north && t.population >= 5_000 {
+        if north.is_some()
+            && cell.area == north
+            && t.population as f64 >= p.security.international_min_town
+        {
             intl_towns.push((ti, ci, (t.population as f64).sqrt()));
         }
     }
@@ -107,7 +146,7 @@ pub fn populate(world: &mut World) {
         garrisons.push(Garrison {
             id: garrisons.len(),
             town: ti,
-            cell: ci,
+            cell: CellId::new(ci),
             kind: ForceKind::International,
             troops,
             nominal: troops,
@@ -119,7 +158,7 @@ pub fn populate(world: &mut World) {
     let mut community_cells = Vec::new();
     for (i, c) in grid.cells.iter().enumerate() {
         if c.in_study_area && c.population > 0 {
-            cells[i].community = Some(community_cells.len());
+            cells[CellId::new(i)].community = Some(CommunityId::new(community_cells.len()));
             community_cells.push(i);
         }
     }
@@ -136,17 +175,20 @@ pub fn populate(world: &mut World) {
     // Garrison reach over communities.
     let radius = p.security.presence_radius_km;
     for g in &mut garrisons {
-        let at = (grid.cells[g.cell].lat, grid.cells[g.cell].lon);
+        let at = (
+            grid.cells[g.cell.index()].lat,
+            grid.cells[g.cell.index()].lon,
+        );
         for (k, &ci) in community_cells.iter().enumerate() {
             let c = &grid.cells[ci];
-            if (c.lat - at.0).abs() * 111.0 > 3.0 * radius
-                || (c.lon - at.1).abs() * 105.0 > 3.0 * radius
+            if (c.lat - at.0).abs() * KM_PER_DEGREE_LAT > REACH_RADII * radius
+                || (c.lon - at.1).abs() * KM_PER_DEGREE_LON > REACH_RADII * radius
             {
                 continue;
             }
             let d = distance_km(at, (c.lat, c.lon));
-            if d <= 3.0 * radius {
-                g.reach.push((k, (-d / radius).exp()));
+            if d <= REACH_RADII * radius {
+                g.reach.push((CommunityId::new(k), (-d / radius).exp()));
             }
         }
         // The garrison's troops are spread over its reach, not counted again in every cell.
@@ -155,7 +197,7 @@ pub fn populate(world: &mut World) {
             g.reach.iter_mut().for_each(|r| r.1 /= total);
         }
     }
-    let mut troops = vec![0.0; community_cells.len()];
+    let mut troops: IdVec<CommunityId, f64> = IdVec::filled(0.0, community_cells.len());
     for g in &garrisons {
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;
@@ -164,27 +206,24 @@ pub fn populate(world: &mut World) {
 
     let cp = &p.communities;
     let mut people = 0.0;
-    let mut community_entities = Vec::with_capacity(community_cells.len());
+    let mut community_entities: IdVec<CommunityId, Entity> = IdVec::new();
     for (k, &ci) in community_cells.iter().enumerate() {
         let c = &grid.cells[ci];
         let residents = c.population as f64;
         people += residents;
-        let aridity = match c.land_cover {
-            LandCover::Desert => 1.0,
-            LandCover::Sahel => 0.6,
-            LandCover::Sudanian => 0.0,
-        };
+        let aridity = aridity(c.land_cover);
         let pastoralists = pastoralist_share(c.land_cover, c.inner_delta);
         let hardship = (cp.hardship_base
             + cp.hardship_aridity * aridity
             + cp.pastoralist_grievance * pastoralists)
             .clamp(0.0, 1.0);
+        let id = CommunityId::new(k);
         let mut community = Community {
-            id: k,
-            cell: ci,
+            id,
+            cell: CellId::new(ci),
             residents,
             displaced: 0.0,
-            refuge: region_refuge[c.region.expect("in a region")].unwrap_or(k),
+            refuge: region_refuge[c.region.expect("in a region")].map_or(id, CommunityId::new),
             pastoralists,
             hardship,
             legitimacy: 0.0,
@@ -197,8 +236,8 @@ pub fn populate(world: &mut World) {
             leaders: 1.0,
             schools: (residents / p.displacement.residents_per_school).round(),
             schools_closed: 0.0,
-            troops: troops[k],
-            last_band_day: -1000,
+            troops: troops[id],
+            last_band_day: NO_BAND_YET,
             government_weeks: 0,
         };
         community.government = community.security(cp.policing_per_1000);
@@ -206,7 +245,7 @@ pub fn populate(world: &mut World) {
         if community.government >= SUSTAINED_PRESENCE {
             community.government_weeks = SUSTAINED_WEEKS;
         }
-        community.legitimacy = base_legitimacy(cp.initial_legitimacy, community.government);
+        community.legitimacy = base_legitimacy(cp, community.government);
         community_entities.push(world.spawn(community).id());
     }
 
@@ -215,6 +254,7 @@ pub fn populate(world: &mut World) {
         let Some(ci) = grid.cell_index(site.at) else {
             continue;
         };
+        let ci = CellId::new(ci);
         if !cells[ci].in_study_area {
             continue;
         }
@@ -223,11 +263,11 @@ pub fn populate(world: &mut World) {
             .unwrap_or(p.revenue.gold_site_default_musd);
         // Industrial mines are guarded: only their artisanal fringe can be taxed.
         let factor = if site.kind == GoldSiteKind::Industrial {
-            0.2
+            p.revenue.industrial_gold_share
         } else {
             1.0
         };
-        let usd_per_day = musd * 1.0e6 / 365.0 * factor;
+        let usd_per_day = musd * USD_PER_MILLION / DAYS_PER_YEAR * factor;
         cells[ci].gold_usd_day += usd_per_day;
         world.spawn(GoldSite {
             site: si,
@@ -237,7 +277,7 @@ pub fn populate(world: &mut World) {
     }
 
     // Groups and their bands.
-    let home: Vec<Vec<bool>> = s
+    let home: IdVec<GroupId, Vec<bool>> = s
         .groups
         .iter()
         .map(|g| {
@@ -246,19 +286,20 @@ pub fn populate(world: &mut World) {
                 .collect()
         })
         .collect();
-    let mut groups = Vec::new();
-    let mut next_band = 0u32;
+    let mut groups: IdVec<GroupId, GroupState> = IdVec::new();
+    let mut next_band = NextBandId(BandId::new(0));
     let mut money = 0i64;
     let mut fighters_initial = 0u64;
     for (gi, g) in s.groups.iter().enumerate() {
-        let treasury_total = (g.initial.treasury_musd * 1.0e6).round() as i64;
+        let gi = GroupId::new(gi);
+        let treasury_total = (g.initial.treasury_musd * USD_PER_MILLION).round() as i64;
         let bands = if g.status == GroupStatus::Absorbed {
             0
         } else {
             g.initial.bands
         };
         let band_share = if bands > 0 {
-            treasury_total / 2 / bands as i64
+            treasury_total / BAND_TREASURY_DIVISOR / bands as i64
         } else {
             0
         };
@@ -266,19 +307,19 @@ pub fn populate(world: &mut World) {
         money += treasury_total;
         groups.push(GroupState {
             status: g.status,
-            absorbed_by: g.absorbed_by,
+            absorbed_by: g.absorbed_by.map(GroupId::new),
             treasury,
             cohesion: if g.status == GroupStatus::Active {
-                0.8
+                p.leadership.initial_cohesion
             } else {
-                0.3
+                p.leadership.initial_cohesion_degraded
             },
             leader_alive: g.status == GroupStatus::Active,
             fighters: g.initial.fighters,
             loss_ratio: 0.0,
             income_external: 0.0,
             income_local: 0.0,
-            defections_in: vec![0; s.groups.len()],
+            defections_in: IdVec::filled(0, s.groups.len()),
         });
         if bands == 0 {
             continue;
@@ -292,46 +333,45 @@ pub fn populate(world: &mut World) {
                 (
                     ci,
                     (grid.cells[ci].population as f64).sqrt()
-                        * if cells[ci].cover { 2.0 } else { 1.0 },
+                        * if cells[CellId::new(ci)].cover {
+                            p.bands.initial_cover_weight
+                        } else {
+                            1.0
+                        },
                 )
             })
             .collect();
-        let total_w: f64 = candidates.iter().map(|c| c.1).sum();
+        let placement = WeightedIndex::new(candidates.iter().map(|c| c.1)).ok();
         let per_band = g.initial.fighters / bands;
         let extra = g.initial.fighters % bands;
         for b in 0..bands {
             let fighters = per_band + u32::from(b < extra);
             let hard = (fighters as f64 * g.initial.hardliner_share).round() as u32;
-            let mut pick = uniform(rngs.get(Stream::Init)) * total_w;
-            let mut cell = candidates.first().map(|c| c.0).unwrap_or(0);
-            for &(ci, w) in &candidates {
-                cell = ci;
-                if pick < w {
-                    break;
-                }
-                pick -= w;
-            }
+            // A group whose home regions have no community (none in the baseline) starts in
+            // the first cell.
+            let cell = placement
+                .as_ref()
+                .map_or(0, |w| candidates[w.sample(rngs.get(Stream::Init))].0);
             world.spawn(Band {
-                id: next_band,
+                id: next_band.take(),
                 group: gi,
-                cell,
+                cell: CellId::new(cell),
                 hardliners: hard,
                 low_level: fighters - hard,
-                morale: 0.6,
+                morale: p.bands.initial_morale,
                 funds: band_share,
                 criminal: false,
                 recent_losses: 0.0,
             });
-            next_band += 1;
             fighters_initial += fighters as u64;
         }
         // The group starts with some control in its home regions.
         for &ci in &candidates.iter().map(|c| c.0).collect::<Vec<_>>() {
-            if let Some(k) = cells[ci].community {
+            if let Some(k) = cells[CellId::new(ci)].community {
                 let mut e = world.entity_mut(community_entities[k]);
                 let mut c = e.get_mut::<Community>().expect("community");
                 if c.controller.is_none() {
-                    c.control = 0.15;
+                    c.control = p.control.initial_control;
                     c.controller = Some(gi);
                 }
             }
@@ -347,15 +387,15 @@ pub fn populate(world: &mut World) {
         communities: community_entities,
         home,
     });
-    world.insert_resource(Groups(groups));
+    world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);
-    world.insert_resource(NextBandId(next_band));
+    world.insert_resource(next_band);
     world.insert_resource(Ledger {
         people_initial: people,
         fighters_initial,
         money_initial: money,
-        income: vec![[0; 5]; s.groups.len()],
-        spending: vec![0; s.groups.len()],
+        income: IdVec::filled([0; 5], s.groups.len()),
+        spending: IdVec::filled(0, s.groups.len()),
         ..Ledger::default()
     });
     world.insert_resource(super::policy::Policies::new(s, map, n_communities));
@@ -365,7 +405,8 @@ pub fn populate(world: &mut World) {
 }
 
 /// The legitimacy a community tends to: the scenario's level where the state is fully
-/// present, half of it where it is absent.
-pub fn base_legitimacy(initial: f64, government: f64) -> f64 {
-    initial * (0.5 + 0.5 * government)
+/// present, a share `absent_state_legitimacy` of it where it is absent.
+pub fn base_legitimacy(cp: &Communities, government: f64) -> f64 {
+    let absent = cp.absent_state_legitimacy;
+    cp.initial_legitimacy * (absent + (1.0 - absent) * government)
 }

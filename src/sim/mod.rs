@@ -7,12 +7,14 @@
 
 pub mod components;
 pub mod events;
+pub mod ids;
 pub mod init;
 pub mod policy;
 pub mod resources;
 pub mod rng;
 pub mod schedule;
 pub mod systems;
+pub mod units;
 
 use std::sync::Arc;
 
@@ -136,8 +138,8 @@ impl Simulation {
         }
         // Money: initial + income = spending + treasuries + band funds.
         let groups = self.world.resource::<Groups>();
-        let treasuries: i64 = groups.0.iter().map(|g| g.treasury).sum();
-        if groups.0.iter().any(|g| g.treasury < 0) {
+        let treasuries: i64 = groups.iter().map(|g| g.treasury).sum();
+        if groups.iter().any(|g| g.treasury < 0) {
             return Err("a treasury is negative".to_string());
         }
         let income: i64 = ledger.income.iter().flat_map(|s| s.iter()).sum();

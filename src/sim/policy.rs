@@ -14,6 +14,7 @@
 use bevy_ecs::prelude::*;
 
 use super::components::{Band, Community};
+use super::ids::{CellId, CommunityId, GroupId, IdVec};
 use super::resources::{Clock, Groups, Ledger, Setup, Terrain};
 use super::rng::{Rngs, Stream, chance, poisson};
 use crate::geo::SahelMap;
@@ -24,21 +25,31 @@ use crate::scenario::{Coalition, GroupStatus, Scenario};
 /// Days between the monthly steps (negotiation rounds, reintegration intakes).
 pub const MONTH_DAYS: u32 = 30;
 
+/// A settlement's `option` is the chance that a band made only of hardliners splits off in a
+/// round, halved: a band splits with probability min(1, this × option × hardliner share). Part
+/// of the intervention's definition (docs/policies.md), dialled by its `option`; not a parameter.
+pub const SPLINTER_SCALE: f64 = 2.0;
+
+/// Monthly share of a reintegration programme's willing fighters who come forward where
+/// intensity, leaders' standing and low morale are all full. Part of the intervention's
+/// definition (docs/policies.md), dialled by its `intensity`; not a parameter.
+pub const REINTEGRATION_UPTAKE: f64 = 0.3;
+
 /// Interventions in force and what they change, per cell and community.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Policies {
     /// For each intervention (scenario order): whether each cell is covered.
-    pub covers: Vec<Vec<bool>>,
+    pub covers: Vec<IdVec<CellId, bool>>,
     /// For each intervention: whether it is in force today.
     pub active: Vec<bool>,
-    /// Extra troops per community (by community id) from surges and protection in force.
-    pub extra_troops: Vec<f64>,
+    /// Extra troops per community from surges and protection in force.
+    pub extra_troops: IdVec<CommunityId, f64>,
     /// Multiplier of each cell's route tolls from trafficking displaced by enforcement elsewhere.
-    pub toll_displacement: Vec<f64>,
+    pub toll_displacement: IdVec<CellId, f64>,
     /// For each group: observing a cessation of hostilities agreed in a settlement in force.
-    pub ceasefire: Vec<bool>,
-    /// Former fighters living in each community (by community id), who may go back.
-    pub former_fighters: Vec<f64>,
+    pub ceasefire: IdVec<GroupId, bool>,
+    /// Former fighters living in each community, who may go back.
+    pub former_fighters: IdVec<CommunityId, f64>,
     /// Fighters who left through reintegration so far.
     pub reintegrated: u64,
     /// Former fighters who went back to a band.
@@ -56,10 +67,10 @@ impl Policies {
         Self {
             covers,
             active: vec![false; scenario.interventions.len()],
-            extra_troops: vec![0.0; communities],
-            toll_displacement: vec![1.0; map.grid.cells.len()],
-            ceasefire: vec![false; scenario.groups.len()],
-            former_fighters: vec![0.0; communities],
+            extra_troops: IdVec::filled(0.0, communities),
+            toll_displacement: IdVec::filled(1.0, map.grid.cells.len()),
+            ceasefire: IdVec::filled(false, scenario.groups.len()),
+            former_fighters: IdVec::filled(0.0, communities),
             reintegrated: 0,
             relapsed: 0,
         }
@@ -72,15 +83,15 @@ impl Policies {
         &self,
         s: &Scenario,
         kind: InterventionKind,
-        cell: usize,
-        group: Option<usize>,
+        cell: CellId,
+        group: Option<GroupId>,
     ) -> f64 {
         let mut keep = 1.0;
         for (i, iv) in s.interventions.iter().enumerate() {
             if self.active[i]
                 && iv.kind == kind
                 && self.covers[i][cell]
-                && group.is_none_or(|g| iv.concerns(g))
+                && group.is_none_or(|g| iv.concerns(g.index()))
             {
                 keep *= 1.0 - iv.intensity;
             }
@@ -96,7 +107,7 @@ impl Policies {
 
 /// The cells an intervention covers: study-area cells in any of the places it names (all
 /// study-area cells where it names none).
-pub fn coverage(iv: &Intervention, map: &SahelMap) -> Vec<bool> {
+pub fn coverage(iv: &Intervention, map: &SahelMap) -> IdVec<CellId, bool> {
     let data = &map.data;
     let p = &iv.places;
     let every = p.everywhere();
@@ -186,9 +197,11 @@ fn deploy(
     policies.extra_troops.iter_mut().for_each(|t| *t = 0.0);
     policies.toll_displacement.iter_mut().for_each(|t| *t = 1.0);
     // A settlement's cessation ends with the last settlement in force that concerns the group.
-    for g in 0..policies.ceasefire.len() {
+    for g in policies.ceasefire.ids() {
         let in_force = s.interventions.iter().enumerate().any(|(i, iv)| {
-            policies.active[i] && iv.kind == InterventionKind::PoliticalSettlement && iv.concerns(g)
+            policies.active[i]
+                && iv.kind == InterventionKind::PoliticalSettlement
+                && iv.concerns(g.index())
         });
         if !in_force {
             policies.ceasefire[g] = false;
@@ -201,8 +214,8 @@ fn deploy(
         match iv.kind {
             InterventionKind::CounterinsurgencySurge | InterventionKind::ProtectCommunities => {
                 // Troops spread over the covered communities in proportion to residents.
-                let mut covered: Vec<(usize, f64)> = Vec::new();
-                for (cell, info) in terrain.cells.iter().enumerate() {
+                let mut covered: Vec<(CommunityId, f64)> = Vec::new();
+                for (cell, info) in terrain.cells.iter_enumerated() {
                     if let Some(k) = info.community
                         && policies.covers[i][cell]
                         && let Ok(c) = communities.get(terrain.communities[k])
@@ -220,7 +233,7 @@ fn deploy(
             InterventionKind::TargetIllicitNetworks => {
                 // Traffic lost on the enforced routes partly moves to routes elsewhere.
                 let (mut lost, mut elsewhere) = (0.0, 0.0);
-                for (cell, info) in terrain.cells.iter().enumerate() {
+                for (cell, info) in terrain.cells.iter_enumerated() {
                     if policies.covers[i][cell] {
                         lost += info.toll_usd_day * iv.intensity;
                     } else if info.in_study_area {
@@ -229,7 +242,7 @@ fn deploy(
                 }
                 if elsewhere > 0.0 {
                     let up = iv.option * lost / elsewhere;
-                    for (cell, info) in terrain.cells.iter().enumerate() {
+                    for (cell, info) in terrain.cells.iter_enumerated() {
                         if !policies.covers[i][cell] && info.in_study_area {
                             policies.toll_displacement[cell] *= 1.0 + up;
                         }
@@ -254,16 +267,16 @@ fn negotiate(
 ) {
     let iv = &s.interventions[i];
     let rng = rngs.get(Stream::Policy);
-    for g in 0..s.groups.len() {
-        let state = &groups.0[g];
-        if !iv.concerns(g)
+    for g in groups.ids() {
+        let state = &groups[g];
+        if !iv.concerns(g.index())
             || policies.ceasefire[g]
             || state.status != GroupStatus::Active
             || !state.leader_alive
         {
             continue;
         }
-        let p = iv.intensity * s.groups[g].tactics.negotiation * state.cohesion;
+        let p = iv.intensity * s.groups[g.index()].tactics.negotiation * state.cohesion;
         if chance(rng, p) {
             policies.ceasefire[g] = true;
         }
@@ -273,30 +286,35 @@ fn negotiate(
     sorted.sort_by_key(|b| b.id);
     for mut band in sorted {
         let g = band.group;
-        if band.criminal || !policies.ceasefire[g] || !iv.concerns(g) || band.fighters() == 0 {
+        if band.criminal
+            || !policies.ceasefire[g]
+            || !iv.concerns(g.index())
+            || band.fighters() == 0
+        {
             continue;
         }
         let hard = band.hardliners as f64 / band.fighters() as f64;
-        if !chance(rng, (iv.option * 2.0 * hard).min(1.0)) {
+        if !chance(rng, (iv.option * SPLINTER_SCALE * hard).min(1.0)) {
             continue;
         }
-        let rival = match s.groups[g].coalition {
+        let rival = match s.groups[g.index()].coalition {
             Coalition::Jnim => Coalition::IslamicState,
             Coalition::IslamicState => Coalition::Jnim,
             Coalition::Unaffiliated => Coalition::Unaffiliated,
         };
-        let to = (0..s.groups.len())
+        let to = groups
+            .ids()
             .filter(|&h| {
                 h != g
-                    && s.groups[h].coalition == rival
+                    && s.groups[h.index()].coalition == rival
                     && rival != Coalition::Unaffiliated
-                    && groups.0[h].status == GroupStatus::Active
+                    && groups[h].status == GroupStatus::Active
                     && !policies.ceasefire[h]
             })
-            .max_by_key(|&h| (groups.0[h].fighters, std::cmp::Reverse(h)));
+            .max_by_key(|&h| (groups[h].fighters, std::cmp::Reverse(h)));
         match to {
             Some(h) => {
-                groups.0[h].defections_in[g] += band.fighters();
+                groups[h].defections_in[g] += band.fighters();
                 band.group = h;
             }
             None => band.criminal = true,
@@ -322,19 +340,21 @@ fn reintegrate(
     // low and where traditional leaders carry the programme's message.
     let mut sorted: Vec<Mut<Band>> = bands.iter_mut().collect();
     sorted.sort_by_key(|b| b.id);
-    let mut willing: Vec<(usize, u32, usize)> = Vec::new();
+    let mut willing: Vec<(usize, u32, CommunityId)> = Vec::new();
     for (j, band) in sorted.iter().enumerate() {
-        if !policies.covers[i][band.cell] || !iv.concerns(band.group) || band.low_level == 0 {
+        if !policies.covers[i][band.cell] || !iv.concerns(band.group.index()) || band.low_level == 0
+        {
             continue;
         }
-        let Some(k) = terrain.cells[band.cell].community else {
+        let Some((k, ce)) = terrain.community_at(band.cell) else {
             continue;
         };
-        let leaders = communities
-            .get(terrain.communities[k])
-            .map(|c| c.leaders)
-            .unwrap_or(0.0);
-        let mean = band.low_level as f64 * iv.intensity * (1.0 - band.morale) * leaders * 0.3;
+        let leaders = communities.get(ce).map(|c| c.leaders).unwrap_or(0.0);
+        let mean = band.low_level as f64
+            * iv.intensity
+            * (1.0 - band.morale)
+            * leaders
+            * REINTEGRATION_UPTAKE;
         let n = poisson(rng, mean).min(band.low_level);
         if n > 0 {
             willing.push((j, n, k));
@@ -362,14 +382,14 @@ fn reintegrate(
     // Relapse: former fighters go back to a band of the programme's groups in their cell,
     // less where the community is involved (intensity).
     let relapse = iv.option * (1.0 - iv.intensity);
-    let mut by_cell: Vec<(usize, usize)> = sorted
+    let mut by_cell: Vec<(CellId, usize)> = sorted
         .iter()
         .enumerate()
-        .filter(|(_, b)| !b.criminal && iv.concerns(b.group))
+        .filter(|(_, b)| !b.criminal && iv.concerns(b.group.index()))
         .map(|(j, b)| (b.cell, j))
         .collect();
     by_cell.sort_unstable();
-    for k in 0..policies.former_fighters.len() {
+    for k in policies.former_fighters.ids() {
         let former = policies.former_fighters[k];
         if former < 1.0 {
             continue;

@@ -1,11 +1,13 @@
 //! World-wide state of a run: the scenario and map, the clock, the groups, spatial indices,
 //! the event log and the ledger that the conservation checks read.
 
+use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
 use bevy_ecs::prelude::{Entity, Resource};
 
 use super::events::Event;
+use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use crate::geo::SahelMap;
 use crate::scenario::{GroupStatus, Scenario};
 
@@ -77,7 +79,7 @@ pub struct GroupState {
     /// Status now.
     pub status: GroupStatus,
     /// The group that absorbed it, once absorbed.
-    pub absorbed_by: Option<usize>,
+    pub absorbed_by: Option<GroupId>,
     /// Treasury, US$.
     pub treasury: i64,
     /// Cohesion, 0..1: how well the leadership holds its bands.
@@ -93,7 +95,20 @@ pub struct GroupState {
     /// Recent income from local support (zakat, loot), decayed.
     pub income_local: f64,
     /// Fighters received from each other group through defection.
-    pub defections_in: Vec<u32>,
+    pub defections_in: IdVec<GroupId, u32>,
+}
+
+impl Index<GroupId> for Groups {
+    type Output = GroupState;
+    fn index(&self, g: GroupId) -> &GroupState {
+        &self.0[g]
+    }
+}
+
+impl IndexMut<GroupId> for Groups {
+    fn index_mut(&mut self, g: GroupId) -> &mut GroupState {
+        &mut self.0[g]
+    }
 }
 
 impl GroupState {
@@ -110,13 +125,55 @@ impl GroupState {
 
 /// All groups, indexed by group id (their order in the scenario).
 #[derive(Resource, Debug, Clone, Default)]
-pub struct Groups(pub Vec<GroupState>);
+pub struct Groups(IdVec<GroupId, GroupState>);
+
+impl Groups {
+    /// The groups' states, in group-id order.
+    pub fn new(states: IdVec<GroupId, GroupState>) -> Self {
+        Self(states)
+    }
+
+    /// The state of group `g`.
+    pub fn get(&self, g: GroupId) -> &GroupState {
+        &self.0[g]
+    }
+
+    /// The state of group `g`, to change.
+    pub fn get_mut(&mut self, g: GroupId) -> &mut GroupState {
+        &mut self.0[g]
+    }
+
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The group ids, in order.
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = GroupId> + ExactSizeIterator + use<> {
+        self.0.ids()
+    }
+
+    /// The states, in group-id order.
+    pub fn iter(&self) -> impl Iterator<Item = &GroupState> {
+        self.0.iter()
+    }
+
+    /// The states, to change, in group-id order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut GroupState> {
+        self.0.iter_mut()
+    }
+}
 
 /// Per-cell static data derived from the map at the start of a run.
 #[derive(Debug, Clone, Default)]
 pub struct CellInfo {
     /// Community id of the cell, if populated.
-    pub community: Option<usize>,
+    pub community: Option<CommunityId>,
     /// Whether bands may be there (a modelled region of the study area).
     pub in_study_area: bool,
     /// Gold value produced in the cell per day, US$.
@@ -137,25 +194,59 @@ pub struct CellInfo {
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Terrain {
     /// One per grid cell.
-    pub cells: Vec<CellInfo>,
+    pub cells: IdVec<CellId, CellInfo>,
     /// Community entities by community id.
-    pub communities: Vec<Entity>,
-    /// For each group: whether each region is one of its home regions.
-    pub home: Vec<Vec<bool>>,
+    pub communities: IdVec<CommunityId, Entity>,
+    /// For each group: whether each region (by the map's region index) is one of its home regions.
+    pub home: IdVec<GroupId, Vec<bool>>,
 }
 
-/// Bands by cell, rebuilt each day: (cell, band id, entity), sorted.
+impl Terrain {
+    /// The community of `cell` (its id and entity), if the cell is populated.
+    pub fn community_at(&self, cell: CellId) -> Option<(CommunityId, Entity)> {
+        self.cells[cell].community.map(|k| (k, self.communities[k]))
+    }
+
+    /// Whether `cell` lies in one of group `g`'s home regions.
+    pub fn is_home(&self, g: GroupId, cell: CellId) -> bool {
+        self.cells[cell].region.is_some_and(|r| self.home[g][r])
+    }
+}
+
+/// One band in the [`BandIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedBand {
+    /// The cell it is in.
+    pub cell: CellId,
+    /// Its id.
+    pub band: BandId,
+    /// Its entity.
+    pub entity: Entity,
+    /// Its group.
+    pub group: GroupId,
+}
+
+/// Bands by cell, rebuilt each day, sorted by (cell, band id).
 #[derive(Resource, Debug, Clone, Default)]
-pub struct BandIndex(pub Vec<(usize, u32, Entity, usize)>);
+pub struct BandIndex {
+    bands: Vec<IndexedBand>,
+}
 
 impl BandIndex {
-    /// The bands in `cell`: (band id, entity, group).
-    pub fn in_cell(&self, cell: usize) -> impl Iterator<Item = (u32, Entity, usize)> + '_ {
-        let start = self.0.partition_point(|e| e.0 < cell);
-        self.0[start..]
+    /// Replaces the index with `bands`, sorted by (cell, band id).
+    pub fn rebuild(&mut self, bands: impl Iterator<Item = IndexedBand>) {
+        self.bands.clear();
+        self.bands.extend(bands);
+        self.bands.sort_unstable_by_key(|b| (b.cell, b.band));
+    }
+
+    /// The bands in `cell`, in band-id order.
+    pub fn in_cell(&self, cell: CellId) -> impl Iterator<Item = IndexedBand> + '_ {
+        let start = self.bands.partition_point(|b| b.cell < cell);
+        self.bands[start..]
             .iter()
-            .take_while(move |e| e.0 == cell)
-            .map(|e| (e.1, e.2, e.3))
+            .take_while(move |b| b.cell == cell)
+            .copied()
     }
 }
 
@@ -187,12 +278,21 @@ pub struct Ledger {
     pub fighters_arrested: u64,
     /// Money at the start (all treasuries and band funds), US$.
     pub money_initial: i64,
-    /// Income by group and source, US$.
-    pub income: Vec<[i64; 5]>,
+    /// Income by group and source (in [`Source::ALL`] order), US$.
+    pub income: IdVec<GroupId, [i64; 5]>,
     /// Spending (upkeep, recruitment) by group, US$.
-    pub spending: Vec<i64>,
+    pub spending: IdVec<GroupId, i64>,
 }
 
 /// Next band id.
-#[derive(Resource, Debug, Clone, Copy, Default)]
-pub struct NextBandId(pub u32);
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct NextBandId(pub BandId);
+
+impl NextBandId {
+    /// Takes the next id.
+    pub fn take(&mut self) -> BandId {
+        let id = self.0;
+        self.0 = id.next();
+        id
+    }
+}

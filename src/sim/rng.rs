@@ -5,6 +5,7 @@
 use bevy_ecs::prelude::Resource;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1, Geometric, Poisson};
 
 /// The mechanisms that draw random numbers, one stream each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,36 +85,38 @@ pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
     uniform(rng) < p.clamp(0.0, 1.0)
 }
 
-/// A Poisson draw with mean `mean` (inversion for small means, normal approximation above 30).
+/// A Poisson draw with mean `mean` (exact: `rand_distr`'s Poisson, by inversion for small
+/// means and by transformed rejection for large ones); 0 where the mean is not positive.
 pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     if mean.is_nan() || mean <= 0.0 {
         return 0;
     }
-    if mean > 30.0 {
-        // Box–Muller normal approximation.
-        let u1 = uniform(rng).max(f64::MIN_POSITIVE);
-        let u2 = uniform(rng);
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        return (mean + z * mean.sqrt()).round().max(0.0) as u32;
+    match Poisson::new(mean) {
+        // A count as a float; `as` saturates at u32::MAX.
+        Ok(d) => d.sample(rng) as u32,
+        // An infinite mean or one beyond `Poisson::MAX_LAMBDA` (about 1.8e19).
+        Err(_) => u32::MAX,
     }
-    let l = (-mean).exp();
-    let mut k = 0u32;
-    let mut p = uniform(rng);
-    while p > l {
-        k += 1;
-        p *= uniform(rng);
-    }
-    k
 }
 
-/// A geometric draw on 0, 1, 2, … with mean `mean`: over-dispersed counts such as fatalities.
+/// A geometric draw on 0, 1, 2, … with mean `mean` (failures before the first success, with
+/// success probability 1 / (1 + mean)): over-dispersed counts such as fatalities. Exact:
+/// `rand_distr`'s Geometric; 0 where the mean is not positive.
 pub fn geometric(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     if mean.is_nan() || mean <= 0.0 {
         return 0;
     }
-    let p = 1.0 / (1.0 + mean);
-    let u = uniform(rng).max(f64::MIN_POSITIVE);
-    (u.ln() / (1.0 - p).ln()).floor().min(1.0e6) as u32
+    match Geometric::new(1.0 / (1.0 + mean)) {
+        Ok(d) => u32::try_from(d.sample(rng)).unwrap_or(u32::MAX),
+        Err(_) => u32::MAX,
+    }
+}
+
+/// An exponential draw with mean `mean` (0 where the mean is not positive; one draw is taken
+/// either way, so that the stream does not depend on the mean).
+pub fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
+    let e: f64 = Exp1.sample(rng);
+    if mean > 0.0 { e * mean } else { 0.0 }
 }
 
 #[cfg(test)]
@@ -133,16 +136,63 @@ mod tests {
         assert_ne!(uniform(c.get(Stream::Attacks)), x[0]);
     }
 
+    /// Mean and variance of `n` draws.
+    fn moments(n: usize, mut draw: impl FnMut() -> f64) -> (f64, f64) {
+        let xs: Vec<f64> = (0..n).map(|_| draw()).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        (m, v)
+    }
+
     #[test]
-    fn draws_have_the_right_means() {
+    fn draws_have_the_right_means_and_variances() {
         let mut r = Rngs::new(1, 0);
         let rng = r.get(Stream::Init);
-        let n = 20_000;
-        let p: f64 = (0..n).map(|_| poisson(rng, 2.5) as f64).sum::<f64>() / n as f64;
-        let g: f64 = (0..n).map(|_| geometric(rng, 3.0) as f64).sum::<f64>() / n as f64;
-        let big: f64 = (0..n).map(|_| poisson(rng, 50.0) as f64).sum::<f64>() / n as f64;
-        assert!((p - 2.5).abs() < 0.1, "{p}");
-        assert!((g - 3.0).abs() < 0.15, "{g}");
-        assert!((big - 50.0).abs() < 0.5, "{big}");
+        let n = 40_000;
+        // Poisson: mean = variance = λ, below and above the old approximation's switch at 30.
+        for lambda in [2.5, 31.0, 50.0] {
+            let (m, v) = moments(n, || poisson(rng, lambda) as f64);
+            let se = (lambda / n as f64).sqrt();
+            assert!((m - lambda).abs() < 5.0 * se, "Poisson({lambda}): mean {m}");
+            assert!(
+                (v / lambda - 1.0).abs() < 0.05,
+                "Poisson({lambda}): variance {v}"
+            );
+        }
+        // Geometric with mean μ: variance μ (1 + μ).
+        let (m, v) = moments(n, || geometric(rng, 3.0) as f64);
+        assert!((m - 3.0).abs() < 0.1, "{m}");
+        assert!((v / 12.0 - 1.0).abs() < 0.08, "{v}");
+        let (m, _) = moments(n, || exponential(rng, 2.0));
+        assert!((m - 2.0).abs() < 0.05, "{m}");
+        assert_eq!(poisson(rng, 0.0), 0);
+        assert_eq!(geometric(rng, -1.0), 0);
+        assert_eq!(exponential(rng, 0.0), 0.0);
+    }
+
+    #[test]
+    fn poisson_probabilities_match_the_distribution_above_thirty() {
+        // Pearson's χ² of draws against e^−λ λ^k / k! over the 31 values around λ = 31: about
+        // 31 for exact draws; a (symmetric, continuous) normal approximation gives about 680.
+        let mut r = Rngs::new(2, 0);
+        let rng = r.get(Stream::Init);
+        let (lambda, n) = (31.0f64, 200_000);
+        let mut counts = vec![0u32; 200];
+        for _ in 0..n {
+            counts[(poisson(rng, lambda) as usize).min(199)] += 1;
+        }
+        let mut ln_fact = 0.0;
+        let mut chi2 = 0.0;
+        for (k, &c) in counts.iter().enumerate().take(47) {
+            if k > 0 {
+                ln_fact += (k as f64).ln();
+            }
+            if k >= 16 {
+                let expected = n as f64 * (-lambda + k as f64 * lambda.ln() - ln_fact).exp();
+                chi2 += (c as f64 - expected).powi(2) / expected;
+            }
+        }
+        // P(χ²₃₁ > 80) is about 3e-6.
+        assert!(chi2 < 80.0, "χ² = {chi2}");
     }
 }

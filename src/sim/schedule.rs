@@ -1,5 +1,6 @@
 //! The daily schedule, in one place. Systems run one after another on one thread, in this
-//! order; the weekly ones do their work on every seventh day (day 0, 7, 14, …).
+//! order, each in the [`Step`] set named after its submodel in docs/ODD.md; the weekly steps
+//! run on every seventh day (day 0, 7, 14, …) through the [`weekly`] run condition.
 //!
 //! 0. `apply_policies`: interventions switched on and off; their monthly steps
 //!    (negotiation rounds, reintegration intakes).
@@ -20,28 +21,84 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+use super::resources::Clock;
 use super::systems::*;
+
+/// The steps of a day, named after the submodels of docs/ODD.md (§7), in the order they run.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// 7.13: interventions switched on and off; their monthly steps.
+    PolicyInterventions,
+    /// 7.1 (weekly): garrisons reinforce; troop presence per community.
+    SecurityPresence,
+    /// 7.2 (weekly): communities' choices, legitimacy, fear, control and government presence.
+    CommunityChoices,
+    /// 7.3 (weekly): flight, return, school closures.
+    DisplacementAndSchools,
+    /// 7.4: bands move; the band-by-cell index is rebuilt.
+    BandMovement,
+    /// 7.5: income, remittances, upkeep, kidnappings.
+    RevenueAndSpending,
+    /// 7.6: bands gain control where they are.
+    Control,
+    /// 7.7: bands recruit from active supporters.
+    Recruitment,
+    /// 7.8: clashes and attacks.
+    Attacks,
+    /// 7.9: today's events are attributed.
+    Attribution,
+    /// 7.10: responses to attributed events, patrols.
+    SecurityResponse,
+    /// 7.11: morale, desertion, defection, crime, splits, disbanding.
+    BandDynamics,
+    /// 7.12: fighters counted, leaders killed, groups degraded and absorbed.
+    GroupDynamics,
+}
+
+/// Run condition of the weekly steps: the day is a multiple of seven.
+pub fn weekly(clock: Res<Clock>) -> bool {
+    clock.weekly()
+}
 
 /// Builds the day's schedule.
 pub fn daily_schedule() -> Schedule {
     let mut schedule = Schedule::default();
     schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.configure_sets(
+        (
+            Step::PolicyInterventions,
+            Step::SecurityPresence.run_if(weekly),
+            Step::CommunityChoices.run_if(weekly),
+            Step::DisplacementAndSchools.run_if(weekly),
+            Step::BandMovement,
+            Step::RevenueAndSpending,
+            Step::Control,
+            Step::Recruitment,
+            Step::Attacks,
+            Step::Attribution,
+            Step::SecurityResponse,
+            Step::BandDynamics,
+            Step::GroupDynamics,
+        )
+            .chain(),
+    );
     schedule.add_systems(
         (
-            crate::sim::policy::apply_policies,
-            presence::security_presence,
-            communities::community_choices,
-            displacement::displacement_and_schools,
-            movement::move_bands,
-            band_index::index_bands,
-            revenue::collect_revenue,
-            control::update_control,
-            recruitment::recruit,
-            attacks::band_attacks,
-            attribution::attribute_events,
-            response::security_response,
-            band_dynamics::band_dynamics,
-            groups::group_dynamics,
+            crate::sim::policy::apply_policies.in_set(Step::PolicyInterventions),
+            presence::security_presence.in_set(Step::SecurityPresence),
+            communities::community_choices.in_set(Step::CommunityChoices),
+            displacement::displacement_and_schools.in_set(Step::DisplacementAndSchools),
+            (movement::move_bands, band_index::index_bands)
+                .chain()
+                .in_set(Step::BandMovement),
+            revenue::collect_revenue.in_set(Step::RevenueAndSpending),
+            control::update_control.in_set(Step::Control),
+            recruitment::recruit.in_set(Step::Recruitment),
+            attacks::band_attacks.in_set(Step::Attacks),
+            attribution::attribute_events.in_set(Step::Attribution),
+            response::security_response.in_set(Step::SecurityResponse),
+            band_dynamics::band_dynamics.in_set(Step::BandDynamics),
+            groups::group_dynamics.in_set(Step::GroupDynamics),
         )
             .chain(),
     );

@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::revenue::book;
-use super::{Shared, sorted_bands};
+use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::Coalition;
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
@@ -18,8 +18,14 @@ use crate::sim::components::{Band, Community};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
 };
+use crate::sim::ids::BandId;
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, geometric, uniform};
+use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
+
+/// Fighters in the band for which `bands.attack_rate` is given; the attack rate and an
+/// attack's deadliness scale with size relative to it. Not a parameter: it is the unit of
+/// `attack_rate`, `civilian_fatalities` and `security_fatalities`.
+pub const REFERENCE_BAND: f64 = 50.0;
 
 /// Kalyvas' curve: how civilian targeting varies with the attacker's control `c` (mean about 1).
 pub fn kalyvas_factor(c: f64, peak: f64, width: f64, weight: f64) -> f64 {
@@ -28,7 +34,8 @@ pub fn kalyvas_factor(c: f64, peak: f64, width: f64, weight: f64) -> f64 {
 
 /// The probability that an attack targets civilians: the group's propensity `base`, shaped by
 /// Kalyvas' curve of its control `control`, raised by recent losses and by funding independent
-/// of local support (Wood), and by informers (punishment of collaboration); at most 0.9.
+/// of local support (Wood), and by informers (punishment of collaboration); at most
+/// `max_targeted_share`.
 pub fn civilian_share(
     base: f64,
     control: f64,
@@ -42,7 +49,7 @@ pub fn civilian_share(
         * (1.0 + v.wood_losses * loss_ratio)
         * (1.0 + v.wood_independence * independence)
         * (1.0 + v.collaborator_targeting * informers))
-        .min(0.9)
+        .min(v.max_targeted_share)
 }
 
 /// Whether two coalitions fight each other.
@@ -54,23 +61,24 @@ pub fn rivals(a: Coalition, b: Coalition) -> bool {
 }
 
 /// Bands attack.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_attacks(
-    shared: Shared,
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
+    let Setting {
         clock,
         setup,
         terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        mut log,
         policies,
-    } = shared;
+    } = setting;
     let s = &setup.scenario;
     let p = &s.model;
     let v = &p.violence;
@@ -90,30 +98,31 @@ pub fn band_attacks(
             band.fighters(),
             band.criminal,
         );
-        let group = &s.groups[gi];
+        let group = &s.groups[gi.index()];
         let rng = rngs.get(Stream::Attacks);
 
         // Rival clash.
-        let rival = std::iter::once(cell)
-            .chain(grid.neighbours(cell))
+        let rival = neighbourhood(grid, cell)
             .flat_map(|c| index.in_cell(c))
-            .find(|&(_, _, g)| g != gi && rivals(group.coalition, s.groups[g].coalition));
+            .find(|o| {
+                o.group != gi && rivals(group.coalition, s.groups[o.group.index()].coalition)
+            });
         if !criminal
-            && let Some((other_id, other_e, og)) = rival
+            && let Some(other) = rival
             && chance(rng, v.rival_clash)
         {
             let ours = geometric(rng, v.battle_fatalities);
             let theirs = geometric(rng, v.battle_fatalities);
-            let ours = take_losses(&mut bands, e, ours, &mut ledger);
-            let theirs = take_losses(&mut bands, other_e, theirs, &mut ledger);
-            let _ = other_id;
+            let morale = p.bands.morale_per_loss;
+            let ours = take_losses(&mut bands, e, ours, morale, &mut ledger);
+            let theirs = take_losses(&mut bands, other.entity, theirs, morale, &mut ledger);
             let mut clash = Event::new(
                 clock.day,
                 cell,
                 Perpetrator::Group(gi),
                 Some(bid),
                 BATTLE,
-                Target::Group(og),
+                Target::Group(other.group),
             );
             clash.militants_killed = ours + theirs;
             log.events.push(clash);
@@ -121,9 +130,7 @@ pub fn band_attacks(
         }
 
         // Attack? Security presence in the cell deters.
-        let community = terrain.cells[cell]
-            .community
-            .map(|k| terrain.communities[k]);
+        let community = terrain.community_at(cell).map(|(_, ce)| ce);
         let presence = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| c.security(p.communities.policing_per_1000))
@@ -135,11 +142,15 @@ pub fn band_attacks(
             1.0
         };
         let rate = p.bands.attack_rate
-            * (fighters as f64 / 50.0).powf(p.bands.size_exponent)
+            * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
             * (1.0 - p.bands.deterrence * presence)
             * group.tactics.activity
             * restraint
-            * if criminal { 0.3 } else { 1.0 };
+            * if criminal {
+                p.bands.criminal_activity
+            } else {
+                1.0
+            };
         if !chance(rng, 1.0 - (-rate).exp()) {
             continue;
         }
@@ -160,9 +171,9 @@ pub fn band_attacks(
                 )
             })
             .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0));
-        let gs = &groups.0[gi];
+        let gs = &groups[gi];
         let civ_base = if criminal {
-            0.5
+            v.criminal_civilian_targeting
         } else {
             group.tactics.civilian_targeting
         };
@@ -187,12 +198,12 @@ pub fn band_attacks(
                 * group.tactics.leader_targeting
                 * leaders
                 * group.objectives.ideological
-                * 0.3
+                * v.leader_attack_scale
                 * (1.0 + v.collaborator_targeting * informers))
-                .min(0.9 - p_civ)
+                .min(v.max_targeted_share - p_civ)
         };
         let u = uniform(rng);
-        let size = (fighters as f64 / 50.0).sqrt();
+        let size = (fighters as f64 / REFERENCE_BAND).sqrt();
         let mut event = Event::new(
             clock.day,
             cell,
@@ -210,7 +221,7 @@ pub fn band_attacks(
                 Target::Civilians
             };
             let killed = if leader {
-                1 + geometric(rng, 0.5)
+                1 + geometric(rng, v.leader_attack_extra_deaths)
             } else {
                 geometric(rng, v.civilian_fatalities * size)
             };
@@ -224,24 +235,30 @@ pub fn band_attacks(
                         * (1.0 + (1.0 + event.civilians_killed as f64).ln()))
                 .min(1.0);
                 if leader {
-                    c.leaders *= 0.3;
+                    c.leaders *= p.communities.leader_standing_kept;
                     c.government = (c.government - p.control.government_loss).max(0.0);
                 }
             }
             ledger.civilians_killed += event.civilians_killed as f64;
         } else {
-            if uniform(rng) < 0.35 {
+            if uniform(rng) < v.remote_share {
                 event.event_type = EventType::ExplosionsRemoteViolence;
                 event.sub_type = SubType::RemoteExplosive;
             }
             event.security_killed = geometric(rng, v.security_fatalities * size);
-            let lost = geometric(rng, v.battle_fatalities * 0.5 * (0.5 + security));
-            event.militants_killed = take_losses(&mut bands, e, lost, &mut ledger);
+            let lost = geometric(
+                rng,
+                v.battle_fatalities * v.attacker_loss_ratio * (v.attacker_loss_base + security),
+            );
+            event.militants_killed =
+                take_losses(&mut bands, e, lost, p.bands.morale_per_loss, &mut ledger);
             if let Some(ce) = community
                 && let Ok(mut c) = communities.get_mut(ce)
             {
                 c.government = (c.government - p.control.government_loss).max(0.0);
-                c.fear = (c.fear + 0.3 * p.communities.fear_per_attack).min(1.0);
+                c.fear = (c.fear
+                    + p.communities.fear_security_attack * p.communities.fear_per_attack)
+                    .min(1.0);
             }
         }
         // Loot.
@@ -254,12 +271,13 @@ pub fn band_attacks(
     }
 }
 
-/// Removes up to `n` fighters from a band (lower-level fighters first), counting them killed.
-/// Returns how many were removed.
+/// Removes up to `n` fighters from a band (lower-level fighters first), counting them killed;
+/// the band loses `morale_per_loss` of morale per fighter. Returns how many were removed.
 pub fn take_losses(
     bands: &mut Query<(Entity, &mut Band)>,
     e: Entity,
     n: u32,
+    morale_per_loss: f64,
     ledger: &mut Ledger,
 ) -> u32 {
     let Ok((_, mut b)) = bands.get_mut(e) else {
@@ -270,7 +288,7 @@ pub fn take_losses(
     b.low_level -= low;
     b.hardliners -= n - low;
     b.recent_losses += n as f64;
-    b.morale = (b.morale - 0.02 * n as f64).max(0.0);
+    b.morale = (b.morale - morale_per_loss * n as f64).max(0.0);
     ledger.fighters_killed += n as u64;
     n
 }

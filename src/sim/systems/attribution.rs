@@ -13,6 +13,7 @@ use crate::scenario::interventions::InterventionKind;
 use crate::scenario::{Coalition, Scenario};
 use crate::sim::components::Community;
 use crate::sim::events::{Attributed, Perpetrator};
+use crate::sim::ids::{CellId, GroupId};
 use crate::sim::policy::Policies;
 use crate::sim::resources::{EventLog, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance};
@@ -21,8 +22,8 @@ use crate::sim::rng::{Rngs, Stream, chance};
 /// inform and better intelligence (a `DisaggregateAttribution` intervention) closes a share
 /// `gain` of the gap to perfect attribution.
 pub fn observe(
-    g: usize,
-    cell: usize,
+    g: GroupId,
+    cell: CellId,
     informers: f64,
     gain: f64,
     s: &Scenario,
@@ -31,7 +32,7 @@ pub fn observe(
 ) -> Attributed {
     let a = &s.model.attribution;
     let info = &terrain.cells[cell];
-    let quality = a.quality + (1.0 - a.quality) * 0.5 * informers;
+    let quality = a.quality + (1.0 - a.quality) * a.informer_intelligence * informers;
     let quality = quality + (1.0 - quality) * gain;
     if chance(rng, a.claim_rate) || chance(rng, quality) {
         return Attributed::Group(g);
@@ -41,10 +42,10 @@ pub fn observe(
             s.groups
                 .iter()
                 .enumerate()
-                .any(|(h, gp)| gp.coalition == coalition && terrain.home[h][r])
+                .any(|(h, gp)| gp.coalition == coalition && terrain.home[GroupId::new(h)][r])
         })
     };
-    let perceived = s.groups[g].attributed_as;
+    let perceived = s.groups[g.index()].attributed_as;
     if (zone(Coalition::Jnim) || perceived == Coalition::Jnim) && chance(rng, a.generic_jnim) {
         Attributed::Jnim
     } else if (zone(Coalition::IslamicState) || perceived == Coalition::IslamicState)
@@ -71,9 +72,9 @@ pub fn attribute_events(
         match ev.perpetrator {
             Perpetrator::State => ev.attributed = Attributed::State,
             Perpetrator::Group(g) => {
-                let informers = terrain.cells[ev.cell]
-                    .community
-                    .and_then(|k| communities.get(terrain.communities[k]).ok())
+                let informers = terrain
+                    .community_at(ev.cell)
+                    .and_then(|(_, ce)| communities.get(ce).ok())
                     .map(|c| c.informers)
                     .unwrap_or(0.0);
                 let gain = policies.strength(

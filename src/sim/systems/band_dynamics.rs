@@ -7,33 +7,29 @@
 use bevy_ecs::prelude::*;
 
 use super::movement::cell_utility;
-use super::{Shared, sorted_bands};
+use super::{neighbourhood, neighbours, sorted_bands};
 use crate::scenario::GroupStatus;
 use crate::sim::components::{Band, Community};
+use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, poisson};
-
-/// Decay per day of a band's memory of losses (about 90 days).
-pub const LOSS_MEMORY: f64 = 1.0 / 90.0;
+use crate::sim::rng::{Rngs, Stream, chance, poisson};
+use crate::sim::units::DAYS_PER_MONTH;
 
 /// Updates bands.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_dynamics(
     mut commands: Commands,
-    shared: Shared,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
     mut next_id: ResMut<NextBandId>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
-        setup,
-        terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        ..
-    } = shared;
     let s = &setup.scenario;
     let b = &s.model.bands;
     let grid = &setup.map.grid;
@@ -43,22 +39,26 @@ pub fn band_dynamics(
             continue;
         };
         let gi = band.group;
-        band.recent_losses *= 1.0 - LOSS_MEMORY;
+        band.recent_losses *= 1.0 - 1.0 / b.loss_memory_days;
         // Morale follows pay, the leadership's cohesion and recent losses.
-        let upkeep_month = band.fighters() as f64 * b.upkeep_usd * 30.0;
+        let upkeep_month = band.fighters() as f64 * b.upkeep_usd * DAYS_PER_MONTH;
         let paid = if upkeep_month > 0.0 {
             (band.funds as f64 / upkeep_month).clamp(0.0, 1.0)
         } else {
             1.0
         };
         let loss = band.recent_losses / (band.fighters() as f64 + band.recent_losses).max(1.0);
-        let target = (0.2 + 0.4 * paid + 0.4 * groups.0[gi].cohesion - loss).clamp(0.0, 1.0);
-        band.morale += 0.02 * (target - band.morale);
+        let target = (b.morale_base
+            + b.morale_pay_weight * paid
+            + b.morale_cohesion_weight * groups[gi].cohesion
+            - loss)
+            .clamp(0.0, 1.0);
+        band.morale += b.morale_adjustment * (target - band.morale);
 
         // Desertion: lower-level fighters go home to the community where the band is.
         let rng = rngs.get(Stream::BandDynamics);
-        if let Some(k) = terrain.cells[band.cell].community
-            && let Ok(mut c) = communities.get_mut(terrain.communities[k])
+        if let Some((_, ce)) = terrain.community_at(band.cell)
+            && let Ok(mut c) = communities.get_mut(ce)
         {
             let leave = poisson(
                 rng,
@@ -71,39 +71,50 @@ pub fn band_dynamics(
         }
 
         // Defection when the leadership falters.
-        let g = &groups.0[gi];
-        let faltering = g.status != GroupStatus::Active || !g.leader_alive || g.cohesion < 0.35;
+        let g = &groups[gi];
+        let faltering =
+            g.status != GroupStatus::Active || !g.leader_alive || g.cohesion < b.faltering_cohesion;
         let rng = rngs.get(Stream::BandDynamics);
-        if !band.criminal && faltering && band.morale < 0.5 && chance(rng, b.defection_rate) {
-            let coalition = s.groups[gi].coalition;
-            let allies = &s.groups[gi].allies;
-            let healthy = |h: usize| {
-                h != gi && groups.0[h].status == GroupStatus::Active && groups.0[h].leader_alive
+        if !band.criminal
+            && faltering
+            && band.morale < b.defection_morale
+            && chance(rng, b.defection_rate)
+        {
+            let coalition = s.groups[gi.index()].coalition;
+            let allies = &s.groups[gi.index()].allies;
+            let healthy = |h: GroupId| {
+                h != gi && groups[h].status == GroupStatus::Active && groups[h].leader_alive
             };
-            let nearby = std::iter::once(band.cell)
-                .chain(grid.neighbours(band.cell))
+            let nearby = neighbourhood(grid, band.cell)
                 .flat_map(|c| index.in_cell(c))
-                .map(|x| x.2)
+                .map(|x| x.group)
                 .filter(|&h| healthy(h))
-                .min_by_key(|&h| (!allies.contains(&h), s.groups[h].coalition != coalition, h));
-            let largest = |pool: &dyn Fn(usize) -> bool| {
-                (0..s.groups.len())
+                .min_by_key(|&h| {
+                    (
+                        !allies.contains(&h.index()),
+                        s.groups[h.index()].coalition != coalition,
+                        h,
+                    )
+                });
+            let largest = |pool: &dyn Fn(GroupId) -> bool| {
+                groups
+                    .ids()
                     .filter(|&h| healthy(h) && pool(h))
-                    .max_by_key(|&h| (groups.0[h].fighters, std::cmp::Reverse(h)))
+                    .max_by_key(|&h| (groups[h].fighters, std::cmp::Reverse(h)))
             };
-            let ally = largest(&|h| allies.contains(&h));
-            let same = largest(&|h| s.groups[h].coalition == coalition);
+            let ally = largest(&|h| allies.contains(&h.index()));
+            let same = largest(&|h| s.groups[h.index()].coalition == coalition);
             // An ally anywhere comes before a stranger nearby; then the nearest band's group; then
             // the strongest group of the coalition.
             match ally.or(nearby).or(same) {
                 Some(h) => {
-                    groups.0[h].defections_in[gi] += band.fighters();
+                    groups[h].defections_in[gi] += band.fighters();
                     band.group = h;
                 }
                 None => band.criminal = true,
             }
         } else if !band.criminal
-            && band.morale < 0.25
+            && band.morale < b.crime_morale
             && chance(rng, b.crime_rate * (1.0 - g.cohesion))
         {
             band.criminal = true;
@@ -118,16 +129,14 @@ pub fn band_dynamics(
             band.low_level -= low;
             band.funds -= funds;
             let mut child = Band {
-                id: next_id.0,
+                id: next_id.take(),
                 hardliners: hard,
                 low_level: low,
                 funds,
                 recent_losses: 0.0,
                 ..band.clone()
             };
-            next_id.0 += 1;
-            let best = grid
-                .neighbours(band.cell)
+            let best = neighbours(grid, band.cell)
                 .map(|n| (cell_utility(&child, n, &setup, &terrain, &communities), n))
                 .fold((f64::NEG_INFINITY, band.cell), |a, x| {
                     if x.0 > a.0 { x } else { a }
@@ -138,7 +147,7 @@ pub fn band_dynamics(
 
         if band.fighters() == 0 {
             if band.funds > 0 {
-                groups.0[band.group].treasury += band.funds;
+                groups[band.group].treasury += band.funds;
             }
             commands.entity(e).despawn();
         }

@@ -3,13 +3,14 @@
 use bevy_ecs::prelude::*;
 
 use crate::sim::components::Band;
-use crate::sim::resources::BandIndex;
+use crate::sim::resources::{BandIndex, IndexedBand};
 
-/// Rebuilds [`BandIndex`]: (cell, band id, entity, group), sorted.
+/// Rebuilds [`BandIndex`]: every band by (cell, band id).
 pub fn index_bands(bands: Query<(Entity, &Band)>, mut index: ResMut<BandIndex>) {
-    index.0.clear();
-    index
-        .0
-        .extend(bands.iter().map(|(e, b)| (b.cell, b.id, e, b.group)));
-    index.0.sort_unstable_by_key(|x| (x.0, x.1));
+    index.rebuild(bands.iter().map(|(entity, b)| IndexedBand {
+        cell: b.cell,
+        band: b.id,
+        entity,
+        group: b.group,
+    }));
 }

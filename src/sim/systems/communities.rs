@@ -15,9 +15,15 @@ use bevy_ecs::prelude::*;
 use crate::sim::components::{Community, SUSTAINED_PRESENCE};
 use crate::sim::init::base_legitimacy;
 use crate::sim::resources::{Clock, Setup};
+use crate::sim::units::DAYS_PER_WEEK;
 
 /// Days between updates.
-pub const DT: f64 = 7.0;
+pub const DT: f64 = DAYS_PER_WEEK;
+
+/// Points of the midpoint rule over risk aversion in [`active_share`]: the integrand is
+/// piecewise linear, so 16 points are exact to well below the model's precision. Numerical, not
+/// a parameter.
+const RISK_POINTS: usize = 16;
 
 /// Epstein's share of active residents: P(2h·U·(1 − L) − R·P > T), U and R uniform on [0, 1].
 pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64) -> f64 {
@@ -26,31 +32,28 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
         return 0.0;
     }
     // Midpoint rule over R (the integrand is piecewise linear in R).
-    const N: usize = 16;
     let mut sum = 0.0;
-    for i in 0..N {
-        let r = (i as f64 + 0.5) / N as f64;
+    for i in 0..RISK_POINTS {
+        let r = (i as f64 + 0.5) / RISK_POINTS as f64;
         sum += (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
     }
-    sum / N as f64
+    sum / RISK_POINTS as f64
 }
 
-/// Weekly update of every community's choices, legitimacy, fear, control and government presence.
+/// Weekly update of every community's choices, legitimacy, fear, control and government
+/// presence (the schedule runs it every seventh day).
 pub fn community_choices(
     clock: Res<Clock>,
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
 ) {
-    if !clock.weekly() {
-        return;
-    }
     let p = &setup.scenario.model;
     let cp = &p.communities;
     let day = clock.day as i64;
     for mut c in &mut communities {
         c.fear *= (1.0 - cp.fear_decay).powf(DT);
         let policing = c.policing(cp.policing_per_1000);
-        let target = base_legitimacy(cp.initial_legitimacy, c.government);
+        let target = base_legitimacy(cp, c.government);
         c.legitimacy += (target - c.legitimacy) * (1.0 - (1.0 - cp.legitimacy_recovery).powf(DT));
         let p_arrest = 1.0 - (-cp.epstein_k * policing * (1.0 - c.control)).exp();
         c.support = active_share(c.hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
@@ -58,7 +61,7 @@ pub fn community_choices(
         // Control decays without bands; government presence follows security and control.
         if day - c.last_band_day > DT as i64 {
             c.control *= (1.0 - p.control.decay).powf(DT);
-            if c.control < 0.02 {
+            if c.control < p.control.vanish {
                 c.control = 0.0;
                 c.controller = None;
             }
@@ -74,7 +77,7 @@ pub fn community_choices(
             0
         };
         // Traditional leaders are replaced slowly.
-        c.leaders = (c.leaders + 0.002 * DT * (1.0 - c.leaders)).min(1.0);
+        c.leaders = (c.leaders + cp.leader_recovery * DT * (1.0 - c.leaders)).min(1.0);
     }
 }
 

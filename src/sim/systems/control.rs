@@ -6,6 +6,7 @@ use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::sim::components::{Band, Community};
+use crate::sim::ids::BandId;
 use crate::sim::resources::{Clock, Setup, Terrain};
 
 /// Updates control where bands are.
@@ -15,7 +16,7 @@ pub fn update_control(
     terrain: Res<Terrain>,
     bands: Query<(Entity, &Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     let p = &setup.scenario.model;
     sorted_bands(bands.iter(), &mut order);
@@ -23,20 +24,24 @@ pub fn update_control(
         let Ok((_, band)) = bands.get(e) else {
             continue;
         };
-        let Some(k) = terrain.cells[band.cell].community else {
+        let Some((_, ce)) = terrain.community_at(band.cell) else {
             continue;
         };
-        let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
+        let Ok(mut c) = communities.get_mut(ce) else {
             continue;
         };
         c.last_band_day = clock.day as i64;
         // The balance of force in the cell: the band's fighters against the troops present.
         let fighters = band.fighters() as f64;
         let security = c.troops / (c.troops + fighters).max(1.0);
-        let weight = if band.criminal { 0.3 } else { 1.0 };
+        let weight = if band.criminal {
+            p.control.criminal_weight
+        } else {
+            1.0
+        };
         let gain =
             (p.control.gain_per_fighter * band.fighters() as f64 * weight * (1.0 - security))
-                .min(0.5);
+                .min(p.control.max_daily_gain);
         if c.controller == Some(band.group) || c.controller.is_none() {
             c.control += gain * (1.0 - c.control);
             if !band.criminal {
@@ -44,10 +49,10 @@ pub fn update_control(
             }
         } else {
             c.control -= gain * c.control;
-            if c.control < 0.05 {
+            if c.control < p.control.takeover {
                 c.controller = Some(band.group);
             }
         }
-        c.government = (c.government - 0.5 * gain * c.government).max(0.0);
+        c.government = (c.government - p.control.government_erosion * gain * c.government).max(0.0);
     }
 }

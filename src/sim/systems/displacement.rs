@@ -6,21 +6,19 @@ use bevy_ecs::prelude::*;
 
 use super::communities::DT;
 use crate::sim::components::Community;
-use crate::sim::resources::{Clock, Setup};
+use crate::sim::resources::Setup;
 
-/// Weekly flight, return and school closures.
-pub fn displacement_and_schools(
-    clock: Res<Clock>,
-    setup: Res<Setup>,
-    mut communities: Query<&mut Community>,
-) {
-    if !clock.weekly() {
-        return;
-    }
+/// Smallest range of fear above the threshold, so that a threshold of 1 divides by no zero.
+/// Numerical, not a parameter.
+const MIN_FEAR_RANGE: f64 = 1e-9;
+
+/// Weekly flight, return and school closures (the schedule runs it every seventh day).
+pub fn displacement_and_schools(setup: Res<Setup>, mut communities: Query<&mut Community>) {
     let d = &setup.scenario.model.displacement;
     for mut c in &mut communities {
         if c.fear > d.fear_threshold {
-            let intensity = (c.fear - d.fear_threshold) / (1.0 - d.fear_threshold).max(1e-9);
+            let range = (1.0 - d.fear_threshold).max(MIN_FEAR_RANGE);
+            let intensity = (c.fear - d.fear_threshold) / range;
             let flee = c.residents * (1.0 - (1.0 - d.flee_rate * intensity).powf(DT));
             c.residents -= flee;
             c.displaced += flee;
@@ -29,7 +27,12 @@ pub fn displacement_and_schools(
             c.residents += back;
             c.displaced -= back;
         }
-        let threat = (if c.control > 0.3 { c.control } else { 0.0 }).max(c.fear);
+        let threat = (if c.control > d.threat_control {
+            c.control
+        } else {
+            0.0
+        })
+        .max(c.fear);
         let open = c.schools - c.schools_closed;
         let close = open * (1.0 - (1.0 - d.school_close_rate * threat).powf(DT));
         let reopen = c.schools_closed

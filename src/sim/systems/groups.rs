@@ -8,11 +8,13 @@ use bevy_ecs::prelude::*;
 
 use crate::scenario::{GroupStatus, HistoryKind};
 use crate::sim::components::{Band, ForceKind, Garrison};
+use crate::sim::ids::{GroupId, IdVec};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance};
 
-/// Decay per day of a group's loss ratio (about 90 days).
-const LOSS_MEMORY: f64 = 1.0 / 90.0;
+/// International troops per unit of `security.leader_hazard` (a rate per 10,000 troops). Not a
+/// parameter: it is the unit of `leader_hazard`.
+pub const HAZARD_TROOPS: f64 = 10_000.0;
 
 /// Updates groups.
 pub fn group_dynamics(
@@ -24,11 +26,12 @@ pub fn group_dynamics(
     garrisons: Query<&Garrison>,
 ) {
     let s = &setup.scenario;
+    let lead = &s.model.leadership;
     let data = setup.map.data;
     let north = data.areas.iter().position(|a| a.id == "north");
-    let n = groups.0.len();
-    let mut fighters = vec![0u32; n];
-    let mut band_count = vec![0u32; n];
+    let n = groups.len();
+    let mut fighters: IdVec<GroupId, u32> = IdVec::filled(0, n);
+    let mut band_count: IdVec<GroupId, u32> = IdVec::filled(0, n);
     for b in &bands {
         fighters[b.group] += b.fighters();
         band_count[b.group] += 1;
@@ -38,22 +41,21 @@ pub fn group_dynamics(
         .filter(|g| g.kind == ForceKind::International)
         .map(|g| g.troops)
         .sum();
-    for gi in 0..n {
-        let params = &s.groups[gi];
-        let g = &mut groups.0[gi];
+    for gi in groups.ids() {
+        let params = &s.groups[gi.index()];
+        let g = &mut groups[gi];
         g.fighters = fighters[gi];
-        g.loss_ratio *= 1.0 - LOSS_MEMORY;
+        g.loss_ratio *= 1.0 - 1.0 / s.model.bands.loss_memory_days;
         if g.status == GroupStatus::Absorbed {
             continue;
         }
-        let killed_today = s
-            .history
-            .iter()
-            .any(|h| h.day == clock.day && h.group == gi && h.kind == HistoryKind::LeaderKilled);
+        let killed_today = s.history.iter().any(|h| {
+            h.day == clock.day && h.group == gi.index() && h.kind == HistoryKind::LeaderKilled
+        });
         if killed_today && g.leader_alive {
             g.leader_alive = false;
             g.status = GroupStatus::Degraded;
-            g.cohesion *= 0.4;
+            g.cohesion *= lead.cohesion_kept;
         } else if g.leader_alive {
             let in_north = params.home_regions.iter().any(|&r| {
                 data.areas
@@ -61,29 +63,34 @@ pub fn group_dynamics(
                     .position(|a| a.regions.contains(&data.regions[r].name))
                     == north
             });
-            let hazard = s.model.security.leader_hazard * international / 10_000.0
-                * if in_north { 1.0 } else { 0.25 }
+            let hazard = s.model.security.leader_hazard * international / HAZARD_TROOPS
+                * if in_north {
+                    1.0
+                } else {
+                    s.model.security.leader_hazard_outside_north
+                }
                 * (1.0 - params.objectives.political);
             if chance(rngs.get(Stream::Groups), hazard) {
                 g.leader_alive = false;
                 g.status = GroupStatus::Degraded;
-                g.cohesion *= 0.4;
+                g.cohesion *= lead.cohesion_kept;
             } else {
-                g.cohesion += 0.002 * (0.8 - g.cohesion);
+                g.cohesion += lead.cohesion_recovery * (lead.cohesion_level - g.cohesion);
             }
         } else {
-            g.cohesion = (g.cohesion - 0.001).max(0.0);
+            g.cohesion = (g.cohesion - lead.leaderless_decay).max(0.0);
         }
         if g.status == GroupStatus::Degraded && band_count[gi] == 0 {
             g.status = GroupStatus::Absorbed;
         }
     }
     // The absorber is the group that received most of the fighters.
-    for gi in 0..n {
-        if groups.0[gi].status == GroupStatus::Absorbed && groups.0[gi].absorbed_by.is_none() {
-            groups.0[gi].absorbed_by = (0..n)
-                .filter(|&h| groups.0[h].defections_in[gi] > 0)
-                .max_by_key(|&h| (groups.0[h].defections_in[gi], std::cmp::Reverse(h)));
+    for gi in groups.ids() {
+        if groups[gi].status == GroupStatus::Absorbed && groups[gi].absorbed_by.is_none() {
+            groups[gi].absorbed_by = groups
+                .ids()
+                .filter(|&h| groups[h].defections_in[gi] > 0)
+                .max_by_key(|&h| (groups[h].defections_in[gi], std::cmp::Reverse(h)));
         }
     }
 }

@@ -1,6 +1,8 @@
-//! One file per mechanism. Each system is a plain function; [`super::schedule`] puts them in
-//! their documented order. Systems that touch several bands visit them in band-id order and
-//! draw from their own random stream, so that results never depend on ECS iteration order.
+//! One file per mechanism. Each system is a plain function whose parameters say what it reads
+//! (`Res`, `Query<&…>`) and writes (`ResMut`, `Query<&mut …>`); [`Setting`] bundles what most
+//! of them only read. [`super::schedule`] puts them in their documented order. Systems that
+//! touch several bands visit them in band-id order and draw from their own random stream, so
+//! that results never depend on ECS iteration order.
 
 pub mod attacks;
 pub mod attribution;
@@ -19,30 +21,23 @@ pub mod revenue;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use super::components::Band;
-use super::policy::Policies;
-use super::resources::{BandIndex, Clock, EventLog, Groups, Ledger, Setup, Terrain};
-use super::rng::Rngs;
+use crate::geo::grid::Grid;
 
-/// The resources most mechanisms read or write, as one system parameter.
+use super::components::Band;
+use super::ids::{BandId, CellId};
+use super::policy::Policies;
+use super::resources::{Clock, Setup, Terrain};
+
+/// What the daily mechanisms read and none of them writes: the day, the scenario and map,
+/// static cell data, and the interventions in force (set by `apply_policies`, first).
 #[derive(SystemParam)]
-pub struct Shared<'w> {
+pub struct Setting<'w> {
     /// The simulated day.
     pub clock: Res<'w, Clock>,
     /// Scenario and map.
     pub setup: Res<'w, Setup>,
     /// Static cell data and community entities.
     pub terrain: Res<'w, Terrain>,
-    /// Bands by cell.
-    pub index: Res<'w, BandIndex>,
-    /// Group states.
-    pub groups: ResMut<'w, Groups>,
-    /// Random streams.
-    pub rngs: ResMut<'w, Rngs>,
-    /// Conservation ledger.
-    pub ledger: ResMut<'w, Ledger>,
-    /// Event log.
-    pub log: ResMut<'w, EventLog>,
     /// Policy interventions in force.
     pub policies: Res<'w, Policies>,
 }
@@ -50,9 +45,19 @@ pub struct Shared<'w> {
 /// The bands as (id, entity), sorted by id, into a reused buffer.
 pub fn sorted_bands<'a>(
     bands: impl Iterator<Item = (Entity, &'a Band)>,
-    out: &mut Vec<(u32, Entity)>,
+    out: &mut Vec<(BandId, Entity)>,
 ) {
     out.clear();
     out.extend(bands.map(|(e, b)| (b.id, e)));
     out.sort_unstable();
+}
+
+/// The neighbours of `cell` on `grid` (up to eight).
+pub fn neighbours(grid: &Grid, cell: CellId) -> impl Iterator<Item = CellId> + '_ {
+    grid.neighbours(cell.index()).map(CellId::new)
+}
+
+/// `cell` and its neighbours on `grid`, `cell` first.
+pub fn neighbourhood(grid: &Grid, cell: CellId) -> impl Iterator<Item = CellId> + '_ {
+    std::iter::once(cell).chain(neighbours(grid, cell))
 }

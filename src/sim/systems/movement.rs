@@ -6,18 +6,23 @@
 
 use bevy_ecs::prelude::*;
 
-use super::sorted_bands;
+use super::{neighbours, sorted_bands};
 use crate::scenario::ModelParams;
 use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
+use crate::sim::ids::{BandId, CellId};
 use crate::sim::policy::Policies;
 use crate::sim::resources::{Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, uniform};
 
+/// Divisor of the expansion term of a cell's utility. Not a parameter: it is folded into
+/// `bands.expansion_weight`, whose calibrated value is expressed in it.
+pub const EXPANSION_NORMALISER: f64 = 3.0;
+
 /// How attractive `cell` is to `band`.
 pub fn cell_utility(
     band: &Band,
-    cell: usize,
+    cell: CellId,
     setup: &Setup,
     terrain: &Terrain,
     communities: &Query<&mut Community>,
@@ -28,18 +33,23 @@ pub fn cell_utility(
     }
     let p: &ModelParams = &setup.scenario.model;
     let b = &p.bands;
-    let group = &setup.scenario.groups[band.group];
+    let group = &setup.scenario.groups[band.group.index()];
     let revenue = info.gold_usd_day * p.revenue.gold_tax_share + info.toll_usd_day;
-    let mut u =
-        b.revenue_weight * (1.0 + revenue / 100.0).ln() * if band.criminal { 2.0 } else { 1.0 };
-    if info.region.is_some_and(|r| terrain.home[band.group][r]) {
+    let mut u = b.revenue_weight
+        * (1.0 + revenue / b.revenue_scale_usd).ln()
+        * if band.criminal {
+            b.criminal_revenue_weight
+        } else {
+            1.0
+        };
+    if terrain.is_home(band.group, cell) {
         u += b.home_weight;
     }
     if info.cover {
         u += b.cover_weight;
     }
-    if let Some(k) = info.community
-        && let Ok(c) = communities.get(terrain.communities[k])
+    if let Some((_, ce)) = terrain.community_at(cell)
+        && let Ok(c) = communities.get(ce)
     {
         let security = c.security(p.communities.policing_per_1000);
         u -= b.security_weight * security;
@@ -52,8 +62,8 @@ pub fn cell_utility(
             u += b.expansion_weight
                 * group.objectives.ideological
                 * others
-                * (1.0 + c.residents / 2000.0).ln()
-                / 3.0;
+                * (1.0 + c.residents / b.expansion_scale).ln()
+                / EXPANSION_NORMALISER;
         }
     }
     u
@@ -67,11 +77,12 @@ pub fn move_bands(
     policies: Res<Policies>,
     mut bands: Query<(Entity, &mut Band)>,
     communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     sorted_bands(bands.iter(), &mut order);
     let grid = &setup.map.grid;
     let rate = setup.scenario.model.bands.move_rate;
+    let noise = setup.scenario.model.bands.move_noise;
     for &(_, e) in order.iter() {
         let rng = rngs.get(Stream::Movement);
         if !chance(rng, rate) {
@@ -81,11 +92,11 @@ pub fn move_bands(
             continue;
         };
         let mut best = (
-            cell_utility(&band, band.cell, &setup, &terrain, &communities) + 0.3 * uniform(rng),
+            cell_utility(&band, band.cell, &setup, &terrain, &communities) + noise * uniform(rng),
             band.cell,
         );
-        for n in grid.neighbours(band.cell) {
-            let u = cell_utility(&band, n, &setup, &terrain, &communities) + 0.3 * uniform(rng);
+        for n in neighbours(grid, band.cell) {
+            let u = cell_utility(&band, n, &setup, &terrain, &communities) + noise * uniform(rng);
             if u > best.0 {
                 best = (u, n);
             }
@@ -95,7 +106,7 @@ pub fn move_bands(
         // out of or within the places it covers.
         if best.1 != band.cell && policies.any_active() {
             let (from, to) = (band.cell, best.1);
-            let (a, b) = (&grid.cells[from], &grid.cells[to]);
+            let (a, b) = (&grid.cells[from.index()], &grid.cells[to.index()]);
             if a.area != b.area || a.country != b.country {
                 let s = &setup.scenario;
                 let kind = InterventionKind::CounterinsurgencySurge;

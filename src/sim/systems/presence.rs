@@ -6,35 +6,32 @@
 use bevy_ecs::prelude::*;
 
 use crate::sim::components::{Community, Garrison};
+use crate::sim::ids::{CommunityId, IdVec};
 use crate::sim::policy::Policies;
-use crate::sim::resources::{Clock, Terrain};
+use crate::sim::resources::{Setup, Terrain};
 
-/// Share of missing troops replaced each week.
-const REINFORCEMENT: f64 = 0.1;
-
-/// Recomputes troop presence in every community, weekly.
+/// Recomputes troop presence in every community (weekly: the schedule runs it every seventh
+/// day).
 pub fn security_presence(
-    clock: Res<Clock>,
+    setup: Res<Setup>,
     terrain: Res<Terrain>,
     policies: Res<Policies>,
     mut garrisons: Query<&mut Garrison>,
     mut communities: Query<&mut Community>,
-    mut buf: Local<Vec<f64>>,
+    mut buf: Local<IdVec<CommunityId, f64>>,
 ) {
-    if !clock.weekly() {
-        return;
-    }
-    buf.clear();
-    buf.resize(terrain.communities.len(), 0.0);
+    let reinforcement = setup.scenario.model.security.reinforcement;
+    buf.reset(0.0, terrain.communities.len());
+    let troops = &mut *buf;
     let mut sorted: Vec<_> = garrisons.iter_mut().collect();
     sorted.sort_by_key(|g| g.id);
     for mut g in sorted {
-        g.troops += (g.nominal - g.troops) * REINFORCEMENT;
+        g.troops += (g.nominal - g.troops) * reinforcement;
         for &(k, w) in &g.reach {
-            buf[k] += g.troops * w;
+            troops[k] += g.troops * w;
         }
     }
     for mut c in &mut communities {
-        c.troops = buf[c.id] + policies.extra_troops[c.id];
+        c.troops = troops[c.id] + policies.extra_troops[c.id];
     }
 }

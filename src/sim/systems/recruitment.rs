@@ -5,60 +5,60 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{Shared, sorted_bands};
+use super::sorted_bands;
 use crate::sim::components::{Band, Community};
-use crate::sim::rng::{Stream, poisson};
+use crate::sim::ids::BandId;
+use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
+use crate::sim::rng::{Rngs, Stream, poisson};
+use crate::sim::units::DAYS_PER_MONTH;
 
 /// Recruits into bands.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn recruit(
-    shared: Shared,
+    setup: Res<Setup>,
+    terrain: Res<Terrain>,
+    groups: Res<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
-        setup,
-        terrain,
-        groups,
-        mut rngs,
-        mut ledger,
-        ..
-    } = shared;
     let b = &setup.scenario.model.bands;
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
             continue;
         };
-        let Some(k) = terrain.cells[band.cell].community else {
+        let Some((_, ce)) = terrain.community_at(band.cell) else {
             continue;
         };
-        let Ok(mut c) = communities.get_mut(terrain.communities[k]) else {
+        let Ok(mut c) = communities.get_mut(ce) else {
             continue;
         };
         // Money set aside for the fighters the band already has is not spent on recruits.
-        let reserve = band.fighters() as f64 * b.upkeep_usd * 30.0 * b.pay_reserve_months;
+        let reserve = band.fighters() as f64 * b.upkeep_usd * DAYS_PER_MONTH * b.pay_reserve_months;
         let spare = band.funds as f64 - reserve;
         let affordable = if b.recruit_cost_usd > 0.0 {
-            (spare / (b.recruit_cost_usd * 10.0)).clamp(0.0, 1.0)
+            (spare / (b.recruit_cost_usd * b.recruit_budget)).clamp(0.0, 1.0)
         } else if spare < 0.0 {
             0.0
         } else {
             1.0
         };
-        let cohesion = groups.0[band.group].cohesion;
+        let cohesion = groups[band.group].cohesion;
         let mean = b.recruit_rate
             * band.fighters() as f64
             * c.support
             * affordable
-            * (0.5 + 0.5 * cohesion);
+            * ((1.0 - b.recruit_cohesion_weight) + b.recruit_cohesion_weight * cohesion);
         let can_pay = if b.recruit_cost_usd > 0.0 {
             (spare.max(0.0) / b.recruit_cost_usd).floor() as u32
         } else {
             u32::MAX
         };
         let n = poisson(rngs.get(Stream::Recruitment), mean)
-            .min((c.residents * 0.01).floor() as u32)
+            .min((c.residents * b.max_recruit_share).floor() as u32)
             .min(can_pay);
         if n == 0 {
             continue;

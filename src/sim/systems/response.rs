@@ -13,36 +13,47 @@ use bevy_ecs::prelude::*;
 
 use super::attacks::take_losses;
 use super::attribution::observe;
-use super::{Shared, sorted_bands};
+use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::Coalition;
 use crate::scenario::interventions::InterventionKind;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
+use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
-use crate::sim::rng::{Stream, chance, geometric};
+use crate::sim::rng::{Rngs, Stream, chance, geometric};
+
+/// Residents per unit of `security.backlash`: legitimacy moves per death per this many residents.
+/// Not a parameter: it is the unit of `backlash`.
+pub const BACKLASH_RESIDENTS: f64 = 10_000.0;
+
+/// Legitimacy moved by one unit of backlash (one death per 10,000 residents at `backlash` 1).
+/// Not a parameter: it is folded into `backlash`, whose calibrated values are expressed in it.
+pub const BACKLASH_LEGITIMACY: f64 = 0.02;
 
 /// Responds to today's events and patrols.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn security_response(
-    shared: Shared,
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut order: Local<Vec<(u32, Entity)>>,
+    mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Shared {
+    let Setting {
         clock,
         setup,
         terrain,
-        index,
-        mut groups,
-        mut rngs,
-        mut ledger,
-        mut log,
         policies,
-    } = shared;
+    } = setting;
     let s = &setup.scenario;
     let p = &s.model;
     let sec = &p.security;
     let grid = &setup.map.grid;
+    let morale = p.bands.morale_per_loss;
     let end = log.events.len();
     let mut new_events = Vec::new();
     for i in log.today_start..end {
@@ -51,26 +62,23 @@ pub fn security_response(
             continue;
         };
         let rng = rngs.get(Stream::Response);
-        let community = terrain.cells[ev.cell]
-            .community
-            .map(|k| terrain.communities[k]);
+        let community = terrain.community_at(ev.cell).map(|(_, ce)| ce);
         let (presence, informers) = community
             .and_then(|c| communities.get(c).ok())
             .map(|c| (c.security(p.communities.policing_per_1000), c.informers))
             .unwrap_or((0.0, 0.0));
-        if !chance(rng, sec.response_rate * presence.max(0.05)) {
+        if !chance(rng, sec.response_rate * presence.max(sec.response_floor)) {
             continue;
         }
-        let suspect = |g: usize| match ev.attributed {
+        let suspect = |g: GroupId| match ev.attributed {
             Attributed::Group(a) => g == a,
-            Attributed::Jnim => s.groups[g].coalition == Coalition::Jnim,
-            Attributed::IslamicState => s.groups[g].coalition == Coalition::IslamicState,
+            Attributed::Jnim => s.groups[g.index()].coalition == Coalition::Jnim,
+            Attributed::IslamicState => s.groups[g.index()].coalition == Coalition::IslamicState,
             _ => true,
         };
-        let target = std::iter::once(ev.cell)
-            .chain(grid.neighbours(ev.cell))
+        let target = neighbourhood(grid, ev.cell)
             .flat_map(|c| index.in_cell(c))
-            .find(|&(_, _, g)| suspect(g));
+            .find(|b| suspect(b.group));
         // Disaggregated intelligence and a protective posture make responses discriminating.
         let disaggregated = policies.strength(
             s,
@@ -79,10 +87,12 @@ pub fn security_response(
             Some(perpetrator),
         );
         let protected = policies.strength(s, InterventionKind::ProtectCommunities, ev.cell, None);
-        let bluntness = sec.bluntness * (1.0 - 0.5 * disaggregated) * (1.0 - protected);
+        let bluntness = sec.bluntness
+            * (1.0 - sec.disaggregated_discrimination * disaggregated)
+            * (1.0 - protected);
         let blunt = bluntness
             * if ev.attributed == Attributed::Unidentified {
-                1.5
+                sec.unidentified_bluntness
             } else {
                 1.0
             };
@@ -98,18 +108,18 @@ pub fn security_response(
             BATTLE,
             Target::Civilians,
         );
-        if let Some((bid, be, g)) = target {
-            let hit = geometric(rng, 3.0 * (0.5 + presence));
+        if let Some(suspect) = target {
+            let (be, g) = (suspect.entity, suspect.group);
+            let hit = geometric(rng, sec.response_hits * (sec.response_hits_base + presence));
             let arrested = (hit as f64 * sec.arrest_share).round() as u32;
-            let killed = take_losses(&mut bands, be, hit - arrested, &mut ledger);
+            let killed = take_losses(&mut bands, be, hit - arrested, morale, &mut ledger);
             let arrested = arrest(&mut bands, be, arrested, &mut ledger);
-            groups.0[g].loss_ratio +=
-                (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
-            op.band = Some(bid);
+            groups[g].loss_ratio += (killed + arrested) as f64 / groups[g].fighters.max(1) as f64;
+            op.band = Some(suspect.band);
             op.target = Target::Group(g);
             op.target_attributed = ev.attributed;
             op.militants_killed = killed;
-            op.security_killed = geometric(rng, 0.5);
+            op.security_killed = geometric(rng, sec.response_security_deaths);
         } else if collateral == 0 || !chance(rng, bluntness) {
             continue;
         } else {
@@ -123,9 +133,10 @@ pub fn security_response(
             c.residents -= deaths;
             ledger.civilians_killed += deaths;
             c.legitimacy = (c.legitimacy
-                - sec.backlash * deaths / (c.residents / 10_000.0).max(1.0) * 0.02)
+                - sec.backlash * deaths / (c.residents / BACKLASH_RESIDENTS).max(1.0)
+                    * BACKLASH_LEGITIMACY)
                 .clamp(0.0, 1.0);
-            c.fear = (c.fear + 0.05 * deaths).min(1.0);
+            c.fear = (c.fear + p.communities.fear_per_collateral_death * deaths).min(1.0);
         }
         new_events.push(op);
     }
@@ -136,24 +147,28 @@ pub fn security_response(
             continue;
         };
         let (bid, g, cell) = (band.id, band.group, band.cell);
-        let Some(k) = terrain.cells[cell].community else {
+        let Some((_, ce)) = terrain.community_at(cell) else {
             continue;
         };
-        let Ok(c) = communities.get(terrain.communities[k]) else {
+        let Ok(c) = communities.get(ce) else {
             continue;
         };
         let (presence, informers) = (c.security(p.communities.policing_per_1000), c.informers);
-        let cover = if terrain.cells[cell].cover { 0.5 } else { 1.0 };
+        let cover = if terrain.cells[cell].cover {
+            sec.patrol_cover
+        } else {
+            1.0
+        };
         let rng = rngs.get(Stream::Response);
         if !chance(rng, sec.patrol_rate * presence * cover) {
             continue;
         }
-        let hit = geometric(rng, 2.0);
-        let security_killed = geometric(rng, 1.0);
+        let hit = geometric(rng, sec.patrol_hits);
+        let security_killed = geometric(rng, sec.patrol_security_deaths);
         let arrested = (hit as f64 * sec.arrest_share).round() as u32;
-        let killed = take_losses(&mut bands, e, hit - arrested, &mut ledger);
+        let killed = take_losses(&mut bands, e, hit - arrested, morale, &mut ledger);
         let arrested = arrest(&mut bands, e, arrested, &mut ledger);
-        groups.0[g].loss_ratio += (killed + arrested) as f64 / groups.0[g].fighters.max(1) as f64;
+        groups[g].loss_ratio += (killed + arrested) as f64 / groups[g].fighters.max(1) as f64;
         let mut patrol = Event::new(
             clock.day,
             cell,
