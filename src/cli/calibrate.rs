@@ -32,7 +32,12 @@ pub(super) fn run(
     out: Option<PathBuf>,
     threads: Option<usize>,
 ) -> Result<(), CliError> {
-    let (spec, base, base_path) = load_spec(spec_path)?;
+    let calibration = load_spec(spec_path)?;
+    let (spec, base, base_path) = (
+        calibration.spec.clone(),
+        calibration.base.clone(),
+        calibration.base_path.clone(),
+    );
     super::reference::require_sahel(&base, "calibrate")?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
@@ -43,7 +48,7 @@ pub(super) fn run(
     );
     let pool = super::worker_pool(threads)?;
     let t = Instant::now();
-    let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
+    let points = pool.install(|| calibrate(&calibration, Some(&bar)))?;
     bar.finish_and_clear();
     let wall_s = t.elapsed().as_secs_f64();
     let fail = |what: &str, e: std::io::Error| {

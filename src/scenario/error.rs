@@ -2,7 +2,7 @@
 //! expected and, where the valid choices are known, the closest one ("did you mean").
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A position in a scenario file, 1-based like editors show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -30,6 +30,9 @@ pub struct ScenarioError {
     pub suggestion: Option<String>,
     /// The valid choices, where the value is one of a known set.
     pub choices: Vec<String>,
+    /// Where the problem arose when the value was not written in a scenario file, e.g. "at
+    /// point 3 of the sweep, where epstein.citizen_vision = 10".
+    pub note: Option<String>,
 }
 
 impl ScenarioError {
@@ -47,7 +50,23 @@ impl ScenarioError {
             expected: None,
             suggestion: None,
             choices: Vec::new(),
+            note: None,
         }
+    }
+
+    /// Sets the note that says where the problem arose.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Whether `other` is the same problem at the same place (its note aside).
+    pub fn same_problem(&self, other: &ScenarioError) -> bool {
+        self.file == other.file
+            && self.position == other.position
+            && self.path == other.path
+            && self.message == other.message
+            && self.expected == other.expected
     }
 
     /// Sets the position.
@@ -90,6 +109,9 @@ impl fmt::Display for ScenarioError {
         if !self.choices.is_empty() {
             write!(f, "\n  valid choices: {}", self.choices.join(", "))?;
         }
+        if let Some(n) = &self.note {
+            write!(f, "\n  {n}")?;
+        }
         Ok(())
     }
 }
@@ -128,6 +150,52 @@ impl fmt::Display for ScenarioErrors {
 }
 
 impl std::error::Error for ScenarioErrors {}
+
+/// The problems found validating many variants of one scenario (the points of a sweep or a
+/// calibration): each distinct problem once, with the note of the first variant that had it,
+/// at most [`Problems::LIMIT`] of them.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    errors: Vec<ScenarioError>,
+    left_out: usize,
+}
+
+impl Problems {
+    /// Most distinct problems reported.
+    pub const LIMIT: usize = 20;
+
+    /// Adds the problems of one variant, `note` saying which (e.g. "at point 3 of the sweep").
+    pub fn add(&mut self, found: ScenarioErrors, note: &str) {
+        for e in found.0 {
+            if self.errors.iter().any(|r| r.same_problem(&e)) {
+                continue;
+            }
+            if self.errors.len() < Self::LIMIT {
+                self.errors.push(e.note(note));
+            } else {
+                self.left_out += 1;
+            }
+        }
+    }
+
+    /// `Ok` when no variant had a problem; else every problem kept, and one at `path` in
+    /// `file` counting those left out.
+    pub fn into_result(self, file: &Path, path: &str) -> Result<(), ScenarioErrors> {
+        let mut errors = self.errors;
+        if self.left_out > 0 {
+            errors.push(ScenarioError::new(
+                file,
+                path,
+                format!("{} more problems of the same kind", self.left_out),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(errors))
+        }
+    }
+}
 
 /// Folds case and the accents common in Sahelian place names, so that "segou" matches "Ségou".
 pub fn fold(s: &str) -> String {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::merge::{Named, merge_by_replacing, merge_fields};
+use super::numbers::{NumberInfo, number_table};
 use super::params::{Period, format_date};
 use super::validate::Checker;
 
@@ -155,6 +156,19 @@ impl Named for RawIntervention {
     }
 }
 
+number_table! {
+    /// The numbers of an intervention, as sweeps address them
+    /// (`interventions.<name>.<field>`).
+    NUMBERS: RawIntervention => Intervention {
+        /// Intensity: how strongly the intervention acts (what it scales is the kind's, see `KINDS`).
+        INTENSITY: intensity, real, [0.0, 1.0], "0..1";
+        /// Capacity, for the kinds that have one (troops, fighters a month: see `KINDS`).
+        CAPACITY: capacity, real, [0.0, 1.0e6], "the kind's unit";
+        /// The kind's option, for the kinds that have one (see `KINDS`).
+        OPTION: option, real, [0.0, 1.0], "0..1";
+    }
+}
+
 merge_by_replacing!(InterventionKind);
 merge_fields!(RawPlaces {
     countries,
@@ -278,8 +292,8 @@ pub(super) fn validate_interventions(
     group_names: &[String],
     region_names: &[String],
     region_index: &dyn Fn(&str) -> Option<usize>,
+    map: &crate::geo::MapData,
 ) -> Vec<Intervention> {
-    let map = crate::geo::map_data();
     let mut out = Vec::new();
     for (k, r) in raw.iter().enumerate() {
         let path = format!("interventions[{k}]");
@@ -310,11 +324,23 @@ pub(super) fn validate_interventions(
                 .expected("an end on or after the start, or no end");
             c.push(err);
         }
-        let intensity = c.probability(r.intensity, 0.5, &format!("{path}.intensity"));
-        let capacity = kind_number(c, &path, "capacity", kind, r.capacity, 1.0e6, |k| {
-            k.capacity
+        let intensity = c.probability(
+            r.intensity,
+            0.5,
+            &format!("{path}.intensity"),
+            &RawIntervention::INTENSITY,
+        );
+        let capacity = kind_number(
+            c,
+            &path,
+            &RawIntervention::CAPACITY,
+            kind,
+            r.capacity,
+            |k| k.capacity,
+        );
+        let option = kind_number(c, &path, &RawIntervention::OPTION, kind, r.option, |k| {
+            k.option
         });
-        let option = kind_number(c, &path, "option", kind, r.option, 1.0, |k| k.option);
         let mut groups = Vec::new();
         for (j, g) in r.groups.clone().unwrap_or_default().iter().enumerate() {
             match group_names.iter().position(|n| n == g) {
@@ -462,28 +488,29 @@ pub(super) fn validate_interventions(
 }
 
 /// A kind-specific number (`capacity` or `option`, described for each kind by `spec`):
-/// checked against 0..=`max` where the kind has it (its default where absent), an error where
-/// the kind has none; 0 where the kind has none.
+/// checked against the range of `info` where the kind has it (its default where absent), an
+/// error where the kind has none; 0 where the kind has none.
 fn kind_number(
     c: &mut Checker,
     path: &str,
-    field: &str,
+    info: &NumberInfo,
     kind: Option<InterventionKind>,
     value: Option<f64>,
-    max: f64,
     spec: fn(&KindInfo) -> Option<(&'static str, f64)>,
 ) -> f64 {
     let Some(kind) = kind else {
         return 0.0;
     };
+    let field = info.field;
+    let (min, max) = (info.min, info.max);
     match (spec(kind.info()), value) {
         (Some((what, default)), v) => c.number(
             v,
             default,
             &format!("{path}.{field}"),
-            0.0,
+            min,
             max,
-            &format!("{what}, from 0 to {max} (default {default})"),
+            &format!("{what}, from {min} to {max} (default {default})"),
         ),
         (None, Some(_)) => {
             let with: Vec<String> = KINDS

@@ -7,6 +7,8 @@
 use serde::Deserialize;
 
 use super::merge::{Named, NamedList, merge_by_replacing, merge_fields};
+use super::numbers::number_table;
+use super::params::GroupParams;
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -246,6 +248,36 @@ pub struct RawOutput {
     pub timeseries: Option<Resolution>,
     /// Whether to write the event log `events.csv`.
     pub events: Option<bool>,
+}
+
+number_table! {
+    /// The numbers of a group, as sweeps address them (`groups.<name>.<field>`).
+    NUMBERS: RawGroup => GroupParams {
+        /// Weight of political influence (territory, negotiation, standing).
+        POLITICAL: objectives.political, real, [0.0, 1.0], "0..1";
+        /// Weight of ideological and social change.
+        IDEOLOGICAL: objectives.ideological, real, [0.0, 1.0], "0..1";
+        /// Weight of revenue.
+        ECONOMIC: objectives.economic, real, [0.0, 1.0], "0..1";
+        /// Baseline propensity to target civilians when attacking.
+        CIVILIAN_TARGETING: tactics.civilian_targeting, real, [0.0, 1.0], "probability";
+        /// Propensity to target traditional and religious leaders who oppose the group.
+        LEADER_TARGETING: tactics.leader_targeting, real, [0.0, 1.0], "probability";
+        /// Willingness to negotiate with governments.
+        NEGOTIATION: tactics.negotiation, real, [0.0, 1.0], "probability";
+        /// Propensity to kidnap for ransom when an opportunity arises.
+        KIDNAPPING: tactics.kidnapping, real, [0.0, 1.0], "probability";
+        /// How often the group's bands attack, relative to the model's `bands.attack_rate`.
+        ACTIVITY: tactics.activity, real, [0.0, 10.0], "× bands.attack_rate";
+        /// Fighters in all bands at the start.
+        FIGHTERS: initial.fighters, whole, [0.0, u32::MAX as f64], "fighters";
+        /// Bands the fighters are split into: at least 1 where there are fighters, at most one per fighter.
+        BANDS: initial.bands, whole, [0.0, u32::MAX as f64], "bands";
+        /// Treasury at the start.
+        TREASURY_MUSD: initial.treasury_musd, real, [0.0, 1.0e4], "million US$";
+        /// Share of fighters who are committed hardliners.
+        HARDLINER_SHARE: initial.hardliner_share, real, [0.0, 1.0], "0..1";
+    }
 }
 
 impl Named for RawRegion {

@@ -9,9 +9,10 @@ use time::macros::format_description;
 
 use super::error::{Position, ScenarioError, ScenarioErrors};
 use super::locate::FieldIndex;
+use super::numbers::NumberInfo;
 use super::params::*;
 use super::raw::*;
-use crate::geo;
+use crate::geo::MapData;
 
 /// Largest grid the model accepts, in cells.
 pub const MAX_GRID_CELLS: usize = 2_000_000;
@@ -28,6 +29,7 @@ pub const DEFAULT_BBOX: BBox = BBox {
 pub const MAX_DAYS: i64 = 36_525;
 
 /// One file of an `extends` chain with its index of field positions.
+#[derive(Debug, Clone)]
 pub(crate) struct Layer {
     pub path: PathBuf,
     pub text: String,
@@ -35,16 +37,32 @@ pub(crate) struct Layer {
     pub index: FieldIndex,
 }
 
+/// A field whose value was set from outside the scenario's files (a sweep's point), and where
+/// that value was written.
+#[derive(Debug, Clone)]
+pub(crate) struct SetAt {
+    /// The field's path, as errors name it (`groups[FLM].initial.fighters`).
+    pub field_path: String,
+    /// The file that wrote the value.
+    pub file: PathBuf,
+    /// Where in that file.
+    pub position: Option<Position>,
+}
+
 /// Collects errors, locating each path in the first file of the chain that writes it.
 pub(super) struct Checker<'a> {
     layers: &'a [Layer],
+    set_at: &'a [SetAt],
     errors: Vec<ScenarioError>,
 }
 
 impl Checker<'_> {
-    /// An error at `path`, placed in the child-most file that writes `path` (or its nearest
-    /// written parent section).
+    /// An error at `path`, placed where the value was set from outside the files, or else in
+    /// the child-most file that writes `path` (or its nearest written parent section).
     pub(super) fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        if let Some(set) = self.set_at.iter().find(|s| s.field_path == path) {
+            return ScenarioError::new(&set.file, path, message).at(set.position);
+        }
         let mut probe = path.to_string();
         loop {
             for layer in self.layers {
@@ -82,14 +100,21 @@ impl Checker<'_> {
         value.clone()
     }
 
-    pub(super) fn probability(&mut self, value: Option<f64>, default: f64, path: &str) -> f64 {
+    /// A probability of the table (`info`), its range `info.min` to `info.max`.
+    pub(super) fn probability(
+        &mut self,
+        value: Option<f64>,
+        default: f64,
+        path: &str,
+        info: &NumberInfo,
+    ) -> f64 {
         self.number(
             value,
             default,
             path,
-            0.0,
-            1.0,
-            "a probability between 0 and 1",
+            info.min,
+            info.max,
+            &format!("a probability between {} and {}", info.min, info.max),
         )
     }
 
@@ -113,25 +138,27 @@ impl Checker<'_> {
         v
     }
 
+    /// A count of the table (`info`, whose range starts at 0) of `what`.
     pub(super) fn count(
         &mut self,
         value: Option<i64>,
         default: u32,
         path: &str,
+        info: &NumberInfo,
         what: &str,
     ) -> u32 {
         let v = value.unwrap_or(default as i64);
-        if v < 0 {
+        if v < info.min as i64 {
             let e = self
                 .error(path, format!("{v} is negative"))
                 .expected(format!("a number of {what}, 0 or more"));
             self.push(e);
             return default;
         }
-        if v > u32::MAX as i64 {
+        if v > info.max as i64 {
             let e = self
                 .error(path, format!("{v} is too large"))
-                .expected(format!("at most {}", u32::MAX));
+                .expected(format!("at most {}", info.max as i64));
             self.push(e);
             return default;
         }
@@ -165,13 +192,19 @@ fn parent_path(path: &str) -> Option<String> {
     Some(path[..cut].to_string())
 }
 
-/// Validates `raw` (already merged over the files it extends; `layers` child first).
-pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, ScenarioErrors> {
+/// Validates `raw` (already merged over the files it extends; `layers` child first; the fields
+/// of `set_at` set from outside the files) against the map data `map_data`.
+pub(crate) fn validate(
+    raw: RawScenario,
+    layers: &[Layer],
+    set_at: &[SetAt],
+    map_data: &MapData,
+) -> Result<Scenario, ScenarioErrors> {
     let mut c = Checker {
         layers,
+        set_at,
         errors: Vec::new(),
     };
-    let map_data = geo::map_data();
     // Regions a scenario may name: the modelled ones (index into the map's regions, name).
     let modelled: Vec<(usize, String)> = map_data
         .regions
@@ -482,9 +515,24 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         }
         let o = g.objectives.clone().unwrap_or_default();
         let objectives = Objectives {
-            political: c.probability(o.political, 0.0, &format!("{p}.objectives.political")),
-            ideological: c.probability(o.ideological, 0.0, &format!("{p}.objectives.ideological")),
-            economic: c.probability(o.economic, 0.0, &format!("{p}.objectives.economic")),
+            political: c.probability(
+                o.political,
+                0.0,
+                &format!("{p}.objectives.political"),
+                &RawGroup::POLITICAL,
+            ),
+            ideological: c.probability(
+                o.ideological,
+                0.0,
+                &format!("{p}.objectives.ideological"),
+                &RawGroup::IDEOLOGICAL,
+            ),
+            economic: c.probability(
+                o.economic,
+                0.0,
+                &format!("{p}.objectives.economic"),
+                &RawGroup::ECONOMIC,
+            ),
         };
         let t = g.tactics.clone().unwrap_or_default();
         let tactics = Tactics {
@@ -492,21 +540,37 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
                 t.civilian_targeting,
                 0.0,
                 &format!("{p}.tactics.civilian_targeting"),
+                &RawGroup::CIVILIAN_TARGETING,
             ),
             leader_targeting: c.probability(
                 t.leader_targeting,
                 0.0,
                 &format!("{p}.tactics.leader_targeting"),
+                &RawGroup::LEADER_TARGETING,
             ),
-            negotiation: c.probability(t.negotiation, 0.0, &format!("{p}.tactics.negotiation")),
-            kidnapping: c.probability(t.kidnapping, 0.0, &format!("{p}.tactics.kidnapping")),
+            negotiation: c.probability(
+                t.negotiation,
+                0.0,
+                &format!("{p}.tactics.negotiation"),
+                &RawGroup::NEGOTIATION,
+            ),
+            kidnapping: c.probability(
+                t.kidnapping,
+                0.0,
+                &format!("{p}.tactics.kidnapping"),
+                &RawGroup::KIDNAPPING,
+            ),
             activity: c.number(
                 t.activity,
                 1.0,
                 &format!("{p}.tactics.activity"),
-                0.0,
-                10.0,
-                "a multiplier of the model's attack rate from 0 to 10 (1 = as set there)",
+                RawGroup::ACTIVITY.min,
+                RawGroup::ACTIVITY.max,
+                &format!(
+                    "a multiplier of the model's attack rate from {} to {} (1 = as set there)",
+                    RawGroup::ACTIVITY.min,
+                    RawGroup::ACTIVITY.max
+                ),
             ),
         };
         let ini = g.initial.clone().unwrap_or_default();
@@ -514,12 +578,14 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
             ini.fighters,
             0,
             &format!("{p}.initial.fighters"),
+            &RawGroup::FIGHTERS,
             "fighters",
         );
         let bands = c.count(
             ini.bands,
             u32::from(fighters > 0),
             &format!("{p}.initial.bands"),
+            &RawGroup::BANDS,
             "bands",
         );
         if bands > fighters {
@@ -556,14 +622,15 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
                 ini.treasury_musd,
                 0.0,
                 &format!("{p}.initial.treasury_musd"),
-                0.0,
-                1.0e4,
+                RawGroup::TREASURY_MUSD.min,
+                RawGroup::TREASURY_MUSD.max,
                 "millions of US dollars, 0 or more",
             ),
             hardliner_share: c.probability(
                 ini.hardliner_share,
                 0.3,
                 &format!("{p}.initial.hardliner_share"),
+                &RawGroup::HARDLINER_SHARE,
             ),
         };
         groups.push(GroupParams {
@@ -657,6 +724,7 @@ pub(crate) fn validate(raw: RawScenario, layers: &[Layer]) -> Result<Scenario, S
         &group_names,
         &region_names,
         &region_index,
+        map_data,
     );
 
     // The reference model's section, for `kind: Epstein` only.
