@@ -5,13 +5,13 @@
 pub mod data;
 pub mod geometry;
 pub mod grid;
+pub mod params;
 
 use std::sync::OnceLock;
 
 pub use data::{LatLon, MapData};
 pub use grid::{Cell, Grid, LandCover};
-
-use crate::scenario::MapParams;
+pub use params::{BBox, MapParams};
 
 /// The map data file, compiled into the program so that it runs anywhere.
 pub const MAP_DATA_RON: &str = include_str!("../../data/sahel_map.ron");

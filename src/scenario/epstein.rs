@@ -9,9 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::merge::{merge_by_replacing, merge_fields};
 use super::numbers::{NumberInfo, number_table};
-use super::validate::Checker;
 
 /// Largest lattice accepted, in cells.
 pub const MAX_CELLS: i64 = 1_000_000;

@@ -9,10 +9,11 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::checker::Checker;
+use super::map::Regions;
 use super::merge::{Named, merge_by_replacing, merge_fields};
 use super::numbers::{NumberInfo, number_table};
 use super::params::{Period, format_date};
-use super::validate::Checker;
 
 /// What an intervention does (the brief's six recommendations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -290,8 +291,7 @@ pub(super) fn validate_interventions(
     raw: &[RawIntervention],
     period: &Period,
     group_names: &[String],
-    region_names: &[String],
-    region_index: &dyn Fn(&str) -> Option<usize>,
+    regions: &Regions,
     map: &crate::geo::MapData,
 ) -> Vec<Intervention> {
     let mut out = Vec::new();
@@ -390,7 +390,7 @@ pub(super) fn validate_interventions(
             }
         }
         for (j, n) in rp.regions.clone().unwrap_or_default().iter().enumerate() {
-            match region_index(n) {
+            match regions.index(n) {
                 Some(i) => places.regions.push(i),
                 None => {
                     let e = c
@@ -399,7 +399,7 @@ pub(super) fn validate_interventions(
                             format!("unknown region `{n}`"),
                         )
                         .expected("a modelled region of the map")
-                        .choices(n, region_names);
+                        .choices(n, regions.names());
                     c.push(e);
                 }
             }

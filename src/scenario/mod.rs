@@ -15,15 +15,21 @@
 //! ([`Source::parameter`], [`Setting`]) and validate it again ([`Source::validate_with`]), so a
 //! point that `check` would refuse is refused, with the message `check` gives.
 
+mod checker;
 pub mod epstein;
 pub mod error;
+pub mod groups;
+pub mod history;
 pub mod interventions;
 pub mod locate;
+pub mod map;
 pub mod merge;
 pub mod model_params;
 pub mod numbers;
+pub mod output;
 pub mod parameters;
 pub mod params;
+pub mod period;
 pub mod raw;
 mod validate;
 
@@ -33,15 +39,16 @@ use ron::extensions::Extensions;
 use sha2::{Digest, Sha256};
 
 pub use error::{Position, Problems, ScenarioError, ScenarioErrors};
+pub use map::{DEFAULT_BBOX, MAX_GRID_CELLS};
 pub use parameters::{Parameter, PathError};
 pub use params::*;
-pub use validate::{DEFAULT_BBOX, MAX_GRID_CELLS, slug};
+pub use validate::slug;
 
 use crate::geo::{self, MapData};
+use checker::{Layer, SetAt};
 use locate::FieldIndex;
 use merge::Merge;
 use raw::RawScenario;
-use validate::{Layer, SetAt};
 
 /// Largest scenario file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::merge::merge_fields;
 
 /// What is known about one parameter: where it lives, its default, range, unit and meaning.
@@ -133,6 +134,22 @@ macro_rules! param_sections {
             }
         }
     };
+}
+
+/// Validates the `model` section: every parameter against its range in the table.
+pub(super) fn validate(c: &mut Checker, raw: Option<&RawModel>) -> ModelParams {
+    let raw_model = raw.cloned().unwrap_or_default();
+    validate_model(&raw_model, &mut |path, value, info| {
+        let expected = format!(
+            "a value from {} to {} ({}), default {}: {}",
+            info.min,
+            info.max,
+            info.unit,
+            info.default,
+            info.doc.trim()
+        );
+        c.number(value, info.default, path, info.min, info.max, &expected)
+    })
 }
 
 param_sections! {

@@ -2,7 +2,7 @@
 //! objectives, tactics and strength, an intervention's intensity, capacity and option, the
 //! `epstein` section), each declared once with its range, unit and meaning.
 //!
-//! A section declares its numbers with [`number_table!`]: the declaration gives each number an
+//! A section declares its numbers with `number_table!`: the declaration gives each number an
 //! associated constant on the section's raw type (`RawEpstein::CITIZEN_VISION`), which the
 //! section's validation checks against, a list of them (the table that path look-up and the
 //! documentation read), a setter on the raw type and a getter on the validated type. The model's
