@@ -116,6 +116,8 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+impl std::error::Error for ScenarioError {}
+
 /// All the problems found in a scenario (validation reports every one it finds, not just the
 /// first).
 #[derive(Debug, Clone, PartialEq)]
