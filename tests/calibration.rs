@@ -156,3 +156,51 @@ fn checks_beyond_2020_are_not_counted_for_a_run_that_ends_in_2020() {
     let covered: Vec<_> = results.iter().filter(|r| r.covered).cloned().collect();
     assert_eq!(score(&results), score(&covered));
 }
+
+#[test]
+fn a_box_with_a_corner_check_refuses_is_refused_with_checks_message() {
+    let t = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/baseline.ron").unwrap();
+    let spec = t.path().join("spec.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"(
+    name: "corner",
+    base: {base:?},
+    parameters: [
+        (path: "groups.FLM.initial.fighters", min: 0, max: 100),
+        (path: "groups.FLM.initial.bands", min: 2, max: 5),
+    ],
+    points: 4,
+    replicates: 1,
+    seed: 1,
+)
+"#
+        ),
+    )
+    .unwrap();
+    let errs = load_spec(&spec).unwrap_err();
+    // `check` on the corner's values written in a scenario file.
+    let text = format!(
+        "(extends: {base:?}, name: \"c\", groups: [(name: \"FLM\", initial: (fighters: 0, bands: 2))])"
+    );
+    let check = scenario::load_str(&text, &t.path().join("c.ron")).unwrap_err();
+    let (e, c) = (errs.first(), check.first());
+    assert_eq!(
+        (&e.path, &e.message, &e.expected),
+        (&c.path, &c.message, &c.expected),
+        "{errs}"
+    );
+    assert_eq!(e.message, "2 bands for 0 fighters");
+    // Located at the spec's `min` of bands, the value that corner sets.
+    assert_eq!(e.file, spec);
+    assert_eq!(e.position.map(|p| p.line), Some(6), "{errs}");
+    assert!(
+        e.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("groups.FLM.initial.fighters = 0, groups.FLM.initial.bands = 2"),
+        "{errs}"
+    );
+}

@@ -1,6 +1,8 @@
 //! The Sahel map: the shipped data (country outlines, regions with populations, areas of
 //! operation, towns, routes, gold sites, parks, land cover; `data/sahel_map.ron`, sources named
-//! in the file) and its rasterisation into the grid the model runs on.
+//! in the file) and its rasterisation into the grid the model runs on, from the grid's
+//! parameters ([`MapParams`]). The map imports nothing from the scenario format: the scenario
+//! loader validates into [`MapParams`] and is handed the map data to validate names against.
 
 pub mod data;
 pub mod geometry;

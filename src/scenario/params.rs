@@ -1,5 +1,7 @@
 //! The validated scenario: what the model runs on. Every value here has been range-checked,
-//! every name resolved, every default filled. Built only by [`super::load`].
+//! every name resolved, every default filled. Built only by validation ([`super::load`],
+//! [`super::Source::validate`] and [`super::Source::validate_with`]). Each section's validated
+//! type lives with its section and is re-exported here.
 
 use serde::Serialize;
 

@@ -1,4 +1,6 @@
-//! What the analyst writes: the scenario file's structure, syntax-checked only.
+//! What the analyst writes: the scenario file's top level, syntax-checked only. Each section's
+//! raw type lives with its section (`period`, `map`, `groups`, `history`, `output`, …) and is
+//! re-exported here.
 //!
 //! Every field is optional so that a scenario that `extends` another can state only what it
 //! changes; validation (in [`super::load`]) fills defaults, checks ranges and names, and produces the
