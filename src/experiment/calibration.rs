@@ -150,7 +150,8 @@ impl Calibration {
                 Err(e) => problems.add(e, &format!("at a point {}", self.values_note(v))),
             }
         }
-        problems.into_result(&self.spec_path, "parameters")?;
+        let at = self.index.find("parameters");
+        problems.into_result(&self.spec_path, "parameters", at)?;
         Ok(out)
     }
 }
@@ -269,7 +270,8 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
                 problems.add(e, &note);
             }
         }
-        problems.into_result(path, "parameters")?;
+        let at = calibration.index.find("parameters");
+        problems.into_result(path, "parameters", at)?;
     }
     Ok(calibration)
 }

@@ -180,16 +180,24 @@ impl Problems {
         }
     }
 
-    /// `Ok` when no variant had a problem; else every problem kept, and one at `path` in
-    /// `file` counting those left out.
-    pub fn into_result(self, file: &Path, path: &str) -> Result<(), ScenarioErrors> {
+    /// `Ok` when no variant had a problem; else every problem kept, and one at `path` (written
+    /// at `position` in `file`) counting those left out.
+    pub fn into_result(
+        self,
+        file: &Path,
+        path: &str,
+        position: Option<Position>,
+    ) -> Result<(), ScenarioErrors> {
         let mut errors = self.errors;
         if self.left_out > 0 {
-            errors.push(ScenarioError::new(
-                file,
-                path,
-                format!("{} more problems of the same kind", self.left_out),
-            ));
+            errors.push(
+                ScenarioError::new(
+                    file,
+                    path,
+                    format!("{} more problems of the same kind", self.left_out),
+                )
+                .at(position),
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -247,6 +255,44 @@ mod tests {
         assert_eq!(closest("Segou", &choices).as_deref(), Some("Ségou"));
         assert_eq!(closest("mopt", &choices).as_deref(), Some("Mopti"));
         assert_eq!(closest("Ouagadougou", &choices), None);
+    }
+
+    #[test]
+    fn problems_keep_each_distinct_problem_once_and_count_the_rest() {
+        let problem = |v: usize| {
+            ScenarioErrors::from(
+                ScenarioError::new(
+                    "base.ron",
+                    "epstein.citizen_vision",
+                    format!("{v} is out of range"),
+                )
+                .at(Some(Position { line: 2, col: 5 })),
+            )
+        };
+        let mut p = Problems::default();
+        p.add(problem(10), "at point 1");
+        p.add(problem(10), "at point 4");
+        for v in 0..Problems::LIMIT + 3 {
+            p.add(problem(100 + v), "at a later point");
+        }
+        let spec = Path::new("sweep.ron");
+        let at = Some(Position { line: 4, col: 5 });
+        let errs = p.into_result(spec, "parameters", at).unwrap_err();
+        assert_eq!(errs.0.len(), Problems::LIMIT + 1);
+        assert_eq!(errs.0[0].note.as_deref(), Some("at point 1"));
+        assert!(
+            !errs.0[1..]
+                .iter()
+                .any(|e| e.message == "10 is out of range")
+        );
+        let last = &errs.0[Problems::LIMIT];
+        assert_eq!(last.message, "4 more problems of the same kind");
+        assert_eq!((last.file.as_path(), last.position), (spec, at));
+        assert!(
+            Problems::default()
+                .into_result(spec, "parameters", None)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -82,7 +82,8 @@ impl Plan {
                 problems.add(e, &plan.point_note(p));
             }
         }
-        problems.into_result(&plan.sweep.spec_path, "parameters")?;
+        let at = plan.sweep.index.find("parameters");
+        problems.into_result(&plan.sweep.spec_path, "parameters", at)?;
         Ok(plan)
     }
 
