@@ -265,238 +265,267 @@ pub(super) fn validate(
         c.push(e);
     }
     let group_names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
-    let mut groups = Vec::new();
-    for (i, g) in raw_groups.iter().enumerate() {
-        let p = format!("groups[{}]", g.name);
-        if g.name.trim().is_empty() {
-            let e = c
-                .error(&format!("groups[{i}].name"), "is empty")
-                .expected("a unique group name");
-            c.push(e);
-        }
-        if group_names[..i].contains(&g.name) {
-            let e = c
-                .error(
-                    &format!("{p}.name"),
-                    format!("group `{}` is defined twice", g.name),
-                )
-                .expected("unique group names");
-            c.push(e);
-        }
-        let status = g.status.unwrap_or(GroupStatus::Active);
-        let absorbed_by = match (&g.absorbed_by, status) {
-            (Some(other), _) => {
-                let idx = group_names.iter().position(|n| n == other && n != &g.name);
-                if idx.is_none() {
-                    let others: Vec<&String> =
-                        group_names.iter().filter(|n| **n != g.name).collect();
-                    let e = c
-                        .error(
-                            &format!("{p}.absorbed_by"),
-                            format!("unknown group `{other}`"),
-                        )
-                        .expected("the name of another group in `groups`")
-                        .choices(other, &others);
-                    c.push(e);
-                }
-                idx
-            }
-            (None, GroupStatus::Absorbed) => {
+    raw_groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| group(c, g, i, &group_names, regions))
+        .collect()
+}
+
+/// Group `i` of the section (`group_names`: every group's name, in order).
+fn group(
+    c: &mut Checker,
+    g: &RawGroup,
+    i: usize,
+    group_names: &[String],
+    regions: &Regions,
+) -> GroupParams {
+    let p = format!("groups[{}]", g.name);
+    if g.name.trim().is_empty() {
+        let e = c
+            .error(&format!("groups[{i}].name"), "is empty")
+            .expected("a unique group name");
+        c.push(e);
+    }
+    if group_names[..i].contains(&g.name) {
+        let e = c
+            .error(
+                &format!("{p}.name"),
+                format!("group `{}` is defined twice", g.name),
+            )
+            .expected("unique group names");
+        c.push(e);
+    }
+    let status = g.status.unwrap_or(GroupStatus::Active);
+    let absorbed_by = match (&g.absorbed_by, status) {
+        (Some(other), _) => {
+            let idx = group_names.iter().position(|n| n == other && n != &g.name);
+            if idx.is_none() {
+                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
                 let e = c
                     .error(
-                        &format!("{p}.status"),
-                        "an absorbed group needs `absorbed_by`",
+                        &format!("{p}.absorbed_by"),
+                        format!("unknown group `{other}`"),
                     )
-                    .expected("absorbed_by: \"<group name>\"");
+                    .expected("the name of another group in `groups`")
+                    .choices(other, &others);
                 c.push(e);
-                None
             }
-            (None, _) => None,
-        };
-        let mut allies = Vec::new();
-        for (k, a) in g.allies.clone().unwrap_or_default().iter().enumerate() {
-            match group_names.iter().position(|n| n == a && n != &g.name) {
-                Some(h) => allies.push(h),
-                None => {
-                    let others: Vec<&String> =
-                        group_names.iter().filter(|n| **n != g.name).collect();
-                    let e = c
-                        .error(&format!("{p}.allies[{k}]"), format!("unknown group `{a}`"))
-                        .expected("the name of another group in `groups`")
-                        .choices(a, &others);
-                    c.push(e);
-                }
-            }
+            idx
         }
-        let mut home_regions = Vec::new();
-        for (k, r) in g
-            .home_regions
-            .clone()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            match regions.index(r) {
-                Some(idx) => home_regions.push(idx),
-                None => {
-                    let e = c
-                        .error(
-                            &format!("{p}.home_regions[{k}]"),
-                            format!("unknown region `{r}`"),
-                        )
-                        .expected("a first-level region of Mali, Burkina Faso or Niger")
-                        .choices(r, regions.names());
-                    c.push(e);
-                }
-            }
-        }
-        if status != GroupStatus::Absorbed && g.home_regions.as_ref().is_none_or(|h| h.is_empty()) {
-            let e = c
-                .error(&format!("{p}.home_regions"), "missing")
-                .expected("a list of regions, e.g. home_regions: [\"Mopti\", \"Ségou\"]");
-            c.push(e);
-        }
-        let o = g.objectives.clone().unwrap_or_default();
-        let objectives = Objectives {
-            political: c.probability(
-                o.political,
-                0.0,
-                &format!("{p}.objectives.political"),
-                &RawGroup::POLITICAL,
-            ),
-            ideological: c.probability(
-                o.ideological,
-                0.0,
-                &format!("{p}.objectives.ideological"),
-                &RawGroup::IDEOLOGICAL,
-            ),
-            economic: c.probability(
-                o.economic,
-                0.0,
-                &format!("{p}.objectives.economic"),
-                &RawGroup::ECONOMIC,
-            ),
-        };
-        let t = g.tactics.clone().unwrap_or_default();
-        let tactics = Tactics {
-            civilian_targeting: c.probability(
-                t.civilian_targeting,
-                0.0,
-                &format!("{p}.tactics.civilian_targeting"),
-                &RawGroup::CIVILIAN_TARGETING,
-            ),
-            leader_targeting: c.probability(
-                t.leader_targeting,
-                0.0,
-                &format!("{p}.tactics.leader_targeting"),
-                &RawGroup::LEADER_TARGETING,
-            ),
-            negotiation: c.probability(
-                t.negotiation,
-                0.0,
-                &format!("{p}.tactics.negotiation"),
-                &RawGroup::NEGOTIATION,
-            ),
-            kidnapping: c.probability(
-                t.kidnapping,
-                0.0,
-                &format!("{p}.tactics.kidnapping"),
-                &RawGroup::KIDNAPPING,
-            ),
-            activity: c.number(
-                t.activity,
-                1.0,
-                &format!("{p}.tactics.activity"),
-                RawGroup::ACTIVITY.min,
-                RawGroup::ACTIVITY.max,
-                &format!(
-                    "a multiplier of the model's attack rate from {} to {} (1 = as set there)",
-                    RawGroup::ACTIVITY.min,
-                    RawGroup::ACTIVITY.max
-                ),
-            ),
-        };
-        let ini = g.initial.clone().unwrap_or_default();
-        let fighters = c.count(
-            ini.fighters,
-            0,
-            &format!("{p}.initial.fighters"),
-            &RawGroup::FIGHTERS,
-            "fighters",
-        );
-        let bands = c.count(
-            ini.bands,
-            u32::from(fighters > 0),
-            &format!("{p}.initial.bands"),
-            &RawGroup::BANDS,
-            "bands",
-        );
-        if bands > fighters {
+        (None, GroupStatus::Absorbed) => {
             let e = c
                 .error(
-                    &format!("{p}.initial.bands"),
-                    format!("{bands} bands for {fighters} fighters"),
+                    &format!("{p}.status"),
+                    "an absorbed group needs `absorbed_by`",
                 )
-                .expected("no more bands than fighters");
+                .expected("absorbed_by: \"<group name>\"");
             c.push(e);
+            None
         }
-        if fighters > 0 && bands == 0 {
-            let e = c
-                .error(
-                    &format!("{p}.initial.bands"),
-                    "0 bands for a group with fighters",
-                )
-                .expected("at least 1 band");
-            c.push(e);
+        (None, _) => None,
+    };
+    let mut allies = Vec::new();
+    for (k, a) in g.allies.clone().unwrap_or_default().iter().enumerate() {
+        match group_names.iter().position(|n| n == a && n != &g.name) {
+            Some(h) => allies.push(h),
+            None => {
+                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                let e = c
+                    .error(&format!("{p}.allies[{k}]"), format!("unknown group `{a}`"))
+                    .expected("the name of another group in `groups`")
+                    .choices(a, &others);
+                c.push(e);
+            }
         }
-        if status == GroupStatus::Absorbed && fighters > 0 {
-            let e = c
-                .error(
-                    &format!("{p}.initial.fighters"),
-                    "an absorbed group has no fighters of its own",
-                )
-                .expected("fighters: 0, or status: Degraded");
-            c.push(e);
-        }
-        let initial = GroupInitial {
-            fighters,
-            bands,
-            treasury_musd: c.number(
-                ini.treasury_musd,
-                0.0,
-                &format!("{p}.initial.treasury_musd"),
-                RawGroup::TREASURY_MUSD.min,
-                RawGroup::TREASURY_MUSD.max,
-                "millions of US dollars, 0 or more",
-            ),
-            hardliner_share: c.probability(
-                ini.hardliner_share,
-                0.3,
-                &format!("{p}.initial.hardliner_share"),
-                &RawGroup::HARDLINER_SHARE,
-            ),
-        };
-        groups.push(GroupParams {
-            name: g.name.clone(),
-            full_name: g.full_name.clone().unwrap_or_else(|| g.name.clone()),
-            coalition: g.coalition.unwrap_or(Coalition::Unaffiliated),
-            attributed_as: g
-                .attributed_as
-                .or(g.coalition)
-                .unwrap_or(Coalition::Unaffiliated),
-            militant_islamist: g
-                .militant_islamist
-                .unwrap_or(g.coalition.is_some_and(|c| c != Coalition::Unaffiliated)),
-            leader: g.leader.clone().unwrap_or_else(|| "unknown".to_string()),
-            status,
-            absorbed_by,
-            allies,
-            home_regions,
-            objectives,
-            tactics,
-            initial,
-        });
     }
+    let mut home_regions = Vec::new();
+    for (k, r) in g
+        .home_regions
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        match regions.index(r) {
+            Some(idx) => home_regions.push(idx),
+            None => {
+                let e = c
+                    .error(
+                        &format!("{p}.home_regions[{k}]"),
+                        format!("unknown region `{r}`"),
+                    )
+                    .expected("a first-level region of Mali, Burkina Faso or Niger")
+                    .choices(r, regions.names());
+                c.push(e);
+            }
+        }
+    }
+    if status != GroupStatus::Absorbed && g.home_regions.as_ref().is_none_or(|h| h.is_empty()) {
+        let e = c
+            .error(&format!("{p}.home_regions"), "missing")
+            .expected("a list of regions, e.g. home_regions: [\"Mopti\", \"Ségou\"]");
+        c.push(e);
+    }
+    let objectives = objectives(c, g.objectives.as_ref(), &p);
+    let tactics = tactics(c, g.tactics.as_ref(), &p);
+    let initial = initial(c, g.initial.as_ref(), &p, status);
+    GroupParams {
+        name: g.name.clone(),
+        full_name: g.full_name.clone().unwrap_or_else(|| g.name.clone()),
+        coalition: g.coalition.unwrap_or(Coalition::Unaffiliated),
+        attributed_as: g
+            .attributed_as
+            .or(g.coalition)
+            .unwrap_or(Coalition::Unaffiliated),
+        militant_islamist: g
+            .militant_islamist
+            .unwrap_or(g.coalition.is_some_and(|c| c != Coalition::Unaffiliated)),
+        leader: g.leader.clone().unwrap_or_else(|| "unknown".to_string()),
+        status,
+        absorbed_by,
+        allies,
+        home_regions,
+        objectives,
+        tactics,
+        initial,
+    }
+}
 
-    groups
+/// A group's objectives (`p`: the group's path).
+fn objectives(c: &mut Checker, raw: Option<&RawObjectives>, p: &str) -> Objectives {
+    let o = raw.cloned().unwrap_or_default();
+    Objectives {
+        political: c.probability(
+            o.political,
+            0.0,
+            &format!("{p}.objectives.political"),
+            &RawGroup::POLITICAL,
+        ),
+        ideological: c.probability(
+            o.ideological,
+            0.0,
+            &format!("{p}.objectives.ideological"),
+            &RawGroup::IDEOLOGICAL,
+        ),
+        economic: c.probability(
+            o.economic,
+            0.0,
+            &format!("{p}.objectives.economic"),
+            &RawGroup::ECONOMIC,
+        ),
+    }
+}
+
+/// A group's tactics (`p`: the group's path).
+fn tactics(c: &mut Checker, raw: Option<&RawTactics>, p: &str) -> Tactics {
+    let t = raw.cloned().unwrap_or_default();
+    Tactics {
+        civilian_targeting: c.probability(
+            t.civilian_targeting,
+            0.0,
+            &format!("{p}.tactics.civilian_targeting"),
+            &RawGroup::CIVILIAN_TARGETING,
+        ),
+        leader_targeting: c.probability(
+            t.leader_targeting,
+            0.0,
+            &format!("{p}.tactics.leader_targeting"),
+            &RawGroup::LEADER_TARGETING,
+        ),
+        negotiation: c.probability(
+            t.negotiation,
+            0.0,
+            &format!("{p}.tactics.negotiation"),
+            &RawGroup::NEGOTIATION,
+        ),
+        kidnapping: c.probability(
+            t.kidnapping,
+            0.0,
+            &format!("{p}.tactics.kidnapping"),
+            &RawGroup::KIDNAPPING,
+        ),
+        activity: c.number(
+            t.activity,
+            1.0,
+            &format!("{p}.tactics.activity"),
+            RawGroup::ACTIVITY.min,
+            RawGroup::ACTIVITY.max,
+            &format!(
+                "a multiplier of the model's attack rate from {} to {} (1 = as set there)",
+                RawGroup::ACTIVITY.min,
+                RawGroup::ACTIVITY.max
+            ),
+        ),
+    }
+}
+
+/// A group's strength at the start (`p`: the group's path): no more bands than fighters, at
+/// least one band where there are fighters, none of its own for an absorbed group.
+fn initial(
+    c: &mut Checker,
+    raw: Option<&RawGroupInitial>,
+    p: &str,
+    status: GroupStatus,
+) -> GroupInitial {
+    let ini = raw.cloned().unwrap_or_default();
+    let fighters = c.count(
+        ini.fighters,
+        0,
+        &format!("{p}.initial.fighters"),
+        &RawGroup::FIGHTERS,
+        "fighters",
+    );
+    let bands = c.count(
+        ini.bands,
+        u32::from(fighters > 0),
+        &format!("{p}.initial.bands"),
+        &RawGroup::BANDS,
+        "bands",
+    );
+    if bands > fighters {
+        let e = c
+            .error(
+                &format!("{p}.initial.bands"),
+                format!("{bands} bands for {fighters} fighters"),
+            )
+            .expected("no more bands than fighters");
+        c.push(e);
+    }
+    if fighters > 0 && bands == 0 {
+        let e = c
+            .error(
+                &format!("{p}.initial.bands"),
+                "0 bands for a group with fighters",
+            )
+            .expected("at least 1 band");
+        c.push(e);
+    }
+    if status == GroupStatus::Absorbed && fighters > 0 {
+        let e = c
+            .error(
+                &format!("{p}.initial.fighters"),
+                "an absorbed group has no fighters of its own",
+            )
+            .expected("fighters: 0, or status: Degraded");
+        c.push(e);
+    }
+    GroupInitial {
+        fighters,
+        bands,
+        treasury_musd: c.number(
+            ini.treasury_musd,
+            0.0,
+            &format!("{p}.initial.treasury_musd"),
+            RawGroup::TREASURY_MUSD.min,
+            RawGroup::TREASURY_MUSD.max,
+            "millions of US dollars, 0 or more",
+        ),
+        hardliner_share: c.probability(
+            ini.hardliner_share,
+            0.3,
+            &format!("{p}.initial.hardliner_share"),
+            &RawGroup::HARDLINER_SHARE,
+        ),
+    }
 }
