@@ -286,7 +286,7 @@ fn serialize_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S:
 }
 
 /// Validates the interventions of a scenario (names resolved against the map and `groups`).
-pub(super) fn validate_interventions(
+pub(super) fn validate(
     c: &mut Checker,
     raw: &[RawIntervention],
     period: &Period,
@@ -360,101 +360,13 @@ pub(super) fn validate_interventions(
         groups.sort_unstable();
         groups.dedup();
 
-        // Places.
-        let rp = r.places.clone().unwrap_or_default();
-        let ppath = format!("{path}.places");
-        let mut places = Places {
-            town_radius_km: c.number(
-                rp.town_radius_km,
-                30.0,
-                &format!("{ppath}.town_radius_km"),
-                0.0,
-                500.0,
-                "a radius in km from 0 to 500 (default 30)",
-            ),
-            ..Places::default()
-        };
-        let country_names: Vec<String> = map.countries.iter().map(|x| x.name.clone()).collect();
-        for (j, n) in rp.countries.clone().unwrap_or_default().iter().enumerate() {
-            if country_names.contains(n) {
-                places.countries.push(n.clone());
-            } else {
-                let e = c
-                    .error(
-                        &format!("{ppath}.countries[{j}]"),
-                        format!("unknown country `{n}`"),
-                    )
-                    .expected("a country of the map")
-                    .choices(n, &country_names);
-                c.push(e);
-            }
-        }
-        for (j, n) in rp.regions.clone().unwrap_or_default().iter().enumerate() {
-            match regions.index(n) {
-                Some(i) => places.regions.push(i),
-                None => {
-                    let e = c
-                        .error(
-                            &format!("{ppath}.regions[{j}]"),
-                            format!("unknown region `{n}`"),
-                        )
-                        .expected("a modelled region of the map")
-                        .choices(n, regions.names());
-                    c.push(e);
-                }
-            }
-        }
-        let area_ids: Vec<String> = map.areas.iter().map(|a| a.id.clone()).collect();
-        let town_names: Vec<String> = map.towns.iter().map(|t| t.name.clone()).collect();
-        let route_names: Vec<String> = map.routes.iter().map(|t| t.name.clone()).collect();
-        let site_names: Vec<String> = map.gold_sites.iter().map(|t| t.name.clone()).collect();
-        for (list, field, names, what, into) in [
-            (
-                &rp.areas,
-                "areas",
-                &area_ids,
-                "an area of operation",
-                &mut places.areas,
-            ),
-            (
-                &rp.towns,
-                "towns",
-                &town_names,
-                "a town of the map",
-                &mut places.towns,
-            ),
-            (
-                &rp.routes,
-                "routes",
-                &route_names,
-                "a route of the map",
-                &mut places.routes,
-            ),
-            (
-                &rp.gold_sites,
-                "gold_sites",
-                &site_names,
-                "a gold site of the map",
-                &mut places.gold_sites,
-            ),
-        ] {
-            for (j, n) in list.clone().unwrap_or_default().iter().enumerate() {
-                match names.iter().position(|x| x == n) {
-                    Some(i) => into.push(i),
-                    None => {
-                        let e = c
-                            .error(
-                                &format!("{ppath}.{field}[{j}]"),
-                                format!("unknown name `{n}`"),
-                            )
-                            .expected(what.to_string())
-                            .choices(n, names);
-                        c.push(e);
-                    }
-                }
-            }
-        }
-
+        let places = places(
+            c,
+            r.places.as_ref(),
+            &format!("{path}.places"),
+            regions,
+            map,
+        );
         if let (Some(kind), Some(start)) = (kind, start) {
             let day = |d: Date| (d - period.start).whole_days().clamp(0, u32::MAX as i64) as u32;
             out.push(Intervention {
@@ -485,6 +397,110 @@ pub(super) fn validate_interventions(
         }
     }
     out
+}
+
+/// Where an intervention applies (`ppath`: the path of its `places`), resolved against the
+/// map's names.
+fn places(
+    c: &mut Checker,
+    raw: Option<&RawPlaces>,
+    ppath: &str,
+    regions: &Regions,
+    map: &crate::geo::MapData,
+) -> Places {
+    let rp = raw.cloned().unwrap_or_default();
+    let mut places = Places {
+        town_radius_km: c.number(
+            rp.town_radius_km,
+            30.0,
+            &format!("{ppath}.town_radius_km"),
+            0.0,
+            500.0,
+            "a radius in km from 0 to 500 (default 30)",
+        ),
+        ..Places::default()
+    };
+    let country_names: Vec<String> = map.countries.iter().map(|x| x.name.clone()).collect();
+    for (j, n) in rp.countries.clone().unwrap_or_default().iter().enumerate() {
+        if country_names.contains(n) {
+            places.countries.push(n.clone());
+        } else {
+            let e = c
+                .error(
+                    &format!("{ppath}.countries[{j}]"),
+                    format!("unknown country `{n}`"),
+                )
+                .expected("a country of the map")
+                .choices(n, &country_names);
+            c.push(e);
+        }
+    }
+    for (j, n) in rp.regions.clone().unwrap_or_default().iter().enumerate() {
+        match regions.index(n) {
+            Some(i) => places.regions.push(i),
+            None => {
+                let e = c
+                    .error(
+                        &format!("{ppath}.regions[{j}]"),
+                        format!("unknown region `{n}`"),
+                    )
+                    .expected("a modelled region of the map")
+                    .choices(n, regions.names());
+                c.push(e);
+            }
+        }
+    }
+    let area_ids: Vec<String> = map.areas.iter().map(|a| a.id.clone()).collect();
+    let town_names: Vec<String> = map.towns.iter().map(|t| t.name.clone()).collect();
+    let route_names: Vec<String> = map.routes.iter().map(|t| t.name.clone()).collect();
+    let site_names: Vec<String> = map.gold_sites.iter().map(|t| t.name.clone()).collect();
+    for (list, field, names, what, into) in [
+        (
+            &rp.areas,
+            "areas",
+            &area_ids,
+            "an area of operation",
+            &mut places.areas,
+        ),
+        (
+            &rp.towns,
+            "towns",
+            &town_names,
+            "a town of the map",
+            &mut places.towns,
+        ),
+        (
+            &rp.routes,
+            "routes",
+            &route_names,
+            "a route of the map",
+            &mut places.routes,
+        ),
+        (
+            &rp.gold_sites,
+            "gold_sites",
+            &site_names,
+            "a gold site of the map",
+            &mut places.gold_sites,
+        ),
+    ] {
+        for (j, n) in list.clone().unwrap_or_default().iter().enumerate() {
+            match names.iter().position(|x| x == n) {
+                Some(i) => into.push(i),
+                None => {
+                    let e = c
+                        .error(
+                            &format!("{ppath}.{field}[{j}]"),
+                            format!("unknown name `{n}`"),
+                        )
+                        .expected(what.to_string())
+                        .choices(n, names);
+                    c.push(e);
+                }
+            }
+        }
+    }
+    places
 }
 
 /// A kind-specific number (`capacity` or `option`, described for each kind by `spec`):

@@ -59,7 +59,7 @@ pub(crate) fn validate(
     let history = history::validate(&mut c, raw.history.as_ref(), &period, &group_names);
 
     // Interventions.
-    let interventions = super::interventions::validate_interventions(
+    let interventions = super::interventions::validate(
         &mut c,
         raw.interventions
             .as_ref()
