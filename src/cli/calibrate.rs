@@ -33,11 +33,7 @@ pub(super) fn run(
     threads: Option<usize>,
 ) -> Result<(), CliError> {
     let calibration = load_spec(spec_path)?;
-    let (spec, base, base_path) = (
-        calibration.spec.clone(),
-        calibration.base.clone(),
-        calibration.base_path.clone(),
-    );
+    let (spec, base) = (calibration.spec.clone(), calibration.base.clone());
     super::reference::require_sahel(&base, "calibrate")?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
@@ -87,7 +83,7 @@ pub(super) fn run(
     let best = &points[0];
     write_atomic(
         &dir.join("best.ron"),
-        best_fragment(&spec, spec_path, &base, &base_path, &dir, best).as_bytes(),
+        best_fragment(&calibration, &dir, best).as_bytes(),
     )
     .map_err(|e| fail("best.ron", e))?;
     write_json(

@@ -16,7 +16,8 @@ use super::validation::{TargetResult, calibration_scenario, measure_replicate, s
 use crate::geo::SahelMap;
 use crate::scenario::locate::FieldIndex;
 use crate::scenario::{
-    self, Parameter, Position, Problems, Scenario, ScenarioError, ScenarioErrors, Setting, Source,
+    self, Parameter, Place, Position, Problems, Scenario, ScenarioError, ScenarioErrors, Setting,
+    Source,
 };
 use crate::sim::rng::uniform;
 
@@ -397,59 +398,52 @@ pub fn workload(base: &Scenario, spec: &CalibrationSpec) -> u64 {
 }
 
 /// The best point as a scenario that extends the base: the values to paste into it.
-/// `extends` names `base_path` relative to `out_dir`, where the fragment is written.
-pub fn best_fragment(
-    spec: &CalibrationSpec,
-    spec_path: &Path,
-    base: &Scenario,
-    base_path: &Path,
-    out_dir: &Path,
-    best: &Point,
-) -> String {
-    let mut model: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let mut groups: std::collections::BTreeMap<
-        String,
-        std::collections::BTreeMap<String, Vec<String>>,
-    > = Default::default();
-    for (p, v) in spec.parameters.iter().zip(&best.values) {
-        let value = if p.path.ends_with("fighters") || p.path.ends_with("bands") {
+/// `extends` names the base relative to `out_dir`, where the fragment is written.
+pub fn best_fragment(calibration: &Calibration, out_dir: &Path, best: &Point) -> String {
+    use std::collections::BTreeMap;
+    let (spec, base) = (&calibration.spec, &calibration.base);
+    let mut model: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+    let mut interventions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut epstein: Vec<String> = Vec::new();
+    for (p, v) in calibration.parameters.iter().zip(&best.values) {
+        let value = if p.whole() {
             format!("{}", v.round())
         } else {
             format!("{v:.6}")
         };
-        if let Some(rest) = p.path.strip_prefix("model.") {
-            let (section, field) = rest.split_once('.').unwrap_or((rest, ""));
-            model
-                .entry(section.to_string())
+        match p.place() {
+            Place::Model { section, field } => model
+                .entry(section)
                 .or_default()
-                .push(format!("{field}: {value}"));
-        } else if let Some(rest) = p.path.strip_prefix("groups.") {
-            let g = base
-                .groups
-                .iter()
-                .filter(|g| rest.starts_with(&format!("{}.", g.name)))
-                .max_by_key(|g| g.name.len())
-                .map(|g| g.name.clone())
-                .unwrap_or_default();
-            let field = &rest[g.len() + 1..];
-            let (section, name) = field.split_once('.').unwrap_or((field, ""));
-            groups
-                .entry(g)
+                .push(format!("{field}: {value}")),
+            Place::Group { name, field } => {
+                let (section, field) = field.split_once('.').unwrap_or((field, ""));
+                groups
+                    .entry(name)
+                    .or_default()
+                    .entry(section)
+                    .or_default()
+                    .push(format!("{field}: {value}"));
+            }
+            Place::Intervention { name, field } => interventions
+                .entry(name)
                 .or_default()
-                .entry(section.to_string())
-                .or_default()
-                .push(format!("{name}: {value}"));
+                .push(format!("{field}: {value}")),
+            Place::Epstein { field } => epstein.push(format!("{field}: {value}")),
         }
     }
     let mut out = format!(
         "// Best point of `sahelsim calibrate {}` (spec `{}`, seed {}): score {:.4}, {} of {} targets met.\n// Paste the values into the base scenario, or run this file: it extends the base.\n(\n    extends: {:?},\n    name: \"{}-calibrated\",\n",
-        spec_path.display(),
+        calibration.spec_path.display(),
         spec.name,
         spec.seed,
         best.score,
         best.passed,
         best.targets.iter().filter(|t| t.covered).count(),
-        relative_path(out_dir, base_path).display().to_string(),
+        relative_path(out_dir, &calibration.base_path)
+            .display()
+            .to_string(),
         base.name
     );
     if !model.is_empty() {
@@ -469,6 +463,19 @@ pub fn best_fragment(
             out.push_str(&format!("        (name: {g:?}, {}),\n", parts.join(", ")));
         }
         out.push_str("    ],\n");
+    }
+    if !interventions.is_empty() {
+        out.push_str("    interventions: [\n");
+        for (name, fields) in &interventions {
+            out.push_str(&format!(
+                "        (name: {name:?}, {}),\n",
+                fields.join(", ")
+            ));
+        }
+        out.push_str("    ],\n");
+    }
+    if !epstein.is_empty() {
+        out.push_str(&format!("    epstein: ({}),\n", epstein.join(", ")));
     }
     out.push_str(")\n");
     out

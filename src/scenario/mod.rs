@@ -40,7 +40,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::{Position, Problems, ScenarioError, ScenarioErrors};
 pub use map::{DEFAULT_BBOX, MAX_GRID_CELLS};
-pub use parameters::{Parameter, PathError};
+pub use parameters::{Parameter, PathError, Place};
 pub use params::*;
 pub use validate::slug;
 

@@ -93,6 +93,39 @@ pub struct Parameter {
     path: String,
     field_path: String,
     target: Target,
+    /// The group's or intervention's name; empty for the other sections.
+    name: String,
+}
+
+/// Where a parameter is written in a scenario file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Place<'a> {
+    /// `model: (section: (field: …))`.
+    Model {
+        /// The section, e.g. `violence`.
+        section: &'static str,
+        /// The field, e.g. `kalyvas_peak`.
+        field: &'static str,
+    },
+    /// `groups: [(name: …, section: (field: …))]`.
+    Group {
+        /// The group's name.
+        name: &'a str,
+        /// The field within the group, e.g. `tactics.activity`.
+        field: &'static str,
+    },
+    /// `interventions: [(name: …, field: …)]`.
+    Intervention {
+        /// The intervention's name.
+        name: &'a str,
+        /// The field, e.g. `capacity`.
+        field: &'static str,
+    },
+    /// `epstein: (field: …)`.
+    Epstein {
+        /// The field, e.g. `legitimacy`.
+        field: &'static str,
+    },
 }
 
 impl Parameter {
@@ -102,6 +135,7 @@ impl Parameter {
             path: path.to_string(),
             field_path,
             target,
+            name: String::new(),
         };
         if path.starts_with("model.") {
             return match PARAMETERS.iter().find(|p| p.path() == path) {
@@ -160,10 +194,13 @@ impl Parameter {
                     });
                 }
             }
-            return Ok(found(
-                Target::Intervention(i, info),
-                format!("interventions[{i}].{field}"),
-            ));
+            return Ok(Parameter {
+                name: names[i].to_string(),
+                ..found(
+                    Target::Intervention(i, info),
+                    format!("interventions[{i}].{field}"),
+                )
+            });
         }
         let Some(rest) = path.strip_prefix("groups.") else {
             return Err(PathError::NotAPath(path.to_string()));
@@ -183,10 +220,13 @@ impl Parameter {
             });
         };
         match RawGroup::NUMBERS.iter().find(|n| n.field == field) {
-            Some(info) => Ok(found(
-                Target::Group(g, info),
-                format!("groups[{}].{field}", names[g]),
-            )),
+            Some(info) => Ok(Parameter {
+                name: names[g].to_string(),
+                ..found(
+                    Target::Group(g, info),
+                    format!("groups[{}].{field}", names[g]),
+                )
+            }),
             None => Err(unknown(
                 path,
                 RawGroup::NUMBERS
@@ -206,6 +246,25 @@ impl Parameter {
     /// `groups[FLM].tactics.activity` or `interventions[0].capacity`.
     pub fn field_path(&self) -> &str {
         &self.field_path
+    }
+
+    /// Where the parameter is written in a scenario file.
+    pub fn place(&self) -> Place<'_> {
+        match self.target {
+            Target::Model(p) => Place::Model {
+                section: p.section,
+                field: p.field,
+            },
+            Target::Group(_, n) => Place::Group {
+                name: &self.name,
+                field: n.field,
+            },
+            Target::Intervention(_, n) => Place::Intervention {
+                name: &self.name,
+                field: n.field,
+            },
+            Target::Epstein(n) => Place::Epstein { field: n.field },
+        }
     }
 
     /// The range any scenario accepts (validation may ask for less, where other fields bound
