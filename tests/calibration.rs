@@ -7,7 +7,7 @@ use common::sahelsim;
 
 use std::path::Path;
 
-use sahelsim::experiment::calibration::load_spec;
+use sahelsim::experiment::calibration::{Point, best_fragment, load_spec};
 use sahelsim::experiment::targets::TARGETS;
 use sahelsim::experiment::validation::{score, validate};
 use sahelsim::scenario;
@@ -155,4 +155,97 @@ fn checks_beyond_2020_are_not_counted_for_a_run_that_ends_in_2020() {
     // Uncovered checks do not enter the score.
     let covered: Vec<_> = results.iter().filter(|r| r.covered).cloned().collect();
     assert_eq!(score(&results), score(&covered));
+}
+
+#[test]
+fn a_box_with_a_corner_check_refuses_is_refused_with_checks_message() {
+    let t = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/baseline.ron").unwrap();
+    let spec = t.path().join("spec.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"(
+    name: "corner",
+    base: {base:?},
+    parameters: [
+        (path: "groups.FLM.initial.fighters", min: 0, max: 100),
+        (path: "groups.FLM.initial.bands", min: 2, max: 5),
+    ],
+    points: 4,
+    replicates: 1,
+    seed: 1,
+)
+"#
+        ),
+    )
+    .unwrap();
+    let errs = load_spec(&spec).unwrap_err();
+    // `check` on the corner's values written in a scenario file.
+    let text = format!(
+        "(extends: {base:?}, name: \"c\", groups: [(name: \"FLM\", initial: (fighters: 0, bands: 2))])"
+    );
+    let check = scenario::load_str(&text, &t.path().join("c.ron")).unwrap_err();
+    let (e, c) = (errs.first(), check.first());
+    assert_eq!(
+        (&e.path, &e.message, &e.expected),
+        (&c.path, &c.message, &c.expected),
+        "{errs}"
+    );
+    assert_eq!(e.message, "2 bands for 0 fighters");
+    // Located at the spec's `min` of bands, the value that corner sets.
+    assert_eq!(e.file, spec);
+    assert_eq!(e.position.map(|p| p.line), Some(6), "{errs}");
+    assert!(
+        e.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("groups.FLM.initial.fighters = 0, groups.FLM.initial.bands = 2"),
+        "{errs}"
+    );
+}
+
+#[test]
+fn the_best_point_is_written_as_a_scenario_that_sets_every_free_parameter() {
+    let t = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/policies/reintegration.ron").unwrap();
+    let spec = t.path().join("spec.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"(
+    name: "fragment",
+    base: {base:?},
+    parameters: [
+        (path: "model.bands.recruit_rate", min: 0.002, max: 0.004),
+        (path: "groups.FLM.initial.fighters", min: 500, max: 900),
+        (path: "interventions.programme.capacity", min: 100, max: 400),
+    ],
+    points: 2,
+    replicates: 1,
+    seed: 1,
+)
+"#
+        ),
+    )
+    .unwrap();
+    let calibration = load_spec(&spec).unwrap();
+    let best = Point {
+        id: 0,
+        round: 0,
+        values: vec![0.003, 612.4, 250.5],
+        score: 0.0,
+        passed: 0,
+        targets: Vec::new(),
+    };
+    let fragment = best_fragment(&calibration, t.path(), &best);
+    let path = t.path().join("best.ron");
+    std::fs::write(&path, &fragment).unwrap();
+    let s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}\n{fragment}"));
+    assert_eq!(s.model.bands.recruit_rate, 0.003);
+    assert_eq!(
+        s.groups[s.group_index("FLM").unwrap()].initial.fighters,
+        612
+    );
+    assert_eq!(s.interventions[0].capacity, 250.5, "{fragment}");
 }

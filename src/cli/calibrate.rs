@@ -32,7 +32,8 @@ pub(super) fn run(
     out: Option<PathBuf>,
     threads: Option<usize>,
 ) -> Result<(), CliError> {
-    let (spec, base, base_path) = load_spec(spec_path)?;
+    let calibration = load_spec(spec_path)?;
+    let (spec, base) = (calibration.spec.clone(), calibration.base.clone());
     super::reference::require_sahel(&base, "calibrate")?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
@@ -43,7 +44,7 @@ pub(super) fn run(
     );
     let pool = super::worker_pool(threads)?;
     let t = Instant::now();
-    let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
+    let points = pool.install(|| calibrate(&calibration, Some(&bar)))?;
     bar.finish_and_clear();
     let wall_s = t.elapsed().as_secs_f64();
     let fail = |what: &str, e: std::io::Error| {
@@ -82,7 +83,7 @@ pub(super) fn run(
     let best = &points[0];
     write_atomic(
         &dir.join("best.ron"),
-        best_fragment(&spec, spec_path, &base, &base_path, &dir, best).as_bytes(),
+        best_fragment(&calibration, &dir, best).as_bytes(),
     )
     .map_err(|e| fail("best.ron", e))?;
     write_json(

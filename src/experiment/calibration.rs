@@ -15,7 +15,10 @@ use super::targets::covers_calibration_period;
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
 use crate::geo::SahelMap;
 use crate::scenario::locate::FieldIndex;
-use crate::scenario::{self, Scenario, ScenarioError, ScenarioErrors, paths};
+use crate::scenario::{
+    self, Parameter, Place, Position, Problems, Scenario, ScenarioError, ScenarioErrors, Setting,
+    Source,
+};
 use crate::sim::rng::uniform;
 
 /// A free parameter as written in a spec.
@@ -79,13 +82,94 @@ pub struct Point {
     pub targets: Vec<TargetResult>,
 }
 
-/// Loads and checks a spec; returns it with the base scenario.
-pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), ScenarioErrors> {
+/// Most free parameters for which [`load_spec`] validates every corner of the searched box.
+pub const MAX_CORNER_PARAMETERS: usize = 12;
+
+/// A spec checked against its base scenario: what [`calibrate`] runs.
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    /// The spec as written.
+    pub spec: CalibrationSpec,
+    /// Where it was read from.
+    pub spec_path: PathBuf,
+    /// The base scenario.
+    pub base: Scenario,
+    /// Where the base was read from.
+    pub base_path: PathBuf,
+    /// The base as read, which each point sets its values in and validates again.
+    source: Source,
+    /// The free parameters, resolved against the base, in spec order.
+    parameters: Vec<Parameter>,
+    /// Where the spec writes each of its fields.
+    index: FieldIndex,
+}
+
+impl Calibration {
+    /// The base with `values` set at the free parameters (value `i` written at `written[i]`
+    /// of parameter `i` in the spec), validated as `check` validates a file.
+    fn scenario(&self, values: &[f64], written: &[&str]) -> Result<Scenario, ScenarioErrors> {
+        let settings: Vec<Setting> = self
+            .parameters
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (p, v))| {
+                let field = written.get(i).copied().unwrap_or("path");
+                Setting::new(p, *v).written_at(&self.spec_path, self.position(i, field))
+            })
+            .collect();
+        self.source.validate_with(&settings, crate::geo::map_data())
+    }
+
+    /// Where the spec writes `field` of free parameter `i` (or, failing that, the parameter).
+    fn position(&self, i: usize, field: &str) -> Option<Position> {
+        let here = format!("parameters[{i}]");
+        self.index
+            .find(&format!("{here}.{field}"))
+            .or_else(|| self.index.find(&here))
+    }
+
+    /// "where a = 1, b = 2".
+    fn values_note(&self, values: &[f64]) -> String {
+        let v: Vec<String> = self
+            .spec
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, v)| format!("{} = {v}", p.path))
+            .collect();
+        format!("where {}", v.join(", "))
+    }
+
+    /// Validates the scenario of every point, before any runs: the first problems found.
+    fn scenarios(&self, points: &[Vec<f64>]) -> Result<Vec<Scenario>, ScenarioErrors> {
+        let mut problems = Problems::default();
+        let mut out = Vec::with_capacity(points.len());
+        for v in points {
+            match self.scenario(v, &[]) {
+                Ok(s) => out.push(s),
+                Err(e) => problems.add(e, &format!("at a point {}", self.values_note(v))),
+            }
+        }
+        let at = self.index.find("parameters");
+        problems.into_result(&self.spec_path, "parameters", at)?;
+        Ok(out)
+    }
+}
+
+/// Loads and checks a spec against its base scenario. The searched box's corners (every
+/// combination of the parameters' `min` and `max`, with at most [`MAX_CORNER_PARAMETERS`]
+/// parameters) are validated as `check` validates a file: the rules between fields are
+/// monotone (no more bands than fighters, densities that add up to at most 1), so a box whose
+/// corners pass holds no point that `check` refuses.
+pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
     let (spec, index, _): (CalibrationSpec, FieldIndex, String) = scenario::read_spec(path)?;
     let at = |p: &str| index.find(p);
     let base_path = path.parent().unwrap_or(Path::new("")).join(&spec.base);
-    let base = scenario::load(&base_path)?;
+    let source = Source::read(&base_path)?;
+    let base = source.validate(crate::geo::map_data())?;
     let mut errors = Vec::new();
+    let mut parameters = Vec::new();
     if !covers_calibration_period(&base) {
         errors.push(
             ScenarioError::new(path, "base", "the base scenario does not cover 2017–2020")
@@ -102,12 +186,18 @@ pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), Sc
     }
     for (i, p) in spec.parameters.iter().enumerate() {
         let here = format!("parameters[{i}]");
-        match paths::range(&base, &p.path) {
+        match source.parameter(&p.path) {
             Err(e) => errors.push(
-                ScenarioError::new(path, format!("{here}.path"), e).at(at(&format!("{here}.path"))),
+                ScenarioError::new(path, format!("{here}.path"), e.to_string())
+                    .at(at(&format!("{here}.path"))),
             ),
-            Ok((lo, hi)) => {
-                if !(p.min < p.max && p.min >= lo && p.max <= hi) {
+            Ok(parameter) => {
+                let (lo, hi) = parameter.range();
+                // A whole number is set rounded: its rounded values must lie in the range.
+                let whole = parameter.whole();
+                let round = |v: f64| if whole { v.round() } else { v };
+                parameters.push(parameter);
+                if !(p.min < p.max && round(p.min) >= lo && round(p.max) <= hi) {
                     errors.push(
                         ScenarioError::new(
                             path,
@@ -143,11 +233,48 @@ pub fn load_spec(path: &Path) -> Result<(CalibrationSpec, Scenario, PathBuf), Sc
             .expected("a share of each range, above 0 and at most 1"),
         );
     }
-    if errors.is_empty() {
-        Ok((spec, base, base_path))
-    } else {
-        Err(ScenarioErrors(errors))
+    if !errors.is_empty() {
+        return Err(ScenarioErrors(errors));
     }
+    let calibration = Calibration {
+        spec,
+        spec_path: path.to_path_buf(),
+        base,
+        base_path,
+        source,
+        parameters,
+        index,
+    };
+    let k = calibration.parameters.len();
+    if k <= MAX_CORNER_PARAMETERS {
+        let mut problems = Problems::default();
+        for corner in 0..1usize << k {
+            let high = |d: usize| corner >> d & 1 == 1;
+            let (values, written): (Vec<f64>, Vec<&str>) = calibration
+                .spec
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(d, p)| {
+                    if high(d) {
+                        (p.max, "max")
+                    } else {
+                        (p.min, "min")
+                    }
+                })
+                .unzip();
+            if let Err(e) = calibration.scenario(&values, &written) {
+                let note = format!(
+                    "at a corner of the searched ranges, {}",
+                    calibration.values_note(&values)
+                );
+                problems.add(e, &note);
+            }
+        }
+        let at = calibration.index.find("parameters");
+        problems.into_result(path, "parameters", at)?;
+    }
+    Ok(calibration)
 }
 
 /// `n` points of a Latin hypercube in [0, 1)^`dims`.
@@ -166,28 +293,20 @@ pub fn latin_hypercube(n: usize, dims: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f
     points
 }
 
-/// The scenario with `values` set at the spec's parameter paths.
-pub fn with_values(base: &Scenario, spec: &CalibrationSpec, values: &[f64]) -> Scenario {
-    let mut s = base.clone();
-    for (p, v) in spec.parameters.iter().zip(values) {
-        // Values come from within checked ranges.
-        let _ = paths::set(&mut s, &p.path, *v);
-    }
-    s
-}
-
-/// Evaluates points (parameter values) on `replicates` replicates each, all in parallel.
+/// Evaluates points (parameter values) on `replicates` replicates each, all in parallel, once
+/// every point's scenario has been validated.
 pub fn evaluate(
-    base: &Scenario,
-    spec: &CalibrationSpec,
+    calibration: &Calibration,
     points: &[Vec<f64>],
     progress: Option<&ProgressBar>,
-) -> Vec<Vec<TargetResult>> {
-    let cut = calibration_scenario(base);
+) -> Result<Vec<Vec<TargetResult>>, ScenarioErrors> {
+    let spec = &calibration.spec;
+    let cut = calibration_scenario(&calibration.base);
     let map = Arc::new(SahelMap::build(&cut.map, cut.period.start.year()));
-    let scenarios: Vec<Arc<Scenario>> = points
+    let scenarios: Vec<Arc<Scenario>> = calibration
+        .scenarios(points)?
         .iter()
-        .map(|v| Arc::new(with_values(&cut, spec, v)))
+        .map(|s| Arc::new(calibration_scenario(s)))
         .collect();
     let r = spec.replicates as usize;
     let jobs: Vec<(usize, u32)> = (0..points.len())
@@ -196,18 +315,19 @@ pub fn evaluate(
     let values = super::engine::run_all(&jobs, |&(p, rep)| {
         measure_replicate(&scenarios[p], &map, rep, progress)
     });
-    values
+    Ok(values
         .chunks(r)
         .map(|v| summarise_targets(v, cut.period.end.year()))
-        .collect()
+        .collect())
 }
 
-/// Runs the whole search; points ranked best first.
+/// Runs the whole search; points ranked best first. Each round's points are validated before
+/// the round runs.
 pub fn calibrate(
-    base: &Scenario,
-    spec: &CalibrationSpec,
+    calibration: &Calibration,
     progress: Option<&ProgressBar>,
-) -> Vec<Point> {
+) -> Result<Vec<Point>, ScenarioErrors> {
+    let spec = &calibration.spec;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let dims = spec.parameters.len();
     let to_values = |u: &[f64], centre: Option<&[f64]>, half: f64| -> Vec<f64> {
@@ -224,26 +344,28 @@ pub fn calibrate(
             .collect()
     };
     let mut all: Vec<Point> = Vec::new();
-    let push = |round: u32, values: Vec<Vec<f64>>, all: &mut Vec<Point>| {
-        let results = evaluate(base, spec, &values, progress);
-        for (v, t) in values.into_iter().zip(results) {
-            let score = super::validation::score(&t);
-            let passed = t.iter().filter(|r| r.pass).count();
-            all.push(Point {
-                id: all.len(),
-                round,
-                values: v,
-                score,
-                passed,
-                targets: t,
-            });
-        }
-    };
+    let push =
+        |round: u32, values: Vec<Vec<f64>>, all: &mut Vec<Point>| -> Result<(), ScenarioErrors> {
+            let results = evaluate(calibration, &values, progress)?;
+            for (v, t) in values.into_iter().zip(results) {
+                let score = super::validation::score(&t);
+                let passed = t.iter().filter(|r| r.pass).count();
+                all.push(Point {
+                    id: all.len(),
+                    round,
+                    values: v,
+                    score,
+                    passed,
+                    targets: t,
+                });
+            }
+            Ok(())
+        };
     let first: Vec<Vec<f64>> = latin_hypercube(spec.points as usize, dims, &mut rng)
         .iter()
         .map(|u| to_values(u, None, 0.0))
         .collect();
-    push(0, first, &mut all);
+    push(0, first, &mut all)?;
     if let Some(refine) = &spec.refine {
         let mut half = refine.shrink;
         for round in 1..=refine.rounds {
@@ -256,12 +378,12 @@ pub fn calibrate(
                 .iter()
                 .map(|u| to_values(u, Some(&best), half))
                 .collect();
-            push(round, pts, &mut all);
+            push(round, pts, &mut all)?;
             half /= 2.0;
         }
     }
     all.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.id.cmp(&b.id)));
-    all
+    Ok(all)
 }
 
 /// Total replicate-days a spec will simulate (for the progress bar).
@@ -276,59 +398,52 @@ pub fn workload(base: &Scenario, spec: &CalibrationSpec) -> u64 {
 }
 
 /// The best point as a scenario that extends the base: the values to paste into it.
-/// `extends` names `base_path` relative to `out_dir`, where the fragment is written.
-pub fn best_fragment(
-    spec: &CalibrationSpec,
-    spec_path: &Path,
-    base: &Scenario,
-    base_path: &Path,
-    out_dir: &Path,
-    best: &Point,
-) -> String {
-    let mut model: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let mut groups: std::collections::BTreeMap<
-        String,
-        std::collections::BTreeMap<String, Vec<String>>,
-    > = Default::default();
-    for (p, v) in spec.parameters.iter().zip(&best.values) {
-        let value = if p.path.ends_with("fighters") || p.path.ends_with("bands") {
+/// `extends` names the base relative to `out_dir`, where the fragment is written.
+pub fn best_fragment(calibration: &Calibration, out_dir: &Path, best: &Point) -> String {
+    use std::collections::BTreeMap;
+    let (spec, base) = (&calibration.spec, &calibration.base);
+    let mut model: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+    let mut interventions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut epstein: Vec<String> = Vec::new();
+    for (p, v) in calibration.parameters.iter().zip(&best.values) {
+        let value = if p.whole() {
             format!("{}", v.round())
         } else {
             format!("{v:.6}")
         };
-        if let Some(rest) = p.path.strip_prefix("model.") {
-            let (section, field) = rest.split_once('.').unwrap_or((rest, ""));
-            model
-                .entry(section.to_string())
+        match p.place() {
+            Place::Model { section, field } => model
+                .entry(section)
                 .or_default()
-                .push(format!("{field}: {value}"));
-        } else if let Some(rest) = p.path.strip_prefix("groups.") {
-            let g = base
-                .groups
-                .iter()
-                .filter(|g| rest.starts_with(&format!("{}.", g.name)))
-                .max_by_key(|g| g.name.len())
-                .map(|g| g.name.clone())
-                .unwrap_or_default();
-            let field = &rest[g.len() + 1..];
-            let (section, name) = field.split_once('.').unwrap_or((field, ""));
-            groups
-                .entry(g)
+                .push(format!("{field}: {value}")),
+            Place::Group { name, field } => {
+                let (section, field) = field.split_once('.').unwrap_or((field, ""));
+                groups
+                    .entry(name)
+                    .or_default()
+                    .entry(section)
+                    .or_default()
+                    .push(format!("{field}: {value}"));
+            }
+            Place::Intervention { name, field } => interventions
+                .entry(name)
                 .or_default()
-                .entry(section.to_string())
-                .or_default()
-                .push(format!("{name}: {value}"));
+                .push(format!("{field}: {value}")),
+            Place::Epstein { field } => epstein.push(format!("{field}: {value}")),
         }
     }
     let mut out = format!(
         "// Best point of `sahelsim calibrate {}` (spec `{}`, seed {}): score {:.4}, {} of {} targets met.\n// Paste the values into the base scenario, or run this file: it extends the base.\n(\n    extends: {:?},\n    name: \"{}-calibrated\",\n",
-        spec_path.display(),
+        calibration.spec_path.display(),
         spec.name,
         spec.seed,
         best.score,
         best.passed,
         best.targets.iter().filter(|t| t.covered).count(),
-        relative_path(out_dir, base_path).display().to_string(),
+        relative_path(out_dir, &calibration.base_path)
+            .display()
+            .to_string(),
         base.name
     );
     if !model.is_empty() {
@@ -348,6 +463,19 @@ pub fn best_fragment(
             out.push_str(&format!("        (name: {g:?}, {}),\n", parts.join(", ")));
         }
         out.push_str("    ],\n");
+    }
+    if !interventions.is_empty() {
+        out.push_str("    interventions: [\n");
+        for (name, fields) in &interventions {
+            out.push_str(&format!(
+                "        (name: {name:?}, {}),\n",
+                fields.join(", ")
+            ));
+        }
+        out.push_str("    ],\n");
+    }
+    if !epstein.is_empty() {
+        out.push_str(&format!("    epstein: ({}),\n", epstein.join(", ")));
     }
     out.push_str(")\n");
     out

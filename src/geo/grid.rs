@@ -8,7 +8,7 @@ use super::data::{LatLon, MapData};
 use super::geometry::{
     densify, distance_to_segment_km, point_in_polygon, polyline_lat_at, ring_bounds,
 };
-use crate::scenario::MapParams;
+use super::params::MapParams;
 
 /// Coarse land cover, from the aridity gradient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

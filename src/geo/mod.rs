@@ -1,17 +1,19 @@
 //! The Sahel map: the shipped data (country outlines, regions with populations, areas of
 //! operation, towns, routes, gold sites, parks, land cover; `data/sahel_map.ron`, sources named
-//! in the file) and its rasterisation into the grid the model runs on.
+//! in the file) and its rasterisation into the grid the model runs on, from the grid's
+//! parameters ([`MapParams`]). The map imports nothing from the scenario format: the scenario
+//! loader validates into [`MapParams`] and is handed the map data to validate names against.
 
 pub mod data;
 pub mod geometry;
 pub mod grid;
+pub mod params;
 
 use std::sync::OnceLock;
 
 pub use data::{LatLon, MapData};
 pub use grid::{Cell, Grid, LandCover};
-
-use crate::scenario::MapParams;
+pub use params::{BBox, MapParams};
 
 /// The map data file, compiled into the program so that it runs anywhere.
 pub const MAP_DATA_RON: &str = include_str!("../../data/sahel_map.ron");

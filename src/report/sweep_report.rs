@@ -91,8 +91,10 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
     let rows: Vec<Vec<String>> = spec
         .parameters
         .iter()
-        .map(|p| {
-            let base = crate::scenario::paths::get(&plan.sweep.base, &p.path)
+        .zip(&plan.sweep.parameters)
+        .map(|(p, parameter)| {
+            let base = parameter
+                .value(&plan.sweep.base)
                 .map(fmt)
                 .unwrap_or_default();
             let values = match (&p.levels, p.min, p.max) {

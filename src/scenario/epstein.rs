@@ -9,13 +9,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::merge::{merge_by_replacing, merge_fields};
-use super::validate::Checker;
+use super::numbers::{NumberInfo, number_table};
 
 /// Largest lattice accepted, in cells.
 pub const MAX_CELLS: i64 = 1_000_000;
 /// Longest run accepted, in steps.
 pub const MAX_STEPS: i64 = 1_000_000;
+/// Widest and highest lattice accepted, in cells.
+pub const MAX_SIDE: i64 = 10_000;
 
 /// How a citizen turns the ratio of cops to actives in vision, C/A, into the number that sets
 /// its estimated arrest probability P = 1 − exp(−k · ratio).
@@ -153,6 +156,38 @@ impl Default for EpsteinParams {
     }
 }
 
+number_table! {
+    /// Every number of the section, as sweeps address them (`epstein.<field>`).
+    NUMBERS: RawEpstein => EpsteinParams {
+        /// Lattice width in cells (a torus); width × height at most `MAX_CELLS`.
+        WIDTH: width, whole, [3.0, MAX_SIDE as f64], "cells";
+        /// Lattice height in cells; width × height at most `MAX_CELLS`.
+        HEIGHT: height, whole, [3.0, MAX_SIDE as f64], "cells";
+        /// Probability that a cell starts with a citizen; with `cop_density`, at most 1.
+        CITIZEN_DENSITY: citizen_density, real, [0.0, 1.0], "share of cells";
+        /// Probability that a cell starts with a cop; with `citizen_density`, at most 1.
+        COP_DENSITY: cop_density, real, [0.0, 1.0], "share of cells";
+        /// Citizens' vision radius; at most (min(width, height) − 1) / 2, so that a neighbourhood does not wrap round the torus.
+        CITIZEN_VISION: citizen_vision, whole, [1.0, ((MAX_SIDE - 1) / 2) as f64], "cells";
+        /// Cops' vision radius; at most (min(width, height) − 1) / 2.
+        COP_VISION: cop_vision, whole, [1.0, ((MAX_SIDE - 1) / 2) as f64], "cells";
+        /// The regime's legitimacy L as every citizen perceives it.
+        LEGITIMACY: legitimacy, real, [0.0, 1.0], "0..1";
+        /// Longest jail term J_max.
+        MAX_JAIL_TERM: max_jail_term, whole, [0.0, 1.0e6], "steps";
+        /// A citizen is active when grievance − risk aversion × P exceeds this threshold.
+        ACTIVE_THRESHOLD: active_threshold, real, [0.0, 1.0], "0..1";
+        /// The constant k of the arrest probability P = 1 − exp(−k · ratio).
+        ARREST_CONSTANT: arrest_constant, real, [0.0, 100.0], "-";
+        /// Steps each replicate runs.
+        STEPS: steps, whole, [1.0, MAX_STEPS as f64], "steps";
+        /// First steps left out of the summary statistics; fewer than `steps`.
+        BURN_IN: burn_in, whole, [0.0, (MAX_STEPS - 1) as f64], "steps";
+        /// Active citizens that make an outburst.
+        OUTBURST_THRESHOLD: outburst_threshold, whole, [1.0, u32::MAX as f64], "active citizens";
+    }
+}
+
 merge_by_replacing!(ArrestRatio, VisionShape, JailCountdown);
 merge_fields!(RawEpstein {
     width,
@@ -177,16 +212,18 @@ merge_fields!(RawEpstein {
 /// Validates the `epstein` section, reporting every problem through `c`.
 pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
     let d = EpsteinParams::default();
+    /// A whole number of the table, checked against its range (`hi` lowered to `below` where
+    /// other fields bound it).
     fn int(
         c: &mut Checker,
         v: Option<i64>,
         default: u32,
-        field: &str,
-        lo: i64,
-        hi: i64,
+        info: &NumberInfo,
+        below: Option<i64>,
         what: &str,
     ) -> u32 {
-        let path = format!("epstein.{field}");
+        let path = format!("epstein.{}", info.field);
+        let (lo, hi) = (info.min as i64, below.unwrap_or(info.max as i64));
         let x = v.unwrap_or(default as i64);
         if !(lo..=hi).contains(&x) {
             let e = c
@@ -197,14 +234,20 @@ pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
         }
         x as u32
     }
-    let width = int(c, r.width, d.width, "width", 3, 10_000, "a width in cells");
+    let width = int(
+        c,
+        r.width,
+        d.width,
+        &RawEpstein::WIDTH,
+        None,
+        "a width in cells",
+    );
     let height = int(
         c,
         r.height,
         d.height,
-        "height",
-        3,
-        10_000,
+        &RawEpstein::HEIGHT,
+        None,
         "a height in cells",
     );
     let (width, height) = if width as i64 * height as i64 > MAX_CELLS {
@@ -219,28 +262,31 @@ pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
     } else {
         (width, height)
     };
-    let prob = |c: &mut Checker, v: Option<f64>, default: f64, field: &str, what: &str| {
+    let prob = |c: &mut Checker, v: Option<f64>, default: f64, info: &NumberInfo, what: &str| {
         c.number(
             v,
             default,
-            &format!("epstein.{field}"),
-            0.0,
-            1.0,
-            &format!("{what} between 0 and 1; default {default}"),
+            &format!("epstein.{}", info.field),
+            info.min,
+            info.max,
+            &format!(
+                "{what} between {} and {}; default {default}",
+                info.min, info.max
+            ),
         )
     };
     let citizen_density = prob(
         c,
         r.citizen_density,
         d.citizen_density,
-        "citizen_density",
+        &RawEpstein::CITIZEN_DENSITY,
         "a share of cells",
     );
     let cop_density = prob(
         c,
         r.cop_density,
         d.cop_density,
-        "cop_density",
+        &RawEpstein::COP_DENSITY,
         "a share of cells",
     );
     if citizen_density + cop_density > 1.0 {
@@ -266,76 +312,74 @@ pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
         c,
         r.citizen_vision,
         d.citizen_vision.min(max_vision as u32),
-        "citizen_vision",
-        1,
-        max_vision,
+        &RawEpstein::CITIZEN_VISION,
+        Some(max_vision),
         &vision_what,
     );
     let cop_vision = int(
         c,
         r.cop_vision,
         d.cop_vision.min(max_vision as u32),
-        "cop_vision",
-        1,
-        max_vision,
+        &RawEpstein::COP_VISION,
+        Some(max_vision),
         &vision_what,
     );
     let legitimacy = prob(
         c,
         r.legitimacy,
         d.legitimacy,
-        "legitimacy",
+        &RawEpstein::LEGITIMACY,
         "a perceived legitimacy",
     );
     let max_jail_term = int(
         c,
         r.max_jail_term,
         d.max_jail_term,
-        "max_jail_term",
-        0,
-        1_000_000,
+        &RawEpstein::MAX_JAIL_TERM,
+        None,
         "a number of steps",
     );
     let active_threshold = prob(
         c,
         r.active_threshold,
         d.active_threshold,
-        "active_threshold",
+        &RawEpstein::ACTIVE_THRESHOLD,
         "a threshold",
     );
+    let k = &RawEpstein::ARREST_CONSTANT;
     let arrest_constant = c.number(
         r.arrest_constant,
         d.arrest_constant,
         "epstein.arrest_constant",
-        0.0,
-        100.0,
-        "a constant k from 0 to 100; default 2.3",
+        k.min,
+        k.max,
+        &format!(
+            "a constant k from {} to {}; default {}",
+            k.min, k.max, d.arrest_constant
+        ),
     );
     let steps = int(
         c,
         r.steps,
         d.steps,
-        "steps",
-        1,
-        MAX_STEPS,
+        &RawEpstein::STEPS,
+        None,
         "a number of steps",
     );
     let burn_in = int(
         c,
         r.burn_in,
         d.burn_in,
-        "burn_in",
-        0,
-        steps as i64 - 1,
+        &RawEpstein::BURN_IN,
+        Some(steps as i64 - 1),
         "a number of steps, fewer than `steps`,",
     );
     let outburst_threshold = int(
         c,
         r.outburst_threshold,
         d.outburst_threshold,
-        "outburst_threshold",
-        1,
-        u32::MAX as i64,
+        &RawEpstein::OUTBURST_THRESHOLD,
+        None,
         "a number of active citizens",
     );
     EpsteinParams {

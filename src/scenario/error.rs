@@ -2,7 +2,7 @@
 //! expected and, where the valid choices are known, the closest one ("did you mean").
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A position in a scenario file, 1-based like editors show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -30,6 +30,9 @@ pub struct ScenarioError {
     pub suggestion: Option<String>,
     /// The valid choices, where the value is one of a known set.
     pub choices: Vec<String>,
+    /// Where the problem arose when the value was not written in a scenario file, e.g. "at
+    /// point 3 of the sweep, where epstein.citizen_vision = 10".
+    pub note: Option<String>,
 }
 
 impl ScenarioError {
@@ -47,7 +50,23 @@ impl ScenarioError {
             expected: None,
             suggestion: None,
             choices: Vec::new(),
+            note: None,
         }
+    }
+
+    /// Sets the note that says where the problem arose.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Whether `other` is the same problem at the same place (its note aside).
+    pub fn same_problem(&self, other: &ScenarioError) -> bool {
+        self.file == other.file
+            && self.position == other.position
+            && self.path == other.path
+            && self.message == other.message
+            && self.expected == other.expected
     }
 
     /// Sets the position.
@@ -90,9 +109,14 @@ impl fmt::Display for ScenarioError {
         if !self.choices.is_empty() {
             write!(f, "\n  valid choices: {}", self.choices.join(", "))?;
         }
+        if let Some(n) = &self.note {
+            write!(f, "\n  {n}")?;
+        }
         Ok(())
     }
 }
+
+impl std::error::Error for ScenarioError {}
 
 /// All the problems found in a scenario (validation reports every one it finds, not just the
 /// first).
@@ -128,6 +152,60 @@ impl fmt::Display for ScenarioErrors {
 }
 
 impl std::error::Error for ScenarioErrors {}
+
+/// The problems found validating many variants of one scenario (the points of a sweep or a
+/// calibration): each distinct problem once, with the note of the first variant that had it,
+/// at most [`Problems::LIMIT`] of them.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    errors: Vec<ScenarioError>,
+    left_out: usize,
+}
+
+impl Problems {
+    /// Most distinct problems reported.
+    pub const LIMIT: usize = 20;
+
+    /// Adds the problems of one variant, `note` saying which (e.g. "at point 3 of the sweep").
+    pub fn add(&mut self, found: ScenarioErrors, note: &str) {
+        for e in found.0 {
+            if self.errors.iter().any(|r| r.same_problem(&e)) {
+                continue;
+            }
+            if self.errors.len() < Self::LIMIT {
+                self.errors.push(e.note(note));
+            } else {
+                self.left_out += 1;
+            }
+        }
+    }
+
+    /// `Ok` when no variant had a problem; else every problem kept, and one at `path` (written
+    /// at `position` in `file`) counting those left out.
+    pub fn into_result(
+        self,
+        file: &Path,
+        path: &str,
+        position: Option<Position>,
+    ) -> Result<(), ScenarioErrors> {
+        let mut errors = self.errors;
+        if self.left_out > 0 {
+            errors.push(
+                ScenarioError::new(
+                    file,
+                    path,
+                    format!("{} more problems of the same kind", self.left_out),
+                )
+                .at(position),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(errors))
+        }
+    }
+}
 
 /// Folds case and the accents common in Sahelian place names, so that "segou" matches "Ségou".
 pub fn fold(s: &str) -> String {
@@ -177,6 +255,44 @@ mod tests {
         assert_eq!(closest("Segou", &choices).as_deref(), Some("Ségou"));
         assert_eq!(closest("mopt", &choices).as_deref(), Some("Mopti"));
         assert_eq!(closest("Ouagadougou", &choices), None);
+    }
+
+    #[test]
+    fn problems_keep_each_distinct_problem_once_and_count_the_rest() {
+        let problem = |v: usize| {
+            ScenarioErrors::from(
+                ScenarioError::new(
+                    "base.ron",
+                    "epstein.citizen_vision",
+                    format!("{v} is out of range"),
+                )
+                .at(Some(Position { line: 2, col: 5 })),
+            )
+        };
+        let mut p = Problems::default();
+        p.add(problem(10), "at point 1");
+        p.add(problem(10), "at point 4");
+        for v in 0..Problems::LIMIT + 3 {
+            p.add(problem(100 + v), "at a later point");
+        }
+        let spec = Path::new("sweep.ron");
+        let at = Some(Position { line: 4, col: 5 });
+        let errs = p.into_result(spec, "parameters", at).unwrap_err();
+        assert_eq!(errs.0.len(), Problems::LIMIT + 1);
+        assert_eq!(errs.0[0].note.as_deref(), Some("at point 1"));
+        assert!(
+            !errs.0[1..]
+                .iter()
+                .any(|e| e.message == "10 is out of range")
+        );
+        let last = &errs.0[Problems::LIMIT];
+        assert_eq!(last.message, "4 more problems of the same kind");
+        assert_eq!((last.file.as_path(), last.position), (spec, at));
+        assert!(
+            Problems::default()
+                .into_result(spec, "parameters", None)
+                .is_ok()
+        );
     }
 
     #[test]

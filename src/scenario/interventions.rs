@@ -9,9 +9,11 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::checker::Checker;
+use super::map::Regions;
 use super::merge::{Named, merge_by_replacing, merge_fields};
+use super::numbers::{NumberInfo, number_table};
 use super::params::{Period, format_date};
-use super::validate::Checker;
 
 /// What an intervention does (the brief's six recommendations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -155,6 +157,19 @@ impl Named for RawIntervention {
     }
 }
 
+number_table! {
+    /// The numbers of an intervention, as sweeps address them
+    /// (`interventions.<name>.<field>`).
+    NUMBERS: RawIntervention => Intervention {
+        /// Intensity: how strongly the intervention acts (what it scales is the kind's, see `KINDS`).
+        INTENSITY: intensity, real, [0.0, 1.0], "0..1";
+        /// Capacity, for the kinds that have one (troops, fighters a month: see `KINDS`).
+        CAPACITY: capacity, real, [0.0, 1.0e6], "the kind's unit";
+        /// The kind's option, for the kinds that have one (see `KINDS`).
+        OPTION: option, real, [0.0, 1.0], "0..1";
+    }
+}
+
 merge_by_replacing!(InterventionKind);
 merge_fields!(RawPlaces {
     countries,
@@ -271,15 +286,14 @@ fn serialize_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S:
 }
 
 /// Validates the interventions of a scenario (names resolved against the map and `groups`).
-pub(super) fn validate_interventions(
+pub(super) fn validate(
     c: &mut Checker,
     raw: &[RawIntervention],
     period: &Period,
     group_names: &[String],
-    region_names: &[String],
-    region_index: &dyn Fn(&str) -> Option<usize>,
+    regions: &Regions,
+    map: &crate::geo::MapData,
 ) -> Vec<Intervention> {
-    let map = crate::geo::map_data();
     let mut out = Vec::new();
     for (k, r) in raw.iter().enumerate() {
         let path = format!("interventions[{k}]");
@@ -310,11 +324,23 @@ pub(super) fn validate_interventions(
                 .expected("an end on or after the start, or no end");
             c.push(err);
         }
-        let intensity = c.probability(r.intensity, 0.5, &format!("{path}.intensity"));
-        let capacity = kind_number(c, &path, "capacity", kind, r.capacity, 1.0e6, |k| {
-            k.capacity
+        let intensity = c.probability(
+            r.intensity,
+            0.5,
+            &format!("{path}.intensity"),
+            &RawIntervention::INTENSITY,
+        );
+        let capacity = kind_number(
+            c,
+            &path,
+            &RawIntervention::CAPACITY,
+            kind,
+            r.capacity,
+            |k| k.capacity,
+        );
+        let option = kind_number(c, &path, &RawIntervention::OPTION, kind, r.option, |k| {
+            k.option
         });
-        let option = kind_number(c, &path, "option", kind, r.option, 1.0, |k| k.option);
         let mut groups = Vec::new();
         for (j, g) in r.groups.clone().unwrap_or_default().iter().enumerate() {
             match group_names.iter().position(|n| n == g) {
@@ -334,101 +360,13 @@ pub(super) fn validate_interventions(
         groups.sort_unstable();
         groups.dedup();
 
-        // Places.
-        let rp = r.places.clone().unwrap_or_default();
-        let ppath = format!("{path}.places");
-        let mut places = Places {
-            town_radius_km: c.number(
-                rp.town_radius_km,
-                30.0,
-                &format!("{ppath}.town_radius_km"),
-                0.0,
-                500.0,
-                "a radius in km from 0 to 500 (default 30)",
-            ),
-            ..Places::default()
-        };
-        let country_names: Vec<String> = map.countries.iter().map(|x| x.name.clone()).collect();
-        for (j, n) in rp.countries.clone().unwrap_or_default().iter().enumerate() {
-            if country_names.contains(n) {
-                places.countries.push(n.clone());
-            } else {
-                let e = c
-                    .error(
-                        &format!("{ppath}.countries[{j}]"),
-                        format!("unknown country `{n}`"),
-                    )
-                    .expected("a country of the map")
-                    .choices(n, &country_names);
-                c.push(e);
-            }
-        }
-        for (j, n) in rp.regions.clone().unwrap_or_default().iter().enumerate() {
-            match region_index(n) {
-                Some(i) => places.regions.push(i),
-                None => {
-                    let e = c
-                        .error(
-                            &format!("{ppath}.regions[{j}]"),
-                            format!("unknown region `{n}`"),
-                        )
-                        .expected("a modelled region of the map")
-                        .choices(n, region_names);
-                    c.push(e);
-                }
-            }
-        }
-        let area_ids: Vec<String> = map.areas.iter().map(|a| a.id.clone()).collect();
-        let town_names: Vec<String> = map.towns.iter().map(|t| t.name.clone()).collect();
-        let route_names: Vec<String> = map.routes.iter().map(|t| t.name.clone()).collect();
-        let site_names: Vec<String> = map.gold_sites.iter().map(|t| t.name.clone()).collect();
-        for (list, field, names, what, into) in [
-            (
-                &rp.areas,
-                "areas",
-                &area_ids,
-                "an area of operation",
-                &mut places.areas,
-            ),
-            (
-                &rp.towns,
-                "towns",
-                &town_names,
-                "a town of the map",
-                &mut places.towns,
-            ),
-            (
-                &rp.routes,
-                "routes",
-                &route_names,
-                "a route of the map",
-                &mut places.routes,
-            ),
-            (
-                &rp.gold_sites,
-                "gold_sites",
-                &site_names,
-                "a gold site of the map",
-                &mut places.gold_sites,
-            ),
-        ] {
-            for (j, n) in list.clone().unwrap_or_default().iter().enumerate() {
-                match names.iter().position(|x| x == n) {
-                    Some(i) => into.push(i),
-                    None => {
-                        let e = c
-                            .error(
-                                &format!("{ppath}.{field}[{j}]"),
-                                format!("unknown name `{n}`"),
-                            )
-                            .expected(what.to_string())
-                            .choices(n, names);
-                        c.push(e);
-                    }
-                }
-            }
-        }
-
+        let places = places(
+            c,
+            r.places.as_ref(),
+            &format!("{path}.places"),
+            regions,
+            map,
+        );
         if let (Some(kind), Some(start)) = (kind, start) {
             let day = |d: Date| (d - period.start).whole_days().clamp(0, u32::MAX as i64) as u32;
             out.push(Intervention {
@@ -461,29 +399,134 @@ pub(super) fn validate_interventions(
     out
 }
 
+/// Where an intervention applies (`ppath`: the path of its `places`), resolved against the
+/// map's names.
+fn places(
+    c: &mut Checker,
+    raw: Option<&RawPlaces>,
+    ppath: &str,
+    regions: &Regions,
+    map: &crate::geo::MapData,
+) -> Places {
+    let rp = raw.cloned().unwrap_or_default();
+    let mut places = Places {
+        town_radius_km: c.number(
+            rp.town_radius_km,
+            30.0,
+            &format!("{ppath}.town_radius_km"),
+            0.0,
+            500.0,
+            "a radius in km from 0 to 500 (default 30)",
+        ),
+        ..Places::default()
+    };
+    let country_names: Vec<String> = map.countries.iter().map(|x| x.name.clone()).collect();
+    for (j, n) in rp.countries.clone().unwrap_or_default().iter().enumerate() {
+        if country_names.contains(n) {
+            places.countries.push(n.clone());
+        } else {
+            let e = c
+                .error(
+                    &format!("{ppath}.countries[{j}]"),
+                    format!("unknown country `{n}`"),
+                )
+                .expected("a country of the map")
+                .choices(n, &country_names);
+            c.push(e);
+        }
+    }
+    for (j, n) in rp.regions.clone().unwrap_or_default().iter().enumerate() {
+        match regions.index(n) {
+            Some(i) => places.regions.push(i),
+            None => {
+                let e = c
+                    .error(
+                        &format!("{ppath}.regions[{j}]"),
+                        format!("unknown region `{n}`"),
+                    )
+                    .expected("a modelled region of the map")
+                    .choices(n, regions.names());
+                c.push(e);
+            }
+        }
+    }
+    let area_ids: Vec<String> = map.areas.iter().map(|a| a.id.clone()).collect();
+    let town_names: Vec<String> = map.towns.iter().map(|t| t.name.clone()).collect();
+    let route_names: Vec<String> = map.routes.iter().map(|t| t.name.clone()).collect();
+    let site_names: Vec<String> = map.gold_sites.iter().map(|t| t.name.clone()).collect();
+    for (list, field, names, what, into) in [
+        (
+            &rp.areas,
+            "areas",
+            &area_ids,
+            "an area of operation",
+            &mut places.areas,
+        ),
+        (
+            &rp.towns,
+            "towns",
+            &town_names,
+            "a town of the map",
+            &mut places.towns,
+        ),
+        (
+            &rp.routes,
+            "routes",
+            &route_names,
+            "a route of the map",
+            &mut places.routes,
+        ),
+        (
+            &rp.gold_sites,
+            "gold_sites",
+            &site_names,
+            "a gold site of the map",
+            &mut places.gold_sites,
+        ),
+    ] {
+        for (j, n) in list.clone().unwrap_or_default().iter().enumerate() {
+            match names.iter().position(|x| x == n) {
+                Some(i) => into.push(i),
+                None => {
+                    let e = c
+                        .error(
+                            &format!("{ppath}.{field}[{j}]"),
+                            format!("unknown name `{n}`"),
+                        )
+                        .expected(what.to_string())
+                        .choices(n, names);
+                    c.push(e);
+                }
+            }
+        }
+    }
+    places
+}
+
 /// A kind-specific number (`capacity` or `option`, described for each kind by `spec`):
-/// checked against 0..=`max` where the kind has it (its default where absent), an error where
-/// the kind has none; 0 where the kind has none.
+/// checked against the range of `info` where the kind has it (its default where absent), an
+/// error where the kind has none; 0 where the kind has none.
 fn kind_number(
     c: &mut Checker,
     path: &str,
-    field: &str,
+    info: &NumberInfo,
     kind: Option<InterventionKind>,
     value: Option<f64>,
-    max: f64,
     spec: fn(&KindInfo) -> Option<(&'static str, f64)>,
 ) -> f64 {
     let Some(kind) = kind else {
         return 0.0;
     };
+    let field = info.field;
+    let (min, max) = (info.min, info.max);
     match (spec(kind.info()), value) {
         (Some((what, default)), v) => c.number(
             v,
             default,
             &format!("{path}.{field}"),
-            0.0,
+            min,
             max,
-            &format!("{what}, from 0 to {max} (default {default})"),
+            &format!("{what}, from {min} to {max} (default {default})"),
         ),
         (None, Some(_)) => {
             let with: Vec<String> = KINDS

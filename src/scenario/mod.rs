@@ -9,15 +9,27 @@
 //! let scenario = sahelsim::scenario::load(std::path::Path::new("scenarios/baseline.ron")).unwrap();
 //! assert_eq!(scenario.period.start.year(), 2017);
 //! ```
+//!
+//! There is one validator. `check`, `run` and the other commands validate a scenario as read
+//! ([`Source`]); sweeps and calibration set their values in that same [`Source`] by path
+//! ([`Source::parameter`], [`Setting`]) and validate it again ([`Source::validate_with`]), so a
+//! point that `check` would refuse is refused, with the message `check` gives.
 
+mod checker;
 pub mod epstein;
 pub mod error;
+pub mod groups;
+pub mod history;
 pub mod interventions;
 pub mod locate;
+pub mod map;
 pub mod merge;
 pub mod model_params;
+pub mod numbers;
+pub mod output;
+pub mod parameters;
 pub mod params;
-pub mod paths;
+pub mod period;
 pub mod raw;
 mod validate;
 
@@ -26,14 +38,17 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 use sha2::{Digest, Sha256};
 
-pub use error::{Position, ScenarioError, ScenarioErrors};
+pub use error::{Position, Problems, ScenarioError, ScenarioErrors};
+pub use map::{DEFAULT_BBOX, MAX_GRID_CELLS};
+pub use parameters::{Parameter, PathError, Place};
 pub use params::*;
-pub use validate::{DEFAULT_BBOX, MAX_GRID_CELLS, slug};
+pub use validate::slug;
 
+use crate::geo::{self, MapData};
+use checker::{Layer, SetAt};
 use locate::FieldIndex;
 use merge::Merge;
 use raw::RawScenario;
-use validate::Layer;
 
 /// Largest scenario file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -42,32 +57,134 @@ pub const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// Loads, merges and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
-    let (raw, layers) = read_chain(path)?;
-    validate::validate(raw, &layers)
+    Source::read(path)?.validate(geo::map_data())
 }
 
 /// Validates scenario text as if it were the file `path` (which need not exist unless the
 /// text `extends` another file, resolved relative to `path`).
 pub fn load_str(text: &str, path: &Path) -> Result<Scenario, ScenarioErrors> {
-    let mut layers = Vec::new();
-    let raw = parse_layer(text.to_string(), path, &mut layers)?;
-    let raw = extend(raw, path, &mut layers, &mut vec![path.to_path_buf()])?;
-    validate::validate(raw, &layers)
+    Source::parse(text, path)?.validate(geo::map_data())
+}
+
+/// A scenario as read: its file and those it `extends`, merged, not yet validated. Validate
+/// it as it is ([`Source::validate`]) or with values set by path ([`Source::validate_with`]).
+#[derive(Debug, Clone)]
+pub struct Source {
+    raw: RawScenario,
+    /// The files read, the scenario's own first.
+    layers: Vec<Layer>,
+}
+
+/// A value set at a parameter from outside the scenario's files (a point of a sweep or a
+/// calibration), and where it was written.
+#[derive(Debug, Clone)]
+pub struct Setting<'a> {
+    /// The parameter set.
+    pub parameter: &'a Parameter,
+    /// The value (rounded where the parameter is a whole number).
+    pub value: f64,
+    /// The file and position that wrote the value: errors on the parameter's field are
+    /// located there. `None`: in the scenario's own file, where the field is written.
+    pub written_at: Option<(PathBuf, Option<Position>)>,
+}
+
+impl<'a> Setting<'a> {
+    /// `parameter` set to `value`.
+    pub fn new(parameter: &'a Parameter, value: f64) -> Self {
+        Self {
+            parameter,
+            value,
+            written_at: None,
+        }
+    }
+
+    /// The same setting, written in `file` at `position`.
+    pub fn written_at(mut self, file: &Path, position: Option<Position>) -> Self {
+        self.written_at = Some((file.to_path_buf(), position));
+        self
+    }
+}
+
+impl Source {
+    /// Reads the scenario at `path` and what it extends.
+    pub fn read(path: &Path) -> Result<Source, ScenarioErrors> {
+        let mut layers = Vec::new();
+        let text = read_text(path, None)?;
+        let raw = parse_layer(text, path, &mut layers)?;
+        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let raw = extend(raw, path, &mut layers, &mut vec![canon])?;
+        Ok(Source { raw, layers })
+    }
+
+    /// Reads scenario text as if it were the file `path` (which need not exist unless the
+    /// text `extends` another file, resolved relative to `path`).
+    pub fn parse(text: &str, path: &Path) -> Result<Source, ScenarioErrors> {
+        let mut layers = Vec::new();
+        let raw = parse_layer(text.to_string(), path, &mut layers)?;
+        let raw = extend(raw, path, &mut layers, &mut vec![path.to_path_buf()])?;
+        Ok(Source { raw, layers })
+    }
+
+    /// Validates the scenario against the map data `map`.
+    pub fn validate(&self, map: &MapData) -> Result<Scenario, ScenarioErrors> {
+        validate::validate(self.raw.clone(), &self.layers, &[], map)
+    }
+
+    /// The parameter at `path` (`model.…`, `groups.<name>.…`, `interventions.<name>.…`,
+    /// `epstein.…`), or why the path names none.
+    pub fn parameter(&self, path: &str) -> Result<Parameter, PathError> {
+        Parameter::resolve(&self.raw, path)
+    }
+
+    /// Validates the scenario with `settings` laid over it, as if its file wrote them: the
+    /// same validation as [`Source::validate`], so a value is accepted exactly where `check`
+    /// accepts it in a file, with the same messages. Parameters must have been resolved
+    /// against this source.
+    pub fn validate_with(
+        &self,
+        settings: &[Setting],
+        map: &MapData,
+    ) -> Result<Scenario, ScenarioErrors> {
+        let mut raw = self.raw.clone();
+        let mut set_at = Vec::new();
+        let mut errors = Vec::new();
+        for s in settings {
+            let (file, position) = s.written_at.clone().unzip();
+            if let Some(file) = file {
+                set_at.push(SetAt {
+                    field_path: s.parameter.field_path().to_string(),
+                    file,
+                    position: position.flatten(),
+                });
+            }
+            if s.parameter.whole() && !s.value.is_finite() {
+                let (lo, hi) = s.parameter.range();
+                let e = ScenarioError::new(
+                    s.written_at
+                        .as_ref()
+                        .map(|w| w.0.clone())
+                        .unwrap_or_default(),
+                    s.parameter.field_path(),
+                    format!("{} is out of range", s.value),
+                )
+                .at(s.written_at.as_ref().and_then(|w| w.1))
+                .expected(format!("a whole number from {lo} to {hi}"));
+                errors.push(e);
+                continue;
+            }
+            s.parameter.set(&mut raw, s.value);
+        }
+        if !errors.is_empty() {
+            return Err(ScenarioErrors(errors));
+        }
+        validate::validate(raw, &self.layers, &set_at, map)
+    }
 }
 
 /// The RON options scenario files are read with: `Some(..)` may be left out.
 pub fn ron_options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_NEWTYPES)
-}
-
-fn read_chain(path: &Path) -> Result<(RawScenario, Vec<Layer>), ScenarioErrors> {
-    let mut layers = Vec::new();
-    let text = read_text(path, None)?;
-    let raw = parse_layer(text, path, &mut layers)?;
-    let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let raw = extend(raw, path, &mut layers, &mut vec![canon])?;
-    Ok((raw, layers))
 }
 
 /// Follows `raw.extends` (relative to `path`) and lays `raw` over what it extends.

@@ -1,10 +1,12 @@
 //! The model's mechanism parameters: one table, from which the raw (optional) and validated
 //! sections, their defaults, ranges, units and documentation are all generated. Scenario files
-//! write them under `model: ( section: ( field: value ) )`; sweeps address them by the same
-//! path (`model.violence.kalyvas_peak`).
+//! write them under `model: ( section: ( field: value ) )`; sweeps and calibration address them
+//! by the same path (`model.violence.kalyvas_peak`) and set them in the raw section, so that a
+//! value they set is validated exactly as if the file wrote it.
 
 use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::merge::merge_fields;
 
 /// What is known about one parameter: where it lives, its default, range, unit and meaning.
@@ -98,8 +100,24 @@ macro_rules! param_sections {
             p
         }
 
+        impl RawModel {
+            /// Writes `value` at `path` (`model.section.field`), as if the file wrote it; false
+            /// if there is no such parameter.
+            pub(crate) fn set_number(&mut self, path: &str, value: f64) -> bool {
+                match path {
+                    $( $( concat!("model.", stringify!($section), ".", stringify!($field)) => {
+                        self.$section.get_or_insert_with(Default::default).$field = Some(value);
+                        true
+                    } )* )*
+                    _ => false,
+                }
+            }
+        }
+
         impl ModelParams {
-            /// Sets the parameter at `path` (`model.section.field`); false if there is none.
+            /// Sets the parameter at `path` (`model.section.field`) without validation; false
+            /// if there is none. For tests: sweeps and calibration set values in the raw
+            /// scenario and validate it again (`Source::validate_with`).
             pub fn set(&mut self, path: &str, value: f64) -> bool {
                 match path {
                     $( $( concat!("model.", stringify!($section), ".", stringify!($field)) => { self.$section.$field = value; true } )* )*
@@ -116,6 +134,22 @@ macro_rules! param_sections {
             }
         }
     };
+}
+
+/// Validates the `model` section: every parameter against its range in the table.
+pub(super) fn validate(c: &mut Checker, raw: Option<&RawModel>) -> ModelParams {
+    let raw_model = raw.cloned().unwrap_or_default();
+    validate_model(&raw_model, &mut |path, value, info| {
+        let expected = format!(
+            "a value from {} to {} ({}), default {}: {}",
+            info.min,
+            info.max,
+            info.unit,
+            info.default,
+            info.doc.trim()
+        );
+        c.number(value, info.default, path, info.min, info.max, &expected)
+    })
 }
 
 param_sections! {

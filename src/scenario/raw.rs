@@ -1,4 +1,6 @@
-//! What the analyst writes: the scenario file's structure, syntax-checked only.
+//! What the analyst writes: the scenario file's top level, syntax-checked only. Each section's
+//! raw type lives with its section (`period`, `map`, `groups`, `history`, `output`, …) and is
+//! re-exported here.
 //!
 //! Every field is optional so that a scenario that `extends` another can state only what it
 //! changes; validation (in [`super::load`]) fills defaults, checks ranges and names, and produces the
@@ -6,7 +8,14 @@
 
 use serde::Deserialize;
 
-use super::merge::{Named, NamedList, merge_by_replacing, merge_fields};
+pub use super::groups::{
+    Coalition, GroupStatus, RawGroup, RawGroupInitial, RawObjectives, RawTactics,
+};
+pub use super::history::{HistoryKind, RawHistoryEvent};
+pub use super::map::{RawBbox, RawMap, RawRegion};
+use super::merge::{NamedList, merge_by_replacing, merge_fields};
+pub use super::output::{RawOutput, Resolution};
+pub use super::period::RawPeriod;
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,220 +62,7 @@ pub enum ModelKind {
     Epstein,
 }
 
-/// The simulated period.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "period")]
-pub struct RawPeriod {
-    /// First simulated day, ISO date "YYYY-MM-DD".
-    pub start: Option<String>,
-    /// Last simulated day (inclusive), ISO date.
-    pub end: Option<String>,
-}
-
-/// The map section.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "map")]
-pub struct RawMap {
-    /// Cell size in degrees of latitude and longitude.
-    pub resolution_deg: Option<f64>,
-    /// Bounding box of the grid.
-    pub bbox: Option<RawBbox>,
-    /// Annual population growth used to project census figures to the start date.
-    pub population_growth: Option<f64>,
-    /// Replaces the shipped population figure of named regions (e.g. a newer census).
-    pub regions: Option<NamedList<RawRegion>>,
-}
-
-/// A region's population, replacing the shipped figure.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "region")]
-pub struct RawRegion {
-    /// Region name, as on the map (e.g. "Mopti", "Centre-Nord").
-    pub name: String,
-    /// Population in `year`.
-    pub population: Option<i64>,
-    /// Year of the figure.
-    pub year: Option<i64>,
-}
-
-/// A bounding box in degrees.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "bbox")]
-pub struct RawBbox {
-    /// Southern edge (latitude).
-    pub south: Option<f64>,
-    /// Northern edge (latitude).
-    pub north: Option<f64>,
-    /// Western edge (longitude).
-    pub west: Option<f64>,
-    /// Eastern edge (longitude).
-    pub east: Option<f64>,
-}
-
-/// What a historical event does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub enum HistoryKind {
-    /// The group's leader is killed: the group degrades and its bands may defect.
-    LeaderKilled,
-}
-
-/// A known event on a given date.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "history_event")]
-pub struct RawHistoryEvent {
-    /// ISO date.
-    pub date: String,
-    /// What happens.
-    pub kind: Option<HistoryKind>,
-    /// The group it happens to.
-    pub group: String,
-    /// A note (who, source).
-    pub note: Option<String>,
-}
-
-/// Whom a group belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub enum Coalition {
-    /// Jama'at Nusrat al Islam wal Muslimeen.
-    Jnim,
-    /// The Islamic State (ISGS belongs here).
-    IslamicState,
-    /// Not part of a coalition: criminal or unidentified bands.
-    Unaffiliated,
-}
-
-/// A group's state at the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub enum GroupStatus {
-    /// Operating normally.
-    Active,
-    /// Leadership lost; bands drift, defect or are absorbed.
-    Degraded,
-    /// Absorbed into another group (`absorbed_by`); has no bands of its own.
-    Absorbed,
-}
-
-/// One armed group.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "group")]
-pub struct RawGroup {
-    /// Unique name, e.g. "FLM"; other fields refer to groups by this name.
-    pub name: String,
-    /// Full name, e.g. "Macina Liberation Front".
-    pub full_name: Option<String>,
-    /// Coalition membership.
-    pub coalition: Option<Coalition>,
-    /// Whether the group is a militant Islamist group (default: true for JNIM and Islamic
-    /// State groups, false for unaffiliated ones); the brief's event counts are of these.
-    pub militant_islamist: Option<bool>,
-    /// The coalition an observer puts the group's unclaimed, unidentified events down to
-    /// where no area pattern applies (default: its own coalition; the brief: eastern Burkina
-    /// Faso's bands are attributed to JNIM).
-    pub attributed_as: Option<Coalition>,
-    /// Leader's name.
-    pub leader: Option<String>,
-    /// Status at the start.
-    pub status: Option<GroupStatus>,
-    /// For an absorbed group: the group that absorbed it.
-    pub absorbed_by: Option<String>,
-    /// Groups its bands prefer to join when they defect (e.g. Ansaroul Islam's remnants
-    /// rejoined FLM).
-    pub allies: Option<Vec<String>>,
-    /// Regions where the group is rooted and its bands start.
-    pub home_regions: Option<Vec<String>>,
-    /// What the group wants.
-    pub objectives: Option<RawObjectives>,
-    /// How the group fights.
-    pub tactics: Option<RawTactics>,
-    /// The group's strength at the start.
-    pub initial: Option<RawGroupInitial>,
-}
-
-/// Weights of a group's objectives.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "objectives")]
-pub struct RawObjectives {
-    /// Weight of political influence (territory, negotiation, standing).
-    pub political: Option<f64>,
-    /// Weight of ideological and social change (imposing rules, eliminating rivals' authority).
-    pub ideological: Option<f64>,
-    /// Weight of revenue.
-    pub economic: Option<f64>,
-}
-
-/// A group's tactical propensities.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "tactics")]
-pub struct RawTactics {
-    /// Baseline propensity to target civilians when attacking.
-    pub civilian_targeting: Option<f64>,
-    /// Propensity to target traditional and religious leaders who oppose it.
-    pub leader_targeting: Option<f64>,
-    /// Willingness to negotiate with governments.
-    pub negotiation: Option<f64>,
-    /// Propensity to kidnap for ransom when an opportunity arises.
-    pub kidnapping: Option<f64>,
-    /// How often the group's bands attack, relative to the model's `bands.attack_rate` (1 = as set there).
-    pub activity: Option<f64>,
-}
-
-/// A group's strength at the start.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "initial")]
-pub struct RawGroupInitial {
-    /// Fighters in all bands.
-    pub fighters: Option<i64>,
-    /// Number of bands the fighters are split into.
-    pub bands: Option<i64>,
-    /// Treasury in millions of US dollars.
-    pub treasury_musd: Option<f64>,
-    /// Share of fighters who are committed hardliners (the rest are lower-level fighters).
-    pub hardliner_share: Option<f64>,
-}
-
-/// Time resolution of the time series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub enum Resolution {
-    /// One row per day.
-    Daily,
-    /// One row per week (7 days from the start).
-    Weekly,
-    /// One row per calendar month.
-    Monthly,
-}
-
-/// The output section.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "output")]
-pub struct RawOutput {
-    /// Folder the results land in; default `output/<scenario name>`, relative to the
-    /// working directory.
-    pub dir: Option<String>,
-    /// Time resolution of `timeseries.csv`.
-    pub timeseries: Option<Resolution>,
-    /// Whether to write the event log `events.csv`.
-    pub events: Option<bool>,
-}
-
-impl Named for RawRegion {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for RawGroup {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-merge_by_replacing!(
-    ModelKind,
-    Coalition,
-    GroupStatus,
-    Resolution,
-    Vec<RawHistoryEvent>
-);
+merge_by_replacing!(ModelKind);
 merge_fields!(RawScenario {
     extends,
     name,
@@ -282,55 +78,4 @@ merge_fields!(RawScenario {
     interventions,
     output,
     epstein
-});
-merge_fields!(RawPeriod { start, end });
-merge_fields!(RawMap {
-    resolution_deg,
-    bbox,
-    population_growth,
-    regions
-});
-merge_fields!(RawRegion { population, year } keep { name });
-merge_fields!(RawBbox {
-    south,
-    north,
-    west,
-    east
-});
-merge_fields!(RawGroup {
-    full_name,
-    coalition,
-    militant_islamist,
-    attributed_as,
-    leader,
-    status,
-    absorbed_by,
-    allies,
-    home_regions,
-    objectives,
-    tactics,
-    initial
-} keep { name });
-merge_fields!(RawObjectives {
-    political,
-    ideological,
-    economic
-});
-merge_fields!(RawTactics {
-    civilian_targeting,
-    leader_targeting,
-    negotiation,
-    kidnapping,
-    activity
-});
-merge_fields!(RawGroupInitial {
-    fighters,
-    bands,
-    treasury_musd,
-    hardliner_share
-});
-merge_fields!(RawOutput {
-    dir,
-    timeseries,
-    events
 });

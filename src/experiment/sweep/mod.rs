@@ -24,7 +24,7 @@ use self::spec::{Design, Sweep};
 use super::compare::{self, Outcome};
 use crate::geo::SahelMap;
 use crate::scenario::raw::ModelKind;
-use crate::scenario::{Scenario, ScenarioError, ScenarioErrors, paths};
+use crate::scenario::{Problems, Scenario, ScenarioErrors, Setting};
 use crate::sim::rng::{replicate_seed, splitmix64};
 
 /// Salt of the per-point seeds when common random numbers are off.
@@ -75,29 +75,28 @@ impl Plan {
             map,
             measured,
         };
-        // The reference model needs room on the lattice for citizens and cops together.
-        if plan.sweep.base.kind == ModelKind::Epstein {
-            for p in 0..plan.points.len() {
-                let (s, _) = plan.scenario(p);
-                let e = s
-                    .epstein
-                    .as_ref()
-                    .expect("an Epstein scenario has the section");
-                if e.citizen_density + e.cop_density > 1.0 {
-                    return Err(ScenarioError::new(
-                        &plan.sweep.spec_path,
-                        "parameters",
-                        format!(
-                            "at point {p}, citizen_density {} + cop_density {} exceed 1",
-                            e.citizen_density, e.cop_density
-                        ),
-                    )
-                    .expected("ranges whose densities add up to at most 1")
-                    .into());
-                }
+        // Every point is validated as `check` validates a file, before anything runs.
+        let mut problems = Problems::default();
+        for p in 0..plan.points.len() {
+            if let Err(e) = plan.scenario(p) {
+                problems.add(e, &plan.point_note(p));
             }
         }
+        let at = plan.sweep.index.find("parameters");
+        problems.into_result(&plan.sweep.spec_path, "parameters", at)?;
         Ok(plan)
+    }
+
+    /// "at point 3 of the sweep, where a = 1, b = 2".
+    fn point_note(&self, point: usize) -> String {
+        let values: Vec<String> = self
+            .sweep
+            .parameter_paths()
+            .iter()
+            .zip(&self.points[point])
+            .map(|(p, v)| format!("{p} = {v}"))
+            .collect();
+        format!("at point {point} of the sweep, where {}", values.join(", "))
     }
 
     /// An outcome as people read it, with its unit: "fatalities, civilians (central; people)".
@@ -139,25 +138,34 @@ impl Plan {
         }
     }
 
-    /// The scenario of point `point` and the parameter values it really runs with (whole-number
-    /// parameters rounded).
-    pub fn scenario(&self, point: usize) -> (Scenario, Vec<f64>) {
-        let mut s = self.sweep.base.clone();
-        let paths = self.sweep.parameter_paths();
-        for (path, v) in paths.iter().zip(&self.points[point]) {
-            // The spec's ranges were checked against the parameters' ranges.
-            let _ = paths::set(&mut s, path, *v);
-        }
-        s.seed = if self.sweep.common_random_numbers() {
-            self.sweep.spec.seed
-        } else {
-            splitmix64(self.sweep.spec.seed ^ splitmix64(POINT_SALT + point as u64))
-        };
-        let actual = paths
+    /// The scenario of point `point`, validated as `check` validates a file (a value it refuses
+    /// is located at the spec's parameter), and the parameter values it really runs with
+    /// (whole-number parameters rounded).
+    pub fn scenario(&self, point: usize) -> Result<(Scenario, Vec<f64>), ScenarioErrors> {
+        let sweep = &self.sweep;
+        let settings: Vec<Setting> = sweep
+            .parameters
             .iter()
-            .map(|p| paths::get(&s, p).unwrap_or(f64::NAN))
+            .zip(&self.points[point])
+            .enumerate()
+            .map(|(i, (p, v))| {
+                Setting::new(p, *v).written_at(&sweep.spec_path, sweep.written_at(i, *v))
+            })
             .collect();
-        (s, actual)
+        let mut s = sweep
+            .source
+            .validate_with(&settings, crate::geo::map_data())?;
+        s.seed = if sweep.common_random_numbers() {
+            sweep.spec.seed
+        } else {
+            splitmix64(sweep.spec.seed ^ splitmix64(POINT_SALT + point as u64))
+        };
+        let actual = sweep
+            .parameters
+            .iter()
+            .map(|p| p.value(&s).unwrap_or(f64::NAN))
+            .collect();
+        Ok((s, actual))
     }
 
     /// The header of the results file.
@@ -171,7 +179,9 @@ impl Plan {
             (run / self.replicates()) as usize,
             (run % self.replicates()) as u32,
         );
-        let (s, values) = self.scenario(point);
+        let Ok((s, values)) = self.scenario(point) else {
+            unreachable!("Plan::new validated every point")
+        };
         let seed = replicate_seed(s.seed, replicate);
         let outcomes: Vec<f64> = match (&self.map, &s.epstein) {
             (Some(map), _) => {

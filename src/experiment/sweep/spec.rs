@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::locate::FieldIndex;
-use crate::scenario::{self, ModelKind, Scenario, ScenarioError, ScenarioErrors, paths};
+use crate::scenario::{
+    self, ModelKind, Parameter, Position, Scenario, ScenarioError, ScenarioErrors, Source,
+};
 
 /// Most runs one sweep may hold (points × replicates).
 pub const MAX_RUNS: u64 = 100_000_000;
@@ -106,6 +108,12 @@ pub struct Sweep {
     pub spec_text: String,
     /// The base scenario.
     pub base: Scenario,
+    /// The base scenario as read, which each point sets its values in and validates again.
+    pub source: Source,
+    /// The parameters varied, resolved against the base, in column order.
+    pub parameters: Vec<Parameter>,
+    /// Where the spec writes each of its fields.
+    pub index: FieldIndex,
     /// Where the base was read from.
     pub base_path: PathBuf,
     /// The map the base runs on (Sahel scenarios), built once.
@@ -132,6 +140,19 @@ impl Sweep {
     /// Whether every point runs replicate r on the same seed.
     pub fn common_random_numbers(&self) -> bool {
         self.spec.common_random_numbers.unwrap_or(true)
+    }
+
+    /// Where the spec writes `value` of parameter `i`: the level itself in a grid of levels,
+    /// else the parameter's entry.
+    pub fn written_at(&self, i: usize, value: f64) -> Option<Position> {
+        let here = format!("parameters[{i}]");
+        let level = self.spec.parameters[i]
+            .levels
+            .as_ref()
+            .and_then(|l| l.iter().position(|x| *x == value));
+        level
+            .and_then(|l| self.index.find(&format!("{here}.levels[{l}]")))
+            .or_else(|| self.index.find(&here))
     }
 }
 
@@ -189,8 +210,10 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         .expected("a scenario file, relative to the spec")
         .into());
     }
-    let base = scenario::load(&base_path)?;
+    let source = Source::read(&base_path)?;
+    let base = source.validate(crate::geo::map_data())?;
     let mut errors = Vec::new();
+    let mut parameters = Vec::new();
 
     if spec.parameters.is_empty() {
         errors.push(
@@ -210,14 +233,22 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                 .expected("each parameter once"),
             );
         }
-        let (lo, hi) = match paths::range(&base, &p.path) {
-            Ok(r) => r,
+        let ((lo, hi), whole) = match source.parameter(&p.path) {
+            Ok(parameter) => {
+                let found = (parameter.range(), parameter.whole());
+                parameters.push(parameter);
+                found
+            }
             Err(e) => {
-                errors.push(err(&format!("{here}.path"), e));
+                errors.push(err(&format!("{here}.path"), e.to_string()));
                 continue;
             }
         };
-        let in_range = |v: f64| v.is_finite() && v >= lo && v <= hi;
+        // A whole number is set rounded: its rounded value must lie in the range.
+        let in_range = |v: f64| {
+            let v = if whole { v.round() } else { v };
+            v.is_finite() && v >= lo && v <= hi
+        };
         let range_ok = |errors: &mut Vec<ScenarioError>| -> Option<(f64, f64)> {
             match (p.min, p.max) {
                 (Some(a), Some(b)) if a < b && in_range(a) && in_range(b) => Some((a, b)),
@@ -490,6 +521,9 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         spec_path: path.to_path_buf(),
         spec_text: text,
         base,
+        source,
+        parameters,
+        index,
         base_path,
         map,
         outcomes,
