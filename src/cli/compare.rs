@@ -11,10 +11,12 @@ use serde::Serialize;
 
 use super::CliError;
 use super::run::progress_bar;
-use crate::experiment::compare::{Outcome, Paired, outcomes, paired, run_all_keeping};
+use crate::experiment::compare::{Paired, outcomes, paired, run_all_keeping};
 use crate::geo::SahelMap;
+use crate::record::Column;
 use crate::record::atomic::write_atomic;
 use crate::record::monthly::monthly;
+use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES, difference_cells, signed};
 use crate::report::{ReportOptions, write_figures};
@@ -42,8 +44,8 @@ pub struct CompareOptions {
 struct Row<'a> {
     scenario: &'a str,
     area: &'a str,
-    outcome: &'a str,
-    label: &'a str,
+    outcome: String,
+    label: String,
     unit: &'a str,
     #[serde(flatten)]
     paired: Paired,
@@ -188,9 +190,9 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             rows.push(Row {
                 scenario: &sc.name,
                 area: &outcome.area,
-                outcome: &outcome.key,
-                label: &outcome.label,
-                unit: outcome.unit,
+                outcome: outcome.key(),
+                label: outcome.label(),
+                unit: outcome.unit(),
                 paired: p,
                 significant: p.significant(),
             });
@@ -213,7 +215,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             "values": scenarios.iter().enumerate().map(|(s, sc)| serde_json::json!({
                 "scenario": sc.name,
                 "outcomes": list.iter().enumerate().map(|(o, out)| serde_json::json!({
-                    "area": out.area, "outcome": out.key, "replicates": column(s, o),
+                    "area": out.area, "outcome": out.key(), "replicates": column(s, o),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }),
@@ -287,7 +289,7 @@ fn csv(rows: &[Row]) -> String {
             "{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{}\n",
             csv_field(r.scenario),
             r.area,
-            csv_field(r.outcome),
+            csv_field(&r.outcome),
             r.unit,
             p.base_mean,
             p.mean,
@@ -310,7 +312,7 @@ fn csv_field(s: &str) -> String {
 }
 
 /// The printed table of one scenario against the base.
-fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
+fn table(sc: &Scenario, rows: &[Row], list: &[Column]) -> String {
     let mut out = format!("\n{}", sc.name);
     if !sc.interventions.is_empty() {
         let kinds: Vec<String> = sc.interventions.iter().map(|iv| iv.when()).collect();
@@ -327,24 +329,21 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
     };
     let line = |r: &Row| {
         let [label, base, mean, diff, interval, change] =
-            difference_cells(r.label, r.unit, &r.paired);
+            difference_cells(&r.label, r.unit, &r.paired);
         format!(
             "  {label:<66} {base:>11} {mean:>11} {diff:>11} {interval:>25} {change:>8}{}\n",
             if r.significant { " *" } else { "" }
         )
     };
     for key in KEY_DIFFERENCES {
-        if let Some(r) = mine(key, "all")
+        if let Some(r) = mine(key.key, "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {
             out.push_str(&line(r));
         }
     }
-    for o in list
-        .iter()
-        .filter(|o| o.area == "all" && o.key.contains('.'))
-    {
-        if let Some(r) = mine(&o.key, "all")
+    for o in list.iter().filter(|o| o.area == "all" && o.group.is_some()) {
+        if let Some(r) = mine(&o.key(), "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {
             out.push_str(&line(r));
@@ -370,9 +369,9 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
         out.push_str(&format!(
             "    {:<10} {:<32} {:<32} {}\n",
             area,
-            cell("events"),
-            cell("fatalities_civilians"),
-            cell("sustained_presence_end")
+            cell(EVENTS.key),
+            cell(FATALITIES_CIVILIANS.key),
+            cell(SUSTAINED_PRESENCE_END.key)
         ));
     }
     out

@@ -12,185 +12,26 @@ use serde::Serialize;
 
 use super::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
-use crate::record::{ReplicateSummary, SeriesRow};
+use crate::record::outcome::comparison_columns;
+use crate::record::{Column, Observed};
 use crate::scenario::Scenario;
-use crate::sim::events::{Event, Perpetrator, Target};
 
-/// One outcome of a comparison.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Outcome {
-    /// Machine name, e.g. `fatalities_civilians`.
-    pub key: String,
-    /// What it is, for people.
-    pub label: String,
-    /// Unit.
-    pub unit: &'static str,
-    /// Area of operation id, or "all".
-    pub area: String,
-}
-
-/// The outcomes a comparison reports, in order: per area (all first), the event and state
-/// outcomes; for the whole study area, fighters and revenue by group.
-pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Outcome> {
-    let mut areas = vec!["all".to_string()];
-    areas.extend(map.data.areas.iter().map(|a| a.id.clone()));
-    let mut out = Vec::new();
-    let per_area: [(&str, &str, &'static str); 10] = [
-        ("events", "violent events", "events"),
-        (
-            "attacks_on_civilians",
-            "attacks on civilians and leaders",
-            "events",
-        ),
-        ("fatalities", "fatalities, all", "people"),
-        ("fatalities_civilians", "fatalities, civilians", "people"),
-        (
-            "fatalities_security",
-            "fatalities, security forces",
-            "people",
-        ),
-        ("fatalities_militants", "fatalities, militants", "people"),
-        ("displaced_end", "displaced people at the end", "people"),
-        ("schools_closed_end", "schools closed at the end", "schools"),
-        (
-            "sustained_presence_end",
-            "sustained government presence at the end",
-            "share of communities",
-        ),
-        (
-            "fighters_end",
-            "fighters at the end, all groups",
-            "fighters",
-        ),
-    ];
-    for area in &areas {
-        for (key, label, unit) in per_area {
-            out.push(Outcome {
-                key: key.to_string(),
-                label: label.to_string(),
-                unit,
-                area: area.clone(),
-            });
-        }
-    }
-    for (key, label) in [
-        ("fighters_reintegrated", "fighters reintegrated"),
-        ("former_fighters_relapsed", "former fighters who went back"),
-    ] {
-        out.push(Outcome {
-            key: key.to_string(),
-            label: label.to_string(),
-            unit: "fighters",
-            area: "all".to_string(),
-        });
-    }
-    for g in group_names {
-        out.push(Outcome {
-            key: format!("fighters_end.{g}"),
-            label: format!("fighters at the end, {g}"),
-            unit: "fighters",
-            area: "all".to_string(),
-        });
-    }
-    for g in group_names {
-        out.push(Outcome {
-            key: format!("revenue.{g}"),
-            label: format!("revenue, {g}"),
-            unit: "M$/year",
-            area: "all".to_string(),
-        });
-    }
-    out
+/// The outcomes a comparison reports, in order: per area (all first), the outcomes counted by
+/// area; for the whole study area, the others, then those by group.
+pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Column> {
+    comparison_columns(map, group_names)
 }
 
 /// The value of every outcome (in [`outcomes`] order) for one replicate, counted from day
 /// `from` (events) and from the first time-series period starting on or after it (revenue);
-/// states are those at the end of the run.
-pub fn measure(
-    scenario: &Scenario,
-    map: &SahelMap,
-    list: &[Outcome],
-    from: u32,
-    events: &[Event],
-    rows: &[SeriesRow],
-    summary: &ReplicateSummary,
-) -> Vec<f64> {
-    let from_date = crate::scenario::format_date(scenario.period.date(from));
-    let area_id = |cell: usize| {
-        map.grid.cells[cell]
-            .area
-            .map(|a| map.data.areas[a].id.as_str())
-    };
-    let last = rows.iter().map(|r| r.period).max().unwrap_or(0);
-    let years = (scenario.period.days().saturating_sub(from)) as f64 / 365.25;
+/// states are those at the end of the run. The interventions' counts are 0 where a scenario
+/// has none.
+pub fn measure(run: &Observed, list: &[Column], from: u32) -> Vec<f64> {
     list.iter()
-        .map(|o| {
-            let in_area =
-                |e: &&Event| e.day >= from && (o.area == "all" || area_id(e.cell) == Some(&o.area));
-            let end_row = || {
-                rows.iter()
-                    .find(|r| r.period == last && r.area == o.area && r.group == "all")
-            };
-            let sum = |f: &dyn Fn(&Event) -> u32| -> f64 {
-                events.iter().filter(in_area).map(|e| f(e) as f64).sum()
-            };
-            match o.key.as_str() {
-                "events" => events.iter().filter(in_area).count() as f64,
-                "attacks_on_civilians" => events
-                    .iter()
-                    .filter(in_area)
-                    .filter(|e| {
-                        matches!(e.perpetrator, Perpetrator::Group(_))
-                            && matches!(e.target, Target::Civilians | Target::Leaders)
-                    })
-                    .count() as f64,
-                "fatalities" => sum(&|e| e.fatalities()),
-                "fatalities_civilians" => sum(&|e| e.civilians_killed),
-                "fatalities_security" => sum(&|e| e.security_killed),
-                "fatalities_militants" => sum(&|e| e.militants_killed),
-                "displaced_end" => end_row().and_then(|r| r.displaced).unwrap_or(0.0),
-                "schools_closed_end" => end_row().and_then(|r| r.schools_closed).unwrap_or(0.0),
-                "sustained_presence_end" => end_row()
-                    .map(|r| {
-                        let n = r.communities_state.unwrap_or(0)
-                            + r.communities_contested.unwrap_or(0)
-                            + r.communities_militant.unwrap_or(0);
-                        if n == 0 {
-                            0.0
-                        } else {
-                            r.communities_sustained.unwrap_or(0) as f64 / n as f64
-                        }
-                    })
-                    .unwrap_or(0.0),
-                "fighters_end" => end_row().and_then(|r| r.fighters).unwrap_or(0) as f64,
-                // Counted by the interventions; 0 where a scenario has none.
-                "fighters_reintegrated" | "former_fighters_relapsed" => {
-                    summary.outcomes.get(o.key.as_str()).copied().unwrap_or(0.0)
-                }
-                key => {
-                    if let Some(g) = key.strip_prefix("fighters_end.") {
-                        rows.iter()
-                            .find(|r| r.period == last && r.area == "all" && r.group == g)
-                            .and_then(|r| r.fighters)
-                            .unwrap_or(0) as f64
-                    } else if let Some(g) = key.strip_prefix("revenue.") {
-                        let usd: i64 = rows
-                            .iter()
-                            .filter(|r| {
-                                r.area == "all" && r.group == g && r.start_date >= from_date
-                            })
-                            .map(SeriesRow::revenue_total)
-                            .sum();
-                        if years > 0.0 {
-                            usd as f64 / 1e6 / years
-                        } else {
-                            0.0
-                        }
-                    } else {
-                        f64::NAN
-                    }
-                }
-            }
+        .map(|c| {
+            c.outcome
+                .count(run, &c.window(run.scenario, from))
+                .unwrap_or(0.0)
         })
         .collect()
 }
@@ -262,7 +103,7 @@ pub fn t_975(df: usize) -> f64 {
 pub fn run_all(
     scenarios: &[Arc<Scenario>],
     map: &Arc<SahelMap>,
-    list: &[Outcome],
+    list: &[Column],
     from: u32,
     replicates: u32,
     progress: Option<&ProgressBar>,
@@ -275,7 +116,7 @@ pub fn run_all(
 pub fn run_all_keeping<T: Send>(
     scenarios: &[Arc<Scenario>],
     map: &Arc<SahelMap>,
-    list: &[Outcome],
+    list: &[Column],
     from: u32,
     replicates: u32,
     progress: Option<&ProgressBar>,
@@ -287,7 +128,7 @@ pub fn run_all_keeping<T: Send>(
         .map(|k| {
             let s = &scenarios[k / r];
             let out = run_replicate(s, map, (k % r) as u32, progress);
-            let values = measure(s, map, list, from, &out.events, &out.rows, &out.summary);
+            let values = measure(&out.observed(s, map), list, from);
             (values, keep(&out))
         })
         .collect();

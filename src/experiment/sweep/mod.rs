@@ -21,24 +21,16 @@ use serde::Serialize;
 use self::results::{ResultsWriter, Resumed, Shard, csv_line, header};
 use self::sensitivity::{Index, SobolIndices};
 use self::spec::{Design, Sweep};
-use super::compare::{self, Outcome};
+use super::compare;
 use crate::geo::SahelMap;
+use crate::record::Column;
+use crate::record::outcome::REFERENCE_OUTCOMES;
 use crate::scenario::raw::ModelKind;
 use crate::scenario::{Scenario, ScenarioError, ScenarioErrors, paths};
 use crate::sim::rng::{replicate_seed, splitmix64};
 
 /// Salt of the per-point seeds when common random numbers are off.
 const POINT_SALT: u64 = 0x5357_4545_5050_0000;
-
-/// The column name of a comparison outcome: `key` for the whole study area, `key@area` for
-/// one area of operation.
-pub fn outcome_name(o: &Outcome) -> String {
-    if o.area == "all" {
-        o.key.clone()
-    } else {
-        format!("{}@{}", o.key, o.area)
-    }
-}
 
 /// A sweep ready to run: its points and what each run needs.
 pub struct Plan {
@@ -49,7 +41,7 @@ pub struct Plan {
     /// The map (Sahel scenarios).
     map: Option<Arc<SahelMap>>,
     /// The comparison outcomes recorded (Sahel scenarios), in column order.
-    measured: Vec<Outcome>,
+    measured: Vec<Column>,
 }
 
 impl Plan {
@@ -65,7 +57,7 @@ impl Plan {
                 sweep
                     .outcomes
                     .iter()
-                    .filter_map(|n| all.iter().find(|o| outcome_name(o) == *n).cloned())
+                    .filter_map(|n| all.iter().find(|o| o.name() == *n).cloned())
                     .collect()
             }
         };
@@ -102,23 +94,19 @@ impl Plan {
 
     /// An outcome as people read it, with its unit: "fatalities, civilians (central; people)".
     pub fn outcome_label(&self, name: &str) -> String {
-        if let Some(o) = self.measured.iter().find(|o| outcome_name(o) == name) {
+        if let Some(o) = self.measured.iter().find(|o| o.name() == name) {
             let place = if o.area == "all" {
                 String::new()
             } else {
                 format!("{}; ", o.area)
             };
-            return format!("{} ({place}{})", o.label, o.unit);
+            return format!("{} ({place}{})", o.label(), o.unit());
         }
-        match name {
-            "active_mean" => "mean active citizens per step",
-            "jailed_mean" => "mean jailed citizens per step",
-            "quiet_mean" => "mean quiet citizens per step",
-            "active_peak" => "most active citizens in a step",
-            "outbursts" => "outbursts per run",
-            other => other,
-        }
-        .to_string()
+        REFERENCE_OUTCOMES
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map_or(name, |(_, label)| label)
+            .to_string()
     }
 
     /// Replicates per point.
@@ -177,15 +165,7 @@ impl Plan {
             (Some(map), _) => {
                 let s = Arc::new(s);
                 let out = super::run_replicate(&s, map, replicate, progress);
-                compare::measure(
-                    &s,
-                    map,
-                    &self.measured,
-                    self.sweep.from_day,
-                    &out.events,
-                    &out.rows,
-                    &out.summary,
-                )
+                compare::measure(&out.observed(&s, map), &self.measured, self.sweep.from_day)
             }
             (None, Some(p)) => {
                 let out = crate::reference::epstein::run_replicate(p, s.seed, replicate);
