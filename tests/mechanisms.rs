@@ -121,8 +121,8 @@ fn backlash_feeds_the_insurgency_and_deterrence_starves_it() {
         )
     };
     let (provoke, deter) = (
-        total(&set(5.0), 3, "fighters_final"),
-        total(&set(-5.0), 3, "fighters_final"),
+        total(&set(5.0), 3, "fighters_end"),
+        total(&set(-5.0), 3, "fighters_end"),
     );
     assert!(
         provoke > deter,
@@ -157,8 +157,8 @@ fn more_grievance_more_fighters() {
         ],
     );
     let (a, b) = (
-        total(&calm, 3, "fighters_final"),
-        total(&angry, 3, "fighters_final"),
+        total(&calm, 3, "fighters_end"),
+        total(&angry, 3, "fighters_end"),
     );
     assert!(b > a, "fighters with high grievance {b} vs low {a}");
 }

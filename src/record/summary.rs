@@ -40,7 +40,7 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
         if outcome.total
             && let Some(v) = outcome.count(run, &whole)
         {
-            o.insert(summary_key(outcome.key).to_string(), v);
+            o.insert(outcome.key.to_string(), v);
         }
         if outcome.by_group {
             for (g, gp) in scenario.groups.iter().enumerate() {
@@ -49,10 +49,7 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
                     ..whole
                 };
                 if let Some(v) = outcome.count(run, &window) {
-                    o.insert(
-                        format!("{}.{}", summary_group_key(outcome.key), gp.name),
-                        legacy_round(outcome.key, v),
-                    );
+                    o.insert(format!("{}.{}", outcome.key, gp.name), v);
                 }
             }
         }
@@ -79,38 +76,6 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
         replicate,
         seed,
         outcomes: o,
-    }
-}
-
-/// The name the summary gives an outcome.
-pub fn summary_key(key: &str) -> &str {
-    match key {
-        "events" => "events_total",
-        "attacks_on_civilians" => "events_vs_civilians",
-        "fatalities" => "fatalities_total",
-        "displaced_end" => "displaced_final",
-        "schools_closed_end" => "schools_closed_final",
-        "government_presence_end" => "government_presence_final",
-        "communities_militant_end" => "communities_militant_final",
-        "fighters_end" => "fighters_final",
-        k => k,
-    }
-}
-
-/// The name the summary gives an outcome by group, before the group's name.
-pub fn summary_group_key(key: &str) -> &str {
-    match key {
-        "events_militant" => "events_by_group",
-        "revenue" => "revenue_musd_per_year",
-        k => summary_key(k),
-    }
-}
-
-fn legacy_round(key: &str, v: f64) -> f64 {
-    if key == "revenue" {
-        (v * 1e3).round() / 1e3
-    } else {
-        v
     }
 }
 

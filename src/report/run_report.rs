@@ -62,17 +62,11 @@ const KEY_OUTCOMES_BY_GROUP: [(Outcome, &str); 2] = [
 pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)> {
     let mut out: Vec<(String, Spread)> = KEY_OUTCOMES
         .iter()
-        .filter_map(|(o, label)| {
-            agg.get(crate::record::summary::summary_key(o.key))
-                .map(|v| (label.to_string(), *v))
-        })
+        .filter_map(|(o, label)| agg.get(o.key).map(|v| (label.to_string(), *v)))
         .collect();
     for (k, v) in agg {
         for (o, label) in &KEY_OUTCOMES_BY_GROUP {
-            if let Some(group) = k
-                .strip_prefix(crate::record::summary::summary_group_key(o.key))
-                .and_then(|g| g.strip_prefix('.'))
-            {
+            if let Some(group) = k.strip_prefix(o.key).and_then(|g| g.strip_prefix('.')) {
                 out.push((format!("{label}{group}"), *v));
             }
         }
