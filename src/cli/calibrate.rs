@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::CliError;
 use super::run::progress_bar;
 use super::validate::table;
 use crate::experiment::calibration::{
@@ -16,6 +15,7 @@ use crate::experiment::targets::TARGETS;
 use crate::record::write_atomic;
 use crate::record::writers::{VERSION, write_json};
 use crate::report::validation_plot::fmt;
+use anyhow::anyhow;
 
 #[derive(Serialize)]
 struct CalibrationFile<'a> {
@@ -31,7 +31,7 @@ pub(super) fn run(
     spec_path: &Path,
     out: Option<PathBuf>,
     threads: Option<usize>,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     let (spec, base, base_path) = load_spec(spec_path)?;
     super::reference::require_sahel(&base, "calibrate")?;
     let dir =
@@ -46,9 +46,7 @@ pub(super) fn run(
     let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
     bar.finish_and_clear();
     let wall_s = t.elapsed().as_secs_f64();
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
+    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
 
     // Ranked points.
     let mut csv = String::from("rank,point,round,score,passed");

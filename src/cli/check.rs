@@ -3,11 +3,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::CliError;
 use crate::geo::SahelMap;
 use crate::scenario::{self, Scenario, format_date};
 
-pub(super) fn run(file: &Path) -> Result<(), CliError> {
+pub(super) fn run(file: &Path) -> anyhow::Result<()> {
     let scenario = scenario::load(file)?;
     if scenario.kind != scenario::ModelKind::Sahel {
         print!("{}", super::reference::check_summary(&scenario)?);

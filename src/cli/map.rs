@@ -2,13 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::CliError;
 use crate::geo::SahelMap;
 use crate::report::PlotFormat;
 use crate::report::map_plot::render_map;
 use crate::scenario::{self, format_date};
 
-pub(super) fn run(file: &Path, out: Option<PathBuf>, plots: PlotFormat) -> Result<(), CliError> {
+pub(super) fn run(file: &Path, out: Option<PathBuf>, plots: PlotFormat) -> anyhow::Result<()> {
     let scenario = scenario::load(file)?;
     super::reference::require_sahel(&scenario, "map")?;
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
@@ -19,7 +18,7 @@ pub(super) fn run(file: &Path, out: Option<PathBuf>, plots: PlotFormat) -> Resul
         scenario.map.resolution_deg,
         format_date(scenario.period.start)
     );
-    let written = render_map(&map, &title, &dir, plots).map_err(CliError)?;
+    let written = render_map(&map, &title, &dir, plots).map_err(anyhow::Error::msg)?;
     for p in written {
         println!("wrote {}", p.display());
     }

@@ -200,38 +200,18 @@ pub enum SweepAction {
     },
 }
 
-/// A command's failure, already worded for the user.
-#[derive(Debug)]
-pub struct CliError(pub String);
-
-impl std::fmt::Display for CliError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<crate::scenario::ScenarioErrors> for CliError {
-    fn from(e: crate::scenario::ScenarioErrors) -> Self {
-        CliError(e.to_string())
-    }
-}
-
 /// Creates the output folder `dir`.
-fn create_output_dir(dir: &std::path::Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })
+fn create_output_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", dir.display()))
 }
 
 /// A rayon pool of `threads` workers (default: one per core).
-fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+fn worker_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))
+        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))
 }
 
 /// Applies `--replicates` and `--seed` to a scenario.
@@ -239,10 +219,10 @@ fn override_replicates_and_seed(
     s: &mut crate::scenario::Scenario,
     replicates: Option<u32>,
     seed: Option<u64>,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     if let Some(r) = replicates {
         if r == 0 {
-            return Err(CliError("--replicates must be at least 1".into()));
+            return Err(anyhow::anyhow!("--replicates must be at least 1"));
         }
         s.replicates = r;
     }
@@ -253,7 +233,7 @@ fn override_replicates_and_seed(
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<(), CliError> {
+pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Check { file } => check::run(&file),
         Command::Map { file, out, plots } => map::run(&file, out, plots),

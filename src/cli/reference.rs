@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::CliError;
 use crate::record::atomic::write_atomic_with;
 use crate::record::summary::quantile;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
@@ -17,30 +16,31 @@ use crate::record::{ReplicateSummary, Spread, aggregate};
 use crate::reference::epstein::{EpsteinParams, ReplicateOutput, run_replicates};
 use crate::report::{ReportOptions, epstein_report, write_figures};
 use crate::scenario::{ModelKind, Scenario};
+use anyhow::anyhow;
 
 /// Refuses a reference-model scenario in a command that runs only the Sahel model.
-pub(super) fn require_sahel(s: &Scenario, command: &str) -> Result<(), CliError> {
+pub(super) fn require_sahel(s: &Scenario, command: &str) -> anyhow::Result<()> {
     if s.kind == ModelKind::Sahel {
         return Ok(());
     }
-    Err(CliError(format!(
+    Err(anyhow!(
         "{}: `{command}` applies to scenarios of the Sahel model; this one is `kind: {:?}` (use `sahelsim run`)",
         s.sources
             .first()
             .map(|f| f.path.as_str())
             .unwrap_or(&s.name),
         s.kind
-    )))
+    ))
 }
 
-fn params(s: &Scenario) -> Result<&EpsteinParams, CliError> {
+fn params(s: &Scenario) -> anyhow::Result<&EpsteinParams> {
     s.epstein
         .as_ref()
-        .ok_or_else(|| CliError(format!("{}: no epstein parameters", s.name)))
+        .ok_or_else(|| anyhow!("{}: no epstein parameters", s.name))
 }
 
 /// The summary `check` prints for a reference-model scenario.
-pub(super) fn check_summary(s: &Scenario) -> Result<String, CliError> {
+pub(super) fn check_summary(s: &Scenario) -> anyhow::Result<String> {
     let p = params(s)?;
     let mut out = String::new();
     let w = &mut out;
@@ -159,16 +159,14 @@ pub(super) fn run(
     dir: &Path,
     threads: Option<usize>,
     report: ReportOptions,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     let p = params(s)?;
     let pool = super::worker_pool(threads)?;
     let t = Instant::now();
     let outputs = pool.install(|| run_replicates(p, s.seed, s.replicates));
     let run_s = t.elapsed().as_secs_f64();
 
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
+    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
     write_atomic_with(&dir.join("timeseries.csv"), |w| {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(["replicate", "step", "active", "quiet", "jailed"])?;
@@ -244,9 +242,9 @@ pub(super) fn run(
     .map_err(|e| fail("summary.json", e))?;
 
     let t_plots = Instant::now();
-    let figures =
-        epstein_report::figures(s, &outputs, report.plots, report.report()).map_err(CliError)?;
-    write_figures(&figures, dir, report.plots).map_err(CliError)?;
+    let figures = epstein_report::figures(s, &outputs, report.plots, report.report())
+        .map_err(anyhow::Error::msg)?;
+    write_figures(&figures, dir, report.plots).map_err(anyhow::Error::msg)?;
     if report.report() {
         let mut rows: Vec<(String, Option<Spread>)> = OUTCOMES
             .iter()

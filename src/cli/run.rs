@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::CliError;
 use crate::experiment::run_replicates;
 use crate::geo::SahelMap;
 use crate::record::writers::{
@@ -18,6 +17,7 @@ use crate::record::{SeriesRow, Spread, aggregate};
 use crate::report::run_report::{self, key_outcome_rows};
 use crate::report::{ReportOptions, write_figures};
 use crate::scenario::{self, format_date};
+use anyhow::anyhow;
 
 /// Options of `run`.
 pub struct RunOptions {
@@ -33,7 +33,7 @@ pub struct RunOptions {
     pub report: ReportOptions,
 }
 
-pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
+pub(super) fn run(file: &Path, opts: RunOptions) -> anyhow::Result<()> {
     let mut scenario = scenario::load(file)?;
     super::override_replicates_and_seed(&mut scenario, opts.replicates, opts.seed)?;
     let dir = opts
@@ -59,9 +59,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     bar.finish_and_clear();
     let run_s = t_run.elapsed().as_secs_f64();
 
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
+    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
     if scenario.output.events {
         let runs: Vec<(u32, &[crate::sim::events::Event])> = outputs
             .iter()
@@ -93,8 +91,8 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         opts.report.plots,
         opts.report.report(),
     )
-    .map_err(CliError)?;
-    write_figures(&figures, &dir, opts.report.plots).map_err(CliError)?;
+    .map_err(anyhow::Error::msg)?;
+    write_figures(&figures, &dir, opts.report.plots).map_err(anyhow::Error::msg)?;
     if opts.report.report() {
         run_report::report(&scenario, &agg, &figures)
             .write_atomic(&dir.join("report.html"))

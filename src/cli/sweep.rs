@@ -9,13 +9,13 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use super::CliError;
 use crate::experiment::sweep::results::{RESULTS, Shard};
 use crate::experiment::sweep::spec::{self, Design};
 use crate::experiment::sweep::{self, Analysis, Plan};
 use crate::record::write_atomic;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::report::{ReportOptions, write_figures};
+use anyhow::anyhow;
 
 /// The name of the file that says which sweep (and shard) a folder holds.
 const SWEEP_FILE: &str = "sweep.json";
@@ -80,16 +80,16 @@ fn sweep_file(plan: &Plan, shard: Shard) -> SweepFile {
     }
 }
 
-fn read_sweep_file(dir: &Path) -> Result<Option<SweepFile>, CliError> {
+fn read_sweep_file(dir: &Path) -> anyhow::Result<Option<SweepFile>> {
     let path = dir.join(SWEEP_FILE);
     match std::fs::read_to_string(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => Err(anyhow!("cannot read {}: {e}", path.display())),
         Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            CliError(format!(
+            anyhow!(
                 "{}: not a sweep's record ({e}); was this folder written by `sahelsim sweep`?",
                 path.display()
-            ))
+            )
         }),
     }
 }
@@ -120,9 +120,9 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
 }
 
 /// `sahelsim sweep SPEC`.
-pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> {
+pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> anyhow::Result<()> {
     let shard = match &opts.shard {
-        Some(t) => Shard::parse(t).map_err(CliError)?,
+        Some(t) => Shard::parse(t).map_err(anyhow::Error::msg)?,
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
@@ -133,14 +133,14 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
     let record = sweep_file(&plan, shard);
     match read_sweep_file(&dir)? {
         Some(found) if !opts.resume => {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{} already holds the results of sweep `{}`; add --resume to continue it, or choose another --out",
                 dir.display(),
                 found.name
-            )));
+            ));
         }
         Some(found) if found.fingerprint != record.fingerprint || found.shard != record.shard => {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{} holds {} of sweep `{}`, which differs from this one (the spec, its base scenario, the program version or the shard changed); --resume continues only the same sweep: choose another --out",
                 dir.display(),
                 found
@@ -148,19 +148,17 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
                     .map(|s| format!("shard {}/{}", s.index, s.of))
                     .unwrap_or_else(|| "the results".into()),
                 found.name
-            )));
+            ));
         }
         None if !opts.resume && dir.join(RESULTS).exists() => {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{} already holds a {RESULTS}; choose another --out",
                 dir.display()
-            )));
+            ));
         }
         _ => {}
     }
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
+    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
     write_json(&dir.join(SWEEP_FILE), &record).map_err(|e| fail(SWEEP_FILE, e))?;
 
     let runs = shard.len(plan.total_runs());
@@ -183,7 +181,7 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
     let t = Instant::now();
     let report = pool.install(|| sweep::run(&plan, &dir, shard, opts.resume, Some(&bar)));
     bar.finish_and_clear();
-    let report = report.map_err(CliError)?;
+    let report = report.map_err(anyhow::Error::msg)?;
     let run_s = t.elapsed().as_secs_f64();
     if report.resumed.written + report.resumed.early > 0 {
         println!(
@@ -217,11 +215,9 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
 }
 
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
-fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> Result<(), CliError> {
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
-    let analysis = sweep::analyse(plan, &dir.join(RESULTS)).map_err(CliError)?;
+fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> anyhow::Result<()> {
+    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
+    let analysis = sweep::analyse(plan, &dir.join(RESULTS)).map_err(anyhow::Error::msg)?;
     write_atomic(&dir.join("points.csv"), analysis.points_csv().as_bytes())
         .map_err(|e| fail("points.csv", e))?;
     write_atomic(
@@ -233,8 +229,8 @@ fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> Result<
         .map_err(|e| fail("sensitivity.json", e))?;
     let figures =
         crate::report::sensitivity_plot::figures(plan, &analysis, report.plots, report.report())
-            .map_err(|e| CliError(format!("drawing the sensitivity plots: {e}")))?;
-    let pictures = write_figures(&figures, dir, report.plots).map_err(CliError)?;
+            .map_err(|e| anyhow!("drawing the sensitivity plots: {e}"))?;
+    let pictures = write_figures(&figures, dir, report.plots).map_err(anyhow::Error::msg)?;
     if report.report() {
         crate::report::sweep_report::report(plan, &analysis, &figures)
             .write_atomic(&dir.join("report.html"))
@@ -326,14 +322,14 @@ pub(super) fn merge(
     dirs: &[PathBuf],
     out: Option<PathBuf>,
     report: ReportOptions,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     let mut shards: Vec<(SweepFile, PathBuf)> = Vec::new();
     for d in dirs {
         let Some(f) = read_sweep_file(d)? else {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{}: no {SWEEP_FILE}; expected the output folder of `sahelsim sweep SPEC --shard K/N`",
                 d.display()
-            )));
+            ));
         };
         shards.push((f, d.clone()));
     }
@@ -341,19 +337,19 @@ pub(super) fn merge(
     let n = first.shard.map(|s| s.of).unwrap_or(1);
     for (f, d) in &shards {
         if f.fingerprint != first.fingerprint {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{} holds another sweep than {} (the spec, base scenario or program version differ)",
                 d.display(),
                 shards[0].1.display()
-            )));
+            ));
         }
         if f.shard.map(|s| s.of).unwrap_or(1) != n {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{} was split into {} shards, {} into {n}",
                 d.display(),
                 f.shard.map(|s| s.of).unwrap_or(1),
                 shards[0].1.display()
-            )));
+            ));
         }
     }
     shards.sort_by_key(|(f, _)| f.shard.map(|s| s.index).unwrap_or(1));
@@ -366,7 +362,7 @@ pub(super) fn merge(
         .map(|k| k.to_string())
         .collect();
     if !missing.is_empty() || have.len() as u64 != n {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "merging needs each of the {n} shards once; missing: {}; given: {}",
             if missing.is_empty() {
                 "none".to_string()
@@ -377,15 +373,15 @@ pub(super) fn merge(
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ));
     }
     let spec_path = PathBuf::from(&first.spec);
     let plan = Plan::new(spec::load(&spec_path)?)?;
     if plan.sweep.fingerprint != first.fingerprint {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "{} (or its base scenario, or the program) has changed since the shards ran; merge with the spec and program they ran with",
             spec_path.display()
-        )));
+        ));
     }
     let dir = out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     super::create_output_dir(&dir)?;
@@ -397,9 +393,9 @@ pub(super) fn merge(
         plan.total_runs(),
         plan.replicates(),
     )
-    .map_err(|e| CliError(format!("merging: {e}")))?;
+    .map_err(|e| anyhow!("merging: {e}"))?;
     write_json(&dir.join(SWEEP_FILE), &sweep_file(&plan, Shard::ALL))
-        .map_err(|e| CliError(format!("writing {SWEEP_FILE} in {}: {e}", dir.display())))?;
+        .map_err(|e| anyhow!("writing {SWEEP_FILE} in {}: {e}", dir.display()))?;
     println!(
         "merged {n} shards: {} runs into {}",
         plan.total_runs(),
@@ -430,17 +426,17 @@ fn sh(word: &str) -> String {
 }
 
 /// `sahelsim sweep slurm SPEC --shards N`.
-pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError> {
+pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> anyhow::Result<()> {
     let plan = Plan::new(spec::load(spec_path)?)?;
     if opts.shards == 0 || opts.shards > plan.total_runs() {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "--shards {}: expected 1 to {} (the sweep's runs)",
             opts.shards,
             plan.total_runs()
-        )));
+        ));
     }
     if opts.cpus_per_task == 0 {
-        return Err(CliError("--cpus-per-task must be at least 1".into()));
+        return Err(anyhow!("--cpus-per-task must be at least 1"));
     }
     for (flag, v) in [
         ("--partition", &opts.partition),
@@ -452,9 +448,9 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
                 || v.chars()
                     .any(|c| c.is_whitespace() || c == '\'' || c == '"'))
         {
-            return Err(CliError(format!(
+            return Err(anyhow!(
                 "{flag} {v:?}: expected one word, as sbatch takes it"
-            )));
+            ));
         }
     }
     let dir = opts
@@ -465,7 +461,7 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
     let dir = absolute(&dir);
     let exe = std::env::current_exe()
         .map(|p| absolute(&p))
-        .map_err(|e| CliError(format!("cannot find this program's path: {e}")))?;
+        .map_err(|e| anyhow!("cannot find this program's path: {e}"))?;
     let spec_abs = absolute(spec_path);
     let n = opts.shards;
     let name = crate::scenario::slug(&plan.sweep.spec.name);
@@ -507,9 +503,8 @@ pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError
     let submit = String::from(
         "#!/bin/sh\n# Submits the shards as a job array, then the merge to run once every shard has succeeded.\nset -eu\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\narray=${array%%;*}\necho \"submitted the shards as job array $array\"\nsbatch --dependency=afterok:\"$array\" merge.sbatch\n",
     );
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", slurm_dir.display()))
-    };
+    let fail =
+        |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", slurm_dir.display());
     for (file, text) in [
         ("array.sbatch", array),
         ("merge.sbatch", merge),

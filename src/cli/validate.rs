@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use super::CliError;
 use super::run::progress_bar;
 use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, covers_calibration_period};
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
@@ -15,6 +14,7 @@ use crate::record::writers::{VERSION, write_json};
 use crate::report::validation_plot::{fmt, validation_figure};
 use crate::report::{ReportOptions, validate_report};
 use crate::scenario;
+use anyhow::anyhow;
 
 /// The content of `validation.json`.
 #[derive(Serialize)]
@@ -40,16 +40,16 @@ pub(super) fn run(
     out: Option<PathBuf>,
     threads: Option<usize>,
     report: ReportOptions,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     let mut s = scenario::load(file)?;
     super::reference::require_sahel(&s, "validate")?;
     if !covers_calibration_period(&s) {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "{}: the period {} to {} does not cover 2017-01-01 to 2020-12-31, the years the calibration targets describe",
             file.display(),
             scenario::format_date(s.period.start),
             scenario::format_date(s.period.end)
-        )));
+        ));
     }
     super::override_replicates_and_seed(&mut s, replicates, seed)?;
     let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
@@ -81,19 +81,21 @@ pub(super) fn run(
         targets: &results,
     };
     write_json(&dir.join("validation.json"), &file_out)
-        .map_err(|e| CliError(format!("writing validation.json in {}: {e}", dir.display())))?;
+        .map_err(|e| anyhow!("writing validation.json in {}: {e}", dir.display()))?;
     let title = format!(
         "{}: calibration targets, {} replicates, 2017–{last_year}",
         s.name, s.replicates
     );
     let plotted: Vec<TargetResult> = results.iter().filter(|r| r.covered).cloned().collect();
-    let figure =
-        validation_figure(&plotted, &title, report.plots, report.report()).map_err(CliError)?;
-    figure.write(&dir, report.plots).map_err(CliError)?;
+    let figure = validation_figure(&plotted, &title, report.plots, report.report())
+        .map_err(anyhow::Error::msg)?;
+    figure
+        .write(&dir, report.plots)
+        .map_err(anyhow::Error::msg)?;
     if report.report() {
         validate_report::report(&s, &results, last_year, Some(&figure))
             .write_atomic(&dir.join("report.html"))
-            .map_err(|e| CliError(format!("writing report.html in {}: {e}", dir.display())))?;
+            .map_err(|e| anyhow!("writing report.html in {}: {e}", dir.display()))?;
     }
 
     println!("{}: {} replicates, 2017–{last_year}", s.name, s.replicates);
@@ -112,10 +114,10 @@ pub(super) fn run(
         dir.display()
     );
     if passed < covered {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "{} of {covered} calibration targets are outside their band",
             covered - passed,
-        )));
+        ));
     }
     Ok(())
 }

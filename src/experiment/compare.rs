@@ -4,17 +4,246 @@
 //! counted over the policy period, by area of operation and in total; each paired difference
 //! gets a 95 % confidence interval (Student's t over the replicates' differences).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
+use time::Date;
 
 use super::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
 use crate::record::outcome::comparison_columns;
 use crate::record::{Column, Observed};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, format_date, parse_date};
+
+/// Why scenarios cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// Fewer than two scenarios.
+    #[error(
+        "compare needs a base scenario and at least one other: sahelsim compare BASE.ron OTHER.ron ..."
+    )]
+    TooFew,
+    /// Too few replicates for an interval.
+    #[error("--replicates must be at least 2 for confidence intervals")]
+    TooFewReplicates,
+    /// A scenario runs over another period than the base.
+    #[error(
+        "{}: its period {} differs from the base's {}; paired comparisons need the same period (extend the base and change only the interventions)",
+        path.display(), period, base_period
+    )]
+    Period {
+        /// The scenario's file.
+        path: PathBuf,
+        /// Its period, "START to END".
+        period: String,
+        /// The base's period.
+        base_period: String,
+    },
+    /// A scenario's map settings differ from the base's.
+    #[error(
+        "{}: its map settings differ from the base's; paired comparisons need the same map",
+        path.display()
+    )]
+    Map {
+        /// The scenario's file.
+        path: PathBuf,
+    },
+    /// A scenario's groups differ from the base's.
+    #[error("{}: its groups ({groups}) differ from the base's ({base_groups})", path.display())]
+    Groups {
+        /// The scenario's file.
+        path: PathBuf,
+        /// Its groups, comma-separated.
+        groups: String,
+        /// The base's groups.
+        base_groups: String,
+    },
+    /// `--from` is not a date.
+    #[error("--from {0}: not a date; expected an ISO date \"YYYY-MM-DD\", e.g. \"2021-01-01\"")]
+    NotADate(String),
+    /// The policy period starts outside the scenarios' period.
+    #[error("the policy period's start {start} lies outside the scenarios' period {period}")]
+    FromOutside {
+        /// The start asked for.
+        start: String,
+        /// The scenarios' period, "START to END".
+        period: String,
+    },
+}
+
+fn period_text(s: &Scenario) -> String {
+    format!(
+        "{} to {}",
+        format_date(s.period.start),
+        format_date(s.period.end)
+    )
+}
+
+/// Checks that scenarios (file, scenario; the base first) can be compared pair by pair: at
+/// least two, with the same period, map and groups as the base.
+pub fn check_comparable(scenarios: &[(PathBuf, Scenario)]) -> Result<(), CompareError> {
+    let [(_, base), others @ ..] = scenarios else {
+        return Err(CompareError::TooFew);
+    };
+    if others.is_empty() {
+        return Err(CompareError::TooFew);
+    }
+    let names = |s: &Scenario| s.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+    for (path, s) in others {
+        if s.period.start != base.period.start || s.period.end != base.period.end {
+            return Err(CompareError::Period {
+                path: path.clone(),
+                period: period_text(s),
+                base_period: period_text(base),
+            });
+        }
+        if s.map != base.map {
+            return Err(CompareError::Map { path: path.clone() });
+        }
+        if names(s) != names(base) {
+            return Err(CompareError::Groups {
+                path: path.clone(),
+                groups: names(s).join(", "),
+                base_groups: names(base).join(", "),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the replicates of a comparison: at least 2, since each interval needs a variance.
+pub fn check_replicates(replicates: u32) -> Result<u32, CompareError> {
+    if replicates < 2 {
+        return Err(CompareError::TooFewReplicates);
+    }
+    Ok(replicates)
+}
+
+/// The first day of the policy period: `from` (an ISO date), else the earliest intervention
+/// start of any scenario, else the base's start; it must lie in the base's period.
+pub fn policy_start(scenarios: &[&Scenario], from: Option<&str>) -> Result<Date, CompareError> {
+    let base = scenarios.first().ok_or(CompareError::TooFew)?;
+    let start = match from {
+        Some(text) => parse_date(text).map_err(|_| CompareError::NotADate(text.to_string()))?,
+        None => scenarios
+            .iter()
+            .flat_map(|s| s.interventions.iter().map(|iv| iv.start))
+            .min()
+            .unwrap_or(base.period.start),
+    };
+    if start < base.period.start || start > base.period.end {
+        return Err(CompareError::FromOutside {
+            start: format_date(start),
+            period: period_text(base),
+        });
+    }
+    Ok(start)
+}
+
+/// One paired difference: scenario `scenario` (index among all, the base being 0) against the
+/// base, for an outcome.
+#[derive(Debug, Clone, Copy)]
+pub struct Difference<'a> {
+    /// Index of the scenario (1 or more).
+    pub scenario: usize,
+    /// The outcome.
+    pub outcome: &'a Column,
+    /// The paired difference and its interval.
+    pub paired: Paired,
+}
+
+/// The paired difference of every outcome of `list` between every scenario and the base, from
+/// `values[s][r][o]` (scenario, replicate, outcome), scenario by scenario.
+pub fn differences<'a>(list: &'a [Column], values: &[Vec<Vec<f64>>]) -> Vec<Difference<'a>> {
+    let column = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
+    let mut out = Vec::new();
+    for s in 1..values.len() {
+        for (o, outcome) in list.iter().enumerate() {
+            out.push(Difference {
+                scenario: s,
+                outcome,
+                paired: paired(&column(0, o), &column(s, o)),
+            });
+        }
+    }
+    out
+}
+
+/// One row of `compare.csv` / `compare.json`: a paired difference as people read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DifferenceRow {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Area of operation id, or "all".
+    pub area: String,
+    /// The outcome's key.
+    pub outcome: String,
+    /// What it is.
+    pub label: String,
+    /// Unit.
+    pub unit: &'static str,
+    /// The paired difference and its interval.
+    #[serde(flatten)]
+    pub paired: Paired,
+    /// Whether the interval excludes 0.
+    pub significant: bool,
+}
+
+impl DifferenceRow {
+    /// The row of difference `d`, whose scenarios are named `names` (the base first).
+    pub fn new(d: &Difference, names: &[&str]) -> DifferenceRow {
+        DifferenceRow {
+            scenario: names[d.scenario].to_string(),
+            area: d.outcome.area.clone(),
+            outcome: d.outcome.key(),
+            label: d.outcome.label(),
+            unit: d.outcome.unit(),
+            paired: d.paired,
+            significant: d.paired.significant(),
+        }
+    }
+}
+
+/// `compare.csv`: every paired difference, numbers to 6 decimals.
+pub fn differences_csv(rows: &[DifferenceRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "scenario",
+        "area",
+        "outcome",
+        "unit",
+        "base_mean",
+        "scenario_mean",
+        "difference",
+        "ci95_low",
+        "ci95_high",
+        "relative_change",
+        "significant",
+    ];
+    let mut records = vec![header.map(str::to_string).to_vec()];
+    for r in rows {
+        let p = &r.paired;
+        let mut record = vec![
+            r.scenario.clone(),
+            r.area.clone(),
+            r.outcome.clone(),
+            r.unit.to_string(),
+        ];
+        record.extend(
+            [p.base_mean, p.mean, p.diff, p.lo, p.hi, p.relative].map(|v| format!("{v:.6}")),
+        );
+        record.push(r.significant.to_string());
+        records.push(record);
+    }
+    for record in records {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&record);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
 
 /// The outcomes a comparison reports, in order: per area (all first), the outcomes counted by
 /// area; for the whole study area, the others, then those by group.

@@ -9,6 +9,7 @@ use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 use super::validation_plot::fmt;
+pub use crate::experiment::compare::Difference;
 use crate::experiment::compare::Paired;
 use crate::record::monthly::Month;
 use crate::record::outcome::{
@@ -34,18 +35,6 @@ pub const KEY_DIFFERENCES: [Outcome; 11] = [
     FIGHTERS_REINTEGRATED,
     FORMER_FIGHTERS_RELAPSED,
 ];
-
-/// One paired difference: scenario `scenario` (index among all, the base being 0) against the
-/// base, for an outcome.
-#[derive(Debug, Clone, Copy)]
-pub struct Difference<'a> {
-    /// Index of the scenario (1 or more).
-    pub scenario: usize,
-    /// The outcome.
-    pub outcome: &'a Column,
-    /// The paired difference and its interval.
-    pub paired: Paired,
-}
 
 /// The whole-study-area outcomes shown, in order: [`KEY_DIFFERENCES`], then those by group.
 fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
