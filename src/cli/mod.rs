@@ -250,14 +250,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 mem,
             }) => sweep::slurm(
                 &spec,
-                sweep::SlurmOptions {
+                crate::experiment::sweep::slurm::SlurmOptions {
                     shards,
-                    out,
                     partition,
                     time,
                     cpus_per_task,
                     mem,
                 },
+                out,
             ),
             None => sweep::run(
                 &cmd.spec.unwrap_or_default(),

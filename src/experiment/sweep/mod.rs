@@ -10,6 +10,8 @@
 pub mod design;
 pub mod results;
 pub mod sensitivity;
+pub mod shards;
+pub mod slurm;
 pub mod spec;
 
 use std::path::Path;
