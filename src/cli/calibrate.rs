@@ -1,11 +1,12 @@
 //! `sahelsim calibrate SPEC`: search the free parameters of a spec for the best fit to the
 //! calibration targets; write the ranked points and the best one as a scenario.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
 
+use super::CalibrateArgs;
 use super::run::progress_bar;
 use super::validate::table;
 use crate::experiment::calibration::{
@@ -27,21 +28,20 @@ struct CalibrationFile<'a> {
     best: &'a Point,
 }
 
-pub(super) fn run(
-    spec_path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-) -> anyhow::Result<()> {
+pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
+    let spec_path = args.spec.as_path();
     let (spec, base, base_path) = load_spec(spec_path)?;
     super::reference::require_sahel(&base, "calibrate")?;
-    let dir =
-        out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
     super::create_output_dir(&dir)?;
     let bar = progress_bar(
         workload(&base, &spec),
         &format!("{}: calibrating", spec.name),
     );
-    let pool = super::worker_pool(threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let t = Instant::now();
     let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
     bar.finish_and_clear();

@@ -1,13 +1,13 @@
 //! `sahelsim check FILE`: load and validate a scenario, print a summary.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
+use super::CheckArgs;
 use crate::geo::SahelMap;
 use crate::scenario::{self, Scenario, format_date};
 
-pub(super) fn run(file: &Path) -> anyhow::Result<()> {
-    let scenario = scenario::load(file)?;
+pub(super) fn run(args: &CheckArgs) -> anyhow::Result<()> {
+    let scenario = scenario::load(&args.file)?;
     if scenario.kind != scenario::ModelKind::Sahel {
         print!("{}", super::reference::check_summary(&scenario)?);
         return Ok(());

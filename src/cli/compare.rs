@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::CompareArgs;
 use super::run::progress_bar;
 use crate::experiment::compare::{self, DifferenceRow, outcomes, run_all_keeping};
 use crate::geo::SahelMap;
@@ -18,26 +19,10 @@ use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::report::compare_report::{self, KEY_DIFFERENCES, difference_cells, signed};
-use crate::report::{ReportOptions, write_figures};
+use crate::report::write_figures;
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
 use anyhow::anyhow;
-
-/// Options of `compare`.
-pub struct CompareOptions {
-    /// Replicates per scenario (default: the base scenario's).
-    pub replicates: Option<u32>,
-    /// Master seed of every scenario (default: the base scenario's).
-    pub seed: Option<u64>,
-    /// First day of the policy period (default: the earliest intervention start).
-    pub from: Option<String>,
-    /// Output folder (default: output/compare-BASE).
-    pub out: Option<PathBuf>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-    /// Plot formats and whether to write report.html.
-    pub report: ReportOptions,
-}
 
 /// The manifest of a comparison.
 #[derive(Serialize)]
@@ -59,9 +44,9 @@ struct ScenarioRecord<'a> {
     interventions: &'a [scenario::interventions::Intervention],
 }
 
-pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> anyhow::Result<()> {
+pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let mut loaded: Vec<(PathBuf, Scenario)> = Vec::new();
-    for f in files {
+    for f in &args.files {
         let s = scenario::load(f)?;
         super::reference::require_sahel(&s, "compare")?;
         loaded.push((f.clone(), s));
@@ -69,15 +54,17 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> anyhow::Result<()>
     let Some((_, base)) = loaded.first() else {
         return Err(compare::CompareError::TooFew.into());
     };
-    let replicates = compare::check_replicates(opts.replicates.unwrap_or(base.replicates))?;
+    let replicates = compare::check_replicates(args.replicates.unwrap_or(base.replicates))?;
+    let replicates = super::check_replicates(replicates)?;
     compare::check_comparable(&loaded)?;
-    let seed = opts.seed.unwrap_or(base.seed);
+    let seed = args.seed.unwrap_or(base.seed);
     let all: Vec<&Scenario> = loaded.iter().map(|(_, s)| s).collect();
-    let from_date = compare::policy_start(&all, opts.from.as_deref())?;
+    let from_date = compare::policy_start(&all, args.from.as_deref())?;
     let from = (from_date - base.period.start).whole_days() as u32;
 
-    let dir = opts
+    let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name))));
     super::create_output_dir(&dir)?;
     let scenarios: Vec<Arc<Scenario>> = loaded
@@ -100,7 +87,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> anyhow::Result<()>
             scenarios.len()
         ),
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let (values, months) = pool.install(|| {
         run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
             monthly(&o.rows, &o.events, &base.period, &group_names)
@@ -147,12 +134,12 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> anyhow::Result<()>
         &refs,
         &diffs,
         &months,
-        opts.report.plots,
-        opts.report.report(),
+        args.report.plots,
+        args.report.report(),
     )
     .map_err(anyhow::Error::msg)?;
-    write_figures(&figures, &dir, opts.report.plots).map_err(anyhow::Error::msg)?;
-    if opts.report.report() {
+    write_figures(&figures, &dir, args.report.plots).map_err(anyhow::Error::msg)?;
+    if args.report.report() {
         let (a, b) = (format_date(from_date), format_date(base.period.end));
         compare_report::report(&refs, &diffs, (&a, &b), replicates, seed, &figures)
             .write_atomic(&dir.join("report.html"))

@@ -2,12 +2,13 @@
 //! summary and manifest.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::RunArgs;
 use crate::experiment::run_replicates;
 use crate::geo::SahelMap;
 use crate::record::writers::{
@@ -15,33 +16,20 @@ use crate::record::writers::{
 };
 use crate::record::{SeriesRow, Spread, aggregate};
 use crate::report::run_report::{self, key_outcome_rows};
-use crate::report::{ReportOptions, write_figures};
+use crate::report::write_figures;
 use crate::scenario::{self, format_date};
 use anyhow::anyhow;
 
-/// Options of `run`.
-pub struct RunOptions {
-    /// Replicates (default: the scenario's).
-    pub replicates: Option<u32>,
-    /// Master seed (default: the scenario's).
-    pub seed: Option<u64>,
-    /// Output folder (default: the scenario's).
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    pub threads: Option<usize>,
-    /// Plot formats and whether to write report.html.
-    pub report: ReportOptions,
-}
-
-pub(super) fn run(file: &Path, opts: RunOptions) -> anyhow::Result<()> {
-    let mut scenario = scenario::load(file)?;
-    super::override_replicates_and_seed(&mut scenario, opts.replicates, opts.seed)?;
-    let dir = opts
+pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let mut scenario = scenario::load(&args.file)?;
+    super::override_replicates_and_seed(&mut scenario, args.replicates, args.seed)?;
+    let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
     super::create_output_dir(&dir)?;
     if scenario.kind == scenario::ModelKind::Epstein {
-        return super::reference::run(&scenario, &dir, opts.threads, opts.report);
+        return super::reference::run(&scenario, &dir, args.threads, args.report);
     }
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
@@ -53,7 +41,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> anyhow::Result<()> {
         days * scenario.replicates as u64,
         &format!("{}: {} replicates", scenario.name, scenario.replicates),
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let t_run = Instant::now();
     let outputs = pool.install(|| run_replicates(&scenario, &map, scenario.replicates, Some(&bar)));
     bar.finish_and_clear();
@@ -88,12 +76,12 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> anyhow::Result<()> {
         &scenario,
         &map,
         &outputs,
-        opts.report.plots,
-        opts.report.report(),
+        args.report.plots,
+        args.report.report(),
     )
     .map_err(anyhow::Error::msg)?;
-    write_figures(&figures, &dir, opts.report.plots).map_err(anyhow::Error::msg)?;
-    if opts.report.report() {
+    write_figures(&figures, &dir, args.report.plots).map_err(anyhow::Error::msg)?;
+    if args.report.report() {
         run_report::report(&scenario, &agg, &figures)
             .write_atomic(&dir.join("report.html"))
             .map_err(|e| fail("report.html", e))?;

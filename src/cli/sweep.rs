@@ -9,6 +9,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
+use super::{MergeArgs, SlurmArgs, SweepCommand};
 use crate::experiment::sweep::results::{RESULTS, Shard};
 use crate::experiment::sweep::shards::{
     SWEEP_FILE, ShardError, SweepFile, absolute, check_shard_set, check_unchanged,
@@ -20,20 +21,6 @@ use crate::record::write_atomic;
 use crate::record::writers::{ManifestFile, VERSION, write_json};
 use crate::report::{ReportOptions, write_figures};
 use anyhow::anyhow;
-
-/// Options of `sweep SPEC`.
-pub struct SweepOptions {
-    /// Output folder (default: output/sweep-NAME).
-    pub out: Option<PathBuf>,
-    /// Continue an interrupted sweep in `out`.
-    pub resume: bool,
-    /// `K/N`: run only shard K of N.
-    pub shard: Option<String>,
-    /// Worker threads (default: one per core).
-    pub threads: Option<usize>,
-    /// Picture formats and whether to write report.html.
-    pub report: ReportOptions,
-}
 
 fn default_dir(name: &str) -> PathBuf {
     PathBuf::from("output").join(format!("sweep-{}", crate::scenario::slug(name)))
@@ -65,18 +52,20 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
 }
 
 /// `sahelsim sweep SPEC`.
-pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> anyhow::Result<()> {
-    let shard = match &opts.shard {
+pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
+    let spec_path = args.spec.as_deref().unwrap_or(Path::new(""));
+    let shard = match &args.shard {
         Some(t) => Shard::parse(t).map_err(anyhow::Error::msg)?,
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
-    let dir = opts
+    let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     super::create_output_dir(&dir)?;
     let record = SweepFile::new(&plan, shard);
-    record.check_folder(&dir, SweepFile::read(&dir)?.as_ref(), opts.resume)?;
+    record.check_folder(&dir, SweepFile::read(&dir)?.as_ref(), args.resume)?;
     let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
     write_json(&dir.join(SWEEP_FILE), &record).map_err(|e| fail(SWEEP_FILE, e))?;
 
@@ -95,10 +84,10 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> anyhow::Result<()> {
         plan.replicates(),
         dir.join(RESULTS).display()
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let bar = progress(plan.days_per_run(), &plan.sweep.spec.name);
     let t = Instant::now();
-    let report = pool.install(|| sweep::run(&plan, &dir, shard, opts.resume, Some(&bar)));
+    let report = pool.install(|| sweep::run(&plan, &dir, shard, args.resume, Some(&bar)));
     bar.finish_and_clear();
     let report = report.map_err(anyhow::Error::msg)?;
     let run_s = t.elapsed().as_secs_f64();
@@ -130,7 +119,7 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    finish(&plan, &dir, opts.report, run_s)
+    finish(&plan, &dir, args.report, run_s)
 }
 
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
@@ -237,13 +226,9 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
 }
 
 /// `sahelsim sweep merge DIR...`.
-pub(super) fn merge(
-    dirs: &[PathBuf],
-    out: Option<PathBuf>,
-    report: ReportOptions,
-) -> anyhow::Result<()> {
+pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let mut shards: Vec<(SweepFile, PathBuf)> = Vec::new();
-    for d in dirs {
+    for d in &args.dirs {
         let Some(f) = SweepFile::read(d)? else {
             return Err(ShardError::NoRecord { dir: d.clone() }.into());
         };
@@ -253,7 +238,10 @@ pub(super) fn merge(
     let spec_path = PathBuf::from(&shards[0].0.spec);
     let plan = Plan::new(spec::load(&spec_path)?)?;
     check_unchanged(&plan, &shards)?;
-    let dir = out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     super::create_output_dir(&dir)?;
     let files: Vec<PathBuf> = shards.iter().map(|(_, d)| d.join(RESULTS)).collect();
     let t = Instant::now();
@@ -271,18 +259,25 @@ pub(super) fn merge(
         plan.total_runs(),
         dir.join(RESULTS).display()
     );
-    finish(&plan, &dir, report, t.elapsed().as_secs_f64())
+    finish(&plan, &dir, args.report, t.elapsed().as_secs_f64())
 }
 
 /// `sahelsim sweep slurm SPEC --shards N`.
-pub(super) fn slurm(
-    spec_path: &Path,
-    opts: SlurmOptions,
-    out: Option<PathBuf>,
-) -> anyhow::Result<()> {
+pub(super) fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
+    let spec_path = args.spec.as_path();
     let plan = Plan::new(spec::load(spec_path)?)?;
+    let opts = SlurmOptions {
+        shards: args.shards,
+        partition: args.partition.clone(),
+        time: args.time.clone(),
+        cpus_per_task: args.cpus_per_task,
+        mem: args.mem.clone(),
+    };
     opts.check(&plan)?;
-    let dir = out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     let slurm_dir = dir.join("slurm");
     super::create_output_dir(&slurm_dir.join("logs"))?;
     let dir = absolute(&dir);
@@ -300,7 +295,7 @@ pub(super) fn slurm(
         "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {} array tasks of {} CPU(s) each",
         slurm_dir.display(),
         plan.total_runs(),
-        opts.shards,
+        args.shards,
         opts.cpus_per_task
     );
     println!("submit with: {}", slurm_dir.join("submit.sh").display());

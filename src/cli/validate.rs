@@ -2,17 +2,18 @@
 //! 2020, where the scenario runs that far) and compare them with the calibration targets; exit
 //! status 1 when a covered target is missed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use super::ValidateArgs;
 use super::run::progress_bar;
 use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, covers_calibration_period};
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
 use crate::record::writers::{VERSION, write_json};
+use crate::report::validate_report;
 use crate::report::validation_plot::{fmt, validation_figure};
-use crate::report::{ReportOptions, validate_report};
 use crate::scenario;
 use anyhow::anyhow;
 
@@ -33,14 +34,15 @@ struct ValidationFile<'a> {
     targets: &'a [TargetResult],
 }
 
-pub(super) fn run(
-    file: &Path,
-    replicates: Option<u32>,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    report: ReportOptions,
-) -> anyhow::Result<()> {
+pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
+    let ValidateArgs {
+        file,
+        replicates,
+        seed,
+        out,
+        threads,
+        report,
+    } = args;
     let mut s = scenario::load(file)?;
     super::reference::require_sahel(&s, "validate")?;
     if !covers_calibration_period(&s) {
@@ -51,15 +53,15 @@ pub(super) fn run(
             scenario::format_date(s.period.end)
         ));
     }
-    super::override_replicates_and_seed(&mut s, replicates, seed)?;
-    let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
+    super::override_replicates_and_seed(&mut s, *replicates, *seed)?;
+    let dir = out.clone().unwrap_or_else(|| PathBuf::from(&s.output.dir));
     super::create_output_dir(&dir)?;
     let cut = calibration_scenario(&s);
     let bar: ProgressBar = progress_bar(
         cut.period.days() as u64 * s.replicates as u64,
         &format!("{}: validating, {} replicates", s.name, s.replicates),
     );
-    let pool = super::worker_pool(threads)?;
+    let pool = super::worker_pool(*threads)?;
     let results = pool.install(|| validate(&s, s.replicates, Some(&bar)));
     bar.finish_and_clear();
 

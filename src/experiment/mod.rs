@@ -21,6 +21,10 @@ use crate::sim::Simulation;
 use crate::sim::events::Event;
 use crate::sim::rng::replicate_seed;
 
+/// The most replicates one scenario runs (a scenario's `replicates` and `--replicates` take
+/// 1 to this many).
+pub const MAX_REPLICATES: u32 = 100_000;
+
 /// Everything one replicate produced.
 #[derive(Debug, Clone)]
 pub struct ReplicateOutput {
