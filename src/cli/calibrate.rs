@@ -7,16 +7,14 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::CalibrateArgs;
-use super::run::progress_bar;
-use super::validate::table;
+use super::output::OutputDir;
+use super::progress_bar;
 use crate::experiment::calibration::{
     CalibrationSpec, Point, best_fragment, calibrate, load_spec, workload,
 };
 use crate::experiment::targets::TARGETS;
-use crate::record::write_atomic;
-use crate::record::writers::{VERSION, write_json};
+use crate::record::writers::VERSION;
 use crate::report::validation_plot::fmt;
-use anyhow::anyhow;
 
 #[derive(Serialize)]
 struct CalibrationFile<'a> {
@@ -31,12 +29,13 @@ struct CalibrationFile<'a> {
 pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let spec_path = args.spec.as_path();
     let (spec, base, base_path) = load_spec(spec_path)?;
-    super::reference::require_sahel(&base, "calibrate")?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
-    super::create_output_dir(&dir)?;
+    super::require_sahel(&base, "calibrate")?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name))),
+    )?;
+    let dir = out.path();
     let bar = progress_bar(
         workload(&base, &spec),
         &format!("{}: calibrating", spec.name),
@@ -46,7 +45,6 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let points = pool.install(|| calibrate(&base, &spec, Some(&bar)));
     bar.finish_and_clear();
     let wall_s = t.elapsed().as_secs_f64();
-    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
 
     // Ranked points.
     let mut csv = String::from("rank,point,round,score,passed");
@@ -75,16 +73,14 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         }
         csv.push('\n');
     }
-    write_atomic(&dir.join("calibration.csv"), csv.as_bytes())
-        .map_err(|e| fail("calibration.csv", e))?;
+    out.write("calibration.csv", csv.as_bytes())?;
     let best = &points[0];
-    write_atomic(
-        &dir.join("best.ron"),
-        best_fragment(&spec, spec_path, &base, &base_path, &dir, best).as_bytes(),
-    )
-    .map_err(|e| fail("best.ron", e))?;
-    write_json(
-        &dir.join("calibration.json"),
+    out.write(
+        "best.ron",
+        best_fragment(&spec, spec_path, &base, &base_path, dir, best).as_bytes(),
+    )?;
+    out.write_json(
+        "calibration.json",
         &CalibrationFile {
             version: VERSION,
             spec: &spec,
@@ -93,8 +89,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
             evaluated: points.len(),
             best,
         },
-    )
-    .map_err(|e| fail("calibration.json", e))?;
+    )?;
 
     println!(
         "{}: {} points × {} replicates in {:.0} s",
@@ -112,7 +107,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     for (p, v) in spec.parameters.iter().zip(&best.values) {
         println!("  {:<50} {}", p.path, fmt(*v));
     }
-    print!("{}", table(&best.targets));
+    print!("{}", super::targets_table(&best.targets));
     println!("wrote {}", dir.display());
     Ok(())
 }

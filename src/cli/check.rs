@@ -2,18 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::CheckArgs;
 use crate::geo::SahelMap;
-use crate::scenario::{self, Scenario, format_date};
+use crate::scenario::{Scenario, format_date};
 
-pub(super) fn run(args: &CheckArgs) -> anyhow::Result<()> {
-    let scenario = scenario::load(&args.file)?;
-    if scenario.kind != scenario::ModelKind::Sahel {
-        print!("{}", super::reference::check_summary(&scenario)?);
-        return Ok(());
-    }
+/// Prints the summary of a Sahel scenario.
+pub(super) fn run(scenario: &Scenario) -> anyhow::Result<()> {
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
-    print!("{}", summary(&scenario, &map));
+    print!("{}", summary(scenario, &map));
     Ok(())
 }
 

@@ -10,19 +10,17 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::CompareArgs;
-use super::run::progress_bar;
+use super::output::OutputDir;
+use super::progress_bar;
 use crate::experiment::compare::{self, DifferenceRow, outcomes, run_all_keeping};
 use crate::geo::SahelMap;
 use crate::record::Column;
-use crate::record::atomic::write_atomic;
 use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
-use crate::record::writers::{ManifestFile, VERSION, write_json};
+use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::compare_report::{self, KEY_DIFFERENCES, difference_cells, signed};
-use crate::report::write_figures;
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
-use anyhow::anyhow;
 
 /// The manifest of a comparison.
 #[derive(Serialize)]
@@ -48,7 +46,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let mut loaded: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in &args.files {
         let s = scenario::load(f)?;
-        super::reference::require_sahel(&s, "compare")?;
+        super::require_sahel(&s, "compare")?;
         loaded.push((f.clone(), s));
     }
     let Some((_, base)) = loaded.first() else {
@@ -62,11 +60,10 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let from_date = compare::policy_start(&all, args.from.as_deref())?;
     let from = (from_date - base.period.start).whole_days() as u32;
 
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name))));
-    super::create_output_dir(&dir)?;
+    let out = OutputDir::create(args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name)))
+    }))?;
+    let dir = out.path();
     let scenarios: Vec<Arc<Scenario>> = loaded
         .iter()
         .map(|(_, s)| {
@@ -104,14 +101,9 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         .iter()
         .map(|d| DifferenceRow::new(d, &names))
         .collect();
-    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
-    write_atomic(
-        &dir.join("compare.csv"),
-        compare::differences_csv(&rows).as_bytes(),
-    )
-    .map_err(|e| fail("compare.csv", e))?;
-    write_json(
-        &dir.join("compare.json"),
+    out.write("compare.csv", compare::differences_csv(&rows).as_bytes())?;
+    out.write_json(
+        "compare.json",
         &serde_json::json!({
             "version": VERSION,
             "base": base.name,
@@ -126,8 +118,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }),
-    )
-    .map_err(|e| fail("compare.json", e))?;
+    )?;
     let t_plots = Instant::now();
     let refs: Vec<&Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
     let figures = compare_report::figures(
@@ -138,12 +129,17 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         args.report.report(),
     )
     .map_err(anyhow::Error::msg)?;
-    write_figures(&figures, &dir, args.report.plots).map_err(anyhow::Error::msg)?;
+    out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
         let (a, b) = (format_date(from_date), format_date(base.period.end));
-        compare_report::report(&refs, &diffs, (&a, &b), replicates, seed, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        out.write_report(&compare_report::report(
+            &refs,
+            &diffs,
+            (&a, &b),
+            replicates,
+            seed,
+            &figures,
+        ))?;
     }
     let mut timings = BTreeMap::new();
     timings.insert("total_s".to_string(), run_s);
@@ -166,7 +162,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
             .collect(),
         timings,
     };
-    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+    out.write_manifest(&manifest)?;
 
     println!(
         "compared with {}: {} to {}, {replicates} paired replicates (common random numbers, seed {seed}), in {run_s:.0} s",

@@ -9,7 +9,7 @@ use crate::scenario::{self, format_date};
 
 pub(super) fn run(args: &MapArgs) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.file)?;
-    super::reference::require_sahel(&scenario, "map")?;
+    super::require_sahel(&scenario, "map")?;
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
     let dir = args
         .out

@@ -4,6 +4,7 @@ mod calibrate;
 mod check;
 mod compare;
 mod map;
+mod output;
 mod reference;
 mod run;
 mod sweep;
@@ -13,8 +14,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use self::output::OutputDir;
 use crate::experiment::MAX_REPLICATES;
 use crate::report::{PlotFormat, ReportOptions};
+use crate::scenario::ModelKind;
 
 /// sahelsim: simulate militant violence in the central Sahel and compare policies.
 #[derive(Debug, Parser)]
@@ -233,10 +236,19 @@ pub struct SlurmArgs {
     pub mem: Option<String>,
 }
 
-/// Creates the output folder `dir`.
-fn create_output_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", dir.display()))
+/// Refuses a reference-model scenario in a command that runs only the Sahel model.
+fn require_sahel(s: &crate::scenario::Scenario, command: &str) -> anyhow::Result<()> {
+    match s.kind {
+        ModelKind::Sahel => Ok(()),
+        ModelKind::Epstein => Err(anyhow::anyhow!(
+            "{}: `{command}` applies to scenarios of the Sahel model; this one is `kind: {:?}` (use `sahelsim run`)",
+            s.sources
+                .first()
+                .map(|f| f.path.as_str())
+                .unwrap_or(&s.name),
+            s.kind
+        )),
+    }
 }
 
 /// A rayon pool of `threads` workers (default: one per core).
@@ -276,10 +288,79 @@ fn check_replicates(replicates: u32) -> anyhow::Result<u32> {
     Ok(replicates)
 }
 
+/// A progress bar over `days` simulated days (drawn only on a terminal).
+fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(days),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
+        )
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} days/s", s.per_sec());
+            },
+        )
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// The printed validation table.
+fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
+    let mut s = format!(
+        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+        "id", "target", "band", "mean", "90 % interval", ""
+    );
+    for r in results {
+        let fact: String = r.target.fact.chars().take(58).collect();
+        s.push_str(&format!(
+            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+            r.target.id,
+            fact,
+            format!(
+                "{}–{}",
+                crate::report::validation_plot::fmt(r.target.lo),
+                crate::report::validation_plot::fmt(r.target.hi)
+            ),
+            // A miss by a hair must not print as a value inside the band.
+            if r.covered && !r.pass && r.mean.abs() < 100.0 {
+                format!("{:.4}", r.mean)
+            } else {
+                crate::report::validation_plot::fmt(r.mean)
+            },
+            format!(
+                "{} – {}",
+                crate::report::validation_plot::fmt(r.p05),
+                crate::report::validation_plot::fmt(r.p95)
+            ),
+            if !r.covered {
+                "n/a"
+            } else if r.pass {
+                "pass"
+            } else {
+                "FAIL"
+            }
+        ));
+    }
+    s
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => {
+            let scenario = crate::scenario::load(&args.file)?;
+            match scenario.kind {
+                ModelKind::Sahel => check::run(&scenario),
+                ModelKind::Epstein => reference::check(&scenario),
+            }
+        }
         Command::Map(args) => map::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Sweep(cmd) => match &cmd.action {
@@ -289,6 +370,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Command::Compare(args) => compare::run(&args),
         Command::Validate(args) => validate::run(&args),
-        Command::Run(args) => run::run(&args),
+        Command::Run(args) => {
+            let mut scenario = crate::scenario::load(&args.file)?;
+            override_replicates_and_seed(&mut scenario, args.replicates, args.seed)?;
+            let out = OutputDir::create(
+                args.out
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(&scenario.output.dir)),
+            )?;
+            match scenario.kind {
+                ModelKind::Sahel => run::run(&args, scenario, &out),
+                ModelKind::Epstein => reference::run(&args, &scenario, &out),
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
+use super::output::OutputDir;
 use super::{MergeArgs, SlurmArgs, SweepCommand};
 use crate::experiment::sweep::results::{RESULTS, Shard};
 use crate::experiment::sweep::shards::{
@@ -17,9 +18,8 @@ use crate::experiment::sweep::shards::{
 use crate::experiment::sweep::slurm::{self, SlurmOptions};
 use crate::experiment::sweep::spec::{self, Design};
 use crate::experiment::sweep::{self, Analysis, Plan};
-use crate::record::write_atomic;
-use crate::record::writers::{ManifestFile, VERSION, write_json};
-use crate::report::{ReportOptions, write_figures};
+use crate::record::writers::{ManifestFile, VERSION};
+use crate::report::ReportOptions;
 use anyhow::anyhow;
 
 fn default_dir(name: &str) -> PathBuf {
@@ -59,15 +59,15 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
-    super::create_output_dir(&dir)?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+    )?;
+    let dir = out.path();
     let record = SweepFile::new(&plan, shard);
-    record.check_folder(&dir, SweepFile::read(&dir)?.as_ref(), args.resume)?;
-    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
-    write_json(&dir.join(SWEEP_FILE), &record).map_err(|e| fail(SWEEP_FILE, e))?;
+    record.check_folder(dir, SweepFile::read(dir)?.as_ref(), args.resume)?;
+    out.write_json(SWEEP_FILE, &record)?;
 
     let runs = shard.len(plan.total_runs());
     let what = if shard == Shard::ALL {
@@ -87,7 +87,7 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
     let pool = super::worker_pool(args.threads)?;
     let bar = progress(plan.days_per_run(), &plan.sweep.spec.name);
     let t = Instant::now();
-    let report = pool.install(|| sweep::run(&plan, &dir, shard, args.resume, Some(&bar)));
+    let report = pool.install(|| sweep::run(&plan, dir, shard, args.resume, Some(&bar)));
     bar.finish_and_clear();
     let report = report.map_err(anyhow::Error::msg)?;
     let run_s = t.elapsed().as_secs_f64();
@@ -119,32 +119,26 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    finish(&plan, &dir, args.report, run_s)
+    finish(&plan, &out, args.report, run_s)
 }
 
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
-fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> anyhow::Result<()> {
-    let fail = |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", dir.display());
+fn finish(plan: &Plan, out: &OutputDir, report: ReportOptions, run_s: f64) -> anyhow::Result<()> {
+    let dir = out.path();
     let analysis = sweep::analyse(plan, &dir.join(RESULTS)).map_err(anyhow::Error::msg)?;
-    write_atomic(&dir.join("points.csv"), analysis.points_csv().as_bytes())
-        .map_err(|e| fail("points.csv", e))?;
-    write_atomic(
-        &dir.join("sensitivity.csv"),
-        analysis.sensitivity_csv().as_bytes(),
-    )
-    .map_err(|e| fail("sensitivity.csv", e))?;
-    write_json(&dir.join("sensitivity.json"), &analysis)
-        .map_err(|e| fail("sensitivity.json", e))?;
+    out.write("points.csv", analysis.points_csv().as_bytes())?;
+    out.write("sensitivity.csv", analysis.sensitivity_csv().as_bytes())?;
+    out.write_json("sensitivity.json", &analysis)?;
     let figures =
         crate::report::sensitivity_plot::figures(plan, &analysis, report.plots, report.report())
             .map_err(|e| anyhow!("drawing the sensitivity plots: {e}"))?;
-    let pictures = write_figures(&figures, dir, report.plots).map_err(anyhow::Error::msg)?;
+    let pictures = out.write_figures(&figures, report.plots)?;
     if report.report() {
-        crate::report::sweep_report::report(plan, &analysis, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        out.write_report(&crate::report::sweep_report::report(
+            plan, &analysis, &figures,
+        ))?;
     }
-    write_manifest(plan, dir, run_s).map_err(|e| fail("manifest.json", e))?;
+    write_manifest(plan, out, run_s)?;
     print!("{}", drivers_table(plan, &analysis));
     println!(
         "wrote {} ({RESULTS}, points.csv, sensitivity.csv, {} picture files{})",
@@ -155,7 +149,7 @@ fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> anyhow:
     Ok(())
 }
 
-fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
+fn write_manifest(plan: &Plan, out: &OutputDir, run_s: f64) -> anyhow::Result<()> {
     #[derive(Serialize)]
     struct SweepManifest<'a> {
         program: String,
@@ -169,22 +163,19 @@ fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
     let text = &plan.sweep.spec_text;
     let sha = crate::scenario::sha256_hex(text.as_bytes());
     let path = plan.sweep.spec_path.display().to_string();
-    write_json(
-        &dir.join("manifest.json"),
-        &SweepManifest {
-            program: format!("sahelsim {VERSION}"),
-            spec_file: ManifestFile {
-                path: &path,
-                sha256: &sha,
-                content: text,
-            },
-            spec: &plan.sweep.spec,
-            fingerprint: &plan.sweep.fingerprint,
-            base_files: ManifestFile::list(&plan.sweep.base.sources),
-            base: &plan.sweep.base,
-            timings: [("run_s".to_string(), run_s)].into_iter().collect(),
+    out.write_manifest(&SweepManifest {
+        program: format!("sahelsim {VERSION}"),
+        spec_file: ManifestFile {
+            path: &path,
+            sha256: &sha,
+            content: text,
         },
-    )
+        spec: &plan.sweep.spec,
+        fingerprint: &plan.sweep.fingerprint,
+        base_files: ManifestFile::list(&plan.sweep.base.sources),
+        base: &plan.sweep.base,
+        timings: [("run_s".to_string(), run_s)].into_iter().collect(),
+    })
 }
 
 /// For each outcome, the parameters ranked by their influence.
@@ -238,11 +229,12 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let spec_path = PathBuf::from(&shards[0].0.spec);
     let plan = Plan::new(spec::load(&spec_path)?)?;
     check_unchanged(&plan, &shards)?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
-    super::create_output_dir(&dir)?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+    )?;
+    let dir = out.path();
     let files: Vec<PathBuf> = shards.iter().map(|(_, d)| d.join(RESULTS)).collect();
     let t = Instant::now();
     sweep::results::merge(
@@ -252,14 +244,13 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         plan.replicates(),
     )
     .map_err(|e| anyhow!("merging: {e}"))?;
-    write_json(&dir.join(SWEEP_FILE), &SweepFile::new(&plan, Shard::ALL))
-        .map_err(|e| anyhow!("writing {SWEEP_FILE} in {}: {e}", dir.display()))?;
+    out.write_json(SWEEP_FILE, &SweepFile::new(&plan, Shard::ALL))?;
     println!(
         "merged {n} shards: {} runs into {}",
         plan.total_runs(),
         dir.join(RESULTS).display()
     );
-    finish(&plan, &dir, args.report, t.elapsed().as_secs_f64())
+    finish(&plan, &out, args.report, t.elapsed().as_secs_f64())
 }
 
 /// `sahelsim sweep slurm SPEC --shards N`.
@@ -279,17 +270,15 @@ pub(super) fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     let slurm_dir = dir.join("slurm");
-    super::create_output_dir(&slurm_dir.join("logs"))?;
+    OutputDir::create(slurm_dir.join("logs"))?;
+    let scripts = OutputDir::create(slurm_dir.clone())?;
     let dir = absolute(&dir);
     let exe = std::env::current_exe()
         .map(|p| absolute(&p))
         .map_err(|e| anyhow!("cannot find this program's path: {e}"))?;
-    let fail =
-        |what: &str, e: std::io::Error| anyhow!("writing {what} in {}: {e}", slurm_dir.display());
     for (file, text) in slurm::scripts(&plan, &opts, &dir, &exe, &absolute(spec_path)) {
-        let path = slurm_dir.join(file);
-        write_atomic(&path, text.as_bytes()).map_err(|e| fail(file, e))?;
-        make_executable(&path).map_err(|e| fail(file, e))?;
+        scripts.write(file, text.as_bytes())?;
+        make_executable(&scripts.join(file)).map_err(|e| scripts.failed(file, e))?;
     }
     println!(
         "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {} array tasks of {} CPU(s) each",
