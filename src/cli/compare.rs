@@ -127,8 +127,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         &months,
         args.report.plots,
         args.report.report(),
-    )
-    .map_err(anyhow::Error::msg)?;
+    )?;
     out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
         let (a, b) = (format_date(from_date), format_date(base.period.end));

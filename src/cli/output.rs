@@ -71,6 +71,6 @@ impl OutputDir {
         figures: &[Figure],
         format: PlotFormat,
     ) -> anyhow::Result<Vec<PathBuf>> {
-        write_figures(figures, &self.path, format).map_err(anyhow::Error::msg)
+        Ok(write_figures(figures, &self.path, format)?)
     }
 }

@@ -231,8 +231,7 @@ pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Resu
     )?;
 
     let t_plots = Instant::now();
-    let figures = epstein_report::figures(s, &outputs, report.plots, report.report())
-        .map_err(anyhow::Error::msg)?;
+    let figures = epstein_report::figures(s, &outputs, report.plots, report.report())?;
     out.write_figures(&figures, report.plots)?;
     if report.report() {
         let mut rows: Vec<(String, Option<Spread>)> = OUTCOMES

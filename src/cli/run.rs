@@ -64,8 +64,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         &outputs,
         args.report.plots,
         args.report.report(),
-    )
-    .map_err(anyhow::Error::msg)?;
+    )?;
     out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
         out.write_report(&run_report::report(&scenario, &agg, &figures))?;

@@ -55,7 +55,7 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
 pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
     let spec_path = args.spec.as_deref().unwrap_or(Path::new(""));
     let shard = match &args.shard {
-        Some(t) => Shard::parse(t).map_err(anyhow::Error::msg)?,
+        Some(t) => Shard::parse(t)?,
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
@@ -89,7 +89,7 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
     let t = Instant::now();
     let report = pool.install(|| sweep::run(&plan, dir, shard, args.resume, Some(&bar)));
     bar.finish_and_clear();
-    let report = report.map_err(anyhow::Error::msg)?;
+    let report = report?;
     let run_s = t.elapsed().as_secs_f64();
     if report.resumed.written + report.resumed.early > 0 {
         println!(
@@ -125,7 +125,7 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
 fn finish(plan: &Plan, out: &OutputDir, report: ReportOptions, run_s: f64) -> anyhow::Result<()> {
     let dir = out.path();
-    let analysis = sweep::analyse(plan, &dir.join(RESULTS)).map_err(anyhow::Error::msg)?;
+    let analysis = sweep::analyse(plan, &dir.join(RESULTS))?;
     out.write("points.csv", analysis.points_csv().as_bytes())?;
     out.write("sensitivity.csv", analysis.sensitivity_csv().as_bytes())?;
     out.write_json("sensitivity.json", &analysis)?;

@@ -89,8 +89,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         s.name, s.replicates
     );
     let plotted: Vec<TargetResult> = results.iter().filter(|r| r.covered).cloned().collect();
-    let figure = validation_figure(&plotted, &title, report.plots, report.report())
-        .map_err(anyhow::Error::msg)?;
+    let figure = validation_figure(&plotted, &title, report.plots, report.report())?;
     out.write_figures(std::slice::from_ref(&figure), report.plots)?;
     if report.report() {
         out.write_report(&validate_report::report(

@@ -72,7 +72,7 @@ pub fn figures(
     months: &[Vec<Vec<Month>>],
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
     let outcomes = shown(diffs);
     let estimates = outcomes

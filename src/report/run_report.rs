@@ -317,7 +317,7 @@ pub fn figures(
     outputs: &[ReplicateOutput],
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let reps = outputs.len();
     let (x, m) = months(s, outputs);
     let mut figs = Vec::new();

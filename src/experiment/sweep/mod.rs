@@ -14,7 +14,7 @@ pub mod shards;
 pub mod slurm;
 pub mod spec;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
@@ -30,6 +30,80 @@ use crate::record::outcome::REFERENCE_OUTCOMES;
 use crate::scenario::raw::ModelKind;
 use crate::scenario::{Scenario, ScenarioError, ScenarioErrors, paths};
 use crate::sim::rng::{replicate_seed, splitmix64};
+
+/// Why a sweep could not run, merge or be analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// `--shard` is not `K/N`.
+    #[error("--shard {0}: expected K/N with 1 ≤ K ≤ N, e.g. 3/16")]
+    ShardSyntax(String),
+    /// A file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A results file cannot be parsed as CSV.
+    #[error("cannot read {}: {source}", path.display())]
+    ReadCsv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A results row cannot be parsed.
+    #[error("{}: {source}", path.display())]
+    Row {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A results row belongs to no point of this sweep.
+    #[error("{}:{line}: not a row of this sweep", path.display())]
+    NotARow {
+        /// The file.
+        path: PathBuf,
+        /// Its line.
+        line: usize,
+    },
+    /// Two shards' files have different columns.
+    #[error("{} has other columns than {}", file.display(), first.display())]
+    Columns {
+        /// The file.
+        file: PathBuf,
+        /// The first shard's file.
+        first: PathBuf,
+    },
+    /// Merging failed (a missing or extra row, or a write error).
+    #[error("{0}")]
+    Merge(std::io::Error),
+    /// The results cannot be written.
+    #[error("writing the results in {}: {source}", dir.display())]
+    Write {
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The results stopped being written part way.
+    #[error(
+        "writing the results in {}: {source}; {written} of {total} runs are saved; free the space and rerun with --resume to finish",
+        dir.display()
+    )]
+    Interrupted {
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+        /// Rows saved.
+        written: u64,
+        /// Rows of the shard.
+        total: u64,
+    },
+}
 
 /// Salt of the per-point seeds when common random numbers are off.
 const POINT_SALT: u64 = 0x5357_4545_5050_0000;
@@ -212,8 +286,11 @@ pub fn run(
     shard: Shard,
     resume: bool,
     progress: Option<&ProgressBar>,
-) -> Result<RunReport, String> {
-    let fail = |e: std::io::Error| format!("writing the results in {}: {e}", dir.display());
+) -> Result<RunReport, SweepError> {
+    let fail = |source: std::io::Error| SweepError::Write {
+        dir: dir.to_path_buf(),
+        source,
+    };
     let (mut writer, todo, resumed) = ResultsWriter::open(
         dir,
         &plan.header(),
@@ -233,11 +310,13 @@ pub fn run(
     );
     let written = writer.written();
     let total = shard.len(plan.total_runs());
-    if let Err(e) = result {
-        return Err(format!(
-            "writing the results in {}: {e}; {written} of {total} runs are saved; free the space and rerun with --resume to finish",
-            dir.display()
-        ));
+    if let Err(source) = result {
+        return Err(SweepError::Interrupted {
+            dir: dir.to_path_buf(),
+            source,
+            written,
+            total,
+        });
     }
     writer.finish().map_err(fail)?;
     Ok(RunReport {
@@ -288,25 +367,29 @@ pub struct Analysis {
 }
 
 /// Reads a complete results file and works out the sensitivity of each outcome.
-pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, String> {
+pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
     let k = plan.sweep.spec.parameters.len();
     let m = plan.sweep.outcomes.len();
     let n = plan.points.len();
     let mut values = vec![vec![f64::NAN; k]; n];
     let mut sums = vec![vec![0.0; m]; n];
     let mut counts = vec![0u64; n];
-    let mut reader = csv::Reader::from_path(results)
-        .map_err(|e| format!("cannot read {}: {e}", results.display()))?;
+    let mut reader = csv::Reader::from_path(results).map_err(|source| SweepError::ReadCsv {
+        path: results.to_path_buf(),
+        source,
+    })?;
     for (line, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}: {e}", results.display()))?;
+        let rec = rec.map_err(|source| SweepError::Row {
+            path: results.to_path_buf(),
+            source,
+        })?;
         let num = |i: usize| rec.get(i).and_then(|t| t.parse::<f64>().ok());
         let point = num(0).unwrap_or(-1.0);
         if !(point >= 0.0 && (point as usize) < n) || rec.len() != 3 + k + m {
-            return Err(format!(
-                "{}:{}: not a row of this sweep",
-                results.display(),
-                line + 2
-            ));
+            return Err(SweepError::NotARow {
+                path: results.to_path_buf(),
+                line: line + 2,
+            });
         }
         let p = point as usize;
         for (i, v) in values[p].iter_mut().enumerate() {
