@@ -125,4 +125,14 @@ mod tests {
         assert_eq!(quantile(&v, 0.05), 2.0);
         assert_eq!(quantile(&[7.0], 0.95), 7.0);
     }
+
+    #[test]
+    fn quantiles_are_hyndman_and_fans_type_7() {
+        // Hyndman & Fan (1996), definition 7, the default of R's `quantile`:
+        // quantile(1:10, c(0.05, 0.25, 0.95)) gives 1.45, 3.25 and 9.55.
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        for (q, published) in [(0.05, 1.45), (0.25, 3.25), (0.95, 9.55)] {
+            assert!((quantile(&v, q) - published).abs() < 1e-12, "{q}");
+        }
+    }
 }
