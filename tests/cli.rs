@@ -196,3 +196,39 @@ fn run_refuses_zero_replicates() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--replicates must be at least 1"));
 }
+
+#[test]
+fn replicates_take_the_scenarios_range_everywhere() {
+    for args in [
+        &["run", "tests/fixtures/short_run.ron"][..],
+        &["validate", "scenarios/baseline_2017_2020.ron"][..],
+        &[
+            "compare",
+            "tests/fixtures/short_run.ron",
+            "tests/fixtures/policy_short.ron",
+        ][..],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--replicates", "1000000000", "--out", "/nonexistent/never"]);
+        let out = sahelsim(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--replicates must be at most 100000"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Compare's intervals need two replicates, and it says so.
+    let out = sahelsim(&[
+        "compare",
+        "tests/fixtures/short_run.ron",
+        "tests/fixtures/policy_short.ron",
+        "--replicates",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--replicates must be at least 2 for confidence intervals")
+    );
+}

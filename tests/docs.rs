@@ -1,5 +1,6 @@
 //! The documentation stays true: every model parameter is documented in docs/scenarios.md
-//! with its default, and every mechanism (system) in docs/ODD.md.
+//! with its default, every mechanism (system) in docs/ODD.md, and every outcome of comparisons
+//! and sweeps in docs/sweeps.md.
 
 use sahelsim::scenario::model_params::PARAMETERS;
 
@@ -64,6 +65,33 @@ fn every_intervention_kind_is_explained_in_the_policies_page() {
                 .any(|l| l.starts_with("### ") && l.ends_with(&heading)),
             "docs/policies.md has no section for {:?}",
             k.kind
+        );
+    }
+}
+
+#[test]
+fn every_outcome_of_comparisons_and_sweeps_is_named_in_the_sweeps_page() {
+    let doc = std::fs::read_to_string("docs/sweeps.md").unwrap();
+    let section = doc
+        .split("### Outcomes")
+        .nth(1)
+        .expect("docs/sweeps.md has an Outcomes section");
+    let section = section.split("\n### ").next().unwrap();
+    for o in sahelsim::record::OUTCOMES
+        .iter()
+        .filter(|o| o.reported.comparison)
+    {
+        let named = if o.total {
+            format!("`{}`", o.key)
+        } else {
+            format!("`{}.<group>`", o.key)
+        };
+        assert!(section.contains(&named), "docs/sweeps.md lacks {named}");
+    }
+    for (key, _) in sahelsim::record::outcome::REFERENCE_OUTCOMES {
+        assert!(
+            section.contains(&format!("`{key}`")),
+            "docs/sweeps.md lacks {key}"
         );
     }
 }

@@ -124,8 +124,8 @@ fn backlash_feeds_the_insurgency_and_deterrence_starves_it() {
     // The effect is a few per cent of fighters after two years, against replicate noise of
     // the same size: ten replicates (three were not enough to see it reliably).
     let (provoke, deter) = (
-        total(&set(5.0), 10, "fighters_final"),
-        total(&set(-5.0), 10, "fighters_final"),
+        total(&set(5.0), 10, "fighters_end"),
+        total(&set(-5.0), 10, "fighters_end"),
     );
     assert!(
         provoke > deter,
@@ -160,8 +160,8 @@ fn more_grievance_more_fighters() {
         ],
     );
     let (a, b) = (
-        total(&calm, 3, "fighters_final"),
-        total(&angry, 3, "fighters_final"),
+        total(&calm, 3, "fighters_end"),
+        total(&angry, 3, "fighters_end"),
     );
     assert!(b > a, "fighters with high grievance {b} vs low {a}");
 }

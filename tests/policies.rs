@@ -120,7 +120,7 @@ fn reintegration_lowers_the_number_of_fighters() {
             "(name: \"p\", kind: Reintegration, start: \"2017-01-01\", intensity: 0.8, capacity: 2000)",
         ],
     );
-    let fighters = |o: &sahelsim::experiment::ReplicateOutput| o.summary.outcomes["fighters_final"];
+    let fighters = |o: &sahelsim::experiment::ReplicateOutput| o.summary.outcomes["fighters_end"];
     let (a, b) = (sum_over(&base, 3, fighters), sum_over(&policy, 3, fighters));
     assert!(
         b < a,

@@ -144,7 +144,7 @@ fn the_monthly_series_of_the_plots_add_up_to_the_run() {
     let events: f64 = months.iter().map(|m| m.events).sum();
     assert_eq!(events, out.events.len() as f64);
     let deaths: f64 = months.iter().map(|m| m.fatalities()).sum();
-    assert_eq!(deaths, out.summary.outcomes["fatalities_total"]);
+    assert_eq!(deaths, out.summary.outcomes["fatalities"]);
     let revenue: f64 = months.iter().map(|m| m.revenue_total()).sum();
     let recorded: i64 = out
         .rows

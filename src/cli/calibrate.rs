@@ -1,20 +1,19 @@
 //! `sahelsim calibrate SPEC`: search the free parameters of a spec for the best fit to the
 //! calibration targets; write the ranked points and the best one as a scenario.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
 
-use super::CliError;
-use super::run::progress_bar;
-use super::validate::table;
+use super::CalibrateArgs;
+use super::output::OutputDir;
+use super::progress_bar;
 use crate::experiment::calibration::{
     CalibrationSpec, Point, best_fragment, calibrate, load_spec, workload,
 };
 use crate::experiment::targets::TARGETS;
-use crate::record::write_atomic;
-use crate::record::writers::{VERSION, write_json};
+use crate::record::writers::VERSION;
 use crate::report::validation_plot::fmt;
 
 #[derive(Serialize)]
@@ -27,29 +26,25 @@ struct CalibrationFile<'a> {
     best: &'a Point,
 }
 
-pub(super) fn run(
-    spec_path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-) -> Result<(), CliError> {
-    let calibration = load_spec(spec_path)?;
+pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
+    let calibration = load_spec(&args.spec)?;
     let (spec, base) = (calibration.spec.clone(), calibration.base.clone());
-    super::reference::require_sahel(&base, "calibrate")?;
-    let dir =
-        out.unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name)));
-    super::create_output_dir(&dir)?;
+    super::require_sahel(&base, "calibrate")?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name))),
+    )?;
+    let dir = out.path();
     let bar = progress_bar(
         workload(&base, &spec),
         &format!("{}: calibrating", spec.name),
     );
-    let pool = super::worker_pool(threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let t = Instant::now();
     let points = pool.install(|| calibrate(&calibration, Some(&bar)))?;
     bar.finish_and_clear();
     let wall_s = t.elapsed().as_secs_f64();
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
 
     // Ranked points.
     let mut csv = String::from("rank,point,round,score,passed");
@@ -78,26 +73,20 @@ pub(super) fn run(
         }
         csv.push('\n');
     }
-    write_atomic(&dir.join("calibration.csv"), csv.as_bytes())
-        .map_err(|e| fail("calibration.csv", e))?;
+    out.write("calibration.csv", csv.as_bytes())?;
     let best = &points[0];
-    write_atomic(
-        &dir.join("best.ron"),
-        best_fragment(&calibration, &dir, best).as_bytes(),
-    )
-    .map_err(|e| fail("best.ron", e))?;
-    write_json(
-        &dir.join("calibration.json"),
+    out.write("best.ron", best_fragment(&calibration, dir, best).as_bytes())?;
+    out.write_json(
+        "calibration.json",
         &CalibrationFile {
             version: VERSION,
             spec: &spec,
-            spec_path: spec_path.display().to_string(),
+            spec_path: args.spec.display().to_string(),
             wall_s,
             evaluated: points.len(),
             best,
         },
-    )
-    .map_err(|e| fail("calibration.json", e))?;
+    )?;
 
     println!(
         "{}: {} points × {} replicates in {:.0} s",
@@ -115,7 +104,7 @@ pub(super) fn run(
     for (p, v) in spec.parameters.iter().zip(&best.values) {
         println!("  {:<50} {}", p.path, fmt(*v));
     }
-    print!("{}", table(&best.targets));
+    print!("{}", super::targets_table(&best.targets));
     println!("wrote {}", dir.display());
     Ok(())
 }

@@ -1,20 +1,14 @@
 //! `sahelsim check FILE`: load and validate a scenario, print a summary.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use super::CliError;
 use crate::geo::SahelMap;
-use crate::scenario::{self, Scenario, format_date};
+use crate::scenario::{Scenario, format_date};
 
-pub(super) fn run(file: &Path) -> Result<(), CliError> {
-    let scenario = scenario::load(file)?;
-    if scenario.kind != scenario::ModelKind::Sahel {
-        print!("{}", super::reference::check_summary(&scenario)?);
-        return Ok(());
-    }
+/// Prints the summary of a Sahel scenario.
+pub(super) fn run(scenario: &Scenario) -> anyhow::Result<()> {
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
-    print!("{}", summary(&scenario, &map));
+    print!("{}", summary(scenario, &map));
     Ok(())
 }
 

@@ -9,46 +9,18 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::CliError;
-use super::run::progress_bar;
-use crate::experiment::compare::{Outcome, Paired, outcomes, paired, run_all_keeping};
+use super::CompareArgs;
+use super::output::OutputDir;
+use super::progress_bar;
+use crate::experiment::compare::{self, DifferenceRow, outcomes, run_all_keeping};
 use crate::geo::SahelMap;
-use crate::record::atomic::write_atomic;
+use crate::record::Column;
 use crate::record::monthly::monthly;
-use crate::record::writers::{ManifestFile, VERSION, write_json};
-use crate::report::compare_report::{self, Difference, KEY_DIFFERENCES, difference_cells, signed};
-use crate::report::{ReportOptions, write_figures};
+use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
+use crate::record::writers::{ManifestFile, VERSION};
+use crate::report::compare_report::{self, KEY_DIFFERENCES, difference_cells, signed};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
-
-/// Options of `compare`.
-pub struct CompareOptions {
-    /// Replicates per scenario (default: the base scenario's).
-    pub replicates: Option<u32>,
-    /// Master seed of every scenario (default: the base scenario's).
-    pub seed: Option<u64>,
-    /// First day of the policy period (default: the earliest intervention start).
-    pub from: Option<String>,
-    /// Output folder (default: output/compare-BASE).
-    pub out: Option<PathBuf>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-    /// Plot formats and whether to write report.html.
-    pub report: ReportOptions,
-}
-
-/// One row of `compare.csv` / `compare.json`.
-#[derive(Debug, Serialize)]
-struct Row<'a> {
-    scenario: &'a str,
-    area: &'a str,
-    outcome: &'a str,
-    label: &'a str,
-    unit: &'a str,
-    #[serde(flatten)]
-    paired: Paired,
-    significant: bool,
-}
 
 /// The manifest of a comparison.
 #[derive(Serialize)]
@@ -70,80 +42,28 @@ struct ScenarioRecord<'a> {
     interventions: &'a [scenario::interventions::Intervention],
 }
 
-pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliError> {
-    if files.len() < 2 {
-        return Err(CliError(
-            "compare needs a base scenario and at least one other: sahelsim compare BASE.ron OTHER.ron ..."
-                .to_string(),
-        ));
-    }
+pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let mut loaded: Vec<(PathBuf, Scenario)> = Vec::new();
-    for f in files {
+    for f in &args.files {
         let s = scenario::load(f)?;
-        super::reference::require_sahel(&s, "compare")?;
+        super::require_sahel(&s, "compare")?;
         loaded.push((f.clone(), s));
     }
-    let base = &loaded[0].1;
-    let replicates = opts.replicates.unwrap_or(base.replicates);
-    if replicates < 2 {
-        return Err(CliError(
-            "--replicates must be at least 2 for confidence intervals".to_string(),
-        ));
-    }
-    let seed = opts.seed.unwrap_or(base.seed);
-    for (path, s) in &loaded[1..] {
-        if s.period.start != base.period.start || s.period.end != base.period.end {
-            return Err(CliError(format!(
-                "{}: its period {} to {} differs from the base's {} to {}; paired comparisons need the same period (extend the base and change only the interventions)",
-                path.display(),
-                format_date(s.period.start),
-                format_date(s.period.end),
-                format_date(base.period.start),
-                format_date(base.period.end)
-            )));
-        }
-        if s.map != base.map {
-            return Err(CliError(format!(
-                "{}: its map settings differ from the base's; paired comparisons need the same map",
-                path.display()
-            )));
-        }
-        let names = |s: &Scenario| s.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
-        if names(s) != names(base) {
-            return Err(CliError(format!(
-                "{}: its groups ({}) differ from the base's ({})",
-                path.display(),
-                names(s).join(", "),
-                names(base).join(", ")
-            )));
-        }
-    }
-    let from_date = match &opts.from {
-        Some(text) => scenario::parse_date(text).map_err(|_| {
-            CliError(format!(
-                "--from {text}: not a date; expected an ISO date \"YYYY-MM-DD\", e.g. \"2021-01-01\""
-            ))
-        })?,
-        None => loaded
-            .iter()
-            .flat_map(|(_, s)| s.interventions.iter().map(|iv| iv.start))
-            .min()
-            .unwrap_or(base.period.start),
+    let Some((_, base)) = loaded.first() else {
+        return Err(compare::CompareError::TooFew.into());
     };
-    if from_date < base.period.start || from_date > base.period.end {
-        return Err(CliError(format!(
-            "the policy period's start {} lies outside the scenarios' period {} to {}",
-            format_date(from_date),
-            format_date(base.period.start),
-            format_date(base.period.end)
-        )));
-    }
+    let replicates = compare::check_replicates(args.replicates.unwrap_or(base.replicates))?;
+    let replicates = super::check_replicates(replicates)?;
+    compare::check_comparable(&loaded)?;
+    let seed = args.seed.unwrap_or(base.seed);
+    let all: Vec<&Scenario> = loaded.iter().map(|(_, s)| s).collect();
+    let from_date = compare::policy_start(&all, args.from.as_deref())?;
     let from = (from_date - base.period.start).whole_days() as u32;
 
-    let dir = opts
-        .out
-        .unwrap_or_else(|| PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name))));
-    super::create_output_dir(&dir)?;
+    let out = OutputDir::create(args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name)))
+    }))?;
+    let dir = out.path();
     let scenarios: Vec<Arc<Scenario>> = loaded
         .iter()
         .map(|(_, s)| {
@@ -164,7 +84,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             scenarios.len()
         ),
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let (values, months) = pool.install(|| {
         run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
             monthly(&o.rows, &o.events, &base.period, &group_names)
@@ -175,34 +95,15 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
 
     // Paired differences, scenario by scenario against the base.
     let column = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
-    let mut rows: Vec<Row> = Vec::new();
-    let mut diffs: Vec<Difference> = Vec::new();
-    for (s, sc) in scenarios.iter().enumerate().skip(1) {
-        for (o, outcome) in list.iter().enumerate() {
-            let p = paired(&column(0, o), &column(s, o));
-            diffs.push(Difference {
-                scenario: s,
-                outcome,
-                paired: p,
-            });
-            rows.push(Row {
-                scenario: &sc.name,
-                area: &outcome.area,
-                outcome: &outcome.key,
-                label: &outcome.label,
-                unit: outcome.unit,
-                paired: p,
-                significant: p.significant(),
-            });
-        }
-    }
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
-    write_atomic(&dir.join("compare.csv"), csv(&rows).as_bytes())
-        .map_err(|e| fail("compare.csv", e))?;
-    write_json(
-        &dir.join("compare.json"),
+    let diffs = compare::differences(&list, &values);
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let rows: Vec<DifferenceRow> = diffs
+        .iter()
+        .map(|d| DifferenceRow::new(d, &names))
+        .collect();
+    out.write("compare.csv", compare::differences_csv(&rows).as_bytes())?;
+    out.write_json(
+        "compare.json",
         &serde_json::json!({
             "version": VERSION,
             "base": base.name,
@@ -213,28 +114,31 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             "values": scenarios.iter().enumerate().map(|(s, sc)| serde_json::json!({
                 "scenario": sc.name,
                 "outcomes": list.iter().enumerate().map(|(o, out)| serde_json::json!({
-                    "area": out.area, "outcome": out.key, "replicates": column(s, o),
+                    "area": out.area, "outcome": out.key(), "replicates": column(s, o),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }),
-    )
-    .map_err(|e| fail("compare.json", e))?;
+    )?;
     let t_plots = Instant::now();
     let refs: Vec<&Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
     let figures = compare_report::figures(
         &refs,
         &diffs,
         &months,
-        opts.report.plots,
-        opts.report.report(),
-    )
-    .map_err(CliError)?;
-    write_figures(&figures, &dir, opts.report.plots).map_err(CliError)?;
-    if opts.report.report() {
+        args.report.plots,
+        args.report.report(),
+    )?;
+    out.write_figures(&figures, args.report.plots)?;
+    if args.report.report() {
         let (a, b) = (format_date(from_date), format_date(base.period.end));
-        compare_report::report(&refs, &diffs, (&a, &b), replicates, seed, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        out.write_report(&compare_report::report(
+            &refs,
+            &diffs,
+            (&a, &b),
+            replicates,
+            seed,
+            &figures,
+        ))?;
     }
     let mut timings = BTreeMap::new();
     timings.insert("total_s".to_string(), run_s);
@@ -257,7 +161,7 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
             .collect(),
         timings,
     };
-    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+    out.write_manifest(&manifest)?;
 
     println!(
         "compared with {}: {} to {}, {replicates} paired replicates (common random numbers, seed {seed}), in {run_s:.0} s",
@@ -276,41 +180,8 @@ pub(super) fn run(files: &[PathBuf], opts: CompareOptions) -> Result<(), CliErro
     Ok(())
 }
 
-/// The CSV of every paired difference.
-fn csv(rows: &[Row]) -> String {
-    let mut s = String::from(
-        "scenario,area,outcome,unit,base_mean,scenario_mean,difference,ci95_low,ci95_high,relative_change,significant\n",
-    );
-    for r in rows {
-        let p = &r.paired;
-        s.push_str(&format!(
-            "{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{}\n",
-            csv_field(r.scenario),
-            r.area,
-            csv_field(r.outcome),
-            r.unit,
-            p.base_mean,
-            p.mean,
-            p.diff,
-            p.lo,
-            p.hi,
-            p.relative,
-            r.significant
-        ));
-    }
-    s
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The printed table of one scenario against the base.
-fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
+fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
     let mut out = format!("\n{}", sc.name);
     if !sc.interventions.is_empty() {
         let kinds: Vec<String> = sc.interventions.iter().map(|iv| iv.when()).collect();
@@ -325,26 +196,23 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
         rows.iter()
             .find(|r| r.scenario == sc.name && r.outcome == key && r.area == area)
     };
-    let line = |r: &Row| {
+    let line = |r: &DifferenceRow| {
         let [label, base, mean, diff, interval, change] =
-            difference_cells(r.label, r.unit, &r.paired);
+            difference_cells(&r.label, r.unit, &r.paired);
         format!(
             "  {label:<66} {base:>11} {mean:>11} {diff:>11} {interval:>25} {change:>8}{}\n",
             if r.significant { " *" } else { "" }
         )
     };
     for key in KEY_DIFFERENCES {
-        if let Some(r) = mine(key, "all")
+        if let Some(r) = mine(key.key, "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {
             out.push_str(&line(r));
         }
     }
-    for o in list
-        .iter()
-        .filter(|o| o.area == "all" && o.key.contains('.'))
-    {
-        if let Some(r) = mine(&o.key, "all")
+    for o in list.iter().filter(|o| o.area == "all" && o.group.is_some()) {
+        if let Some(r) = mine(&o.key(), "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {
             out.push_str(&line(r));
@@ -370,9 +238,9 @@ fn table(sc: &Scenario, rows: &[Row], list: &[Outcome]) -> String {
         out.push_str(&format!(
             "    {:<10} {:<32} {:<32} {}\n",
             area,
-            cell("events"),
-            cell("fatalities_civilians"),
-            cell("sustained_presence_end")
+            cell(EVENTS.key),
+            cell(FATALITIES_CIVILIANS.key),
+            cell(SUSTAINED_PRESENCE_END.key)
         ));
     }
     out

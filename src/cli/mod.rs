@@ -4,6 +4,7 @@ mod calibrate;
 mod check;
 mod compare;
 mod map;
+mod output;
 mod reference;
 mod run;
 mod sweep;
@@ -13,7 +14,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use self::output::OutputDir;
+use crate::experiment::MAX_REPLICATES;
 use crate::report::{PlotFormat, ReportOptions};
+use crate::scenario::ModelKind;
 
 /// sahelsim: simulate militant violence in the central Sahel and compare policies.
 #[derive(Debug, Parser)]
@@ -28,105 +32,129 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load and validate a scenario, and print a short summary of it.
-    Check {
-        /// The scenario file (RON).
-        file: PathBuf,
-    },
+    Check(CheckArgs),
     /// Run a scenario's replicates; write events, time series, summary and manifest.
-    Run {
-        /// The scenario file (RON).
-        file: PathBuf,
-        /// Number of replicates (default: the scenario's `replicates`).
-        #[arg(long)]
-        replicates: Option<u32>,
-        /// Master seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Plots and report.
-        #[command(flatten)]
-        report: ReportOptions,
-    },
+    Run(RunArgs),
     /// Run scenarios on the same seeds and report each one's paired differences against the
     /// first (the base) over the policy period, with 95 % confidence intervals.
-    Compare {
-        /// The base scenario, then the scenarios compared with it (RON).
-        #[arg(required = true, num_args = 2..)]
-        files: Vec<PathBuf>,
-        /// Replicates per scenario (default: the base's `replicates`).
-        #[arg(long)]
-        replicates: Option<u32>,
-        /// Master seed of every scenario (default: the base's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// First day of the policy period, ISO date (default: the earliest intervention start).
-        #[arg(long)]
-        from: Option<String>,
-        /// Output folder (default: output/compare-BASE).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Plots and report.
-        #[command(flatten)]
-        report: ReportOptions,
-    },
+    Compare(CompareArgs),
     /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020) and
     /// the plausibility checks P1–P3 (2021–2024, where the scenario runs that far); exit
     /// status 1 when a target is missed.
-    Validate {
-        /// The scenario file (RON).
-        #[arg(default_value = "scenarios/baseline.ron")]
-        file: PathBuf,
-        /// Number of replicates (default: the scenario's `replicates`).
-        #[arg(long)]
-        replicates: Option<u32>,
-        /// Master seed (default: the scenario's `seed`); another seed checks the fit on
-        /// replicates the calibration never saw.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output folder for validation.json and the plot (default: the scenario's output folder).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Plots and report.
-        #[command(flatten)]
-        report: ReportOptions,
-    },
+    Validate(ValidateArgs),
     /// Search a calibration spec's free parameters for the best fit to the targets; write the
     /// ranked points (calibration.csv) and the best as a scenario (best.ron).
-    Calibrate {
-        /// The calibration spec (RON).
-        spec: PathBuf,
-        /// Output folder (default: output/NAME, NAME being the spec's name).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
-    },
+    Calibrate(CalibrateArgs),
     /// Run a parameter sweep (or one shard of it) and work out which parameters drive each
     /// outcome; `sweep merge` joins shards, `sweep slurm` writes a Slurm job array.
     Sweep(SweepCommand),
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
-    Map {
-        /// The scenario file (RON).
-        file: PathBuf,
-        /// Output folder; default: the scenario's output folder.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Picture formats to write.
-        #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
-        plots: PlotFormat,
-    },
+    Map(MapArgs),
+}
+
+/// The arguments of `sahelsim check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The scenario file (RON).
+    pub file: PathBuf,
+}
+
+/// The arguments of `sahelsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (RON).
+    pub file: PathBuf,
+    /// Number of replicates (default: the scenario's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Plots and report.
+    #[command(flatten)]
+    pub report: ReportOptions,
+}
+
+/// The arguments of `sahelsim compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The base scenario, then the scenarios compared with it (RON).
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Replicates per scenario (default: the base's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed of every scenario (default: the base's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// First day of the policy period, ISO date (default: the earliest intervention start).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Output folder (default: output/compare-BASE).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Plots and report.
+    #[command(flatten)]
+    pub report: ReportOptions,
+}
+
+/// The arguments of `sahelsim validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The scenario file (RON).
+    #[arg(default_value = "scenarios/baseline.ron")]
+    pub file: PathBuf,
+    /// Number of replicates (default: the scenario's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed (default: the scenario's `seed`); another seed checks the fit on
+    /// replicates the calibration never saw.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder for validation.json and the plot (default: the scenario's output folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Plots and report.
+    #[command(flatten)]
+    pub report: ReportOptions,
+}
+
+/// The arguments of `sahelsim calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The calibration spec (RON).
+    pub spec: PathBuf,
+    /// Output folder (default: output/NAME, NAME being the spec's name).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// The arguments of `sahelsim map`.
+#[derive(Debug, clap::Args)]
+pub struct MapArgs {
+    /// The scenario file (RON).
+    pub file: PathBuf,
+    /// Output folder; default: the scenario's output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Picture formats to write.
+    #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
+    pub plots: PlotFormat,
 }
 
 /// `sahelsim sweep`: a spec to run, or one of its subcommands.
@@ -163,88 +191,83 @@ pub struct SweepCommand {
 pub enum SweepAction {
     /// Merge the output folders of every shard of a sweep into the result of a whole run
     /// (byte-identical results), then analyse it.
-    Merge {
-        /// The shards' output folders, in any order.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Output folder (default: output/sweep-NAME).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Plot formats and report.html.
-        #[command(flatten)]
-        report: ReportOptions,
-    },
+    Merge(MergeArgs),
     /// Write a Slurm job array that runs the sweep in N shards, the job that merges them, and
     /// a script that submits both.
-    Slurm {
-        /// The sweep spec (RON).
-        spec: PathBuf,
-        /// Number of shards (array tasks).
-        #[arg(long)]
-        shards: u64,
-        /// Output folder (default: output/sweep-NAME); the scripts go to its `slurm/`.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Slurm partition.
-        #[arg(long)]
-        partition: Option<String>,
-        /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
-        #[arg(long)]
-        time: Option<String>,
-        /// CPUs per array task (its runs use them all).
-        #[arg(long, default_value_t = 1)]
-        cpus_per_task: u32,
-        /// Memory per array task, in Slurm's format (e.g. 4G).
-        #[arg(long)]
-        mem: Option<String>,
-    },
+    Slurm(SlurmArgs),
 }
 
-/// A command's failure, already worded for the user.
-#[derive(Debug)]
-pub struct CliError(pub String);
+/// The arguments of `sahelsim sweep merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shards' output folders, in any order.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder (default: output/sweep-NAME).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Plot formats and report.html.
+    #[command(flatten)]
+    pub report: ReportOptions,
+}
 
-impl std::fmt::Display for CliError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+/// The arguments of `sahelsim sweep slurm`.
+#[derive(Debug, clap::Args)]
+pub struct SlurmArgs {
+    /// The sweep spec (RON).
+    pub spec: PathBuf,
+    /// Number of shards (array tasks).
+    #[arg(long)]
+    pub shards: u64,
+    /// Output folder (default: output/sweep-NAME); the scripts go to its `slurm/`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Slurm partition.
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
+    #[arg(long)]
+    pub time: Option<String>,
+    /// CPUs per array task (its runs use them all).
+    #[arg(long, default_value_t = 1)]
+    pub cpus_per_task: u32,
+    /// Memory per array task, in Slurm's format (e.g. 4G).
+    #[arg(long)]
+    pub mem: Option<String>,
+}
+
+/// Refuses a reference-model scenario in a command that runs only the Sahel model.
+fn require_sahel(s: &crate::scenario::Scenario, command: &str) -> anyhow::Result<()> {
+    match s.kind {
+        ModelKind::Sahel => Ok(()),
+        ModelKind::Epstein => Err(anyhow::anyhow!(
+            "{}: `{command}` applies to scenarios of the Sahel model; this one is `kind: {:?}` (use `sahelsim run`)",
+            s.sources
+                .first()
+                .map(|f| f.path.as_str())
+                .unwrap_or(&s.name),
+            s.kind
+        )),
     }
-}
-
-impl From<crate::scenario::ScenarioErrors> for CliError {
-    fn from(e: crate::scenario::ScenarioErrors) -> Self {
-        CliError(e.to_string())
-    }
-}
-
-/// Creates the output folder `dir`.
-fn create_output_dir(dir: &std::path::Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })
 }
 
 /// A rayon pool of `threads` workers (default: one per core).
-fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+fn worker_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| CliError(format!("cannot start worker threads: {e}")))
+        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))
 }
 
-/// Applies `--replicates` and `--seed` to a scenario.
+/// Applies `--replicates` and `--seed` to a scenario: replicates within the range a
+/// scenario's `replicates` takes ([`MAX_REPLICATES`]).
 fn override_replicates_and_seed(
     s: &mut crate::scenario::Scenario,
     replicates: Option<u32>,
     seed: Option<u64>,
-) -> Result<(), CliError> {
+) -> anyhow::Result<()> {
     if let Some(r) = replicates {
-        if r == 0 {
-            return Err(CliError("--replicates must be at least 1".into()));
-        }
-        s.replicates = r;
+        s.replicates = check_replicates(r)?;
     }
     if let Some(seed) = seed {
         s.seed = seed;
@@ -252,87 +275,113 @@ fn override_replicates_and_seed(
     Ok(())
 }
 
+/// Checks a `--replicates` value: from 1 to [`MAX_REPLICATES`], as in a scenario.
+fn check_replicates(replicates: u32) -> anyhow::Result<u32> {
+    if replicates == 0 {
+        return Err(anyhow::anyhow!("--replicates must be at least 1"));
+    }
+    if replicates > MAX_REPLICATES {
+        return Err(anyhow::anyhow!(
+            "--replicates must be at most {MAX_REPLICATES}, as a scenario's `replicates`"
+        ));
+    }
+    Ok(replicates)
+}
+
+/// A progress bar over `days` simulated days (drawn only on a terminal).
+fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(days),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
+        )
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} days/s", s.per_sec());
+            },
+        )
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// The printed validation table.
+fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
+    let mut s = format!(
+        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+        "id", "target", "band", "mean", "90 % interval", ""
+    );
+    for r in results {
+        let fact: String = r.target.fact.chars().take(58).collect();
+        s.push_str(&format!(
+            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
+            r.target.id,
+            fact,
+            format!(
+                "{}–{}",
+                crate::report::validation_plot::fmt(r.target.lo),
+                crate::report::validation_plot::fmt(r.target.hi)
+            ),
+            // A miss by a hair must not print as a value inside the band.
+            if r.covered && !r.pass && r.mean.abs() < 100.0 {
+                format!("{:.4}", r.mean)
+            } else {
+                crate::report::validation_plot::fmt(r.mean)
+            },
+            format!(
+                "{} – {}",
+                crate::report::validation_plot::fmt(r.p05),
+                crate::report::validation_plot::fmt(r.p95)
+            ),
+            if !r.covered {
+                "n/a"
+            } else if r.pass {
+                "pass"
+            } else {
+                "FAIL"
+            }
+        ));
+    }
+    s
+}
+
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<(), CliError> {
+pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Check { file } => check::run(&file),
-        Command::Map { file, out, plots } => map::run(&file, out, plots),
-        Command::Calibrate { spec, out, threads } => calibrate::run(&spec, out, threads),
-        Command::Sweep(cmd) => match cmd.action {
-            Some(SweepAction::Merge { dirs, out, report }) => sweep::merge(&dirs, out, report),
-            Some(SweepAction::Slurm {
-                spec,
-                shards,
-                out,
-                partition,
-                time,
-                cpus_per_task,
-                mem,
-            }) => sweep::slurm(
-                &spec,
-                sweep::SlurmOptions {
-                    shards,
-                    out,
-                    partition,
-                    time,
-                    cpus_per_task,
-                    mem,
-                },
-            ),
-            None => sweep::run(
-                &cmd.spec.unwrap_or_default(),
-                sweep::SweepOptions {
-                    out: cmd.out,
-                    resume: cmd.resume,
-                    shard: cmd.shard,
-                    threads: cmd.threads,
-                    report: cmd.report,
-                },
-            ),
+        Command::Check(args) => {
+            let scenario = crate::scenario::load(&args.file)?;
+            match scenario.kind {
+                ModelKind::Sahel => check::run(&scenario),
+                ModelKind::Epstein => reference::check(&scenario),
+            }
+        }
+        Command::Map(args) => map::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Sweep(cmd) => match &cmd.action {
+            Some(SweepAction::Merge(args)) => sweep::merge(args),
+            Some(SweepAction::Slurm(args)) => sweep::slurm(args),
+            None => sweep::run(&cmd),
         },
-        Command::Compare {
-            files,
-            replicates,
-            seed,
-            from,
-            out,
-            threads,
-            report,
-        } => compare::run(
-            &files,
-            compare::CompareOptions {
-                replicates,
-                seed,
-                from,
-                out,
-                threads,
-                report,
-            },
-        ),
-        Command::Validate {
-            file,
-            replicates,
-            seed,
-            out,
-            threads,
-            report,
-        } => validate::run(&file, replicates, seed, out, threads, report),
-        Command::Run {
-            file,
-            replicates,
-            seed,
-            out,
-            threads,
-            report,
-        } => run::run(
-            &file,
-            run::RunOptions {
-                replicates,
-                seed,
-                out,
-                threads,
-                report,
-            },
-        ),
+        Command::Compare(args) => compare::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Run(args) => {
+            let mut scenario = crate::scenario::load(&args.file)?;
+            override_replicates_and_seed(&mut scenario, args.replicates, args.seed)?;
+            let out = OutputDir::create(
+                args.out
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(&scenario.output.dir)),
+            )?;
+            match scenario.kind {
+                ModelKind::Sahel => run::run(&args, scenario, &out),
+                ModelKind::Epstein => reference::run(&args, &scenario, &out),
+            }
+        }
     }
 }

@@ -4,43 +4,35 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
 
-use super::CliError;
+use super::RunArgs;
+use super::output::OutputDir;
 use crate::record::atomic::write_atomic_with;
 use crate::record::summary::quantile;
-use crate::record::writers::{ManifestFile, VERSION, write_json};
+use crate::record::writers::{ManifestFile, VERSION};
 use crate::record::{ReplicateSummary, Spread, aggregate};
 use crate::reference::epstein::{EpsteinParams, ReplicateOutput, run_replicates};
-use crate::report::{ReportOptions, epstein_report, write_figures};
+use crate::report::epstein_report;
 use crate::scenario::{ModelKind, Scenario};
+use anyhow::anyhow;
 
-/// Refuses a reference-model scenario in a command that runs only the Sahel model.
-pub(super) fn require_sahel(s: &Scenario, command: &str) -> Result<(), CliError> {
-    if s.kind == ModelKind::Sahel {
-        return Ok(());
-    }
-    Err(CliError(format!(
-        "{}: `{command}` applies to scenarios of the Sahel model; this one is `kind: {:?}` (use `sahelsim run`)",
-        s.sources
-            .first()
-            .map(|f| f.path.as_str())
-            .unwrap_or(&s.name),
-        s.kind
-    )))
-}
-
-fn params(s: &Scenario) -> Result<&EpsteinParams, CliError> {
+fn params(s: &Scenario) -> anyhow::Result<&EpsteinParams> {
     s.epstein
         .as_ref()
-        .ok_or_else(|| CliError(format!("{}: no epstein parameters", s.name)))
+        .ok_or_else(|| anyhow!("{}: no epstein parameters", s.name))
+}
+
+/// Prints the summary of a reference-model scenario (`sahelsim check`).
+pub(super) fn check(s: &Scenario) -> anyhow::Result<()> {
+    print!("{}", check_summary(s)?);
+    Ok(())
 }
 
 /// The summary `check` prints for a reference-model scenario.
-pub(super) fn check_summary(s: &Scenario) -> Result<String, CliError> {
+fn check_summary(s: &Scenario) -> anyhow::Result<String> {
     let p = params(s)?;
     let mut out = String::new();
     let w = &mut out;
@@ -154,55 +146,51 @@ fn spread(mut v: Vec<f64>) -> Option<Spread> {
 
 /// Runs an Epstein scenario's replicates and writes `timeseries.csv`, `outbursts.csv`,
 /// `summary.json` and `manifest.json` to `dir`.
-pub(super) fn run(
-    s: &Scenario,
-    dir: &Path,
-    threads: Option<usize>,
-    report: ReportOptions,
-) -> Result<(), CliError> {
+pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Result<()> {
+    let (dir, threads, report) = (out.path(), args.threads, args.report);
     let p = params(s)?;
     let pool = super::worker_pool(threads)?;
     let t = Instant::now();
     let outputs = pool.install(|| run_replicates(p, s.seed, s.replicates));
     let run_s = t.elapsed().as_secs_f64();
-
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
-    write_atomic_with(&dir.join("timeseries.csv"), |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        csv.write_record(["replicate", "step", "active", "quiet", "jailed"])?;
-        for o in &outputs {
-            for c in &o.series {
-                csv.write_record([
-                    o.replicate.to_string(),
-                    c.step.to_string(),
-                    c.active.to_string(),
-                    c.quiet.to_string(),
-                    c.jailed.to_string(),
-                ])?;
+    out.saved(
+        "timeseries.csv",
+        write_atomic_with(&dir.join("timeseries.csv"), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            csv.write_record(["replicate", "step", "active", "quiet", "jailed"])?;
+            for o in &outputs {
+                for c in &o.series {
+                    csv.write_record([
+                        o.replicate.to_string(),
+                        c.step.to_string(),
+                        c.active.to_string(),
+                        c.quiet.to_string(),
+                        c.jailed.to_string(),
+                    ])?;
+                }
             }
-        }
-        csv.flush()
-    })
-    .map_err(|e| fail("timeseries.csv", e))?;
-    write_atomic_with(&dir.join("outbursts.csv"), |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        csv.write_record(["replicate", "start", "end", "length", "peak"])?;
-        for o in &outputs {
-            for b in &o.stats.outbursts {
-                csv.write_record([
-                    o.replicate.to_string(),
-                    b.start.to_string(),
-                    b.end.to_string(),
-                    b.length().to_string(),
-                    b.peak.to_string(),
-                ])?;
+            csv.flush()
+        }),
+    )?;
+    out.saved(
+        "outbursts.csv",
+        write_atomic_with(&dir.join("outbursts.csv"), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            csv.write_record(["replicate", "start", "end", "length", "peak"])?;
+            for o in &outputs {
+                for b in &o.stats.outbursts {
+                    csv.write_record([
+                        o.replicate.to_string(),
+                        b.start.to_string(),
+                        b.end.to_string(),
+                        b.length().to_string(),
+                        b.peak.to_string(),
+                    ])?;
+                }
             }
-        }
-        csv.flush()
-    })
-    .map_err(|e| fail("outbursts.csv", e))?;
+            csv.flush()
+        }),
+    )?;
 
     let summaries: Vec<ReplicateSummary> = outputs
         .iter()
@@ -228,8 +216,8 @@ pub(super) fn run(
             o.stats.waiting_times.iter().map(|&w| w as f64).collect()
         })),
     };
-    write_json(
-        &dir.join("summary.json"),
+    out.write_json(
+        "summary.json",
         &Summary {
             version: VERSION,
             scenario: &s.name,
@@ -240,13 +228,11 @@ pub(super) fn run(
             outbursts: &outbursts,
             replicates: &summaries,
         },
-    )
-    .map_err(|e| fail("summary.json", e))?;
+    )?;
 
     let t_plots = Instant::now();
-    let figures =
-        epstein_report::figures(s, &outputs, report.plots, report.report()).map_err(CliError)?;
-    write_figures(&figures, dir, report.plots).map_err(CliError)?;
+    let figures = epstein_report::figures(s, &outputs, report.plots, report.report())?;
+    out.write_figures(&figures, report.plots)?;
     if report.report() {
         let mut rows: Vec<(String, Option<Spread>)> = OUTCOMES
             .iter()
@@ -255,9 +241,7 @@ pub(super) fn run(
         rows.push(("outburst peak (active citizens)".into(), outbursts.peak));
         rows.push(("outburst length (steps)".into(), outbursts.length));
         rows.push(("steps between outbursts".into(), outbursts.waiting_time));
-        epstein_report::report(s, &rows, p.burn_in + 1, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        out.write_report(&epstein_report::report(s, &rows, p.burn_in + 1, &figures))?;
     }
     let mut timings = BTreeMap::new();
     timings.insert("replicates_s".to_string(), run_s);
@@ -281,7 +265,7 @@ pub(super) fn run(
         },
         timings,
     };
-    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+    out.write_manifest(&manifest)?;
 
     println!(
         "{}: Epstein's civil violence model, {} steps, {} replicates in {:.2} s",

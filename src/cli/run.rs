@@ -2,80 +2,53 @@
 //! summary and manifest.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use super::CliError;
+use super::RunArgs;
+use super::output::OutputDir;
 use crate::experiment::run_replicates;
 use crate::geo::SahelMap;
 use crate::record::writers::{
-    Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_json, write_timeseries,
+    Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_timeseries,
 };
 use crate::record::{SeriesRow, Spread, aggregate};
 use crate::report::run_report::{self, key_outcome_rows};
-use crate::report::{ReportOptions, write_figures};
-use crate::scenario::{self, format_date};
+use crate::scenario::{Scenario, format_date};
 
-/// Options of `run`.
-pub struct RunOptions {
-    /// Replicates (default: the scenario's).
-    pub replicates: Option<u32>,
-    /// Master seed (default: the scenario's).
-    pub seed: Option<u64>,
-    /// Output folder (default: the scenario's).
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    pub threads: Option<usize>,
-    /// Plot formats and whether to write report.html.
-    pub report: ReportOptions,
-}
-
-pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
-    let mut scenario = scenario::load(file)?;
-    super::override_replicates_and_seed(&mut scenario, opts.replicates, opts.seed)?;
-    let dir = opts
-        .out
-        .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
-    super::create_output_dir(&dir)?;
-    if scenario.kind == scenario::ModelKind::Epstein {
-        return super::reference::run(&scenario, &dir, opts.threads, opts.report);
-    }
+/// Runs a Sahel scenario (loaded, with `--replicates` and `--seed` applied) into `out`.
+pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow::Result<()> {
+    let dir = out.path();
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
     let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));
     let t_map = t0.elapsed().as_secs_f64();
 
     let days = scenario.period.days() as u64;
-    let bar = progress_bar(
+    let bar = super::progress_bar(
         days * scenario.replicates as u64,
         &format!("{}: {} replicates", scenario.name, scenario.replicates),
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let t_run = Instant::now();
     let outputs = pool.install(|| run_replicates(&scenario, &map, scenario.replicates, Some(&bar)));
     bar.finish_and_clear();
     let run_s = t_run.elapsed().as_secs_f64();
-
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
     if scenario.output.events {
         let runs: Vec<(u32, &[crate::sim::events::Event])> = outputs
             .iter()
             .map(|o| (o.replicate, o.events.as_slice()))
             .collect();
         write_events(&dir.join("events.csv"), &scenario, &map, &runs)
-            .map_err(|e| fail("events.csv", e))?;
+            .map_err(|e| out.failed("events.csv", e))?;
     }
     let rows: Vec<&[SeriesRow]> = outputs.iter().map(|o| o.rows.as_slice()).collect();
-    write_timeseries(&dir.join("timeseries.csv"), &rows).map_err(|e| fail("timeseries.csv", e))?;
+    write_timeseries(&dir.join("timeseries.csv"), &rows)
+        .map_err(|e| out.failed("timeseries.csv", e))?;
     let summaries: Vec<_> = outputs.iter().map(|o| o.summary.clone()).collect();
     let agg = aggregate(&summaries);
-    write_json(
-        &dir.join("summary.json"),
+    out.write_json(
+        "summary.json",
         &SummaryFile {
             version: VERSION,
             scenario: &scenario.name,
@@ -83,22 +56,18 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
             outcomes: &agg,
             replicates: &summaries,
         },
-    )
-    .map_err(|e| fail("summary.json", e))?;
+    )?;
     let t_plots = Instant::now();
     let figures = run_report::figures(
         &scenario,
         &map,
         &outputs,
-        opts.report.plots,
-        opts.report.report(),
-    )
-    .map_err(CliError)?;
-    write_figures(&figures, &dir, opts.report.plots).map_err(CliError)?;
-    if opts.report.report() {
-        run_report::report(&scenario, &agg, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        args.report.plots,
+        args.report.report(),
+    )?;
+    out.write_figures(&figures, args.report.plots)?;
+    if args.report.report() {
+        out.write_report(&run_report::report(&scenario, &agg, &figures))?;
     }
     let plots_s = t_plots.elapsed().as_secs_f64();
     let mut timings = BTreeMap::new();
@@ -117,7 +86,7 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
         scenario: &scenario,
         timings,
     };
-    write_json(&dir.join("manifest.json"), &manifest).map_err(|e| fail("manifest.json", e))?;
+    out.write_manifest(&manifest)?;
 
     println!(
         "{}: {} to {}, {} replicates in {:.1} s",
@@ -138,26 +107,6 @@ pub(super) fn run(file: &Path, opts: RunOptions) -> Result<(), CliError> {
     print!("{}", summary_table(&agg));
     println!("wrote {}", dir.display());
     Ok(())
-}
-
-/// A progress bar over `days` simulated days (drawn only on a terminal).
-pub fn progress_bar(days: u64, message: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(days), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:40}] {percent:>3}% {human_pos}/{human_len} days, {rate}, ETA {eta}",
-        )
-        .expect("valid template")
-        .with_key(
-            "rate",
-            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} days/s", s.per_sec());
-            },
-        )
-        .progress_chars("=> "),
-    );
-    bar.set_message(message.to_string());
-    bar
 }
 
 /// The printed table of key outcomes: mean and 90 % interval across replicates.

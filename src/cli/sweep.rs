@@ -7,91 +7,23 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::CliError;
+use super::output::OutputDir;
+use super::{MergeArgs, SlurmArgs, SweepCommand};
 use crate::experiment::sweep::results::{RESULTS, Shard};
+use crate::experiment::sweep::shards::{
+    SWEEP_FILE, ShardError, SweepFile, absolute, check_shard_set, check_unchanged,
+};
+use crate::experiment::sweep::slurm::{self, SlurmOptions};
 use crate::experiment::sweep::spec::{self, Design};
 use crate::experiment::sweep::{self, Analysis, Plan};
-use crate::record::write_atomic;
-use crate::record::writers::{ManifestFile, VERSION, write_json};
-use crate::report::{ReportOptions, write_figures};
-
-/// The name of the file that says which sweep (and shard) a folder holds.
-const SWEEP_FILE: &str = "sweep.json";
-
-/// What `sweep.json` records: enough to refuse resuming or merging the wrong thing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-struct SweepFile {
-    program: String,
-    name: String,
-    /// Hash of the program version, the spec and the resolved base scenario.
-    fingerprint: String,
-    /// The spec, as an absolute path.
-    spec: String,
-    /// The shard this folder holds (none: the whole sweep).
-    shard: Option<Shard>,
-    points: u64,
-    replicates: u64,
-    runs: u64,
-    parameters: Vec<String>,
-    outcomes: Vec<String>,
-}
-
-/// Options of `sweep SPEC`.
-pub struct SweepOptions {
-    /// Output folder (default: output/sweep-NAME).
-    pub out: Option<PathBuf>,
-    /// Continue an interrupted sweep in `out`.
-    pub resume: bool,
-    /// `K/N`: run only shard K of N.
-    pub shard: Option<String>,
-    /// Worker threads (default: one per core).
-    pub threads: Option<usize>,
-    /// Picture formats and whether to write report.html.
-    pub report: ReportOptions,
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
-}
+use crate::record::writers::{ManifestFile, VERSION};
+use crate::report::ReportOptions;
+use anyhow::anyhow;
 
 fn default_dir(name: &str) -> PathBuf {
     PathBuf::from("output").join(format!("sweep-{}", crate::scenario::slug(name)))
-}
-
-fn sweep_file(plan: &Plan, shard: Shard) -> SweepFile {
-    SweepFile {
-        program: format!("sahelsim {VERSION}"),
-        name: plan.sweep.spec.name.clone(),
-        fingerprint: plan.sweep.fingerprint.clone(),
-        spec: absolute(&plan.sweep.spec_path).display().to_string(),
-        shard: (shard != Shard::ALL).then_some(shard),
-        points: plan.points.len() as u64,
-        replicates: plan.replicates(),
-        runs: plan.total_runs(),
-        parameters: plan
-            .sweep
-            .parameter_paths()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        outcomes: plan.sweep.outcomes.clone(),
-    }
-}
-
-fn read_sweep_file(dir: &Path) -> Result<Option<SweepFile>, CliError> {
-    let path = dir.join(SWEEP_FILE);
-    match std::fs::read_to_string(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError(format!("cannot read {}: {e}", path.display()))),
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            CliError(format!(
-                "{}: not a sweep's record ({e}); was this folder written by `sahelsim sweep`?",
-                path.display()
-            ))
-        }),
-    }
 }
 
 /// The progress bar of a sweep: simulated days (or steps), runs per second and time left.
@@ -120,48 +52,22 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
 }
 
 /// `sahelsim sweep SPEC`.
-pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> {
-    let shard = match &opts.shard {
-        Some(t) => Shard::parse(t).map_err(CliError)?,
+pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
+    let spec_path = args.spec.as_deref().unwrap_or(Path::new(""));
+    let shard = match &args.shard {
+        Some(t) => Shard::parse(t)?,
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
-    let dir = opts
-        .out
-        .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
-    super::create_output_dir(&dir)?;
-    let record = sweep_file(&plan, shard);
-    match read_sweep_file(&dir)? {
-        Some(found) if !opts.resume => {
-            return Err(CliError(format!(
-                "{} already holds the results of sweep `{}`; add --resume to continue it, or choose another --out",
-                dir.display(),
-                found.name
-            )));
-        }
-        Some(found) if found.fingerprint != record.fingerprint || found.shard != record.shard => {
-            return Err(CliError(format!(
-                "{} holds {} of sweep `{}`, which differs from this one (the spec, its base scenario, the program version or the shard changed); --resume continues only the same sweep: choose another --out",
-                dir.display(),
-                found
-                    .shard
-                    .map(|s| format!("shard {}/{}", s.index, s.of))
-                    .unwrap_or_else(|| "the results".into()),
-                found.name
-            )));
-        }
-        None if !opts.resume && dir.join(RESULTS).exists() => {
-            return Err(CliError(format!(
-                "{} already holds a {RESULTS}; choose another --out",
-                dir.display()
-            )));
-        }
-        _ => {}
-    }
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
-    write_json(&dir.join(SWEEP_FILE), &record).map_err(|e| fail(SWEEP_FILE, e))?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+    )?;
+    let dir = out.path();
+    let record = SweepFile::new(&plan, shard);
+    record.check_folder(dir, SweepFile::read(dir)?.as_ref(), args.resume)?;
+    out.write_json(SWEEP_FILE, &record)?;
 
     let runs = shard.len(plan.total_runs());
     let what = if shard == Shard::ALL {
@@ -178,12 +84,12 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
         plan.replicates(),
         dir.join(RESULTS).display()
     );
-    let pool = super::worker_pool(opts.threads)?;
+    let pool = super::worker_pool(args.threads)?;
     let bar = progress(plan.days_per_run(), &plan.sweep.spec.name);
     let t = Instant::now();
-    let report = pool.install(|| sweep::run(&plan, &dir, shard, opts.resume, Some(&bar)));
+    let report = pool.install(|| sweep::run(&plan, dir, shard, args.resume, Some(&bar)));
     bar.finish_and_clear();
-    let report = report.map_err(CliError)?;
+    let report = report?;
     let run_s = t.elapsed().as_secs_f64();
     if report.resumed.written + report.resumed.early > 0 {
         println!(
@@ -213,34 +119,26 @@ pub(super) fn run(spec_path: &Path, opts: SweepOptions) -> Result<(), CliError> 
         );
         return Ok(());
     }
-    finish(&plan, &dir, opts.report, run_s)
+    finish(&plan, &out, args.report, run_s)
 }
 
 /// Analyses a complete sweep in `dir`: points, sensitivity, plots, manifest.
-fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> Result<(), CliError> {
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", dir.display()))
-    };
-    let analysis = sweep::analyse(plan, &dir.join(RESULTS)).map_err(CliError)?;
-    write_atomic(&dir.join("points.csv"), analysis.points_csv().as_bytes())
-        .map_err(|e| fail("points.csv", e))?;
-    write_atomic(
-        &dir.join("sensitivity.csv"),
-        analysis.sensitivity_csv().as_bytes(),
-    )
-    .map_err(|e| fail("sensitivity.csv", e))?;
-    write_json(&dir.join("sensitivity.json"), &analysis)
-        .map_err(|e| fail("sensitivity.json", e))?;
+fn finish(plan: &Plan, out: &OutputDir, report: ReportOptions, run_s: f64) -> anyhow::Result<()> {
+    let dir = out.path();
+    let analysis = sweep::analyse(plan, &dir.join(RESULTS))?;
+    out.write("points.csv", analysis.points_csv().as_bytes())?;
+    out.write("sensitivity.csv", analysis.sensitivity_csv().as_bytes())?;
+    out.write_json("sensitivity.json", &analysis)?;
     let figures =
         crate::report::sensitivity_plot::figures(plan, &analysis, report.plots, report.report())
-            .map_err(|e| CliError(format!("drawing the sensitivity plots: {e}")))?;
-    let pictures = write_figures(&figures, dir, report.plots).map_err(CliError)?;
+            .map_err(|e| anyhow!("drawing the sensitivity plots: {e}"))?;
+    let pictures = out.write_figures(&figures, report.plots)?;
     if report.report() {
-        crate::report::sweep_report::report(plan, &analysis, &figures)
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| fail("report.html", e))?;
+        out.write_report(&crate::report::sweep_report::report(
+            plan, &analysis, &figures,
+        ))?;
     }
-    write_manifest(plan, dir, run_s).map_err(|e| fail("manifest.json", e))?;
+    write_manifest(plan, out, run_s)?;
     print!("{}", drivers_table(plan, &analysis));
     println!(
         "wrote {} ({RESULTS}, points.csv, sensitivity.csv, {} picture files{})",
@@ -251,7 +149,7 @@ fn finish(plan: &Plan, dir: &Path, report: ReportOptions, run_s: f64) -> Result<
     Ok(())
 }
 
-fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
+fn write_manifest(plan: &Plan, out: &OutputDir, run_s: f64) -> anyhow::Result<()> {
     #[derive(Serialize)]
     struct SweepManifest<'a> {
         program: String,
@@ -265,22 +163,19 @@ fn write_manifest(plan: &Plan, dir: &Path, run_s: f64) -> std::io::Result<()> {
     let text = &plan.sweep.spec_text;
     let sha = crate::scenario::sha256_hex(text.as_bytes());
     let path = plan.sweep.spec_path.display().to_string();
-    write_json(
-        &dir.join("manifest.json"),
-        &SweepManifest {
-            program: format!("sahelsim {VERSION}"),
-            spec_file: ManifestFile {
-                path: &path,
-                sha256: &sha,
-                content: text,
-            },
-            spec: &plan.sweep.spec,
-            fingerprint: &plan.sweep.fingerprint,
-            base_files: ManifestFile::list(&plan.sweep.base.sources),
-            base: &plan.sweep.base,
-            timings: [("run_s".to_string(), run_s)].into_iter().collect(),
+    out.write_manifest(&SweepManifest {
+        program: format!("sahelsim {VERSION}"),
+        spec_file: ManifestFile {
+            path: &path,
+            sha256: &sha,
+            content: text,
         },
-    )
+        spec: &plan.sweep.spec,
+        fingerprint: &plan.sweep.fingerprint,
+        base_files: ManifestFile::list(&plan.sweep.base.sources),
+        base: &plan.sweep.base,
+        timings: [("run_s".to_string(), run_s)].into_iter().collect(),
+    })
 }
 
 /// For each outcome, the parameters ranked by their influence.
@@ -322,73 +217,24 @@ fn drivers_table(plan: &Plan, a: &Analysis) -> String {
 }
 
 /// `sahelsim sweep merge DIR...`.
-pub(super) fn merge(
-    dirs: &[PathBuf],
-    out: Option<PathBuf>,
-    report: ReportOptions,
-) -> Result<(), CliError> {
+pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let mut shards: Vec<(SweepFile, PathBuf)> = Vec::new();
-    for d in dirs {
-        let Some(f) = read_sweep_file(d)? else {
-            return Err(CliError(format!(
-                "{}: no {SWEEP_FILE}; expected the output folder of `sahelsim sweep SPEC --shard K/N`",
-                d.display()
-            )));
+    for d in &args.dirs {
+        let Some(f) = SweepFile::read(d)? else {
+            return Err(ShardError::NoRecord { dir: d.clone() }.into());
         };
         shards.push((f, d.clone()));
     }
-    let first = shards[0].0.clone();
-    let n = first.shard.map(|s| s.of).unwrap_or(1);
-    for (f, d) in &shards {
-        if f.fingerprint != first.fingerprint {
-            return Err(CliError(format!(
-                "{} holds another sweep than {} (the spec, base scenario or program version differ)",
-                d.display(),
-                shards[0].1.display()
-            )));
-        }
-        if f.shard.map(|s| s.of).unwrap_or(1) != n {
-            return Err(CliError(format!(
-                "{} was split into {} shards, {} into {n}",
-                d.display(),
-                f.shard.map(|s| s.of).unwrap_or(1),
-                shards[0].1.display()
-            )));
-        }
-    }
-    shards.sort_by_key(|(f, _)| f.shard.map(|s| s.index).unwrap_or(1));
-    let have: Vec<u64> = shards
-        .iter()
-        .map(|(f, _)| f.shard.map(|s| s.index).unwrap_or(1))
-        .collect();
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| !have.contains(k))
-        .map(|k| k.to_string())
-        .collect();
-    if !missing.is_empty() || have.len() as u64 != n {
-        return Err(CliError(format!(
-            "merging needs each of the {n} shards once; missing: {}; given: {}",
-            if missing.is_empty() {
-                "none".to_string()
-            } else {
-                missing.join(", ")
-            },
-            have.iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let spec_path = PathBuf::from(&first.spec);
+    let n = check_shard_set(&mut shards)?;
+    let spec_path = PathBuf::from(&shards[0].0.spec);
     let plan = Plan::new(spec::load(&spec_path)?)?;
-    if plan.sweep.fingerprint != first.fingerprint {
-        return Err(CliError(format!(
-            "{} (or its base scenario, or the program) has changed since the shards ran; merge with the spec and program they ran with",
-            spec_path.display()
-        )));
-    }
-    let dir = out.unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
-    super::create_output_dir(&dir)?;
+    check_unchanged(&plan, &shards)?;
+    let out = OutputDir::create(
+        args.out
+            .clone()
+            .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+    )?;
+    let dir = out.path();
     let files: Vec<PathBuf> = shards.iter().map(|(_, d)| d.join(RESULTS)).collect();
     let t = Instant::now();
     sweep::results::merge(
@@ -397,132 +243,48 @@ pub(super) fn merge(
         plan.total_runs(),
         plan.replicates(),
     )
-    .map_err(|e| CliError(format!("merging: {e}")))?;
-    write_json(&dir.join(SWEEP_FILE), &sweep_file(&plan, Shard::ALL))
-        .map_err(|e| CliError(format!("writing {SWEEP_FILE} in {}: {e}", dir.display())))?;
+    .map_err(|e| anyhow!("merging: {e}"))?;
+    out.write_json(SWEEP_FILE, &SweepFile::new(&plan, Shard::ALL))?;
     println!(
         "merged {n} shards: {} runs into {}",
         plan.total_runs(),
         dir.join(RESULTS).display()
     );
-    finish(&plan, &dir, report, t.elapsed().as_secs_f64())
-}
-
-/// Options of `sweep slurm`.
-pub struct SlurmOptions {
-    /// Array tasks.
-    pub shards: u64,
-    /// Output folder.
-    pub out: Option<PathBuf>,
-    /// Partition.
-    pub partition: Option<String>,
-    /// Time limit per task (Slurm's format).
-    pub time: Option<String>,
-    /// CPUs per task.
-    pub cpus_per_task: u32,
-    /// Memory per task (Slurm's format, e.g. 4G).
-    pub mem: Option<String>,
-}
-
-/// Quotes a word for the shell.
-fn sh(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
+    finish(&plan, &out, args.report, t.elapsed().as_secs_f64())
 }
 
 /// `sahelsim sweep slurm SPEC --shards N`.
-pub(super) fn slurm(spec_path: &Path, opts: SlurmOptions) -> Result<(), CliError> {
+pub(super) fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
+    let spec_path = args.spec.as_path();
     let plan = Plan::new(spec::load(spec_path)?)?;
-    if opts.shards == 0 || opts.shards > plan.total_runs() {
-        return Err(CliError(format!(
-            "--shards {}: expected 1 to {} (the sweep's runs)",
-            opts.shards,
-            plan.total_runs()
-        )));
-    }
-    if opts.cpus_per_task == 0 {
-        return Err(CliError("--cpus-per-task must be at least 1".into()));
-    }
-    for (flag, v) in [
-        ("--partition", &opts.partition),
-        ("--time", &opts.time),
-        ("--mem", &opts.mem),
-    ] {
-        if let Some(v) = v
-            && (v.is_empty()
-                || v.chars()
-                    .any(|c| c.is_whitespace() || c == '\'' || c == '"'))
-        {
-            return Err(CliError(format!(
-                "{flag} {v:?}: expected one word, as sbatch takes it"
-            )));
-        }
-    }
-    let dir = opts
+    let opts = SlurmOptions {
+        shards: args.shards,
+        partition: args.partition.clone(),
+        time: args.time.clone(),
+        cpus_per_task: args.cpus_per_task,
+        mem: args.mem.clone(),
+    };
+    opts.check(&plan)?;
+    let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     let slurm_dir = dir.join("slurm");
-    super::create_output_dir(&slurm_dir.join("logs"))?;
+    OutputDir::create(slurm_dir.join("logs"))?;
+    let scripts = OutputDir::create(slurm_dir.clone())?;
     let dir = absolute(&dir);
     let exe = std::env::current_exe()
         .map(|p| absolute(&p))
-        .map_err(|e| CliError(format!("cannot find this program's path: {e}")))?;
-    let spec_abs = absolute(spec_path);
-    let n = opts.shards;
-    let name = crate::scenario::slug(&plan.sweep.spec.name);
-    let logs = dir.join("slurm").join("logs");
-    let mut head = format!(
-        "#!/bin/bash\n# Written by `sahelsim sweep slurm` ({VERSION}) for sweep `{}`: {} runs in {n} shards.\n",
-        plan.sweep.spec.name.replace('\n', " "),
-        plan.total_runs()
-    );
-    let mut directives = String::new();
-    if let Some(p) = &opts.partition {
-        directives.push_str(&format!("#SBATCH --partition={p}\n"));
-    }
-    if let Some(t) = &opts.time {
-        directives.push_str(&format!("#SBATCH --time={t}\n"));
-    }
-    if let Some(m) = &opts.mem {
-        directives.push_str(&format!("#SBATCH --mem={m}\n"));
-    }
-    head.push_str("# Each array task runs one shard on its CPUs and resumes if it is requeued.\n");
-    let array = format!(
-        "{head}#SBATCH --job-name=sahelsim-{name}\n#SBATCH --array=1-{n}\n#SBATCH --cpus-per-task={}\n{directives}#SBATCH --output={}\nset -euo pipefail\nexec {} sweep {} --shard \"${{SLURM_ARRAY_TASK_ID}}/{n}\" --out {}\"/${{SLURM_ARRAY_TASK_ID}}\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --resume\n",
-        opts.cpus_per_task,
-        logs.join("shard-%a.out").display(),
-        sh(&exe.display().to_string()),
-        sh(&spec_abs.display().to_string()),
-        sh(&dir.join("shards").display().to_string()),
-    );
-    let shard_dirs: Vec<String> = (1..=n)
-        .map(|k| sh(&dir.join("shards").join(k.to_string()).display().to_string()))
-        .collect();
-    let merge = format!(
-        "#!/bin/bash\n# Written by `sahelsim sweep slurm`: merges the {n} shards into the result of a whole run.\n#SBATCH --job-name=sahelsim-{name}-merge\n#SBATCH --cpus-per-task=1\n{directives}#SBATCH --output={}\nset -euo pipefail\nexec {} sweep merge {} --out {}\n",
-        logs.join("merge.out").display(),
-        sh(&exe.display().to_string()),
-        shard_dirs.join(" "),
-        sh(&dir.display().to_string()),
-    );
-    let submit = String::from(
-        "#!/bin/sh\n# Submits the shards as a job array, then the merge to run once every shard has succeeded.\nset -eu\ncd \"$(dirname \"$0\")\"\narray=$(sbatch --parsable array.sbatch)\narray=${array%%;*}\necho \"submitted the shards as job array $array\"\nsbatch --dependency=afterok:\"$array\" merge.sbatch\n",
-    );
-    let fail = |what: &str, e: std::io::Error| {
-        CliError(format!("writing {what} in {}: {e}", slurm_dir.display()))
-    };
-    for (file, text) in [
-        ("array.sbatch", array),
-        ("merge.sbatch", merge),
-        ("submit.sh", submit),
-    ] {
-        let path = slurm_dir.join(file);
-        write_atomic(&path, text.as_bytes()).map_err(|e| fail(file, e))?;
-        make_executable(&path).map_err(|e| fail(file, e))?;
+        .map_err(|e| anyhow!("cannot find this program's path: {e}"))?;
+    for (file, text) in slurm::scripts(&plan, &opts, &dir, &exe, &absolute(spec_path)) {
+        scripts.write(file, text.as_bytes())?;
+        make_executable(&scripts.join(file)).map_err(|e| scripts.failed(file, e))?;
     }
     println!(
-        "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {n} array tasks of {} CPU(s) each",
+        "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} runs in {} array tasks of {} CPU(s) each",
         slurm_dir.display(),
         plan.total_runs(),
+        args.shards,
         opts.cpus_per_task
     );
     println!("submit with: {}", slurm_dir.join("submit.sh").display());

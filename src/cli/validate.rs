@@ -2,19 +2,21 @@
 //! 2020, where the scenario runs that far) and compare them with the calibration targets; exit
 //! status 1 when a covered target is missed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use super::CliError;
-use super::run::progress_bar;
+use super::ValidateArgs;
+use super::output::OutputDir;
+use super::progress_bar;
 use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, covers_calibration_period};
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
-use crate::record::writers::{VERSION, write_json};
-use crate::report::validation_plot::{fmt, validation_figure};
-use crate::report::{ReportOptions, validate_report};
+use crate::record::writers::VERSION;
+use crate::report::validate_report;
+use crate::report::validation_plot::validation_figure;
 use crate::scenario;
+use anyhow::anyhow;
 
 /// The content of `validation.json`.
 #[derive(Serialize)]
@@ -33,33 +35,34 @@ struct ValidationFile<'a> {
     targets: &'a [TargetResult],
 }
 
-pub(super) fn run(
-    file: &Path,
-    replicates: Option<u32>,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    report: ReportOptions,
-) -> Result<(), CliError> {
+pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
+    let ValidateArgs {
+        file,
+        replicates,
+        seed,
+        out,
+        threads,
+        report,
+    } = args;
     let mut s = scenario::load(file)?;
-    super::reference::require_sahel(&s, "validate")?;
+    super::require_sahel(&s, "validate")?;
     if !covers_calibration_period(&s) {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "{}: the period {} to {} does not cover 2017-01-01 to 2020-12-31, the years the calibration targets describe",
             file.display(),
             scenario::format_date(s.period.start),
             scenario::format_date(s.period.end)
-        )));
+        ));
     }
-    super::override_replicates_and_seed(&mut s, replicates, seed)?;
-    let dir = out.unwrap_or_else(|| PathBuf::from(&s.output.dir));
-    super::create_output_dir(&dir)?;
+    super::override_replicates_and_seed(&mut s, *replicates, *seed)?;
+    let out = OutputDir::create(out.clone().unwrap_or_else(|| PathBuf::from(&s.output.dir)))?;
+    let dir = out.path();
     let cut = calibration_scenario(&s);
     let bar: ProgressBar = progress_bar(
         cut.period.days() as u64 * s.replicates as u64,
         &format!("{}: validating, {} replicates", s.name, s.replicates),
     );
-    let pool = super::worker_pool(threads)?;
+    let pool = super::worker_pool(*threads)?;
     let results = pool.install(|| validate(&s, s.replicates, Some(&bar)));
     bar.finish_and_clear();
 
@@ -80,26 +83,27 @@ pub(super) fn run(
         passed,
         targets: &results,
     };
-    write_json(&dir.join("validation.json"), &file_out)
-        .map_err(|e| CliError(format!("writing validation.json in {}: {e}", dir.display())))?;
+    out.write_json("validation.json", &file_out)?;
     let title = format!(
         "{}: calibration targets, {} replicates, 2017–{last_year}",
         s.name, s.replicates
     );
     let plotted: Vec<TargetResult> = results.iter().filter(|r| r.covered).cloned().collect();
-    let figure =
-        validation_figure(&plotted, &title, report.plots, report.report()).map_err(CliError)?;
-    figure.write(&dir, report.plots).map_err(CliError)?;
+    let figure = validation_figure(&plotted, &title, report.plots, report.report())?;
+    out.write_figures(std::slice::from_ref(&figure), report.plots)?;
     if report.report() {
-        validate_report::report(&s, &results, last_year, Some(&figure))
-            .write_atomic(&dir.join("report.html"))
-            .map_err(|e| CliError(format!("writing report.html in {}: {e}", dir.display())))?;
+        out.write_report(&validate_report::report(
+            &s,
+            &results,
+            last_year,
+            Some(&figure),
+        ))?;
     }
 
     println!("{}: {} replicates, 2017–{last_year}", s.name, s.replicates);
     println!("C: the brief's figures for 2017–2020 ({SOURCE})");
     println!("P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE})");
-    print!("{}", table(&results));
+    print!("{}", super::targets_table(&results));
     if covered < results.len() {
         println!(
             "{} checks beyond 2020 not counted: the scenario ends before 2024-12-31",
@@ -112,42 +116,10 @@ pub(super) fn run(
         dir.display()
     );
     if passed < covered {
-        return Err(CliError(format!(
+        return Err(anyhow!(
             "{} of {covered} calibration targets are outside their band",
             covered - passed,
-        )));
-    }
-    Ok(())
-}
-
-/// The printed validation table.
-pub fn table(results: &[TargetResult]) -> String {
-    let mut s = format!(
-        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-        "id", "target", "band", "mean", "90 % interval", ""
-    );
-    for r in results {
-        let fact: String = r.target.fact.chars().take(58).collect();
-        s.push_str(&format!(
-            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-            r.target.id,
-            fact,
-            format!("{}–{}", fmt(r.target.lo), fmt(r.target.hi)),
-            // A miss by a hair must not print as a value inside the band.
-            if r.covered && !r.pass && r.mean.abs() < 100.0 {
-                format!("{:.4}", r.mean)
-            } else {
-                fmt(r.mean)
-            },
-            format!("{} – {}", fmt(r.p05), fmt(r.p95)),
-            if !r.covered {
-                "n/a"
-            } else if r.pass {
-                "pass"
-            } else {
-                "FAIL"
-            }
         ));
     }
-    s
+    Ok(())
 }

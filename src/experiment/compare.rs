@@ -2,196 +2,266 @@
 //! same seeds, so the paired difference of an outcome between a scenario and the first
 //! (the base) removes most of the noise two independent runs would carry. Each outcome is
 //! counted over the policy period, by area of operation and in total; each paired difference
-//! gets a 95 % confidence interval (Student's t over the replicates' differences).
+//! gets a 95 % confidence interval (Student's t over the replicates' differences; its quantile
+//! from `statrs`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
+use time::Date;
 
 use super::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
-use crate::record::{ReplicateSummary, SeriesRow};
-use crate::scenario::Scenario;
-use crate::sim::events::{Event, Perpetrator, Target};
+use crate::record::outcome::comparison_columns;
+use crate::record::{Column, Observed};
+use crate::scenario::{Scenario, format_date, parse_date};
 
-/// One outcome of a comparison.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Outcome {
-    /// Machine name, e.g. `fatalities_civilians`.
-    pub key: String,
-    /// What it is, for people.
-    pub label: String,
-    /// Unit.
-    pub unit: &'static str,
-    /// Area of operation id, or "all".
-    pub area: String,
+/// Why scenarios cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// Fewer than two scenarios.
+    #[error(
+        "compare needs a base scenario and at least one other: sahelsim compare BASE.ron OTHER.ron ..."
+    )]
+    TooFew,
+    /// Too few replicates for an interval.
+    #[error("--replicates must be at least 2 for confidence intervals")]
+    TooFewReplicates,
+    /// A scenario runs over another period than the base.
+    #[error(
+        "{}: its period {} differs from the base's {}; paired comparisons need the same period (extend the base and change only the interventions)",
+        path.display(), period, base_period
+    )]
+    Period {
+        /// The scenario's file.
+        path: PathBuf,
+        /// Its period, "START to END".
+        period: String,
+        /// The base's period.
+        base_period: String,
+    },
+    /// A scenario's map settings differ from the base's.
+    #[error(
+        "{}: its map settings differ from the base's; paired comparisons need the same map",
+        path.display()
+    )]
+    Map {
+        /// The scenario's file.
+        path: PathBuf,
+    },
+    /// A scenario's groups differ from the base's.
+    #[error("{}: its groups ({groups}) differ from the base's ({base_groups})", path.display())]
+    Groups {
+        /// The scenario's file.
+        path: PathBuf,
+        /// Its groups, comma-separated.
+        groups: String,
+        /// The base's groups.
+        base_groups: String,
+    },
+    /// `--from` is not a date.
+    #[error("--from {0}: not a date; expected an ISO date \"YYYY-MM-DD\", e.g. \"2021-01-01\"")]
+    NotADate(String),
+    /// The policy period starts outside the scenarios' period.
+    #[error("the policy period's start {start} lies outside the scenarios' period {period}")]
+    FromOutside {
+        /// The start asked for.
+        start: String,
+        /// The scenarios' period, "START to END".
+        period: String,
+    },
 }
 
-/// The outcomes a comparison reports, in order: per area (all first), the event and state
-/// outcomes; for the whole study area, fighters and revenue by group.
-pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Outcome> {
-    let mut areas = vec!["all".to_string()];
-    areas.extend(map.data.areas.iter().map(|a| a.id.clone()));
-    let mut out = Vec::new();
-    let per_area: [(&str, &str, &'static str); 10] = [
-        ("events", "violent events", "events"),
-        (
-            "attacks_on_civilians",
-            "attacks on civilians and leaders",
-            "events",
-        ),
-        ("fatalities", "fatalities, all", "people"),
-        ("fatalities_civilians", "fatalities, civilians", "people"),
-        (
-            "fatalities_security",
-            "fatalities, security forces",
-            "people",
-        ),
-        ("fatalities_militants", "fatalities, militants", "people"),
-        ("displaced_end", "displaced people at the end", "people"),
-        ("schools_closed_end", "schools closed at the end", "schools"),
-        (
-            "sustained_presence_end",
-            "sustained government presence at the end",
-            "share of communities",
-        ),
-        (
-            "fighters_end",
-            "fighters at the end, all groups",
-            "fighters",
-        ),
-    ];
-    for area in &areas {
-        for (key, label, unit) in per_area {
-            out.push(Outcome {
-                key: key.to_string(),
-                label: label.to_string(),
-                unit,
-                area: area.clone(),
+fn period_text(s: &Scenario) -> String {
+    format!(
+        "{} to {}",
+        format_date(s.period.start),
+        format_date(s.period.end)
+    )
+}
+
+/// Checks that scenarios (file, scenario; the base first) can be compared pair by pair: at
+/// least two, with the same period, map and groups as the base.
+pub fn check_comparable(scenarios: &[(PathBuf, Scenario)]) -> Result<(), CompareError> {
+    let [(_, base), others @ ..] = scenarios else {
+        return Err(CompareError::TooFew);
+    };
+    if others.is_empty() {
+        return Err(CompareError::TooFew);
+    }
+    let names = |s: &Scenario| s.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+    for (path, s) in others {
+        if s.period.start != base.period.start || s.period.end != base.period.end {
+            return Err(CompareError::Period {
+                path: path.clone(),
+                period: period_text(s),
+                base_period: period_text(base),
+            });
+        }
+        if s.map != base.map {
+            return Err(CompareError::Map { path: path.clone() });
+        }
+        if names(s) != names(base) {
+            return Err(CompareError::Groups {
+                path: path.clone(),
+                groups: names(s).join(", "),
+                base_groups: names(base).join(", "),
             });
         }
     }
-    for (key, label) in [
-        ("fighters_reintegrated", "fighters reintegrated"),
-        ("former_fighters_relapsed", "former fighters who went back"),
-    ] {
-        out.push(Outcome {
-            key: key.to_string(),
-            label: label.to_string(),
-            unit: "fighters",
-            area: "all".to_string(),
+    Ok(())
+}
+
+/// Checks the replicates of a comparison: at least 2, since each interval needs a variance.
+pub fn check_replicates(replicates: u32) -> Result<u32, CompareError> {
+    if replicates < 2 {
+        return Err(CompareError::TooFewReplicates);
+    }
+    Ok(replicates)
+}
+
+/// The first day of the policy period: `from` (an ISO date), else the earliest intervention
+/// start of any scenario, else the base's start; it must lie in the base's period.
+pub fn policy_start(scenarios: &[&Scenario], from: Option<&str>) -> Result<Date, CompareError> {
+    let base = scenarios.first().ok_or(CompareError::TooFew)?;
+    let start = match from {
+        Some(text) => parse_date(text).map_err(|_| CompareError::NotADate(text.to_string()))?,
+        None => scenarios
+            .iter()
+            .flat_map(|s| s.interventions.iter().map(|iv| iv.start))
+            .min()
+            .unwrap_or(base.period.start),
+    };
+    if start < base.period.start || start > base.period.end {
+        return Err(CompareError::FromOutside {
+            start: format_date(start),
+            period: period_text(base),
         });
     }
-    for g in group_names {
-        out.push(Outcome {
-            key: format!("fighters_end.{g}"),
-            label: format!("fighters at the end, {g}"),
-            unit: "fighters",
-            area: "all".to_string(),
-        });
-    }
-    for g in group_names {
-        out.push(Outcome {
-            key: format!("revenue.{g}"),
-            label: format!("revenue, {g}"),
-            unit: "M$/year",
-            area: "all".to_string(),
-        });
+    Ok(start)
+}
+
+/// One paired difference: scenario `scenario` (index among all, the base being 0) against the
+/// base, for an outcome.
+#[derive(Debug, Clone, Copy)]
+pub struct Difference<'a> {
+    /// Index of the scenario (1 or more).
+    pub scenario: usize,
+    /// The outcome.
+    pub outcome: &'a Column,
+    /// The paired difference and its interval.
+    pub paired: Paired,
+}
+
+/// The paired difference of every outcome of `list` between every scenario and the base, from
+/// `values[s][r][o]` (scenario, replicate, outcome), scenario by scenario.
+pub fn differences<'a>(list: &'a [Column], values: &[Vec<Vec<f64>>]) -> Vec<Difference<'a>> {
+    let column = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
+    let mut out = Vec::new();
+    for s in 1..values.len() {
+        for (o, outcome) in list.iter().enumerate() {
+            out.push(Difference {
+                scenario: s,
+                outcome,
+                paired: paired(&column(0, o), &column(s, o)),
+            });
+        }
     }
     out
 }
 
+/// One row of `compare.csv` / `compare.json`: a paired difference as people read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DifferenceRow {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Area of operation id, or "all".
+    pub area: String,
+    /// The outcome's key.
+    pub outcome: String,
+    /// What it is.
+    pub label: String,
+    /// Unit.
+    pub unit: &'static str,
+    /// The paired difference and its interval.
+    #[serde(flatten)]
+    pub paired: Paired,
+    /// Whether the interval excludes 0.
+    pub significant: bool,
+}
+
+impl DifferenceRow {
+    /// The row of difference `d`, whose scenarios are named `names` (the base first).
+    pub fn new(d: &Difference, names: &[&str]) -> DifferenceRow {
+        DifferenceRow {
+            scenario: names[d.scenario].to_string(),
+            area: d.outcome.area.clone(),
+            outcome: d.outcome.key(),
+            label: d.outcome.label(),
+            unit: d.outcome.unit(),
+            paired: d.paired,
+            significant: d.paired.significant(),
+        }
+    }
+}
+
+/// `compare.csv`: every paired difference, numbers to 6 decimals.
+pub fn differences_csv(rows: &[DifferenceRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "scenario",
+        "area",
+        "outcome",
+        "unit",
+        "base_mean",
+        "scenario_mean",
+        "difference",
+        "ci95_low",
+        "ci95_high",
+        "relative_change",
+        "significant",
+    ];
+    let mut records = vec![header.map(str::to_string).to_vec()];
+    for r in rows {
+        let p = &r.paired;
+        let mut record = vec![
+            r.scenario.clone(),
+            r.area.clone(),
+            r.outcome.clone(),
+            r.unit.to_string(),
+        ];
+        record.extend(
+            [p.base_mean, p.mean, p.diff, p.lo, p.hi, p.relative].map(|v| format!("{v:.6}")),
+        );
+        record.push(r.significant.to_string());
+        records.push(record);
+    }
+    for record in records {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&record);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The outcomes a comparison reports, in order: per area (all first), the outcomes counted by
+/// area; for the whole study area, the others, then those by group.
+pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Column> {
+    comparison_columns(map, group_names)
+}
+
 /// The value of every outcome (in [`outcomes`] order) for one replicate, counted from day
 /// `from` (events) and from the first time-series period starting on or after it (revenue);
-/// states are those at the end of the run.
-pub fn measure(
-    scenario: &Scenario,
-    map: &SahelMap,
-    list: &[Outcome],
-    from: u32,
-    events: &[Event],
-    rows: &[SeriesRow],
-    summary: &ReplicateSummary,
-) -> Vec<f64> {
-    let from_date = crate::scenario::format_date(scenario.period.date(from));
-    let area_id = |cell: usize| {
-        map.grid.cells[cell]
-            .area
-            .map(|a| map.data.areas[a].id.as_str())
-    };
-    let last = rows.iter().map(|r| r.period).max().unwrap_or(0);
-    let years = (scenario.period.days().saturating_sub(from)) as f64 / 365.25;
+/// states are those at the end of the run. The interventions' counts are 0 where a scenario
+/// has none.
+pub fn measure(run: &Observed, list: &[Column], from: u32) -> Vec<f64> {
     list.iter()
-        .map(|o| {
-            let in_area = |e: &&Event| {
-                e.day >= from && (o.area == "all" || area_id(e.cell.index()) == Some(&o.area))
-            };
-            let end_row = || {
-                rows.iter()
-                    .find(|r| r.period == last && r.area == o.area && r.group == "all")
-            };
-            let sum = |f: &dyn Fn(&Event) -> u32| -> f64 {
-                events.iter().filter(in_area).map(|e| f(e) as f64).sum()
-            };
-            match o.key.as_str() {
-                "events" => events.iter().filter(in_area).count() as f64,
-                "attacks_on_civilians" => events
-                    .iter()
-                    .filter(in_area)
-                    .filter(|e| {
-                        matches!(e.perpetrator, Perpetrator::Group(_))
-                            && matches!(e.target, Target::Civilians | Target::Leaders)
-                    })
-                    .count() as f64,
-                "fatalities" => sum(&|e| e.fatalities()),
-                "fatalities_civilians" => sum(&|e| e.civilians_killed),
-                "fatalities_security" => sum(&|e| e.security_killed),
-                "fatalities_militants" => sum(&|e| e.militants_killed),
-                "displaced_end" => end_row().and_then(|r| r.displaced).unwrap_or(0.0),
-                "schools_closed_end" => end_row().and_then(|r| r.schools_closed).unwrap_or(0.0),
-                "sustained_presence_end" => end_row()
-                    .map(|r| {
-                        let n = r.communities_state.unwrap_or(0)
-                            + r.communities_contested.unwrap_or(0)
-                            + r.communities_militant.unwrap_or(0);
-                        if n == 0 {
-                            0.0
-                        } else {
-                            r.communities_sustained.unwrap_or(0) as f64 / n as f64
-                        }
-                    })
-                    .unwrap_or(0.0),
-                "fighters_end" => end_row().and_then(|r| r.fighters).unwrap_or(0) as f64,
-                // Counted by the interventions; 0 where a scenario has none.
-                "fighters_reintegrated" | "former_fighters_relapsed" => {
-                    summary.outcomes.get(o.key.as_str()).copied().unwrap_or(0.0)
-                }
-                key => {
-                    if let Some(g) = key.strip_prefix("fighters_end.") {
-                        rows.iter()
-                            .find(|r| r.period == last && r.area == "all" && r.group == g)
-                            .and_then(|r| r.fighters)
-                            .unwrap_or(0) as f64
-                    } else if let Some(g) = key.strip_prefix("revenue.") {
-                        let usd: i64 = rows
-                            .iter()
-                            .filter(|r| {
-                                r.area == "all" && r.group == g && r.start_date >= from_date
-                            })
-                            .map(SeriesRow::revenue_total)
-                            .sum();
-                        if years > 0.0 {
-                            usd as f64 / 1e6 / years
-                        } else {
-                            0.0
-                        }
-                    } else {
-                        f64::NAN
-                    }
-                }
-            }
+        .map(|c| {
+            c.outcome
+                .count(run, &c.window(run.scenario, from))
+                .unwrap_or(0.0)
         })
         .collect()
 }
@@ -243,18 +313,13 @@ pub fn paired(base: &[f64], other: &[f64]) -> Paired {
     }
 }
 
-/// The 97.5th percentile of Student's t with `df` degrees of freedom (exact to three decimals
-/// up to 30, then the expansion 1.96 + 2.4/df, within 0.002 of the exact value).
+/// The 97.5th percentile of Student's t with `df` degrees of freedom (NaN for 0), from
+/// `statrs`.
 pub fn t_975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df - 1],
-        _ => 1.959_964 + 2.4 / df as f64,
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    match StudentsT::new(0.0, 1.0, df as f64) {
+        Ok(t) if df > 0 => t.inverse_cdf(0.975),
+        _ => f64::NAN,
     }
 }
 
@@ -263,7 +328,7 @@ pub fn t_975(df: usize) -> f64 {
 pub fn run_all(
     scenarios: &[Arc<Scenario>],
     map: &Arc<SahelMap>,
-    list: &[Outcome],
+    list: &[Column],
     from: u32,
     replicates: u32,
     progress: Option<&ProgressBar>,
@@ -276,7 +341,7 @@ pub fn run_all(
 pub fn run_all_keeping<T: Send>(
     scenarios: &[Arc<Scenario>],
     map: &Arc<SahelMap>,
-    list: &[Outcome],
+    list: &[Column],
     from: u32,
     replicates: u32,
     progress: Option<&ProgressBar>,
@@ -288,7 +353,7 @@ pub fn run_all_keeping<T: Send>(
         .map(|k| {
             let s = &scenarios[k / r];
             let out = run_replicate(s, map, (k % r) as u32, progress);
-            let values = measure(s, map, list, from, &out.events, &out.rows, &out.summary);
+            let values = measure(&out.observed(s, map), list, from);
             (values, keep(&out))
         })
         .collect();
@@ -320,11 +385,25 @@ mod tests {
     }
 
     #[test]
-    fn t_quantiles_match_tables() {
-        assert_eq!(t_975(1), 12.706);
-        assert_eq!(t_975(19), 2.093);
-        assert!((t_975(40) - 2.021).abs() < 0.002);
-        assert!((t_975(120) - 1.980).abs() < 0.002);
+    fn t_quantiles_match_published_tables() {
+        // Student's t, 97.5th percentile (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
+        for (df, published) in [
+            (1, 12.706),
+            (2, 4.303),
+            (4, 2.776),
+            (9, 2.262),
+            (19, 2.093),
+            (30, 2.042),
+            (60, 2.000),
+            (100, 1.984),
+        ] {
+            assert!(
+                (t_975(df) - published).abs() < 5e-4,
+                "t(0.975, {df}) = {} against {published}",
+                t_975(df)
+            );
+        }
+        assert!((t_975(100_000) - 1.959_964).abs() < 1e-4);
         assert!(t_975(0).is_nan());
     }
 }

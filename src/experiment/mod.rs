@@ -15,11 +15,15 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::geo::SahelMap;
-use crate::record::{CellYear, Recorder, ReplicateSummary, SeriesRow, summarise};
+use crate::record::{CellYear, Observed, Recorder, ReplicateSummary, SeriesRow, summarise};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use crate::sim::events::Event;
 use crate::sim::rng::replicate_seed;
+
+/// The most replicates one scenario runs (a scenario's `replicates` and `--replicates` take
+/// 1 to this many).
+pub const MAX_REPLICATES: u32 = 100_000;
 
 /// Everything one replicate produced.
 #[derive(Debug, Clone)]
@@ -34,10 +38,26 @@ pub struct ReplicateOutput {
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each year.
     pub cell_years: Vec<CellYear>,
+    /// Fighters reintegrated and former fighters relapsed, where the scenario has
+    /// interventions.
+    pub former_fighters: Option<(u64, u64)>,
     /// Its key outcomes.
     pub summary: ReplicateSummary,
     /// Wall-clock seconds it took.
     pub wall_s: f64,
+}
+
+impl ReplicateOutput {
+    /// What the replicate left to count outcomes from, as run of `scenario` on `map`.
+    pub fn observed<'a>(&'a self, scenario: &'a Scenario, map: &'a SahelMap) -> Observed<'a> {
+        Observed {
+            scenario,
+            map: Some(map),
+            events: &self.events,
+            rows: &self.rows,
+            former_fighters: self.former_fighters,
+        }
+    }
 }
 
 /// Days between progress updates.
@@ -71,22 +91,25 @@ pub fn run_replicate(
     }
     let events = sim.events().to_vec();
     let seed = replicate_seed(scenario.seed, replicate);
-    let mut summary = summarise(scenario, replicate, seed, &events, &recorder.rows);
-    if !scenario.interventions.is_empty() {
+    let former_fighters = (!scenario.interventions.is_empty()).then(|| {
         let p = sim.world.resource::<crate::sim::policy::Policies>();
-        summary
-            .outcomes
-            .insert("fighters_reintegrated".into(), p.reintegrated as f64);
-        summary
-            .outcomes
-            .insert("former_fighters_relapsed".into(), p.relapsed as f64);
-    }
+        (p.reintegrated, p.relapsed)
+    });
+    let observed = Observed {
+        scenario,
+        map: Some(map),
+        events: &events,
+        rows: &recorder.rows,
+        former_fighters,
+    };
+    let summary = summarise(&observed, replicate, seed);
     ReplicateOutput {
         replicate,
         seed,
         events,
         rows: recorder.rows,
         cell_years: recorder.cell_years,
+        former_fighters,
         summary,
         wall_s: t.elapsed().as_secs_f64(),
     }

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::geo::SahelMap;
 use crate::record::SeriesRow;
+use crate::record::outcome::EventFilter;
 use crate::scenario::{Coalition, Scenario};
 use crate::sim::events::{Attributed, Event, Perpetrator, Target as EventTarget};
 
@@ -279,13 +280,8 @@ pub fn measure(
             matches!(e.target, EventTarget::Group(_)) && is_jnim(e.target_attributed)
         }
     };
-    let vs_civilians = |e: &Event| {
-        matches!(e.perpetrator, Perpetrator::Group(_))
-            && matches!(e.target, EventTarget::Civilians | EventTarget::Leaders)
-    };
-    let by_flm = |e: &Event| {
-        flm.is_some() && e.perpetrator == Perpetrator::Group(flm.unwrap_or(usize::MAX).into())
-    };
+    let vs_civilians = |e: &Event| EventFilter::AttacksOnCivilians.matches(e);
+    let by_flm = |e: &Event| flm.is_some_and(|g| e.perpetrator == Perpetrator::Group(g.into()));
     let in_years = |e: &Event, a: i32, b: i32| (a..=b).contains(&year(e));
 
     let linked_per_year: Vec<f64> = (2017..=2024)

@@ -3,10 +3,12 @@
 
 pub mod atomic;
 pub mod monthly;
+pub mod outcome;
 pub mod series;
 pub mod summary;
 pub mod writers;
 
 pub use atomic::{write_atomic, write_atomic_with};
+pub use outcome::{Column, OUTCOMES, Observed, Outcome, Window};
 pub use series::{CellYear, Recorder, SeriesRow};
 pub use summary::{ReplicateSummary, Spread, aggregate, summarise};

@@ -1,15 +1,16 @@
 //! A replicate's whole-study-area time series by calendar month, for plots. Events, attacks
 //! on civilians and fatalities are counted from the event log by the calendar month of each
-//! event's day. Revenue is recorded per period (a week by default): each period's income is
+//! event's day, as the outcome registry ([`super::outcome`]) counts them. Revenue is recorded per period (a week by default): each period's income is
 //! spread evenly over its days, and those days counted in the month they fall in. States
 //! (displaced, presence, fighters) are those at the end of the last period starting in the
 //! month.
 
 use time::Date;
 
+use super::outcome::{self, Outcome};
 use super::series::SeriesRow;
 use crate::scenario::Period;
-use crate::sim::events::{Event, Perpetrator, Target};
+use crate::sim::events::Event;
 
 /// Revenue sources, in the order of [`Month::revenue`].
 pub const REVENUE_SOURCES: [&str; 5] =
@@ -125,15 +126,12 @@ pub fn monthly(
             continue;
         };
         let m = &mut out[k];
-        m.events += 1.0;
-        if matches!(e.perpetrator, Perpetrator::Group(_))
-            && matches!(e.target, Target::Civilians | Target::Leaders)
-        {
-            m.events_vs_civilians += 1.0;
-        }
-        m.fatalities_civilians += e.civilians_killed as f64;
-        m.fatalities_security += e.security_killed as f64;
-        m.fatalities_militants += e.militants_killed as f64;
+        let add = |o: &Outcome| o.per_event(e).unwrap_or(0.0);
+        m.events += add(&outcome::EVENTS);
+        m.events_vs_civilians += add(&outcome::ATTACKS_ON_CIVILIANS);
+        m.fatalities_civilians += add(&outcome::FATALITIES_CIVILIANS);
+        m.fatalities_security += add(&outcome::FATALITIES_SECURITY);
+        m.fatalities_militants += add(&outcome::FATALITIES_MILITANTS);
     }
 
     // Revenue: each period's income over its days (to the next period's start, the last to the
@@ -185,6 +183,7 @@ fn year_month(date: &str) -> (i32, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::events::{Perpetrator, Target};
 
     fn row(date: &str, group: &str, events: u32, displaced: f64) -> SeriesRow {
         SeriesRow {

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::series::SeriesRow;
-use crate::scenario::{Coalition, Scenario};
-use crate::sim::events::{Attributed, Event, Perpetrator, Target};
+use super::outcome::{OUTCOMES, Observed, Window};
+use crate::sim::ids::GroupId;
 
 /// The key outcomes of one replicate, by name (sorted, so the JSON is stable).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -31,161 +30,53 @@ pub struct Spread {
     pub p95: f64,
 }
 
-/// Counts the key outcomes of a replicate.
-pub fn summarise(
-    scenario: &Scenario,
-    replicate: u32,
-    seed: u64,
-    events: &[Event],
-    rows: &[SeriesRow],
-) -> ReplicateSummary {
+/// Counts every outcome the summary reports ([`OUTCOMES`] marked for it) over the whole run
+/// and study area: in all, by group and by calendar year where the outcome says so. The
+/// interventions' counts are left out where `run` has none.
+pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary {
+    let scenario = run.scenario;
+    let whole = Window::whole(scenario);
     let mut o = BTreeMap::new();
-    let mut put = |k: String, v: f64| {
-        o.insert(k, v);
-    };
-    let militant: Vec<&Event> = events
-        .iter()
-        .filter(|e| e.linked_group().is_some())
-        .collect();
-    put("events_total".into(), events.len() as f64);
-    put(
-        "attacks_by_groups".into(),
-        events
-            .iter()
-            .filter(|e| matches!(e.perpetrator, Perpetrator::Group(_)))
-            .count() as f64,
-    );
-    put(
-        "fatalities_civilians_by_state".into(),
-        events
-            .iter()
-            .filter(|e| e.perpetrator == Perpetrator::State)
-            .map(|e| e.civilians_killed as f64)
-            .sum(),
-    );
-    put("events_militant".into(), militant.len() as f64);
-    put(
-        "events_vs_civilians".into(),
-        events
-            .iter()
-            .filter(|e| {
-                matches!(e.perpetrator, Perpetrator::Group(_))
-                    && matches!(e.target, Target::Civilians | Target::Leaders)
-            })
-            .count() as f64,
-    );
-    put(
-        "fatalities_total".into(),
-        events.iter().map(|e| e.fatalities() as f64).sum(),
-    );
-    put(
-        "fatalities_civilians".into(),
-        events.iter().map(|e| e.civilians_killed as f64).sum(),
-    );
-    put(
-        "fatalities_security".into(),
-        events.iter().map(|e| e.security_killed as f64).sum(),
-    );
-    put(
-        "fatalities_militants".into(),
-        events.iter().map(|e| e.militants_killed as f64).sum(),
-    );
-    put(
-        "abducted".into(),
-        events.iter().map(|e| e.abducted as f64).sum(),
-    );
-    let start = scenario.period.start;
-    let (y0, y1) = (start.year(), scenario.period.end.year());
-    for y in y0..=y1 {
-        let n = militant
-            .iter()
-            .filter(|e| scenario.period.date(e.day).year() == y)
-            .count();
-        put(format!("events_militant_{y}"), n as f64);
-    }
-    for (g, gp) in scenario.groups.iter().enumerate() {
-        put(
-            format!("events_by_group.{}", gp.name),
-            militant
-                .iter()
-                .filter(|e| e.linked_group() == Some(g.into()))
-                .count() as f64,
-        );
-    }
-    // Attribution: the share of militant events an observer puts down to JNIM (as a whole or a component).
-    let attributed_jnim = militant
-        .iter()
-        .filter(|e| match e.attributed {
-            Attributed::Jnim => true,
-            Attributed::Group(g) => scenario.groups[g.index()].coalition == Coalition::Jnim,
-            _ => false,
-        })
-        .count();
-    put(
-        "share_attributed_jnim".into(),
-        ratio(
-            attributed_jnim,
-            militant
-                .iter()
-                .filter(|e| matches!(e.perpetrator, Perpetrator::Group(_)))
-                .count(),
-        ),
-    );
-    // Final state and revenue from the time series' last period and its totals.
-    let last = rows.iter().map(|r| r.period).max().unwrap_or(0);
-    for r in rows.iter().filter(|r| r.period == last && r.area == "all") {
-        if r.group == "all" {
-            put("displaced_final".into(), r.displaced.unwrap_or(0.0));
-            put(
-                "schools_closed_final".into(),
-                r.schools_closed.unwrap_or(0.0),
-            );
-            put(
-                "government_presence_final".into(),
-                r.government_presence.unwrap_or(0.0),
-            );
-            put(
-                "communities_militant_final".into(),
-                r.communities_militant.unwrap_or(0) as f64,
-            );
-            put("fighters_final".into(), r.fighters.unwrap_or(0) as f64);
-        } else {
-            put(
-                format!("fighters_final.{}", r.group),
-                r.fighters.unwrap_or(0) as f64,
-            );
+    for outcome in OUTCOMES.iter().filter(|o| o.reported.summary) {
+        if outcome.total
+            && let Some(v) = outcome.count(run, &whole)
+        {
+            o.insert(outcome.key.to_string(), v);
         }
-    }
-    let peak = rows
-        .iter()
-        .filter(|r| r.area == "all" && r.group == "all")
-        .filter_map(|r| r.displaced)
-        .fold(0.0, f64::max);
-    put("displaced_peak".into(), peak);
-    let years = scenario.period.days() as f64 / 365.25;
-    for gp in &scenario.groups {
-        let total: i64 = rows
-            .iter()
-            .filter(|r| r.area == "all" && r.group == gp.name)
-            .map(SeriesRow::revenue_total)
-            .sum();
-        put(
-            format!("revenue_musd_per_year.{}", gp.name),
-            (total as f64 / 1e6 / years * 1e3).round() / 1e3,
-        );
+        if outcome.by_group {
+            for (g, gp) in scenario.groups.iter().enumerate() {
+                let window = Window {
+                    group: Some(GroupId::new(g)),
+                    ..whole
+                };
+                if let Some(v) = outcome.count(run, &window) {
+                    o.insert(format!("{}.{}", outcome.key, gp.name), v);
+                }
+            }
+        }
+        if outcome.by_year {
+            let period = &scenario.period;
+            for y in period.start.year()..=period.end.year() {
+                let day = |d: time::Date| (d - period.start).whole_days().max(0) as u32;
+                let first = time::Date::from_ordinal_date(y, 1).unwrap_or(period.start);
+                let last = time::Date::from_ordinal_date(y + 1, 1)
+                    .map(|d| d.previous_day().unwrap_or(d))
+                    .unwrap_or(period.end);
+                let window = Window {
+                    from_day: day(first.max(period.start)),
+                    to_day: day(last.min(period.end)),
+                    ..whole
+                };
+                if let Some(v) = outcome.count(run, &window) {
+                    o.insert(format!("{}_{y}", outcome.key), v);
+                }
+            }
+        }
     }
     ReplicateSummary {
         replicate,
         seed,
         outcomes: o,
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        ((a as f64 / b as f64) * 1e4).round() / 1e4
     }
 }
 
@@ -234,5 +125,15 @@ mod tests {
         assert_eq!(quantile(&v, 0.5), 20.0);
         assert_eq!(quantile(&v, 0.05), 2.0);
         assert_eq!(quantile(&[7.0], 0.95), 7.0);
+    }
+
+    #[test]
+    fn quantiles_are_hyndman_and_fans_type_7() {
+        // Hyndman & Fan (1996), definition 7, the default of R's `quantile`:
+        // quantile(1:10, c(0.05, 0.25, 0.95)) gives 1.45, 3.25 and 9.55.
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        for (q, published) in [(0.05, 1.45), (0.25, 3.25), (0.95, 9.55)] {
+            assert!((quantile(&v, q) - published).abs() < 1e-12, "{q}");
+        }
     }
 }

@@ -9,54 +9,47 @@ use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 use super::validation_plot::fmt;
-use crate::experiment::compare::{Outcome, Paired};
+pub use crate::experiment::compare::Difference;
+use crate::experiment::compare::Paired;
 use crate::record::monthly::Month;
+use crate::record::outcome::{
+    ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, FATALITIES_CIVILIANS,
+    FATALITIES_MILITANTS, FATALITIES_SECURITY, FIGHTERS_END, FIGHTERS_REINTEGRATED,
+    FORMER_FIGHTERS_RELAPSED, Outcome, SCHOOLS_CLOSED_END, SUSTAINED_PRESENCE_END,
+};
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
 
 /// The outcomes of the summary table and the forest plot (area "all"), before fighters and
 /// revenue by group.
-pub const KEY_DIFFERENCES: [&str; 11] = [
-    "events",
-    "attacks_on_civilians",
-    "fatalities_civilians",
-    "fatalities_security",
-    "fatalities_militants",
-    "displaced_end",
-    "schools_closed_end",
-    "sustained_presence_end",
-    "fighters_end",
-    "fighters_reintegrated",
-    "former_fighters_relapsed",
+pub const KEY_DIFFERENCES: [Outcome; 11] = [
+    EVENTS,
+    ATTACKS_ON_CIVILIANS,
+    FATALITIES_CIVILIANS,
+    FATALITIES_SECURITY,
+    FATALITIES_MILITANTS,
+    DISPLACED_END,
+    SCHOOLS_CLOSED_END,
+    SUSTAINED_PRESENCE_END,
+    FIGHTERS_END,
+    FIGHTERS_REINTEGRATED,
+    FORMER_FIGHTERS_RELAPSED,
 ];
 
-/// One paired difference: scenario `scenario` (index among all, the base being 0) against the
-/// base, for an outcome.
-#[derive(Debug, Clone, Copy)]
-pub struct Difference<'a> {
-    /// Index of the scenario (1 or more).
-    pub scenario: usize,
-    /// The outcome.
-    pub outcome: &'a Outcome,
-    /// The paired difference and its interval.
-    pub paired: Paired,
-}
-
 /// The whole-study-area outcomes shown, in order: [`KEY_DIFFERENCES`], then those by group.
-fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Outcome> {
-    let mut out: Vec<&Outcome> = Vec::new();
+fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
+    let mut out: Vec<&Column> = Vec::new();
     for key in KEY_DIFFERENCES {
-        if let Some(d) = diffs
-            .iter()
-            .find(|d| d.outcome.area == "all" && d.outcome.key == key)
-        {
+        if let Some(d) = diffs.iter().find(|d| {
+            d.outcome.area == "all" && d.outcome.group.is_none() && d.outcome.outcome.key == key.key
+        }) {
             out.push(d.outcome);
         }
     }
     for d in diffs {
         if d.outcome.area == "all"
-            && d.outcome.key.contains('.')
-            && !out.iter().any(|o| o.key == d.outcome.key)
+            && d.outcome.group.is_some()
+            && !out.iter().any(|o| o.key() == d.outcome.key())
         {
             out.push(d.outcome);
         }
@@ -65,7 +58,7 @@ fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Outcome> {
     out.retain(|o| {
         diffs
             .iter()
-            .filter(|d| d.outcome.key == o.key && d.outcome.area == "all")
+            .filter(|d| d.outcome.key() == o.key() && d.outcome.area == "all")
             .any(|d| d.paired.base_mean != 0.0 || d.paired.mean != 0.0)
     });
     out
@@ -79,7 +72,7 @@ pub fn figures(
     months: &[Vec<Vec<Month>>],
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
     let outcomes = shown(diffs);
     let estimates = outcomes
@@ -106,7 +99,7 @@ pub fn figures(
         title: format!("Paired differences from {base} over the policy period (95 % intervals)"),
         outcomes: outcomes
             .iter()
-            .map(|o| format!("{} ({})", o.label, o.unit))
+            .map(|o| format!("{} ({})", o.label(), o.unit()))
             .collect(),
         scenarios: scenarios[1.min(scenarios.len())..]
             .iter()
@@ -275,7 +268,7 @@ pub fn report(
             if p.significant() {
                 strong.push(rows.len());
             }
-            rows.push(difference_cells(&o.label, o.unit, &p).to_vec());
+            rows.push(difference_cells(&o.label(), o.unit(), &p).to_vec());
         }
         r.table_marked(
             &[

@@ -20,7 +20,7 @@ pub fn figures(
     outputs: &[ReplicateOutput],
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let x: Vec<f64> = outputs
         .first()
         .map(|o| o.series.iter().map(|c| c.step as f64).collect())

@@ -94,12 +94,23 @@ impl ReportOptions {
     }
 }
 
+/// A picture that could not be drawn or written, worded for the user.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FigureError(pub String);
+
+impl From<String> for FigureError {
+    fn from(message: String) -> Self {
+        FigureError(message)
+    }
+}
+
 /// Writes every figure's files into `dir` in the formats `format` asks for; returns the paths.
 pub fn write_figures(
     figures: &[figure::Figure],
     dir: &std::path::Path,
     format: PlotFormat,
-) -> Result<Vec<std::path::PathBuf>, String> {
+) -> Result<Vec<std::path::PathBuf>, FigureError> {
     let mut written = Vec::new();
     for f in figures {
         written.extend(f.write(dir, format)?);

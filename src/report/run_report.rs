@@ -19,46 +19,57 @@ use crate::experiment::ReplicateOutput;
 use crate::geo::SahelMap;
 use crate::record::Spread;
 use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
+use crate::record::outcome::{self, Outcome};
 use crate::record::writers::VERSION;
 use crate::scenario::model_params::PARAMETERS;
 use crate::scenario::{ModelKind, Scenario, format_date};
 
-/// The key outcomes of a run, in the order printed and reported: summary key and label.
-pub const KEY_OUTCOMES: [(&str, &str); 13] = [
-    ("events_militant", "events linked to armed groups"),
-    ("events_vs_civilians", "attacks on civilians and leaders"),
-    ("fatalities_total", "fatalities"),
-    ("fatalities_civilians", "  civilians"),
-    ("fatalities_security", "  security forces"),
-    ("fatalities_militants", "  militants"),
-    ("abducted", "people abducted"),
+/// The key outcomes of a run, in the order printed and reported: outcome and the label of its
+/// row (indented under the row it is part of).
+pub const KEY_OUTCOMES: [(Outcome, &str); 13] = [
+    (outcome::EVENTS_MILITANT, "events linked to armed groups"),
     (
-        "share_attributed_jnim",
+        outcome::ATTACKS_ON_CIVILIANS,
+        "attacks on civilians and leaders",
+    ),
+    (outcome::FATALITIES, "fatalities"),
+    (outcome::FATALITIES_CIVILIANS, "  civilians"),
+    (outcome::FATALITIES_SECURITY, "  security forces"),
+    (outcome::FATALITIES_MILITANTS, "  militants"),
+    (outcome::ABDUCTED, "people abducted"),
+    (
+        outcome::SHARE_ATTRIBUTED_JNIM,
         "share of events attributed to JNIM",
     ),
-    ("displaced_final", "displaced at the end"),
-    ("displaced_peak", "displaced at the peak"),
-    ("schools_closed_final", "schools closed at the end"),
+    (outcome::DISPLACED_END, "displaced at the end"),
+    (outcome::DISPLACED_PEAK, "displaced at the peak"),
+    (outcome::SCHOOLS_CLOSED_END, "schools closed at the end"),
     (
-        "government_presence_final",
+        outcome::GOVERNMENT_PRESENCE_END,
         "government presence at the end (0-1)",
     ),
-    ("fighters_final", "fighters at the end"),
+    (outcome::FIGHTERS_END, "fighters at the end"),
+];
+
+/// The outcomes reported by group after [`KEY_OUTCOMES`], and the label of their rows before
+/// the group's name.
+const KEY_OUTCOMES_BY_GROUP: [(Outcome, &str); 2] = [
+    (outcome::FIGHTERS_END, "fighters at the end: "),
+    (outcome::REVENUE, "revenue, M$/year: "),
 ];
 
 /// The key outcomes with their labels: [`KEY_OUTCOMES`], then fighters and revenue by group.
 pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)> {
     let mut out: Vec<(String, Spread)> = KEY_OUTCOMES
         .iter()
-        .filter_map(|(k, label)| agg.get(*k).map(|v| (label.to_string(), *v)))
+        .filter_map(|(o, label)| agg.get(o.key).map(|v| (label.to_string(), *v)))
         .collect();
-    for (k, v) in agg.iter().filter(|(k, _)| {
-        k.starts_with("fighters_final.") || k.starts_with("revenue_musd_per_year.")
-    }) {
-        let label = k
-            .replace("fighters_final.", "fighters at the end: ")
-            .replace("revenue_musd_per_year.", "revenue, M$/year: ");
-        out.push((label, *v));
+    for (k, v) in agg {
+        for (o, label) in &KEY_OUTCOMES_BY_GROUP {
+            if let Some(group) = k.strip_prefix(o.key).and_then(|g| g.strip_prefix('.')) {
+                out.push((format!("{label}{group}"), *v));
+            }
+        }
     }
     out
 }
@@ -306,7 +317,7 @@ pub fn figures(
     outputs: &[ReplicateOutput],
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let reps = outputs.len();
     let (x, m) = months(s, outputs);
     let mut figs = Vec::new();

@@ -77,7 +77,7 @@ pub fn figures(
     analysis: &Analysis,
     format: PlotFormat,
     report: bool,
-) -> Result<Vec<Figure>, String> {
+) -> Result<Vec<Figure>, super::FigureError> {
     let mut figures = Vec::new();
     let grid = plan.sweep.spec.design == Design::Grid && analysis.parameters.len() >= 2;
     let sobol = matches!(plan.sweep.spec.design, Design::Sobol { .. });

@@ -36,9 +36,9 @@ pub fn validation_figure(
     title: &str,
     format: PlotFormat,
     report: bool,
-) -> Result<Figure, String> {
+) -> Result<Figure, super::FigureError> {
     let caption = "Each calibration target's band (grey, rescaled so that it runs from 0 to 1) with the simulated mean (dot) and 90 % interval across replicates (line): blue where the mean lies in the band, vermillion where it misses.";
-    render(
+    Ok(render(
         &ValidationPlot {
             results,
             title: title.to_string(),
@@ -47,7 +47,7 @@ pub fn validation_figure(
         caption,
         format,
         report,
-    )
+    )?)
 }
 
 fn scale(r: &TargetResult, v: f64) -> f64 {

@@ -10,9 +10,11 @@
 pub mod design;
 pub mod results;
 pub mod sensitivity;
+pub mod shards;
+pub mod slurm;
 pub mod spec;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
@@ -21,24 +23,90 @@ use serde::Serialize;
 use self::results::{ResultsWriter, Resumed, Shard, csv_line, header};
 use self::sensitivity::{Index, SobolIndices};
 use self::spec::{Design, Sweep};
-use super::compare::{self, Outcome};
+use super::compare;
 use crate::geo::SahelMap;
+use crate::record::Column;
+use crate::record::outcome::REFERENCE_OUTCOMES;
 use crate::scenario::raw::ModelKind;
 use crate::scenario::{Problems, Scenario, ScenarioErrors, Setting};
 use crate::sim::rng::{replicate_seed, splitmix64};
 
+/// Why a sweep could not run, merge or be analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// `--shard` is not `K/N`.
+    #[error("--shard {0}: expected K/N with 1 ≤ K ≤ N, e.g. 3/16")]
+    ShardSyntax(String),
+    /// A file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A results file cannot be parsed as CSV.
+    #[error("cannot read {}: {source}", path.display())]
+    ReadCsv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A results row cannot be parsed.
+    #[error("{}: {source}", path.display())]
+    Row {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// A results row belongs to no point of this sweep.
+    #[error("{}:{line}: not a row of this sweep", path.display())]
+    NotARow {
+        /// The file.
+        path: PathBuf,
+        /// Its line.
+        line: usize,
+    },
+    /// Two shards' files have different columns.
+    #[error("{} has other columns than {}", file.display(), first.display())]
+    Columns {
+        /// The file.
+        file: PathBuf,
+        /// The first shard's file.
+        first: PathBuf,
+    },
+    /// Merging failed (a missing or extra row, or a write error).
+    #[error("{0}")]
+    Merge(std::io::Error),
+    /// The results cannot be written.
+    #[error("writing the results in {}: {source}", dir.display())]
+    Write {
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The results stopped being written part way.
+    #[error(
+        "writing the results in {}: {source}; {written} of {total} runs are saved; free the space and rerun with --resume to finish",
+        dir.display()
+    )]
+    Interrupted {
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+        /// Rows saved.
+        written: u64,
+        /// Rows of the shard.
+        total: u64,
+    },
+}
+
 /// Salt of the per-point seeds when common random numbers are off.
 const POINT_SALT: u64 = 0x5357_4545_5050_0000;
-
-/// The column name of a comparison outcome: `key` for the whole study area, `key@area` for
-/// one area of operation.
-pub fn outcome_name(o: &Outcome) -> String {
-    if o.area == "all" {
-        o.key.clone()
-    } else {
-        format!("{}@{}", o.key, o.area)
-    }
-}
 
 /// A sweep ready to run: its points and what each run needs.
 pub struct Plan {
@@ -49,7 +117,7 @@ pub struct Plan {
     /// The map (Sahel scenarios).
     map: Option<Arc<SahelMap>>,
     /// The comparison outcomes recorded (Sahel scenarios), in column order.
-    measured: Vec<Outcome>,
+    measured: Vec<Column>,
 }
 
 impl Plan {
@@ -65,7 +133,7 @@ impl Plan {
                 sweep
                     .outcomes
                     .iter()
-                    .filter_map(|n| all.iter().find(|o| outcome_name(o) == *n).cloned())
+                    .filter_map(|n| all.iter().find(|o| o.name() == *n).cloned())
                     .collect()
             }
         };
@@ -101,23 +169,19 @@ impl Plan {
 
     /// An outcome as people read it, with its unit: "fatalities, civilians (central; people)".
     pub fn outcome_label(&self, name: &str) -> String {
-        if let Some(o) = self.measured.iter().find(|o| outcome_name(o) == name) {
+        if let Some(o) = self.measured.iter().find(|o| o.name() == name) {
             let place = if o.area == "all" {
                 String::new()
             } else {
                 format!("{}; ", o.area)
             };
-            return format!("{} ({place}{})", o.label, o.unit);
+            return format!("{} ({place}{})", o.label(), o.unit());
         }
-        match name {
-            "active_mean" => "mean active citizens per step",
-            "jailed_mean" => "mean jailed citizens per step",
-            "quiet_mean" => "mean quiet citizens per step",
-            "active_peak" => "most active citizens in a step",
-            "outbursts" => "outbursts per run",
-            other => other,
-        }
-        .to_string()
+        REFERENCE_OUTCOMES
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map_or(name, |(_, label)| label)
+            .to_string()
     }
 
     /// Replicates per point.
@@ -187,15 +251,7 @@ impl Plan {
             (Some(map), _) => {
                 let s = Arc::new(s);
                 let out = super::run_replicate(&s, map, replicate, progress);
-                compare::measure(
-                    &s,
-                    map,
-                    &self.measured,
-                    self.sweep.from_day,
-                    &out.events,
-                    &out.rows,
-                    &out.summary,
-                )
+                compare::measure(&out.observed(&s, map), &self.measured, self.sweep.from_day)
             }
             (None, Some(p)) => {
                 let out = crate::reference::epstein::run_replicate(p, s.seed, replicate);
@@ -240,8 +296,11 @@ pub fn run(
     shard: Shard,
     resume: bool,
     progress: Option<&ProgressBar>,
-) -> Result<RunReport, String> {
-    let fail = |e: std::io::Error| format!("writing the results in {}: {e}", dir.display());
+) -> Result<RunReport, SweepError> {
+    let fail = |source: std::io::Error| SweepError::Write {
+        dir: dir.to_path_buf(),
+        source,
+    };
     let (mut writer, todo, resumed) = ResultsWriter::open(
         dir,
         &plan.header(),
@@ -261,11 +320,13 @@ pub fn run(
     );
     let written = writer.written();
     let total = shard.len(plan.total_runs());
-    if let Err(e) = result {
-        return Err(format!(
-            "writing the results in {}: {e}; {written} of {total} runs are saved; free the space and rerun with --resume to finish",
-            dir.display()
-        ));
+    if let Err(source) = result {
+        return Err(SweepError::Interrupted {
+            dir: dir.to_path_buf(),
+            source,
+            written,
+            total,
+        });
     }
     writer.finish().map_err(fail)?;
     Ok(RunReport {
@@ -316,25 +377,29 @@ pub struct Analysis {
 }
 
 /// Reads a complete results file and works out the sensitivity of each outcome.
-pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, String> {
+pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
     let k = plan.sweep.spec.parameters.len();
     let m = plan.sweep.outcomes.len();
     let n = plan.points.len();
     let mut values = vec![vec![f64::NAN; k]; n];
     let mut sums = vec![vec![0.0; m]; n];
     let mut counts = vec![0u64; n];
-    let mut reader = csv::Reader::from_path(results)
-        .map_err(|e| format!("cannot read {}: {e}", results.display()))?;
+    let mut reader = csv::Reader::from_path(results).map_err(|source| SweepError::ReadCsv {
+        path: results.to_path_buf(),
+        source,
+    })?;
     for (line, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}: {e}", results.display()))?;
+        let rec = rec.map_err(|source| SweepError::Row {
+            path: results.to_path_buf(),
+            source,
+        })?;
         let num = |i: usize| rec.get(i).and_then(|t| t.parse::<f64>().ok());
         let point = num(0).unwrap_or(-1.0);
         if !(point >= 0.0 && (point as usize) < n) || rec.len() != 3 + k + m {
-            return Err(format!(
-                "{}:{}: not a row of this sweep",
-                results.display(),
-                line + 2
-            ));
+            return Err(SweepError::NotARow {
+                path: results.to_path_buf(),
+                line: line + 2,
+            });
         }
         let p = point as usize;
         for (i, v) in values[p].iter_mut().enumerate() {

@@ -12,6 +12,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
+use super::SweepError;
+
 /// Name of the results file.
 pub const RESULTS: &str = "results.csv";
 /// Name of the file of rows that finished before their turn.
@@ -31,8 +33,8 @@ impl Shard {
     pub const ALL: Shard = Shard { index: 1, of: 1 };
 
     /// Parses `K/N`.
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard {text}: expected K/N with 1 ≤ K ≤ N, e.g. 3/16");
+    pub fn parse(text: &str) -> Result<Shard, SweepError> {
+        let bad = || SweepError::ShardSyntax(text.to_string());
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
         let (index, of) = (
             k.trim().parse::<u64>().map_err(|_| bad())?,
@@ -274,24 +276,25 @@ pub fn merge(
     out: &Path,
     total_runs: u64,
     replicates: u64,
-) -> Result<(), String> {
+) -> Result<(), SweepError> {
     let n = files.len() as u64;
     let mut readers = Vec::new();
     let mut header: Option<String> = None;
     for f in files {
-        let mut r =
-            BufReader::new(File::open(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
+        let read = |source| SweepError::Read {
+            path: f.clone(),
+            source,
+        };
+        let mut r = BufReader::new(File::open(f).map_err(read)?);
         let mut h = String::new();
-        r.read_line(&mut h)
-            .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        r.read_line(&mut h).map_err(read)?;
         match &header {
             None => header = Some(h),
             Some(first) if *first != h => {
-                return Err(format!(
-                    "{} has other columns than {}",
-                    f.display(),
-                    files[0].display()
-                ));
+                return Err(SweepError::Columns {
+                    file: f.clone(),
+                    first: files[0].clone(),
+                });
             }
             _ => {}
         }
@@ -330,7 +333,7 @@ pub fn merge(
         }
         Ok(())
     })
-    .map_err(|e| e.to_string())
+    .map_err(SweepError::Merge)
 }
 
 #[cfg(test)]
@@ -351,7 +354,7 @@ mod tests {
         assert_eq!(Shard { index: 5, of: 5 }.len(3), 0);
         assert!(Shard::parse("0/3").is_err());
         assert!(Shard::parse("4/3").is_err());
-        assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 2, of: 3 }));
+        assert_eq!(Shard::parse("2/3").ok(), Some(Shard { index: 2, of: 3 }));
     }
 
     #[test]

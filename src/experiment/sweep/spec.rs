@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::record::Column;
+use crate::record::outcome::{self, Outcome, REFERENCE_OUTCOMES};
 use crate::scenario::locate::FieldIndex;
 use crate::scenario::{
     self, ModelKind, Parameter, Position, Scenario, ScenarioError, ScenarioErrors, Source,
@@ -157,33 +159,27 @@ impl Sweep {
 }
 
 /// The outcomes a Sahel sweep records when its spec names none.
-pub const DEFAULT_SAHEL_OUTCOMES: [&str; 6] = [
-    "events",
-    "fatalities_civilians",
-    "attacks_on_civilians",
-    "displaced_end",
-    "fighters_end",
-    "sustained_presence_end",
-];
-
-/// The outcomes of the Epstein reference model (all recorded by default).
-pub const EPSTEIN_OUTCOMES: [&str; 5] = [
-    "active_mean",
-    "jailed_mean",
-    "quiet_mean",
-    "active_peak",
-    "outbursts",
+pub const DEFAULT_SAHEL_OUTCOMES: [Outcome; 6] = [
+    outcome::EVENTS,
+    outcome::FATALITIES_CIVILIANS,
+    outcome::ATTACKS_ON_CIVILIANS,
+    outcome::DISPLACED_END,
+    outcome::FIGHTERS_END,
+    outcome::SUSTAINED_PRESENCE_END,
 ];
 
 /// Every outcome a sweep of `base` can record.
 pub fn available_outcomes(base: &Scenario, map: Option<&crate::geo::SahelMap>) -> Vec<String> {
     match (base.kind, map) {
-        (ModelKind::Epstein, _) => EPSTEIN_OUTCOMES.iter().map(|s| s.to_string()).collect(),
+        (ModelKind::Epstein, _) => REFERENCE_OUTCOMES
+            .iter()
+            .map(|(key, _)| key.to_string())
+            .collect(),
         (_, Some(map)) => {
             let names: Vec<String> = base.groups.iter().map(|g| g.name.clone()).collect();
             super::super::compare::outcomes(map, &names)
                 .iter()
-                .map(super::outcome_name)
+                .map(Column::name)
                 .collect()
         }
         (_, None) => Vec::new(),
@@ -443,7 +439,7 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         None if base.kind == ModelKind::Epstein => available.clone(),
         None => DEFAULT_SAHEL_OUTCOMES
             .iter()
-            .map(|s| s.to_string())
+            .map(|o| o.key.to_string())
             .collect(),
     };
     if outcomes.is_empty() {

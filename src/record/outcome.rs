@@ -1,0 +1,617 @@
+//! The outcome registry: every outcome sahelsim reports, declared once with its key, label,
+//! unit and how it is counted from a replicate's event log and recorded state over a
+//! [`Window`] (days, area of operation, group).
+//!
+//! `summary.json` ([`super::summary`]), `compare` (`experiment::compare`), a sweep's outcome
+//! list, the monthly series for plots and the reports all iterate [`OUTCOMES`]; adding an
+//! outcome is one entry there. An outcome can also be broken down by area of operation
+//! (`key@area` in a sweep, the `area` column of `compare.csv`), by group (`key.<group>`) and,
+//! in the summary, by calendar year (`key_<year>`).
+
+use crate::geo::SahelMap;
+use crate::scenario::{Coalition, Scenario, format_date};
+use crate::sim::events::{Attributed, Event, Perpetrator, Target};
+use crate::sim::ids::GroupId;
+
+use super::series::SeriesRow;
+
+/// Which events an event outcome looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventFilter {
+    /// Every event (armed groups' and state operations).
+    All,
+    /// Events linked to an armed group: by one, or a state operation engaging one.
+    Militant,
+    /// Events whose true perpetrator is an armed group.
+    ByGroups,
+    /// Attacks by armed groups on civilians or traditional leaders.
+    AttacksOnCivilians,
+    /// Events whose perpetrator is the state.
+    ByState,
+}
+
+impl EventFilter {
+    /// Whether event `e` passes the filter.
+    pub fn matches(self, e: &Event) -> bool {
+        match self {
+            EventFilter::All => true,
+            EventFilter::Militant => e.linked_group().is_some(),
+            EventFilter::ByGroups => matches!(e.perpetrator, Perpetrator::Group(_)),
+            EventFilter::AttacksOnCivilians => {
+                matches!(e.perpetrator, Perpetrator::Group(_))
+                    && matches!(e.target, Target::Civilians | Target::Leaders)
+            }
+            EventFilter::ByState => e.perpetrator == Perpetrator::State,
+        }
+    }
+}
+
+/// A number every event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerEvent {
+    /// People killed, of every category.
+    Fatalities,
+    /// Civilians killed.
+    Civilians,
+    /// Security personnel killed.
+    Security,
+    /// Militants killed.
+    Militants,
+    /// People abducted.
+    Abducted,
+}
+
+impl PerEvent {
+    /// The number for event `e`.
+    pub fn of(self, e: &Event) -> u32 {
+        match self {
+            PerEvent::Fatalities => e.fatalities(),
+            PerEvent::Civilians => e.civilians_killed,
+            PerEvent::Security => e.security_killed,
+            PerEvent::Militants => e.militants_killed,
+            PerEvent::Abducted => e.abducted,
+        }
+    }
+}
+
+/// A state recorded at the end of each period of the time series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// People displaced.
+    Displaced,
+    /// Schools closed.
+    SchoolsClosed,
+    /// Government presence, resident-weighted mean 0–1.
+    GovernmentPresence,
+    /// Communities under militant control.
+    CommunitiesMilitant,
+    /// The share of communities with sustained government presence.
+    SustainedPresence,
+    /// Fighters.
+    Fighters,
+}
+
+impl State {
+    /// The state in a time-series row (0 where the row does not carry it).
+    pub fn of(self, r: &SeriesRow) -> f64 {
+        match self {
+            State::Displaced => r.displaced.unwrap_or(0.0),
+            State::SchoolsClosed => r.schools_closed.unwrap_or(0.0),
+            State::GovernmentPresence => r.government_presence.unwrap_or(0.0),
+            State::CommunitiesMilitant => r.communities_militant.unwrap_or(0) as f64,
+            State::SustainedPresence => {
+                let n = r.communities_state.unwrap_or(0)
+                    + r.communities_contested.unwrap_or(0)
+                    + r.communities_militant.unwrap_or(0);
+                if n == 0 {
+                    0.0
+                } else {
+                    r.communities_sustained.unwrap_or(0) as f64 / n as f64
+                }
+            }
+            State::Fighters => r.fighters.unwrap_or(0) as f64,
+        }
+    }
+}
+
+/// What the interventions count about former fighters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormerFighterCount {
+    /// Fighters who left their band through a reintegration programme.
+    Reintegrated,
+    /// Former fighters who went back to a band.
+    Relapsed,
+}
+
+/// How an outcome is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// The window's events that pass the filter.
+    Events(EventFilter),
+    /// A number summed over the window's events that pass the filter.
+    EventSum(EventFilter, PerEvent),
+    /// The state at the end of the run (the last period of the time series).
+    End(State),
+    /// The largest state over the run.
+    Peak(State),
+    /// Income over the window (periods starting in it) per year, million US$.
+    RevenuePerYear,
+    /// The share of armed groups' events an observer puts down to JNIM (as a whole or one of
+    /// its groups), to 4 decimals.
+    ShareAttributedJnim,
+    /// Counted by the interventions over the whole run; absent where a scenario has none.
+    FormerFighters(FormerFighterCount),
+}
+
+/// Which outputs report an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported {
+    /// In `summary.json`, over the whole run and study area.
+    pub summary: bool,
+    /// In comparisons and sweeps, over the policy period.
+    pub comparison: bool,
+}
+
+/// One outcome: what it is and how it is counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Machine name, e.g. `fatalities_civilians`.
+    pub key: &'static str,
+    /// What it is, for people.
+    pub label: &'static str,
+    /// What one group's part is called (`label` for the sum over groups), for people.
+    pub group_label: &'static str,
+    /// Unit.
+    pub unit: &'static str,
+    /// How it is counted.
+    pub count: Count,
+    /// Reported for all groups together (`key`).
+    pub total: bool,
+    /// Also reported by group (`key.<group>`).
+    pub by_group: bool,
+    /// Also reported by area of operation, in comparisons and sweeps (`key@area`).
+    pub by_area: bool,
+    /// Also reported by calendar year, in the summary (`key_<year>`).
+    pub by_year: bool,
+    /// Which outputs report it.
+    pub reported: Reported,
+}
+
+const BOTH: Reported = Reported {
+    summary: true,
+    comparison: true,
+};
+const SUMMARY: Reported = Reported {
+    summary: true,
+    comparison: false,
+};
+const COMPARISON: Reported = Reported {
+    summary: false,
+    comparison: true,
+};
+
+macro_rules! outcomes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident = {
+            $key:literal, $label:literal, $unit:literal, $count:expr,
+            group_label: $group_label:literal,
+            total: $total:literal, by_group: $by_group:literal, by_area: $by_area:literal,
+            by_year: $by_year:literal, reported: $reported:expr $(,)?
+        }
+    ),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub const $name: Outcome = Outcome {
+                key: $key,
+                label: $label,
+                group_label: $group_label,
+                unit: $unit,
+                count: $count,
+                total: $total,
+                by_group: $by_group,
+                by_area: $by_area,
+                by_year: $by_year,
+                reported: $reported,
+            };
+        )*
+        /// Every outcome of the Sahel model, in the order comparisons and sweeps list them.
+        pub const OUTCOMES: &[Outcome] = &[$($name),*];
+    };
+}
+
+outcomes! {
+    /// Every violent event: armed groups' and state operations.
+    EVENTS = {
+        "events", "violent events", "events", Count::Events(EventFilter::All),
+        group_label: "violent events",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Attacks by armed groups on civilians and traditional leaders.
+    ATTACKS_ON_CIVILIANS = {
+        "attacks_on_civilians", "attacks on civilians and leaders", "events",
+        Count::Events(EventFilter::AttacksOnCivilians),
+        group_label: "attacks on civilians and leaders",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// People killed, of every category.
+    FATALITIES = {
+        "fatalities", "fatalities, all", "people",
+        Count::EventSum(EventFilter::All, PerEvent::Fatalities),
+        group_label: "fatalities",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Civilians killed.
+    FATALITIES_CIVILIANS = {
+        "fatalities_civilians", "fatalities, civilians", "people",
+        Count::EventSum(EventFilter::All, PerEvent::Civilians),
+        group_label: "fatalities, civilians",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Security personnel killed.
+    FATALITIES_SECURITY = {
+        "fatalities_security", "fatalities, security forces", "people",
+        Count::EventSum(EventFilter::All, PerEvent::Security),
+        group_label: "fatalities, security forces",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Militants killed.
+    FATALITIES_MILITANTS = {
+        "fatalities_militants", "fatalities, militants", "people",
+        Count::EventSum(EventFilter::All, PerEvent::Militants),
+        group_label: "fatalities, militants",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// People displaced at the end.
+    DISPLACED_END = {
+        "displaced_end", "displaced people at the end", "people", Count::End(State::Displaced),
+        group_label: "displaced people at the end",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Schools closed at the end.
+    SCHOOLS_CLOSED_END = {
+        "schools_closed_end", "schools closed at the end", "schools",
+        Count::End(State::SchoolsClosed),
+        group_label: "schools closed at the end",
+        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// The share of communities with sustained government presence at the end.
+    SUSTAINED_PRESENCE_END = {
+        "sustained_presence_end", "sustained government presence at the end",
+        "share of communities", Count::End(State::SustainedPresence),
+        group_label: "sustained government presence at the end",
+        total: true, by_group: false, by_area: true, by_year: false, reported: COMPARISON,
+    },
+    /// Fighters at the end, of all groups and of each.
+    FIGHTERS_END = {
+        "fighters_end", "fighters at the end, all groups", "fighters", Count::End(State::Fighters),
+        group_label: "fighters at the end",
+        total: true, by_group: true, by_area: true, by_year: false, reported: BOTH,
+    },
+    /// Fighters who left their band through a reintegration programme.
+    FIGHTERS_REINTEGRATED = {
+        "fighters_reintegrated", "fighters reintegrated", "fighters",
+        Count::FormerFighters(FormerFighterCount::Reintegrated),
+        group_label: "fighters reintegrated",
+        total: true, by_group: false, by_area: false, by_year: false, reported: BOTH,
+    },
+    /// Former fighters who went back to a band.
+    FORMER_FIGHTERS_RELAPSED = {
+        "former_fighters_relapsed", "former fighters who went back", "fighters",
+        Count::FormerFighters(FormerFighterCount::Relapsed),
+        group_label: "former fighters who went back",
+        total: true, by_group: false, by_area: false, by_year: false, reported: BOTH,
+    },
+    /// Each group's income per year.
+    REVENUE = {
+        "revenue", "revenue", "M$/year", Count::RevenuePerYear,
+        group_label: "revenue",
+        total: false, by_group: true, by_area: false, by_year: false, reported: BOTH,
+    },
+    /// Events linked to armed groups, in all, by group and by year.
+    EVENTS_MILITANT = {
+        "events_militant", "events linked to armed groups", "events",
+        Count::Events(EventFilter::Militant),
+        group_label: "events linked to",
+        total: true, by_group: true, by_area: false, by_year: true, reported: SUMMARY,
+    },
+    /// Events whose true perpetrator is an armed group.
+    ATTACKS_BY_GROUPS = {
+        "attacks_by_groups", "events by armed groups", "events",
+        Count::Events(EventFilter::ByGroups),
+        group_label: "events by",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// Civilians killed by state forces.
+    FATALITIES_CIVILIANS_BY_STATE = {
+        "fatalities_civilians_by_state", "civilians killed by state forces", "people",
+        Count::EventSum(EventFilter::ByState, PerEvent::Civilians),
+        group_label: "civilians killed by state forces",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// People abducted.
+    ABDUCTED = {
+        "abducted", "people abducted", "people",
+        Count::EventSum(EventFilter::All, PerEvent::Abducted),
+        group_label: "people abducted",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// The share of armed groups' events attributed to JNIM.
+    SHARE_ATTRIBUTED_JNIM = {
+        "share_attributed_jnim", "share of events attributed to JNIM", "share of events",
+        Count::ShareAttributedJnim,
+        group_label: "share of events attributed to JNIM",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// The most people displaced at once.
+    DISPLACED_PEAK = {
+        "displaced_peak", "displaced people at the peak", "people", Count::Peak(State::Displaced),
+        group_label: "displaced people at the peak",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// Government presence at the end.
+    GOVERNMENT_PRESENCE_END = {
+        "government_presence_end", "government presence at the end", "0-1",
+        Count::End(State::GovernmentPresence),
+        group_label: "government presence at the end",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// Communities under militant control at the end.
+    COMMUNITIES_MILITANT_END = {
+        "communities_militant_end", "communities under militant control at the end",
+        "communities", Count::End(State::CommunitiesMilitant),
+        group_label: "communities under militant control at the end",
+        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+}
+
+/// An outcome of the reference models (counted by the model itself, over its steps after the
+/// burn-in): key, label.
+pub const REFERENCE_OUTCOMES: [(&str, &str); 5] = [
+    ("active_mean", "mean active citizens per step"),
+    ("jailed_mean", "mean jailed citizens per step"),
+    ("quiet_mean", "mean quiet citizens per step"),
+    ("active_peak", "most active citizens in a step"),
+    ("outbursts", "outbursts per run"),
+];
+
+/// The outcome called `key`.
+pub fn find(key: &str) -> Option<&'static Outcome> {
+    OUTCOMES.iter().find(|o| o.key == key)
+}
+
+/// Where and when an outcome is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window<'a> {
+    /// First day counted (events; revenue of the periods starting on or after it).
+    pub from_day: u32,
+    /// Last day counted (events).
+    pub to_day: u32,
+    /// Area of operation (its index in the map data), or the whole study area.
+    pub area: Option<usize>,
+    /// Group (its index in the scenario), or all groups.
+    pub group: Option<GroupId>,
+    /// The area's id (`"all"` for the whole study area), as the time series names it.
+    pub area_id: &'a str,
+}
+
+impl Window<'static> {
+    /// The whole run of `scenario`, whole study area, all groups.
+    pub fn whole(scenario: &Scenario) -> Window<'static> {
+        Window {
+            from_day: 0,
+            to_day: scenario.period.days().saturating_sub(1),
+            area: None,
+            group: None,
+            area_id: "all",
+        }
+    }
+}
+
+/// What a replicate left to count outcomes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Observed<'a> {
+    /// The scenario run.
+    pub scenario: &'a Scenario,
+    /// The map it ran on (needed to count events by area).
+    pub map: Option<&'a SahelMap>,
+    /// Its event log.
+    pub events: &'a [Event],
+    /// Its time series.
+    pub rows: &'a [SeriesRow],
+    /// Fighters reintegrated and former fighters relapsed, where the scenario has
+    /// interventions.
+    pub former_fighters: Option<(u64, u64)>,
+}
+
+impl Outcome {
+    /// What one event adds to an outcome counted from the event log (`None` for the others):
+    /// 1 or 0 for a count of events, the event's number for a sum.
+    pub fn per_event(&self, e: &Event) -> Option<f64> {
+        match self.count {
+            Count::Events(f) => Some(if f.matches(e) { 1.0 } else { 0.0 }),
+            Count::EventSum(f, n) => Some(if f.matches(e) { n.of(e) as f64 } else { 0.0 }),
+            _ => None,
+        }
+    }
+
+    /// The outcome over `window` in a replicate; `None` where it does not apply (the
+    /// interventions' counts in a scenario without any).
+    pub fn count(&self, run: &Observed, window: &Window) -> Option<f64> {
+        let events = || {
+            run.events.iter().filter(move |e| {
+                e.day >= window.from_day
+                    && e.day <= window.to_day
+                    && window.group.is_none_or(|g| e.linked_group() == Some(g))
+                    && window.area.is_none_or(|a| {
+                        run.map
+                            .is_some_and(|m| m.grid.cells[e.cell.index()].area == Some(a))
+                    })
+            })
+        };
+        let group_name = window
+            .group
+            .and_then(|g| run.scenario.groups.get(g.index()))
+            .map_or("all", |g| g.name.as_str());
+        let last = run.rows.iter().map(|r| r.period).max().unwrap_or(0);
+        Some(match self.count {
+            Count::Events(f) => events().filter(|e| f.matches(e)).count() as f64,
+            Count::EventSum(f, n) => events()
+                .filter(|e| f.matches(e))
+                .map(|e| n.of(e) as f64)
+                .sum(),
+            Count::End(state) => run
+                .rows
+                .iter()
+                .find(|r| r.period == last && r.area == window.area_id && r.group == group_name)
+                .map_or(0.0, |r| state.of(r)),
+            Count::Peak(state) => run
+                .rows
+                .iter()
+                .filter(|r| r.area == window.area_id && r.group == group_name)
+                .map(|r| state.of(r))
+                .fold(0.0, f64::max),
+            Count::RevenuePerYear => {
+                let from_date = format_date(run.scenario.period.date(window.from_day));
+                let usd: i64 = run
+                    .rows
+                    .iter()
+                    .filter(|r| {
+                        r.area == window.area_id
+                            && r.group == group_name
+                            && r.start_date >= from_date
+                    })
+                    .map(SeriesRow::revenue_total)
+                    .sum();
+                let years =
+                    run.scenario.period.days().saturating_sub(window.from_day) as f64 / 365.25;
+                if years > 0.0 {
+                    usd as f64 / 1e6 / years
+                } else {
+                    0.0
+                }
+            }
+            Count::ShareAttributedJnim => {
+                let groups = &run.scenario.groups;
+                let by_groups: Vec<&Event> = events()
+                    .filter(|e| EventFilter::Militant.matches(e))
+                    .collect();
+                let jnim = by_groups
+                    .iter()
+                    .filter(|e| match e.attributed {
+                        Attributed::Jnim => true,
+                        Attributed::Group(g) => groups[g.index()].coalition == Coalition::Jnim,
+                        _ => false,
+                    })
+                    .count();
+                let all = by_groups
+                    .iter()
+                    .filter(|e| EventFilter::ByGroups.matches(e))
+                    .count();
+                if all == 0 {
+                    0.0
+                } else {
+                    ((jnim as f64 / all as f64) * 1e4).round() / 1e4
+                }
+            }
+            Count::FormerFighters(which) => {
+                let (reintegrated, relapsed) = run.former_fighters?;
+                match which {
+                    FormerFighterCount::Reintegrated => reintegrated as f64,
+                    FormerFighterCount::Relapsed => relapsed as f64,
+                }
+            }
+        })
+    }
+}
+
+/// One outcome reported for one place and group: a column of `compare.csv`, a sweep's
+/// `results.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The outcome.
+    pub outcome: &'static Outcome,
+    /// Area of operation id, or "all".
+    pub area: String,
+    /// Its index in the map data (`None` for the whole study area).
+    pub area_index: Option<usize>,
+    /// Group name, for an outcome by group.
+    pub group: Option<String>,
+    /// Its index in the scenario.
+    pub group_index: Option<GroupId>,
+}
+
+impl Column {
+    /// The key: `key`, or `key.<group>` for one group.
+    pub fn key(&self) -> String {
+        match &self.group {
+            Some(g) => format!("{}.{g}", self.outcome.key),
+            None => self.outcome.key.to_string(),
+        }
+    }
+
+    /// What it is, for people: the outcome's label, or its group label and the group.
+    pub fn label(&self) -> String {
+        match &self.group {
+            Some(g) => format!("{}, {g}", self.outcome.group_label),
+            None => self.outcome.label.to_string(),
+        }
+    }
+
+    /// Unit.
+    pub fn unit(&self) -> &'static str {
+        self.outcome.unit
+    }
+
+    /// The column name in a sweep's results: the key for the whole study area, `key@area`
+    /// for one area of operation.
+    pub fn name(&self) -> String {
+        if self.area == "all" {
+            self.key()
+        } else {
+            format!("{}@{}", self.key(), self.area)
+        }
+    }
+
+    /// The window of this column from day `from` to the end of `scenario`.
+    pub fn window<'a>(&'a self, scenario: &Scenario, from: u32) -> Window<'a> {
+        Window {
+            from_day: from,
+            to_day: scenario.period.days().saturating_sub(1),
+            area: self.area_index,
+            group: self.group_index,
+            area_id: &self.area,
+        }
+    }
+}
+
+/// The columns of a comparison or sweep on `map` for groups `group_names`, in order: per area
+/// (the whole study area first) every outcome counted by area; then, for the whole study area,
+/// the others; then each outcome by group.
+pub fn comparison_columns(map: &SahelMap, group_names: &[String]) -> Vec<Column> {
+    let reported: Vec<&'static Outcome> =
+        OUTCOMES.iter().filter(|o| o.reported.comparison).collect();
+    let column = |outcome: &'static Outcome, area: Option<usize>, group: Option<usize>| Column {
+        outcome,
+        area: area.map_or("all".to_string(), |a| map.data.areas[a].id.clone()),
+        area_index: area,
+        group: group.map(|g| group_names[g].clone()),
+        group_index: group.map(GroupId::new),
+    };
+    let mut out = Vec::new();
+    let areas = std::iter::once(None).chain((0..map.data.areas.len()).map(Some));
+    for area in areas {
+        for o in reported.iter().filter(|o| o.by_area && o.total) {
+            out.push(column(o, area, None));
+        }
+    }
+    for o in reported.iter().filter(|o| !o.by_area && o.total) {
+        out.push(column(o, None, None));
+    }
+    for o in reported.iter().filter(|o| o.by_group) {
+        for g in 0..group_names.len() {
+            out.push(column(o, None, Some(g)));
+        }
+    }
+    out
+}
