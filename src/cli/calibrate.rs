@@ -75,7 +75,10 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     }
     out.write("calibration.csv", csv.as_bytes())?;
     let best = &points[0];
-    out.write("best.ron", best_fragment(&calibration, dir, best).as_bytes())?;
+    out.write(
+        "best.ron",
+        best_fragment(&calibration, dir, best).as_bytes(),
+    )?;
     out.write_json(
         "calibration.json",
         &CalibrationFile {
