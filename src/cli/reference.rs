@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::RunArgs;
 use super::output::OutputDir;
 use crate::record::atomic::write_atomic_with;
+use crate::record::outcome::REFERENCE_OUTCOMES;
 use crate::record::summary::quantile;
 use crate::record::writers::{ManifestFile, VERSION};
 use crate::record::{ReplicateSummary, Spread, aggregate};
@@ -94,15 +95,6 @@ struct Manifest<'a> {
     scenario: ManifestScenario<'a>,
     timings: BTreeMap<String, f64>,
 }
-
-/// The outcomes printed and reported: summary key and label.
-const OUTCOMES: [(&str, &str); 5] = [
-    ("active_mean", "active citizens, mean"),
-    ("jailed_mean", "jailed citizens, mean"),
-    ("quiet_mean", "quiet citizens, mean"),
-    ("active_peak", "active citizens, peak"),
-    ("outbursts", "outbursts per replicate"),
-];
 
 /// Pooled statistics of the outbursts of all replicates.
 #[derive(Serialize)]
@@ -194,7 +186,7 @@ pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Resu
 
     let summaries: Vec<ReplicateSummary> = outputs
         .iter()
-        .map(crate::reference::epstein::replicate_summary)
+        .map(crate::record::summarise_reference)
         .collect();
     let agg = aggregate(&summaries);
     let pooled = |f: &dyn Fn(&ReplicateOutput) -> Vec<f64>| -> Vec<f64> {
@@ -234,9 +226,9 @@ pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Resu
     let figures = epstein_report::figures(s, &outputs, report.plots, report.report())?;
     out.write_figures(&figures, report.plots)?;
     if report.report() {
-        let mut rows: Vec<(String, Option<Spread>)> = OUTCOMES
+        let mut rows: Vec<(String, Option<Spread>)> = REFERENCE_OUTCOMES
             .iter()
-            .map(|(k, label)| (label.to_string(), agg.get(*k).copied()))
+            .map(|r| (r.label.to_string(), agg.get(r.key).copied()))
             .collect();
         rows.push(("outburst peak (active citizens)".into(), outbursts.peak));
         rows.push(("outburst length (steps)".into(), outbursts.length));
@@ -277,10 +269,11 @@ pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Resu
         "mean",
         "90 % interval"
     );
-    for (k, label) in OUTCOMES {
-        if let Some(v) = agg.get(k) {
+    for r in &REFERENCE_OUTCOMES {
+        if let Some(v) = agg.get(r.key) {
             println!(
-                "{label:<40} {:>10.2} {:>20}",
+                "{:<40} {:>10.2} {:>20}",
+                r.label,
                 v.mean,
                 format!("{:.1} – {:.1}", v.p05, v.p95)
             );

@@ -9,6 +9,7 @@
 //! in the summary, by calendar year (`key_<year>`).
 
 use crate::geo::SahelMap;
+use crate::reference::epstein::Stats as EpsteinStats;
 use crate::scenario::{Coalition, Scenario, format_date};
 use crate::sim::events::{Attributed, Event, Perpetrator, Target};
 use crate::sim::ids::GroupId;
@@ -365,14 +366,44 @@ outcomes! {
     },
 }
 
-/// An outcome of the reference models (counted by the model itself, over its steps after the
-/// burn-in): key, label.
-pub const REFERENCE_OUTCOMES: [(&str, &str); 5] = [
-    ("active_mean", "mean active citizens per step"),
-    ("jailed_mean", "mean jailed citizens per step"),
-    ("quiet_mean", "mean quiet citizens per step"),
-    ("active_peak", "most active citizens in a step"),
-    ("outbursts", "outbursts per run"),
+/// An outcome of a reference model, counted by the model itself over its steps after the
+/// burn-in: key, label, and its value in a replicate's statistics.
+pub struct ReferenceOutcome {
+    /// Machine name, as in summary.json and a sweep's columns.
+    pub key: &'static str,
+    /// What it is, for people.
+    pub label: &'static str,
+    /// Its value in a replicate's statistics.
+    pub value: fn(&EpsteinStats) -> f64,
+}
+
+/// The outcomes of the reference (Epstein) model, in output order.
+pub const REFERENCE_OUTCOMES: [ReferenceOutcome; 5] = [
+    ReferenceOutcome {
+        key: "active_mean",
+        label: "mean active citizens per step",
+        value: |s| s.active_mean,
+    },
+    ReferenceOutcome {
+        key: "jailed_mean",
+        label: "mean jailed citizens per step",
+        value: |s| s.jailed_mean,
+    },
+    ReferenceOutcome {
+        key: "quiet_mean",
+        label: "mean quiet citizens per step",
+        value: |s| s.quiet_mean,
+    },
+    ReferenceOutcome {
+        key: "active_peak",
+        label: "most active citizens in a step",
+        value: |s| s.active_peak as f64,
+    },
+    ReferenceOutcome {
+        key: "outbursts",
+        label: "outbursts per run",
+        value: |s| s.outbursts.len() as f64,
+    },
 ];
 
 /// The outcome called `key`.

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::outcome::{OUTCOMES, Observed, Window};
+use super::outcome::{OUTCOMES, Observed, REFERENCE_OUTCOMES, Window};
+use crate::reference::epstein::ReplicateOutput as EpsteinOutput;
 use crate::sim::ids::GroupId;
 
 /// The key outcomes of one replicate, by name (sorted, so the JSON is stable).
@@ -77,6 +78,18 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
         replicate,
         seed,
         outcomes: o,
+    }
+}
+
+/// The outcomes of one replicate of the reference (Epstein) model ([`REFERENCE_OUTCOMES`]).
+pub fn summarise_reference(o: &EpsteinOutput) -> ReplicateSummary {
+    ReplicateSummary {
+        replicate: o.replicate,
+        seed: o.seed,
+        outcomes: REFERENCE_OUTCOMES
+            .iter()
+            .map(|r| (r.key.to_string(), (r.value)(&o.stats)))
+            .collect(),
     }
 }
 

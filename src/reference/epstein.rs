@@ -786,23 +786,6 @@ pub fn run_replicate(p: &EpsteinParams, seed: u64, replicate: u32) -> ReplicateO
     }
 }
 
-/// The outcomes of one replicate, as in a Sahel run's summary.
-pub fn replicate_summary(o: &ReplicateOutput) -> crate::record::ReplicateSummary {
-    let s = &o.stats;
-    let outcomes = std::collections::BTreeMap::from([
-        ("active_mean".to_string(), s.active_mean),
-        ("jailed_mean".to_string(), s.jailed_mean),
-        ("quiet_mean".to_string(), s.quiet_mean),
-        ("active_peak".to_string(), s.active_peak as f64),
-        ("outbursts".to_string(), s.outbursts.len() as f64),
-    ]);
-    crate::record::ReplicateSummary {
-        replicate: o.replicate,
-        seed: o.seed,
-        outcomes,
-    }
-}
-
 /// Runs replicates `0..replicates` in parallel; results in replicate order.
 pub fn run_replicates(p: &EpsteinParams, seed: u64, replicates: u32) -> Vec<ReplicateOutput> {
     (0..replicates)

@@ -179,8 +179,8 @@ impl Plan {
         }
         REFERENCE_OUTCOMES
             .iter()
-            .find(|(key, _)| *key == name)
-            .map_or(name, |(_, label)| label)
+            .find(|r| r.key == name)
+            .map_or(name, |r| r.label)
             .to_string()
     }
 
@@ -258,7 +258,7 @@ impl Plan {
                 if let Some(bar) = progress {
                     bar.inc(p.steps as u64);
                 }
-                let summary = crate::reference::epstein::replicate_summary(&out);
+                let summary = crate::record::summarise_reference(&out);
                 self.sweep
                     .outcomes
                     .iter()

@@ -173,7 +173,7 @@ pub fn available_outcomes(base: &Scenario, map: Option<&crate::geo::SahelMap>) -
     match (base.kind, map) {
         (ModelKind::Epstein, _) => REFERENCE_OUTCOMES
             .iter()
-            .map(|(key, _)| key.to_string())
+            .map(|r| r.key.to_string())
             .collect(),
         (_, Some(map)) => {
             let names: Vec<String> = base.groups.iter().map(|g| g.name.clone()).collect();
