@@ -15,6 +15,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use statrs::distribution::ContinuousCDF;
 
 use crate::sim::rng::{splitmix64, uniform};
 
@@ -205,7 +206,9 @@ pub fn prcc(x: &[Vec<f64>], y: &[f64]) -> Vec<Index> {
                     high: r,
                 };
             }
-            let (z, h) = (r.atanh(), 1.959_964 / df.sqrt());
+            // The standard normal's 97.5 % quantile (1.959964), from the same crate as the t's.
+            let z_975 = statrs::distribution::Normal::standard().inverse_cdf(0.975);
+            let (z, h) = (r.atanh(), z_975 / df.sqrt());
             Index {
                 value: r,
                 low: (z - h).tanh(),
@@ -221,6 +224,61 @@ mod tests {
     use super::super::spec::{Design, SweptParameter};
     use super::*;
     use std::f64::consts::PI;
+
+    /// Anscombe's quartet (Anscombe 1973, "Graphs in statistical analysis", The American
+    /// Statistician 27(1)): the shared x and the y of sets I–III.
+    const ANSCOMBE_X: [f64; 11] = [10., 8., 13., 9., 11., 14., 6., 4., 12., 7., 5.];
+    const ANSCOMBE_Y: [[f64; 11]; 3] = [
+        [
+            8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68,
+        ],
+        [
+            9.14, 8.14, 8.74, 8.77, 9.26, 8.10, 6.13, 3.10, 9.13, 7.26, 4.74,
+        ],
+        [
+            7.46, 6.77, 12.74, 7.11, 7.81, 8.84, 6.08, 5.39, 8.15, 6.42, 5.73,
+        ],
+    ];
+
+    #[test]
+    fn correlation_matches_anscombes_published_value() {
+        // Anscombe (1973): the correlation coefficient of every set is 0.816.
+        for y in ANSCOMBE_Y {
+            assert!((correlation(&ANSCOMBE_X, &y) - 0.816).abs() < 5e-4);
+        }
+    }
+
+    #[test]
+    fn prcc_of_one_parameter_is_spearmans_rho_of_anscombes_sets() {
+        // With nothing to partial out, the PRCC is Spearman's rank correlation: 0.818, 0.691
+        // and 0.991 for Anscombe's sets I–III (as R's `cor(x, y, method = "spearman")` gives).
+        for (y, rho) in ANSCOMBE_Y.iter().zip([0.818, 0.691, 0.991]) {
+            let r = prcc(&[ANSCOMBE_X.to_vec()], y)[0].value;
+            assert!((r - rho).abs() < 5e-4, "{r} against {rho}");
+        }
+    }
+
+    #[test]
+    fn prcc_of_two_parameters_is_the_partial_correlation_of_the_ranks() {
+        // r_xy.z = (r_xy − r_xz r_yz) / √((1 − r_xz²)(1 − r_yz²)) on ranks (no ties here), the
+        // textbook formula, against the regression residuals the code uses.
+        let x = ANSCOMBE_X.to_vec();
+        let z: Vec<f64> = ANSCOMBE_Y[0].to_vec();
+        let y: Vec<f64> = ANSCOMBE_Y[2]
+            .iter()
+            .zip(&ANSCOMBE_Y[1])
+            .map(|(a, b)| a * b)
+            .collect();
+        let (rx, ry, rz) = (ranks(&x), ranks(&y), ranks(&z));
+        let (rxy, rxz, ryz) = (
+            correlation(&rx, &ry),
+            correlation(&rx, &rz),
+            correlation(&ry, &rz),
+        );
+        let partial = (rxy - rxz * ryz) / ((1.0 - rxz * rxz) * (1.0 - ryz * ryz)).sqrt();
+        let got = prcc(&[x, z], &y)[0].value;
+        assert!((got - partial).abs() < 1e-9, "{got} against {partial}");
+    }
 
     fn ishigami(x: &[f64]) -> f64 {
         let (a, b) = (7.0, 0.1);
