@@ -220,5 +220,5 @@ fn the_conservation_check_catches_a_leak() {
     let mut q = sim.world.query::<&mut Band>();
     q.iter_mut(&mut sim.world).next().unwrap().low_level += 5;
     let e = sim.check_conservation().unwrap_err();
-    assert!(e.starts_with("fighters do not balance"), "{e}");
+    assert!(e.0.starts_with("fighters do not balance"), "{e}");
 }

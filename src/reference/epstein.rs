@@ -300,6 +300,11 @@ fn cells_of(shape: &[Reach], pad: usize) -> Vec<(u16, u16)> {
 /// Draws at a neighbourhood's cells tried before counting its empty cells.
 const MOVE_TRIES: u32 = 24;
 
+/// The agents and the bit rows or counters of a world disagree (a bug).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct InconsistentWorld(pub String);
+
 /// One replicate's world.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -628,7 +633,12 @@ impl World {
     }
 
     /// Checks the bit rows and counters against the agents (for tests).
-    pub fn check_consistency(&self) -> Result<(), String> {
+    pub fn check_consistency(&self) -> Result<(), InconsistentWorld> {
+        self.inconsistency().map_err(InconsistentWorld)
+    }
+
+    /// The first disagreement between the agents and the bit rows or counters.
+    fn inconsistency(&self) -> Result<(), String> {
         let mut counts = Counts {
             step: self.counts.step,
             active: 0,

@@ -2,6 +2,7 @@
 //! attributes them to, per area of operation (replicate means). The gap between the two bars
 //! is what misattribution does to a reading of the violence.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -115,7 +116,7 @@ impl Plot for AttributionPlot<'_> {
         (1500, 60 + rows * (90 + 34 * self.data.actors.len() as u32))
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         root.fill(&WHITE).map_err(err)?;
         let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
         let rows = self.data.areas.len().div_ceil(2);
@@ -133,7 +134,7 @@ impl AttributionPlot<'_> {
         &self,
         i: usize,
         area: &DrawingArea<DB, Shift>,
-    ) -> Result<(), String> {
+    ) -> Result<(), FigureError> {
         let d = self.data;
         let n = d.actors.len();
         let max = d.truly[i]

@@ -2,6 +2,7 @@
 //! shaded on the colour-blind-safe sequential ramp over country outlines, region borders,
 //! parks and towns drawn as `sahelsim map` draws them.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -86,7 +87,7 @@ impl Plot for CellMapPlot<'_> {
         true
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         root.fill(&WHITE).map_err(err)?;
         let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
         let (_, h) = area.dim_in_pixel();
@@ -112,7 +113,7 @@ impl CellMapPlot<'_> {
         region_edges: &Edges,
         rings: &[Vec<(f64, f64)>],
         area: &DrawingArea<DB, Shift>,
-    ) -> Result<(), String> {
+    ) -> Result<(), FigureError> {
         let g = &self.map.grid;
         let r = g.resolution;
         let (west, south) = (g.west, g.south);
@@ -195,7 +196,7 @@ impl CellMapPlot<'_> {
         &self,
         max: f64,
         area: &DrawingArea<DB, Shift>,
-    ) -> Result<(), String> {
+    ) -> Result<(), FigureError> {
         let (w, _) = area.dim_in_pixel();
         let (x0, x1) = (40i32, (w as i32 - 40).min(760));
         let steps = 60;

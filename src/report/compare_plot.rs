@@ -2,6 +2,7 @@
 //! the base as a relative change (percent of the base mean) with its 95 % confidence interval.
 //! A filled dot marks an interval that excludes 0.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -65,7 +66,7 @@ impl Plot for ForestPlot {
         )
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         root.fill(&WHITE).map_err(err)?;
         let per = self.scenarios.len() + 1;
         let n = (self.outcomes.len() * per) as f64;

@@ -1,6 +1,7 @@
 //! Rendering a plot once into memory — SVG text and/or PNG bytes — so that the same picture
 //! is written to its files and embedded in `report.html` without drawing it twice.
 
+use super::FigureError;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -14,7 +15,7 @@ pub trait Plot {
     /// Picture size in pixels.
     fn size(&self) -> (u32, u32);
     /// Draws the picture on `root`.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError>;
     /// Whether the report should embed it as a PNG rather than as SVG (pictures with many
     /// thousands of shapes, such as maps, are far smaller as PNG).
     fn raster(&self) -> bool {
@@ -47,7 +48,7 @@ pub fn render<P: Plot>(
     caption: &str,
     format: PlotFormat,
     report: bool,
-) -> Result<Figure, String> {
+) -> Result<Figure, FigureError> {
     register_font();
     let want_svg = format.svg() || (report && !plot.raster());
     let want_png = format.png() || (report && plot.raster());
@@ -63,7 +64,7 @@ pub fn render<P: Plot>(
 
 impl Figure {
     /// Writes `dir/<stem>.png` and/or `.svg` as `format` asks (atomically); returns the paths.
-    pub fn write(&self, dir: &Path, format: PlotFormat) -> Result<Vec<PathBuf>, String> {
+    pub fn write(&self, dir: &Path, format: PlotFormat) -> Result<Vec<PathBuf>, FigureError> {
         let mut written = Vec::new();
         let files: [(bool, &str, Option<&[u8]>); 2] = [
             (format.png(), "png", self.png.as_deref()),
@@ -83,7 +84,7 @@ impl Figure {
 }
 
 /// Draws `plot` as SVG text.
-pub fn svg<P: Plot>(plot: &P) -> Result<String, String> {
+pub fn svg<P: Plot>(plot: &P) -> Result<String, FigureError> {
     register_font();
     let mut out = String::new();
     {
@@ -95,7 +96,7 @@ pub fn svg<P: Plot>(plot: &P) -> Result<String, String> {
 }
 
 /// Draws `plot` as PNG bytes (8-bit RGB).
-pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, String> {
+pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, FigureError> {
     register_font();
     let (w, h) = plot.size();
     let mut pixels = vec![255u8; w as usize * h as usize * 3];
@@ -108,7 +109,7 @@ pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, String> {
 }
 
 /// Encodes 8-bit RGB pixels as PNG.
-pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
+pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);

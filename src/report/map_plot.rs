@@ -1,6 +1,7 @@
 //! The rasterised map as a picture (`sahelsim map`): population shading per cell, areas of
 //! operation, region and country borders, parks, routes, gold sites and towns.
 
+use super::FigureError;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -28,7 +29,7 @@ impl Plot for MapPlot<'_> {
         (1500, 1250)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         draw(self.map, self.title, root)
     }
 
@@ -44,7 +45,7 @@ pub fn render_map(
     title: &str,
     dir: &Path,
     format: PlotFormat,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, FigureError> {
     render(&MapPlot { map, title }, "map", title, format, false)
         .map_err(|e| format!("drawing the map: {e}"))?
         .write(dir, format)
@@ -54,7 +55,7 @@ fn draw<DB: DrawingBackend>(
     map: &SahelMap,
     title: &str,
     root: &DrawingArea<DB, Shift>,
-) -> Result<(), String> {
+) -> Result<(), FigureError> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let (main, legend) = root.split_horizontally(1160);

@@ -2,6 +2,7 @@
 //! partial rank correlation, with 95 % intervals, strongest first) and, for grid designs, a
 //! heatmap of the outcome's mean against the two parameters that drive it most.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -37,7 +38,7 @@ impl Plot for TornadoPlot<'_> {
     fn size(&self) -> (u32, u32) {
         (1200, 170 + 56 * self.ranked.len() as u32)
     }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         tornado(&self.ranked, &self.title, root)
     }
 }
@@ -58,7 +59,7 @@ impl Plot for HeatmapPlot<'_> {
     fn size(&self) -> (u32, u32) {
         (1200, 800)
     }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         heatmap(
             self.analysis,
             self.outcome,
@@ -143,7 +144,7 @@ fn tornado<DB: DrawingBackend>(
     ranked: &[&Sensitivity],
     title: &str,
     root: &DrawingArea<DB, Shift>,
-) -> Result<(), String> {
+) -> Result<(), FigureError> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let n = ranked.len();
@@ -207,7 +208,7 @@ fn tornado<DB: DrawingBackend>(
                y1: f64,
                i: &crate::experiment::sweep::sensitivity::Index,
                color: RGBColor|
-     -> Result<(), String> {
+     -> Result<(), FigureError> {
         chart
             .draw_series([Rectangle::new([(0.0, y0), (i.value, y1)], color.filled())])
             .map_err(e)?;
@@ -277,7 +278,7 @@ fn heatmap<DB: DrawingBackend>(
     py: usize,
     title: &str,
     root: &DrawingArea<DB, Shift>,
-) -> Result<(), String> {
+) -> Result<(), FigureError> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let (lx, ly) = (levels(&a.point_values, px), levels(&a.point_values, py));

@@ -2,6 +2,7 @@
 //! shaded 90 % band (5th to 95th percentile across replicates). Used for a run's outcomes by
 //! month, for every scenario of a comparison overlaid, and for a reference model's steps.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -80,7 +81,7 @@ impl Plot for TimeSeriesPlot {
         (if cols == 1 { 1000 } else { 1500 }, 60 + rows * 430)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         root.fill(&WHITE).map_err(err)?;
         let area = root.titled(&self.title, ("sans-serif", 26)).map_err(err)?;
         let cols = self.columns.max(1);
@@ -97,7 +98,7 @@ fn draw_panel<DB: DrawingBackend>(
     p: &Panel,
     x_desc: &str,
     area: &DrawingArea<DB, Shift>,
-) -> Result<(), String> {
+) -> Result<(), FigureError> {
     let xs = p.lines.iter().flat_map(|l| l.x.iter().copied());
     let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))

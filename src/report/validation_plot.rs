@@ -1,6 +1,7 @@
 //! The validation picture: each calibration target's band with the simulated 90 % interval
 //! and mean, on a common scale where the band runs from 0 to 1.
 
+use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -24,7 +25,7 @@ impl Plot for ValidationPlot<'_> {
     fn size(&self) -> (u32, u32) {
         (1300, 230 + 48 * self.results.len() as u32)
     }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         draw(self.results, &self.title, root)
     }
 }
@@ -38,7 +39,7 @@ pub fn validation_figure(
     report: bool,
 ) -> Result<Figure, super::FigureError> {
     let caption = "Each calibration target's band (grey, rescaled so that it runs from 0 to 1) with the simulated mean (dot) and 90 % interval across replicates (line): blue where the mean lies in the band, vermillion where it misses.";
-    Ok(render(
+    render(
         &ValidationPlot {
             results,
             title: title.to_string(),
@@ -47,7 +48,7 @@ pub fn validation_figure(
         caption,
         format,
         report,
-    )?)
+    )
 }
 
 fn scale(r: &TargetResult, v: f64) -> f64 {
@@ -58,7 +59,7 @@ fn draw<DB: DrawingBackend>(
     results: &[TargetResult],
     title: &str,
     root: &DrawingArea<DB, Shift>,
-) -> Result<(), String> {
+) -> Result<(), FigureError> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let n = results.len() as f64;

@@ -25,6 +25,11 @@ use crate::scenario::Scenario;
 use components::{Band, Community};
 use resources::*;
 
+/// People, fighters or money that do not balance, or a state that cannot be (a bug).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConservationError(pub String);
+
 /// One replicate's world and schedule.
 pub struct Simulation {
     /// The ECS world.
@@ -75,7 +80,12 @@ impl Simulation {
     }
 
     /// Checks that people, fighters and money balance and that nothing has gone negative.
-    pub fn check_conservation(&mut self) -> Result<(), String> {
+    pub fn check_conservation(&mut self) -> Result<(), ConservationError> {
+        self.imbalance().map_err(ConservationError)
+    }
+
+    /// The first imbalance or impossible state found, worded for a bug report.
+    fn imbalance(&mut self) -> Result<(), String> {
         let ledger = self.world.resource::<Ledger>().clone();
         let mut residents = 0.0;
         let mut displaced = 0.0;
