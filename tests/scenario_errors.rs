@@ -160,3 +160,31 @@ fn the_check_command_prints_the_error_and_fails() {
     );
     assert!(stderr.contains("did you mean `Ségou`?"), "{stderr}");
 }
+
+#[test]
+fn errors_inside_an_intervention_point_at_the_value_and_name_the_intervention() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad intervention",
+    interventions: [
+        (name: "protection-cn", kind: ProtectCommunities, start: "2021-02-30",
+         places: (regions: ["Mopt"]), intensity: 1.5),
+    ],
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("interventions[protection-cn].start", at(5, 66)),
+            ("interventions[protection-cn].intensity", at(6, 50)),
+            ("interventions[protection-cn].places.regions[0]", at(6, 29)),
+        ]
+    );
+    assert_eq!(errs.0[0].message, "\"2021-02-30\" is not a date");
+    assert_eq!(errs.0[2].suggestion.as_deref(), Some("Mopti"));
+}

@@ -186,6 +186,16 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The path of item `k` of the named list `list`: by its name (`interventions[protect Mopti]`),
+/// as the index of field positions addresses it, or by its position where it has no name.
+pub(super) fn item_path(list: &str, name: &str, k: usize) -> String {
+    if name.trim().is_empty() {
+        format!("{list}[{k}]")
+    } else {
+        format!("{list}[{name}]")
+    }
+}
+
 fn parent_path(path: &str) -> Option<String> {
     if path.is_empty() {
         return None;

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::checker::Checker;
+use super::checker::{Checker, item_path};
 use super::map::Regions;
 use super::merge::{Named, merge_by_replacing, merge_fields};
 use super::numbers::{NumberInfo, number_table};
@@ -296,7 +296,7 @@ pub(super) fn validate(
 ) -> Vec<Intervention> {
     let mut out = Vec::new();
     for (k, r) in raw.iter().enumerate() {
-        let path = format!("interventions[{k}]");
+        let path = item_path("interventions", &r.name, k);
         if r.name.trim().is_empty() {
             let e = c
                 .error(&format!("{path}.name"), "is empty")
