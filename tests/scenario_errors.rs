@@ -188,3 +188,47 @@ fn errors_inside_an_intervention_point_at_the_value_and_name_the_intervention() 
     assert_eq!(errs.0[0].message, "\"2021-02-30\" is not a date");
     assert_eq!(errs.0[2].suggestion.as_deref(), Some("Mopti"));
 }
+
+#[test]
+fn a_name_repeated_within_one_file_is_refused_at_its_second_occurrence() {
+    // FLM is also a group of the baseline: a child changes it by naming it, which is no error.
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "repeated names",
+    groups: [
+        (name: "X", coalition: Unaffiliated, home_regions: ["Mopti"]),
+        (name: "FLM", tactics: (negotiation: 0.2)),
+        (name: "X", coalition: Jnim),
+    ],
+    interventions: [
+        (name: "p", kind: ProtectCommunities, start: "2021-01-01"),
+        (name: "p", kind: Reintegration, start: "2021-01-01"),
+    ],
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, &str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("groups[X].name", "group `X` is defined twice", at(7, 16)),
+            ("interventions[p].name", "`p` is used twice", at(11, 16)),
+        ]
+    );
+}
+
+#[test]
+fn a_child_changes_its_parents_items_by_name_without_error() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "override",
+    groups: [(name: "FLM", tactics: (negotiation: 0.2))],
+)"#;
+    let s = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap();
+    let flm: Vec<_> = s.groups.iter().filter(|g| g.name == "FLM").collect();
+    assert_eq!(flm.len(), 1);
+    assert_eq!(flm[0].tactics.negotiation, 0.2);
+}

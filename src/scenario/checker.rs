@@ -18,6 +18,9 @@ pub(crate) struct Layer {
     pub text: String,
     pub sha256: String,
     pub index: FieldIndex,
+    /// Names repeated within one of the file's named lists, found before `extends` merges
+    /// lists by name.
+    pub repeated_names: Vec<ScenarioError>,
 }
 
 /// A field whose value was set from outside the scenario's files (a sweep's point), and where

@@ -287,15 +287,6 @@ fn group(
             .expected("a unique group name");
         c.push(e);
     }
-    if group_names[..i].contains(&g.name) {
-        let e = c
-            .error(
-                &format!("{p}.name"),
-                format!("group `{}` is defined twice", g.name),
-            )
-            .expected("unique group names");
-        c.push(e);
-    }
     let status = g.status.unwrap_or(GroupStatus::Active);
     let absorbed_by = match (&g.absorbed_by, status) {
         (Some(other), _) => {

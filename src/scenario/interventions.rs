@@ -385,17 +385,6 @@ pub(super) fn validate(
             });
         }
     }
-    for (k, r) in raw.iter().enumerate() {
-        if raw[..k].iter().any(|o| o.name == r.name) {
-            let e = c
-                .error(
-                    &format!("interventions[{k}].name"),
-                    format!("`{}` is used twice", r.name),
-                )
-                .expected("a name unique among the interventions");
-            c.push(e);
-        }
-    }
     out
 }
 

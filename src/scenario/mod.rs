@@ -273,16 +273,66 @@ fn parse_layer(
     match parsed {
         Ok(raw) => {
             let sha256 = sha256_hex(text.as_bytes());
+            let repeated_names = repeated_names(&raw, path, &index);
             layers.push(Layer {
                 path: path.to_path_buf(),
                 text,
                 sha256,
                 index,
+                repeated_names,
             });
             Ok(raw)
         }
         Err(e) => Err(ron_error(path, &index, e).into()),
     }
+}
+
+/// The names written twice within one of the named lists of one file (`extends` merges the
+/// items of a child's list over its parent's by name, so a name repeated within a file would
+/// otherwise be merged silently): an error at each later occurrence.
+fn repeated_names(raw: &RawScenario, path: &Path, index: &FieldIndex) -> Vec<ScenarioError> {
+    let at = |list: &str, name: &str, n: usize, message: String, expected: &str| {
+        let field = format!("{list}[{name}].name");
+        let position = index.find_nth(&field, n).or_else(|| index.find(list));
+        ScenarioError::new(path, field, message)
+            .at(position)
+            .expected(expected)
+    };
+    let mut out = Vec::new();
+    if let Some(regions) = raw.map.as_ref().and_then(|m| m.regions.as_ref()) {
+        for (r, n) in regions.repeated() {
+            out.push(at(
+                "map.regions",
+                &r.name,
+                n,
+                format!("region `{}` is written twice", r.name),
+                "each region once",
+            ));
+        }
+    }
+    if let Some(groups) = &raw.groups {
+        for (g, n) in groups.repeated() {
+            out.push(at(
+                "groups",
+                &g.name,
+                n,
+                format!("group `{}` is defined twice", g.name),
+                "unique group names",
+            ));
+        }
+    }
+    if let Some(interventions) = &raw.interventions {
+        for (i, n) in interventions.repeated() {
+            out.push(at(
+                "interventions",
+                &i.name,
+                n,
+                format!("`{}` is used twice", i.name),
+                "a name unique among the interventions",
+            ));
+        }
+    }
+    out
 }
 
 /// The SHA-256 of `bytes`, as lower-case hex (how manifests record files).

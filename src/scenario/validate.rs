@@ -23,6 +23,11 @@ pub(crate) fn validate(
     map_data: &MapData,
 ) -> Result<Scenario, ScenarioErrors> {
     let mut c = Checker::new(layers, set_at);
+    for layer in layers {
+        for e in &layer.repeated_names {
+            c.push(e.clone());
+        }
+    }
     let regions = Regions::new(map_data);
 
     let name = c
