@@ -232,3 +232,20 @@ fn a_child_changes_its_parents_items_by_name_without_error() {
     assert_eq!(flm.len(), 1);
     assert_eq!(flm[0].tactics.negotiation, 0.2);
 }
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_positions_are_as_an_editor_shows_them() {
+    let text = "\u{feff}(extends: \"../../scenarios/baseline.ron\", name: \"bom\")";
+    let s = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap();
+    assert_eq!(s.name, "bom");
+    let text = "\u{feff}(extends: \"../../scenarios/baseline.ron\", name: \"bom\", replicates: 0)";
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    assert_eq!(errs.first().path, "replicates");
+    assert_eq!(errs.first().position, at(1, 68));
+}
+
+#[test]
+fn a_file_that_opens_with_a_byte_order_mark_loads() {
+    let s = scenario::load(Path::new("tests/fixtures/byte_order_mark.ron")).unwrap();
+    assert_eq!(s.name, "bomfile");
+}

@@ -268,8 +268,9 @@ fn parse_layer(
     path: &Path,
     layers: &mut Vec<Layer>,
 ) -> Result<RawScenario, ScenarioErrors> {
-    let index = FieldIndex::build(&text);
-    let parsed: Result<RawScenario, _> = ron_options().from_str(&text);
+    let body = without_bom(&text);
+    let index = FieldIndex::build(body);
+    let parsed: Result<RawScenario, _> = ron_options().from_str(body);
     match parsed {
         Ok(raw) => {
             let sha256 = sha256_hex(text.as_bytes());
@@ -335,6 +336,12 @@ fn repeated_names(raw: &RawScenario, path: &Path, index: &FieldIndex) -> Vec<Sce
     out
 }
 
+/// `text` without the UTF-8 byte-order mark some editors write at its start (the file's bytes,
+/// mark included, are what its hash records).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// The SHA-256 of `bytes`, as lower-case hex (how manifests record files).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -350,9 +357,9 @@ pub fn read_spec<T: serde::de::DeserializeOwned>(
 ) -> Result<(T, FieldIndex, String), ScenarioErrors> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
-    let index = FieldIndex::build(&text);
+    let index = FieldIndex::build(without_bom(&text));
     let value = ron_options()
-        .from_str(&text)
+        .from_str(without_bom(&text))
         .map_err(|e| ron_error(path, &index, e))?;
     Ok((value, index, text))
 }
