@@ -249,3 +249,21 @@ fn a_file_that_opens_with_a_byte_order_mark_loads() {
     let s = scenario::load(Path::new("tests/fixtures/byte_order_mark.ron")).unwrap();
     assert_eq!(s.name, "bomfile");
 }
+
+#[test]
+fn a_whole_number_given_a_fraction_says_so() {
+    for (value, col) in [("5.5", 48), ("1e3", 48), ("-2.0", 48)] {
+        let text = format!(
+            "(\n    extends: \"../../scenarios/baseline.ron\",\n    name: \"fraction\",\n    groups: [(name: \"FLM\", initial: (fighters: {value}, bands: 2))],\n)"
+        );
+        let errs = scenario::load_str(&text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+        let e = errs.first();
+        assert_eq!(e.path, "groups[FLM].initial.fighters", "{value}");
+        assert_eq!(e.message, format!("{value} is not a whole number"));
+        assert_eq!(
+            e.expected.as_deref(),
+            Some("a whole number, without a fraction or exponent")
+        );
+        assert_eq!(e.position, at(4, col), "{value}");
+    }
+}

@@ -284,7 +284,7 @@ fn parse_layer(
             });
             Ok(raw)
         }
-        Err(e) => Err(ron_error(path, &index, e).into()),
+        Err(e) => Err(ron_error(path, body, &index, e).into()),
     }
 }
 
@@ -336,6 +336,32 @@ fn repeated_names(raw: &RawScenario, path: &Path, index: &FieldIndex) -> Vec<Sce
     out
 }
 
+/// The number written at `pos` in `text` with its column, where a parser that wanted a whole
+/// number stopped inside it at a fraction or an exponent (`5.5`, `1e3`).
+fn fraction_at(text: &str, pos: Position) -> Option<(String, usize)> {
+    let line: Vec<char> = text
+        .lines()
+        .nth(pos.line.checked_sub(1)?)?
+        .chars()
+        .collect();
+    let at = pos.col.checked_sub(1)?;
+    let is_part = |c: char| c.is_ascii_digit() || "+-._eE".contains(c);
+    if !matches!(line.get(at), Some('.' | 'e' | 'E' | '0'..='9')) {
+        return None;
+    }
+    let mut start = at;
+    while start > 0 && line.get(start - 1).is_some_and(|c| is_part(*c)) {
+        start -= 1;
+    }
+    let mut end = at;
+    while line.get(end).is_some_and(|c| is_part(*c)) {
+        end += 1;
+    }
+    let number: String = line.get(start..end)?.iter().collect();
+    let has_fraction = number.contains(['.', 'e', 'E']);
+    (has_fraction && number.parse::<f64>().is_ok()).then_some((number, start + 1))
+}
+
 /// `text` without the UTF-8 byte-order mark some editors write at its start (the file's bytes,
 /// mark included, are what its hash records).
 fn without_bom(text: &str) -> &str {
@@ -360,13 +386,14 @@ pub fn read_spec<T: serde::de::DeserializeOwned>(
     let index = FieldIndex::build(without_bom(&text));
     let value = ron_options()
         .from_str(without_bom(&text))
-        .map_err(|e| ron_error(path, &index, e))?;
+        .map_err(|e| ron_error(path, without_bom(&text), &index, e))?;
     Ok((value, index, text))
 }
 
-/// Turns ron's error into one an analyst can act on.
+/// Turns ron's error (in `text`, indexed by `index`) into one an analyst can act on.
 pub(crate) fn ron_error(
     path: &Path,
+    text: &str,
     index: &FieldIndex,
     e: ron::error::SpannedError,
 ) -> ScenarioError {
@@ -383,6 +410,19 @@ pub(crate) fn ron_error(
             format!("{section}.{f}")
         }
     };
+    let fraction = match &e.code {
+        E::ExpectedComma | E::InvalidIntegerDigit { .. } => fraction_at(text, pos),
+        _ => None,
+    };
+    if let Some(number) = fraction {
+        let start = Position {
+            line: pos.line,
+            col: number.1,
+        };
+        return ScenarioError::new(path, section, format!("{} is not a whole number", number.0))
+            .expected("a whole number, without a fraction or exponent")
+            .at(Some(start));
+    }
     let err = match &e.code {
         E::NoSuchStructField { expected, found, .. } => ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
             .expected(if section.is_empty() { "a scenario field".to_string() } else { format!("a field of `{section}`") })
