@@ -267,3 +267,37 @@ fn a_whole_number_given_a_fraction_says_so() {
         assert_eq!(e.position, at(4, col), "{value}");
     }
 }
+
+#[test]
+fn dates_outside_the_years_1900_to_2200_are_refused() {
+    for (start, ok) in [
+        ("0000-01-01", false),
+        ("-0001-01-01", false),
+        ("1899-12-31", false),
+        ("1900-01-01", true),
+        ("2200-12-31", true),
+        ("2201-01-01", false),
+    ] {
+        let text = format!(
+            "(extends: \"../../scenarios/baseline.ron\", name: \"years\", period: (start: \"{start}\", end: \"2200-12-31\"))"
+        );
+        let result = scenario::load_str(&text, Path::new("tests/fixtures/inline.ron"));
+        let start_errors: Vec<ScenarioError> = match result {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                e.0.into_iter()
+                    .filter(|e| e.path == "period.start")
+                    .collect()
+            }
+        };
+        assert_eq!(start_errors.is_empty(), ok, "{start}: {start_errors:?}");
+        if let Some(e) = start_errors.first() {
+            assert_eq!(e.message, format!("\"{start}\" is out of range"));
+            assert_eq!(
+                e.expected.as_deref(),
+                Some("a date from 1900-01-01 to 2200-12-31")
+            );
+            assert_eq!(e.position, at(1, 74));
+        }
+    }
+}

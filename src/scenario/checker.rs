@@ -10,6 +10,7 @@ use time::macros::format_description;
 use super::error::{Position, ScenarioError, ScenarioErrors};
 use super::locate::FieldIndex;
 use super::numbers::NumberInfo;
+use super::period::{MAX_YEAR, MIN_YEAR};
 
 /// One file of an `extends` chain with its index of field positions.
 #[derive(Debug, Clone)]
@@ -177,6 +178,13 @@ impl<'a> Checker<'a> {
             "an ISO date \"YYYY-MM-DD\", e.g. \"2017-01-01\"",
         )?;
         match Date::parse(&text, format_description!("[year]-[month]-[day]")) {
+            Ok(d) if !(MIN_YEAR..=MAX_YEAR).contains(&d.year()) => {
+                let e = self
+                    .error(path, format!("\"{text}\" is out of range"))
+                    .expected(format!("a date from {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31"));
+                self.push(e);
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 let e = self
