@@ -301,3 +301,48 @@ fn dates_outside_the_years_1900_to_2200_are_refused() {
         }
     }
 }
+
+#[test]
+fn unknown_fields_are_reported_with_every_other_problem() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "unknown and more",
+    replicate: 4,
+    groups: [(name: "FLM", tactics: (civillian_targeting: 0.4, negotiation: -0.5, kidnaping: 0.1)),],
+    period: (start: "2017-01-01", end: "2016-01-01"),
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, &str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("replicate", "unknown field `replicate`", at(4, 5)),
+            (
+                "groups[FLM].tactics.civillian_targeting",
+                "unknown field `civillian_targeting`",
+                at(5, 38)
+            ),
+            (
+                "groups[FLM].tactics.kidnaping",
+                "unknown field `kidnaping`",
+                at(5, 83)
+            ),
+            (
+                "period.end",
+                "2016-01-01 is before the start 2017-01-01",
+                at(6, 40)
+            ),
+            (
+                "groups[FLM].tactics.negotiation",
+                "-0.5 is out of range",
+                at(5, 77)
+            ),
+        ]
+    );
+    assert_eq!(errs.0[0].suggestion.as_deref(), Some("replicates"));
+    assert_eq!(errs.0[2].suggestion.as_deref(), Some("kidnapping"));
+}

@@ -19,9 +19,10 @@ pub(crate) struct Layer {
     pub text: String,
     pub sha256: String,
     pub index: FieldIndex,
-    /// Names repeated within one of the file's named lists, found before `extends` merges
-    /// lists by name.
-    pub repeated_names: Vec<ScenarioError>,
+    /// Problems found while reading the file, reported with validation's: unknown fields
+    /// (left out of what was read) and names repeated within one of its named lists (found
+    /// before `extends` merges lists by name).
+    pub problems: Vec<ScenarioError>,
 }
 
 /// A field whose value was set from outside the scenario's files (a sweep's point), and where

@@ -60,6 +60,16 @@ impl FieldIndex {
         self.entries.get(k).map(|(_, s)| s.start)
     }
 
+    /// The span of the first value at `path` that starts after `pos`.
+    pub fn span_after(&self, path: &str, pos: Position) -> Option<Span> {
+        self.by_path
+            .get(path)?
+            .iter()
+            .filter_map(|&k| self.entries.get(k))
+            .map(|(_, s)| *s)
+            .find(|s| s.start > pos)
+    }
+
     /// The deepest path whose value contains `pos` (the section a parse error is in).
     pub fn path_at(&self, pos: Position) -> Option<&str> {
         self.entries

@@ -268,24 +268,77 @@ fn parse_layer(
     path: &Path,
     layers: &mut Vec<Layer>,
 ) -> Result<RawScenario, ScenarioErrors> {
-    let body = without_bom(&text);
-    let index = FieldIndex::build(body);
-    let parsed: Result<RawScenario, _> = ron_options().from_str(body);
-    match parsed {
-        Ok(raw) => {
-            let sha256 = sha256_hex(text.as_bytes());
-            let repeated_names = repeated_names(&raw, path, &index);
-            layers.push(Layer {
-                path: path.to_path_buf(),
-                text,
-                sha256,
-                index,
-                repeated_names,
-            });
-            Ok(raw)
+    // Each unknown field is reported, blanked out and the text parsed again, so that one pass
+    // reports every unknown field together with the problems validation finds.
+    let mut body = without_bom(&text).to_string();
+    let mut unknown_fields = Vec::new();
+    loop {
+        let index = FieldIndex::build(&body);
+        let parsed: Result<RawScenario, _> = ron_options().from_str(&body);
+        match parsed {
+            Ok(raw) => {
+                let sha256 = sha256_hex(text.as_bytes());
+                let mut problems = unknown_fields;
+                problems.extend(repeated_names(&raw, path, &index));
+                layers.push(Layer {
+                    path: path.to_path_buf(),
+                    text,
+                    sha256,
+                    index,
+                    problems,
+                });
+                return Ok(raw);
+            }
+            Err(e) => {
+                let unknown = matches!(e.code, ron::Error::NoSuchStructField { .. });
+                let start = Position {
+                    line: e.span.start.line,
+                    col: e.span.start.col,
+                };
+                let err = ron_error(path, &body, &index, e);
+                let blanked = (unknown && unknown_fields.len() < MAX_UNKNOWN_FIELDS)
+                    .then(|| blank_field(&body, &index, &err.path, start))
+                    .flatten();
+                unknown_fields.push(err);
+                match blanked {
+                    Some(b) => body = b,
+                    None => return Err(ScenarioErrors(unknown_fields)),
+                }
+            }
         }
-        Err(e) => Err(ron_error(path, body, &index, e).into()),
     }
+}
+
+/// Most unknown fields reported in one file before reading stops.
+const MAX_UNKNOWN_FIELDS: usize = 50;
+
+/// `text` with the field `path` whose name starts at `name_at` (its name, value and the comma
+/// after it) replaced by spaces, so that every other position stays where it was; `None`
+/// where the field's value cannot be found.
+fn blank_field(text: &str, index: &FieldIndex, path: &str, name_at: Position) -> Option<String> {
+    let value = index.span_after(path, name_at)?;
+    let mut out = String::with_capacity(text.len());
+    let (mut line, mut col) = (1usize, 1usize);
+    let mut after_value = false;
+    for ch in text.chars() {
+        let here = Position { line, col };
+        let inside = name_at <= here && here < value.end;
+        if here >= value.end && !after_value && !ch.is_whitespace() {
+            after_value = true;
+            out.push(if ch == ',' { ' ' } else { ch });
+        } else if inside && ch != '\n' && ch != '\r' {
+            out.push(' ');
+        } else {
+            out.push(ch);
+        }
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    Some(out)
 }
 
 /// The names written twice within one of the named lists of one file (`extends` merges the

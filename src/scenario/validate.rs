@@ -24,7 +24,7 @@ pub(crate) fn validate(
 ) -> Result<Scenario, ScenarioErrors> {
     let mut c = Checker::new(layers, set_at);
     for layer in layers {
-        for e in &layer.repeated_names {
+        for e in &layer.problems {
             c.push(e.clone());
         }
     }
