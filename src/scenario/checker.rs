@@ -90,6 +90,12 @@ impl<'a> Checker<'a> {
         ScenarioError::new(first, path, message).at(Some(Position { line: 1, col: 1 }))
     }
 
+    /// How many problems have been reported so far (a check that compares fields skips
+    /// fields already refused).
+    pub(super) fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub(super) fn push(&mut self, e: ScenarioError) {
         self.errors.push(e);
     }
@@ -145,7 +151,8 @@ impl<'a> Checker<'a> {
         v
     }
 
-    /// A count of the table (`info`, whose range starts at 0) of `what`.
+    /// A count of the table (`info`, whose range starts at 0, its top at most `u32::MAX`) of
+    /// `what`.
     pub(super) fn count(
         &mut self,
         value: Option<i64>,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
+use super::limits::{MAX_BANDS, MAX_FIGHTERS};
 use super::map::Regions;
 use super::merge::{Named, NamedList, merge_by_replacing, merge_fields};
 use super::numbers::number_table;
@@ -129,9 +130,9 @@ number_table! {
         /// How often the group's bands attack, relative to the model's `bands.attack_rate`.
         ACTIVITY: tactics.activity, real, [0.0, 10.0], "× bands.attack_rate";
         /// Fighters in all bands at the start.
-        FIGHTERS: initial.fighters, whole, [0.0, u32::MAX as f64], "fighters";
+        FIGHTERS: initial.fighters, whole, [0.0, MAX_FIGHTERS as f64], "fighters";
         /// Bands the fighters are split into: at least 1 where there are fighters, at most one per fighter.
-        BANDS: initial.bands, whole, [0.0, u32::MAX as f64], "bands";
+        BANDS: initial.bands, whole, [0.0, MAX_BANDS as f64], "bands";
         /// Treasury at the start.
         TREASURY_MUSD: initial.treasury_musd, real, [0.0, 1.0e4], "million US$";
         /// Share of fighters who are committed hardliners.
@@ -460,6 +461,7 @@ fn initial(
     status: GroupStatus,
 ) -> GroupInitial {
     let ini = raw.cloned().unwrap_or_default();
+    let refused_before = c.error_count();
     let fighters = c.count(
         ini.fighters,
         0,
@@ -474,7 +476,8 @@ fn initial(
         &RawGroup::BANDS,
         "bands",
     );
-    if bands > fighters {
+    let counts_valid = c.error_count() == refused_before;
+    if counts_valid && bands > fighters {
         let e = c
             .error(
                 &format!("{p}.initial.bands"),
@@ -483,7 +486,7 @@ fn initial(
             .expected("no more bands than fighters");
         c.push(e);
     }
-    if fighters > 0 && bands == 0 {
+    if counts_valid && fighters > 0 && bands == 0 {
         let e = c
             .error(
                 &format!("{p}.initial.bands"),

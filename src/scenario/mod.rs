@@ -21,6 +21,7 @@ pub mod error;
 pub mod groups;
 pub mod history;
 pub mod interventions;
+pub mod limits;
 pub mod locate;
 pub mod map;
 pub mod merge;

@@ -8,6 +8,7 @@
 
 use super::checker::{Checker, Layer, SetAt};
 use super::error::ScenarioErrors;
+use super::limits::{self, MAX_REPLICATES, Sizes};
 use super::map::Regions;
 use super::params::*;
 use super::raw::*;
@@ -50,10 +51,10 @@ pub(crate) fn validate(
 
     let seed = raw.seed.unwrap_or(1);
     let replicates = raw.replicates.unwrap_or(1);
-    if !(1..=100_000).contains(&replicates) {
+    if !(1..=MAX_REPLICATES).contains(&replicates) {
         let e = c
             .error("replicates", format!("{replicates} is out of range"))
-            .expected("a number of replicates from 1 to 100000");
+            .expected(format!("a number of replicates from 1 to {MAX_REPLICATES}"));
         c.push(e);
     }
 
@@ -91,6 +92,18 @@ pub(crate) fn validate(
         }
         (ModelKind::Sahel, None) => None,
     };
+
+    limits::validate(
+        &mut c,
+        &Sizes {
+            kind,
+            period: &period,
+            map: &map,
+            groups: &groups,
+            interventions: raw.interventions.as_ref().map_or(0, |l| l.0.len()),
+            history_events: raw.history.as_ref().map_or(0, Vec::len),
+        },
+    );
 
     let output = output::validate(raw.output.as_ref(), &name);
 
