@@ -1,6 +1,8 @@
 //! The `groups` section: the armed groups, what they want, how they fight and their strength
 //! at the start; their numbers as sweeps address them (`RawGroup::NUMBERS`).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
@@ -250,6 +252,34 @@ pub struct GroupInitial {
     pub hardliner_share: f64,
 }
 
+/// The groups' names in order, looked up by name in constant time (the first group of a name,
+/// where a file repeats one).
+pub(super) struct GroupNames<'a> {
+    names: &'a [String],
+    by_name: HashMap<&'a str, usize>,
+}
+
+impl<'a> GroupNames<'a> {
+    /// The index of `names`.
+    pub(super) fn new(names: &'a [String]) -> Self {
+        let mut by_name = HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            by_name.entry(n.as_str()).or_insert(i);
+        }
+        Self { names, by_name }
+    }
+
+    /// The position of the group named `name`.
+    pub(super) fn index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Every name, in order.
+    pub(super) fn names(&self) -> &'a [String] {
+        self.names
+    }
+}
+
 /// Validates the `groups` section (at least one group for the Sahel model), resolving the
 /// regions they name.
 pub(super) fn validate(
@@ -265,7 +295,8 @@ pub(super) fn validate(
             .expected("at least one group, e.g. groups: [(name: \"FLM\", ...)]");
         c.push(e);
     }
-    let group_names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
+    let names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
+    let group_names = GroupNames::new(&names);
     raw_groups
         .iter()
         .enumerate()
@@ -278,7 +309,7 @@ fn group(
     c: &mut Checker,
     g: &RawGroup,
     i: usize,
-    group_names: &[String],
+    group_names: &GroupNames,
     regions: &Regions,
 ) -> GroupParams {
     let p = format!("groups[{}]", g.name);
@@ -291,9 +322,13 @@ fn group(
     let status = g.status.unwrap_or(GroupStatus::Active);
     let absorbed_by = match (&g.absorbed_by, status) {
         (Some(other), _) => {
-            let idx = group_names.iter().position(|n| n == other && n != &g.name);
+            let idx = group_names.index(other).filter(|_| *other != g.name);
             if idx.is_none() {
-                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                let others: Vec<&String> = group_names
+                    .names()
+                    .iter()
+                    .filter(|n| **n != g.name)
+                    .collect();
                 let e = c
                     .error(
                         &format!("{p}.absorbed_by"),
@@ -319,10 +354,14 @@ fn group(
     };
     let mut allies = Vec::new();
     for (k, a) in g.allies.clone().unwrap_or_default().iter().enumerate() {
-        match group_names.iter().position(|n| n == a && n != &g.name) {
+        match group_names.index(a).filter(|_| *a != g.name) {
             Some(h) => allies.push(h),
             None => {
-                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                let others: Vec<&String> = group_names
+                    .names()
+                    .iter()
+                    .filter(|n| **n != g.name)
+                    .collect();
                 let e = c
                     .error(&format!("{p}.allies[{k}]"), format!("unknown group `{a}`"))
                     .expected("the name of another group in `groups`")

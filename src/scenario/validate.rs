@@ -60,7 +60,8 @@ pub(crate) fn validate(
 
     let map = map::validate(&mut c, raw.map.as_ref(), &regions, map_data);
     let groups = groups::validate(&mut c, raw.groups.as_ref(), kind, &regions);
-    let group_names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let group_names = groups::GroupNames::new(&names);
     let model = model_params::validate(&mut c, raw.model.as_ref());
     let history = history::validate(&mut c, raw.history.as_ref(), &period, &group_names);
 
