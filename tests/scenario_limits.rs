@@ -53,7 +53,7 @@ fn four_billion_fighters_in_one_band_are_refused() {
 fn fighters_and_bands_are_bounded_over_all_groups_together() {
     let group = |n: usize| {
         format!(
-            "(name: \"G{n}\", coalition: Jnim, home_regions: [\"Mopti\"], initial: (fighters: 600000, bands: 60000))"
+            "(name: \"G{n}\", coalition: Jnim, home_regions: [\"Mopti\"], initial: (fighters: 600000, bands: 6000))"
         )
     };
     let found = messages(&format!("groups: [{}, {}]", group(1), group(2)));

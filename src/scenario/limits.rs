@@ -17,7 +17,7 @@ pub const MAX_GROUPS: usize = 5_000;
 /// Most fighters at the start, all groups together (and so in any one group).
 pub const MAX_FIGHTERS: u64 = 1_000_000;
 /// Most bands at the start, all groups together (and so in any one group).
-pub const MAX_BANDS: u64 = 100_000;
+pub const MAX_BANDS: u64 = 10_000;
 /// Most interventions a scenario may define.
 pub const MAX_INTERVENTIONS: usize = 5_000;
 /// Most events of `history`.
