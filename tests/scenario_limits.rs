@@ -107,3 +107,17 @@ fn too_many_groups_are_refused_at_the_list() {
     // The file's groups are added to the baseline's.
     assert!(count > limits::MAX_GROUPS + 1, "{found:?}");
 }
+
+#[test]
+fn a_large_lattice_over_many_steps_is_refused_by_its_cell_steps() {
+    let text = "(name: \"e\", kind: Epstein, epstein: (width: 1000, height: 1000, steps: 20000))";
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    assert_eq!(errs.0.len(), 1, "{errs:?}");
+    assert_eq!(errs.first().path, "epstein.steps");
+    assert_eq!(
+        errs.first().message,
+        "a lattice of 1000 × 1000 cells over 20000 steps makes 20000000000 cell-steps"
+    );
+    let text = "(name: \"e\", kind: Epstein, epstein: (width: 1000, height: 1000, steps: 10000))";
+    assert!(scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).is_ok());
+}

@@ -1,11 +1,13 @@
 //! Upper bounds on every size a scenario sets: how many groups, fighters, bands,
 //! interventions and history events, and how much grid over how many days. They are chosen
-//! far above any real use (the central Sahel's groups count thousands of fighters in
-//! hundreds of bands) and checked in validation, before the model allocates anything; totals
+//! far above any real use (the central Sahel's groups count thousands of fighters in tens
+//! of bands), below what makes a run abort or take hours and checked in validation, before the model allocates anything; totals
 //! and products are counted in checked arithmetic, so no size wraps around. Each single
 //! number's range is in its section's table (a group's `initial.fighters` at most
 //! [`MAX_FIGHTERS`], …); the grid's cells are bounded by [`super::MAX_GRID_CELLS`], the
-//! period by [`super::period::MAX_DAYS`], replicates by [`MAX_REPLICATES`].
+//! period by [`super::period::MAX_DAYS`], replicates by [`MAX_REPLICATES`]; the reference
+//! model's lattice and steps in [`super::epstein`] (`MAX_CELLS`, `MAX_STEPS`,
+//! `MAX_CELL_STEPS`). The bounds are listed in `docs/scenarios.md` ("Sizes").
 
 use super::checker::Checker;
 use super::groups::GroupParams;
