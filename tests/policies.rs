@@ -307,14 +307,14 @@ fn bad_interventions_are_located_and_explained() {
     let all: Vec<String> = errs.0.iter().map(|e| e.to_string()).collect();
     let joined = all.join("\n");
     for needle in [
-        "interventions[0].capacity",
+        "interventions[x].capacity",
         "has no capacity",
-        "interventions[1].start",
-        "interventions[1].places.areas[0]",
+        "interventions[y].start",
+        "interventions[y].places.areas[0]",
         "central",
-        "interventions[2].groups[0]",
+        "interventions[z].groups[0]",
         "FLM",
-        "interventions[2].intensity",
+        "interventions[z].intensity",
     ] {
         assert!(
             joined.contains(needle),

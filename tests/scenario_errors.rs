@@ -160,3 +160,189 @@ fn the_check_command_prints_the_error_and_fails() {
     );
     assert!(stderr.contains("did you mean `Ségou`?"), "{stderr}");
 }
+
+#[test]
+fn errors_inside_an_intervention_point_at_the_value_and_name_the_intervention() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad intervention",
+    interventions: [
+        (name: "protection-cn", kind: ProtectCommunities, start: "2021-02-30",
+         places: (regions: ["Mopt"]), intensity: 1.5),
+    ],
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("interventions[protection-cn].start", at(5, 66)),
+            ("interventions[protection-cn].intensity", at(6, 50)),
+            ("interventions[protection-cn].places.regions[0]", at(6, 29)),
+        ]
+    );
+    assert_eq!(errs.0[0].message, "\"2021-02-30\" is not a date");
+    assert_eq!(errs.0[2].suggestion.as_deref(), Some("Mopti"));
+}
+
+#[test]
+fn a_name_repeated_within_one_file_is_refused_at_its_second_occurrence() {
+    // FLM is also a group of the baseline: a child changes it by naming it, which is no error.
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "repeated names",
+    groups: [
+        (name: "X", coalition: Unaffiliated, home_regions: ["Mopti"]),
+        (name: "FLM", tactics: (negotiation: 0.2)),
+        (name: "X", coalition: Jnim),
+    ],
+    interventions: [
+        (name: "p", kind: ProtectCommunities, start: "2021-01-01"),
+        (name: "p", kind: Reintegration, start: "2021-01-01"),
+    ],
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, &str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("groups[X].name", "group `X` is defined twice", at(7, 16)),
+            ("interventions[p].name", "`p` is used twice", at(11, 16)),
+        ]
+    );
+}
+
+#[test]
+fn a_child_changes_its_parents_items_by_name_without_error() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "override",
+    groups: [(name: "FLM", tactics: (negotiation: 0.2))],
+)"#;
+    let s = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap();
+    let flm: Vec<_> = s.groups.iter().filter(|g| g.name == "FLM").collect();
+    assert_eq!(flm.len(), 1);
+    assert_eq!(flm[0].tactics.negotiation, 0.2);
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_positions_are_as_an_editor_shows_them() {
+    let text = "\u{feff}(extends: \"../../scenarios/baseline.ron\", name: \"bom\")";
+    let s = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap();
+    assert_eq!(s.name, "bom");
+    let text = "\u{feff}(extends: \"../../scenarios/baseline.ron\", name: \"bom\", replicates: 0)";
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    assert_eq!(errs.first().path, "replicates");
+    assert_eq!(errs.first().position, at(1, 68));
+}
+
+#[test]
+fn a_file_that_opens_with_a_byte_order_mark_loads() {
+    let s = scenario::load(Path::new("tests/fixtures/byte_order_mark.ron")).unwrap();
+    assert_eq!(s.name, "bomfile");
+}
+
+#[test]
+fn a_whole_number_given_a_fraction_says_so() {
+    for (value, col) in [("5.5", 48), ("1e3", 48), ("-2.0", 48)] {
+        let text = format!(
+            "(\n    extends: \"../../scenarios/baseline.ron\",\n    name: \"fraction\",\n    groups: [(name: \"FLM\", initial: (fighters: {value}, bands: 2))],\n)"
+        );
+        let errs = scenario::load_str(&text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+        let e = errs.first();
+        assert_eq!(e.path, "groups[FLM].initial.fighters", "{value}");
+        assert_eq!(e.message, format!("{value} is not a whole number"));
+        assert_eq!(
+            e.expected.as_deref(),
+            Some("a whole number, without a fraction or exponent")
+        );
+        assert_eq!(e.position, at(4, col), "{value}");
+    }
+}
+
+#[test]
+fn dates_outside_the_years_1900_to_2200_are_refused() {
+    for (start, ok) in [
+        ("0000-01-01", false),
+        ("-0001-01-01", false),
+        ("1899-12-31", false),
+        ("1900-01-01", true),
+        ("2200-12-31", true),
+        ("2201-01-01", false),
+    ] {
+        let text = format!(
+            "(extends: \"../../scenarios/baseline.ron\", name: \"years\", period: (start: \"{start}\", end: \"2200-12-31\"))"
+        );
+        let result = scenario::load_str(&text, Path::new("tests/fixtures/inline.ron"));
+        let start_errors: Vec<ScenarioError> = match result {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                e.0.into_iter()
+                    .filter(|e| e.path == "period.start")
+                    .collect()
+            }
+        };
+        assert_eq!(start_errors.is_empty(), ok, "{start}: {start_errors:?}");
+        if let Some(e) = start_errors.first() {
+            assert_eq!(e.message, format!("\"{start}\" is out of range"));
+            assert_eq!(
+                e.expected.as_deref(),
+                Some("a date from 1900-01-01 to 2200-12-31")
+            );
+            assert_eq!(e.position, at(1, 74));
+        }
+    }
+}
+
+#[test]
+fn unknown_fields_are_reported_with_every_other_problem() {
+    let text = r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "unknown and more",
+    replicate: 4,
+    groups: [(name: "FLM", tactics: (civillian_targeting: 0.4, negotiation: -0.5, kidnaping: 0.1)),],
+    period: (start: "2017-01-01", end: "2016-01-01"),
+)"#;
+    let errs = scenario::load_str(text, Path::new("tests/fixtures/inline.ron")).unwrap_err();
+    let found: Vec<(&str, &str, Option<Position>)> = errs
+        .0
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("replicate", "unknown field `replicate`", at(4, 5)),
+            (
+                "groups[FLM].tactics.civillian_targeting",
+                "unknown field `civillian_targeting`",
+                at(5, 38)
+            ),
+            (
+                "groups[FLM].tactics.kidnaping",
+                "unknown field `kidnaping`",
+                at(5, 83)
+            ),
+            (
+                "period.end",
+                "2016-01-01 is before the start 2017-01-01",
+                at(6, 40)
+            ),
+            (
+                "groups[FLM].tactics.negotiation",
+                "-0.5 is out of range",
+                at(5, 77)
+            ),
+        ]
+    );
+    assert_eq!(errs.0[0].suggestion.as_deref(), Some("replicates"));
+    assert_eq!(errs.0[2].suggestion.as_deref(), Some("kidnapping"));
+}

@@ -10,6 +10,7 @@ use time::macros::format_description;
 use super::error::{Position, ScenarioError, ScenarioErrors};
 use super::locate::FieldIndex;
 use super::numbers::NumberInfo;
+use super::period::{MAX_YEAR, MIN_YEAR};
 
 /// One file of an `extends` chain with its index of field positions.
 #[derive(Debug, Clone)]
@@ -18,6 +19,10 @@ pub(crate) struct Layer {
     pub text: String,
     pub sha256: String,
     pub index: FieldIndex,
+    /// Problems found while reading the file, reported with validation's: unknown fields
+    /// (left out of what was read) and names repeated within one of its named lists (found
+    /// before `extends` merges lists by name).
+    pub problems: Vec<ScenarioError>,
 }
 
 /// A field whose value was set from outside the scenario's files (a sweep's point), and where
@@ -85,6 +90,12 @@ impl<'a> Checker<'a> {
         ScenarioError::new(first, path, message).at(Some(Position { line: 1, col: 1 }))
     }
 
+    /// How many problems have been reported so far (a check that compares fields skips
+    /// fields already refused).
+    pub(super) fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub(super) fn push(&mut self, e: ScenarioError) {
         self.errors.push(e);
     }
@@ -140,7 +151,8 @@ impl<'a> Checker<'a> {
         v
     }
 
-    /// A count of the table (`info`, whose range starts at 0) of `what`.
+    /// A count of the table (`info`, whose range starts at 0, its top at most `u32::MAX`) of
+    /// `what`.
     pub(super) fn count(
         &mut self,
         value: Option<i64>,
@@ -174,6 +186,13 @@ impl<'a> Checker<'a> {
             "an ISO date \"YYYY-MM-DD\", e.g. \"2017-01-01\"",
         )?;
         match Date::parse(&text, format_description!("[year]-[month]-[day]")) {
+            Ok(d) if !(MIN_YEAR..=MAX_YEAR).contains(&d.year()) => {
+                let e = self
+                    .error(path, format!("\"{text}\" is out of range"))
+                    .expected(format!("a date from {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31"));
+                self.push(e);
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 let e = self
@@ -183,6 +202,16 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+/// The path of item `k` of the named list `list`: by its name (`interventions[protect Mopti]`),
+/// as the index of field positions addresses it, or by its position where it has no name.
+pub(super) fn item_path(list: &str, name: &str, k: usize) -> String {
+    if name.trim().is_empty() {
+        format!("{list}[{k}]")
+    } else {
+        format!("{list}[{name}]")
     }
 }
 

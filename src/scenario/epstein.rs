@@ -17,6 +17,8 @@ use super::numbers::{NumberInfo, number_table};
 pub const MAX_CELLS: i64 = 1_000_000;
 /// Longest run accepted, in steps.
 pub const MAX_STEPS: i64 = 1_000_000;
+/// Most cells × steps of a run.
+pub const MAX_CELL_STEPS: u64 = 10_000_000_000;
 /// Widest and highest lattice accepted, in cells.
 pub const MAX_SIDE: i64 = 10_000;
 
@@ -366,6 +368,23 @@ pub(super) fn validate(r: &RawEpstein, c: &mut Checker) -> EpsteinParams {
         None,
         "a number of steps",
     );
+    let cell_steps = u64::from(width)
+        .checked_mul(u64::from(height))
+        .and_then(|cells| cells.checked_mul(u64::from(steps)));
+    if cell_steps.is_none_or(|p| p > MAX_CELL_STEPS) {
+        let e = c
+            .error(
+                "epstein.steps",
+                format!(
+                    "a lattice of {width} × {height} cells over {steps} steps makes {} cell-steps",
+                    cell_steps.map_or("too many".to_string(), |p| p.to_string())
+                ),
+            )
+            .expected(format!(
+                "at most {MAX_CELL_STEPS} cell-steps: a smaller lattice or fewer steps"
+            ));
+        c.push(e);
+    }
     let burn_in = int(
         c,
         r.burn_in,

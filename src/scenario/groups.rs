@@ -1,9 +1,12 @@
 //! The `groups` section: the armed groups, what they want, how they fight and their strength
 //! at the start; their numbers as sweeps address them (`RawGroup::NUMBERS`).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
+use super::limits::{MAX_BANDS, MAX_FIGHTERS};
 use super::map::Regions;
 use super::merge::{Named, NamedList, merge_by_replacing, merge_fields};
 use super::numbers::number_table;
@@ -129,9 +132,9 @@ number_table! {
         /// How often the group's bands attack, relative to the model's `bands.attack_rate`.
         ACTIVITY: tactics.activity, real, [0.0, 10.0], "× bands.attack_rate";
         /// Fighters in all bands at the start.
-        FIGHTERS: initial.fighters, whole, [0.0, u32::MAX as f64], "fighters";
+        FIGHTERS: initial.fighters, whole, [0.0, MAX_FIGHTERS as f64], "fighters";
         /// Bands the fighters are split into: at least 1 where there are fighters, at most one per fighter.
-        BANDS: initial.bands, whole, [0.0, u32::MAX as f64], "bands";
+        BANDS: initial.bands, whole, [0.0, MAX_BANDS as f64], "bands";
         /// Treasury at the start.
         TREASURY_MUSD: initial.treasury_musd, real, [0.0, 1.0e4], "million US$";
         /// Share of fighters who are committed hardliners.
@@ -249,6 +252,34 @@ pub struct GroupInitial {
     pub hardliner_share: f64,
 }
 
+/// The groups' names in order, looked up by name in constant time (the first group of a name,
+/// where a file repeats one).
+pub(super) struct GroupNames<'a> {
+    names: &'a [String],
+    by_name: HashMap<&'a str, usize>,
+}
+
+impl<'a> GroupNames<'a> {
+    /// The index of `names`.
+    pub(super) fn new(names: &'a [String]) -> Self {
+        let mut by_name = HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            by_name.entry(n.as_str()).or_insert(i);
+        }
+        Self { names, by_name }
+    }
+
+    /// The position of the group named `name`.
+    pub(super) fn index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Every name, in order.
+    pub(super) fn names(&self) -> &'a [String] {
+        self.names
+    }
+}
+
 /// Validates the `groups` section (at least one group for the Sahel model), resolving the
 /// regions they name.
 pub(super) fn validate(
@@ -264,7 +295,8 @@ pub(super) fn validate(
             .expected("at least one group, e.g. groups: [(name: \"FLM\", ...)]");
         c.push(e);
     }
-    let group_names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
+    let names: Vec<String> = raw_groups.iter().map(|g| g.name.clone()).collect();
+    let group_names = GroupNames::new(&names);
     raw_groups
         .iter()
         .enumerate()
@@ -277,7 +309,7 @@ fn group(
     c: &mut Checker,
     g: &RawGroup,
     i: usize,
-    group_names: &[String],
+    group_names: &GroupNames,
     regions: &Regions,
 ) -> GroupParams {
     let p = format!("groups[{}]", g.name);
@@ -287,21 +319,16 @@ fn group(
             .expected("a unique group name");
         c.push(e);
     }
-    if group_names[..i].contains(&g.name) {
-        let e = c
-            .error(
-                &format!("{p}.name"),
-                format!("group `{}` is defined twice", g.name),
-            )
-            .expected("unique group names");
-        c.push(e);
-    }
     let status = g.status.unwrap_or(GroupStatus::Active);
     let absorbed_by = match (&g.absorbed_by, status) {
         (Some(other), _) => {
-            let idx = group_names.iter().position(|n| n == other && n != &g.name);
+            let idx = group_names.index(other).filter(|_| *other != g.name);
             if idx.is_none() {
-                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                let others: Vec<&String> = group_names
+                    .names()
+                    .iter()
+                    .filter(|n| **n != g.name)
+                    .collect();
                 let e = c
                     .error(
                         &format!("{p}.absorbed_by"),
@@ -327,10 +354,14 @@ fn group(
     };
     let mut allies = Vec::new();
     for (k, a) in g.allies.clone().unwrap_or_default().iter().enumerate() {
-        match group_names.iter().position(|n| n == a && n != &g.name) {
+        match group_names.index(a).filter(|_| *a != g.name) {
             Some(h) => allies.push(h),
             None => {
-                let others: Vec<&String> = group_names.iter().filter(|n| **n != g.name).collect();
+                let others: Vec<&String> = group_names
+                    .names()
+                    .iter()
+                    .filter(|n| **n != g.name)
+                    .collect();
                 let e = c
                     .error(&format!("{p}.allies[{k}]"), format!("unknown group `{a}`"))
                     .expected("the name of another group in `groups`")
@@ -469,6 +500,7 @@ fn initial(
     status: GroupStatus,
 ) -> GroupInitial {
     let ini = raw.cloned().unwrap_or_default();
+    let refused_before = c.error_count();
     let fighters = c.count(
         ini.fighters,
         0,
@@ -483,7 +515,8 @@ fn initial(
         &RawGroup::BANDS,
         "bands",
     );
-    if bands > fighters {
+    let counts_valid = c.error_count() == refused_before;
+    if counts_valid && bands > fighters {
         let e = c
             .error(
                 &format!("{p}.initial.bands"),
@@ -492,7 +525,7 @@ fn initial(
             .expected("no more bands than fighters");
         c.push(e);
     }
-    if fighters > 0 && bands == 0 {
+    if counts_valid && fighters > 0 && bands == 0 {
         let e = c
             .error(
                 &format!("{p}.initial.bands"),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::checker::Checker;
+use super::groups::GroupNames;
 use super::merge::merge_by_replacing;
 use super::period::{Period, format_date, serialize_date};
 
@@ -52,14 +53,14 @@ pub(super) fn validate(
     c: &mut Checker,
     raw: Option<&Vec<RawHistoryEvent>>,
     period: &Period,
-    group_names: &[String],
+    group_names: &GroupNames,
 ) -> Vec<HistoryEvent> {
     let mut history = Vec::new();
     for (k, h) in raw.cloned().unwrap_or_default().iter().enumerate() {
         let path = format!("history[{k}]");
         let date = c.date(&Some(h.date.clone()), &format!("{path}.date"));
         let kind = c.required(&h.kind, &format!("{path}.kind"), "kind: LeaderKilled");
-        let group = group_names.iter().position(|n| *n == h.group);
+        let group = group_names.index(&h.group);
         if group.is_none() {
             let e = c
                 .error(
@@ -67,7 +68,7 @@ pub(super) fn validate(
                     format!("unknown group `{}`", h.group),
                 )
                 .expected("the name of a group in `groups`")
-                .choices(&h.group, group_names);
+                .choices(&h.group, group_names.names());
             c.push(e);
         }
         if let Some(d) = date

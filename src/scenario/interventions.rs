@@ -9,7 +9,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::checker::Checker;
+use super::checker::{Checker, item_path};
+use super::groups::GroupNames;
 use super::map::Regions;
 use super::merge::{Named, merge_by_replacing, merge_fields};
 use super::numbers::{NumberInfo, number_table};
@@ -290,13 +291,13 @@ pub(super) fn validate(
     c: &mut Checker,
     raw: &[RawIntervention],
     period: &Period,
-    group_names: &[String],
+    group_names: &GroupNames,
     regions: &Regions,
     map: &crate::geo::MapData,
 ) -> Vec<Intervention> {
     let mut out = Vec::new();
     for (k, r) in raw.iter().enumerate() {
-        let path = format!("interventions[{k}]");
+        let path = item_path("interventions", &r.name, k);
         if r.name.trim().is_empty() {
             let e = c
                 .error(&format!("{path}.name"), "is empty")
@@ -343,7 +344,7 @@ pub(super) fn validate(
         });
         let mut groups = Vec::new();
         for (j, g) in r.groups.clone().unwrap_or_default().iter().enumerate() {
-            match group_names.iter().position(|n| n == g) {
+            match group_names.index(g) {
                 Some(i) => groups.push(i),
                 None => {
                     let e = c
@@ -352,7 +353,7 @@ pub(super) fn validate(
                             format!("unknown group `{g}`"),
                         )
                         .expected("the name of a group in `groups`")
-                        .choices(g, group_names);
+                        .choices(g, group_names.names());
                     c.push(e);
                 }
             }
@@ -383,17 +384,6 @@ pub(super) fn validate(
                 option,
                 note: r.note.clone().unwrap_or_default(),
             });
-        }
-    }
-    for (k, r) in raw.iter().enumerate() {
-        if raw[..k].iter().any(|o| o.name == r.name) {
-            let e = c
-                .error(
-                    &format!("interventions[{k}].name"),
-                    format!("`{}` is used twice", r.name),
-                )
-                .expected("a name unique among the interventions");
-            c.push(e);
         }
     }
     out

@@ -7,6 +7,8 @@
 //! (`outcomes.events`). The scanner never panics: on text it does not understand it stops and
 //! keeps what it has indexed so far.
 
+use std::collections::HashMap;
+
 use super::error::Position;
 
 /// Where a value is written: from its first character to just after its last.
@@ -22,6 +24,9 @@ pub struct Span {
 #[derive(Debug, Clone, Default)]
 pub struct FieldIndex {
     entries: Vec<(String, Span)>,
+    /// For each path, the positions in `entries` where it is written, in the text's order (a
+    /// path is written more than once where a list repeats a name).
+    by_path: HashMap<String, Vec<usize>>,
 }
 
 impl FieldIndex {
@@ -35,17 +40,34 @@ impl FieldIndex {
             depth: 0,
         };
         walker.value("");
-        Self {
-            entries: walker.entries,
+        let entries = walker.entries;
+        let mut by_path: HashMap<String, Vec<usize>> = HashMap::with_capacity(entries.len());
+        for (k, (path, _)) in entries.iter().enumerate() {
+            by_path.entry(path.clone()).or_default().push(k);
         }
+        Self { entries, by_path }
     }
 
     /// Where the value at `path` starts, if the document writes it.
     pub fn find(&self, path: &str) -> Option<Position> {
-        self.entries
+        self.find_nth(path, 0)
+    }
+
+    /// Where the `n`-th (from 0) value at `path` starts, where the document writes `path`
+    /// more than once (a name repeated in a list: `groups[X].name`).
+    pub fn find_nth(&self, path: &str, n: usize) -> Option<Position> {
+        let k = *self.by_path.get(path)?.get(n)?;
+        self.entries.get(k).map(|(_, s)| s.start)
+    }
+
+    /// The span of the first value at `path` that starts after `pos`.
+    pub fn span_after(&self, path: &str, pos: Position) -> Option<Span> {
+        self.by_path
+            .get(path)?
             .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, s)| s.start)
+            .filter_map(|&k| self.entries.get(k))
+            .map(|(_, s)| *s)
+            .find(|s| s.start > pos)
     }
 
     /// The deepest path whose value contains `pos` (the section a parse error is in).
@@ -324,8 +346,9 @@ impl Walker<'_> {
         let span = *span;
         let name = self
             .tokens
-            .iter()
-            .find(|t| t.start == span.start)
+            .binary_search_by(|t| t.start.cmp(&span.start))
+            .ok()
+            .and_then(|k| self.tokens.get(k))
             .and_then(|t| {
                 if let Tok::Str(s) = &t.tok {
                     Some(s.clone())

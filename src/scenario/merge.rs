@@ -2,6 +2,8 @@
 //! parent's, nested sections merge field by field, and lists of named items (groups, …) merge
 //! item by item by `name`, new names being appended in the child's order.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 /// Lays `overlay` (the child's values) over `self` (the parent's).
@@ -63,12 +65,39 @@ pub struct NamedList<T>(pub Vec<T>);
 
 impl<T: Named + Merge> Merge for NamedList<T> {
     fn merge_from(&mut self, overlay: Self) {
+        let mut at: HashMap<String, usize> = HashMap::with_capacity(self.0.len());
+        for (k, item) in self.0.iter().enumerate() {
+            at.entry(item.name().to_string()).or_insert(k);
+        }
         for item in overlay.0 {
-            match self.0.iter_mut().find(|b| b.name() == item.name()) {
-                Some(base) => base.merge_from(item),
-                None => self.0.push(item),
+            match at.get(item.name()) {
+                Some(&k) => self.0[k].merge_from(item),
+                None => {
+                    at.insert(item.name().to_string(), self.0.len());
+                    self.0.push(item);
+                }
             }
         }
+    }
+}
+
+impl<T: Named> NamedList<T> {
+    /// The items whose name an earlier item of the list already has (empty names aside), each
+    /// with the number of earlier items of that name (1 for the second occurrence).
+    pub fn repeated(&self) -> Vec<(&T, usize)> {
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(self.0.len());
+        let mut out = Vec::new();
+        for item in &self.0 {
+            if item.name().trim().is_empty() {
+                continue;
+            }
+            let n = seen.entry(item.name()).or_insert(0);
+            if *n > 0 {
+                out.push((item, *n));
+            }
+            *n += 1;
+        }
+        out
     }
 }
 

@@ -21,6 +21,7 @@ pub mod error;
 pub mod groups;
 pub mod history;
 pub mod interventions;
+pub mod limits;
 pub mod locate;
 pub mod map;
 pub mod merge;
@@ -268,21 +269,157 @@ fn parse_layer(
     path: &Path,
     layers: &mut Vec<Layer>,
 ) -> Result<RawScenario, ScenarioErrors> {
-    let index = FieldIndex::build(&text);
-    let parsed: Result<RawScenario, _> = ron_options().from_str(&text);
-    match parsed {
-        Ok(raw) => {
-            let sha256 = sha256_hex(text.as_bytes());
-            layers.push(Layer {
-                path: path.to_path_buf(),
-                text,
-                sha256,
-                index,
-            });
-            Ok(raw)
+    // Each unknown field is reported, blanked out and the text parsed again, so that one pass
+    // reports every unknown field together with the problems validation finds.
+    let mut body = without_bom(&text).to_string();
+    let mut unknown_fields = Vec::new();
+    loop {
+        let index = FieldIndex::build(&body);
+        let parsed: Result<RawScenario, _> = ron_options().from_str(&body);
+        match parsed {
+            Ok(raw) => {
+                let sha256 = sha256_hex(text.as_bytes());
+                let mut problems = unknown_fields;
+                problems.extend(repeated_names(&raw, path, &index));
+                layers.push(Layer {
+                    path: path.to_path_buf(),
+                    text,
+                    sha256,
+                    index,
+                    problems,
+                });
+                return Ok(raw);
+            }
+            Err(e) => {
+                let unknown = matches!(e.code, ron::Error::NoSuchStructField { .. });
+                let start = Position {
+                    line: e.span.start.line,
+                    col: e.span.start.col,
+                };
+                let err = ron_error(path, &body, &index, e);
+                let blanked = (unknown && unknown_fields.len() < MAX_UNKNOWN_FIELDS)
+                    .then(|| blank_field(&body, &index, &err.path, start))
+                    .flatten();
+                unknown_fields.push(err);
+                match blanked {
+                    Some(b) => body = b,
+                    None => return Err(ScenarioErrors(unknown_fields)),
+                }
+            }
         }
-        Err(e) => Err(ron_error(path, &index, e).into()),
     }
+}
+
+/// Most unknown fields reported in one file before reading stops.
+const MAX_UNKNOWN_FIELDS: usize = 50;
+
+/// `text` with the field `path` whose name starts at `name_at` (its name, value and the comma
+/// after it) replaced by spaces, so that every other position stays where it was; `None`
+/// where the field's value cannot be found.
+fn blank_field(text: &str, index: &FieldIndex, path: &str, name_at: Position) -> Option<String> {
+    let value = index.span_after(path, name_at)?;
+    let mut out = String::with_capacity(text.len());
+    let (mut line, mut col) = (1usize, 1usize);
+    let mut after_value = false;
+    for ch in text.chars() {
+        let here = Position { line, col };
+        let inside = name_at <= here && here < value.end;
+        if here >= value.end && !after_value && !ch.is_whitespace() {
+            after_value = true;
+            out.push(if ch == ',' { ' ' } else { ch });
+        } else if inside && ch != '\n' && ch != '\r' {
+            out.push(' ');
+        } else {
+            out.push(ch);
+        }
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The names written twice within one of the named lists of one file (`extends` merges the
+/// items of a child's list over its parent's by name, so a name repeated within a file would
+/// otherwise be merged silently): an error at each later occurrence.
+fn repeated_names(raw: &RawScenario, path: &Path, index: &FieldIndex) -> Vec<ScenarioError> {
+    let at = |list: &str, name: &str, n: usize, message: String, expected: &str| {
+        let field = format!("{list}[{name}].name");
+        let position = index.find_nth(&field, n).or_else(|| index.find(list));
+        ScenarioError::new(path, field, message)
+            .at(position)
+            .expected(expected)
+    };
+    let mut out = Vec::new();
+    if let Some(regions) = raw.map.as_ref().and_then(|m| m.regions.as_ref()) {
+        for (r, n) in regions.repeated() {
+            out.push(at(
+                "map.regions",
+                &r.name,
+                n,
+                format!("region `{}` is written twice", r.name),
+                "each region once",
+            ));
+        }
+    }
+    if let Some(groups) = &raw.groups {
+        for (g, n) in groups.repeated() {
+            out.push(at(
+                "groups",
+                &g.name,
+                n,
+                format!("group `{}` is defined twice", g.name),
+                "unique group names",
+            ));
+        }
+    }
+    if let Some(interventions) = &raw.interventions {
+        for (i, n) in interventions.repeated() {
+            out.push(at(
+                "interventions",
+                &i.name,
+                n,
+                format!("`{}` is used twice", i.name),
+                "a name unique among the interventions",
+            ));
+        }
+    }
+    out
+}
+
+/// The number written at `pos` in `text` with its column, where a parser that wanted a whole
+/// number stopped inside it at a fraction or an exponent (`5.5`, `1e3`).
+fn fraction_at(text: &str, pos: Position) -> Option<(String, usize)> {
+    let line: Vec<char> = text
+        .lines()
+        .nth(pos.line.checked_sub(1)?)?
+        .chars()
+        .collect();
+    let at = pos.col.checked_sub(1)?;
+    let is_part = |c: char| c.is_ascii_digit() || "+-._eE".contains(c);
+    if !matches!(line.get(at), Some('.' | 'e' | 'E' | '0'..='9')) {
+        return None;
+    }
+    let mut start = at;
+    while start > 0 && line.get(start - 1).is_some_and(|c| is_part(*c)) {
+        start -= 1;
+    }
+    let mut end = at;
+    while line.get(end).is_some_and(|c| is_part(*c)) {
+        end += 1;
+    }
+    let number: String = line.get(start..end)?.iter().collect();
+    let has_fraction = number.contains(['.', 'e', 'E']);
+    (has_fraction && number.parse::<f64>().is_ok()).then_some((number, start + 1))
+}
+
+/// `text` without the UTF-8 byte-order mark some editors write at its start (the file's bytes,
+/// mark included, are what its hash records).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The SHA-256 of `bytes`, as lower-case hex (how manifests record files).
@@ -300,16 +437,17 @@ pub fn read_spec<T: serde::de::DeserializeOwned>(
 ) -> Result<(T, FieldIndex, String), ScenarioErrors> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ScenarioError::new(path, "", format!("cannot read the file: {e}")))?;
-    let index = FieldIndex::build(&text);
+    let index = FieldIndex::build(without_bom(&text));
     let value = ron_options()
-        .from_str(&text)
-        .map_err(|e| ron_error(path, &index, e))?;
+        .from_str(without_bom(&text))
+        .map_err(|e| ron_error(path, without_bom(&text), &index, e))?;
     Ok((value, index, text))
 }
 
-/// Turns ron's error into one an analyst can act on.
+/// Turns ron's error (in `text`, indexed by `index`) into one an analyst can act on.
 pub(crate) fn ron_error(
     path: &Path,
+    text: &str,
     index: &FieldIndex,
     e: ron::error::SpannedError,
 ) -> ScenarioError {
@@ -326,6 +464,19 @@ pub(crate) fn ron_error(
             format!("{section}.{f}")
         }
     };
+    let fraction = match &e.code {
+        E::ExpectedComma | E::InvalidIntegerDigit { .. } => fraction_at(text, pos),
+        _ => None,
+    };
+    if let Some(number) = fraction {
+        let start = Position {
+            line: pos.line,
+            col: number.1,
+        };
+        return ScenarioError::new(path, section, format!("{} is not a whole number", number.0))
+            .expected("a whole number, without a fraction or exponent")
+            .at(Some(start));
+    }
     let err = match &e.code {
         E::NoSuchStructField { expected, found, .. } => ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
             .expected(if section.is_empty() { "a scenario field".to_string() } else { format!("a field of `{section}`") })

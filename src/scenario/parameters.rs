@@ -10,6 +10,7 @@
 //! only validation says whether it is acceptable: ranges here are for the spec's own checks and
 //! for documentation.
 
+use super::checker::item_path;
 use super::epstein::RawEpstein;
 use super::error::closest;
 use super::interventions::RawIntervention;
@@ -198,7 +199,7 @@ impl Parameter {
                 name: names[i].to_string(),
                 ..found(
                     Target::Intervention(i, info),
-                    format!("interventions[{i}].{field}"),
+                    format!("{}.{field}", item_path("interventions", names[i], i)),
                 )
             });
         }
@@ -243,7 +244,7 @@ impl Parameter {
     }
 
     /// The field's path in a scenario file, as validation errors name it, e.g.
-    /// `groups[FLM].tactics.activity` or `interventions[0].capacity`.
+    /// `groups[FLM].tactics.activity` or `interventions[protect Mopti].capacity`.
     pub fn field_path(&self) -> &str {
         &self.field_path
     }

@@ -8,6 +8,11 @@ use super::checker::Checker;
 use super::merge::merge_fields;
 use super::raw::ModelKind;
 
+/// Earliest year a scenario's dates may name.
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year a scenario's dates may name.
+pub const MAX_YEAR: i32 = 2200;
+
 /// Longest period accepted, in days (100 years).
 pub const MAX_DAYS: i64 = 36_525;
 

@@ -8,6 +8,7 @@
 
 use super::checker::{Checker, Layer, SetAt};
 use super::error::ScenarioErrors;
+use super::limits::{self, MAX_REPLICATES, Sizes};
 use super::map::Regions;
 use super::params::*;
 use super::raw::*;
@@ -23,6 +24,11 @@ pub(crate) fn validate(
     map_data: &MapData,
 ) -> Result<Scenario, ScenarioErrors> {
     let mut c = Checker::new(layers, set_at);
+    for layer in layers {
+        for e in &layer.problems {
+            c.push(e.clone());
+        }
+    }
     let regions = Regions::new(map_data);
 
     let name = c
@@ -45,16 +51,17 @@ pub(crate) fn validate(
 
     let seed = raw.seed.unwrap_or(1);
     let replicates = raw.replicates.unwrap_or(1);
-    if !(1..=100_000).contains(&replicates) {
+    if !(1..=MAX_REPLICATES).contains(&replicates) {
         let e = c
             .error("replicates", format!("{replicates} is out of range"))
-            .expected("a number of replicates from 1 to 100000");
+            .expected(format!("a number of replicates from 1 to {MAX_REPLICATES}"));
         c.push(e);
     }
 
     let map = map::validate(&mut c, raw.map.as_ref(), &regions, map_data);
     let groups = groups::validate(&mut c, raw.groups.as_ref(), kind, &regions);
-    let group_names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let group_names = groups::GroupNames::new(&names);
     let model = model_params::validate(&mut c, raw.model.as_ref());
     let history = history::validate(&mut c, raw.history.as_ref(), &period, &group_names);
 
@@ -86,6 +93,18 @@ pub(crate) fn validate(
         }
         (ModelKind::Sahel, None) => None,
     };
+
+    limits::validate(
+        &mut c,
+        &Sizes {
+            kind,
+            period: &period,
+            map: &map,
+            groups: &groups,
+            interventions: raw.interventions.as_ref().map_or(0, |l| l.0.len()),
+            history_events: raw.history.as_ref().map_or(0, Vec::len),
+        },
+    );
 
     let output = output::validate(raw.output.as_ref(), &name);
 
