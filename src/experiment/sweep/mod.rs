@@ -153,6 +153,11 @@ impl Plan {
         self.model.outcome_label(name)
     }
 
+    /// The model run, measuring the sweep's outcomes.
+    pub fn model(&self) -> &SweptModel {
+        &self.model
+    }
+
     /// Replicates per point.
     pub fn replicates(&self) -> u64 {
         self.sweep.spec.replicates as u64
