@@ -340,6 +340,10 @@ fn the_sweep_report_escapes_the_spec_and_can_be_left_out() {
     );
     assert!(html.contains("x&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    // The base is described as what it is: a reference model, without the Sahel model's
+    // mechanism parameters.
+    assert!(html.contains("Epstein (reference model)"), "{html}");
+    assert!(!html.contains("Mechanism parameters"));
     assert!(html.contains("tornado-active_mean") || html.contains("<svg"));
     let bare = t.path().join("bare");
     ok(&sweep(spec.to_str().unwrap(), &bare, &["--no-report"]));

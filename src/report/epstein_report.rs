@@ -6,7 +6,7 @@ use super::PlotFormat;
 use super::figure::{Figure, render};
 use super::html::Report;
 use super::palette::OKABE_ITO;
-use super::run_report::{parameters_section, scenario_facts};
+use super::run_report::{reference_facts, reference_parameters_section};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 use super::validation_plot::fmt;
 use crate::record::Spread;
@@ -83,7 +83,7 @@ pub fn report(
         "Produced by sahelsim {VERSION}. The same scenario file and seed reproduce this report byte for byte; manifest.json beside it records every input."
     ));
     r.section("What was run");
-    let mut facts = scenario_facts(s);
+    let mut facts = reference_facts(s);
     if let Some(p) = &s.epstein {
         facts.push((
             "steps".into(),
@@ -120,6 +120,6 @@ pub fn report(
     for f in figures {
         r.figure(f);
     }
-    parameters_section(&mut r, &[s]);
+    reference_parameters_section(&mut r, s);
     r
 }

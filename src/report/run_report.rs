@@ -2,8 +2,9 @@
 //! maps of events, fatalities, militant control and displacement per cell and year, and who
 //! did it (true perpetrator against attributed actor) by area of operation.
 //!
-//! The helpers that describe a scenario ([`scenario_facts`], [`parameters_section`]) are shared
-//! by every command's report.
+//! The helpers that describe a scenario are shared by every command's report: for a Sahel
+//! scenario [`scenario_facts`] and [`parameters_section`], for a reference-model scenario
+//! [`reference_facts`] and [`reference_parameters_section`]; the caller knows which it has.
 
 use std::collections::BTreeMap;
 
@@ -22,7 +23,7 @@ use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
 use crate::record::outcome::{self, Outcome};
 use crate::record::writers::VERSION;
 use crate::scenario::model_params::PARAMETERS;
-use crate::scenario::{ModelKind, Scenario, format_date};
+use crate::scenario::{Scenario, format_date};
 
 /// The key outcomes of a run, in the order printed and reported: outcome and the label of its
 /// row (indented under the row it is part of).
@@ -74,9 +75,58 @@ pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)>
     out
 }
 
-/// What was run, as name–value pairs: scenario, description, files and their SHA-256, model,
-/// period, grid, replicates, seed, program version, interventions.
+/// What a Sahel scenario runs, as name–value pairs: scenario, description, files and their
+/// SHA-256, period, grid, armed groups, replicates, seed, program version, interventions.
 pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
+    let mut v = file_facts(s);
+    v.push((
+        "period".to_string(),
+        format!(
+            "{} to {} ({} days)",
+            format_date(s.period.start),
+            format_date(s.period.end),
+            s.period.days()
+        ),
+    ));
+    v.push((
+        "grid".to_string(),
+        format!("{}° cells", s.map.resolution_deg),
+    ));
+    v.push((
+        "armed groups".to_string(),
+        s.groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    v.extend(seed_facts(s));
+    if s.interventions.is_empty() {
+        v.push(("interventions".to_string(), "none".to_string()));
+    }
+    for iv in &s.interventions {
+        v.push((
+            format!("intervention {}", iv.name),
+            format!("{}, intensity {}", iv.when(), iv.intensity),
+        ));
+    }
+    v
+}
+
+/// What a reference-model scenario runs, as name–value pairs: scenario, description, files and
+/// their SHA-256, model, replicates, seed, program version.
+pub fn reference_facts(s: &Scenario) -> Vec<(String, String)> {
+    let mut v = file_facts(s);
+    v.push((
+        "model".to_string(),
+        format!("{:?} (reference model)", s.kind),
+    ));
+    v.extend(seed_facts(s));
+    v
+}
+
+/// Scenario, description, and each file with its SHA-256.
+fn file_facts(s: &Scenario) -> Vec<(String, String)> {
     let mut v = vec![
         ("scenario".to_string(), s.name.clone()),
         ("description".to_string(), s.description.clone()),
@@ -88,88 +138,68 @@ pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
             format!("{} (sha256 {})", src.path, src.sha256),
         ));
     }
-    match s.kind {
-        ModelKind::Sahel => {
-            v.push((
-                "period".to_string(),
-                format!(
-                    "{} to {} ({} days)",
-                    format_date(s.period.start),
-                    format_date(s.period.end),
-                    s.period.days()
-                ),
-            ));
-            v.push((
-                "grid".to_string(),
-                format!("{}° cells", s.map.resolution_deg),
-            ));
-            v.push((
-                "armed groups".to_string(),
-                s.groups
-                    .iter()
-                    .map(|g| g.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
-        }
-        kind => v.push(("model".to_string(), format!("{kind:?} (reference model)"))),
-    }
-    v.push(("replicates".to_string(), s.replicates.to_string()));
-    v.push(("master seed".to_string(), s.seed.to_string()));
-    v.push(("program".to_string(), format!("sahelsim {VERSION}")));
-    if s.kind == ModelKind::Sahel {
-        if s.interventions.is_empty() {
-            v.push(("interventions".to_string(), "none".to_string()));
-        }
-        for iv in &s.interventions {
-            v.push((
-                format!("intervention {}", iv.name),
-                format!("{}, intensity {}", iv.when(), iv.intensity),
-            ));
-        }
-    }
     v
 }
 
-/// The last section of a report: every mechanism parameter (changed ones in bold), then the
-/// fully resolved scenario as JSON and the scenario files' text, folded.
+/// Replicates, master seed and program version.
+fn seed_facts(s: &Scenario) -> [(String, String); 3] {
+    [
+        ("replicates".to_string(), s.replicates.to_string()),
+        ("master seed".to_string(), s.seed.to_string()),
+        ("program".to_string(), format!("sahelsim {VERSION}")),
+    ]
+}
+
+/// The last section of a report of Sahel scenarios: for each, every mechanism parameter
+/// (changed ones in bold), then the fully resolved scenario as JSON and the scenario files'
+/// text, folded.
 pub fn parameters_section(r: &mut Report, scenarios: &[&Scenario]) {
     r.section("Parameters");
     for s in scenarios {
         if scenarios.len() > 1 {
             r.subsection(&s.name);
         }
-        if s.kind == ModelKind::Sahel {
-            let mut rows = Vec::new();
-            let mut changed = Vec::new();
-            for p in PARAMETERS {
-                let v = s.model.get(&p.path()).unwrap_or(f64::NAN);
-                if v != p.default {
-                    changed.push(rows.len());
-                }
-                rows.push(vec![
-                    p.path(),
-                    number(v),
-                    p.unit.to_string(),
-                    number(p.default),
-                    p.doc.to_string(),
-                ]);
+        let mut rows = Vec::new();
+        let mut changed = Vec::new();
+        for p in PARAMETERS {
+            let v = s.model.get(&p.path()).unwrap_or(f64::NAN);
+            if v != p.default {
+                changed.push(rows.len());
             }
-            r.note("Mechanism parameters; rows in bold differ from the default.");
-            r.table_marked(
-                &["parameter", "value", "unit", "default", "meaning"],
-                &rows,
-                &changed,
-            );
+            rows.push(vec![
+                p.path(),
+                number(v),
+                p.unit.to_string(),
+                number(p.default),
+                p.doc.to_string(),
+            ]);
         }
-        let json = serde_json::to_string_pretty(s).unwrap_or_default();
-        r.preformatted(
-            Some("Every resolved parameter (JSON, as in manifest.json)"),
-            &json,
+        r.note("Mechanism parameters; rows in bold differ from the default.");
+        r.table_marked(
+            &["parameter", "value", "unit", "default", "meaning"],
+            &rows,
+            &changed,
         );
-        for src in &s.sources {
-            r.preformatted(Some(&format!("Scenario file {}", src.path)), &src.text);
-        }
+        resolved_scenario(r, s);
+    }
+}
+
+/// The last section of a report of a reference-model scenario: the fully resolved scenario as
+/// JSON and the scenario files' text, folded (its parameters are in the JSON).
+pub fn reference_parameters_section(r: &mut Report, s: &Scenario) {
+    r.section("Parameters");
+    resolved_scenario(r, s);
+}
+
+/// The fully resolved scenario as JSON and the scenario files' text, folded.
+fn resolved_scenario(r: &mut Report, s: &Scenario) {
+    let json = serde_json::to_string_pretty(s).unwrap_or_default();
+    r.preformatted(
+        Some("Every resolved parameter (JSON, as in manifest.json)"),
+        &json,
+    );
+    for src in &s.sources {
+        r.preformatted(Some(&format!("Scenario file {}", src.path)), &src.text);
     }
 }
 

@@ -6,8 +6,11 @@
 use super::compare_report::signed;
 use super::figure::Figure;
 use super::html::Report;
-use super::run_report::{parameters_section, scenario_facts};
+use super::run_report::{
+    parameters_section, reference_facts, reference_parameters_section, scenario_facts,
+};
 use super::validation_plot::fmt;
+use crate::experiment::sweep::model::SweptModel;
 use crate::experiment::sweep::sensitivity::Index;
 use crate::experiment::sweep::spec::{Design, Distribution};
 use crate::experiment::sweep::{Analysis, Plan};
@@ -122,7 +125,12 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
         &rows,
     );
     r.subsection("Base scenario");
-    let facts: Vec<(String, String)> = scenario_facts(&plan.sweep.base)
+    let base = &plan.sweep.base;
+    let base_facts = match plan.model() {
+        SweptModel::Sahel { .. } => scenario_facts(base),
+        SweptModel::Epstein { .. } => reference_facts(base),
+    };
+    let facts: Vec<(String, String)> = base_facts
         .into_iter()
         .filter(|(k, _)| k != "replicates" && k != "master seed")
         .collect();
@@ -184,6 +192,9 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
     for f in figures {
         r.figure(f);
     }
-    parameters_section(&mut r, &[&plan.sweep.base]);
+    match plan.model() {
+        SweptModel::Sahel { .. } => parameters_section(&mut r, &[base]),
+        SweptModel::Epstein { .. } => reference_parameters_section(&mut r, base),
+    }
     r
 }

@@ -8,6 +8,7 @@
 //! in, nor on how the runs are split into shards ([`results::Shard`]).
 
 pub mod design;
+pub mod model;
 pub mod results;
 pub mod sensitivity;
 pub mod shards;
@@ -15,19 +16,14 @@ pub mod slurm;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use self::model::SweptModel;
 use self::results::{ResultsWriter, Resumed, Shard, csv_line, header};
 use self::sensitivity::{Index, SobolIndices};
 use self::spec::{Design, Sweep};
-use super::compare;
-use crate::geo::SahelMap;
-use crate::record::Column;
-use crate::record::outcome::REFERENCE_OUTCOMES;
-use crate::scenario::raw::ModelKind;
 use crate::scenario::{Problems, Scenario, ScenarioErrors, Setting};
 use crate::sim::rng::{replicate_seed, splitmix64};
 
@@ -114,34 +110,19 @@ pub struct Plan {
     pub sweep: Sweep,
     /// Parameter values of each point as the design drew them.
     pub points: Vec<Vec<f64>>,
-    /// The map (Sahel scenarios).
-    map: Option<Arc<SahelMap>>,
-    /// The comparison outcomes recorded (Sahel scenarios), in column order.
-    measured: Vec<Column>,
+    /// The model run, measuring the sweep's outcomes in column order.
+    model: SweptModel,
 }
 
 impl Plan {
     /// Draws the design's points and checks the scenario of every point.
     pub fn new(sweep: Sweep) -> Result<Plan, ScenarioErrors> {
         let points = design::points(&sweep.spec.parameters, sweep.spec.design, sweep.spec.seed);
-        let map = sweep.map.clone();
-        let measured = match &map {
-            None => Vec::new(),
-            Some(map) => {
-                let names: Vec<String> = sweep.base.groups.iter().map(|g| g.name.clone()).collect();
-                let all = compare::outcomes(map, &names);
-                sweep
-                    .outcomes
-                    .iter()
-                    .filter_map(|n| all.iter().find(|o| o.name() == *n).cloned())
-                    .collect()
-            }
-        };
+        let model = sweep.model.recording(&sweep.outcomes);
         let plan = Plan {
             sweep,
             points,
-            map,
-            measured,
+            model,
         };
         // Every point is validated as `check` validates a file, before anything runs.
         let mut problems = Problems::default();
@@ -169,19 +150,12 @@ impl Plan {
 
     /// An outcome as people read it, with its unit: "fatalities, civilians (central; people)".
     pub fn outcome_label(&self, name: &str) -> String {
-        if let Some(o) = self.measured.iter().find(|o| o.name() == name) {
-            let place = if o.area == "all" {
-                String::new()
-            } else {
-                format!("{}; ", o.area)
-            };
-            return format!("{} ({place}{})", o.label(), o.unit());
-        }
-        REFERENCE_OUTCOMES
-            .iter()
-            .find(|r| r.key == name)
-            .map_or(name, |r| r.label)
-            .to_string()
+        self.model.outcome_label(name)
+    }
+
+    /// The model run, measuring the sweep's outcomes.
+    pub fn model(&self) -> &SweptModel {
+        &self.model
     }
 
     /// Replicates per point.
@@ -196,10 +170,7 @@ impl Plan {
 
     /// Simulated days (steps) per run, for the progress bar.
     pub fn days_per_run(&self) -> u64 {
-        match &self.sweep.base.epstein {
-            Some(e) if self.sweep.base.kind == ModelKind::Epstein => e.steps as u64,
-            _ => self.sweep.base.period.days() as u64,
-        }
+        self.model.steps_per_run()
     }
 
     /// The scenario of point `point`, validated as `check` validates a file (a value it refuses
@@ -247,26 +218,13 @@ impl Plan {
             unreachable!("Plan::new validated every point")
         };
         let seed = replicate_seed(s.seed, replicate);
-        let outcomes: Vec<f64> = match (&self.map, &s.epstein) {
-            (Some(map), _) => {
-                let s = Arc::new(s);
-                let out = super::run_replicate(&s, map, replicate, progress);
-                compare::measure(&out.observed(&s, map), &self.measured, self.sweep.from_day)
-            }
-            (None, Some(p)) => {
-                let out = crate::reference::epstein::run_replicate(p, s.seed, replicate);
-                if let Some(bar) = progress {
-                    bar.inc(p.steps as u64);
-                }
-                let summary = crate::record::summarise_reference(&out);
-                self.sweep
-                    .outcomes
-                    .iter()
-                    .map(|o| summary.outcomes.get(o).copied().unwrap_or(f64::NAN))
-                    .collect()
-            }
-            (None, None) => unreachable!("a Sahel plan has its map"),
-        };
+        let outcomes = self.model.run(
+            s,
+            replicate,
+            &self.sweep.outcomes,
+            self.sweep.from_day,
+            progress,
+        );
         let mut fields = vec![point.to_string(), replicate.to_string(), seed.to_string()];
         fields.extend(values.iter().map(|v| v.to_string()));
         fields.extend(outcomes.iter().map(|v| v.to_string()));

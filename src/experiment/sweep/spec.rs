@@ -7,12 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::Column;
-use crate::record::outcome::{self, Outcome, REFERENCE_OUTCOMES};
+use super::model::SweptModel;
 use crate::scenario::locate::FieldIndex;
-use crate::scenario::{
-    self, ModelKind, Parameter, Position, Scenario, ScenarioError, ScenarioErrors, Source,
-};
+use crate::scenario::{self, Parameter, Position, Scenario, ScenarioError, ScenarioErrors, Source};
 
 /// Most runs one sweep may hold (points × replicates).
 pub const MAX_RUNS: u64 = 100_000_000;
@@ -118,8 +115,9 @@ pub struct Sweep {
     pub index: FieldIndex,
     /// Where the base was read from.
     pub base_path: PathBuf,
-    /// The map the base runs on (Sahel scenarios), built once.
-    pub map: Option<std::sync::Arc<crate::geo::SahelMap>>,
+    /// The model the base runs (with the Sahel map, built once), measuring every outcome it
+    /// can record.
+    pub model: SweptModel,
     /// The outcomes recorded, in column order.
     pub outcomes: Vec<String>,
     /// First day counted (Sahel scenarios).
@@ -155,34 +153,6 @@ impl Sweep {
         level
             .and_then(|l| self.index.find(&format!("{here}.levels[{l}]")))
             .or_else(|| self.index.find(&here))
-    }
-}
-
-/// The outcomes a Sahel sweep records when its spec names none.
-pub const DEFAULT_SAHEL_OUTCOMES: [Outcome; 6] = [
-    outcome::EVENTS,
-    outcome::FATALITIES_CIVILIANS,
-    outcome::ATTACKS_ON_CIVILIANS,
-    outcome::DISPLACED_END,
-    outcome::FIGHTERS_END,
-    outcome::SUSTAINED_PRESENCE_END,
-];
-
-/// Every outcome a sweep of `base` can record.
-pub fn available_outcomes(base: &Scenario, map: Option<&crate::geo::SahelMap>) -> Vec<String> {
-    match (base.kind, map) {
-        (ModelKind::Epstein, _) => REFERENCE_OUTCOMES
-            .iter()
-            .map(|r| r.key.to_string())
-            .collect(),
-        (_, Some(map)) => {
-            let names: Vec<String> = base.groups.iter().map(|g| g.name.clone()).collect();
-            super::super::compare::outcomes(map, &names)
-                .iter()
-                .map(Column::name)
-                .collect()
-        }
-        (_, None) => Vec::new(),
     }
 }
 
@@ -427,20 +397,11 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     }
 
     // Outcomes and the counting period.
-    let map = (base.kind != ModelKind::Epstein).then(|| {
-        std::sync::Arc::new(crate::geo::SahelMap::build(
-            &base.map,
-            base.period.start.year(),
-        ))
-    });
-    let available = available_outcomes(&base, map.as_deref());
+    let model = SweptModel::of(&base);
+    let available = model.available_outcomes();
     let outcomes: Vec<String> = match &spec.outcomes {
         Some(list) => list.clone(),
-        None if base.kind == ModelKind::Epstein => available.clone(),
-        None => DEFAULT_SAHEL_OUTCOMES
-            .iter()
-            .map(|o| o.key.to_string())
-            .collect(),
+        None => model.default_outcomes(),
     };
     if outcomes.is_empty() {
         errors.push(err("outcomes", "no outcomes".into()).expected("at least one outcome"));
@@ -459,16 +420,16 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
             ));
         }
     }
-    let from_day = match (&spec.from, base.kind) {
+    let from_day = match (&spec.from, model.has_dates()) {
         (None, _) => 0,
-        (Some(_), ModelKind::Epstein) => {
+        (Some(_), false) => {
             errors.push(
                 err("from", "the reference model has no dates".into())
                     .expected("no `from` (its statistics skip the scenario's burn-in)"),
             );
             0
         }
-        (Some(text), _) => match scenario::parse_date(text) {
+        (Some(text), true) => match scenario::parse_date(text) {
             Ok(d) if d >= base.period.start && d <= base.period.end => {
                 (d - base.period.start).whole_days() as u32
             }
@@ -521,7 +482,7 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         parameters,
         index,
         base_path,
-        map,
+        model,
         outcomes,
         from_day,
         fingerprint,
