@@ -15,7 +15,7 @@ use super::params::{MapParams, Period};
 use super::raw::ModelKind;
 
 /// Most groups a scenario may define.
-pub const MAX_GROUPS: usize = 5_000;
+pub const MAX_GROUPS: usize = 1_000;
 /// Most fighters at the start, all groups together (and so in any one group).
 pub const MAX_FIGHTERS: u64 = 1_000_000;
 /// Most bands at the start, all groups together (and so in any one group).
