@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::ValidateArgs;
 use super::output::OutputDir;
 use super::progress_bar;
-use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, covers_calibration_period};
+use crate::experiment::targets::{
+    BEYOND_2020_SOURCE, SOURCE, STRENGTH_SOURCE, covers_calibration_period,
+};
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, validate};
 use crate::record::writers::VERSION;
 use crate::report::validate_report;
@@ -28,6 +30,7 @@ struct ValidationFile<'a> {
     replicates: u32,
     source: &'static str,
     source_beyond_2020: &'static str,
+    source_strength: &'static str,
     last_year: i32,
     score: f64,
     covered: usize,
@@ -77,6 +80,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         replicates: s.replicates,
         source: SOURCE,
         source_beyond_2020: BEYOND_2020_SOURCE,
+        source_strength: STRENGTH_SOURCE,
         last_year,
         score: score(&results),
         covered,
@@ -103,6 +107,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     println!("{}: {} replicates, 2017–{last_year}", s.name, s.replicates);
     println!("C: the brief's figures for 2017–2020 ({SOURCE})");
     println!("P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE})");
+    println!("S: strength and money ({STRENGTH_SOURCE})");
     print!("{}", super::targets_table(&results));
     if covered < results.len() {
         println!(

@@ -1,5 +1,5 @@
 //! The calibration targets C1–C11 of the model brief, the plausibility checks P1–P3 beyond
-//! 2020, and how each is counted from a replicate's events and time series. Every value is
+//! 2020, the strength and money targets S1–S5, and how each is counted from a replicate's events and time series. Every value is
 //! counted from simulated events; nothing is assigned. The C targets concern 2017–2020; a
 //! scenario must cover those years. The P checks concern 2021–2024 and count only where the
 //! scenario runs to the end of 2024.
@@ -63,8 +63,19 @@ pub const SOURCE: &str =
 /// map does not model, and should be checked against ACLED itself before they are relied on.
 pub const BEYOND_2020_SOURCE: &str = "Africa Center for Strategic Studies, yearly reviews of militant Islamist violence (ACLED data), 2021–2025; rounded";
 
-/// The targets, in order: the brief's (C, 2017–2020), then the checks beyond 2020 (P).
-pub const TARGETS: [Target; 18] = [
+/// Source of the strength and money targets (S1–S5). Strength: open estimates as the UN
+/// Security Council's Monitoring Team on ISIL and al-Qaida and the press report them (JNIM one
+/// to two thousand fighters in 2017–2018 and about 6,000 by 2024–2025; the Islamic State's
+/// Sahel branch a few hundred in 2018 and 2,000–3,000 by 2024). Money: the model brief's order
+/// of the sources ("mostly through extortion of the transit routes, communities engaged in
+/// artisanal mining, and to a lesser extent kidnapping") and analysts' estimates of tens of
+/// millions of US$ a year (about US$ 100 M for JNIM in 2025). docs/calibration.md gives each
+/// figure's source and how sure it is.
+pub const STRENGTH_SOURCE: &str = "UN Security Council Monitoring Team reports on ISIL and al-Qaida and press estimates of fighter numbers; the seed brief's order of revenue sources; analysts' revenue estimates (docs/calibration.md)";
+
+/// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
+/// strength and money (S).
+pub const TARGETS: [Target; 26] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -227,6 +238,78 @@ pub const TARGETS: [Target; 18] = [
         hi: 14000.0,
         last_year: 2024,
     },
+    Target {
+        id: "S1",
+        fact: "JNIM's strength, all component groups, end of 2018",
+        measure: "fighters of the JNIM component groups, end of 2018",
+        target: "1,000–3,000",
+        lo: 1000.0,
+        hi: 3000.0,
+        last_year: 2020,
+    },
+    Target {
+        id: "S2",
+        fact: "JNIM's strength, all component groups, end of 2024",
+        measure: "fighters of the JNIM component groups, end of 2024",
+        target: "≈ 6,000",
+        lo: 4000.0,
+        hi: 9000.0,
+        last_year: 2024,
+    },
+    Target {
+        id: "S3a",
+        fact: "the Islamic State's Sahel branch, end of 2018",
+        measure: "ISGS fighters, end of 2018",
+        target: "a few hundred",
+        lo: 200.0,
+        hi: 700.0,
+        last_year: 2020,
+    },
+    Target {
+        id: "S3b",
+        fact: "the Islamic State's Sahel branch, end of 2024",
+        measure: "ISGS fighters, end of 2024",
+        target: "2,000–3,000",
+        lo: 1500.0,
+        hi: 4000.0,
+        last_year: 2024,
+    },
+    Target {
+        id: "S4",
+        fact: "all armed groups' revenue in 2024",
+        measure: "income of all groups in 2024, million US$",
+        target: "tens of millions of US$",
+        lo: 30.0,
+        hi: 150.0,
+        last_year: 2024,
+    },
+    Target {
+        id: "S5a",
+        fact: "JNIM earns mostly through extortion of the transit routes",
+        measure: "route tolls' share of JNIM income in 2020",
+        target: "most",
+        lo: 0.35,
+        hi: 0.70,
+        last_year: 2020,
+    },
+    Target {
+        id: "S5b",
+        fact: "… communities engaged in artisanal mining",
+        measure: "gold's share of JNIM income in 2020",
+        target: "a large part",
+        lo: 0.20,
+        hi: 0.50,
+        last_year: 2020,
+    },
+    Target {
+        id: "S5c",
+        fact: "… and to a lesser extent kidnapping",
+        measure: "ransoms' share of JNIM income in 2020",
+        target: "minor",
+        lo: 0.0,
+        hi: 0.15,
+        last_year: 2020,
+    },
 ];
 
 /// The last day the targets look at for `scenario`: the end of 2024 where it runs that far
@@ -384,6 +467,47 @@ pub fn measure(
         .filter(|e| islamist(e) && year(e) == 2024)
         .map(|e| e.fatalities() as f64)
         .sum();
+    // Strength and money (S): from the time series' rows for the whole map.
+    let row_year = |r: &SeriesRow| r.start_date[..4].parse::<i32>().unwrap_or(0);
+    let is_jnim_group = |name: &str| jnim_groups.contains(&name);
+    // Fighters at the end of `y` (the last period that starts in `y`) of the groups `pick`.
+    let fighters_at_end = |y: i32, pick: &dyn Fn(&str) -> bool| {
+        let last = rows
+            .iter()
+            .filter(|r| r.area == "all" && r.group != "all" && row_year(r) == y)
+            .map(|r| r.period)
+            .max();
+        match last {
+            None => f64::NAN,
+            Some(period) => rows
+                .iter()
+                .filter(|r| r.area == "all" && r.period == period && pick(&r.group))
+                .filter_map(|r| r.fighters)
+                .map(f64::from)
+                .sum(),
+        }
+    };
+    let isgs = |name: &str| {
+        groups
+            .iter()
+            .any(|g| g.name == name && g.coalition == Coalition::IslamicState)
+    };
+    let revenue_2024: i64 = rows
+        .iter()
+        .filter(|r| r.area == "all" && r.group != "all" && row_year(r) == 2024)
+        .map(SeriesRow::revenue_total)
+        .sum();
+    let jnim_2020: Vec<&SeriesRow> = rows
+        .iter()
+        .filter(|r| r.area == "all" && is_jnim_group(&r.group) && row_year(r) == 2020)
+        .collect();
+    let jnim_income_2020: i64 = jnim_2020.iter().map(|r| r.revenue_total()).sum();
+    let share_2020 = |f: fn(&SeriesRow) -> Option<i64>| {
+        div(
+            jnim_2020.iter().filter_map(|r| f(r)).sum::<i64>() as f64,
+            jnim_income_2020 as f64,
+        )
+    };
     vec![
         c1,
         c2,
@@ -403,5 +527,13 @@ pub fn measure(
         later(div(linked_per_year[6], linked_per_year[5])),
         later(div(linked_per_year[7], linked_per_year[6])),
         later(fatalities_2024),
+        fighters_at_end(2018, &is_jnim_group),
+        later(fighters_at_end(2024, &is_jnim_group)),
+        fighters_at_end(2018, &isgs),
+        later(fighters_at_end(2024, &isgs)),
+        later(revenue_2024 as f64 / 1e6),
+        share_2020(|r| r.revenue_routes),
+        share_2020(|r| r.revenue_gold),
+        share_2020(|r| r.revenue_kidnapping),
     ]
 }

@@ -118,6 +118,42 @@ pub enum RouteKind {
     SmugglingCorridor,
 }
 
+/// Kind of traffic a route carries. Armed groups can tax illicit traffic at higher rates than
+/// ordinary trade (see the `revenue` section's `max_toll_share_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum TrafficKind {
+    /// Trans-Saharan smuggling: drugs, cigarettes, arms, subsidised goods.
+    TransSaharan,
+    /// Fuel smuggled from Algeria, Nigeria and the coast.
+    Fuel,
+    /// Cattle and small ruminants driven or trucked to market and to the coast.
+    Cattle,
+    /// Migrant transport.
+    Migrants,
+    /// General (licit) transport of goods.
+    Transport,
+}
+
+impl TrafficKind {
+    /// Whether the traffic is illicit (smuggling), which groups can tax at a higher rate.
+    pub fn illicit(self) -> bool {
+        matches!(
+            self,
+            TrafficKind::TransSaharan | TrafficKind::Fuel | TrafficKind::Migrants
+        )
+    }
+}
+
+/// One kind of traffic on a route and its yearly value.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    /// What is carried.
+    pub kind: TrafficKind,
+    /// Value of the goods (or fares) passing along the route in a year, millions of US$.
+    pub musd: f64,
+}
+
 /// A route as a polyline.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,6 +164,10 @@ pub struct RouteData {
     pub kind: RouteKind,
     /// Vertices in order.
     pub points: Vec<LatLon>,
+    /// The yearly traffic the route carries, by kind: what bounds the tolls on it.
+    pub traffic: Vec<Traffic>,
+    /// Source of the traffic values, or "assumption" and how they were derived.
+    pub traffic_source: String,
 }
 
 /// Kind of gold site.
@@ -149,9 +189,11 @@ pub struct GoldSiteData {
     pub kind: GoldSiteKind,
     /// Position.
     pub at: LatLon,
-    /// Rough annual production value in millions of US dollars, where a source gives one.
-    pub annual_value_musd: Option<f64>,
-    /// Source or remark.
+    /// Yearly gold production of the site (or of its area), kg: what bounds the taxes on it.
+    /// For an industrial mine, its whole output (only its artisanal fringe can be taxed).
+    pub production_kg: f64,
+    /// Source of the production figure, or "assumption" and how it was derived; position and
+    /// remarks.
     pub note: String,
 }
 

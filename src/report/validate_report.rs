@@ -5,7 +5,7 @@ use super::figure::Figure;
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::validation_plot::fmt;
-use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE};
+use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, STRENGTH_SOURCE};
 use crate::experiment::validation::{TargetResult, score};
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
@@ -79,7 +79,7 @@ pub fn report(
         &rows,
         &missed,
     );
-    r.note(&format!("C: the brief's figures for 2017–2020 ({SOURCE}). P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE}). Missed targets are in bold."));
+    r.note(&format!("C: the brief's figures for 2017–2020 ({SOURCE}). P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE}). S: strength and money ({STRENGTH_SOURCE}). Missed targets are in bold."));
     if let Some(f) = figure {
         r.section("Figures");
         r.figure(f);

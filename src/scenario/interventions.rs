@@ -62,10 +62,10 @@ pub const KINDS: [KindInfo; 6] = [
     },
     KindInfo {
         kind: InterventionKind::TargetIllicitNetworks,
-        summary: "route tolls the groups concerned raise in the places fall by `intensity`; `option` is the share of the lost traffic displaced to routes elsewhere",
+        summary: "route tolls the groups concerned raise in the places fall by `intensity`; `option` is the share of the tolls so lost that the displaced traffic pays at checkpoints on routes elsewhere (never more than was lost, nor more than those routes' traffic can pay)",
         capacity: None,
         option: Some((
-            "share of lost route traffic displaced to routes outside the places",
+            "share of the tolls lost that displaced traffic pays elsewhere",
             0.3,
         )),
     },

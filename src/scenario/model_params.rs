@@ -331,6 +331,12 @@ param_sections! {
         recruit_cohesion_weight: 0.5, [0.0, 1.0], "0..1";
         /// Most of a community's residents a band can recruit in a day. Assumption.
         max_recruit_share: 0.01, [0.0, 1.0], "per day";
+        /// Share of a community's residents who are young men open to recruitment: its recruitment pool when full. Recruits deplete the pool; it refills as boys come of age. Assumption (men aged 15–29 are about 13 % of the population; most are never open to it).
+        recruitable_share: 0.03, [0.0, 1.0], "0..1";
+        /// Distance over which a gold site's pull on bands fades by a factor e (its pull reaches three times as far). Assumption: word of a gold rush travels tens of kilometres.
+        gold_reach_km: 50.0, [1.0, 1000.0], "km";
+        /// Years in which a community's emptied recruitment pool refills (the span of the recruitable ages). Assumption.
+        pool_refill_years: 15.0, [0.1, 1000.0], "years";
     }
 
     /// Whom attacks target (Kalyvas; Wood) and how deadly they are.
@@ -373,18 +379,22 @@ param_sections! {
 
     /// Revenue: gold, routes, zakat, kidnapping, loot.
     revenue: RawRevenue => Revenue {
-        /// Share of a gold site's value a controlling band can tax.
+        /// Share of a gold site's production a group that controls or contests the site takes (or criminal bands there take together); the site's yearly tax pool is this share of its production.
         gold_tax_share: 0.1, [0.0, 1.0], "0..1";
-        /// Value of a gold site for which the map gives none.
-        gold_site_default_musd: 2.0, [0.0, 1000.0], "million US$ a year";
-        /// Toll a controlling band takes per smuggling-corridor cell per day.
-        smuggling_toll_usd: 400.0, [0.0, 1000000.0], "US$ per cell-day";
-        /// Toll per transit-route cell per day.
-        transit_toll_usd: 150.0, [0.0, 1000000.0], "US$ per cell-day";
-        /// Toll per main-road cell per day.
-        road_toll_usd: 30.0, [0.0, 1000000.0], "US$ per cell-day";
-        /// Zakat and grazing taxes per resident per year at full control.
-        zakat_usd_per_capita: 1.0, [0.0, 1000.0], "US$ per resident-year";
+        /// Value of a kilogram of gold at the sites. Default from the brief: 725 kg ≈ US$ 34 M a year in eastern Burkina Faso.
+        gold_usd_per_kg: 46900.0, [0.0, 1000000.0], "US$ per kg";
+        /// Largest share of the value of illicit traffic (trans-Saharan smuggling, fuel, migrants) that all the checkpoints on a route together can take. Assumption.
+        max_toll_share_illicit: 0.15, [0.0, 1.0], "0..1";
+        /// Largest share of the value of ordinary traffic (transport of goods, cattle) that all the checkpoints on a route together can take. Assumption.
+        max_toll_share_licit: 0.02, [0.0, 1.0], "0..1";
+        /// Share of a route's toll pool (the most its traffic can pay) that one checkpoint takes: a group at full control of a route cell takes this share; when the checkpoints on a route ask for more than the whole pool, each gets its share of the pool.
+        checkpoint_share: 0.05, [0.0, 1.0], "0..1";
+        /// Zakat rate on the harvest and herds of controlled communities (the classical one-fortieth).
+        zakat_rate: 0.025, [0.0, 1.0], "0..1 per year";
+        /// Value of a farming resident's yearly harvest, on which zakat is levied. Assumption from Mali's cereal harvest (about 10 Mt a year at about US$ 250 a tonne for about 19 M people, ≈ US$ 130 a head), lower in the drier north.
+        harvest_usd_per_capita: 100.0, [0.0, 100000.0], "US$ per resident";
+        /// Value of a pastoralist's share of the herds, on which zakat and grazing taxes are levied. Assumption from Mali's herd (DNPIA 2014: 10.3 M cattle, 14.4 M sheep, 20.1 M goats, worth about US$ 6 bn) over its roughly 3–4 M herders.
+        herd_usd_per_pastoralist: 1500.0, [0.0, 100000.0], "US$ per resident";
         /// Daily chance of a kidnapping opportunity for a band on a route near a town.
         kidnap_rate: 0.0005, [0.0, 1.0], "per band-day";
         /// Mean ransom.
@@ -393,14 +403,12 @@ param_sections! {
         loot_usd: 2000.0, [0.0, 10000000.0], "US$ per attack";
         /// Control from which a group taxes a community. Assumption.
         taxing_control: 0.2, [0.0, 1.0], "0..1";
-        /// Share of a cell's gold and tolls a criminal band extorts (shared with the bands there). Assumption.
+        /// Weight of the criminal bands of a cell, together, in the cell's gold and tolls, relative to a group at full control. Assumption.
         criminal_hold: 0.3, [0.0, 1.0], "0..1";
         /// Memory of income: a group's recent income by kind decays by 1/this per day. Assumption.
         income_memory_days: 90.0, [1.0, 100000.0], "days";
         /// Mean people abducted in a kidnapping besides the first. Assumption.
         abducted_extra: 1.0, [0.0, 1000.0], "people per event";
-        /// Share of an industrial mine's value in reach of armed groups (its artisanal fringe). Assumption.
-        industrial_gold_share: 0.2, [0.0, 1.0], "0..1";
     }
 
     /// Territorial control (militant influence vs government presence).

@@ -51,6 +51,10 @@ pub struct Community {
     pub refuge: CommunityId,
     /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
     pub pastoralists: f64,
+    /// Young men who could still be recruited here (the recruitment pool): at most
+    /// `bands.recruitable_share` of residents, depleted by recruitment, refilled as boys come
+    /// of age.
+    pub recruitable: f64,
     /// Mean hardship, 0..1.
     pub hardship: f64,
     /// Legitimacy of the state in the eyes of residents, 0..1.

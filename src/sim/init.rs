@@ -10,7 +10,6 @@ use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use super::resources::*;
 use super::rng::{Rngs, Stream};
 use crate::geo::LandCover;
-use crate::geo::data::{GoldSiteKind, RouteKind};
 use crate::geo::geometry::distance_km;
 use crate::scenario::GroupStatus;
 use crate::scenario::model_params::Communities;
@@ -60,6 +59,9 @@ pub fn aridity(cover: LandCover) -> f64 {
     }
 }
 
+/// Kilometres in a degree of latitude (and, near enough for a cut-off, of longitude here).
+const KM_PER_DEGREE: f64 = 100.0;
+
 /// Fills `world` (which holds [`Setup`]) with the initial state.
 pub fn populate(world: &mut World) {
     let setup = world.resource::<Setup>().clone();
@@ -74,28 +76,51 @@ pub fn populate(world: &mut World) {
     let mut cells: IdVec<CellId, CellInfo> = grid
         .cells
         .iter()
-        .map(|c| {
-            let toll: f64 = c
-                .routes
-                .iter()
-                .map(|&r| match data.routes[r].kind {
-                    RouteKind::SmugglingCorridor => p.revenue.smuggling_toll_usd,
-                    RouteKind::TransitRoute => p.revenue.transit_toll_usd,
-                    RouteKind::Road => p.revenue.road_toll_usd,
-                })
-                .sum();
-            CellInfo {
-                community: None,
-                in_study_area: c.in_study_area,
-                gold_usd_day: 0.0,
-                toll_usd_day: toll,
-                cover: !c.parks.is_empty(),
-                kidnap_spot: false,
-                area: c.area,
-                region: c.region,
-            }
+        .map(|c| CellInfo {
+            community: None,
+            in_study_area: c.in_study_area,
+            gold_usd_day: 0.0,
+            gold_pull_usd_day: 0.0,
+            toll_usd_day: 0.0,
+            cover: !c.parks.is_empty(),
+            kidnap_spot: false,
+            area: c.area,
+            region: c.region,
         })
         .collect();
+    // Routes: each one's toll pool, bounded by its traffic, and its checkpoints.
+    let mut routes: Vec<RouteInfo> = data
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| RouteInfo {
+            route: ri,
+            pool_usd_day: r
+                .traffic
+                .iter()
+                .map(|t| {
+                    let share = if t.kind.illicit() {
+                        p.revenue.max_toll_share_illicit
+                    } else {
+                        p.revenue.max_toll_share_licit
+                    };
+                    t.musd * USD_PER_MILLION * share / DAYS_PER_YEAR
+                })
+                .sum(),
+            cells: Vec::new(),
+        })
+        .collect();
+    for (i, c) in grid.cells.iter().enumerate() {
+        let cell = CellId::new(i);
+        if !cells[cell].in_study_area {
+            continue;
+        }
+        for &ri in &c.routes {
+            routes[ri].cells.push(cell);
+            cells[cell].toll_usd_day += routes[ri].pool_usd_day * p.revenue.checkpoint_share;
+        }
+    }
+    routes.retain(|r| !r.cells.is_empty());
     for (i, c) in grid.cells.iter().enumerate() {
         if !c.routes.is_empty()
             && (!c.towns.is_empty() || grid.neighbours(i).any(|n| !grid.cells[n].towns.is_empty()))
@@ -225,6 +250,7 @@ pub fn populate(world: &mut World) {
             displaced: 0.0,
             refuge: region_refuge[c.region.expect("in a region")].map_or(id, CommunityId::new),
             pastoralists,
+            recruitable: residents * p.bands.recruitable_share,
             hardship,
             legitimacy: 0.0,
             fear: 0.0,
@@ -258,17 +284,22 @@ pub fn populate(world: &mut World) {
         if !cells[ci].in_study_area {
             continue;
         }
-        let musd = site
-            .annual_value_musd
-            .unwrap_or(p.revenue.gold_site_default_musd);
-        // Industrial mines are guarded: only their artisanal fringe can be taxed.
-        let factor = if site.kind == GoldSiteKind::Industrial {
-            p.revenue.industrial_gold_share
-        } else {
-            1.0
-        };
-        let usd_per_day = musd * USD_PER_MILLION / DAYS_PER_YEAR * factor;
+        let usd_per_day = site.production_kg * p.revenue.gold_usd_per_kg / DAYS_PER_YEAR;
         cells[ci].gold_usd_day += usd_per_day;
+        // Word of a site travels: its tax pool draws bands from `gold_reach_km` around,
+        // fading with distance.
+        let reach = p.bands.gold_reach_km;
+        let pool = usd_per_day * p.revenue.gold_tax_share;
+        let span = 3.0 * reach / KM_PER_DEGREE;
+        for (cj, c) in grid.cells.iter().enumerate() {
+            if (c.lat - site.at.0).abs() > span || (c.lon - site.at.1).abs() > span {
+                continue;
+            }
+            let d = distance_km((c.lat, c.lon), site.at);
+            if d <= 3.0 * reach {
+                cells[CellId::new(cj)].gold_pull_usd_day += pool * (-d / reach).exp();
+            }
+        }
         world.spawn(GoldSite {
             site: si,
             cell: ci,
@@ -386,6 +417,7 @@ pub fn populate(world: &mut World) {
         cells,
         communities: community_entities,
         home,
+        routes,
     });
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);

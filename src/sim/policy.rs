@@ -44,8 +44,6 @@ pub struct Policies {
     pub active: Vec<bool>,
     /// Extra troops per community from surges and protection in force.
     pub extra_troops: IdVec<CommunityId, f64>,
-    /// Multiplier of each cell's route tolls from trafficking displaced by enforcement elsewhere.
-    pub toll_displacement: IdVec<CellId, f64>,
     /// For each group: observing a cessation of hostilities agreed in a settlement in force.
     pub ceasefire: IdVec<GroupId, bool>,
     /// Former fighters living in each community, who may go back.
@@ -68,7 +66,6 @@ impl Policies {
             covers,
             active: vec![false; scenario.interventions.len()],
             extra_troops: IdVec::filled(0.0, communities),
-            toll_displacement: IdVec::filled(1.0, map.grid.cells.len()),
             ceasefire: IdVec::filled(false, scenario.groups.len()),
             former_fighters: IdVec::filled(0.0, communities),
             reintegrated: 0,
@@ -102,6 +99,22 @@ impl Policies {
     /// Whether any intervention is in force.
     pub fn any_active(&self) -> bool {
         self.active.iter().any(|&a| a)
+    }
+
+    /// The share of the tolls lost to law enforcement in `cell` that moves with the traffic to
+    /// routes elsewhere: the largest `option` of the `TargetIllicitNetworks` interventions in
+    /// force there (0 where none is).
+    pub fn displacement_share(&self, s: &Scenario, cell: CellId) -> f64 {
+        s.interventions
+            .iter()
+            .enumerate()
+            .filter(|(i, iv)| {
+                self.active[*i]
+                    && iv.kind == InterventionKind::TargetIllicitNetworks
+                    && self.covers[*i][cell]
+            })
+            .map(|(_, iv)| iv.option)
+            .fold(0.0, f64::max)
     }
 }
 
@@ -195,7 +208,6 @@ fn deploy(
     communities: &Query<&mut Community>,
 ) {
     policies.extra_troops.iter_mut().for_each(|t| *t = 0.0);
-    policies.toll_displacement.iter_mut().for_each(|t| *t = 1.0);
     // A settlement's cessation ends with the last settlement in force that concerns the group.
     for g in policies.ceasefire.ids() {
         let in_force = s.interventions.iter().enumerate().any(|(i, iv)| {
@@ -227,25 +239,6 @@ fn deploy(
                 if total > 0.0 {
                     for (k, r) in covered {
                         policies.extra_troops[k] += iv.capacity * r / total;
-                    }
-                }
-            }
-            InterventionKind::TargetIllicitNetworks => {
-                // Traffic lost on the enforced routes partly moves to routes elsewhere.
-                let (mut lost, mut elsewhere) = (0.0, 0.0);
-                for (cell, info) in terrain.cells.iter_enumerated() {
-                    if policies.covers[i][cell] {
-                        lost += info.toll_usd_day * iv.intensity;
-                    } else if info.in_study_area {
-                        elsewhere += info.toll_usd_day;
-                    }
-                }
-                if elsewhere > 0.0 {
-                    let up = iv.option * lost / elsewhere;
-                    for (cell, info) in terrain.cells.iter_enumerated() {
-                        if !policies.covers[i][cell] && info.in_study_area {
-                            policies.toll_displacement[cell] *= 1.0 + up;
-                        }
                     }
                 }
             }

@@ -176,9 +176,13 @@ pub struct CellInfo {
     pub community: Option<CommunityId>,
     /// Whether bands may be there (a modelled region of the study area).
     pub in_study_area: bool,
-    /// Gold value produced in the cell per day, US$.
+    /// Value of the gold produced in the cell per day, US$.
     pub gold_usd_day: f64,
-    /// Toll potential of routes crossing the cell per day, US$.
+    /// What the gold sites around draw bands with: each site's daily tax pool times
+    /// exp(−distance / `bands.gold_reach_km`), summed, US$.
+    pub gold_pull_usd_day: f64,
+    /// What a checkpoint in the cell yields per day at full control: `checkpoint_share` of
+    /// the toll pools of the routes crossing it, US$ (what draws bands to routes).
     pub toll_usd_day: f64,
     /// Park or reserve cover.
     pub cover: bool,
@@ -199,6 +203,20 @@ pub struct Terrain {
     pub communities: IdVec<CommunityId, Entity>,
     /// For each group: whether each region (by the map's region index) is one of its home regions.
     pub home: IdVec<GroupId, Vec<bool>>,
+    /// The routes that cross the study area, in the map's order.
+    pub routes: Vec<RouteInfo>,
+}
+
+/// A route's toll pool and its checkpoints.
+#[derive(Debug, Clone, Default)]
+pub struct RouteInfo {
+    /// Index into the map's routes.
+    pub route: usize,
+    /// The most the route's traffic can pay in tolls per day, all checkpoints together: each
+    /// kind of traffic's value times the largest toll share for its kind, US$.
+    pub pool_usd_day: f64,
+    /// The cells of the study area the route crosses (one checkpoint each), in cell order.
+    pub cells: Vec<CellId>,
 }
 
 impl Terrain {
@@ -282,6 +300,14 @@ pub struct Ledger {
     pub income: IdVec<GroupId, [i64; 5]>,
     /// Spending (upkeep, recruitment) by group, US$.
     pub spending: IdVec<GroupId, i64>,
+    /// Each route's toll pool in the last week (as [`Terrain::routes`]), US$.
+    pub route_pool_week: Vec<f64>,
+    /// Tolls collected on each route in the last week (as [`Terrain::routes`]), US$.
+    pub route_collected_week: Vec<f64>,
+    /// Tolls lost to law enforcement on the routes (what would have been collected without it), US$.
+    pub enforcement_lost_usd: f64,
+    /// Tolls collected elsewhere on traffic displaced by law enforcement, US$.
+    pub displaced_usd: f64,
 }
 
 /// Next band id.

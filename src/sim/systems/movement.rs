@@ -1,6 +1,6 @@
 //! Band movement (daily). A band reconsiders its position with probability `move_rate` and
 //! goes to the best of its cell and the eight around it, by a utility that weighs revenue
-//! (gold, tolls), the group's home regions, cover (parks), expansion into populated cells the
+//! (the pull of gold sites around, tolls), the group's home regions, cover (parks), expansion into populated cells the
 //! group does not yet control (for ideological groups), against security presence; plus a
 //! little noise so that equal cells are chosen at random.
 
@@ -34,7 +34,7 @@ pub fn cell_utility(
     let p: &ModelParams = &setup.scenario.model;
     let b = &p.bands;
     let group = &setup.scenario.groups[band.group.index()];
-    let revenue = info.gold_usd_day * p.revenue.gold_tax_share + info.toll_usd_day;
+    let revenue = info.gold_pull_usd_day + info.toll_usd_day;
     let mut u = b.revenue_weight
         * (1.0 + revenue / b.revenue_scale_usd).ln()
         * if band.criminal {

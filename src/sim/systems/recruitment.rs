@@ -1,7 +1,9 @@
 //! Recruitment (daily). A band recruits from the active supporters of its cell (Epstein's
-//! active share, raised by grievance and collateral damage), in proportion to its size and as
-//! far as the money it has beyond a reserve for its fighters' upkeep allows; recruits leave the
-//! community's residents.
+//! active share, raised by grievance and collateral damage), in proportion to its size and to
+//! what is left of the community's recruitment pool (the young men open to it), and as far as
+//! the money it has beyond a reserve for its fighters' upkeep allows; recruits leave the
+//! community's residents and its pool. The pool refills slowly as boys come of age, so that a
+//! group grows by reaching new communities more than by recruiting where it already is.
 
 use bevy_ecs::prelude::*;
 
@@ -10,7 +12,7 @@ use crate::sim::components::{Band, Community};
 use crate::sim::ids::BandId;
 use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
-use crate::sim::units::DAYS_PER_MONTH;
+use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
 /// Recruits into bands.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
@@ -25,6 +27,12 @@ pub fn recruit(
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     let b = &setup.scenario.model.bands;
+    // The pools refill towards their size as boys come of age.
+    let refill = 1.0 / (b.pool_refill_years * DAYS_PER_YEAR);
+    for mut c in communities.iter_mut() {
+        let full = c.residents.max(0.0) * b.recruitable_share;
+        c.recruitable = (c.recruitable + full * refill).min(full);
+    }
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
@@ -47,9 +55,16 @@ pub fn recruit(
             1.0
         };
         let cohesion = groups[band.group].cohesion;
+        let full = c.residents.max(0.0) * b.recruitable_share;
+        let left = if full > 0.0 {
+            (c.recruitable / full).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let mean = b.recruit_rate
             * band.fighters() as f64
             * c.support
+            * left
             * affordable
             * ((1.0 - b.recruit_cohesion_weight) + b.recruit_cohesion_weight * cohesion);
         let can_pay = if b.recruit_cost_usd > 0.0 {
@@ -59,6 +74,7 @@ pub fn recruit(
         };
         let n = poisson(rngs.get(Stream::Recruitment), mean)
             .min((c.residents * b.max_recruit_share).floor() as u32)
+            .min(c.recruitable.max(0.0).floor() as u32)
             .min(can_pay);
         if n == 0 {
             continue;
@@ -67,6 +83,7 @@ pub fn recruit(
         band.funds -= cost;
         ledger.spending[band.group] += cost;
         c.residents -= n as f64;
+        c.recruitable -= n as f64;
         band.low_level += n;
         ledger.recruited += n as u64;
     }

@@ -1,10 +1,23 @@
 //! Revenue and spending (daily), after Nardin et al.'s RebelGroups: armed groups extort the
-//! economic activity of the territory they control. Every week each community where a group
-//! holds predominant control (at least `revenue.taxing_control`) pays that group's treasury a share of the gold
-//! produced there, tolls on the routes crossing it, and zakat and grazing taxes, all in
-//! proportion to control. Criminal bands, outside any group's territory, extort the cell they
-//! are in. Bands take ransoms where a route passes a town, and loot from attacks (in
-//! `band_attacks`). A share of band income goes to the treasury; groups top up bands that run
+//! economic activity of the territory they control, and what they can take is bounded by what
+//! that activity is worth.
+//!
+//! Weekly, into the treasuries (criminal bands keep theirs):
+//! - **Routes.** Each route's toll pool is the most its traffic can pay (each kind's yearly
+//!   value times the largest toll share for its kind). A group that holds a route cell (control
+//!   at least `revenue.taxing_control`) keeps a checkpoint there and asks `checkpoint_share` of
+//!   the pool, in proportion to its control; criminal bands in the cell ask `criminal_hold`
+//!   together. Where the checkpoints ask for more than the pool, each gets its share of it.
+//!   Law enforcement (`TargetIllicitNetworks`) cuts the asks of the groups concerned where it
+//!   acts; a share (`option`) of the tolls so lost moves with the traffic to checkpoints
+//!   elsewhere, never more than was lost nor more than those routes' pools can still pay.
+//! - **Gold.** A site's tax pool is `gold_tax_share` of its production; the group that holds
+//!   the cell and the criminal bands there share it in the same way.
+//! - **Zakat and grazing taxes** on the harvest and herds of controlled communities, in
+//!   proportion to control.
+//!
+//! Daily: bands take ransoms where a route passes a town, and loot from attacks (in
+//! `band_attacks`); a share of band income goes to the treasury; groups top up bands that run
 //! short; fighters cost upkeep.
 
 use bevy_ecs::prelude::*;
@@ -35,20 +48,284 @@ pub fn book(ledger: &mut Ledger, groups: &mut Groups, group: GroupId, source: So
     }
 }
 
-/// The shares of a cell's gold and route tolls group `g` can still capture under the
-/// interventions in force: regulated mining and transport (`ProtectCommunities`) and law
-/// enforcement on the routes (`TargetIllicitNetworks`) cut them; traffic displaced from
-/// enforced routes elsewhere raises the tolls here.
-pub fn captured(policies: &Policies, s: &Scenario, cell: CellId, g: GroupId) -> (f64, f64) {
+/// What each claimant gets of a `pool` when they ask for the shares `asks` of it: its share
+/// where the asks add up to at most the whole pool, a pro-rata part of the pool where they ask
+/// for more. The takes never add up to more than the pool.
+pub fn share_pool(pool: f64, asks: &[f64]) -> Vec<f64> {
+    let total: f64 = asks.iter().sum();
+    let scale = if total > 1.0 { 1.0 / total } else { 1.0 };
+    asks.iter().map(|a| pool * a * scale).collect()
+}
+
+/// The shares of the interventions in force that cut what group `g` captures in `cell`:
+/// regulated mining and transport (`ProtectCommunities`) and law enforcement on the routes
+/// (`TargetIllicitNetworks`), each 0..1.
+pub fn policy_cuts(policies: &Policies, s: &Scenario, cell: CellId, g: GroupId) -> (f64, f64) {
     if !policies.any_active() {
-        return (1.0, 1.0);
+        return (0.0, 0.0);
     }
-    let regulated = policies.strength(s, InterventionKind::ProtectCommunities, cell, Some(g));
-    let enforced = policies.strength(s, InterventionKind::TargetIllicitNetworks, cell, Some(g));
     (
-        1.0 - regulated,
-        (1.0 - regulated) * (1.0 - enforced) * policies.toll_displacement[cell],
+        policies.strength(s, InterventionKind::ProtectCommunities, cell, Some(g)),
+        policies.strength(s, InterventionKind::TargetIllicitNetworks, cell, Some(g)),
     )
+}
+
+/// Who takes a share of a pool.
+#[derive(Debug, Clone, Copy)]
+enum Taker {
+    /// The group holding the cell, into its treasury.
+    Group(GroupId),
+    /// A criminal band in the cell (its entity and group), into its funds.
+    Band(Entity, GroupId),
+}
+
+/// One checkpoint's (or gold taxer's) claim on a pool.
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    taker: Taker,
+    cell: CellId,
+    /// Share of the pool asked under the interventions in force.
+    ask: f64,
+    /// Share asked without law enforcement.
+    unenforced: f64,
+}
+
+/// The claims on the pools of `cell`: the group holding it (weight: its control; in an
+/// unpopulated cell, each group band there with an equal part) and the criminal bands there
+/// (weight: `criminal_hold`, shared among the bands in the cell), each times `per_claim`, cut
+/// by regulation and, if `enforceable`, by law enforcement.
+#[allow(clippy::too_many_arguments)] // the claimants and the cuts on them
+fn claims_in(
+    cell: CellId,
+    per_claim: f64,
+    enforceable: bool,
+    setting: &Setting,
+    index: &BandIndex,
+    bands: &Query<(Entity, &mut Band)>,
+    communities: &Query<&Community>,
+    out: &mut Vec<Claim>,
+) {
+    let s = &setting.setup.scenario;
+    let r = &s.model.revenue;
+    let mut push = |taker: Taker, g: GroupId, weight: f64| {
+        let (regulated, enforced) = policy_cuts(&setting.policies, s, cell, g);
+        let enforced = if enforceable { enforced } else { 0.0 };
+        let unenforced = per_claim * weight * (1.0 - regulated);
+        out.push(Claim {
+            taker,
+            cell,
+            ask: unenforced * (1.0 - enforced),
+            unenforced,
+        });
+    };
+    let community = setting.terrain.community_at(cell);
+    if let Some((_, ce)) = community
+        && let Ok(c) = communities.get(ce)
+        && let Some(g) = c.controller
+        && c.control >= r.taxing_control
+    {
+        push(Taker::Group(g), g, c.control);
+    }
+    // Where nobody lives (a desert stretch of a corridor, a remote gold rush), whoever is there
+    // holds the checkpoint or the site: each group's bands there share it.
+    let sharing = index.in_cell(cell).count().max(1) as f64;
+    for b in index.in_cell(cell) {
+        if let Ok((_, band)) = bands.get(b.entity) {
+            if band.criminal {
+                push(
+                    Taker::Band(b.entity, b.group),
+                    b.group,
+                    r.criminal_hold / sharing,
+                );
+            } else if community.is_none() {
+                push(Taker::Group(b.group), b.group, 1.0 / sharing);
+            }
+        }
+    }
+}
+
+/// Pays `usd` from `source` to `taker`: into a group's treasury, or into a band's funds less
+/// the share it remits to its group.
+fn pay(
+    taker: Taker,
+    source: Source,
+    usd: i64,
+    remit_share: f64,
+    ledger: &mut Ledger,
+    groups: &mut Groups,
+    bands: &mut Query<(Entity, &mut Band)>,
+) {
+    if usd == 0 {
+        return;
+    }
+    match taker {
+        Taker::Group(g) => {
+            book(ledger, groups, g, source, usd);
+            groups[g].treasury += usd;
+        }
+        Taker::Band(e, g) => {
+            book(ledger, groups, g, source, usd);
+            let remit = (usd as f64 * remit_share).round() as i64;
+            if let Ok((_, mut band)) = bands.get_mut(e) {
+                band.funds += usd - remit;
+            }
+            groups[g].treasury += remit;
+        }
+    }
+}
+
+/// A week's territorial revenue: route tolls (with the displacement of traffic by law
+/// enforcement), gold taxes and zakat.
+fn collect_territorial(
+    setting: &Setting,
+    index: &BandIndex,
+    groups: &mut Groups,
+    ledger: &mut Ledger,
+    bands: &mut Query<(Entity, &mut Band)>,
+    communities: &Query<&Community>,
+) {
+    let s = &setting.setup.scenario;
+    let p = &s.model;
+    let r = &p.revenue;
+    let terrain = &setting.terrain;
+    let remit = p.bands.remit_share;
+    let mut claims: Vec<Claim> = Vec::new();
+
+    // Routes.
+    let routes = &terrain.routes;
+    ledger.route_pool_week.clear();
+    ledger.route_collected_week.clear();
+    // Per route: its claims (a range of `all`), their takes, and what is left of its pool.
+    let mut all: Vec<(Claim, f64)> = Vec::new();
+    let mut spans: Vec<(usize, usize, f64)> = Vec::with_capacity(routes.len());
+    let mut budget = 0.0;
+    let mut lost_total = 0.0;
+    for route in routes {
+        let pool = route.pool_usd_day * DAYS_PER_WEEK;
+        claims.clear();
+        for &cell in &route.cells {
+            claims_in(
+                cell,
+                r.checkpoint_share,
+                true,
+                setting,
+                index,
+                bands,
+                communities,
+                &mut claims,
+            );
+        }
+        let asks: Vec<f64> = claims.iter().map(|c| c.ask).collect();
+        let unenforced: Vec<f64> = claims.iter().map(|c| c.unenforced).collect();
+        let takes = share_pool(pool, &asks);
+        let would = share_pool(pool, &unenforced);
+        let collected: f64 = takes.iter().sum();
+        let lost = (would.iter().sum::<f64>() - collected).max(0.0);
+        if lost > 0.0 {
+            // The traffic that no longer pays here: what the enforced checkpoints lost, times
+            // the share that moves to routes elsewhere.
+            let moved: f64 = claims
+                .iter()
+                .zip(would.iter().zip(&takes))
+                .map(|(c, (w, t))| {
+                    (w - t).max(0.0) * setting.policies.displacement_share(s, c.cell)
+                })
+                .sum();
+            budget += moved.min(lost);
+            lost_total += lost;
+        }
+        let start = all.len();
+        all.extend(claims.iter().copied().zip(takes));
+        spans.push((start, all.len(), pool - collected));
+        ledger.route_pool_week.push(pool);
+        ledger.route_collected_week.push(collected);
+    }
+    // Displaced traffic pays at the checkpoints outside enforcement, in proportion to what
+    // they collect, up to what each route's pool can still pay.
+    let outside = |c: &Claim| setting.policies.displacement_share(s, c.cell) == 0.0;
+    let mut placed_total = 0.0;
+    if budget > 0.0 {
+        let base: f64 = all.iter().filter(|(c, _)| outside(c)).map(|(_, t)| t).sum();
+        if base > 0.0 {
+            for (ri, &(a, b, headroom)) in spans.iter().enumerate() {
+                let here: f64 = all[a..b]
+                    .iter()
+                    .filter(|(c, _)| outside(c))
+                    .map(|(_, t)| t)
+                    .sum();
+                if here <= 0.0 {
+                    continue;
+                }
+                let placed = (budget * here / base).min(headroom.max(0.0));
+                for (c, t) in &mut all[a..b] {
+                    if outside(c) {
+                        *t += placed * *t / here;
+                    }
+                }
+                ledger.route_collected_week[ri] += placed;
+                placed_total += placed;
+            }
+        }
+    }
+    ledger.enforcement_lost_usd += lost_total;
+    ledger.displaced_usd += placed_total;
+    for (c, t) in &all {
+        let usd = t.round() as i64;
+        pay(c.taker, Source::Routes, usd, remit, ledger, groups, bands);
+    }
+
+    // Gold.
+    for (cell, info) in terrain.cells.iter_enumerated() {
+        if info.gold_usd_day <= 0.0 || !info.in_study_area {
+            continue;
+        }
+        let pool = info.gold_usd_day * r.gold_tax_share * DAYS_PER_WEEK;
+        claims.clear();
+        claims_in(
+            cell,
+            1.0,
+            false,
+            setting,
+            index,
+            bands,
+            communities,
+            &mut claims,
+        );
+        let asks: Vec<f64> = claims.iter().map(|c| c.ask).collect();
+        for (c, t) in claims.iter().zip(share_pool(pool, &asks)) {
+            pay(
+                c.taker,
+                Source::Gold,
+                t.round() as i64,
+                remit,
+                ledger,
+                groups,
+                bands,
+            );
+        }
+    }
+
+    // Zakat and grazing taxes on harvest and herds.
+    for c in communities.iter() {
+        let Some(g) = c.controller else { continue };
+        if c.control < r.taxing_control {
+            continue;
+        }
+        let wealth = c.residents
+            * ((1.0 - c.pastoralists) * r.harvest_usd_per_capita
+                + c.pastoralists * r.herd_usd_per_pastoralist);
+        let zakat =
+            (wealth * r.zakat_rate * c.control * DAYS_PER_WEEK / DAYS_PER_YEAR).round() as i64;
+        pay(
+            Taker::Group(g),
+            Source::Zakat,
+            zakat,
+            remit,
+            ledger,
+            groups,
+            bands,
+        );
+    }
 }
 
 /// Collects income and pays upkeep.
@@ -70,41 +347,76 @@ pub fn collect_revenue(
         terrain,
         policies,
     } = setting;
-    let s = &setup.scenario;
-    let p = &setup.scenario.model;
-    let r = &p.revenue;
+    let r = &setup.scenario.model.revenue;
     let income_memory = 1.0 / r.income_memory_days;
     for g in groups.iter_mut() {
         g.income_external *= 1.0 - income_memory;
         g.income_local *= 1.0 - income_memory;
     }
 
-    // Territorial revenue, weekly, into the treasuries (integer sums: order does not matter).
     if clock.weekly() {
-        for c in communities.iter() {
-            let Some(g) = c.controller else { continue };
-            if c.control < r.taxing_control {
-                continue;
-            }
-            let info = &terrain.cells[c.cell];
-            let week = DAYS_PER_WEEK * c.control;
-            let (gold_kept, toll_kept) = captured(&policies, s, c.cell, g);
-            let gold = (info.gold_usd_day * r.gold_tax_share * gold_kept * week).round() as i64;
-            let tolls = (info.toll_usd_day * toll_kept * week).round() as i64;
-            let zakat =
-                (c.residents * r.zakat_usd_per_capita / DAYS_PER_YEAR * week).round() as i64;
-            for (source, usd) in [
-                (Source::Gold, gold),
-                (Source::Routes, tolls),
-                (Source::Zakat, zakat),
-            ] {
-                book(&mut ledger, &mut groups, g, source, usd);
-                groups[g].treasury += usd;
-            }
-        }
+        let setting = Setting {
+            clock,
+            setup,
+            terrain,
+            policies,
+        };
+        collect_territorial(
+            &setting,
+            &index,
+            &mut groups,
+            &mut ledger,
+            &mut bands,
+            &communities,
+        );
+        let Setting {
+            clock,
+            setup,
+            terrain,
+            ..
+        } = setting;
+        daily_bands(
+            clock,
+            &setup,
+            &terrain,
+            &mut groups,
+            &mut rngs,
+            &mut ledger,
+            &mut log,
+            &mut bands,
+            &mut order,
+        );
+    } else {
+        daily_bands(
+            clock,
+            &setup,
+            &terrain,
+            &mut groups,
+            &mut rngs,
+            &mut ledger,
+            &mut log,
+            &mut bands,
+            &mut order,
+        );
     }
+}
 
-    sorted_bands(bands.iter(), &mut order);
+/// Each band's ransoms, remittance, grants and upkeep of the day.
+#[allow(clippy::too_many_arguments)] // what the daily band accounts read and write
+fn daily_bands(
+    clock: Res<Clock>,
+    setup: &Setup,
+    terrain: &Terrain,
+    groups: &mut Groups,
+    rngs: &mut Rngs,
+    ledger: &mut Ledger,
+    log: &mut EventLog,
+    bands: &mut Query<(Entity, &mut Band)>,
+    order: &mut Vec<(BandId, Entity)>,
+) {
+    let p = &setup.scenario.model;
+    let r = &p.revenue;
+    sorted_bands(bands.iter(), order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
             continue;
@@ -112,17 +424,6 @@ pub fn collect_revenue(
         let gi = band.group;
         let info = &terrain.cells[band.cell];
         let mut income = 0i64;
-        if band.criminal {
-            let sharing = index.in_cell(band.cell).count().max(1) as f64;
-            let (gold_kept, toll_kept) = captured(&policies, s, band.cell, gi);
-            let gold = (info.gold_usd_day * r.gold_tax_share * gold_kept * r.criminal_hold
-                / sharing)
-                .round() as i64;
-            let tolls = (info.toll_usd_day * toll_kept * r.criminal_hold / sharing).round() as i64;
-            book(&mut ledger, &mut groups, gi, Source::Gold, gold);
-            book(&mut ledger, &mut groups, gi, Source::Routes, tolls);
-            income += gold + tolls;
-        }
         let tactics = &setup.scenario.groups[gi.index()].tactics;
         let kidnap_p = r.kidnap_rate
             * if band.criminal {
@@ -133,7 +434,7 @@ pub fn collect_revenue(
         if info.kidnap_spot && chance(rngs.get(Stream::Revenue), kidnap_p) {
             let rng = rngs.get(Stream::Revenue);
             let ransom = (exponential(rng, r.ransom_musd) * USD_PER_MILLION).round() as i64;
-            book(&mut ledger, &mut groups, gi, Source::Kidnapping, ransom);
+            book(ledger, groups, gi, Source::Kidnapping, ransom);
             income += ransom;
             let kind = (EventType::ViolenceAgainstCivilians, SubType::Abduction);
             let mut kidnapping = Event::new(
