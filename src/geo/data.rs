@@ -189,8 +189,9 @@ pub struct GoldSiteData {
     pub kind: GoldSiteKind,
     /// Position.
     pub at: LatLon,
-    /// Yearly gold production of the site (or of its area), kg: what bounds the taxes on it.
-    /// For an industrial mine, its whole output (only its artisanal fringe can be taxed).
+    /// Yearly artisanal gold production of the site (or of its area), kg: what bounds the taxes
+    /// on it. For an industrial mine, the artisanal production around it (the mine itself is
+    /// guarded and not counted).
     pub production_kg: f64,
     /// Source of the production figure, or "assumption" and how it was derived; position and
     /// remarks.

@@ -1,4 +1,5 @@
-//! Attacks (daily). A band attacks with a rate that grows with its size and falls with the
+//! Attacks (daily). A band attacks with a rate that grows with its size, follows its group's
+//! offensive posture (what the group is after: see [`offensive_posture`]) and falls with the
 //! security presence in its cell (Kalyvas: incumbent control deters). Its target follows
 //! Kalyvas' logic and Wood's findings: civilians are targeted most where the group's control
 //! is predominant but not full (selective violence), more by groups losing fighters and by
@@ -12,6 +13,7 @@ use bevy_ecs::prelude::*;
 use super::revenue::book;
 use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::Coalition;
+use crate::scenario::groups::Objectives;
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
 use crate::sim::components::{Band, Community};
@@ -50,6 +52,16 @@ pub fn civilian_share(
         * (1.0 + v.wood_independence * independence)
         * (1.0 + v.collaborator_targeting * informers))
         .min(v.max_targeted_share)
+}
+
+/// How readily a group's bands take the offensive, from what the group is after (the brief):
+/// violence serves the group's ideological project (imposing its social order, expanding
+/// into new communities), and political embedding restrains it — a group that negotiates and
+/// keeps local alliances (Ansar Dine: political 0.8, ideological 0.3) fights far less than
+/// one that imposes its order (the FLM: 0.3, 0.9). Economic aims are pursued through
+/// extortion (revenue), not through attacks. ideological × (1 − political), each 0..1.
+pub fn offensive_posture(objectives: &Objectives) -> f64 {
+    objectives.ideological * (1.0 - objectives.political)
 }
 
 /// Whether two coalitions fight each other.
@@ -144,6 +156,7 @@ pub fn band_attacks(
         let rate = p.bands.attack_rate
             * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
             * (1.0 - p.bands.deterrence * presence)
+            * offensive_posture(&group.objectives)
             * group.tactics.activity
             * restraint
             * if criminal {
