@@ -114,12 +114,13 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 22, after the
-    // economy was bounded by real quantities) meets these 19 of the 26 targets. It misses C1,
-    // C3, C5, C8, P1, P3 and S1, with the numbers given there. A model change that loses one of
-    // these fails here; one that mends a missed target should add it to the list.
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 23, after the
+    // economy was bounded by real quantities) meets these 19 of the 26 targets, every strength
+    // and money target among them. It misses C1, C3, C5, C8, C10, P1 and P3, with the numbers
+    // given there. A model change that loses one of these fails here; one that mends a missed
+    // target should add it to the list.
     const MET: [&str; 19] = [
-        "C2", "C4", "C6", "C7", "C9", "C10", "C11a", "C11b", "C11c", "P2a", "P2b", "P2c", "S2",
+        "C2", "C4", "C6", "C7", "C9", "C11a", "C11b", "C11c", "P2a", "P2b", "P2c", "S1", "S2",
         "S3a", "S3b", "S4", "S5a", "S5b", "S5c",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
@@ -134,7 +135,7 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    assert!(score(&results) <= 0.46, "score {}", score(&results));
+    assert!(score(&results) <= 0.22, "score {}", score(&results));
 }
 
 #[test]

@@ -38,9 +38,9 @@ pub enum Command {
     /// Run scenarios on the same seeds and report each one's paired differences against the
     /// first (the base) over the policy period, with 95 % confidence intervals.
     Compare(CompareArgs),
-    /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020) and
-    /// the plausibility checks P1–P3 (2021–2024, where the scenario runs that far); exit
-    /// status 1 when a target is missed.
+    /// Compare a scenario's replicates with the calibration targets C1–C11 (2017–2020), the
+    /// plausibility checks P1–P3 (2021–2024, where the scenario runs that far) and the
+    /// strength and money targets S1–S5; exit status 1 when a target is missed.
     Validate(ValidateArgs),
     /// Search a calibration spec's free parameters for the best fit to the targets; write the
     /// ranked points (calibration.csv) and the best as a scenario (best.ron).
