@@ -16,6 +16,20 @@ use clap::{Parser, Subcommand};
 
 use self::output::OutputDir;
 use crate::experiment::MAX_REPLICATES;
+
+/// The most worker threads `--threads` takes (0 means one per core): far above the cores of
+/// any one machine, low enough that a typo cannot start a hundred thousand threads.
+pub const MAX_THREADS: u64 = 1_024;
+
+/// The parser of `--replicates`: 1 to [`MAX_REPLICATES`], as a scenario's `replicates`.
+fn replicates_parser() -> clap::builder::RangedU64ValueParser<u32> {
+    clap::builder::RangedU64ValueParser::<u32>::new().range(1..=u64::from(MAX_REPLICATES))
+}
+
+/// The parser of `--threads`: 0 (one per core) to [`MAX_THREADS`].
+fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS)
+}
 use crate::report::{PlotFormat, ReportOptions};
 use crate::scenario::ModelKind;
 
@@ -64,8 +78,8 @@ pub struct CheckArgs {
 pub struct RunArgs {
     /// The scenario file (RON).
     pub file: PathBuf,
-    /// Number of replicates (default: the scenario's `replicates`).
-    #[arg(long)]
+    /// Number of replicates, 1 to 100000 (default: the scenario's `replicates`).
+    #[arg(long, value_parser = replicates_parser())]
     pub replicates: Option<u32>,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
@@ -73,8 +87,8 @@ pub struct RunArgs {
     /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
+    #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
     /// Plots and report.
     #[command(flatten)]
@@ -87,8 +101,8 @@ pub struct CompareArgs {
     /// The base scenario, then the scenarios compared with it (RON).
     #[arg(required = true, num_args = 2..)]
     pub files: Vec<PathBuf>,
-    /// Replicates per scenario (default: the base's `replicates`).
-    #[arg(long)]
+    /// Replicates per scenario, 2 to 100000 (default: the base's `replicates`).
+    #[arg(long, value_parser = replicates_parser())]
     pub replicates: Option<u32>,
     /// Master seed of every scenario (default: the base's `seed`).
     #[arg(long)]
@@ -99,8 +113,8 @@ pub struct CompareArgs {
     /// Output folder (default: output/compare-BASE).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
+    #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
     /// Plots and report.
     #[command(flatten)]
@@ -113,8 +127,8 @@ pub struct ValidateArgs {
     /// The scenario file (RON).
     #[arg(default_value = "scenarios/baseline.ron")]
     pub file: PathBuf,
-    /// Number of replicates (default: the scenario's `replicates`).
-    #[arg(long)]
+    /// Number of replicates, 1 to 100000 (default: the scenario's `replicates`).
+    #[arg(long, value_parser = replicates_parser())]
     pub replicates: Option<u32>,
     /// Master seed (default: the scenario's `seed`); another seed checks the fit on
     /// replicates the calibration never saw.
@@ -123,8 +137,8 @@ pub struct ValidateArgs {
     /// Output folder for validation.json and the plot (default: the scenario's output folder).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads, at most 1024; 0 or absent: one per core.
+    #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
     /// Plots and report.
     #[command(flatten)]
@@ -139,8 +153,8 @@ pub struct CalibrateArgs {
     /// Output folder (default: output/NAME, NAME being the spec's name).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads, at most 1024; 0 or absent: one per core.
+    #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
 }
 
@@ -178,8 +192,8 @@ pub struct SweepCommand {
     /// one task of a cluster job array; `sweep merge` joins the shards.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
+    #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
     /// Plot formats and report.html.
     #[command(flatten)]
@@ -251,8 +265,15 @@ fn require_sahel(s: &crate::scenario::Scenario, command: &str) -> anyhow::Result
     }
 }
 
-/// A rayon pool of `threads` workers (default: one per core).
+/// A rayon pool of `threads` workers (0 or none: one per core; at most [`MAX_THREADS`]).
 fn worker_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    if let Some(t) = threads
+        && t as u64 > MAX_THREADS
+    {
+        return Err(anyhow::anyhow!(
+            "--threads {t}: at most {MAX_THREADS} worker threads (0: one per core)"
+        ));
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()

@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::sweep::spec::MAX_RUNS;
 use super::targets::covers_calibration_period;
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
 use crate::geo::SahelMap;
@@ -220,6 +221,43 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
                 .at(at("points")),
         );
     }
+    if spec.replicates > super::MAX_REPLICATES {
+        errors.push(
+            ScenarioError::new(
+                path,
+                "replicates",
+                format!("{} replicates are too many", spec.replicates),
+            )
+            .at(at("replicates"))
+            .expected(format!(
+                "at most {} replicates, as a scenario's `replicates`",
+                super::MAX_REPLICATES
+            )),
+        );
+    }
+    let runs = total_runs(&spec);
+    if runs.is_none_or(|r| r > MAX_RUNS) {
+        let field = if spec.refine.is_some() {
+            "refine"
+        } else {
+            "points"
+        };
+        errors.push(
+            ScenarioError::new(
+                path,
+                field,
+                format!(
+                    "{} runs are too many",
+                    runs.map_or("more than 18446744073709551615".to_string(), |r| r
+                        .to_string())
+                ),
+            )
+            .at(at(field))
+            .expected(format!(
+                "at most {MAX_RUNS} runs: (points + refine.rounds × refine.points) × replicates"
+            )),
+        );
+    }
     if let Some(r) = &spec.refine
         && !(r.shrink > 0.0 && r.shrink <= 1.0)
     {
@@ -275,6 +313,17 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
         problems.into_result(path, "parameters", at)?;
     }
     Ok(calibration)
+}
+
+/// The runs of a spec, counted without wrapping around (`None`: more than a u64 holds):
+/// (points + refine.rounds × refine.points) × replicates.
+pub fn total_runs(spec: &CalibrationSpec) -> Option<u64> {
+    let refined = spec.refine.as_ref().map_or(Some(0), |r| {
+        u64::from(r.rounds).checked_mul(u64::from(r.points))
+    })?;
+    u64::from(spec.points)
+        .checked_add(refined)?
+        .checked_mul(u64::from(spec.replicates))
 }
 
 /// `n` points of a Latin hypercube in [0, 1)^`dims`.

@@ -92,6 +92,49 @@ fn line_key(line: &str) -> Option<(u64, u64)> {
     Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
 }
 
+/// The fields of a CSV line.
+fn csv_fields(line: &str) -> Vec<String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map_or_else(Vec::new, |r| r.iter().map(str::to_string).collect())
+}
+
+/// Checks a complete row kept by `--resume`: one field per column, the run ids of the
+/// plan's run at its place (`expected`: point, replicate), a seed, and numbers where the
+/// program writes numbers (finite, or `NaN` for an outcome it could not measure). Says what
+/// is wrong.
+fn check_row(line: &str, expected: (u64, u64), columns: &[String]) -> Result<(), String> {
+    let fields: Vec<&str> = line.trim_end_matches('\n').split(',').collect();
+    if fields.len() != columns.len() {
+        return Err(format!(
+            "{} fields where the header has {}",
+            fields.len(),
+            columns.len()
+        ));
+    }
+    let id = |i: usize| fields[i].parse::<u64>().ok();
+    if (id(0), id(1)) != (Some(expected.0), Some(expected.1)) {
+        return Err(format!(
+            "point `{}`, replicate `{}` where this sweep's next run is point {}, replicate {}",
+            fields[0], fields[1], expected.0, expected.1
+        ));
+    }
+    if id(2).is_none() {
+        return Err(format!("the seed `{}` is not a whole number", fields[2]));
+    }
+    for (f, column) in fields.iter().zip(columns).skip(3) {
+        let number = f.parse::<f64>().ok();
+        if !(number.is_some_and(f64::is_finite) || *f == "NaN") {
+            return Err(format!("`{f}` in column `{column}` is not a number"));
+        }
+    }
+    Ok(())
+}
+
 /// Writes a sweep's rows in run order as they finish.
 pub struct ResultsWriter {
     results: File,
@@ -137,6 +180,7 @@ impl ResultsWriter {
             let run = shard.run(pos);
             (run / replicates, run % replicates)
         };
+        let columns = csv_fields(header);
         let mut found = Resumed::default();
         let mut results = OpenOptions::new()
             .read(true)
@@ -167,12 +211,20 @@ impl ResultsWriter {
                         )));
                     }
                     first = false;
-                } else if line_key(&line) == Some(expect(found.written)) {
-                    found.written += 1;
                 } else {
-                    // A row out of place cannot come from this writer: stop trusting the file here.
-                    found.cut_row_dropped = true;
-                    break;
+                    // Header is line 1; this row is line `written + 2`.
+                    let line_no = found.written + 2;
+                    check_row(&line, expect(found.written), &columns).map_err(|why| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "{}:{line_no}: {why}; a resumed sweep keeps only the rows it wrote: \
+                                 remove this line and those after it, or use another --out",
+                                path.display()
+                            ),
+                        )
+                    })?;
+                    found.written += 1;
                 }
                 keep_bytes += n as u64;
             }

@@ -11,7 +11,8 @@ use super::model::SweptModel;
 use crate::scenario::locate::FieldIndex;
 use crate::scenario::{self, Parameter, Position, Scenario, ScenarioError, ScenarioErrors, Source};
 
-/// Most runs one sweep may hold (points × replicates).
+/// Most runs one sweep may hold (points × replicates, counted without wrapping around; a
+/// calibration's points of every round × replicates are bounded by the same number).
 pub const MAX_RUNS: u64 = 100_000_000;
 
 /// How values are drawn from a parameter's range in Latin hypercube and Sobol designs.
@@ -332,25 +333,24 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
         }
     }
 
-    let points = match spec.design {
-        Design::Grid => spec
-            .parameters
-            .iter()
-            .map(|p| {
+    // Counted in checked arithmetic: `None` is more points than a u64 holds.
+    let points: Option<u64> = match spec.design {
+        Design::Grid => spec.parameters.iter().try_fold(1u64, |n, p| {
+            n.checked_mul(
                 p.levels
                     .as_ref()
                     .map(|l| l.len() as u64)
                     .or(p.steps.map(u64::from))
-                    .unwrap_or(1)
-            })
-            .product::<u64>(),
+                    .unwrap_or(1),
+            )
+        }),
         Design::LatinHypercube { points } => {
             if points < 2 {
                 errors.push(
                     err("design.points", format!("{points} points")).expected("at least 2 points"),
                 );
             }
-            points as u64
+            Some(u64::from(points))
         }
         Design::Sobol { samples, bootstrap } => {
             if samples < 2 {
@@ -377,22 +377,30 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
                         .expected("at most 100000 (1000 is plenty)"),
                 );
             }
-            samples as u64 * (spec.parameters.len() as u64 + 2)
+            u64::from(samples).checked_mul(spec.parameters.len() as u64 + 2)
         }
     };
     if spec.replicates == 0 {
         errors.push(err("replicates", "0 replicates".into()).expected("at least 1"));
     }
-    if points.saturating_mul(spec.replicates as u64) > MAX_RUNS {
+    let runs = points.and_then(|p| p.checked_mul(u64::from(spec.replicates)));
+    if runs.is_none_or(|r| r > MAX_RUNS) {
+        // A grid's size is set by its parameters' levels; other designs' by the design.
+        let field = if grid { "parameters" } else { "design" };
+        let points = points.map_or("more than 18446744073709551615".to_string(), |p| {
+            p.to_string()
+        });
         errors.push(
             err(
-                "design",
+                field,
                 format!(
                     "{points} points × {} replicates is too many runs",
                     spec.replicates
                 ),
             )
-            .expected(format!("at most {MAX_RUNS} runs")),
+            .expected(format!(
+                "at most {MAX_RUNS} runs (points × replicates): fewer levels, points or replicates"
+            )),
         );
     }
 
