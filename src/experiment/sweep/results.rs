@@ -410,6 +410,24 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_row_must_be_one_the_program_wrote() {
+        let columns = csv_fields(&header(&["a"], &["y".to_string(), "z".to_string()]));
+        assert_eq!(check_row("1,0,7,0.5,3,NaN\n", (1, 0), &columns), Ok(()));
+        assert_eq!(check_row("1,0,7,-2e-3,3,4\n", (1, 0), &columns), Ok(()));
+        for (row, said) in [
+            ("1,0,7,0.5,XYZ,4\n", "`XYZ` in column `y`"),
+            ("1,0,7,0.5,inf,4\n", "`inf` in column `y`"),
+            ("1,0,7,0.5,nan,4\n", "`nan` in column `y`"),
+            ("1,0,7,0.5,3\n", "5 fields where the header has 6"),
+            ("1,1,7,0.5,3,4\n", "next run is point 1, replicate 0"),
+            ("1,0,-7,0.5,3,4\n", "the seed `-7`"),
+        ] {
+            let e = check_row(row, (1, 0), &columns).unwrap_err();
+            assert!(e.contains(said), "{row}: {e}");
+        }
+    }
+
+    #[test]
     fn rows_land_in_order_and_a_resume_keeps_every_finished_row() {
         let dir = tempfile::tempdir().unwrap();
         let h = header(&["a"], &["y".to_string()]);
