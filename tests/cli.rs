@@ -193,8 +193,12 @@ fn run_writes_events_timeseries_summary_and_manifest() {
 #[test]
 fn run_refuses_zero_replicates() {
     let out = sahelsim(&["run", "tests/fixtures/short_run.ron", "--replicates", "0"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--replicates must be at least 1"));
+    // Refused by the argument parser, as clap refuses any bad flag: exit status 2.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("invalid value '0' for '--replicates <REPLICATES>': 0 is not in 1..=100000")
+    );
 }
 
 #[test]
@@ -211,9 +215,9 @@ fn replicates_take_the_scenarios_range_everywhere() {
         let mut args = args.to_vec();
         args.extend(["--replicates", "1000000000", "--out", "/nonexistent/never"]);
         let out = sahelsim(&args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("--replicates must be at most 100000"),
+            String::from_utf8_lossy(&out.stderr).contains("1000000000 is not in 1..=100000"),
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
