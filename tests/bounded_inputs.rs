@@ -223,3 +223,38 @@ fn resume_refuses_a_corrupt_results_row_with_its_line() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&results).unwrap(), clean);
 }
+
+#[test]
+fn sampled_designs_with_too_many_runs_are_refused_at_the_design() {
+    let t = tempfile::tempdir().unwrap();
+    for design in [
+        "LatinHypercube(points: 4000000000)",
+        "Sobol(samples: 4000000000)",
+        "Sobol(samples: 100000000)",
+    ] {
+        let spec = write(
+            t.path(),
+            "sampled.ron",
+            &format!(
+                "(
+    name: \"huge\",
+    base: {},
+    parameters: [
+        (path: \"model.security.backlash\", min: -1.0, max: 3.0),
+        (path: \"model.security.bluntness\", min: 0.2, max: 0.9),
+    ],
+    design: {design},
+    replicates: 4000000000,
+    seed: 1,
+)
+",
+                repo("tests/fixtures/policy_short.ron")
+            ),
+        );
+        let (code, err) = status_and_error(&sahelsim(&["sweep", spec.to_str().unwrap()]));
+        assert_eq!(code, 1, "{design}: {err}");
+        assert!(err.contains("too many runs"), "{design}: {err}");
+        // Located at the spec's `design` (line 8).
+        assert!(err.contains("sampled.ron:8:"), "{design}: {err}");
+    }
+}
