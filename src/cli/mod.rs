@@ -16,6 +16,8 @@ use clap::{Parser, Subcommand};
 
 use self::output::OutputDir;
 use crate::experiment::MAX_REPLICATES;
+use crate::report::{PlotFormat, ReportOptions};
+use crate::scenario::ModelKind;
 
 /// The most worker threads `--threads` takes (0 means one per core): far above the cores of
 /// any one machine, low enough that a typo cannot start a hundred thousand threads.
@@ -30,8 +32,6 @@ fn replicates_parser() -> clap::builder::RangedU64ValueParser<u32> {
 fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS)
 }
-use crate::report::{PlotFormat, ReportOptions};
-use crate::scenario::ModelKind;
 
 /// sahelsim: simulate militant violence in the central Sahel and compare policies.
 #[derive(Debug, Parser)]

@@ -11,7 +11,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::sweep::spec::MAX_RUNS;
+use super::sweep::spec::{MAX_RUNS, count_or_overflow};
 use super::targets::covers_calibration_period;
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
 use crate::geo::SahelMap;
@@ -246,11 +246,7 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
             ScenarioError::new(
                 path,
                 field,
-                format!(
-                    "{} runs are too many",
-                    runs.map_or("more than 18446744073709551615".to_string(), |r| r
-                        .to_string())
-                ),
+                format!("{} runs are too many", count_or_overflow(runs)),
             )
             .at(at(field))
             .expected(format!(

@@ -307,6 +307,12 @@ pub fn populate(world: &mut World) {
         });
     }
 
+    let gold_cells: Vec<CellId> = cells
+        .iter_enumerated()
+        .filter(|(_, c)| c.gold_usd_day > 0.0)
+        .map(|(cell, _)| cell)
+        .collect();
+
     // Groups and their bands.
     let home: IdVec<GroupId, Vec<bool>> = s
         .groups
@@ -418,6 +424,7 @@ pub fn populate(world: &mut World) {
         communities: community_entities,
         home,
         routes,
+        gold_cells,
     });
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);

@@ -205,6 +205,8 @@ pub struct Terrain {
     pub home: IdVec<GroupId, Vec<bool>>,
     /// The routes that cross the study area, in the map's order.
     pub routes: Vec<RouteInfo>,
+    /// The study-area cells with gold production, in cell order.
+    pub gold_cells: Vec<CellId>,
 }
 
 /// A route's toll pool and its checkpoints.

@@ -15,6 +15,12 @@ use crate::scenario::{self, Parameter, Position, Scenario, ScenarioError, Scenar
 /// calibration's points of every round × replicates are bounded by the same number).
 pub const MAX_RUNS: u64 = 100_000_000;
 
+/// A count computed in checked arithmetic, for a message: its value, or "more than" the
+/// largest count where it overflowed.
+pub fn count_or_overflow(count: Option<u64>) -> String {
+    count.map_or_else(|| format!("more than {}", u64::MAX), |n| n.to_string())
+}
+
 /// How values are drawn from a parameter's range in Latin hypercube and Sobol designs.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, Default)]
 pub enum Distribution {
@@ -387,9 +393,7 @@ pub fn load(path: &Path) -> Result<Sweep, ScenarioErrors> {
     if runs.is_none_or(|r| r > MAX_RUNS) {
         // A grid's size is set by its parameters' levels; other designs' by the design.
         let field = if grid { "parameters" } else { "design" };
-        let points = points.map_or("more than 18446744073709551615".to_string(), |p| {
-            p.to_string()
-        });
+        let points = count_or_overflow(points);
         errors.push(
             err(
                 field,

@@ -83,11 +83,13 @@ enum Taker {
 #[derive(Debug, Clone, Copy)]
 struct Claim {
     taker: Taker,
-    cell: CellId,
     /// Share of the pool asked under the interventions in force.
     ask: f64,
     /// Share asked without law enforcement.
     unenforced: f64,
+    /// Share of the tolls law enforcement removes in the claim's cell that moves with the
+    /// traffic to checkpoints elsewhere (0 where no enforcement is in force).
+    moved: f64,
 }
 
 /// The claims on the pools of `cell`: the group holding it (weight: its control; in an
@@ -107,15 +109,20 @@ fn claims_in(
 ) {
     let s = &setting.setup.scenario;
     let r = &s.model.revenue;
+    let moved = if enforceable && setting.policies.any_active() {
+        setting.policies.displacement_share(s, cell)
+    } else {
+        0.0
+    };
     let mut push = |taker: Taker, g: GroupId, weight: f64| {
         let (regulated, enforced) = policy_cuts(&setting.policies, s, cell, g);
         let enforced = if enforceable { enforced } else { 0.0 };
         let unenforced = per_claim * weight * (1.0 - regulated);
         out.push(Claim {
             taker,
-            cell,
             ask: unenforced * (1.0 - enforced),
             unenforced,
+            moved,
         });
     };
     let community = setting.terrain.community_at(cell);
@@ -227,9 +234,7 @@ fn collect_territorial(
             let moved: f64 = claims
                 .iter()
                 .zip(would.iter().zip(&takes))
-                .map(|(c, (w, t))| {
-                    (w - t).max(0.0) * setting.policies.displacement_share(s, c.cell)
-                })
+                .map(|(c, (w, t))| (w - t).max(0.0) * c.moved)
                 .sum();
             budget += moved.min(lost);
             lost_total += lost;
@@ -242,7 +247,7 @@ fn collect_territorial(
     }
     // Displaced traffic pays at the checkpoints outside enforcement, in proportion to what
     // they collect, up to what each route's pool can still pay.
-    let outside = |c: &Claim| setting.policies.displacement_share(s, c.cell) == 0.0;
+    let outside = |c: &Claim| c.moved == 0.0;
     let mut placed_total = 0.0;
     if budget > 0.0 {
         let base: f64 = all.iter().filter(|(c, _)| outside(c)).map(|(_, t)| t).sum();
@@ -275,11 +280,8 @@ fn collect_territorial(
     }
 
     // Gold.
-    for (cell, info) in terrain.cells.iter_enumerated() {
-        if info.gold_usd_day <= 0.0 || !info.in_study_area {
-            continue;
-        }
-        let pool = info.gold_usd_day * r.gold_tax_share * DAYS_PER_WEEK;
+    for &cell in &terrain.gold_cells {
+        let pool = terrain.cells[cell].gold_usd_day * r.gold_tax_share * DAYS_PER_WEEK;
         claims.clear();
         claims_in(
             cell,
@@ -341,26 +343,13 @@ pub fn collect_revenue(
     communities: Query<&Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
-    let Setting {
-        clock,
-        setup,
-        terrain,
-        policies,
-    } = setting;
-    let r = &setup.scenario.model.revenue;
+    let r = &setting.setup.scenario.model.revenue;
     let income_memory = 1.0 / r.income_memory_days;
     for g in groups.iter_mut() {
         g.income_external *= 1.0 - income_memory;
         g.income_local *= 1.0 - income_memory;
     }
-
-    if clock.weekly() {
-        let setting = Setting {
-            clock,
-            setup,
-            terrain,
-            policies,
-        };
+    if setting.clock.weekly() {
         collect_territorial(
             &setting,
             &index,
@@ -369,44 +358,22 @@ pub fn collect_revenue(
             &mut bands,
             &communities,
         );
-        let Setting {
-            clock,
-            setup,
-            terrain,
-            ..
-        } = setting;
-        daily_bands(
-            clock,
-            &setup,
-            &terrain,
-            &mut groups,
-            &mut rngs,
-            &mut ledger,
-            &mut log,
-            &mut bands,
-            &mut order,
-        );
-    } else {
-        daily_bands(
-            clock,
-            &setup,
-            &terrain,
-            &mut groups,
-            &mut rngs,
-            &mut ledger,
-            &mut log,
-            &mut bands,
-            &mut order,
-        );
     }
+    daily_bands(
+        &setting,
+        &mut groups,
+        &mut rngs,
+        &mut ledger,
+        &mut log,
+        &mut bands,
+        &mut order,
+    );
 }
 
 /// Each band's ransoms, remittance, grants and upkeep of the day.
 #[allow(clippy::too_many_arguments)] // what the daily band accounts read and write
 fn daily_bands(
-    clock: Res<Clock>,
-    setup: &Setup,
-    terrain: &Terrain,
+    setting: &Setting,
     groups: &mut Groups,
     rngs: &mut Rngs,
     ledger: &mut Ledger,
@@ -414,6 +381,12 @@ fn daily_bands(
     bands: &mut Query<(Entity, &mut Band)>,
     order: &mut Vec<(BandId, Entity)>,
 ) {
+    let Setting {
+        clock,
+        setup,
+        terrain,
+        ..
+    } = setting;
     let p = &setup.scenario.model;
     let r = &p.revenue;
     sorted_bands(bands.iter(), order);
