@@ -97,6 +97,9 @@ ws.onopen = async () => {
     console.log(`browser check failed: ${e.stack}`);
     failures += 1;
   }
+  // Ask Chromium to shut down cleanly, so that no child process is still writing its
+  // profile when the shell script removes it.
+  await Promise.race([send("Browser.close", {}), new Promise((ok) => setTimeout(ok, 5000))]).catch(() => {});
   ws.close();
   process.exit(failures ? 1 : 0);
 };
