@@ -198,7 +198,7 @@ fn disaggregated_attribution_names_the_right_group_more_often() {
             .iter()
             .filter_map(|e| match e.perpetrator {
                 Perpetrator::Group(g) => Some((g, e.attributed)),
-                Perpetrator::State => None,
+                Perpetrator::State | Perpetrator::Militia(_) => None,
             })
             .collect();
         let ok = by_groups

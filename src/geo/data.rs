@@ -31,6 +31,31 @@ pub struct MapData {
     pub parks: Vec<ParkData>,
     /// Coarse land-cover zones and the Niger inner delta.
     pub land_cover: LandCoverData,
+    /// Community self-defence militias allied to the state, where and from when they mobilise.
+    #[serde(default)]
+    pub militias: Vec<MilitiaData>,
+}
+
+/// A community self-defence militia allied to the state (Dan Na Ambassagou in central Mali,
+/// Koglweogo and the Volunteers for the Defence of the Homeland in Burkina Faso). It mobilises
+/// among the farming residents of its regions from its date on; where several militias cover a
+/// community, the one founded last is the one it mobilises (the Volunteers absorbed many
+/// Koglweogo groups from 2020).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MilitiaData {
+    /// Short name, used as the actor's name in events.csv.
+    pub name: String,
+    /// Full name.
+    pub full_name: String,
+    /// ISO3 code of its country.
+    pub country: String,
+    /// The regions (names in `regions`) where it mobilises.
+    pub regions: Vec<String>,
+    /// ISO date from which it mobilises (its founding, or the law that created it).
+    pub from: String,
+    /// Citation for the militia, its regions and its date.
+    pub source: String,
 }
 
 /// One country outline.

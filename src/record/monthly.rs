@@ -211,6 +211,7 @@ mod tests {
             residents: None,
             displaced: Some(displaced),
             schools_closed: None,
+            militia_members: None,
             government_presence: None,
             communities_sustained: None,
         }

@@ -61,6 +61,8 @@ pub struct SeriesRow {
     pub displaced: Option<f64>,
     /// Schools closed.
     pub schools_closed: Option<f64>,
+    /// Armed members of community self-defence militias.
+    pub militia_members: Option<f64>,
     /// Government presence, resident-weighted mean, 0..1.
     pub government_presence: Option<f64>,
     /// Communities where government presence (at least 0.5) has been sustained for a year.
@@ -103,6 +105,8 @@ pub struct CellYear {
     pub control: Vec<f32>,
     /// People displaced from the cell's communities.
     pub displaced: Vec<f32>,
+    /// Schools closed in the cell's communities.
+    pub schools_closed: Vec<f32>,
 }
 
 /// Collects the time series of one replicate as it runs.
@@ -196,6 +200,7 @@ impl Recorder {
         let n = setup.map.grid.cells.len();
         let mut control = vec![0.0f64; n];
         let mut displaced = vec![0.0f64; n];
+        let mut schools_closed = vec![0.0f64; n];
         let mut count = vec![0u32; n];
         let mut cq = sim.world.query::<&Community>();
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
@@ -203,6 +208,7 @@ impl Recorder {
         for c in communities {
             control[c.cell.index()] += c.control;
             displaced[c.cell.index()] += c.displaced;
+            schools_closed[c.cell.index()] += c.schools_closed;
             count[c.cell.index()] += 1;
         }
         self.cell_years.push(CellYear {
@@ -213,6 +219,7 @@ impl Recorder {
                 .map(|(&c, &k)| if k == 0 { 0.0 } else { (c / k as f64) as f32 })
                 .collect(),
             displaced: displaced.iter().map(|&d| d as f32).collect(),
+            schools_closed: schools_closed.iter().map(|&d| d as f32).collect(),
         });
     }
 
@@ -236,7 +243,7 @@ impl Recorder {
         let mut cq = sim.world.query::<&Community>();
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
         communities.sort_unstable_by_key(|c| c.id);
-        let mut comm = vec![(0u32, 0u32, 0u32, 0.0f64, 0.0f64, 0.0f64, 0.0f64); na];
+        let mut comm = vec![(0u32, 0u32, 0u32, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64); na];
         let mut sustained = vec![0u32; na];
         for c in communities {
             let a = grid.cells[c.cell.index()].area.unwrap_or(n_areas);
@@ -253,6 +260,7 @@ impl Recorder {
                 x.4 += c.displaced;
                 x.5 += c.schools_closed;
                 x.6 += c.government * c.residents;
+                x.7 += c.militia;
                 sustained[aa] += u32::from(c.sustained_presence());
             }
         }
@@ -311,6 +319,7 @@ impl Recorder {
                     residents: community(c.3.round()),
                     displaced: community(c.4.round()),
                     schools_closed: community(c.5.round()),
+                    militia_members: community(c.7.round()),
                     government_presence: community(if c.3 > 0.0 {
                         (c.6 / c.3 * 1e4).round() / 1e4
                     } else {

@@ -24,8 +24,17 @@ pub fn attributed_name(a: Attributed, scenario: &Scenario) -> String {
         Attributed::Jnim => "JNIM".to_string(),
         Attributed::IslamicState => "Islamic State".to_string(),
         Attributed::State => "State forces".to_string(),
+        Attributed::Militia(m) => militia_name(m),
         Attributed::Unidentified => "Unidentified armed group".to_string(),
     }
+}
+
+/// The short name of militia `m` of the map data.
+pub fn militia_name(m: u32) -> String {
+    crate::geo::map_data()
+        .militias
+        .get(m as usize)
+        .map_or_else(|| format!("Militia {m}"), |d| d.name.clone())
 }
 
 fn coalition_name(c: Coalition) -> &'static str {
@@ -82,6 +91,7 @@ pub fn write_events(
                         coalition_name(scenario.groups[g.index()].coalition),
                     ),
                     Perpetrator::State => ("State forces".to_string(), "none"),
+                    Perpetrator::Militia(m) => (militia_name(m), "none"),
                 };
                 let target = match e.target {
                     Target::SecurityForces => "Security forces".to_string(),
@@ -90,7 +100,7 @@ pub fn write_events(
                     Target::Group(g) => scenario.groups[g.index()].name.clone(),
                 };
                 let actor2 = match e.target {
-                    Target::Group(g) if e.perpetrator == Perpetrator::State => {
+                    Target::Group(g) if e.perpetrator.pro_government() => {
                         attributed_name(Attributed::Group(g), scenario)
                     }
                     _ => target.clone(),

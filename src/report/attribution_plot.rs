@@ -40,14 +40,17 @@ impl Attribution {
         ] {
             actors.push(attributed_name(a, scenario));
         }
+        actors.push("Militias".to_string());
         let n_groups = scenario.groups.len();
         let state = n_groups + 3;
+        let militias = n_groups + 4;
         let actor_of = |a: Attributed| match a {
             Attributed::Group(g) => g.index(),
             Attributed::Jnim => n_groups,
             Attributed::IslamicState => n_groups + 1,
             Attributed::Unidentified => n_groups + 2,
             Attributed::State => state,
+            Attributed::Militia(_) => militias,
         };
         let mut areas = vec!["whole study area".to_string()];
         areas.extend(map.data.areas.iter().map(|a| a.name.clone()));
@@ -61,6 +64,7 @@ impl Attribution {
                 let t = match e.perpetrator {
                     Perpetrator::Group(g) => g.index(),
                     Perpetrator::State => state,
+                    Perpetrator::Militia(_) => militias,
                 };
                 let a = actor_of(e.attributed);
                 for panel in [0, area] {

@@ -1,5 +1,6 @@
-//! The `history` section: known events on given dates (a leader killed), exogenous shocks
-//! from the historical record.
+//! The `history` section: known events on given dates from the historical record (a leader
+//! killed, foreign forces withdrawn, a change in how forces fight, a militia's mass
+//! recruitment). Each entry is dated and carries its source in `note`; the model does the rest.
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -8,12 +9,34 @@ use super::checker::Checker;
 use super::groups::GroupNames;
 use super::merge::merge_by_replacing;
 use super::period::{Period, format_date, serialize_date};
+use crate::geo::MapData;
 
 /// What a historical event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum HistoryKind {
-    /// The group's leader is killed: the group degrades and its bands may defect.
+    /// The group's leader is killed: the group degrades and its bands may defect. Needs `group`.
     LeaderKilled,
+    /// A force's strength in a country changes from this date: every garrison of that kind
+    /// there is set to `factor` times its strength at the start (0 withdraws it). Needs
+    /// `country`, `force` and `factor`.
+    ForcesStrength,
+    /// How state forces fight in a country changes: their bluntness is `factor` times the
+    /// scenario's from this date (a new partner force, a new doctrine). Needs `country` and
+    /// `factor`.
+    ForcesConduct,
+    /// A militia's mobilisation changes: the members it raises are `factor` times
+    /// `model.militias.members_per_1000` from this date (a recruitment drive). Needs `militia`
+    /// and `factor`.
+    MilitiaMobilisation,
+}
+
+/// Kind of security force, as a history entry names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum ForceName {
+    /// National army and gendarmerie.
+    National,
+    /// International forces (MINUSMA, Barkhane, Takuba).
+    International,
 }
 
 /// A known event on a given date.
@@ -24,13 +47,56 @@ pub struct RawHistoryEvent {
     pub date: String,
     /// What happens.
     pub kind: Option<HistoryKind>,
-    /// The group it happens to.
-    pub group: String,
-    /// A note (who, source).
+    /// The group it happens to (`LeaderKilled`).
+    pub group: Option<String>,
+    /// The country, by ISO3 code (`ForcesStrength`, `ForcesConduct`).
+    pub country: Option<String>,
+    /// The force (`ForcesStrength`).
+    pub force: Option<ForceName>,
+    /// The militia, by its name in the map data (`MilitiaMobilisation`).
+    pub militia: Option<String>,
+    /// The new level, relative to the scenario's (`ForcesStrength`, `ForcesConduct`,
+    /// `MilitiaMobilisation`).
+    pub factor: Option<f64>,
+    /// A note (who, what changed, source).
     pub note: Option<String>,
 }
 
 merge_by_replacing!(HistoryKind, Vec<RawHistoryEvent>);
+
+/// What a validated history event does, with its names resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum HistoryEffect {
+    /// Group `group` (index) loses its leader.
+    LeaderKilled {
+        /// Group index.
+        group: usize,
+    },
+    /// Garrisons of `force` in `country` (index into the map's countries) are set to `factor`
+    /// times their strength at the start.
+    ForcesStrength {
+        /// Country index.
+        country: usize,
+        /// The force.
+        force: ForceName,
+        /// Strength relative to the start.
+        factor: f64,
+    },
+    /// State forces' bluntness in `country` is `factor` times the scenario's.
+    ForcesConduct {
+        /// Country index.
+        country: usize,
+        /// Bluntness relative to the scenario's.
+        factor: f64,
+    },
+    /// Militia `militia` (index into the map's militias) mobilises `factor` times the base.
+    MilitiaMobilisation {
+        /// Militia index.
+        militia: usize,
+        /// Mobilisation relative to the base.
+        factor: f64,
+    },
+}
 
 /// A known event on a given day.
 #[derive(Debug, Clone, Serialize)]
@@ -42,35 +108,41 @@ pub struct HistoryEvent {
     pub date: Date,
     /// What happens.
     pub kind: HistoryKind,
-    /// To which group (index).
-    pub group: usize,
+    /// What it does.
+    pub effect: HistoryEffect,
     /// A note.
     pub note: String,
 }
 
-/// Validates the `history` section against the period and the groups.
+/// Largest `factor` of a history entry (a force or a militia at most this many times its
+/// starting level).
+pub const MAX_HISTORY_FACTOR: f64 = 100.0;
+
+/// Validates the `history` section against the period, the groups and the map data's
+/// countries and militias.
 pub(super) fn validate(
     c: &mut Checker,
     raw: Option<&Vec<RawHistoryEvent>>,
     period: &Period,
     group_names: &GroupNames,
+    map_data: &MapData,
 ) -> Vec<HistoryEvent> {
     let mut history = Vec::new();
+    let countries: Vec<&str> = map_data
+        .countries
+        .iter()
+        .filter(|k| k.in_study_area)
+        .map(|k| k.iso3.as_str())
+        .collect();
+    let militias: Vec<&str> = map_data.militias.iter().map(|m| m.name.as_str()).collect();
     for (k, h) in raw.cloned().unwrap_or_default().iter().enumerate() {
         let path = format!("history[{k}]");
         let date = c.date(&Some(h.date.clone()), &format!("{path}.date"));
-        let kind = c.required(&h.kind, &format!("{path}.kind"), "kind: LeaderKilled");
-        let group = group_names.index(&h.group);
-        if group.is_none() {
-            let e = c
-                .error(
-                    &format!("{path}.group"),
-                    format!("unknown group `{}`", h.group),
-                )
-                .expected("the name of a group in `groups`")
-                .choices(&h.group, group_names.names());
-            c.push(e);
-        }
+        let kind = c.required(
+            &h.kind,
+            &format!("{path}.kind"),
+            "kind: LeaderKilled, ForcesStrength, ForcesConduct or MilitiaMobilisation",
+        );
         if let Some(d) = date
             && period.start != Date::MIN
             && d < period.start
@@ -83,7 +155,128 @@ pub(super) fn validate(
                 .expected(format!("a date on or after {}", format_date(period.start)));
             c.push(e);
         }
-        if let (Some(date), Some(kind), Some(group)) = (date, kind, group)
+        let Some(kind) = kind else { continue };
+        let field = |name: &str| format!("{path}.{name}");
+        let need = |c: &mut Checker, present: bool, name: &str, expected: &str| {
+            if !present {
+                let e = c
+                    .error(&field(name), "missing")
+                    .expected(format!("{expected} (a `{kind:?}` entry needs it)"));
+                c.push(e);
+            }
+        };
+        let factor = |c: &mut Checker| {
+            need(
+                c,
+                h.factor.is_some(),
+                "factor",
+                "a factor, e.g. `factor: 0.5`",
+            );
+            h.factor.map(|f| {
+                c.number(
+                    Some(f),
+                    1.0,
+                    &field("factor"),
+                    0.0,
+                    MAX_HISTORY_FACTOR,
+                    &format!("a factor from 0 to {MAX_HISTORY_FACTOR}"),
+                )
+            })
+        };
+        let country = |c: &mut Checker| {
+            need(
+                c,
+                h.country.is_some(),
+                "country",
+                "a study country's ISO3 code, e.g. `country: \"MLI\"`",
+            );
+            h.country.as_ref().and_then(|name| {
+                let found = map_data
+                    .countries
+                    .iter()
+                    .position(|k| k.in_study_area && &k.iso3 == name);
+                if found.is_none() {
+                    let e = c
+                        .error(&field("country"), format!("unknown country `{name}`"))
+                        .expected("the ISO3 code of a study country")
+                        .choices(name, &countries);
+                    c.push(e);
+                }
+                found
+            })
+        };
+        let effect = match kind {
+            HistoryKind::LeaderKilled => {
+                need(
+                    c,
+                    h.group.is_some(),
+                    "group",
+                    "the name of a group in `groups`",
+                );
+                h.group.as_ref().and_then(|name| {
+                    let group = group_names.index(name);
+                    if group.is_none() {
+                        let e = c
+                            .error(&field("group"), format!("unknown group `{name}`"))
+                            .expected("the name of a group in `groups`")
+                            .choices(name, group_names.names());
+                        c.push(e);
+                    }
+                    group.map(|group| HistoryEffect::LeaderKilled { group })
+                })
+            }
+            HistoryKind::ForcesStrength => {
+                need(
+                    c,
+                    h.force.is_some(),
+                    "force",
+                    "`force: National` or `force: International`",
+                );
+                let (country, factor) = (country(c), factor(c));
+                match (country, h.force, factor) {
+                    (Some(country), Some(force), Some(factor)) => {
+                        Some(HistoryEffect::ForcesStrength {
+                            country,
+                            force,
+                            factor,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            HistoryKind::ForcesConduct => match (country(c), factor(c)) {
+                (Some(country), Some(factor)) => {
+                    Some(HistoryEffect::ForcesConduct { country, factor })
+                }
+                _ => None,
+            },
+            HistoryKind::MilitiaMobilisation => {
+                need(
+                    c,
+                    h.militia.is_some(),
+                    "militia",
+                    "the name of a militia of the map data",
+                );
+                let militia = h.militia.as_ref().and_then(|name| {
+                    let found = militias.iter().position(|m| m == name);
+                    if found.is_none() {
+                        let e = c
+                            .error(&field("militia"), format!("unknown militia `{name}`"))
+                            .expected("the name of a militia of the map data")
+                            .choices(name, &militias);
+                        c.push(e);
+                    }
+                    found
+                });
+                match (militia, factor(c)) {
+                    (Some(militia), Some(factor)) => {
+                        Some(HistoryEffect::MilitiaMobilisation { militia, factor })
+                    }
+                    _ => None,
+                }
+            }
+        };
+        if let (Some(date), Some(effect)) = (date, effect)
             && date >= period.start
         {
             let day = (date - period.start).whole_days().clamp(0, u32::MAX as i64) as u32;
@@ -91,12 +284,26 @@ pub(super) fn validate(
                 day,
                 date,
                 kind,
-                group,
+                effect,
                 note: h.note.clone().unwrap_or_default(),
             });
         }
     }
-    history.sort_by_key(|h| (h.day, h.group));
-
+    // Stable: entries of one day keep the file's order.
+    history.sort_by_key(|h| h.day);
     history
+}
+
+/// The latest `factor` of the entries before or on `day` that `pick` selects, or 1.
+pub fn level_on(
+    history: &[HistoryEvent],
+    day: u32,
+    pick: impl Fn(&HistoryEffect) -> Option<f64>,
+) -> f64 {
+    history
+        .iter()
+        .take_while(|h| h.day <= day)
+        .filter_map(|h| pick(&h.effect))
+        .last()
+        .unwrap_or(1.0)
 }

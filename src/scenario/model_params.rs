@@ -187,6 +187,10 @@ param_sections! {
         leader_standing_kept: 0.3, [0.0, 1.0], "0..1";
         /// Standing of traditional leaders regained per day (successors take over). Assumption.
         leader_recovery: 0.002, [0.0, 1.0], "per day";
+        /// Stigmatisation: extra hardship of a community per civilian killed there by state forces or militias, per 10,000 residents, times its pastoralist share (the stigmatisation–reprisal loop: violence that profiles Fulani herders raises their grievance; UNDP, Journey to Extremism in Africa, 2017 and 2023). 0 switches the loop off. Assumption.
+        stigma_per_death: 0.02, [0.0, 10.0], "hardship per death per 10,000 residents";
+        /// Stigmatisation lost per day (about a two-year half-life at 0.001). Assumption.
+        stigma_decay: 0.001, [0.0, 1.0], "per day";
     }
 
     /// Security forces: garrisons, presence, posture and response.
@@ -239,6 +243,30 @@ param_sections! {
         patrol_hits: 2.0, [0.0, 1000.0], "fighters per patrol";
         /// Mean security personnel killed in a patrol's engagement. Assumption.
         patrol_security_deaths: 1.0, [0.0, 1000.0], "people per patrol";
+        /// Profiling: collateral deaths of an operation are multiplied by 1 + profiling × the community's pastoralist share (operations that treat Fulani herders as suspects; Human Rights Watch 2020–2024). Assumption.
+        profiling: 1.0, [0.0, 10.0], "-";
+    }
+
+    /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among farming residents under threat, raids on pastoralist communities, clashes with bands.
+    militias: RawMilitias => Militias {
+        /// Farming residents per 1,000 who join the militia at full threat and mobilisation 1 (the history's mobilisation entries scale it; Burkina Faso's Volunteers: about 90,000 registered by 2023 for some 20 million people). Assumption.
+        members_per_1000: 5.0, [0.0, 1000.0], "members per 1,000 farming residents";
+        /// Fear at which a community's threat counts as full: threat = floor + (1 − floor) × (the highest fear in its cell and the cells around it on its side of the border) / this, at most 1. Assumption.
+        threat_fear: 0.3, [0.001, 1.0], "0..1";
+        /// Threat felt where no violence is near (the floor above): militias exist without attacks nearby (against banditry, by state recruitment). Assumption.
+        threat_floor: 0.2, [0.0, 1.0], "0..1";
+        /// Share of the gap to the mobilised size closed per week. Assumption.
+        mobilisation_rate: 0.05, [0.0, 1.0], "per week";
+        /// Raids on pastoralist communities per 100 members per week, at full threat, times the pastoralist share of the cell raided. Assumption.
+        raid_rate: 0.2, [0.0, 100.0], "per 100 members per week";
+        /// Mean civilians killed by a raid. Assumption.
+        raid_deaths: 3.0, [0.0, 1000.0], "civilians per raid";
+        /// Chance per week that a militia engages a band in its cell, at 100 members (m / (m + 100) in general). Assumption.
+        clash_rate: 0.1, [0.0, 7.0], "per band-week";
+        /// Mean fighters killed by a clash with a militia. Assumption.
+        clash_hits: 1.5, [0.0, 1000.0], "fighters per clash";
+        /// Mean militia members killed by a clash. Assumption.
+        clash_deaths: 2.0, [0.0, 1000.0], "members per clash";
     }
 
     /// Who gets the blame: claims, intelligence and attribution by area.

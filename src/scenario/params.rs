@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 pub use super::groups::{Coalition, GroupInitial, GroupParams, GroupStatus, Objectives, Tactics};
-pub use super::history::{HistoryEvent, HistoryKind};
+pub use super::history::{ForceName, HistoryEffect, HistoryEvent, HistoryKind};
 pub use super::model_params::ModelParams;
 pub use super::output::{OutputParams, Resolution};
 pub(crate) use super::period::serialize_date;

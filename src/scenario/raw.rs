@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub use super::groups::{
     Coalition, GroupStatus, RawGroup, RawGroupInitial, RawObjectives, RawTactics,
 };
-pub use super::history::{HistoryKind, RawHistoryEvent};
+pub use super::history::{ForceName, HistoryKind, RawHistoryEvent};
 pub use super::map::{RawBbox, RawMap, RawRegion};
 use super::merge::{NamedList, merge_by_replacing, merge_fields};
 pub use super::output::{RawOutput, Resolution};

@@ -63,7 +63,13 @@ pub(crate) fn validate(
     let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
     let group_names = groups::GroupNames::new(&names);
     let model = model_params::validate(&mut c, raw.model.as_ref());
-    let history = history::validate(&mut c, raw.history.as_ref(), &period, &group_names);
+    let history = history::validate(
+        &mut c,
+        raw.history.as_ref(),
+        &period,
+        &group_names,
+        map_data,
+    );
 
     // Interventions.
     let interventions = super::interventions::validate(

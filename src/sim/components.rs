@@ -71,6 +71,11 @@ pub struct Community {
     pub controller: Option<GroupId>,
     /// Government presence, 0..1 (the brief's own metric of success).
     pub government: f64,
+    /// Stigmatisation, 0..1: extra hardship from civilians killed here by state forces and
+    /// militias, weighted by the pastoralist share (the stigmatisation–reprisal loop).
+    pub stigma: f64,
+    /// Armed militia members among the residents (a community self-defence militia).
+    pub militia: f64,
     /// Standing of traditional and religious leaders, 0..1 (drops when they are killed).
     pub leaders: f64,
     /// Schools.
@@ -133,10 +138,15 @@ pub struct Garrison {
     pub cell: CellId,
     /// Kind.
     pub kind: ForceKind,
+    /// The country whose forces these are (index into the map's countries): they operate
+    /// on its side of the border only.
+    pub country: Option<usize>,
     /// Troops now.
     pub troops: f64,
     /// Troops at full strength (losses are replaced towards it).
     pub nominal: f64,
+    /// Full strength at the start; the history's `ForcesStrength` entries scale it.
+    pub base: f64,
     /// Communities within reach and the share of the garrison's troops present in each
     /// (exp(−d / radius), normalised to sum to 1).
     pub reach: Vec<(CommunityId, f64)>,

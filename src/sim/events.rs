@@ -68,6 +68,15 @@ pub enum Perpetrator {
     Group(GroupId),
     /// State security forces.
     State,
+    /// A self-defence militia allied to the state (index into the map's militias).
+    Militia(u32),
+}
+
+impl Perpetrator {
+    /// Whether the state or a militia allied to it carried the event out.
+    pub fn pro_government(self) -> bool {
+        matches!(self, Perpetrator::State | Perpetrator::Militia(_))
+    }
 }
 
 /// To whom an outside observer attributes an event.
@@ -81,6 +90,8 @@ pub enum Attributed {
     IslamicState,
     /// State forces.
     State,
+    /// A named militia (index into the map's militias).
+    Militia(u32),
     /// Nobody identified.
     Unidentified,
 }
@@ -131,8 +142,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// An event with no one killed or abducted yet, not yet attributed (state operations are
-    /// attributed to the state at once).
+    /// An event with no one killed or abducted yet, not yet attributed (state and militia
+    /// operations are attributed to their actor at once: they are not hidden).
     pub fn new(
         day: u32,
         cell: CellId,
@@ -148,10 +159,10 @@ impl Event {
             sub_type: kind.1,
             perpetrator,
             band,
-            attributed: if perpetrator == Perpetrator::State {
-                Attributed::State
-            } else {
-                Attributed::Unidentified
+            attributed: match perpetrator {
+                Perpetrator::State => Attributed::State,
+                Perpetrator::Militia(m) => Attributed::Militia(m),
+                Perpetrator::Group(_) => Attributed::Unidentified,
             },
             target,
             target_attributed: Attributed::Unidentified,
@@ -167,11 +178,12 @@ impl Event {
         self.civilians_killed + self.security_killed + self.militants_killed
     }
 
-    /// The armed group the event is linked to: its perpetrator, or the group state forces engaged.
+    /// The armed group the event is linked to: its perpetrator, or the group state forces or
+    /// a militia engaged.
     pub fn linked_group(&self) -> Option<GroupId> {
         match (self.perpetrator, self.target) {
             (Perpetrator::Group(g), _) => Some(g),
-            (Perpetrator::State, Target::Group(g)) => Some(g),
+            (Perpetrator::State | Perpetrator::Militia(_), Target::Group(g)) => Some(g),
             _ => None,
         }
     }

@@ -153,8 +153,10 @@ pub fn populate(world: &mut World) {
                 town: ti,
                 cell: CellId::new(ci),
                 kind: ForceKind::National,
+                country: cell.country,
                 troops,
                 nominal: troops,
+                base: troops,
                 reach: Vec::new(),
             });
         }
@@ -173,8 +175,10 @@ pub fn populate(world: &mut World) {
             town: ti,
             cell: CellId::new(ci),
             kind: ForceKind::International,
+            country: grid.cells[ci].country,
             troops,
             nominal: troops,
+            base: troops,
             reach: Vec::new(),
         });
     }
@@ -197,7 +201,7 @@ pub fn populate(world: &mut World) {
             _ => region_refuge[r] = Some(k),
         }
     }
-    // Garrison reach over communities.
+    // Garrison reach over communities: forces stop at their country's border.
     let radius = p.security.presence_radius_km;
     for g in &mut garrisons {
         let at = (
@@ -206,6 +210,9 @@ pub fn populate(world: &mut World) {
         );
         for (k, &ci) in community_cells.iter().enumerate() {
             let c = &grid.cells[ci];
+            if c.country != g.country {
+                continue;
+            }
             if (c.lat - at.0).abs() * KM_PER_DEGREE_LAT > REACH_RADII * radius
                 || (c.lon - at.1).abs() * KM_PER_DEGREE_LON > REACH_RADII * radius
             {
@@ -259,6 +266,8 @@ pub fn populate(world: &mut World) {
             control: 0.0,
             controller: None,
             government: 0.0,
+            stigma: 0.0,
+            militia: 0.0,
             leaders: 1.0,
             schools: (residents / p.displacement.residents_per_school).round(),
             schools_closed: 0.0,
@@ -419,12 +428,38 @@ pub fn populate(world: &mut World) {
         world.spawn(g);
     }
     let n_communities = community_entities.len();
+    // Militias: those covering each community's region, with the day they start to mobilise.
+    let militia_days: Vec<Option<u32>> = data
+        .militias
+        .iter()
+        .map(|m| {
+            crate::scenario::parse_date(&m.from)
+                .ok()
+                .map(|d| (d - s.period.start).whole_days().clamp(0, u32::MAX as i64) as u32)
+        })
+        .collect();
+    let militias: IdVec<CommunityId, Vec<(u32, u32)>> = community_cells
+        .iter()
+        .map(|&ci| {
+            let region = &data.regions[grid.cells[ci].region.expect("communities are in regions")];
+            data.militias
+                .iter()
+                .zip(&militia_days)
+                .enumerate()
+                .filter(|(_, (m, _))| {
+                    m.country == region.country && m.regions.contains(&region.name)
+                })
+                .filter_map(|(i, (_, day))| day.map(|d| (i as u32, d)))
+                .collect()
+        })
+        .collect();
     world.insert_resource(Terrain {
         cells,
         communities: community_entities,
         home,
         routes,
         gold_cells,
+        militias,
     });
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);

@@ -128,7 +128,11 @@ impl Simulation {
             }
         }
         // People: residents + displaced + killed + in bands (recruited − returned) = initial.
-        let people = residents + displaced + ledger.civilians_killed + ledger.recruited as f64
+        let people = residents
+            + displaced
+            + ledger.civilians_killed
+            + ledger.militia_killed
+            + ledger.recruited as f64
             - ledger.returned as f64;
         if (people - ledger.people_initial).abs() > 1e-6 * ledger.people_initial.max(1.0) {
             return Err(format!(

@@ -207,6 +207,9 @@ pub struct Terrain {
     pub routes: Vec<RouteInfo>,
     /// The study-area cells with gold production, in cell order.
     pub gold_cells: Vec<CellId>,
+    /// For each community: the militias covering its region, as (index into the map's
+    /// militias, first day it mobilises, 0 where founded before the start).
+    pub militias: IdVec<CommunityId, Vec<(u32, u32)>>,
 }
 
 /// A route's toll pool and its checkpoints.
@@ -286,6 +289,8 @@ pub struct Ledger {
     pub people_initial: f64,
     /// Civilians killed (by anyone).
     pub civilians_killed: f64,
+    /// Militia members killed (they were residents).
+    pub militia_killed: f64,
     /// Residents recruited into bands.
     pub recruited: u64,
     /// Fighters returned to their communities (deserted, demobilised).

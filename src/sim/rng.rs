@@ -32,9 +32,11 @@ pub enum Stream {
     /// Policy interventions (negotiation rounds, reintegration, interdiction); drawn only while
     /// an intervention is in force.
     Policy = 10,
+    /// Militia raids and clashes.
+    Militias = 11,
 }
 
-const STREAMS: usize = 11;
+const STREAMS: usize = 12;
 
 /// The per-mechanism generators of one replicate.
 #[derive(Resource)]

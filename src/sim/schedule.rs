@@ -12,7 +12,9 @@
 //! 5. `collect_revenue`: income, remittances, upkeep, kidnappings.
 //! 6. `update_control`: bands gain control where they are.
 //! 7. `recruit`: bands recruit from active supporters.
-//! 8. `band_attacks`: rival clashes, attacks on civilians, leaders and security forces.
+//! 8. `band_attacks`: rival clashes, attacks on civilians, leaders and security forces;
+//!    then `militia_actions`: militias mobilise (weekly), raid pastoralist communities and
+//!    engage bands.
 //! 9. `attribute_events`: today's events are attributed.
 //! 10. `security_response`: responses to attributed events, patrols.
 //! 11. `band_dynamics`: morale, desertion, defection, crime, splits, disbanding.
@@ -45,6 +47,8 @@ pub enum Step {
     Recruitment,
     /// 7.8: clashes and attacks.
     Attacks,
+    /// 7.8b: militias mobilise (weekly), raid and engage bands.
+    Militias,
     /// 7.9: today's events are attributed.
     Attribution,
     /// 7.10: responses to attributed events, patrols.
@@ -75,6 +79,7 @@ pub fn daily_schedule() -> Schedule {
             Step::Control,
             Step::Recruitment,
             Step::Attacks,
+            Step::Militias,
             Step::Attribution,
             Step::SecurityResponse,
             Step::BandDynamics,
@@ -95,6 +100,7 @@ pub fn daily_schedule() -> Schedule {
             control::update_control.in_set(Step::Control),
             recruitment::recruit.in_set(Step::Recruitment),
             attacks::band_attacks.in_set(Step::Attacks),
+            militias::militia_actions.in_set(Step::Militias),
             attribution::attribute_events.in_set(Step::Attribution),
             response::security_response.in_set(Step::SecurityResponse),
             band_dynamics::band_dynamics.in_set(Step::BandDynamics),

@@ -71,6 +71,7 @@ pub fn attribute_events(
     for ev in log.events[start..].iter_mut() {
         match ev.perpetrator {
             Perpetrator::State => ev.attributed = Attributed::State,
+            Perpetrator::Militia(m) => ev.attributed = Attributed::Militia(m),
             Perpetrator::Group(g) => {
                 let informers = terrain
                     .community_at(ev.cell)

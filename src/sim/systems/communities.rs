@@ -1,7 +1,8 @@
 //! Community choices (weekly), on Epstein's (2002) civil-violence logic.
 //!
 //! Grievance G = H × (1 − L) with individual hardship H spread uniformly on [0, 2h] around the
-//! community's mean h and L the state's legitimacy. Net risk N = R × P with risk aversion R
+//! community's mean h (its hardship plus its stigmatisation, at most 1, the stigmatisation
+//! decaying) and L the state's legitimacy. Net risk N = R × P with risk aversion R
 //! uniform on [0, 1] and P = 1 − exp(−k · C/A), here with C/A the community's policing ratio
 //! reduced by militant control. The share of residents with G − N > T supports the militants
 //! actively (and is the pool bands recruit from); of the rest, a share that grows with
@@ -56,7 +57,9 @@ pub fn community_choices(
         let target = base_legitimacy(cp, c.government);
         c.legitimacy += (target - c.legitimacy) * (1.0 - (1.0 - cp.legitimacy_recovery).powf(DT));
         let p_arrest = 1.0 - (-cp.epstein_k * policing * (1.0 - c.control)).exp();
-        c.support = active_share(c.hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
+        c.stigma *= (1.0 - cp.stigma_decay).powf(DT);
+        let hardship = (c.hardship + c.stigma).min(1.0);
+        c.support = active_share(hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
         c.informers = cp.informer_share * (1.0 - c.support) * c.legitimacy * c.government;
         // Control decays without bands; government presence follows security and control.
         if day - c.last_band_day > DT as i64 {

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::{GroupStatus, HistoryKind};
+use crate::scenario::{GroupStatus, HistoryEffect};
 use crate::sim::components::{Band, ForceKind, Garrison};
 use crate::sim::ids::{GroupId, IdVec};
 use crate::sim::resources::*;
@@ -50,7 +50,7 @@ pub fn group_dynamics(
             continue;
         }
         let killed_today = s.history.iter().any(|h| {
-            h.day == clock.day && h.group == gi.index() && h.kind == HistoryKind::LeaderKilled
+            h.day == clock.day && h.effect == HistoryEffect::LeaderKilled { group: gi.index() }
         });
         if killed_today && g.leader_alive {
             g.leader_alive = false;

@@ -12,6 +12,7 @@ pub mod communities;
 pub mod control;
 pub mod displacement;
 pub mod groups;
+pub mod militias;
 pub mod movement;
 pub mod presence;
 pub mod recruitment;

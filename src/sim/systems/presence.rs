@@ -1,18 +1,22 @@
-//! Security presence (weekly): garrisons replace losses towards full strength, and each
+//! Security presence (weekly): garrisons replace losses towards full strength (their strength
+//! at the start, scaled by the history's `ForcesStrength` entries for their country), and each
 //! community's troop presence is the sum over garrisons of troops × the garrison's normalised
 //! weight exp(−distance / radius) there: a garrison's troops are spread over its reach; plus
 //! the troops of counter-insurgency surges and community protection in force.
 
 use bevy_ecs::prelude::*;
 
-use crate::sim::components::{Community, Garrison};
+use crate::scenario::history::level_on;
+use crate::scenario::{ForceName, HistoryEffect};
+use crate::sim::components::{Community, ForceKind, Garrison};
 use crate::sim::ids::{CommunityId, IdVec};
 use crate::sim::policy::Policies;
-use crate::sim::resources::{Setup, Terrain};
+use crate::sim::resources::{Clock, Setup, Terrain};
 
 /// Recomputes troop presence in every community (weekly: the schedule runs it every seventh
 /// day).
 pub fn security_presence(
+    clock: Res<Clock>,
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     policies: Res<Policies>,
@@ -26,6 +30,21 @@ pub fn security_presence(
     let mut sorted: Vec<_> = garrisons.iter_mut().collect();
     sorted.sort_by_key(|g| g.id);
     for mut g in sorted {
+        let force = match g.kind {
+            ForceKind::National => ForceName::National,
+            ForceKind::International => ForceName::International,
+        };
+        let level = level_on(&setup.scenario.history, clock.day, |e| match *e {
+            HistoryEffect::ForcesStrength {
+                country,
+                force: f,
+                factor,
+            } if Some(country) == g.country && f == force => Some(factor),
+            _ => None,
+        });
+        g.nominal = g.base * level;
+        // A withdrawal is a departure, not a loss to replace: troops above the new strength leave at once.
+        g.troops = g.troops.min(g.nominal);
         g.troops += (g.nominal - g.troops) * reinforcement;
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;

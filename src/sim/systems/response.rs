@@ -14,8 +14,9 @@ use bevy_ecs::prelude::*;
 use super::attacks::take_losses;
 use super::attribution::observe;
 use super::{Setting, neighbourhood, sorted_bands};
-use crate::scenario::Coalition;
+use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
+use crate::scenario::{Coalition, HistoryEffect};
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{BandId, GroupId};
@@ -63,10 +64,16 @@ pub fn security_response(
         };
         let rng = rngs.get(Stream::Response);
         let community = terrain.community_at(ev.cell).map(|(_, ce)| ce);
-        let (presence, informers) = community
+        let (presence, informers, pastoralists) = community
             .and_then(|c| communities.get(c).ok())
-            .map(|c| (c.security(p.communities.policing_per_1000), c.informers))
-            .unwrap_or((0.0, 0.0));
+            .map(|c| {
+                (
+                    c.security(p.communities.policing_per_1000),
+                    c.informers,
+                    c.pastoralists,
+                )
+            })
+            .unwrap_or((0.0, 0.0, 0.0));
         if !chance(rng, sec.response_rate * presence.max(sec.response_floor)) {
             continue;
         }
@@ -76,7 +83,10 @@ pub fn security_response(
             Attributed::IslamicState => s.groups[g.index()].coalition == Coalition::IslamicState,
             _ => true,
         };
+        // Forces stop at their border: a band across it is out of reach.
+        let country = grid.cells[ev.cell.index()].country;
         let target = neighbourhood(grid, ev.cell)
+            .filter(|&c| grid.cells[c.index()].country == country)
             .flat_map(|c| index.in_cell(c))
             .find(|b| suspect(b.group));
         // Disaggregated intelligence and a protective posture make responses discriminating.
@@ -87,7 +97,13 @@ pub fn security_response(
             Some(perpetrator),
         );
         let protected = policies.strength(s, InterventionKind::ProtectCommunities, ev.cell, None);
-        let bluntness = sec.bluntness
+        let conduct = level_on(&s.history, clock.day, |e| match *e {
+            HistoryEffect::ForcesConduct { country: k, factor } if Some(k) == country => {
+                Some(factor)
+            }
+            _ => None,
+        });
+        let bluntness = (sec.bluntness * conduct).min(1.0)
             * (1.0 - sec.disaggregated_discrimination * disaggregated)
             * (1.0 - protected);
         let blunt = bluntness
@@ -96,9 +112,13 @@ pub fn security_response(
             } else {
                 1.0
             };
+        // Operations that profile herders as suspects kill more of them.
         let collateral = geometric(
             rng,
-            sec.collateral_mean * blunt.min(1.0) * (1.0 - informers),
+            sec.collateral_mean
+                * blunt.min(1.0)
+                * (1.0 - informers)
+                * (1.0 + sec.profiling * pastoralists),
         );
         let mut op = Event::new(
             clock.day,
@@ -137,6 +157,7 @@ pub fn security_response(
                     * BACKLASH_LEGITIMACY)
                 .clamp(0.0, 1.0);
             c.fear = (c.fear + p.communities.fear_per_collateral_death * deaths).min(1.0);
+            stigmatise(&mut c, deaths, p.communities.stigma_per_death);
         }
         new_events.push(op);
     }
@@ -192,6 +213,14 @@ pub fn security_response(
         new_events.push(patrol);
     }
     log.events.extend(new_events);
+}
+
+/// Raises a community's stigmatisation after `deaths` civilians were killed there by state
+/// forces or a militia: `per_death` per death per 10,000 residents, times its pastoralist share.
+pub fn stigmatise(c: &mut Community, deaths: f64, per_death: f64) {
+    c.stigma = (c.stigma
+        + per_death * deaths / (c.residents / BACKLASH_RESIDENTS).max(1.0) * c.pastoralists)
+        .min(1.0);
 }
 
 /// Arrests up to `n` fighters of a band (lower-level fighters first); returns how many.

@@ -1,0 +1,250 @@
+//! Community self-defence militias allied to the state (Dan Na Ambassagou in central Mali,
+//! Koglweogo and the Volunteers for the Defence of the Homeland in Burkina Faso).
+//!
+//! Weekly, every community covered by a militia (the map's `militias`, by region and date; the
+//! one founded last where several cover it) moves its armed members towards a mobilised size:
+//! `militias.members_per_1000` of its farming residents (residents × (1 − pastoralist share)),
+//! times the militia's mobilisation level in the history, times the threat it feels (a floor,
+//! plus the highest fear in its cell and the cells around it over `militias.threat_fear`, at
+//! most 1). Militant violence thus raises militias where farmers live.
+//!
+//! Daily, each militia raids pastoralist communities of its cell and the cells around it on its
+//! side of the border (at `militias.raid_rate` per 100 members per week, times the threat and
+//! the pastoralist share of the cell raided), killing civilians there; every such death
+//! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). It also
+//! engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
+//! Members are residents: those killed leave the residents and are counted apart.
+
+use bevy_ecs::prelude::*;
+
+use super::attacks::take_losses;
+use super::attribution::observe;
+use super::response::stigmatise;
+use super::{Setting, neighbourhood};
+use crate::scenario::HistoryEffect;
+use crate::scenario::history::level_on;
+use crate::scenario::interventions::InterventionKind;
+use crate::sim::components::{Band, Community};
+use crate::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
+use crate::sim::ids::{CellId, CommunityId};
+use crate::sim::resources::{BandIndex, EventLog, Groups, Ledger};
+use crate::sim::rng::{Rngs, Stream, chance, geometric, poisson, uniform};
+use crate::sim::units::DAYS_PER_WEEK;
+
+/// Members below which a community's militia is taken to have stood down. Numerical, not a
+/// parameter.
+const STOOD_DOWN: f64 = 0.5;
+
+/// Militia members at which a clash's chance is half of `militias.clash_rate`: the chance is
+/// `clash_rate` × m / (m + this). The unit of `clash_rate`, not a parameter.
+const CLASH_HALF_MEMBERS: f64 = 100.0;
+
+/// The militia that mobilises community `k` on `day`: the latest-founded of those covering it
+/// whose date has come.
+fn active_militia(militias: &[(u32, u32)], day: u32) -> Option<u32> {
+    militias
+        .iter()
+        .filter(|&&(_, from)| from <= day)
+        .max_by_key(|&&(m, from)| (from, m))
+        .map(|&(m, _)| m)
+}
+
+/// Mobilises, raids and clashes.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
+pub fn militia_actions(
+    setting: Setting,
+    index: Res<BandIndex>,
+    mut groups: ResMut<Groups>,
+    mut rngs: ResMut<Rngs>,
+    mut ledger: ResMut<Ledger>,
+    mut log: ResMut<EventLog>,
+    mut bands: Query<(Entity, &mut Band)>,
+    mut communities: Query<&mut Community>,
+    mut armed: Local<Vec<(CommunityId, u32)>>,
+) {
+    let Setting {
+        clock,
+        setup,
+        terrain,
+        policies,
+    } = setting;
+    let s = &setup.scenario;
+    let p = &s.model;
+    let mp = &p.militias;
+    let grid = &setup.map.grid;
+    let day = clock.day;
+    // Threat felt: the highest fear in the cell and around it, on this side of the border.
+    let threat_at = |cell: CellId, communities: &Query<&mut Community>| {
+        let country = grid.cells[cell.index()].country;
+        let fear = neighbourhood(grid, cell)
+            .filter(|&x| grid.cells[x.index()].country == country)
+            .filter_map(|x| terrain.community_at(x))
+            .filter_map(|(_, e)| communities.get(e).ok())
+            .map(|c| c.fear)
+            .fold(0.0, f64::max);
+        mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
+    };
+    if clock.weekly() {
+        armed.clear();
+        for (k, &ce) in terrain.communities.iter_enumerated() {
+            let militia = active_militia(&terrain.militias[k], day);
+            let threat = match (militia, communities.get(ce)) {
+                (Some(_), Ok(c)) => threat_at(c.cell, &communities),
+                _ => 0.0,
+            };
+            let Ok(mut c) = communities.get_mut(ce) else {
+                continue;
+            };
+            let target = militia.map_or(0.0, |m| {
+                let level = level_on(&s.history, day, |e| match *e {
+                    HistoryEffect::MilitiaMobilisation { militia, factor }
+                        if militia == m as usize =>
+                    {
+                        Some(factor)
+                    }
+                    _ => None,
+                });
+                mp.members_per_1000 / 1000.0
+                    * c.residents.max(0.0)
+                    * (1.0 - c.pastoralists)
+                    * level
+                    * threat
+            });
+            c.militia += (target - c.militia) * mp.mobilisation_rate;
+            c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
+            if c.militia < STOOD_DOWN {
+                c.militia = 0.0;
+            }
+            if let (Some(m), true) = (militia, c.militia > 0.0) {
+                armed.push((k, m));
+            }
+        }
+    }
+    let morale = p.bands.morale_per_loss;
+    let mut new_events = Vec::new();
+    for &(k, m) in armed.iter() {
+        let ce = terrain.communities[k];
+        let Ok(c) = communities.get(ce) else {
+            continue;
+        };
+        let (members, cell, informers) = (c.militia, c.cell, c.informers);
+        if members <= 0.0 {
+            continue;
+        }
+        let country = grid.cells[cell.index()].country;
+        let threat = threat_at(cell, &communities);
+        // Raids on the pastoralist communities of the neighbourhood, on this side of the border.
+        let targets: Vec<(CellId, f64)> = neighbourhood(grid, cell)
+            .filter(|&x| grid.cells[x.index()].country == country)
+            .filter_map(|x| {
+                let (_, te) = terrain.community_at(x)?;
+                let t = communities.get(te).ok()?;
+                (t.residents >= 1.0 && t.pastoralists > 0.0).then_some((x, t.pastoralists))
+            })
+            .collect();
+        let weight: f64 = targets.iter().map(|t| t.1).sum();
+        if weight > 0.0 {
+            let mean_share = weight / targets.len() as f64;
+            let rng = rngs.get(Stream::Militias);
+            let raids = poisson(
+                rng,
+                mp.raid_rate / DAYS_PER_WEEK * members / 100.0 * threat * mean_share,
+            );
+            for _ in 0..raids {
+                let rng = rngs.get(Stream::Militias);
+                let mut pick = uniform(rng) * weight;
+                let mut at = targets[targets.len() - 1].0;
+                for &(x, w) in &targets {
+                    if pick < w {
+                        at = x;
+                        break;
+                    }
+                    pick -= w;
+                }
+                let deaths = geometric(rng, mp.raid_deaths);
+                let Some((_, te)) = terrain.community_at(at) else {
+                    continue;
+                };
+                let Ok(mut t) = communities.get_mut(te) else {
+                    continue;
+                };
+                let deaths = (deaths as f64).min(t.residents.floor());
+                t.residents -= deaths;
+                ledger.civilians_killed += deaths;
+                t.fear = (t.fear + p.communities.fear_per_attack).min(1.0);
+                stigmatise(&mut t, deaths, p.communities.stigma_per_death);
+                let mut ev = Event::new(
+                    day,
+                    at,
+                    Perpetrator::Militia(m),
+                    None,
+                    ATTACK_ON_CIVILIANS,
+                    Target::Civilians,
+                );
+                ev.civilians_killed = deaths as u32;
+                new_events.push(ev);
+            }
+        }
+        // Clashes with the bands in the militia's own cell.
+        let engage = mp.clash_rate / DAYS_PER_WEEK * members / (members + CLASH_HALF_MEMBERS);
+        for b in index.in_cell(cell) {
+            if !chance(rngs.get(Stream::Militias), engage) {
+                continue;
+            }
+            let hits = geometric(rngs.get(Stream::Militias), mp.clash_hits);
+            let killed = take_losses(&mut bands, b.entity, hits, morale, &mut ledger);
+            groups[b.group].loss_ratio += killed as f64 / groups[b.group].fighters.max(1) as f64;
+            let lost = geometric(rngs.get(Stream::Militias), mp.clash_deaths);
+            let Ok(mut c) = communities.get_mut(ce) else {
+                continue;
+            };
+            let lost = (lost as f64)
+                .min(c.militia.floor())
+                .min(c.residents.floor());
+            c.militia -= lost;
+            c.residents -= lost;
+            ledger.militia_killed += lost;
+            let gain = policies.strength(
+                s,
+                InterventionKind::DisaggregateAttribution,
+                cell,
+                Some(b.group),
+            );
+            let mut ev = Event::new(
+                day,
+                cell,
+                Perpetrator::Militia(m),
+                Some(b.band),
+                BATTLE,
+                Target::Group(b.group),
+            );
+            ev.target_attributed = observe(
+                b.group,
+                cell,
+                informers,
+                gain,
+                s,
+                &terrain,
+                rngs.get(Stream::Militias),
+            );
+            ev.militants_killed = killed;
+            ev.security_killed = lost as u32;
+            new_events.push(ev);
+        }
+    }
+    log.events.extend(new_events);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_founded_militia_whose_date_has_come_mobilises() {
+        let covering = [(1, 0), (2, 1000)];
+        assert_eq!(active_militia(&covering, 10), Some(1));
+        assert_eq!(active_militia(&covering, 1000), Some(2));
+        assert_eq!(active_militia(&[(0, 50)], 10), None);
+        assert_eq!(active_militia(&[], 10), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! The history section's kinds: located errors, forces withdrawn on their date, militias that
+//! mobilise only where and from when the map data says, and the stigmatisation they cause.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sahelsim::scenario::{self, Scenario};
+use sahelsim::sim::Simulation;
+use sahelsim::sim::components::{Community, ForceKind, Garrison};
+use sahelsim::sim::events::Perpetrator;
+
+/// A scenario written inline, extending the baseline (paths resolve from tests/fixtures).
+fn inline(text: &str) -> Result<Scenario, scenario::ScenarioErrors> {
+    scenario::load_str(text, Path::new("tests/fixtures/inline.ron"))
+}
+
+/// The baseline over `start`..`end` on a coarse grid, with `history` as its history.
+fn with_history(start: &str, end: &str, history: &str) -> Arc<Scenario> {
+    let text = format!(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "history test",
+    period: (start: "{start}", end: "{end}"),
+    map: (resolution_deg: 0.3),
+    history: [{history}],
+)"#
+    );
+    Arc::new(inline(&text).unwrap())
+}
+
+#[test]
+fn an_entry_missing_what_its_kind_needs_is_refused_field_by_field() {
+    let errs = inline(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad history",
+    history: [
+        (date: "2022-08-15", kind: ForcesStrength, factor: 200.0),
+        (date: "2022-11-18", kind: MilitiaMobilisation, militia: "VPD", factor: 3.0),
+        (date: "2021-12-24", kind: ForcesConduct, country: "FRA", factor: 1.5),
+    ],
+)"#,
+    )
+    .unwrap_err();
+    let paths: Vec<&str> = errs.0.iter().map(|e| e.path.as_str()).collect();
+    for expected in [
+        "history[0].force",
+        "history[0].country",
+        "history[0].factor",
+        "history[1].militia",
+        "history[2].country",
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {paths:?}");
+    }
+    let militia = errs
+        .0
+        .iter()
+        .find(|e| e.path == "history[1].militia")
+        .unwrap();
+    assert_eq!(militia.suggestion.as_deref(), Some("VDP"));
+    assert!(
+        errs.0.iter().all(|e| e.position.is_some()),
+        "every error is located: {errs:?}"
+    );
+}
+
+#[test]
+fn a_withdrawal_takes_the_international_troops_out_on_its_date_and_only_there() {
+    let s = with_history(
+        "2017-01-01",
+        "2017-02-28",
+        r#"(date: "2017-01-20", kind: ForcesStrength, country: "MLI", force: International, factor: 0.0, note: "test")"#,
+    );
+    let map = common::map(&s);
+    let mut sim = Simulation::new(s, map, 0);
+    let troops = |sim: &mut Simulation, kind: ForceKind| -> f64 {
+        let mut q = sim.world.query::<&Garrison>();
+        q.iter(&sim.world)
+            .filter(|g| g.kind == kind)
+            .map(|g| g.troops)
+            .sum()
+    };
+    for _ in 0..15 {
+        sim.step();
+    }
+    let before = troops(&mut sim, ForceKind::International);
+    let national_before = troops(&mut sim, ForceKind::National);
+    assert!(before > 5000.0, "international troops before: {before}");
+    for _ in 15..35 {
+        sim.step();
+    }
+    assert_eq!(troops(&mut sim, ForceKind::International), 0.0);
+    let national = troops(&mut sim, ForceKind::National);
+    assert!(
+        national >= 0.9 * national_before,
+        "national forces stay: {national} vs {national_before}"
+    );
+}
+
+#[test]
+fn the_volunteers_mobilise_from_their_law_in_burkina_faso_only() {
+    // The Volunteers' law is of 2020-01-21; the Sahel region of Burkina Faso has no earlier
+    // militia in the map data, Kidal none at all.
+    let s = with_history("2019-12-01", "2020-04-30", "");
+    let map = common::map(&s);
+    let region_of = |c: &Community| {
+        let r = map.grid.cells[c.cell.index()].region.unwrap();
+        map.data.regions[r].name.clone()
+    };
+    let members = |sim: &mut Simulation, region: &str| -> f64 {
+        let mut q = sim.world.query::<&Community>();
+        q.iter(&sim.world)
+            .filter(|c| region_of(c) == region)
+            .map(|c| c.militia)
+            .sum()
+    };
+    let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+    for _ in 0..50 {
+        sim.step();
+    }
+    assert_eq!(members(&mut sim, "Sahel"), 0.0, "no militia before the law");
+    assert!(
+        members(&mut sim, "Centre-Nord") > 0.0,
+        "Koglweogo already there"
+    );
+    for _ in 50..150 {
+        sim.step();
+    }
+    assert!(members(&mut sim, "Sahel") > 0.0, "Volunteers after the law");
+    assert_eq!(members(&mut sim, "Kidal"), 0.0);
+    sim.check_conservation().unwrap();
+    // Their raids are theirs: named, against civilians, never attributed to a group.
+    for e in sim.events() {
+        if let Perpetrator::Militia(m) = e.perpetrator {
+            assert!((m as usize) < map.data.militias.len());
+        }
+    }
+}
+
+#[test]
+fn stigmatisation_falls_on_pastoralists_and_only_where_the_loop_is_on() {
+    use sahelsim::sim::systems::response::stigmatise;
+    let s = with_history("2017-01-01", "2017-01-10", "");
+    let map = common::map(&s);
+    let mut sim = Simulation::new(s, map, 0);
+    let mut q = sim.world.query::<&Community>();
+    let mut c = q
+        .iter(&sim.world)
+        .find(|c| c.pastoralists > 0.3 && c.residents > 20_000.0)
+        .unwrap()
+        .clone();
+    let mut farmers = c.clone();
+    farmers.pastoralists = 0.0;
+    let mut off = c.clone();
+    stigmatise(&mut c, 10.0, 0.02);
+    stigmatise(&mut farmers, 10.0, 0.02);
+    stigmatise(&mut off, 10.0, 0.0);
+    assert!(c.stigma > 0.0);
+    assert_eq!(farmers.stigma, 0.0);
+    assert_eq!(off.stigma, 0.0);
+}
