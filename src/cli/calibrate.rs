@@ -99,10 +99,11 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         wall_s
     );
     println!(
-        "best point (score {:.4}, {} of {} targets met):",
+        "best point (score {:.4}, {} of {} fit targets met):",
         best.score,
         best.passed,
-        best.targets.iter().filter(|t| t.covered).count()
+        crate::experiment::validation::tally(&best.targets, crate::experiment::targets::Role::Fit)
+            .1
     );
     for (p, v) in spec.parameters.iter().zip(&best.values) {
         println!("  {:<50} {}", p.path, fmt(*v));

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::sweep::spec::{MAX_RUNS, count_or_overflow};
-use super::targets::covers_calibration_period;
+use super::targets::{Role, covers_calibration_period};
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
 use crate::geo::SahelMap;
 use crate::scenario::locate::FieldIndex;
@@ -75,9 +75,9 @@ pub struct Point {
     pub round: u32,
     /// Parameter values, in spec order.
     pub values: Vec<f64>,
-    /// Score (0 = every target met).
+    /// Score over the fit targets (0 = every fit target met).
     pub score: f64,
-    /// Targets met.
+    /// Fit targets met (test targets are reported, never scored).
     pub passed: usize,
     /// Target results.
     pub targets: Vec<TargetResult>,
@@ -394,7 +394,7 @@ pub fn calibrate(
             let results = evaluate(calibration, &values, progress)?;
             for (v, t) in values.into_iter().zip(results) {
                 let score = super::validation::score(&t);
-                let passed = t.iter().filter(|r| r.pass).count();
+                let (passed, _) = super::validation::tally(&t, Role::Fit);
                 all.push(Point {
                     id: all.len(),
                     round,
@@ -479,13 +479,13 @@ pub fn best_fragment(calibration: &Calibration, out_dir: &Path, best: &Point) ->
         }
     }
     let mut out = format!(
-        "// Best point of `sahelsim calibrate {}` (spec `{}`, seed {}): score {:.4}, {} of {} targets met.\n// Paste the values into the base scenario, or run this file: it extends the base.\n(\n    extends: {:?},\n    name: \"{}-calibrated\",\n",
+        "// Best point of `sahelsim calibrate {}` (spec `{}`, seed {}): score {:.4}, {} of {} fit targets met.\n// Paste the values into the base scenario, or run this file: it extends the base.\n(\n    extends: {:?},\n    name: \"{}-calibrated\",\n",
         calibration.spec_path.display(),
         spec.name,
         spec.seed,
         best.score,
         best.passed,
-        best.targets.iter().filter(|t| t.covered).count(),
+        super::validation::tally(&best.targets, Role::Fit).1,
         relative_path(out_dir, &calibration.base_path)
             .display()
             .to_string(),

@@ -1,6 +1,8 @@
 //! The calibration targets C1–C11 of the model brief, the plausibility checks P1–P3 beyond
-//! 2020, the strength and money targets S1–S5, and how each is counted from a replicate's events and time series. Every value is
-//! counted from simulated events; nothing is assigned. The C targets concern 2017–2020; a
+//! 2020, the strength and money targets S1–S5, the targets by place (G), perpetrator (H),
+//! displacement (D) and schools (E), and how each is counted from a replicate's events, time
+//! series and year-end cell states. Every target is marked fit (scored by calibration) or test
+//! (kept out of it). Every value is counted from simulated events; nothing is assigned. The C targets concern 2017–2020; a
 //! scenario must cover those years. The P checks concern 2021–2024 and count only where the
 //! scenario runs to the end of 2024.
 //!
@@ -16,6 +18,7 @@ use serde::Serialize;
 use crate::geo::SahelMap;
 use crate::record::SeriesRow;
 use crate::record::outcome::EventFilter;
+use crate::record::series::CellYear;
 use crate::scenario::{Coalition, Scenario};
 use crate::sim::events::{Attributed, Event, Perpetrator, Target as EventTarget};
 
@@ -37,6 +40,28 @@ pub struct Target {
     /// The last year the target looks at (2020 for the brief's targets, 2024 for the checks
     /// beyond 2020).
     pub last_year: i32,
+    /// Whether calibration scores the target ([`Role::Fit`]) or it is kept out of the fit as
+    /// an out-of-sample check ([`Role::Test`]).
+    pub role: Role,
+}
+
+/// What a target is for: fitted by calibration, or kept apart to test the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Role {
+    /// Scored by `calibrate`; `validate` fails when one is missed.
+    Fit,
+    /// Never scored by `calibrate`; `validate` reports it, met or not, as evidence of validity.
+    Test,
+}
+
+impl Role {
+    /// The word used in tables and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Fit => "fit",
+            Role::Test => "test",
+        }
+    }
 }
 
 impl Target {
@@ -73,9 +98,13 @@ pub const BEYOND_2020_SOURCE: &str = "Africa Center for Strategic Studies, yearl
 /// figure's source and how sure it is.
 pub const STRENGTH_SOURCE: &str = "UN Security Council Monitoring Team reports on ISIL and al-Qaida and press estimates of fighter numbers; the seed brief's order of revenue sources; analysts' revenue estimates (docs/calibration.md)";
 
+/// Source of the targets by place, perpetrator, displacement and schools (G, H, D, E):
+/// docs/calibration.md gives each figure's publisher, date and quote.
+pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studies (regional and country shares), FIDH and VOA readings of ACLED (civilians killed by perpetrator, 2020), CONASUR and IOM DTM (displaced), Burkina Faso's education ministry and Mali's education cluster (schools closed); docs/calibration.md";
+
 /// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
 /// strength and money (S).
-pub const TARGETS: [Target; 26] = [
+pub const TARGETS: [Target; 37] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -83,6 +112,7 @@ pub const TARGETS: [Target; 26] = [
         target: "nearly 7×",
         lo: 5.0,
         hi: 9.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -92,6 +122,7 @@ pub const TARGETS: [Target; 26] = [
         target: "more than 1,000",
         lo: 1000.0,
         hi: 1400.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -101,6 +132,7 @@ pub const TARGETS: [Target; 26] = [
         target: "nearly 8,000",
         lo: 6500.0,
         hi: 9500.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -110,6 +142,7 @@ pub const TARGETS: [Target; 26] = [
         target: "more than 64 %",
         lo: 0.62,
         hi: 0.72,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -119,6 +152,7 @@ pub const TARGETS: [Target; 26] = [
         target: "about 75 %",
         lo: 0.70,
         hi: 0.80,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -128,6 +162,7 @@ pub const TARGETS: [Target; 26] = [
         target: "7 of 8",
         lo: 0.80,
         hi: 0.95,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -137,6 +172,7 @@ pub const TARGETS: [Target; 26] = [
         target: "about 1 in 3",
         lo: 0.27,
         hi: 0.40,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -146,6 +182,7 @@ pub const TARGETS: [Target; 26] = [
         target: "under 2 %",
         lo: 0.0,
         hi: 0.03,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -155,6 +192,7 @@ pub const TARGETS: [Target; 26] = [
         target: "78 %",
         lo: 0.70,
         hi: 0.86,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -164,6 +202,7 @@ pub const TARGETS: [Target; 26] = [
         target: "$18–35 M",
         lo: 18.0,
         hi: 35.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -173,6 +212,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 2×",
         lo: 1.4,
         hi: 2.6,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -182,6 +222,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 2×",
         lo: 1.4,
         hi: 2.6,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -191,6 +232,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 2×",
         lo: 1.4,
         hi: 2.6,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -200,6 +242,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 3×",
         lo: 2.0,
         hi: 4.5,
+        role: Role::Test,
         last_year: 2024,
     },
     Target {
@@ -209,6 +252,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 1.35×",
         lo: 0.9,
         hi: 1.7,
+        role: Role::Test,
         last_year: 2024,
     },
     Target {
@@ -218,6 +262,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 1.2×",
         lo: 0.9,
         hi: 1.7,
+        role: Role::Test,
         last_year: 2024,
     },
     Target {
@@ -227,6 +272,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 1.15×",
         lo: 0.9,
         hi: 1.7,
+        role: Role::Test,
         last_year: 2024,
     },
     Target {
@@ -236,6 +282,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 10,400",
         lo: 7000.0,
         hi: 14000.0,
+        role: Role::Test,
         last_year: 2024,
     },
     Target {
@@ -245,6 +292,7 @@ pub const TARGETS: [Target; 26] = [
         target: "1,000–3,000",
         lo: 1000.0,
         hi: 3000.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -254,6 +302,7 @@ pub const TARGETS: [Target; 26] = [
         target: "≈ 6,000",
         lo: 4000.0,
         hi: 9000.0,
+        role: Role::Fit,
         last_year: 2024,
     },
     Target {
@@ -263,6 +312,7 @@ pub const TARGETS: [Target; 26] = [
         target: "a few hundred",
         lo: 200.0,
         hi: 700.0,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -272,6 +322,7 @@ pub const TARGETS: [Target; 26] = [
         target: "2,000–3,000",
         lo: 1500.0,
         hi: 4000.0,
+        role: Role::Fit,
         last_year: 2024,
     },
     Target {
@@ -281,6 +332,7 @@ pub const TARGETS: [Target; 26] = [
         target: "tens of millions of US$",
         lo: 30.0,
         hi: 150.0,
+        role: Role::Fit,
         last_year: 2024,
     },
     Target {
@@ -290,6 +342,7 @@ pub const TARGETS: [Target; 26] = [
         target: "most",
         lo: 0.35,
         hi: 0.70,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -299,6 +352,7 @@ pub const TARGETS: [Target; 26] = [
         target: "a large part",
         lo: 0.20,
         hi: 0.50,
+        role: Role::Fit,
         last_year: 2020,
     },
     Target {
@@ -308,7 +362,118 @@ pub const TARGETS: [Target; 26] = [
         target: "minor",
         lo: 0.0,
         hi: 0.15,
+        role: Role::Fit,
         last_year: 2020,
+    },
+    Target {
+        id: "G1",
+        fact: "Burkina Faso becomes the centre of the crisis from 2019",
+        measure: "Burkina Faso's share of Islamist-linked events in the study area, 2019–2020",
+        target: "about half, and above Mali's",
+        lo: 0.40,
+        hi: 0.60,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "G2",
+        fact: "Burkina Faso holds most of the violence, 2023–2024",
+        measure: "Burkina Faso's share of fatalities in Islamist-linked events, 2023–2024",
+        target: "≈ 2/3 (2023), 61 % (2024)",
+        lo: 0.55,
+        hi: 0.75,
+        role: Role::Test,
+        last_year: 2024,
+    },
+    Target {
+        id: "G3",
+        fact: "Burkina Faso's Sahel region dominates its violence in 2020",
+        measure: "the Sahel region's share of Burkina Faso's fatalities in Islamist-linked events, 2020",
+        target: "more than 61 %",
+        lo: 0.50,
+        hi: 0.75,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "G4",
+        fact: "Mopti dominates Mali's violence in 2020",
+        measure: "Mopti's share of Mali's fatalities in Islamist-linked events, 2020",
+        target: "more than 60 %",
+        lo: 0.50,
+        hi: 0.75,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "H1",
+        fact: "state forces and militias kill about as many civilians as militants, 2020",
+        measure: "share of civilians killed in 2020 whose killers were state forces or militias",
+        target: "about half",
+        lo: 0.40,
+        hi: 0.60,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "D1",
+        fact: "Burkina Faso's internally displaced, December 2019",
+        measure: "people displaced from Burkina Faso's communities, end of 2019",
+        target: "≈ 560,000",
+        lo: 400_000.0,
+        hi: 750_000.0,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "D2",
+        fact: "Burkina Faso's internally displaced, December 2022",
+        measure: "people displaced from Burkina Faso's communities, end of 2022",
+        target: "1,882,391",
+        lo: 1_400_000.0,
+        hi: 2_400_000.0,
+        role: Role::Test,
+        last_year: 2024,
+    },
+    Target {
+        id: "D3",
+        fact: "Mali's internally displaced, December 2019",
+        measure: "people displaced from Mali's communities, end of 2019",
+        target: "207,751",
+        lo: 140_000.0,
+        hi: 300_000.0,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "D4",
+        fact: "Mali's internally displaced, December 2022",
+        measure: "people displaced from Mali's communities, end of 2022",
+        target: "412,287",
+        lo: 280_000.0,
+        hi: 600_000.0,
+        role: Role::Test,
+        last_year: 2024,
+    },
+    Target {
+        id: "E1",
+        fact: "schools closed in Burkina Faso, early 2020",
+        measure: "schools closed in Burkina Faso's communities, end of 2019",
+        target: "2,369 (February 2020)",
+        lo: 1_600.0,
+        hi: 3_200.0,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "E2",
+        fact: "schools closed in Burkina Faso, 2022–2023",
+        measure: "schools closed in Burkina Faso's communities, end of 2022",
+        target: "6,149 (31 May 2023)",
+        lo: 4_000.0,
+        hi: 7_500.0,
+        role: Role::Test,
+        last_year: 2024,
     },
 ];
 
@@ -335,6 +500,7 @@ pub fn measure(
     map: &SahelMap,
     events: &[Event],
     rows: &[SeriesRow],
+    cell_years: &[CellYear],
 ) -> Vec<f64> {
     let groups = &scenario.groups;
     let flm = scenario.group_index("FLM");
@@ -349,7 +515,7 @@ pub fn measure(
             .is_some_and(|g| groups[g.index()].militant_islamist)
             || match e.perpetrator {
                 Perpetrator::Group(_) => islamist_actor(e.attributed),
-                Perpetrator::State => islamist_actor(e.target_attributed),
+                Perpetrator::State | Perpetrator::Militia(_) => islamist_actor(e.target_attributed),
             }
     };
     let is_jnim = |a: Attributed| match a {
@@ -359,7 +525,7 @@ pub fn measure(
     };
     let attributed_jnim = |e: &Event| match e.perpetrator {
         Perpetrator::Group(_) => is_jnim(e.attributed),
-        Perpetrator::State => {
+        Perpetrator::State | Perpetrator::Militia(_) => {
             matches!(e.target, EventTarget::Group(_)) && is_jnim(e.target_attributed)
         }
     };
@@ -400,6 +566,30 @@ pub fn measure(
         map.grid.cells[e.cell.index()]
             .area
             .map(|a| map.data.areas[a].id.as_str())
+    };
+    let country_of = |cell: usize| {
+        map.grid.cells[cell]
+            .country
+            .map(|k| map.data.countries[k].iso3.as_str())
+    };
+    let region_of = |cell: usize| {
+        map.grid.cells[cell]
+            .region
+            .map(|r| map.data.regions[r].name.as_str())
+    };
+    // A per-cell quantity summed over a country's cells at the end of `y` (NaN if not recorded).
+    let at_year_end = |y: i32, iso3: &str, pick: fn(&CellYear) -> &Vec<f32>| {
+        cell_years
+            .iter()
+            .find(|c| c.year == y)
+            .map_or(f64::NAN, |c| {
+                pick(c)
+                    .iter()
+                    .enumerate()
+                    .filter(|&(cell, _)| country_of(cell) == Some(iso3))
+                    .map(|(_, &v)| f64::from(v))
+                    .sum()
+            })
     };
 
     let c1 = div(linked_per_year[3], linked_per_year[0]);
@@ -535,5 +725,65 @@ pub fn measure(
         share_2020(|r| r.revenue_routes),
         share_2020(|r| r.revenue_gold),
         share_2020(|r| r.revenue_kidnapping),
+        // Geography (G).
+        share_where(
+            events
+                .iter()
+                .filter(|e| islamist(e) && in_years(e, 2019, 2020)),
+            |_| 1.0,
+            |e| country_of(e.cell.index()) == Some("BFA"),
+        ),
+        later(share_where(
+            events
+                .iter()
+                .filter(|e| islamist(e) && in_years(e, 2023, 2024)),
+            |e| e.fatalities() as f64,
+            |e| country_of(e.cell.index()) == Some("BFA"),
+        )),
+        share_where(
+            events.iter().filter(|e| {
+                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("BFA")
+            }),
+            |e| e.fatalities() as f64,
+            |e| region_of(e.cell.index()) == Some("Sahel"),
+        ),
+        share_where(
+            events.iter().filter(|e| {
+                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("MLI")
+            }),
+            |e| e.fatalities() as f64,
+            |e| region_of(e.cell.index()) == Some("Mopti"),
+        ),
+        // Perpetrators (H).
+        share_where(
+            events.iter().filter(|e| year(e) == 2020),
+            |e| e.civilians_killed as f64,
+            |e| e.perpetrator.pro_government(),
+        ),
+        // Displacement (D) and schools (E), at the end of a year.
+        at_year_end(2019, "BFA", |c| &c.displaced),
+        later(at_year_end(2022, "BFA", |c| &c.displaced)),
+        at_year_end(2019, "MLI", |c| &c.displaced),
+        later(at_year_end(2022, "MLI", |c| &c.displaced)),
+        at_year_end(2019, "BFA", |c| &c.schools_closed),
+        later(at_year_end(2022, "BFA", |c| &c.schools_closed)),
     ]
+}
+
+/// The share of `weight` over `events` that falls on the events `pick` selects (NaN when the
+/// total is 0).
+fn share_where<'a>(
+    events: impl Iterator<Item = &'a Event>,
+    weight: impl Fn(&Event) -> f64,
+    pick: impl Fn(&Event) -> bool,
+) -> f64 {
+    let (mut part, mut total) = (0.0, 0.0);
+    for e in events {
+        let w = weight(e);
+        total += w;
+        if pick(e) {
+            part += w;
+        }
+    }
+    if total == 0.0 { f64::NAN } else { part / total }
 }

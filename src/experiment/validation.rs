@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::run_replicate;
-use super::targets::{TARGETS, Target, last_counted_day, measure};
+use super::targets::{Role, TARGETS, Target, last_counted_day, measure};
 use crate::geo::SahelMap;
 use crate::record::summary::quantile;
 use crate::scenario::Scenario;
@@ -50,7 +50,7 @@ pub fn measure_replicate(
     progress: Option<&ProgressBar>,
 ) -> Vec<f64> {
     let out = run_replicate(scenario, map, replicate, progress);
-    measure(scenario, map, &out.events, &out.rows)
+    measure(scenario, map, &out.events, &out.rows, &out.cell_years)
 }
 
 /// Summarises per-replicate target values (`values[r][t]`) of a run that counted up to
@@ -99,11 +99,20 @@ pub fn validate(
 }
 
 /// The calibration score of target means: the sum of squared distances outside the bands, in
-/// band widths, over the covered targets (0 when every covered target is met).
+/// band widths, over the covered *fit* targets (0 when every covered fit target is met). Test
+/// targets never enter it, so that they stay an out-of-sample check.
 pub fn score(results: &[TargetResult]) -> f64 {
     results
         .iter()
-        .filter(|r| r.covered)
+        .filter(|r| r.covered && r.target.role == Role::Fit)
         .map(|r| r.target.distance(r.mean).powi(2))
         .sum()
+}
+
+/// Covered and met targets of one role: (met, covered).
+pub fn tally(results: &[TargetResult], role: Role) -> (usize, usize) {
+    let of_role = results
+        .iter()
+        .filter(|r| r.covered && r.target.role == role);
+    (of_role.clone().filter(|r| r.pass).count(), of_role.count())
 }

@@ -5,8 +5,8 @@ use super::figure::Figure;
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::validation_plot::fmt;
-use crate::experiment::targets::{BEYOND_2020_SOURCE, SOURCE, STRENGTH_SOURCE};
-use crate::experiment::validation::{TargetResult, score};
+use crate::experiment::targets::{BEYOND_2020_SOURCE, Role, SOURCE, STRENGTH_SOURCE};
+use crate::experiment::validation::{TargetResult, score, tally};
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
 
@@ -17,8 +17,8 @@ pub fn report(
     last_year: i32,
     figure: Option<&Figure>,
 ) -> Report {
-    let covered = results.iter().filter(|r| r.covered).count();
-    let passed = results.iter().filter(|r| r.pass).count();
+    let (passed, covered) = tally(results, Role::Fit);
+    let (test_passed, test_covered) = tally(results, Role::Test);
     let mut r = Report::new(&format!(
         "{}: validation against the calibration targets",
         s.name
@@ -34,9 +34,35 @@ pub fn report(
     r.key_values(&facts);
     r.section("Key findings");
     r.paragraph(&format!(
-        "{passed} of {covered} targets met (score {:.3}; 0 means every target met). A target is met when the mean of the replicates lies inside its band.",
+        "{passed} of {covered} fit targets met (score {:.3}; 0 means every fit target met). {test_passed} of {test_covered} test targets met. A target is met when the mean of the replicates lies inside its band. Calibration scores the fit targets only; the test targets are kept out of it, so they are an out-of-sample check of the model, reported as they come out.",
         score(results)
     ));
+    for (role, heading) in [
+        (Role::Fit, "Fit targets (scored by calibration)"),
+        (
+            Role::Test,
+            "Test targets (never scored: out-of-sample checks)",
+        ),
+    ] {
+        let of_role: Vec<&TargetResult> =
+            results.iter().filter(|t| t.target.role == role).collect();
+        if of_role.is_empty() {
+            continue;
+        }
+        r.section(heading);
+        targets_table(&mut r, &of_role);
+    }
+    r.note(&format!("C: the brief's figures for 2017–2020 ({SOURCE}). P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE}). S: strength and money ({STRENGTH_SOURCE}). G, H and D: geography, perpetrators and displacement (sources in docs/calibration.md). Missed targets are in bold."));
+    if let Some(f) = figure {
+        r.section("Figures");
+        r.figure(f);
+    }
+    parameters_section(&mut r, &[s]);
+    r
+}
+
+/// One table of targets, the missed ones marked.
+fn targets_table(r: &mut Report, results: &[&TargetResult]) {
     let mut missed = Vec::new();
     let rows: Vec<Vec<String>> = results
         .iter()
@@ -79,11 +105,4 @@ pub fn report(
         &rows,
         &missed,
     );
-    r.note(&format!("C: the brief's figures for 2017–2020 ({SOURCE}). P: plausibility checks for 2021–2024 ({BEYOND_2020_SOURCE}). S: strength and money ({STRENGTH_SOURCE}). Missed targets are in bold."));
-    if let Some(f) = figure {
-        r.section("Figures");
-        r.figure(f);
-    }
-    parameters_section(&mut r, &[s]);
-    r
 }
