@@ -8,7 +8,7 @@ use common::sahelsim;
 use std::path::Path;
 
 use sahelsim::experiment::calibration::{Point, best_fragment, load_spec};
-use sahelsim::experiment::targets::TARGETS;
+use sahelsim::experiment::targets::{Role, TARGETS};
 use sahelsim::experiment::validation::{score, validate};
 use sahelsim::scenario;
 
@@ -37,12 +37,18 @@ fn validate_writes_its_table_json_and_plot_and_fails_on_a_missed_target() {
     assert_eq!(json["targets"].as_array().unwrap().len(), TARGETS.len());
     assert_eq!(json["replicates"], 2);
     let passed = json["passed"].as_u64().unwrap() as usize;
-    // The baseline runs to 2025: the checks beyond 2020 count too.
-    assert_eq!(json["covered"].as_u64().unwrap() as usize, TARGETS.len());
-    // The exit status says whether every target was met.
+    // The baseline runs to 2025: the checks beyond 2020 count too; fit and test apart.
+    let fit = TARGETS.iter().filter(|t| t.role == Role::Fit).count();
+    assert_eq!(json["covered"].as_u64().unwrap() as usize, fit);
+    assert_eq!(
+        json["test_covered"].as_u64().unwrap() as usize,
+        TARGETS.len() - fit
+    );
+    assert!(stdout.contains("fit targets") && stdout.contains("test targets"));
+    // The exit status says whether every fit target was met (test targets never fail it).
     assert_eq!(
         out.status.success(),
-        passed == TARGETS.len(),
+        passed == fit,
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -136,6 +142,28 @@ fn the_baseline_keeps_its_calibrated_fit() {
         }
     }
     assert!(score(&results) <= 0.22, "score {}", score(&results));
+}
+
+#[test]
+fn calibration_scores_fit_targets_only() {
+    let mut s = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
+    s.map.resolution_deg = 0.5;
+    let mut results = validate(&s, 1, None);
+    let before = score(&results);
+    // Moving a test target far out of its band changes nothing; a fit target does.
+    let test = results
+        .iter()
+        .position(|r| r.target.role == Role::Test)
+        .unwrap();
+    results[test].covered = true;
+    results[test].mean = results[test].target.hi * 100.0 + 1.0;
+    assert_eq!(score(&results), before);
+    let fit = results
+        .iter()
+        .position(|r| r.target.role == Role::Fit && r.covered)
+        .unwrap();
+    results[fit].mean = results[fit].target.hi * 100.0 + 1.0;
+    assert!(score(&results) > before);
 }
 
 #[test]

@@ -29,6 +29,8 @@ pub enum EventFilter {
     AttacksOnCivilians,
     /// Events whose perpetrator is the state.
     ByState,
+    /// Events whose perpetrator is a militia allied to the state.
+    ByMilitias,
 }
 
 impl EventFilter {
@@ -43,6 +45,7 @@ impl EventFilter {
                     && matches!(e.target, Target::Civilians | Target::Leaders)
             }
             EventFilter::ByState => e.perpetrator == Perpetrator::State,
+            EventFilter::ByMilitias => matches!(e.perpetrator, Perpetrator::Militia(_)),
         }
     }
 }
@@ -90,6 +93,8 @@ pub enum State {
     SustainedPresence,
     /// Fighters.
     Fighters,
+    /// Armed members of community militias.
+    MilitiaMembers,
 }
 
 impl State {
@@ -111,6 +116,7 @@ impl State {
                 }
             }
             State::Fighters => r.fighters.unwrap_or(0) as f64,
+            State::MilitiaMembers => r.militia_members.unwrap_or(0.0),
         }
     }
 }
@@ -323,12 +329,40 @@ outcomes! {
         group_label: "events by",
         total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
     },
+    /// Civilians killed by armed groups.
+    FATALITIES_CIVILIANS_BY_GROUPS = {
+        "fatalities_civilians_by_groups", "civilians killed by armed groups", "people",
+        Count::EventSum(EventFilter::ByGroups, PerEvent::Civilians),
+        group_label: "civilians killed by armed groups",
+        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+    },
     /// Civilians killed by state forces.
     FATALITIES_CIVILIANS_BY_STATE = {
         "fatalities_civilians_by_state", "civilians killed by state forces", "people",
         Count::EventSum(EventFilter::ByState, PerEvent::Civilians),
         group_label: "civilians killed by state forces",
+        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+    },
+    /// Civilians killed by militias allied to the state.
+    FATALITIES_CIVILIANS_BY_MILITIAS = {
+        "fatalities_civilians_by_militias", "civilians killed by militias", "people",
+        Count::EventSum(EventFilter::ByMilitias, PerEvent::Civilians),
+        group_label: "civilians killed by militias",
+        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+    },
+    /// Events whose perpetrator is a militia.
+    EVENTS_BY_MILITIAS = {
+        "events_by_militias", "events by militias", "events",
+        Count::Events(EventFilter::ByMilitias),
+        group_label: "events by militias",
         total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+    },
+    /// Armed militia members at the end.
+    MILITIA_MEMBERS_END = {
+        "militia_members_end", "militia members at the end", "members",
+        Count::End(State::MilitiaMembers),
+        group_label: "militia members at the end",
+        total: true, by_group: false, by_area: true, by_year: false, reported: SUMMARY,
     },
     /// People abducted.
     ABDUCTED = {

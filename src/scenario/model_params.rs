@@ -188,7 +188,7 @@ param_sections! {
         /// Standing of traditional leaders regained per day (successors take over). Assumption.
         leader_recovery: 0.002, [0.0, 1.0], "per day";
         /// Stigmatisation: extra hardship of a community per civilian killed there by state forces or militias, per 10,000 residents, times its pastoralist share (the stigmatisation–reprisal loop: violence that profiles Fulani herders raises their grievance; UNDP, Journey to Extremism in Africa, 2017 and 2023). 0 switches the loop off. Assumption.
-        stigma_per_death: 0.02, [0.0, 10.0], "hardship per death per 10,000 residents";
+        stigma_per_death: 0.05, [0.0, 10.0], "hardship per death per 10,000 residents";
         /// Stigmatisation lost per day (about a two-year half-life at 0.001). Assumption.
         stigma_decay: 0.001, [0.0, 1.0], "per day";
     }
@@ -254,15 +254,15 @@ param_sections! {
         /// Fear at which a community's threat counts as full: threat = floor + (1 − floor) × (the highest fear in its cell and the cells around it on its side of the border) / this, at most 1. Assumption.
         threat_fear: 0.3, [0.001, 1.0], "0..1";
         /// Threat felt where no violence is near (the floor above): militias exist without attacks nearby (against banditry, by state recruitment). Assumption.
-        threat_floor: 0.2, [0.0, 1.0], "0..1";
+        threat_floor: 0.15, [0.0, 1.0], "0..1";
         /// Share of the gap to the mobilised size closed per week. Assumption.
         mobilisation_rate: 0.05, [0.0, 1.0], "per week";
         /// Raids on pastoralist communities per 100 members per week, at full threat, times the pastoralist share of the cell raided. Assumption.
-        raid_rate: 0.2, [0.0, 100.0], "per 100 members per week";
+        raid_rate: 0.3, [0.0, 100.0], "per 100 members per week";
         /// Mean civilians killed by a raid. Assumption.
-        raid_deaths: 3.0, [0.0, 1000.0], "civilians per raid";
+        raid_deaths: 4.5, [0.0, 1000.0], "civilians per raid";
         /// Chance per week that a militia engages a band in its cell, at 100 members (m / (m + 100) in general). Assumption.
-        clash_rate: 0.1, [0.0, 7.0], "per band-week";
+        clash_rate: 0.05, [0.0, 7.0], "per band-week";
         /// Mean fighters killed by a clash with a militia. Assumption.
         clash_hits: 1.5, [0.0, 1000.0], "fighters per clash";
         /// Mean militia members killed by a clash. Assumption.
