@@ -56,12 +56,12 @@ fn spawn(dir: &Path, seed: u64, extra: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-/// Every file of a folder but the manifest (whose timings differ), by name.
+/// Every file at the top of a folder but the manifest (whose timings differ), by name.
 fn data_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_name() != "manifest.json")
+        .filter(|e| e.file_name() != "manifest.json" && e.path().is_file())
         .map(|e| {
             (
                 e.file_name().to_string_lossy().into_owned(),
@@ -300,4 +300,89 @@ fn a_sweep_folder_is_its_own_and_complete_when_its_manifest_is_written() {
         entries(&shard),
         vec!["manifest.json", "results.csv", "sweep.json"]
     );
+}
+
+#[test]
+fn merge_takes_only_complete_unchanged_shards_with_rows_the_sweep_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shard = |k: u32| tmp.path().join(format!("shard-{k}"));
+    for k in 1..=2 {
+        let out = sahelsim(&[
+            "sweep",
+            "tests/fixtures/sweep_grid.ron",
+            "--threads",
+            "1",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            shard(k).to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let merge = |out: &Path| {
+        sahelsim(&[
+            "sweep",
+            "merge",
+            shard(2).to_str().unwrap(),
+            shard(1).to_str().unwrap(),
+            "--no-report",
+            "--plots",
+            "svg",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    // A folder holding shards only (a cluster sweep's layout) takes the merge.
+    let merged = tmp.path().join("merged");
+    std::fs::create_dir_all(merged.join("shards")).unwrap();
+    let out = merge(&merged);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(verify(&merged).status.success());
+    assert!(merged.join("shards").is_dir());
+    // Merged again into the same folder: the same sweep, written identically.
+    let before = data_files(&merged);
+    let out = merge(&merged);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(data_files(&merged), before);
+
+    // A shard whose row was edited after it ran is refused with its file.
+    let results = shard(1).join("results.csv");
+    let original = std::fs::read_to_string(&results).unwrap();
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    let mut fields: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    let last = fields.len() - 1;
+    fields[last] = "XYZ".into();
+    lines[1] = fields.join(",");
+    std::fs::write(&results, lines.join("\n") + "\n").unwrap();
+    let out = merge(&tmp.path().join("m2"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("results.csv differs from its manifest.json"),
+        "{}",
+        text(&out)
+    );
+    // The same row with the manifest rewritten to match still fails the row check.
+    let manifest_path = shard(1).join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let (sha, bytes) = sahelsim::record::folder::hash_file(&results).unwrap();
+    for f in manifest["outputs"].as_array_mut().unwrap() {
+        if f["file"] == "results.csv" {
+            f["sha256"] = sha.clone().into();
+            f["bytes"] = bytes.into();
+        }
+    }
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let out = merge(&tmp.path().join("m3"));
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out);
+    assert!(
+        said.contains("results.csv:2:") && said.contains("`XYZ`"),
+        "{said}"
+    );
+    // An unfinished shard (no manifest) is refused with how to finish it.
+    std::fs::remove_file(&manifest_path).unwrap();
+    let out = merge(&tmp.path().join("m4"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("unfinished"), "{}", text(&out));
 }

@@ -13,7 +13,7 @@ use super::output::{Existing, OutputDir};
 use super::{MergeArgs, SlurmArgs, SweepCommand};
 use crate::experiment::sweep::results::{RESULTS, Shard};
 use crate::experiment::sweep::shards::{
-    SWEEP_FILE, ShardError, SweepFile, absolute, check_shard_set, check_unchanged,
+    SWEEP_FILE, ShardError, SweepFile, absolute, check_complete, check_shard_set, check_unchanged,
 };
 use crate::experiment::sweep::slurm::{self, SlurmOptions};
 use crate::experiment::sweep::spec::{self, Design};
@@ -230,6 +230,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         let Some(f) = SweepFile::read(d)? else {
             return Err(ShardError::NoRecord { dir: d.clone() }.into());
         };
+        check_complete(d)?;
         shards.push((f, d.clone()));
     }
     let n = check_shard_set(&mut shards)?;

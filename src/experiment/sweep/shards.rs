@@ -118,6 +118,23 @@ pub enum ShardError {
         /// The sweep it holds.
         name: String,
     },
+    /// A shard's folder has no manifest: the shard is unfinished.
+    #[error(
+        "{}: no manifest.json, so this shard is unfinished; finish it with `sahelsim sweep SPEC --shard K/N --resume --out {}`",
+        dir.display(), dir.display()
+    )]
+    Unfinished {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A shard's folder differs from its manifest.
+    #[error("{}: {what}; run the shard again", dir.display())]
+    Damaged {
+        /// The folder.
+        dir: PathBuf,
+        /// What differs, in words.
+        what: String,
+    },
     /// The folder's files cannot be listed.
     #[error(transparent)]
     Folder(#[from] crate::record::folder::FolderError),
@@ -334,6 +351,31 @@ pub fn check_shard_set(shards: &mut [(SweepFile, PathBuf)]) -> Result<u64, Shard
         });
     }
     Ok(n)
+}
+
+/// Checks that a shard's folder `dir` is complete and as its shard wrote it: its
+/// `manifest.json` is there and every file it lists is unchanged.
+pub fn check_complete(dir: &Path) -> Result<(), ShardError> {
+    let damaged = |what: String| ShardError::Damaged {
+        dir: dir.to_path_buf(),
+        what,
+    };
+    match crate::record::folder::verify(dir) {
+        Err(crate::record::folder::VerifyError::NoManifest { .. }) => Err(ShardError::Unfinished {
+            dir: dir.to_path_buf(),
+        }),
+        Err(e) => Err(damaged(e.to_string())),
+        Ok(v) if !v.missing.is_empty() || !v.changed.is_empty() => {
+            let mut files: Vec<&str> = v.missing.iter().map(String::as_str).collect();
+            files.extend(v.changed.iter().map(|(f, _)| f.as_str()));
+            Err(damaged(format!(
+                "{} differ{} from its manifest.json",
+                files.join(", "),
+                if files.len() == 1 { "s" } else { "" }
+            )))
+        }
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Checks that `plan`, loaded again from the spec the shards name, is the sweep they ran.
