@@ -338,12 +338,24 @@ impl FolderLock {
                 .write_all(me.to_text().as_bytes())
                 .and_then(|()| tmp.as_file().sync_all())
                 .map_err(FolderError::io("writing", tmp.path()))?;
-            match std::fs::hard_link(tmp.path(), &path) {
+            let created = match std::fs::hard_link(tmp.path(), &path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    // A file system without hard links: create the lock directly.
+                    create_new(&path, &me.to_text())
+                }
+                linked => linked,
+            };
+            match created {
                 Ok(()) => return Ok((FolderLock { path }, note)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(FolderError::io("creating", &path)(e)),
             }
-            let holder = Holder::read(&path).map_err(FolderError::io("reading", &path))?;
+            let mut holder = Holder::read(&path).map_err(FolderError::io("reading", &path))?;
+            if matches!(holder, Some(None)) {
+                // Possibly a lock being written directly: read it again in a moment.
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                holder = Holder::read(&path).map_err(FolderError::io("reading", &path))?;
+            }
             let Some(holder) = holder else {
                 continue; // released in between: try again
             };
@@ -396,6 +408,16 @@ impl FolderLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Creates the file `path`, which must not exist, holding `text`.
+fn create_new(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 impl Drop for FolderLock {
