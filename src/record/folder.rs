@@ -5,7 +5,9 @@
 //!   place, so that no one reads a half-written lock) and holding the writer's process id,
 //!   host and, on Linux, the process's start time. A second writer is refused while that
 //!   process lives; the lock of a process that died (`kill -9`, a crash) is taken over, with
-//!   a note. A lock held on another host cannot be checked from here and is never taken over.
+//!   a note. A lock held on another host (a cluster's shared disk) cannot be checked from here:
+//!   its holder renews it (its modification time) every 10 s, and one not renewed for
+//!   [`STALE_AFTER`] is taken over.
 //! - **Staged.** A command that writes a folder in one go (`run`, `compare`, `validate`,
 //!   `calibrate`, `map`) writes it into a staging folder beside the target
 //!   (`.NAME.staging-PID`) and moves it into place when complete (the old folder, if
@@ -72,10 +74,11 @@ pub enum FolderError {
         /// The lock file.
         lock: PathBuf,
     },
-    /// The lock is held on another host, where its process cannot be checked.
+    /// The lock is held on another host, where its process cannot be checked, and was
+    /// renewed recently.
     #[error(
-        "{} is locked by process {pid} on host `{host}`; if no sahelsim runs there any more, remove {}",
-        dir.display(), lock.display()
+        "{} is being written by process {pid} on host `{host}` (its lock was renewed {age} s ago); a lock not renewed for {} s is taken over, or remove {} if no sahelsim runs there any more",
+        dir.display(), STALE_AFTER.as_secs(), lock.display()
     )]
     OtherHost {
         /// The folder.
@@ -84,6 +87,8 @@ pub enum FolderError {
         pid: u32,
         /// The holder's host.
         host: String,
+        /// Seconds since the lock was last renewed.
+        age: u64,
         /// The lock file.
         lock: PathBuf,
     },
@@ -312,10 +317,58 @@ fn start_time(pid: u32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
-/// The lock of an output folder, held while a command writes it; removed when dropped.
+/// How often a holder renews its lock (sets its modification time).
+const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a lock held on another host may go without renewal before it is taken over
+/// (its holder stopped: a node that failed, a job killed); room for clocks a little apart.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Whether the file at `path` was modified within `limit`, and how many seconds ago.
+fn renewed_within(path: &Path, limit: std::time::Duration) -> (bool, u64) {
+    let age = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .unwrap_or_default();
+    (age <= limit, age.as_secs())
+}
+
+/// The lock of an output folder, held while a command writes it, renewed every
+/// [`RENEW_EVERY`] by a thread of its own (so that a host that cannot check the holder's
+/// process can tell a live lock from an abandoned one); removed when dropped.
 #[derive(Debug)]
 pub struct FolderLock {
     path: PathBuf,
+    /// Dropping it stops the renewing thread.
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    renewer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FolderLock {
+    /// The lock at `path`, just created by this process, with its renewing thread.
+    fn held(path: PathBuf) -> FolderLock {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let file = path.clone();
+        let renewer = std::thread::Builder::new()
+            .name("lock-renewal".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(RENEW_EVERY)
+                {
+                    let _ = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&file)
+                        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+                }
+            })
+            .ok();
+        FolderLock {
+            path,
+            stop: Some(stop),
+            renewer,
+        }
+    }
 }
 
 impl FolderLock {
@@ -346,7 +399,7 @@ impl FolderLock {
                 linked => linked,
             };
             match created {
-                Ok(()) => return Ok((FolderLock { path }, note)),
+                Ok(()) => return Ok((FolderLock::held(path), note)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(FolderError::io("creating", &path)(e)),
             }
@@ -367,16 +420,17 @@ impl FolderLock {
                         lock: path,
                     });
                 }
-                Some(None) => {
+                Some(None) if renewed_within(&path, STALE_AFTER).0 => {
                     let h = holder.unwrap_or_else(Holder::me);
                     return Err(FolderError::OtherHost {
                         dir: target.to_path_buf(),
                         pid: h.pid,
                         host: h.host,
+                        age: renewed_within(&path, STALE_AFTER).1,
                         lock: path,
                     });
                 }
-                Some(Some(false)) | None => {
+                Some(_) | None => {
                     // Stale: move it aside under a name of our own, so that two takers never
                     // remove each other's new lock, then remove it.
                     let aside = beside(target, &format!(".lock.stale-{}", me.pid));
@@ -384,6 +438,13 @@ impl FolderLock {
                         let _ = std::fs::remove_file(&aside);
                     }
                     note = Some(match holder {
+                        Some(h) if h.host != me.host => format!(
+                            "took over the lock of {} from process {} on host `{}`, not renewed for {} s",
+                            target.display(),
+                            h.pid,
+                            h.host,
+                            STALE_AFTER.as_secs()
+                        ),
                         Some(h) => format!(
                             "took over the lock of {} from process {}, which is no longer running",
                             target.display(),
@@ -422,6 +483,10 @@ fn create_new(path: &Path, text: &str) -> std::io::Result<()> {
 
 impl Drop for FolderLock {
     fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.renewer.take() {
+            let _ = t.join();
+        }
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -835,7 +900,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lock_on_another_host_is_not_taken_over() {
+    fn a_lock_on_another_host_is_taken_over_only_when_no_longer_renewed() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
         let other = Holder {
@@ -847,6 +912,16 @@ mod tests {
         let e = FolderLock::acquire(&target).unwrap_err();
         assert!(e.to_string().contains("-elsewhere"), "{e}");
         assert!(lock_path(&target).exists());
+        // Not renewed for longer than STALE_AFTER: its holder stopped; taken over.
+        let old = std::time::SystemTime::now() - STALE_AFTER - std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(lock_path(&target))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let (_lock, note) = FolderLock::acquire(&target).unwrap();
+        assert!(note.unwrap().contains("not renewed"));
     }
 
     #[test]
