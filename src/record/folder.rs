@@ -335,7 +335,7 @@ fn renewed_within(path: &Path, limit: std::time::Duration) -> (bool, u64) {
 }
 
 /// The lock of an output folder, held while a command writes it, renewed every
-/// [`RENEW_EVERY`] by a thread of its own (so that a host that cannot check the holder's
+/// 10 s (`RENEW_EVERY`) by a thread of its own (so that a host that cannot check the holder's
 /// process can tell a live lock from an abandoned one); removed when dropped.
 #[derive(Debug)]
 pub struct FolderLock {
