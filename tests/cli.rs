@@ -55,8 +55,9 @@ fn map_draws_png_and_svg() {
     for town in ["Mopti", "Kidal", "Niamey", "Ouagadougou"] {
         assert!(svg.contains(town), "{town} is labelled");
     }
-    // Nothing but the two pictures is left behind (no temporary files).
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    // Nothing but the two pictures and the manifest is left behind (no temporary files).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    assert!(dir.path().join("manifest.json").exists());
 }
 
 #[test]

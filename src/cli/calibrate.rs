@@ -34,6 +34,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         args.out
             .clone()
             .unwrap_or_else(|| PathBuf::from("output").join(crate::scenario::slug(&spec.name))),
+        args.overwrite,
     )?;
     let dir = out.path();
     let bar = progress_bar(
@@ -90,6 +91,11 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
             best,
         },
     )?;
+    out.write_manifest(&serde_json::json!({
+        "program": format!("sahelsim {VERSION}"),
+        "spec": args.spec.display().to_string(),
+        "base_files": crate::record::writers::ManifestFile::list(&base.sources),
+    }))?;
 
     println!(
         "{}: {} points × {} replicates in {:.0} s",
@@ -109,6 +115,6 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         println!("  {:<50} {}", p.path, fmt(*v));
     }
     print!("{}", super::targets_table(&best.targets));
-    println!("wrote {}", dir.display());
+    println!("wrote {}", out.target().display());
     Ok(())
 }

@@ -60,10 +60,12 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let from_date = compare::policy_start(&all, args.from.as_deref())?;
     let from = (from_date - base.period.start).whole_days() as u32;
 
-    let out = OutputDir::create(args.out.clone().unwrap_or_else(|| {
-        PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name)))
-    }))?;
-    let dir = out.path();
+    let out = OutputDir::create(
+        args.out.clone().unwrap_or_else(|| {
+            PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name)))
+        }),
+        args.overwrite,
+    )?;
     let scenarios: Vec<Arc<Scenario>> = loaded
         .iter()
         .map(|(_, s)| {
@@ -174,9 +176,9 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     }
     println!(
         "* the 95 % interval of the paired difference excludes 0. Every outcome by area of operation, and fighters and revenue by group: {}",
-        dir.join("compare.csv").display()
+        out.target().join("compare.csv").display()
     );
-    println!("wrote {}", dir.display());
+    println!("wrote {}", out.target().display());
     Ok(())
 }
 

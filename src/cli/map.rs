@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use super::MapArgs;
+use super::output::OutputDir;
 use crate::geo::SahelMap;
+use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::map_plot::render_map;
 use crate::scenario::{self, format_date};
 
@@ -11,19 +13,27 @@ pub(super) fn run(args: &MapArgs) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.file)?;
     super::require_sahel(&scenario, "map")?;
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&scenario.output.dir));
+    let out = OutputDir::create(
+        args.out.clone().unwrap_or_else(|| {
+            PathBuf::from(format!("output/map-{}", scenario::slug(&scenario.name)))
+        }),
+        args.overwrite,
+    )?;
     let title = format!(
         "{}: the model's grid at {}° — population on {}",
         scenario.name,
         scenario.map.resolution_deg,
         format_date(scenario.period.start)
     );
-    let written = render_map(&map, &title, &dir, args.plots).map_err(anyhow::Error::msg)?;
+    let written = render_map(&map, &title, out.path(), args.plots).map_err(anyhow::Error::msg)?;
+    out.write_manifest(&serde_json::json!({
+        "program": format!("sahelsim {VERSION}"),
+        "files": ManifestFile::list(&scenario.sources),
+    }))?;
     for p in written {
-        println!("wrote {}", p.display());
+        if let Some(name) = p.file_name() {
+            println!("wrote {}", out.target().join(name).display());
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ mod reference;
 mod run;
 mod sweep;
 mod validate;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,17 @@ pub enum Command {
     Sweep(SweepCommand),
     /// Draw the rasterised map a scenario runs on (PNG and SVG).
     Map(MapArgs),
+    /// Check an output folder against its manifest.json: every file listed there, with the
+    /// same size and SHA-256, and no other; exit status 1 with the list of missing, extra and
+    /// changed files.
+    Verify(VerifyArgs),
+}
+
+/// The arguments of `sahelsim verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The output folder (of `run`, `compare`, `validate`, `calibrate`, `map`, `sweep`).
+    pub dir: PathBuf,
 }
 
 /// The arguments of `sahelsim check`.
@@ -87,6 +99,10 @@ pub struct RunArgs {
     /// Output folder (default: the scenario's `output.dir`, normally `output/<name>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
     #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
@@ -113,6 +129,10 @@ pub struct CompareArgs {
     /// Output folder (default: output/compare-BASE).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
     #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
@@ -137,6 +157,10 @@ pub struct ValidateArgs {
     /// Output folder for validation.json and the plot (default: the scenario's output folder).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Worker threads, at most 1024; 0 or absent: one per core.
     #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
@@ -153,6 +177,10 @@ pub struct CalibrateArgs {
     /// Output folder (default: output/NAME, NAME being the spec's name).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Worker threads, at most 1024; 0 or absent: one per core.
     #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
@@ -166,6 +194,10 @@ pub struct MapArgs {
     /// Output folder; default: the scenario's output folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Picture formats to write.
     #[arg(long, value_enum, default_value_t = PlotFormat::Both)]
     pub plots: PlotFormat,
@@ -188,6 +220,10 @@ pub struct SweepCommand {
     /// and the results end exactly as an uninterrupted sweep's.
     #[arg(long)]
     pub resume: bool,
+    /// Start afresh in an output folder that holds another sweep or run: its files are removed
+    /// first (subfolders, such as a cluster sweep's `slurm/` and `shards/`, are kept).
+    #[arg(long, conflicts_with = "resume")]
+    pub overwrite: bool,
     /// Run only shard K of N (K from 1), e.g. `--shard 3/16`: a fixed share of the runs, for
     /// one task of a cluster job array; `sweep merge` joins the shards.
     #[arg(long, value_name = "K/N")]
@@ -220,6 +256,10 @@ pub struct MergeArgs {
     /// Output folder (default: output/sweep-NAME).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace what the output folder holds (another run's outputs): the folder is replaced
+    /// as a whole, so files this run does not write are removed.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Plot formats and report.html.
     #[command(flatten)]
     pub report: ReportOptions,
@@ -383,6 +423,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Map(args) => map::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Sweep(cmd) => match &cmd.action {
             Some(SweepAction::Merge(args)) => sweep::merge(args),
@@ -398,6 +439,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 args.out
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(&scenario.output.dir)),
+                args.overwrite,
             )?;
             match scenario.kind {
                 ModelKind::Sahel => run::run(&args, scenario, &out),

@@ -279,6 +279,6 @@ pub(super) fn run(args: &RunArgs, s: &Scenario, out: &OutputDir) -> anyhow::Resu
             );
         }
     }
-    println!("wrote {}", dir.display());
+    println!("wrote {}", out.target().display());
     Ok(())
 }

@@ -105,7 +105,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         );
     }
     print!("{}", summary_table(&agg));
-    println!("wrote {}", dir.display());
+    println!("wrote {}", out.target().display());
     Ok(())
 }
 

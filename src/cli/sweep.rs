@@ -9,11 +9,11 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use super::output::OutputDir;
+use super::output::{Existing, OutputDir};
 use super::{MergeArgs, SlurmArgs, SweepCommand};
 use crate::experiment::sweep::results::{RESULTS, Shard};
 use crate::experiment::sweep::shards::{
-    SWEEP_FILE, ShardError, SweepFile, absolute, check_shard_set, check_unchanged,
+    SWEEP_FILE, ShardError, SweepFile, absolute, check_complete, check_shard_set, check_unchanged,
 };
 use crate::experiment::sweep::slurm::{self, SlurmOptions};
 use crate::experiment::sweep::spec::{self, Design};
@@ -59,14 +59,20 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
         None => Shard::ALL,
     };
     let plan = Plan::new(spec::load(spec_path)?)?;
-    let out = OutputDir::create(
+    let record = SweepFile::new(&plan, shard);
+    let out = OutputDir::in_place(
         args.out
             .clone()
             .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+        |dir| {
+            if args.overwrite {
+                return Ok(Existing::Remove);
+            }
+            record.check_folder(dir, SweepFile::read(dir)?.as_ref(), args.resume)?;
+            Ok(Existing::Keep)
+        },
     )?;
     let dir = out.path();
-    let record = SweepFile::new(&plan, shard);
-    record.check_folder(dir, SweepFile::read(dir)?.as_ref(), args.resume)?;
     out.write_json(SWEEP_FILE, &record)?;
 
     let runs = shard.len(plan.total_runs());
@@ -111,6 +117,7 @@ pub(super) fn run(args: &SweepCommand) -> anyhow::Result<()> {
         );
     }
     if shard != Shard::ALL {
+        write_manifest(&plan, &out, run_s)?;
         println!(
             "wrote {} (shard {}/{}); when every shard is done: sahelsim sweep merge DIR...",
             dir.display(),
@@ -223,16 +230,25 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         let Some(f) = SweepFile::read(d)? else {
             return Err(ShardError::NoRecord { dir: d.clone() }.into());
         };
+        check_complete(d)?;
         shards.push((f, d.clone()));
     }
     let n = check_shard_set(&mut shards)?;
     let spec_path = PathBuf::from(&shards[0].0.spec);
     let plan = Plan::new(spec::load(&spec_path)?)?;
     check_unchanged(&plan, &shards)?;
-    let out = OutputDir::create(
+    let merged = SweepFile::new(&plan, Shard::ALL);
+    let out = OutputDir::in_place(
         args.out
             .clone()
             .unwrap_or_else(|| default_dir(&plan.sweep.spec.name)),
+        |dir| {
+            if args.overwrite {
+                return Ok(Existing::Remove);
+            }
+            merged.check_merge_folder(dir, SweepFile::read(dir)?.as_ref())?;
+            Ok(Existing::Keep)
+        },
     )?;
     let dir = out.path();
     let files: Vec<PathBuf> = shards.iter().map(|(_, d)| d.join(RESULTS)).collect();
@@ -244,7 +260,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         plan.replicates(),
     )
     .map_err(|e| anyhow!("merging: {e}"))?;
-    out.write_json(SWEEP_FILE, &SweepFile::new(&plan, Shard::ALL))?;
+    out.write_json(SWEEP_FILE, &merged)?;
     println!(
         "merged {n} shards: {} runs into {}",
         plan.total_runs(),
@@ -270,8 +286,8 @@ pub(super) fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| default_dir(&plan.sweep.spec.name));
     let slurm_dir = dir.join("slurm");
-    OutputDir::create(slurm_dir.join("logs"))?;
-    let scripts = OutputDir::create(slurm_dir.clone())?;
+    OutputDir::plain(slurm_dir.join("logs"))?;
+    let scripts = OutputDir::plain(slurm_dir.clone())?;
     let dir = absolute(&dir);
     let exe = std::env::current_exe()
         .map(|p| absolute(&p))

@@ -15,7 +15,7 @@ use crate::experiment::targets::{
     BEYOND_2020_SOURCE, PLACE_SOURCE, SOURCE, STRENGTH_SOURCE, covers_calibration_period,
 };
 use crate::experiment::validation::{TargetResult, calibration_scenario, score, tally, validate};
-use crate::record::writers::VERSION;
+use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::validate_report;
 use crate::report::validation_plot::validation_figure;
 use crate::scenario;
@@ -51,6 +51,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         replicates,
         seed,
         out,
+        overwrite,
         threads,
         report,
     } = args;
@@ -65,8 +66,12 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         ));
     }
     super::override_replicates_and_seed(&mut s, *replicates, *seed)?;
-    let out = OutputDir::create(out.clone().unwrap_or_else(|| PathBuf::from(&s.output.dir)))?;
-    let dir = out.path();
+    let out = OutputDir::create(
+        out.clone().unwrap_or_else(|| {
+            PathBuf::from(format!("output/validate-{}", scenario::slug(&s.name)))
+        }),
+        *overwrite,
+    )?;
     let cut = calibration_scenario(&s);
     let bar: ProgressBar = progress_bar(
         cut.period.days() as u64 * s.replicates as u64,
@@ -113,6 +118,12 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
             Some(&figure),
         ))?;
     }
+    out.write_manifest(&serde_json::json!({
+        "program": format!("sahelsim {VERSION}"),
+        "replicates": s.replicates,
+        "seed": s.seed,
+        "files": ManifestFile::list(&s.sources),
+    }))?;
 
     println!("{}: {} replicates, 2017–{last_year}", s.name, s.replicates);
     println!("C: the brief's figures for 2017–2020 ({SOURCE})");
@@ -146,7 +157,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     println!(
         "{passed} of {covered} fit targets met, score {:.3} (0 = all met); {test_passed} of {test_covered} test targets met; wrote {}",
         score(&results),
-        dir.display()
+        out.target().display()
     );
     if passed < covered {
         return Err(anyhow!(

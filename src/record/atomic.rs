@@ -6,6 +6,10 @@
 use std::io::Write;
 use std::path::Path;
 
+/// The prefix of every temporary file (hidden); what an interrupted write leaves behind
+/// carries it, so that the next writer of the folder can recognise and remove it.
+pub const TEMP_PREFIX: &str = ".tmp";
+
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |f| f.write_all(bytes))
@@ -31,7 +35,7 @@ pub fn write_atomic_with(
     // Hidden, in the same folder (so the rename stays on one file system), unique per call.
     let suffix = format!("-{name}");
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".tmp").suffix(&suffix);
+    builder.prefix(TEMP_PREFIX).suffix(&suffix);
     // Readable as any file the user creates (the umask applies), not private like a temporary.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));

@@ -2,6 +2,7 @@
 //! from its events, and the writers for the files a run leaves behind.
 
 pub mod atomic;
+pub mod folder;
 pub mod monthly;
 pub mod outcome;
 pub mod series;

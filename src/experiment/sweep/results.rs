@@ -353,6 +353,7 @@ pub fn merge(
         readers.push(r);
     }
     let header = header.unwrap_or_default();
+    let columns = csv_fields(&header);
     crate::record::write_atomic_with(out, |w| {
         w.write_all(header.as_bytes())?;
         let mut line = String::new();
@@ -360,9 +361,20 @@ pub fn merge(
             let k = (run % n) as usize;
             line.clear();
             readers[k].read_line(&mut line)?;
-            if !line.ends_with('\n')
-                || line_key(&line) != Some((run / replicates, run % replicates))
+            let key = (run / replicates, run % replicates);
+            if line.ends_with('\n')
+                && line_key(&line) == Some(key)
+                && let Err(why) = check_row(&line, key, &columns)
             {
+                // Header is line 1; shard k's rows come one in n.
+                return Err(std::io::Error::other(format!(
+                    "{}:{}: {why}; merge takes only rows `sahelsim sweep` wrote (run shard {} of {n} again)",
+                    files[k].display(),
+                    run / n + 2,
+                    k + 1
+                )));
+            }
+            if !line.ends_with('\n') || line_key(&line) != Some(key) {
                 return Err(std::io::Error::other(format!(
                     "{} lacks the row of point {}, replicate {} (is shard {} of {n} complete?)",
                     files[k].display(),

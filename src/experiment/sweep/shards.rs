@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Plan;
 use super::results::{RESULTS, Shard};
+use crate::record::folder::holdings;
 use crate::record::writers::VERSION;
 
 /// The name of the file that says which sweep (and shard) a folder holds.
@@ -62,7 +63,7 @@ pub enum ShardError {
     },
     /// The folder holds a sweep and `--resume` was not given.
     #[error(
-        "{} already holds the results of sweep `{name}`; add --resume to continue it, or choose another --out",
+        "{} already holds the results of sweep `{name}`; add --resume to continue it, --overwrite to start afresh, or choose another --out",
         dir.display()
     )]
     AlreadyHeld {
@@ -85,11 +86,58 @@ pub enum ShardError {
         name: String,
     },
     /// The folder holds results without a record.
-    #[error("{} already holds a {RESULTS}; choose another --out", dir.display())]
+    #[error(
+        "{} already holds a {RESULTS}; add --overwrite to remove it, or choose another --out",
+        dir.display()
+    )]
     Results {
         /// The folder.
         dir: PathBuf,
     },
+    /// The folder holds files of something else than a sweep (another command's outputs).
+    #[error(
+        "{} already holds {what}; add --overwrite to remove its files (subfolders are kept), or choose another --out",
+        dir.display()
+    )]
+    Foreign {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds, in words.
+        what: String,
+    },
+    /// The folder a merge would write holds another sweep or shard.
+    #[error(
+        "{} holds {what} of sweep `{name}`, not the merged results of this sweep; add --overwrite to replace its files, or choose another --out",
+        dir.display()
+    )]
+    MergeInto {
+        /// The folder.
+        dir: PathBuf,
+        /// "shard K/N" or "the results".
+        what: String,
+        /// The sweep it holds.
+        name: String,
+    },
+    /// A shard's folder has no manifest: the shard is unfinished.
+    #[error(
+        "{}: no manifest.json, so this shard is unfinished; finish it with `sahelsim sweep SPEC --shard K/N --resume --out {}`",
+        dir.display(), dir.display()
+    )]
+    Unfinished {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A shard's folder differs from its manifest.
+    #[error("{}: {what}; run the shard again", dir.display())]
+    Damaged {
+        /// The folder.
+        dir: PathBuf,
+        /// What differs, in words.
+        what: String,
+    },
+    /// The folder's files cannot be listed.
+    #[error(transparent)]
+    Folder(#[from] crate::record::folder::FolderError),
     /// A folder given to merge holds no record.
     #[error(
         "{}: no {SWEEP_FILE}; expected the output folder of `sahelsim sweep SPEC --shard K/N`",
@@ -213,7 +261,43 @@ impl SweepFile {
             None if !resume && dir.join(RESULTS).exists() => Err(ShardError::Results {
                 dir: dir.to_path_buf(),
             }),
+            None => match holdings(dir, true)? {
+                Some(what) => Err(ShardError::Foreign {
+                    dir: dir.to_path_buf(),
+                    what,
+                }),
+                None => Ok(()),
+            },
             _ => Ok(()),
+        }
+    }
+
+    /// Checks that the merged results of this record's sweep may be written to `dir`, which
+    /// holds `found` (its record, if any): a folder without files of its own (a cluster
+    /// sweep's folder holds only `slurm/` and `shards/`), or one holding this sweep's merged
+    /// results already (merged again, identically).
+    pub fn check_merge_folder(
+        &self,
+        dir: &Path,
+        found: Option<&SweepFile>,
+    ) -> Result<(), ShardError> {
+        match found {
+            Some(f) if f.fingerprint == self.fingerprint && f.shard.is_none() => Ok(()),
+            Some(f) => Err(ShardError::MergeInto {
+                dir: dir.to_path_buf(),
+                what: f
+                    .shard
+                    .map(|s| format!("shard {}/{}", s.index, s.of))
+                    .unwrap_or_else(|| "the results".into()),
+                name: f.name.clone(),
+            }),
+            None => match holdings(dir, true)? {
+                Some(what) => Err(ShardError::Foreign {
+                    dir: dir.to_path_buf(),
+                    what,
+                }),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -267,6 +351,31 @@ pub fn check_shard_set(shards: &mut [(SweepFile, PathBuf)]) -> Result<u64, Shard
         });
     }
     Ok(n)
+}
+
+/// Checks that a shard's folder `dir` is complete and as its shard wrote it: its
+/// `manifest.json` is there and every file it lists is unchanged.
+pub fn check_complete(dir: &Path) -> Result<(), ShardError> {
+    let damaged = |what: String| ShardError::Damaged {
+        dir: dir.to_path_buf(),
+        what,
+    };
+    match crate::record::folder::verify(dir) {
+        Err(crate::record::folder::VerifyError::NoManifest { .. }) => Err(ShardError::Unfinished {
+            dir: dir.to_path_buf(),
+        }),
+        Err(e) => Err(damaged(e.to_string())),
+        Ok(v) if !v.missing.is_empty() || !v.changed.is_empty() => {
+            let mut files: Vec<&str> = v.missing.iter().map(String::as_str).collect();
+            files.extend(v.changed.iter().map(|(f, _)| f.as_str()));
+            Err(damaged(format!(
+                "{} differ{} from its manifest.json",
+                files.join(", "),
+                if files.len() == 1 { "s" } else { "" }
+            )))
+        }
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Checks that `plan`, loaded again from the spec the shards name, is the sweep they ran.
