@@ -332,42 +332,47 @@ fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// The printed validation table.
+/// Width of the target column of the printed validation table; longer descriptions wrap onto
+/// the next lines at a word.
+const TARGET_WIDTH: usize = 58;
+
+/// The printed validation table: each target's description whole (wrapped, never cut), its
+/// band, the simulated mean and 90 % interval, and the result.
 fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
-    let mut s = format!(
-        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-        "id", "target", "band", "mean", "90 % interval", ""
-    );
+    use crate::report::format::{interval, number};
+    let line = |id: &str, target: &str, band: &str, mean: &str, spread: &str, result: &str| {
+        format!("{id:<5} {target:<TARGET_WIDTH$} {band:>16} {mean:>10} {spread:>20} {result:>5}")
+            .trim_end()
+            .to_string()
+            + "\n"
+    };
+    let mut s = line("id", "target", "band", "mean", "90 % interval", "");
     for r in results {
-        let fact: String = r.target.fact.chars().take(58).collect();
-        s.push_str(&format!(
-            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-            r.target.id,
-            fact,
-            format!(
-                "{}–{}",
-                crate::report::validation_plot::fmt(r.target.lo),
-                crate::report::validation_plot::fmt(r.target.hi)
-            ),
+        let fact = crate::report::format::wrap(r.target.fact, TARGET_WIDTH);
+        let mean = if r.covered && !r.pass && r.mean.abs() < 100.0 {
             // A miss by a hair must not print as a value inside the band.
-            if r.covered && !r.pass && r.mean.abs() < 100.0 {
-                format!("{:.4}", r.mean)
-            } else {
-                crate::report::validation_plot::fmt(r.mean)
-            },
-            format!(
-                "{} – {}",
-                crate::report::validation_plot::fmt(r.p05),
-                crate::report::validation_plot::fmt(r.p95)
-            ),
-            if !r.covered {
-                "n/a"
-            } else if r.pass {
-                "pass"
-            } else {
-                "FAIL"
-            }
+            format!("{:.4}", r.mean)
+        } else {
+            number(r.mean)
+        };
+        let result = if !r.covered {
+            "n/a"
+        } else if r.pass {
+            "pass"
+        } else {
+            "FAIL"
+        };
+        s.push_str(&line(
+            r.target.id,
+            fact.first().map(String::as_str).unwrap_or(""),
+            &format!("{}–{}", number(r.target.lo), number(r.target.hi)),
+            &mean,
+            &interval(r.p05, r.p95),
+            result,
         ));
+        for more in fact.iter().skip(1) {
+            s.push_str(&line("", more, "", "", "", ""));
+        }
     }
     s
 }

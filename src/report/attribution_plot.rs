@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
+use super::format::compact;
 use super::palette::OKABE_ITO;
-use super::timeseries_plot::axis_number;
 use crate::geo::SahelMap;
 use crate::record::writers::attributed_name;
 use crate::scenario::Scenario;
@@ -170,7 +170,7 @@ impl AttributionPlot<'_> {
                     .cloned()
                     .unwrap_or_default()
             })
-            .x_label_formatter(&|x| axis_number(*x))
+            .x_label_formatter(&|x| compact(*x))
             .x_desc("events per replicate")
             .label_style(("sans-serif", 13))
             .axis_desc_style(("sans-serif", 14))

@@ -5,10 +5,10 @@
 use super::PlotFormat;
 use super::compare_plot::{Estimate, ForestPlot};
 use super::figure::{Figure, render};
+use super::format::{change, number, signed, signed_interval};
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
-use super::validation_plot::fmt;
 pub use crate::experiment::compare::Difference;
 use crate::experiment::compare::Paired;
 use crate::record::monthly::Month;
@@ -187,33 +187,17 @@ pub fn figures(
     Ok(figs)
 }
 
-/// A signed number.
 /// The cells of one paired difference, as the printed table and the report show them:
 /// "label (unit)", base mean, scenario mean, difference, its 95 % interval, relative change.
 pub fn difference_cells(label: &str, unit: &str, p: &Paired) -> [String; 6] {
     [
         format!("{label} ({unit})"),
-        fmt(p.base_mean),
-        fmt(p.mean),
+        number(p.base_mean),
+        number(p.mean),
         signed(p.diff),
-        format!("{} to {}", signed(p.lo), signed(p.hi)),
-        if p.relative.is_finite() {
-            format!("{:+.1} %", 100.0 * p.relative)
-        } else {
-            "–".to_string()
-        },
+        signed_interval(p.lo, p.hi),
+        change(p.relative),
     ]
-}
-
-/// A value with its sign ("+12", "−3.4").
-pub fn signed(v: f64) -> String {
-    if v.is_nan() {
-        "–".to_string()
-    } else if v > 0.0 {
-        format!("+{}", fmt(v))
-    } else {
-        fmt(v)
-    }
 }
 
 /// The report of a comparison. `files` are the scenario files as given; `period` the policy

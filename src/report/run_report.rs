@@ -12,10 +12,10 @@ use super::PlotFormat;
 use super::attribution_plot::{Attribution, AttributionPlot};
 use super::cell_map_plot::{CellMapPlot, Scale};
 use super::figure::{Figure, render};
+use super::format::{interval, number};
 use super::html::Report;
 use super::palette::OKABE_ITO;
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
-use super::validation_plot::fmt;
 use crate::experiment::ReplicateOutput;
 use crate::geo::SahelMap;
 use crate::record::Spread;
@@ -47,7 +47,7 @@ pub const KEY_OUTCOMES: [(Outcome, &str); 13] = [
     (outcome::SCHOOLS_CLOSED_END, "schools closed at the end"),
     (
         outcome::GOVERNMENT_PRESENCE_END,
-        "government presence at the end (0-1)",
+        "government presence at the end",
     ),
     (outcome::FIGHTERS_END, "fighters at the end"),
 ];
@@ -56,19 +56,42 @@ pub const KEY_OUTCOMES: [(Outcome, &str); 13] = [
 /// the group's name.
 const KEY_OUTCOMES_BY_GROUP: [(Outcome, &str); 2] = [
     (outcome::FIGHTERS_END, "fighters at the end: "),
-    (outcome::REVENUE, "revenue, M$/year: "),
+    (outcome::REVENUE, "revenue: "),
 ];
 
-/// The key outcomes with their labels: [`KEY_OUTCOMES`], then fighters and revenue by group.
-pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)> {
-    let mut out: Vec<(String, Spread)> = KEY_OUTCOMES
+/// One row of the key outcomes: its label (indented under the row it is part of), unit, and
+/// mean and 90 % interval across replicates.
+#[derive(Debug, Clone)]
+pub struct KeyOutcomeRow {
+    /// What the row counts, for people.
+    pub label: String,
+    /// The unit of its values.
+    pub unit: &'static str,
+    /// Mean and 90 % interval across replicates.
+    pub spread: Spread,
+}
+
+/// The key outcomes with their labels and units: [`KEY_OUTCOMES`], then fighters and revenue
+/// by group.
+pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<KeyOutcomeRow> {
+    let mut out: Vec<KeyOutcomeRow> = KEY_OUTCOMES
         .iter()
-        .filter_map(|(o, label)| agg.get(o.key).map(|v| (label.to_string(), *v)))
+        .filter_map(|(o, label)| {
+            agg.get(o.key).map(|v| KeyOutcomeRow {
+                label: label.to_string(),
+                unit: o.unit,
+                spread: *v,
+            })
+        })
         .collect();
     for (k, v) in agg {
         for (o, label) in &KEY_OUTCOMES_BY_GROUP {
             if let Some(group) = k.strip_prefix(o.key).and_then(|g| g.strip_prefix('.')) {
-                out.push((format!("{label}{group}"), *v));
+                out.push(KeyOutcomeRow {
+                    label: format!("{label}{group}"),
+                    unit: o.unit,
+                    spread: *v,
+                });
             }
         }
     }
@@ -168,9 +191,9 @@ pub fn parameters_section(r: &mut Report, scenarios: &[&Scenario]) {
             }
             rows.push(vec![
                 p.path(),
-                number(v),
+                parameter_value(v),
                 p.unit.to_string(),
-                number(p.default),
+                parameter_value(p.default),
                 p.doc.to_string(),
             ]);
         }
@@ -204,7 +227,7 @@ fn resolved_scenario(r: &mut Report, s: &Scenario) {
 }
 
 /// A parameter value without float noise.
-fn number(v: f64) -> String {
+fn parameter_value(v: f64) -> String {
     let s = format!("{v}");
     if s.len() > 12 { format!("{v:.6}") } else { s }
 }
@@ -378,11 +401,12 @@ pub fn figures(
     let panels = |v: &[Vec<f64>]| -> Vec<(String, Vec<f64>)> {
         cm.years.iter().map(label).zip(v.iter().cloned()).collect()
     };
-    for (stem, title, legend, data, scale, caption) in [
+    for (stem, title, legend, neutral, data, scale, caption) in [
         (
             "map_events",
             "violent events per cell and year",
             "events per cell and year, replicate mean",
+            "none",
             &cm.events,
             Scale::Log,
             "Where violence happens: events of every kind per grid cell in each year (mean over replicates), on a log scale.",
@@ -391,6 +415,7 @@ pub fn figures(
             "map_fatalities",
             "fatalities per cell and year",
             "people killed per cell and year, replicate mean",
+            "none",
             &cm.fatalities,
             Scale::Log,
             "Fatalities of every category (civilians, security forces, militants) per grid cell in each year (mean over replicates), on a log scale.",
@@ -399,6 +424,7 @@ pub fn figures(
             "map_control",
             "militant control at the end of each year",
             "mean militant control of the cell's communities (0 = state, 1 = militant)",
+            "0: state control",
             &cm.control,
             Scale::Linear,
             "Militant control or influence at the end of each year: the mean control of the cell's communities (0: state control; above 0.6: militant control), mean over replicates.",
@@ -407,6 +433,7 @@ pub fn figures(
             "map_displaced",
             "people displaced at the end of each year",
             "people displaced from the cell, replicate mean",
+            "none",
             &cm.displaced,
             Scale::Log,
             "Displacement: people displaced from each cell's communities at the end of each year (mean over replicates), on a log scale.",
@@ -416,6 +443,7 @@ pub fn figures(
             map,
             title: format!("{}: {title}", s.name),
             legend: legend.into(),
+            neutral: neutral.into(),
             panels: panels(data),
             scale,
         };
@@ -442,17 +470,19 @@ pub fn figures(
 pub fn findings_table(r: &mut Report, agg: &BTreeMap<String, Spread>) {
     let rows: Vec<Vec<String>> = key_outcome_rows(agg)
         .into_iter()
-        .map(|(label, v)| {
+        .map(|row| {
             vec![
-                label.trim().to_string(),
-                fmt(v.mean),
-                format!("{} – {}", fmt(v.p05), fmt(v.p95)),
+                row.label.trim().to_string(),
+                row.unit.to_string(),
+                number(row.spread.mean),
+                interval(row.spread.p05, row.spread.p95),
             ]
         })
         .collect();
     r.table(
         &[
             "outcome (whole study area, whole period)",
+            "unit",
             "mean",
             "90 % interval",
         ],

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 
 use super::PlotFormat;
 use super::figure::{Figure, Plot, render};
+use super::format::number;
 use super::palette::{OKABE_ITO, sequential};
-use super::validation_plot::fmt;
 use crate::experiment::sweep::spec::Design;
 use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
 
@@ -332,7 +332,7 @@ fn heatmap<DB: DrawingBackend>(
             let ink = if t > 0.55 { WHITE } else { BLACK };
             chart
                 .draw_series([Text::new(
-                    fmt(v),
+                    number(v),
                     (x - 0.12, y),
                     ("sans-serif", 16).into_font().color(&ink),
                 )])
@@ -345,7 +345,7 @@ fn heatmap<DB: DrawingBackend>(
 fn level_label(levels: &[f64], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
-        fmt(levels[i as usize])
+        number(levels[i as usize])
     } else {
         String::new()
     }

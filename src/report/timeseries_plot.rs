@@ -7,6 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
+use super::format::compact;
 use crate::record::summary::quantile;
 
 /// One line: a mean with its 90 % band.
@@ -139,7 +140,7 @@ fn draw_panel<DB: DrawingBackend>(
                 month_label(*x)
             }
         })
-        .y_label_formatter(&|y| axis_number(*y))
+        .y_label_formatter(&|y| compact(*y))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .draw()
@@ -190,27 +191,6 @@ fn month_label(x: f64) -> String {
     format!("{} {year:.0}", MONTHS[m])
 }
 
-/// A number for an axis: 1,200 → "1.2k", 3,400,000 → "3.4M".
-pub fn axis_number(y: f64) -> String {
-    let a = y.abs();
-    if a >= 1e6 {
-        format!("{}M", trim(y / 1e6))
-    } else if a >= 1e4 {
-        format!("{}k", trim(y / 1e3))
-    } else if a >= 10.0 || y == 0.0 {
-        format!("{y:.0}")
-    } else if a >= 1.0 {
-        format!("{y:.1}")
-    } else {
-        format!("{y:.2}")
-    }
-}
-
-fn trim(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,11 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn axis_numbers_are_short() {
-        assert_eq!(axis_number(0.0), "0");
-        assert_eq!(axis_number(25_000.0), "25k");
-        assert_eq!(axis_number(1_300_000.0), "1.3M");
-        assert_eq!(axis_number(0.25), "0.25");
+    fn month_labels_name_the_month() {
         assert_eq!(month_label(2017.0 + 2.5 / 12.0), "Mar 2017");
     }
 }
