@@ -12,13 +12,13 @@ use serde::Serialize;
 use super::CompareArgs;
 use super::output::OutputDir;
 use super::progress_bar;
-use crate::experiment::compare::{self, DifferenceRow, outcomes, run_all_keeping};
+use crate::experiment::compare::{self, DifferenceRow, events_by_cell, outcomes, run_all_keeping};
 use crate::geo::SahelMap;
 use crate::record::Column;
 use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION};
-use crate::report::compare_report::{self, KEY_DIFFERENCES, difference_cells};
+use crate::report::compare_report::{self, CompareData, KEY_DIFFERENCES, difference_cells};
 use crate::report::format::{signed, signed_interval};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
@@ -86,11 +86,18 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         ),
     );
     let pool = super::worker_pool(args.threads)?;
-    let (values, months) = pool.install(|| {
+    let (values, kept) = pool.install(|| {
         run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
-            monthly(&o.rows, &o.events, &base.period, &group_names)
+            (
+                monthly(&o.rows, &o.events, &base.period, &group_names),
+                events_by_cell(&o.events, from),
+            )
         })
     });
+    let (months, cells): (Vec<Vec<_>>, Vec<Vec<_>>) = kept
+        .into_iter()
+        .map(|reps| reps.into_iter().unzip())
+        .unzip();
     bar.finish_and_clear();
     let run_s = t0.elapsed().as_secs_f64();
 
@@ -125,7 +132,12 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let figures = compare_report::figures(
         &refs,
         &diffs,
-        &months,
+        &CompareData {
+            map: &map,
+            months: &months,
+            cells: &cells,
+            policy_start: fractional_year(from_date),
+        },
         args.report.plots,
         args.report.report(),
     )?;
@@ -264,4 +276,10 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
         out.push_str(&format!("    {}\n", cells.join("  ").trim_end()));
     }
     out
+}
+
+/// A day as a fractional year (2019-07-02 → about 2019.5), for the time axes of plots.
+fn fractional_year(d: time::Date) -> f64 {
+    let days = time::util::days_in_year(d.year()) as f64;
+    d.year() as f64 + (d.ordinal() as f64 - 1.0) / days
 }

@@ -269,7 +269,7 @@ impl CellMapPlot<'_> {
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), FigureError> {
         let (w, _) = area.dim_in_pixel();
-        let (x0, x1) = (40i32, (w as i32 - 40).min(760));
+        let (x0, x1) = (40i32, (w as i32 - 340).min(700));
         let (lo, steps) = match self.scale {
             Scale::Diverging => (-1.0, 120),
             _ => (0.0, 60),

@@ -56,6 +56,7 @@ pub fn figures(
             },
         ],
         columns: 1,
+        marker: None,
     };
     Ok(vec![render(
         &plot,

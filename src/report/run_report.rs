@@ -379,6 +379,7 @@ pub fn figures(
         x_desc: "year (monthly values)".into(),
         panels: outcome_panels(s, &x, &m),
         columns: 2,
+        marker: None,
     };
     figs.push(render(
         &ts,
