@@ -10,6 +10,7 @@ use super::html::Report;
 use super::run_report::{
     parameters_section, reference_facts, reference_parameters_section, scenario_facts,
 };
+use super::sensitivity_plot::{WITHIN_NOISE, noise_sentence};
 use crate::experiment::sweep::model::SweptModel;
 use crate::experiment::sweep::sensitivity::Index;
 use crate::experiment::sweep::spec::{Design, Distribution};
@@ -152,11 +153,16 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
                 (a.min(*v), b.max(*v))
             });
         r.subsection(&plan.outcome_label(o));
+        let noise = analysis.noise(oi);
         r.paragraph(&format!(
-            "Point means range from {} to {}.",
+            "Point means range from {} to {}. {}",
             number(lo),
-            number(hi)
+            number(hi),
+            noise_sentence(&noise)
         ));
+        if noise.within_noise() {
+            r.warning(WITHIN_NOISE);
+        }
         let mut strong = Vec::new();
         let mut table = Vec::new();
         for s in analysis.ranked(oi) {
