@@ -329,7 +329,45 @@ fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
         .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
+    log_progress_when_not_a_terminal(&bar, "days");
     bar
+}
+
+/// How often progress is written when stderr is not a terminal.
+const PROGRESS_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// When stderr is not a terminal (a batch job, a CI log), where indicatif draws nothing,
+/// writes one line of progress every [`PROGRESS_LOG_EVERY`] until the bar is finished:
+/// "MESSAGE: 12,345 of 40,000 days (31 %), 2 min elapsed". `unit` names what the bar counts.
+fn log_progress_when_not_a_terminal(bar: &indicatif::ProgressBar, unit: &'static str) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        return;
+    }
+    let bar = bar.clone();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(PROGRESS_LOG_EVERY);
+            if bar.is_finished() {
+                break;
+            }
+            eprintln!("{}", progress_line(&bar, unit));
+        }
+    });
+}
+
+/// One line of progress for a log.
+fn progress_line(bar: &indicatif::ProgressBar, unit: &str) -> String {
+    use crate::report::format::count;
+    let (pos, len) = (bar.position(), bar.length().unwrap_or(0));
+    let percent = (100 * pos).checked_div(len).unwrap_or(0);
+    format!(
+        "{}: {} of {} {unit} ({percent} %), {} min elapsed",
+        bar.message(),
+        count(pos),
+        count(len),
+        bar.elapsed().as_secs() / 60
+    )
 }
 
 /// Width of the target column of the printed validation table; longer descriptions wrap onto

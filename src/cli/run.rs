@@ -99,10 +99,9 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     );
     for iv in &scenario.interventions {
         println!(
-            "intervention {}: {}, intensity {}",
+            "intervention {}: {}",
             iv.name,
-            iv.when(),
-            iv.intensity
+            run_report::intervention_text(&scenario, iv)
         );
     }
     print!("{}", summary_table(&agg));

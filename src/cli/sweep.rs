@@ -49,6 +49,7 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
+    super::log_progress_when_not_a_terminal(&bar, "simulated steps");
     bar
 }
 

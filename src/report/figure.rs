@@ -58,7 +58,7 @@ pub fn render<P: Plot>(
     Ok(Figure {
         stem: stem.to_string(),
         caption: caption.to_string(),
-        reading: String::new(),
+        reading: super::reading::how_to_read(stem).to_string(),
         svg: if want_svg { Some(svg(plot)?) } else { None },
         png: if want_png { Some(png(plot)?) } else { None },
         size: plot.size(),

@@ -16,6 +16,7 @@ pub mod html;
 pub mod labels;
 pub mod map_plot;
 pub mod palette;
+pub mod reading;
 pub mod run_report;
 pub mod sensitivity_plot;
 pub mod sweep_report;

@@ -18,10 +18,12 @@ use super::palette::OKABE_ITO;
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 use crate::experiment::ReplicateOutput;
 use crate::geo::SahelMap;
+use crate::geo::map_data;
 use crate::record::Spread;
 use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
 use crate::record::outcome::{self, Outcome};
 use crate::record::writers::VERSION;
+use crate::scenario::interventions::{Intervention, Places};
 use crate::scenario::model_params::PARAMETERS;
 use crate::scenario::{Scenario, format_date};
 
@@ -130,10 +132,85 @@ pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
     for iv in &s.interventions {
         v.push((
             format!("intervention {}", iv.name),
-            format!("{}, intensity {}", iv.when(), iv.intensity),
+            intervention_text(s, iv),
         ));
     }
     v
+}
+
+/// One intervention as the report states it: kind and dates, places, groups, intensity,
+/// capacity and option with their meaning.
+pub fn intervention_text(s: &Scenario, iv: &Intervention) -> String {
+    let mut text = format!("{}; places: {}", iv.when(), places_text(&iv.places));
+    if !iv.groups.is_empty() {
+        let groups: Vec<&str> = iv
+            .groups
+            .iter()
+            .filter_map(|&g| s.groups.get(g).map(|g| g.name.as_str()))
+            .collect();
+        text.push_str(&format!("; groups: {}", groups.join(", ")));
+    }
+    text.push_str(&format!("; intensity {}", number(iv.intensity)));
+    if let Some((unit, _)) = iv.kind.info().capacity {
+        text.push_str(&format!("; capacity {} {unit}", number(iv.capacity)));
+    }
+    if let Some((meaning, _)) = iv.kind.info().option {
+        text.push_str(&format!("; option {} ({meaning})", number(iv.option)));
+    }
+    text
+}
+
+/// Where an intervention applies, by name ("the whole study area" when nothing is named).
+pub fn places_text(p: &Places) -> String {
+    if p.everywhere() {
+        return "the whole study area".to_string();
+    }
+    let data = map_data();
+    let names = |idx: &[usize], name: &dyn Fn(usize) -> Option<String>| -> String {
+        idx.iter()
+            .filter_map(|&i| name(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if !p.countries.is_empty() {
+        parts.push(format!("countries {}", p.countries.join(", ")));
+    }
+    if !p.regions.is_empty() {
+        parts.push(format!(
+            "regions {}",
+            names(&p.regions, &|i| data.regions.get(i).map(|r| r.name.clone()))
+        ));
+    }
+    if !p.areas.is_empty() {
+        parts.push(format!(
+            "areas of operation {}",
+            names(&p.areas, &|i| data.areas.get(i).map(|a| a.name.clone()))
+        ));
+    }
+    if !p.towns.is_empty() {
+        parts.push(format!(
+            "within {} km of {}",
+            number(p.town_radius_km),
+            names(&p.towns, &|i| data.towns.get(i).map(|t| t.name.clone()))
+        ));
+    }
+    if !p.routes.is_empty() {
+        parts.push(format!(
+            "routes {}",
+            names(&p.routes, &|i| data.routes.get(i).map(|r| r.name.clone()))
+        ));
+    }
+    if !p.gold_sites.is_empty() {
+        parts.push(format!(
+            "gold sites {}",
+            names(&p.gold_sites, &|i| data
+                .gold_sites
+                .get(i)
+                .map(|g| g.name.clone()))
+        ));
+    }
+    parts.join("; ")
 }
 
 /// What a reference-model scenario runs, as name–value pairs: scenario, description, files and
