@@ -449,3 +449,40 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::targets::TARGETS;
+    use crate::experiment::validation::TargetResult;
+
+    #[test]
+    fn the_targets_table_prints_every_description_whole() {
+        let results: Vec<TargetResult> = TARGETS
+            .iter()
+            .map(|t| TargetResult {
+                target: *t,
+                mean: 74_005.0,
+                p05: -0.5,
+                p95: 0.000_25,
+                covered: true,
+                pass: false,
+                values: vec![],
+            })
+            .collect();
+        let table = targets_table(&results);
+        // The target column, read line after line, gives back every description word for word.
+        let column: Vec<String> = table
+            .lines()
+            .skip(1)
+            .map(|l| l.chars().skip(6).take(TARGET_WIDTH).collect::<String>())
+            .collect();
+        let words: Vec<&str> = column.iter().flat_map(|c| c.split_whitespace()).collect();
+        let expected: Vec<&str> = TARGETS
+            .iter()
+            .flat_map(|t| t.fact.split_whitespace())
+            .collect();
+        assert_eq!(words, expected);
+        assert!(table.contains("74,005") && table.contains("-0.500 – 0.000250"));
+    }
+}

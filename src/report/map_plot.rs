@@ -455,7 +455,7 @@ pub(crate) const NAMED_MIN_POPULATION: u64 = 50_000;
 /// What a map label names; each kind has its own font and colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelKind {
-    /// A town of [`NAMED_MIN_POPULATION`] or more.
+    /// A town of 50,000 people or more.
     Town,
     /// A smaller town the brief names.
     BriefTown,
