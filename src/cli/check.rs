@@ -122,7 +122,7 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             "  {:<15} {}, {} cells, groups: {}; {what}",
             iv.name,
             iv.when(),
-            cells,
+            count(cells as u64),
             if groups.is_empty() {
                 "all".to_string()
             } else {
