@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
-use super::format::change;
+use super::format::compact;
 use super::palette::OKABE_ITO;
 
 /// One estimate: relative change and its 95 % interval, percent.
@@ -113,7 +113,14 @@ impl Plot for ForestPlot {
                 }
                 String::new()
             })
-            .x_label_formatter(&|x| change(*x / 100.0))
+            .x_label_formatter(&|x| {
+                let v = compact(*x);
+                if *x > 0.0 {
+                    format!("+{v} %")
+                } else {
+                    format!("{v} %")
+                }
+            })
             .x_desc("change from the base over the policy period, percent of the base mean (95 % confidence interval)")
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 14))
