@@ -1,7 +1,8 @@
 // Opens report.html files in headless Chromium through the DevTools protocol (no packages:
 // Node's own WebSocket) and checks that each loads with no console error, no exception and no
 // request beyond file: and data: URLs, and that every <img> and <svg> has rendered with a
-// non-zero size. Saves a full-page screenshot of each.
+// non-zero size, and that each figure has its "How to read this" paragraph. Saves a full-page
+// screenshot of each report and one of each figure (REPORT-SHOT-<figure id>.png).
 //
 // usage: node --experimental-websocket .ci/browser-check.mjs DEVTOOLS_WS_URL REPORT.html:SHOT.png...
 import { writeFileSync } from "node:fs";
@@ -48,7 +49,12 @@ const CHECK = `(() => {
     const r = s.getBoundingClientRect();
     return { what: 'svg ' + (s.getAttribute('aria-label') || '').slice(0, 40), ok: r.width > 0 && r.height > 0 };
   });
-  return JSON.stringify({ figures: document.querySelectorAll('figure').length, items: imgs.concat(svgs),
+  const figs = [...document.querySelectorAll('figure')].map((f) => {
+    const r = f.getBoundingClientRect();
+    return { id: f.id, reading: !!f.querySelector('p.reading'),
+      x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  });
+  return JSON.stringify({ figures: document.querySelectorAll('figure').length, items: imgs.concat(svgs), figs,
     height: Math.ceil(document.documentElement.scrollHeight), title: document.title });
 })()`;
 
@@ -88,6 +94,14 @@ ws.onopen = async () => {
       await send("Emulation.setDeviceMetricsOverride", { width: 1280, height, deviceScaleFactor: 1, mobile: false }, sessionId);
       const { data } = await send("Page.captureScreenshot", { format: "png" }, sessionId);
       writeFileSync(shot, Buffer.from(data, "base64"));
+      // Each figure alone, with its caption and "How to read this" paragraph, for review.
+      for (const f of info.figs) {
+        if (!f.reading) problems.push(`figure ${f.id} has no "How to read this" paragraph`);
+        if (f.width <= 0 || f.height <= 0 || f.y + f.height > height) continue;
+        const clip = { x: f.x, y: f.y, width: f.width, height: f.height, scale: 1 };
+        const fig = await send("Page.captureScreenshot", { format: "png", clip }, sessionId);
+        writeFileSync(shot.replace(/\.png$/, `-${f.id.replace(/[^A-Za-z0-9_-]/g, "_")}.png`), Buffer.from(fig.data, "base64"));
+      }
       console.log(`${file}: "${info.title}", ${info.figures} figures, ${info.items.length} pictures checked, screenshot ${shot}`);
       problems.forEach((p) => console.log(`  PROBLEM ${p}`));
       failures += problems.length;

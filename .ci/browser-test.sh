@@ -3,7 +3,8 @@
 # a reference-model run, a grid sweep and a Sobol sweep) in release mode, open each in headless Chromium with no network,
 # check that it loads with no console error and that every picture rendered, and save
 # screenshots to target/ci-artifacts/. Needs Debian's chromium (installed here if missing)
-# and Node 20 or later (no npm packages).
+# and Node 20 or later (no npm packages). Each report's figures are also saved one by one
+# (report-compare-compare_map_events.png, …) for review.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +16,13 @@ fi
 art=target/ci-artifacts
 rm -rf "$art"
 mkdir -p "$art"
-cargo build --release --locked --quiet
-bin=target/release/sahelsim
+# SAHELSIM_BIN: a program already built (say a debug build while editing the plots).
+if [ -n "${SAHELSIM_BIN:-}" ]; then
+    bin=$SAHELSIM_BIN
+else
+    cargo build --release --locked --quiet
+    bin=target/release/sahelsim
+fi
 $bin run tests/fixtures/short_run.ron --out "$art/run" >/dev/null
 $bin compare tests/fixtures/short_run.ron tests/fixtures/policy_short.ron --replicates 3 --out "$art/compare" >/dev/null
 $bin run scenarios/reference/epstein.ron --replicates 3 --out "$art/epstein" >/dev/null

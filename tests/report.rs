@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use sahelsim::experiment::compare::{outcomes, paired, run_all_keeping};
+use sahelsim::experiment::compare::{events_by_cell, outcomes, paired, run_all_keeping};
 use sahelsim::experiment::targets::TARGETS;
 use sahelsim::experiment::validation::TargetResult;
 use sahelsim::record::monthly::monthly;
@@ -157,7 +157,7 @@ fn the_monthly_series_of_the_plots_add_up_to_the_run() {
 }
 
 #[test]
-fn a_comparison_draws_a_forest_plot_and_overlaid_outcomes() {
+fn a_comparison_draws_a_forest_plot_differences_outcomes_and_a_difference_map() {
     let base = common::short(75, 0.5, &[]);
     let policy = {
         let mut p = scenario::load(Path::new("tests/fixtures/policy_short.ron")).unwrap();
@@ -174,9 +174,16 @@ fn a_comparison_draws_a_forest_plot_and_overlaid_outcomes() {
     let names: Vec<String> = base.groups.iter().map(|g| g.name.clone()).collect();
     let list = outcomes(&map, &names);
     let scenarios = vec![base.clone(), policy];
-    let (values, months) = run_all_keeping(&scenarios, &map, &list, 20, 3, None, |o| {
-        monthly(&o.rows, &o.events, &base.period, &names)
+    let (values, kept) = run_all_keeping(&scenarios, &map, &list, 20, 3, None, |o| {
+        (
+            monthly(&o.rows, &o.events, &base.period, &names),
+            events_by_cell(&o.events, 20),
+        )
     });
+    let (months, cells): (Vec<Vec<_>>, Vec<Vec<_>>) = kept
+        .into_iter()
+        .map(|reps| reps.into_iter().unzip())
+        .unzip();
     let col = |s: usize, o: usize| -> Vec<f64> { values[s].iter().map(|r| r[o]).collect() };
     let diffs: Vec<Difference> = list
         .iter()
@@ -188,8 +195,33 @@ fn a_comparison_draws_a_forest_plot_and_overlaid_outcomes() {
         })
         .collect();
     let refs: Vec<&scenario::Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
-    let figs = compare_report::figures(&refs, &diffs, &months, PlotFormat::Both, true).unwrap();
-    assert_eq!(figs.len(), 2);
+    let data = compare_report::CompareData {
+        map: &map,
+        months: &months,
+        cells: &cells,
+        policy_start: 2017.05,
+    };
+    let figs = compare_report::figures(&refs, &diffs, &data, PlotFormat::Both, true).unwrap();
+    let stems: Vec<&str> = figs.iter().map(|f| f.stem.as_str()).collect();
+    assert_eq!(
+        stems,
+        [
+            "compare_forest",
+            "compare_differences",
+            "compare_map_events",
+            "compare_outcomes"
+        ]
+    );
+    for f in figs.iter().filter(|f| f.stem != "compare_map_events") {
+        let svg = f.svg.as_deref().unwrap_or("");
+        if f.stem != "compare_forest" {
+            assert!(
+                svg.contains("policy starts"),
+                "{} marks no policy start",
+                f.stem
+            );
+        }
+    }
     figs.iter().for_each(check);
     let html = compare_report::report(&refs, &diffs, ("a", "b"), 3, 1, &figs).to_html();
     parse_html(&html);

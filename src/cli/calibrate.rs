@@ -14,7 +14,7 @@ use crate::experiment::calibration::{
 };
 use crate::experiment::targets::TARGETS;
 use crate::record::writers::VERSION;
-use crate::report::validation_plot::fmt;
+use crate::report::format::number;
 
 #[derive(Serialize)]
 struct CalibrationFile<'a> {
@@ -112,7 +112,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
             .1
     );
     for (p, v) in spec.parameters.iter().zip(&best.values) {
-        println!("  {:<50} {}", p.path, fmt(*v));
+        println!("  {:<50} {}", p.path, number(*v));
     }
     print!("{}", super::targets_table(&best.targets));
     println!("wrote {}", out.target().display());

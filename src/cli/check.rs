@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::geo::SahelMap;
+use crate::report::format::{count, number};
 use crate::scenario::{Scenario, format_date};
 
 /// Prints the summary of a Sahel scenario.
@@ -58,17 +59,15 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
     let pops = map.country_populations(&s.map, s.period.start.year());
     for p in &pops {
         let official = match (p.official, p.official_year, p.at_official_year) {
-            (Some(o), Some(y), Some(g)) => format!(
-                "  (official {y}: {}; grid at {y}: {})",
-                thousands(o),
-                thousands(g)
-            ),
+            (Some(o), Some(y), Some(g)) => {
+                format!("  (official {y}: {}; grid at {y}: {})", count(o), count(g))
+            }
             _ => String::new(),
         };
-        let _ = writeln!(w, "  {:<14}{:>12}{official}", p.name, thousands(p.at_start));
+        let _ = writeln!(w, "  {:<14}{:>12}{official}", p.name, count(p.at_start));
     }
     let total: u64 = pops.iter().map(|p| p.at_start).sum();
-    let _ = writeln!(w, "  {:<14}{:>12}", "total", thousands(total));
+    let _ = writeln!(w, "  {:<14}{:>12}", "total", count(total));
     let _ = writeln!(w, "groups:     {}", s.groups.len());
     for gp in &s.groups {
         let home: Vec<&str> = gp
@@ -82,11 +81,11 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
         };
         let _ = writeln!(
             w,
-            "  {:<15} {:<13} {:<9} {:>5} fighters in {:>3} bands  leader: {}  home: {}",
+            "  {:<15} {:<13} {:<9} {:>6} fighters in {:>3} bands  leader: {}  home: {}",
             gp.name,
             format!("{:?}", gp.coalition),
             status,
-            gp.initial.fighters,
+            count(u64::from(gp.initial.fighters)),
             gp.initial.bands,
             gp.leader,
             if home.is_empty() {
@@ -113,7 +112,7 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             .collect();
         let mut what = format!("intensity {}", iv.intensity);
         if let Some((unit, _)) = iv.kind.info().capacity {
-            let _ = write!(what, ", capacity {} {unit}", iv.capacity);
+            let _ = write!(what, ", capacity {} {unit}", number(iv.capacity));
         }
         if let Some((meaning, _)) = iv.kind.info().option {
             let _ = write!(what, ", option {} ({meaning})", iv.option);
@@ -123,7 +122,7 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             "  {:<15} {}, {} cells, groups: {}; {what}",
             iv.name,
             iv.when(),
-            cells,
+            count(cells as u64),
             if groups.is_empty() {
                 "all".to_string()
             } else {
@@ -132,18 +131,5 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
         );
     }
     let _ = writeln!(w, "output:     {}", s.output.dir);
-    out
-}
-
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
     out
 }

@@ -12,13 +12,14 @@ use serde::Serialize;
 use super::CompareArgs;
 use super::output::OutputDir;
 use super::progress_bar;
-use crate::experiment::compare::{self, DifferenceRow, outcomes, run_all_keeping};
+use crate::experiment::compare::{self, DifferenceRow, events_by_cell, outcomes, run_all_keeping};
 use crate::geo::SahelMap;
 use crate::record::Column;
 use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION};
-use crate::report::compare_report::{self, KEY_DIFFERENCES, difference_cells, signed};
+use crate::report::compare_report::{self, CompareData, KEY_DIFFERENCES, difference_cells};
+use crate::report::format::{signed, signed_interval};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
 
@@ -87,11 +88,18 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         ),
     );
     let pool = super::worker_pool(args.threads)?;
-    let (values, months) = pool.install(|| {
+    let (values, kept) = pool.install(|| {
         run_all_keeping(&scenarios, &map, &list, from, replicates, Some(&bar), |o| {
-            monthly(&o.rows, &o.events, &base.period, &group_names)
+            (
+                monthly(&o.rows, &o.events, &base.period, &group_names),
+                events_by_cell(&o.events, from),
+            )
         })
     });
+    let (months, cells): (Vec<Vec<_>>, Vec<Vec<_>>) = kept
+        .into_iter()
+        .map(|reps| reps.into_iter().unzip())
+        .unzip();
     bar.finish_and_clear();
     let run_s = t0.elapsed().as_secs_f64();
 
@@ -126,7 +134,12 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let figures = compare_report::figures(
         &refs,
         &diffs,
-        &months,
+        &CompareData {
+            map: &map,
+            months: &months,
+            cells: &cells,
+            policy_start: fractional_year(from_date),
+        },
         args.report.plots,
         args.report.report(),
     )?;
@@ -191,8 +204,13 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
     }
     out.push('\n');
     out.push_str(&format!(
-        "  {:<66} {:>11} {:>11} {:>11} {:>25} {:>8}\n",
-        "outcome (whole study area)", "base", "scenario", "difference", "95 % interval", "change"
+        "  {:<66} {:>11} {:>11} {:>11} {:>25} {:>9}\n",
+        "outcome (whole study area), unit",
+        "base",
+        "scenario",
+        "difference",
+        "95 % interval",
+        "change"
     ));
     let mine = |key: &str, area: &str| {
         rows.iter()
@@ -202,7 +220,7 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
         let [label, base, mean, diff, interval, change] =
             difference_cells(&r.label, r.unit, &r.paired);
         format!(
-            "  {label:<66} {base:>11} {mean:>11} {diff:>11} {interval:>25} {change:>8}{}\n",
+            "  {label:<66} {base:>11} {mean:>11} {diff:>11} {interval:>25} {change:>9}{}\n",
             if r.significant { " *" } else { "" }
         )
     };
@@ -220,30 +238,50 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
             out.push_str(&line(r));
         }
     }
-    out.push_str("  by area of operation: events / civilian fatalities / sustained presence, difference and 95 % interval\n");
+    out.push_str("  by area of operation: difference and 95 % interval (* excludes 0)\n");
+    let by_area = [EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END];
     let mut areas: Vec<&str> = list.iter().map(|o| o.area.as_str()).collect();
     areas.dedup();
+    let mut grid: Vec<Vec<String>> = vec![
+        std::iter::once("area".to_string())
+            .chain(by_area.iter().map(|o| format!("{} ({})", o.label, o.unit)))
+            .collect(),
+    ];
     for area in areas.into_iter().filter(|a| *a != "all") {
         let cell = |key: &str| {
             mine(key, area)
                 .map(|r| {
                     format!(
-                        "{} [{}, {}]{}",
+                        "{} [{}]{}",
                         signed(r.paired.diff),
-                        signed(r.paired.lo),
-                        signed(r.paired.hi),
-                        if r.significant { "*" } else { "" }
+                        signed_interval(r.paired.lo, r.paired.hi),
+                        if r.significant { " *" } else { "" }
                     )
                 })
                 .unwrap_or_default()
         };
-        out.push_str(&format!(
-            "    {:<10} {:<32} {:<32} {}\n",
-            area,
-            cell(EVENTS.key),
-            cell(FATALITIES_CIVILIANS.key),
-            cell(SUSTAINED_PRESENCE_END.key)
-        ));
+        grid.push(
+            std::iter::once(area.to_string())
+                .chain(by_area.iter().map(|o| cell(o.key)))
+                .collect(),
+        );
+    }
+    let widths: Vec<usize> = (0..=by_area.len())
+        .map(|c| grid.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &grid {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(&format!("    {}\n", cells.join("  ").trim_end()));
     }
     out
+}
+
+/// A day as a fractional year (2019-07-02 → about 2019.5), for the time axes of plots.
+fn fractional_year(d: time::Date) -> f64 {
+    let days = time::util::days_in_year(d.year()) as f64;
+    d.year() as f64 + (d.ordinal() as f64 - 1.0) / days
 }

@@ -369,45 +369,88 @@ fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
         .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
+    log_progress_when_not_a_terminal(&bar, "days");
     bar
 }
 
-/// The printed validation table.
-fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
-    let mut s = format!(
-        "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-        "id", "target", "band", "mean", "90 % interval", ""
-    );
-    for r in results {
-        let fact: String = r.target.fact.chars().take(58).collect();
-        s.push_str(&format!(
-            "{:<5} {:<58} {:>16} {:>10} {:>20} {:>5}\n",
-            r.target.id,
-            fact,
-            format!(
-                "{}–{}",
-                crate::report::validation_plot::fmt(r.target.lo),
-                crate::report::validation_plot::fmt(r.target.hi)
-            ),
-            // A miss by a hair must not print as a value inside the band.
-            if r.covered && !r.pass && r.mean.abs() < 100.0 {
-                format!("{:.4}", r.mean)
-            } else {
-                crate::report::validation_plot::fmt(r.mean)
-            },
-            format!(
-                "{} – {}",
-                crate::report::validation_plot::fmt(r.p05),
-                crate::report::validation_plot::fmt(r.p95)
-            ),
-            if !r.covered {
-                "n/a"
-            } else if r.pass {
-                "pass"
-            } else {
-                "FAIL"
+/// How often progress is written when stderr is not a terminal.
+const PROGRESS_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// When stderr is not a terminal (a batch job, a CI log), where indicatif draws nothing,
+/// writes one line of progress every [`PROGRESS_LOG_EVERY`] until the bar is finished:
+/// "MESSAGE: 12,345 of 40,000 days (31 %), 2 min elapsed". `unit` names what the bar counts.
+fn log_progress_when_not_a_terminal(bar: &indicatif::ProgressBar, unit: &'static str) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        return;
+    }
+    let bar = bar.clone();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(PROGRESS_LOG_EVERY);
+            if bar.is_finished() {
+                break;
             }
+            eprintln!("{}", progress_line(&bar, unit));
+        }
+    });
+}
+
+/// One line of progress for a log.
+fn progress_line(bar: &indicatif::ProgressBar, unit: &str) -> String {
+    use crate::report::format::count;
+    let (pos, len) = (bar.position(), bar.length().unwrap_or(0));
+    let percent = (100 * pos).checked_div(len).unwrap_or(0);
+    format!(
+        "{}: {} of {} {unit} ({percent} %), {} min elapsed",
+        bar.message(),
+        count(pos),
+        count(len),
+        bar.elapsed().as_secs() / 60
+    )
+}
+
+/// Width of the target column of the printed validation table; longer descriptions wrap onto
+/// the next lines at a word.
+const TARGET_WIDTH: usize = 58;
+
+/// The printed validation table: each target's description whole (wrapped, never cut), its
+/// band, the simulated mean and 90 % interval, and the result.
+fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
+    use crate::report::format::{interval, number};
+    let line = |id: &str, target: &str, band: &str, mean: &str, spread: &str, result: &str| {
+        format!("{id:<5} {target:<TARGET_WIDTH$} {band:>16} {mean:>10} {spread:>20} {result:>5}")
+            .trim_end()
+            .to_string()
+            + "\n"
+    };
+    let mut s = line("id", "target", "band", "mean", "90 % interval", "");
+    for r in results {
+        let fact = crate::report::format::wrap(r.target.fact, TARGET_WIDTH);
+        let mean = if r.covered && !r.pass && r.mean.abs() < 100.0 {
+            // A miss by a hair must not print as a value inside the band.
+            format!("{:.4}", r.mean)
+        } else {
+            number(r.mean)
+        };
+        let result = if !r.covered {
+            "n/a"
+        } else if r.pass {
+            "pass"
+        } else {
+            "FAIL"
+        };
+        s.push_str(&line(
+            r.target.id,
+            fact.first().map(String::as_str).unwrap_or(""),
+            &format!("{}–{}", number(r.target.lo), number(r.target.hi)),
+            &mean,
+            &interval(r.p05, r.p95),
+            result,
         ));
+        for more in fact.iter().skip(1) {
+            s.push_str(&line("", more, "", "", "", ""));
+        }
     }
     s
 }
@@ -446,5 +489,42 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 ModelKind::Epstein => reference::run(&args, &scenario, &out),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::targets::TARGETS;
+    use crate::experiment::validation::TargetResult;
+
+    #[test]
+    fn the_targets_table_prints_every_description_whole() {
+        let results: Vec<TargetResult> = TARGETS
+            .iter()
+            .map(|t| TargetResult {
+                target: *t,
+                mean: 74_005.0,
+                p05: -0.5,
+                p95: 0.000_25,
+                covered: true,
+                pass: false,
+                values: vec![],
+            })
+            .collect();
+        let table = targets_table(&results);
+        // The target column, read line after line, gives back every description word for word.
+        let column: Vec<String> = table
+            .lines()
+            .skip(1)
+            .map(|l| l.chars().skip(6).take(TARGET_WIDTH).collect::<String>())
+            .collect();
+        let words: Vec<&str> = column.iter().flat_map(|c| c.split_whitespace()).collect();
+        let expected: Vec<&str> = TARGETS
+            .iter()
+            .flat_map(|t| t.fact.split_whitespace())
+            .collect();
+        assert_eq!(words, expected);
+        assert!(table.contains("74,005") && table.contains("-0.500 – 0.000250"));
     }
 }

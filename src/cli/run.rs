@@ -13,6 +13,7 @@ use crate::record::writers::{
     Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_timeseries,
 };
 use crate::record::{SeriesRow, Spread, aggregate};
+use crate::report::format::{interval, number};
 use crate::report::run_report::{self, key_outcome_rows};
 use crate::scenario::{Scenario, format_date};
 
@@ -98,10 +99,9 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     );
     for iv in &scenario.interventions {
         println!(
-            "intervention {}: {}, intensity {}",
+            "intervention {}: {}",
             iv.name,
-            iv.when(),
-            iv.intensity
+            run_report::intervention_text(&scenario, iv)
         );
     }
     print!("{}", summary_table(&agg));
@@ -109,25 +109,26 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     Ok(())
 }
 
-/// The printed table of key outcomes: mean and 90 % interval across replicates.
+/// The printed table of key outcomes: mean and 90 % interval across replicates, with units.
 pub fn summary_table(agg: &BTreeMap<String, Spread>) -> String {
-    let mut s = format!("{:<40} {:>14} {:>28}\n", "outcome", "mean", "90 % interval");
-    for (label, v) in key_outcome_rows(agg) {
-        s.push_str(&format!(
-            "{label:<40} {:>14} {:>28}\n",
-            fmt(v.mean),
-            format!("{} – {}", fmt(v.p05), fmt(v.p95))
+    let rows = key_outcome_rows(agg);
+    let width = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .chain(["outcome".len()])
+        .max()
+        .unwrap_or(0);
+    let line = |label: &str, unit: &str, mean: &str, spread: &str| {
+        format!("{label:<width$}  {unit:<20} {mean:>10}  {spread}\n")
+    };
+    let mut s = line("outcome", "unit", "mean", "90 % interval");
+    for r in rows {
+        s.push_str(&line(
+            &r.label,
+            r.unit,
+            &number(r.spread.mean),
+            &interval(r.spread.p05, r.spread.p95),
         ));
     }
     s
-}
-
-fn fmt(x: f64) -> String {
-    if x.abs() >= 100.0 {
-        format!("{:.0}", x)
-    } else if x.abs() >= 1.0 {
-        format!("{:.2}", x)
-    } else {
-        format!("{:.3}", x)
-    }
 }

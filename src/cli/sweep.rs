@@ -20,6 +20,7 @@ use crate::experiment::sweep::spec::{self, Design};
 use crate::experiment::sweep::{self, Analysis, Plan};
 use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::ReportOptions;
+use crate::report::sensitivity_plot::{WITHIN_NOISE, noise_sentence};
 use anyhow::anyhow;
 
 fn default_dir(name: &str) -> PathBuf {
@@ -48,6 +49,7 @@ fn progress(days_per_run: u64, message: &str) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
+    super::log_progress_when_not_a_terminal(&bar, "simulated steps");
     bar
 }
 
@@ -147,6 +149,17 @@ fn finish(plan: &Plan, out: &OutputDir, report: ReportOptions, run_s: f64) -> an
     }
     write_manifest(plan, out, run_s)?;
     print!("{}", drivers_table(plan, &analysis));
+    for (oi, o) in analysis.outcomes.iter().enumerate() {
+        let noise = analysis.noise(oi);
+        if noise.within_noise() {
+            println!(
+                "warning: {}: {} {}",
+                plan.outcome_label(o),
+                noise_sentence(&noise),
+                WITHIN_NOISE
+            );
+        }
+    }
     println!(
         "wrote {} ({RESULTS}, points.csv, sensitivity.csv, {} picture files{})",
         dir.display(),

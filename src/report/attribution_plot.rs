@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
+use super::format::compact;
 use super::palette::OKABE_ITO;
-use super::timeseries_plot::axis_number;
 use crate::geo::SahelMap;
 use crate::record::writers::attributed_name;
 use crate::scenario::Scenario;
@@ -114,15 +114,44 @@ pub struct AttributionPlot<'a> {
     pub title: String,
 }
 
+/// Height of the legend above the panels, pixels.
+const LEGEND_H: u32 = 30;
+/// The colour of events by their true perpetrator.
+const TRUE_COLOUR: RGBColor = OKABE_ITO[5];
+/// The colour of events by the actor they are attributed to.
+const ATTRIBUTED_COLOUR: RGBColor = OKABE_ITO[4];
+
 impl Plot for AttributionPlot<'_> {
     fn size(&self) -> (u32, u32) {
         let rows = self.data.areas.len().div_ceil(2) as u32;
-        (1500, 60 + rows * (90 + 34 * self.data.actors.len() as u32))
+        (
+            1500,
+            60 + LEGEND_H + rows * (90 + 34 * self.data.actors.len() as u32),
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
         root.fill(&WHITE).map_err(err)?;
         let area = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
+        // One legend for every panel, above them, where it covers no bar.
+        let (legend, area) = area.split_vertically(LEGEND_H);
+        let mut x = 220;
+        for (label, colour) in [
+            ("true perpetrator", TRUE_COLOUR),
+            ("attributed by an observer", ATTRIBUTED_COLOUR),
+        ] {
+            legend
+                .draw(&Rectangle::new([(x, 8), (x + 18, 20)], colour.filled()))
+                .map_err(err)?;
+            legend
+                .draw(&Text::new(
+                    label,
+                    (x + 24, 7),
+                    ("sans-serif", 14).into_font(),
+                ))
+                .map_err(err)?;
+            x += 260;
+        }
         let rows = self.data.areas.len().div_ceil(2);
         for (i, cell) in area.split_evenly((rows, 2)).iter().enumerate() {
             if i < self.data.areas.len() {
@@ -174,13 +203,13 @@ impl AttributionPlot<'_> {
                     .cloned()
                     .unwrap_or_default()
             })
-            .x_label_formatter(&|x| axis_number(*x))
+            .x_label_formatter(&|x| compact(*x))
             .x_desc("events per replicate")
             .label_style(("sans-serif", 13))
             .axis_desc_style(("sans-serif", 14))
             .draw()
             .map_err(err)?;
-        let (c_true, c_attr) = (OKABE_ITO[5], OKABE_ITO[4]);
+        let (c_true, c_attr) = (TRUE_COLOUR, ATTRIBUTED_COLOUR);
         let y = |k: usize| (n - 1 - k) as f64;
         chart
             .draw_series(
@@ -188,25 +217,13 @@ impl AttributionPlot<'_> {
                     Rectangle::new([(0.0, y(k)), (v, y(k) + 0.38)], c_true.filled())
                 }),
             )
-            .map_err(err)?
-            .label("true perpetrator")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c_true.filled()));
+            .map_err(err)?;
         chart
             .draw_series(
                 d.attributed[i].iter().enumerate().map(|(k, &v)| {
                     Rectangle::new([(0.0, y(k) - 0.38), (v, y(k))], c_attr.filled())
                 }),
             )
-            .map_err(err)?
-            .label("attributed by an observer")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], c_attr.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(("sans-serif", 13))
-            .draw()
             .map_err(err)?;
         Ok(())
     }

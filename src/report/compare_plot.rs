@@ -1,16 +1,14 @@
 //! The forest plot of a comparison: for each outcome and scenario, the paired difference from
 //! the base as a relative change (percent of the base mean) with its 95 % confidence interval.
-//! A filled dot marks an interval that excludes 0.
+//! A filled dot marks an interval that excludes 0; the axis spans every interval drawn.
 
 use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
+use super::format::compact;
 use super::palette::OKABE_ITO;
-
-/// Display limits of the relative change, percent (intervals beyond are cut at the edge).
-const LIMITS: (f64, f64) = (-100.0, 200.0);
 
 /// One estimate: relative change and its 95 % interval, percent.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,6 +48,23 @@ impl ForestPlot {
         OKABE_ITO[ORDER[s % ORDER.len()]]
     }
 
+    /// The horizontal axis's range, percent: every drawn interval and zero, with a margin,
+    /// widened to at least ±1 % so that a tiny effect is not magnified into noise.
+    pub fn limits(&self) -> (f64, f64) {
+        let (lo, hi) = self
+            .estimates
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.change.is_finite() && e.lo.is_finite() && e.hi.is_finite())
+            .fold((0.0f64, 0.0f64), |(a, b), e| {
+                (a.min(e.lo).min(e.change), b.max(e.hi).max(e.change))
+            });
+        let (lo, hi) = (lo.min(-1.0), hi.max(1.0));
+        let pad = 0.06 * (hi - lo);
+        (lo - pad, hi + pad)
+    }
+
     fn y(&self, o: usize, s: usize) -> f64 {
         let per = self.scenarios.len() as f64 + 1.0;
         let n = self.outcomes.len() as f64 * per;
@@ -70,13 +85,14 @@ impl Plot for ForestPlot {
         root.fill(&WHITE).map_err(err)?;
         let per = self.scenarios.len() + 1;
         let n = (self.outcomes.len() * per) as f64;
+        let limits = self.limits();
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, ("sans-serif", 22))
             .margin(15)
             .margin_right(45)
             .x_label_area_size(50)
             .y_label_area_size(400)
-            .build_cartesian_2d(LIMITS.0..LIMITS.1, -0.5..n)
+            .build_cartesian_2d(limits.0..limits.1, -0.5..n)
             .map_err(err)?;
         let outcomes = &self.outcomes;
         let s_count = self.scenarios.len();
@@ -97,7 +113,14 @@ impl Plot for ForestPlot {
                 }
                 String::new()
             })
-            .x_label_formatter(&|x| format!("{x:+.0} %"))
+            .x_label_formatter(&|x| {
+                let v = compact(*x);
+                if *x > 0.0 {
+                    format!("+{v} %")
+                } else {
+                    format!("{v} %")
+                }
+            })
             .x_desc("change from the base over the policy period, percent of the base mean (95 % confidence interval)")
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 14))
@@ -111,7 +134,7 @@ impl Plot for ForestPlot {
             .map_err(err)?;
         for (s, name) in self.scenarios.iter().enumerate() {
             let color = Self::color(s);
-            let clamp = |v: f64| v.clamp(LIMITS.0, LIMITS.1);
+            let clamp = |v: f64| v.clamp(limits.0, limits.1);
             let points: Vec<(f64, f64, Estimate)> = self
                 .estimates
                 .iter()
@@ -156,5 +179,45 @@ impl Plot for ForestPlot {
             .draw()
             .map_err(err)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forest(estimates: Vec<Option<Estimate>>) -> ForestPlot {
+        ForestPlot {
+            title: String::new(),
+            outcomes: (0..estimates.len()).map(|k| k.to_string()).collect(),
+            scenarios: vec!["policy".into()],
+            estimates: estimates.into_iter().map(|e| vec![e]).collect(),
+        }
+    }
+
+    #[test]
+    fn the_axis_fits_small_and_large_effects() {
+        let small = forest(vec![
+            Some(Estimate {
+                change: -2.0,
+                lo: -3.5,
+                hi: -0.5,
+            }),
+            Some(Estimate {
+                change: 1.0,
+                lo: -0.2,
+                hi: 2.5,
+            }),
+            None,
+        ]);
+        let (lo, hi) = small.limits();
+        assert!(lo < -3.5 && lo > -5.0 && hi > 2.5 && hi < 4.0, "{lo} {hi}");
+        let large = forest(vec![Some(Estimate {
+            change: 250.0,
+            lo: 180.0,
+            hi: 320.0,
+        })]);
+        let (lo, hi) = large.limits();
+        assert!(lo <= 0.0 && hi >= 320.0, "{lo} {hi}");
     }
 }

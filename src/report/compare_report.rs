@@ -3,14 +3,16 @@
 //! scenario overlaid (replicate mean and 90 % band), and the tables of differences.
 
 use super::PlotFormat;
+use super::cell_map_plot::{CellMapPlot, Scale};
 use super::compare_plot::{Estimate, ForestPlot};
 use super::figure::{Figure, render};
+use super::format::{change, number, signed, signed_interval};
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
-use super::validation_plot::fmt;
 pub use crate::experiment::compare::Difference;
-use crate::experiment::compare::Paired;
+use crate::experiment::compare::{CellDifference, Paired, cell_differences};
+use crate::geo::SahelMap;
 use crate::record::monthly::Month;
 use crate::record::outcome::{
     ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, FATALITIES_CIVILIANS,
@@ -64,15 +66,38 @@ fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
     out
 }
 
-/// Draws the forest plot and the overlaid monthly outcomes; `months[s][r]` are scenario s's
-/// replicate r's months.
+/// What a comparison's figures are drawn from, beside the differences of its outcomes.
+pub struct CompareData<'a> {
+    /// The map the scenarios ran on.
+    pub map: &'a SahelMap,
+    /// `months[s][r]`: scenario s's replicate r's months.
+    pub months: &'a [Vec<Vec<Month>>],
+    /// `cells[s][r]`: scenario s's replicate r's events per cell over the policy period
+    /// ([`crate::experiment::compare::events_by_cell`]).
+    pub cells: &'a [Vec<Vec<(u32, u32)>>],
+    /// The policy period's first day as a fractional year (for the time axes).
+    pub policy_start: f64,
+}
+
+/// The values of a difference map: each cell's paired mean difference where its 95 %
+/// interval excludes zero, and 0 (drawn neutral) where the difference is within noise.
+pub fn difference_map_values(diffs: &[CellDifference]) -> Vec<f64> {
+    diffs
+        .iter()
+        .map(|d| if d.significant() { d.diff } else { 0.0 })
+        .collect()
+}
+
+/// Draws the forest plot, the paired differences by month, the overlaid monthly outcomes and
+/// the map of where events change.
 pub fn figures(
     scenarios: &[&Scenario],
     diffs: &[Difference],
-    months: &[Vec<Vec<Month>>],
+    data: &CompareData,
     format: PlotFormat,
     report: bool,
 ) -> Result<Vec<Figure>, super::FigureError> {
+    let months = data.months;
     let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
     let outcomes = shown(diffs);
     let estimates = outcomes
@@ -111,7 +136,7 @@ pub fn figures(
         &forest,
         "compare_forest",
         &format!(
-            "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. Intervals beyond −100 % or +200 % are cut at the edge; outcomes whose base mean is 0 are not drawn (see the tables)."
+            "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. The axis spans every interval; outcomes whose base mean is 0 are not drawn (see the tables)."
         ),
         format,
         report,
@@ -143,7 +168,86 @@ pub fn figures(
             })
             .collect(),
     };
+    let start = Some((data.policy_start, "policy starts".to_string()));
+    let difference_panel = |title: &str, y_desc: &str, f: &dyn Fn(&Month) -> f64| Panel {
+        title: title.into(),
+        y_desc: y_desc.into(),
+        lines: (1..scenarios.len().min(months.len()))
+            .map(|s| {
+                let values = |reps: &[Vec<Month>]| -> Vec<Vec<f64>> {
+                    reps.iter().map(|r| r.iter().map(f).collect()).collect()
+                };
+                Line::paired_difference(
+                    &format!("{} − {base}", scenarios[s].name),
+                    color(s),
+                    &x,
+                    &values(&months[0]),
+                    &values(&months[s]),
+                )
+            })
+            .collect(),
+    };
     let reps = months.first().map(Vec::len).unwrap_or(0);
+    figs.push(render(
+        &TimeSeriesPlot {
+            title: format!(
+                "Paired difference from {base} by month, mean and 95 % confidence band, {reps} paired replicates"
+            ),
+            x_desc: "year (monthly values)".into(),
+            panels: vec![
+                difference_panel("Violent events per month", "difference, events per month", &|m| m.events),
+                difference_panel(
+                    "Civilians killed per month",
+                    "difference, people killed per month",
+                    &|m| m.fatalities_civilians,
+                ),
+                difference_panel(
+                    "People displaced (at each month's end)",
+                    "difference, people",
+                    &|m| m.displaced,
+                ),
+                difference_panel(
+                    "Fighters, all groups (at each month's end)",
+                    "difference, fighters",
+                    &|m| m.fighters_total(),
+                ),
+            ],
+            columns: 2,
+            marker: start.clone(),
+        },
+        "compare_differences",
+        &format!("What each scenario changes, month by month: the scenario minus {base}, replicate by replicate on the same seeds (common random numbers), as the mean of the {reps} paired differences with its 95 % confidence band (Student's t). The dashed line marks the start of the policy period; where the band holds the black zero line, the months differ by no more than the noise between replicates."),
+        format,
+        report,
+    )?);
+    if let Some(base_cells) = data.cells.first() {
+        let n = data.map.grid.cells.len();
+        let panels: Vec<(String, Vec<f64>)> = (1..scenarios.len().min(data.cells.len()))
+            .map(|s| {
+                let d = cell_differences(base_cells, &data.cells[s], n);
+                (
+                    format!("{} − {base}", scenarios[s].name),
+                    difference_map_values(&d),
+                )
+            })
+            .collect();
+        if !panels.is_empty() {
+            figs.push(render(
+                &CellMapPlot {
+                    map: data.map,
+                    title: format!("Where events change: each scenario minus {base} over the policy period"),
+                    legend: "paired difference in events per cell over the policy period (scenario − base), mean of the replicates".into(),
+                    neutral: "within noise (95 % interval includes 0)".into(),
+                    panels,
+                    scale: Scale::Diverging,
+                },
+                "compare_map_events",
+                &format!("Where a policy changes violence: each cell's events over the policy period in the scenario minus those in {base}, the mean of {reps} paired replicates. Blue: fewer events, red: more. Grey cells: no difference beyond the noise between replicates (the 95 % interval of the paired difference includes 0), or no events in either."),
+                format,
+                report,
+            )?);
+        }
+    }
     let plot = TimeSeriesPlot {
         title: format!("Key outcomes by month, every scenario, {reps} paired replicates"),
         x_desc: "year (monthly values)".into(),
@@ -176,6 +280,7 @@ pub fn figures(
             ),
         ],
         columns: 2,
+        marker: start,
     };
     figs.push(render(
         &plot,
@@ -187,33 +292,17 @@ pub fn figures(
     Ok(figs)
 }
 
-/// A signed number.
 /// The cells of one paired difference, as the printed table and the report show them:
 /// "label (unit)", base mean, scenario mean, difference, its 95 % interval, relative change.
 pub fn difference_cells(label: &str, unit: &str, p: &Paired) -> [String; 6] {
     [
         format!("{label} ({unit})"),
-        fmt(p.base_mean),
-        fmt(p.mean),
+        number(p.base_mean),
+        number(p.mean),
         signed(p.diff),
-        format!("{} to {}", signed(p.lo), signed(p.hi)),
-        if p.relative.is_finite() {
-            format!("{:+.1} %", 100.0 * p.relative)
-        } else {
-            "–".to_string()
-        },
+        signed_interval(p.lo, p.hi),
+        change(p.relative),
     ]
-}
-
-/// A value with its sign ("+12", "−3.4").
-pub fn signed(v: f64) -> String {
-    if v.is_nan() {
-        "–".to_string()
-    } else if v > 0.0 {
-        format!("+{}", fmt(v))
-    } else {
-        fmt(v)
-    }
 }
 
 /// The report of a comparison. `files` are the scenario files as given; `period` the policy
@@ -289,4 +378,46 @@ pub fn report(
     }
     parameters_section(&mut r, scenarios);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::palette::NEUTRAL;
+
+    #[test]
+    fn the_difference_map_is_neutral_where_the_paired_interval_includes_zero() {
+        let s = crate::scenario::load(std::path::Path::new("tests/fixtures/short_run.ron"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let map = SahelMap::build(&s.map, s.period.start.year());
+        // Cell 0: fewer in every replicate; cell 1: noise around zero; cell 2: more.
+        let base = vec![
+            vec![(0, 9), (1, 3), (2, 1)],
+            vec![(0, 10), (1, 5), (2, 0)],
+            vec![(0, 11), (1, 4), (2, 1)],
+        ];
+        let other = vec![
+            vec![(0, 4), (1, 6), (2, 6)],
+            vec![(0, 5), (1, 3), (2, 5)],
+            vec![(0, 6), (1, 4), (2, 7)],
+        ];
+        let d = cell_differences(&base, &other, map.grid.cells.len());
+        let v = difference_map_values(&d);
+        assert!(d[1].lo < 0.0 && d[1].hi > 0.0 && d[1].diff != 0.0);
+        assert_eq!(v[1], 0.0, "within noise: neutral");
+        assert!(v[0] < 0.0 && v[2] > 0.0);
+        assert!(v[3..].iter().all(|&x| x == 0.0));
+        let plot = CellMapPlot {
+            map: &map,
+            title: String::new(),
+            legend: String::new(),
+            neutral: String::new(),
+            panels: vec![("policy".into(), v.clone())],
+            scale: Scale::Diverging,
+        };
+        let max = plot.max();
+        assert_eq!(plot.colour(v[1], max), NEUTRAL);
+        assert_ne!(plot.colour(v[0], max), NEUTRAL);
+        assert_ne!(plot.colour(v[2], max), NEUTRAL);
+    }
 }

@@ -4,11 +4,11 @@
 
 use super::PlotFormat;
 use super::figure::{Figure, render};
+use super::format::number;
 use super::html::Report;
 use super::palette::OKABE_ITO;
 use super::run_report::{reference_facts, reference_parameters_section};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
-use super::validation_plot::fmt;
 use crate::record::Spread;
 use crate::record::writers::VERSION;
 use crate::reference::epstein::{Counts, ReplicateOutput};
@@ -56,6 +56,7 @@ pub fn figures(
             },
         ],
         columns: 1,
+        marker: None,
     };
     Ok(vec![render(
         &plot,
@@ -108,8 +109,8 @@ pub fn report(
         .map(|(label, v)| match v {
             Some(v) => vec![
                 label.clone(),
-                fmt(v.mean),
-                format!("{} – {}", fmt(v.p05), fmt(v.p95)),
+                number(v.mean),
+                format!("{} – {}", number(v.p05), number(v.p95)),
             ],
             None => vec![label.clone(), "n/a".into(), "n/a".into()],
         })

@@ -30,6 +30,9 @@ pub struct Figure {
     pub stem: String,
     /// What the picture shows, in a sentence or two (for the report).
     pub caption: String,
+    /// How to read it: what to look at first and what not to read into it (for the report;
+    /// empty for none).
+    pub reading: String,
     /// SVG markup, if drawn.
     pub svg: Option<String>,
     /// PNG bytes, if drawn.
@@ -55,6 +58,7 @@ pub fn render<P: Plot>(
     Ok(Figure {
         stem: stem.to_string(),
         caption: caption.to_string(),
+        reading: super::reading::how_to_read(stem).to_string(),
         svg: if want_svg { Some(svg(plot)?) } else { None },
         png: if want_png { Some(png(plot)?) } else { None },
         size: plot.size(),
@@ -63,6 +67,12 @@ pub fn render<P: Plot>(
 }
 
 impl Figure {
+    /// The figure with its "how to read this" paragraph.
+    pub fn reading(mut self, text: &str) -> Self {
+        self.reading = text.to_string();
+        self
+    }
+
     /// Writes `dir/<stem>.png` and/or `.svg` as `format` asks (atomically); returns the paths.
     pub fn write(&self, dir: &Path, format: PlotFormat) -> Result<Vec<PathBuf>, FigureError> {
         let mut written = Vec::new();

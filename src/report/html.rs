@@ -65,6 +65,8 @@ figure svg, figure img { display: block; max-width: 100%; height: auto; border: 
 figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
 figcaption b { color: var(--ink); }
 p.note { color: var(--muted); font-size: 13px; }
+p.warning { border-left: 4px solid #d55e00; background: #fdf0e8; padding: 8px 12px; }
+p.reading { font-size: 14px; margin: 6px 0 0; }
 pre { background: var(--shade); padding: 12px; overflow-x: auto; font-size: 12px; line-height: 1.35; }
 details { margin: 8px 0; }
 summary { cursor: pointer; color: var(--accent); }
@@ -144,6 +146,16 @@ impl Report {
     /// A small print note (methods, caveats).
     pub fn note(&mut self, text: &str) -> &mut Self {
         let _ = writeln!(self.body, "<p class=\"note\">{}</p>", escape(text));
+        self
+    }
+
+    /// A warning the reader must not miss (set apart in vermillion).
+    pub fn warning(&mut self, text: &str) -> &mut Self {
+        let _ = writeln!(
+            self.body,
+            "<p class=\"warning\"><b>Warning.</b> {}</p>",
+            escape(text)
+        );
         self
     }
 
@@ -232,10 +244,18 @@ impl Report {
         self.figures += 1;
         let _ = writeln!(
             self.body,
-            "<figure id=\"{}\">\n{picture}\n<figcaption><b>Figure {}.</b> {}</figcaption>\n</figure>",
+            "<figure id=\"{}\">\n{picture}\n<figcaption><b>Figure {}.</b> {}</figcaption>{}\n</figure>",
             escape(&fig.stem),
             self.figures,
-            escape(&fig.caption)
+            escape(&fig.caption),
+            if fig.reading.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "\n<p class=\"reading\"><b>How to read this.</b> {}</p>",
+                    escape(&fig.reading)
+                )
+            }
         );
         self
     }
@@ -328,7 +348,11 @@ mod tests {
         let bad = "<script>alert(\"x\")</script> & 'q'";
         let mut r = Report::new(bad);
         r.kicker(bad).lede(bad).footer(bad);
-        r.section(bad).subsection(bad).paragraph(bad).note(bad);
+        r.section(bad)
+            .subsection(bad)
+            .paragraph(bad)
+            .note(bad)
+            .warning(bad);
         r.list(&[bad]);
         r.key_values(&[(bad, bad)]);
         r.table(&[bad], &[vec![bad]]);
@@ -347,6 +371,7 @@ mod tests {
         let fig = Figure {
             stem: "a".into(),
             caption: "A \"quoted\" caption".into(),
+            reading: "Look <here> first.".into(),
             svg: Some("<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\"></svg>".into()),
             png: None,
             size: (10, 10),
@@ -363,5 +388,6 @@ mod tests {
         assert!(html.contains("<svg role=\"img\" aria-label=\"A &quot;quoted&quot; caption\""));
         assert!(html.contains("<img src=\"data:image/png;base64,AQID\""));
         assert!(html.contains("Figure 2."));
+        assert!(html.contains("<b>How to read this.</b> Look &lt;here&gt; first."));
     }
 }

@@ -5,16 +5,15 @@ use super::FigureError;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::PlotFormat;
 use super::figure::{Plot, render};
+use super::labels::{Anchoring, LabelRequest, PADDING, PixelBox, PlacedLabel, place};
 use super::palette::{OKABE_ITO, sequential};
 use crate::geo::SahelMap;
 use crate::geo::data::RouteKind;
-
-/// Towns labelled on the map (the rest are drawn as dots).
-const LABELLED_MIN_POPULATION: u64 = 60_000;
 
 /// The rasterised map of a scenario, with its title.
 pub struct MapPlot<'a> {
@@ -222,7 +221,8 @@ fn draw<DB: DrawingBackend>(
         .label("gold site")
         .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, gold.filled()));
 
-    // Towns.
+    // Towns: every one as a dot, the larger ones and the brief's named, with the areas and
+    // regions, by the label placer.
     chart
         .draw_series(
             map.data
@@ -233,16 +233,20 @@ fn draw<DB: DrawingBackend>(
         .map_err(e)?
         .label("town")
         .legend(|(x, y)| Circle::new((x + 8, y), 3, BLACK.filled()));
-    let label_font = ("sans-serif", 13).into_font();
-    chart
-        .draw_series(map.data.towns.iter().filter(|t| labelled(t)).map(|t| {
-            Text::new(
-                t.name.clone(),
-                (t.at.1 + 0.08, t.at.0 + 0.08),
-                label_font.clone(),
-            )
-        }))
-        .map_err(e)?;
+    let (bx, by) = main.get_base_pixel();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let panel = PixelBox {
+        x0: xs.start - bx,
+        y0: ys.start - by,
+        x1: xs.end - bx,
+        y1: ys.end - by,
+    };
+    let to_px = |at: (f64, f64)| {
+        let (x, y) = chart.backend_coord(&at);
+        (x - bx, y - by)
+    };
+    let labels = layout_labels(map, &to_px, panel, 1.15, true);
+    draw_labels(&labels, &main, 1.15)?;
 
     chart
         .configure_series_labels()
@@ -397,7 +401,7 @@ pub(crate) fn country_rings(map: &SahelMap) -> Vec<Vec<(f64, f64)>> {
 
 /// Whether a town is labelled on maps: a large town or one the brief names.
 pub(crate) fn labelled(t: &crate::geo::data::TownData) -> bool {
-    t.population >= LABELLED_MIN_POPULATION || BRIEF_TOWNS.contains(&t.name.as_str())
+    t.population >= NAMED_MIN_POPULATION || BRIEF_TOWNS.contains(&t.name.as_str())
 }
 
 /// The places the model brief names: always labelled.
@@ -442,4 +446,228 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Towns of at least this population are named on every map (when their label fits, which
+/// the placer's tests check for the shipped map).
+pub(crate) const NAMED_MIN_POPULATION: u64 = 50_000;
+
+/// What a map label names; each kind has its own font and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelKind {
+    /// A town of 50,000 people or more.
+    Town,
+    /// A smaller town the brief names.
+    BriefTown,
+    /// An area of operation.
+    Area,
+    /// A region (admin-1, approximate).
+    Region,
+}
+
+impl LabelKind {
+    /// The font of labels of this kind, `scale` times the size on a small panel.
+    pub fn font(self, scale: f64) -> FontDesc<'static> {
+        let px = |p: f64| (p * scale).round();
+        match self {
+            LabelKind::Town => FontDesc::new(FontFamily::SansSerif, px(12.0), FontStyle::Normal),
+            LabelKind::BriefTown => {
+                FontDesc::new(FontFamily::SansSerif, px(11.0), FontStyle::Normal)
+            }
+            LabelKind::Area => FontDesc::new(FontFamily::SansSerif, px(13.0), FontStyle::Bold),
+            LabelKind::Region => FontDesc::new(FontFamily::SansSerif, px(10.0), FontStyle::Italic),
+        }
+    }
+
+    /// The colour of labels of this kind.
+    pub fn colour(self) -> RGBColor {
+        match self {
+            LabelKind::Town | LabelKind::BriefTown => RGBColor(0, 0, 0),
+            LabelKind::Area => AREA_COLOUR,
+            LabelKind::Region => RGBColor(90, 90, 90),
+        }
+    }
+}
+
+/// The colour of areas of operation: their outlines and names.
+pub(crate) const AREA_COLOUR: RGBColor = RGBColor(136, 34, 85);
+
+/// The labels of one map panel: what was asked for, what found a place, the panel and the
+/// town markers they avoid, all in the panel's pixels.
+#[derive(Debug, Clone)]
+pub struct MapLabels {
+    /// The box labels must stay inside.
+    pub panel: PixelBox,
+    /// Every label asked for, most important first.
+    pub requests: Vec<LabelRequest>,
+    /// The kind of each request.
+    pub kinds: Vec<LabelKind>,
+    /// The labels placed.
+    pub placed: Vec<PlacedLabel>,
+    /// The town markers (dots), which no label covers.
+    pub markers: Vec<PixelBox>,
+}
+
+/// Lays out the names of a map panel: towns of [`NAMED_MIN_POPULATION`] or more first
+/// (largest first), then the areas of operation (by `id`, or full name when `full_area_names`),
+/// then the smaller towns the brief names, then the regions. `to_px` maps `(lon, lat)` to the
+/// panel's pixels; `scale` multiplies the font sizes.
+pub(crate) fn layout_labels(
+    map: &SahelMap,
+    to_px: &dyn Fn((f64, f64)) -> (i32, i32),
+    panel: PixelBox,
+    scale: f64,
+    full_area_names: bool,
+) -> MapLabels {
+    let mut requests = Vec::new();
+    let mut kinds = Vec::new();
+    let mut push = |text: String, at: (f64, f64), kind: LabelKind, anchoring: Anchoring| {
+        let size = kind.font(scale).box_size(&text).unwrap_or((0, 0));
+        requests.push(LabelRequest {
+            text,
+            anchor: to_px(at),
+            size,
+            anchoring,
+        });
+        kinds.push(kind);
+    };
+    let beside = Anchoring::Beside {
+        gap: (4.0 * scale).round() as i32,
+    };
+    let mut towns: Vec<&crate::geo::data::TownData> =
+        map.data.towns.iter().filter(|t| labelled(t)).collect();
+    towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+    for t in towns
+        .iter()
+        .filter(|t| t.population >= NAMED_MIN_POPULATION)
+    {
+        push(t.name.clone(), (t.at.1, t.at.0), LabelKind::Town, beside);
+    }
+    let g = &map.grid;
+    let centroid = |pick: &dyn Fn(&crate::geo::grid::Cell) -> bool| {
+        let (mut lon, mut lat, mut n) = (0.0, 0.0, 0.0);
+        for c in g.cells.iter().filter(|c| pick(c)) {
+            lon += c.lon;
+            lat += c.lat;
+            n += 1.0;
+        }
+        (n > 0.0).then(|| (lon / n, lat / n))
+    };
+    for (i, a) in map.data.areas.iter().enumerate() {
+        if let Some(at) = centroid(&|c| c.area == Some(i)) {
+            let text = if full_area_names {
+                a.name.clone()
+            } else {
+                a.id.clone()
+            };
+            push(text, at, LabelKind::Area, Anchoring::Centred);
+        }
+    }
+    for t in towns.iter().filter(|t| t.population < NAMED_MIN_POPULATION) {
+        push(
+            t.name.clone(),
+            (t.at.1, t.at.0),
+            LabelKind::BriefTown,
+            beside,
+        );
+    }
+    for (i, r) in map.data.regions.iter().enumerate() {
+        if let Some(at) = centroid(&|c| c.region == Some(i) && c.in_study_area) {
+            push(r.name.clone(), at, LabelKind::Region, Anchoring::Centred);
+        }
+    }
+    let marker = (3.0 * scale).round() as i32;
+    let markers: Vec<PixelBox> = towns
+        .iter()
+        .map(|t| {
+            let (x, y) = to_px((t.at.1, t.at.0));
+            PixelBox::around(x, y, marker)
+        })
+        .collect();
+    let placed = place(&requests, &markers, panel);
+    MapLabels {
+        panel,
+        requests,
+        kinds,
+        placed,
+        markers,
+    }
+}
+
+/// Draws the town markers and the placed labels of `labels` on `area` (whose pixels they are
+/// in), each label on a light box so that it reads over any colour.
+pub(crate) fn draw_labels<DB: DrawingBackend>(
+    labels: &MapLabels,
+    area: &DrawingArea<DB, Shift>,
+    scale: f64,
+) -> Result<(), FigureError> {
+    let r = (3.0 * scale).round() as i32;
+    for m in &labels.markers {
+        let c = ((m.x0 + m.x1 - 1) / 2, (m.y0 + m.y1 - 1) / 2);
+        area.draw(&Circle::new(c, r, BLACK.filled()))
+            .map_err(|e| e.to_string())?;
+        area.draw(&Circle::new(c, r, WHITE.stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+    }
+    for p in &labels.placed {
+        let (req, kind) = (&labels.requests[p.request], labels.kinds[p.request]);
+        let b = p.bbox;
+        area.draw(&Rectangle::new(
+            [(b.x0, b.y0), (b.x1 - 1, b.y1 - 1)],
+            WHITE.mix(0.7).filled(),
+        ))
+        .map_err(|e| e.to_string())?;
+        area.draw(&Text::new(
+            req.text.clone(),
+            (b.x0 + PADDING, b.y0 + PADDING),
+            kind.font(scale).color(&kind.colour()),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Draws, over a map panel's cells: region borders (grey), area-of-operation borders (thick
+/// purple), parks (green) and country outlines (black).
+pub(crate) fn draw_outlines<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    map: &SahelMap,
+    (region_edges, area_edges): (&Edges, &Edges),
+    rings: &[Vec<(f64, f64)>],
+) -> Result<(), FigureError> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let region_style = RGBColor(150, 150, 150).stroke_width(1);
+    chart
+        .draw_series(
+            region_edges
+                .iter()
+                .map(|e| PathElement::new(e.clone(), region_style)),
+        )
+        .map_err(e)?;
+    let park_style = OKABE_ITO[2].stroke_width(2);
+    chart
+        .draw_series(map.data.parks.iter().map(|p| {
+            let mut pts: Vec<(f64, f64)> = p.polygon.iter().map(|&(la, lo)| (lo, la)).collect();
+            if let Some(&first) = pts.first() {
+                pts.push(first);
+            }
+            PathElement::new(pts, park_style)
+        }))
+        .map_err(e)?;
+    let area_style = AREA_COLOUR.stroke_width(2);
+    chart
+        .draw_series(
+            area_edges
+                .iter()
+                .map(|e| PathElement::new(e.clone(), area_style)),
+        )
+        .map_err(e)?;
+    chart
+        .draw_series(
+            rings
+                .iter()
+                .map(|ring| PathElement::new(ring.clone(), BLACK.stroke_width(1))),
+        )
+        .map_err(e)?;
+    Ok(())
 }

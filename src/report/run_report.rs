@@ -12,16 +12,18 @@ use super::PlotFormat;
 use super::attribution_plot::{Attribution, AttributionPlot};
 use super::cell_map_plot::{CellMapPlot, Scale};
 use super::figure::{Figure, render};
+use super::format::{interval, number};
 use super::html::Report;
 use super::palette::OKABE_ITO;
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
-use super::validation_plot::fmt;
 use crate::experiment::ReplicateOutput;
 use crate::geo::SahelMap;
+use crate::geo::map_data;
 use crate::record::Spread;
 use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
 use crate::record::outcome::{self, Outcome};
 use crate::record::writers::VERSION;
+use crate::scenario::interventions::{Intervention, Places};
 use crate::scenario::model_params::PARAMETERS;
 use crate::scenario::{Scenario, format_date};
 
@@ -47,7 +49,7 @@ pub const KEY_OUTCOMES: [(Outcome, &str); 13] = [
     (outcome::SCHOOLS_CLOSED_END, "schools closed at the end"),
     (
         outcome::GOVERNMENT_PRESENCE_END,
-        "government presence at the end (0-1)",
+        "government presence at the end",
     ),
     (outcome::FIGHTERS_END, "fighters at the end"),
 ];
@@ -56,19 +58,42 @@ pub const KEY_OUTCOMES: [(Outcome, &str); 13] = [
 /// the group's name.
 const KEY_OUTCOMES_BY_GROUP: [(Outcome, &str); 2] = [
     (outcome::FIGHTERS_END, "fighters at the end: "),
-    (outcome::REVENUE, "revenue, M$/year: "),
+    (outcome::REVENUE, "revenue: "),
 ];
 
-/// The key outcomes with their labels: [`KEY_OUTCOMES`], then fighters and revenue by group.
-pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<(String, Spread)> {
-    let mut out: Vec<(String, Spread)> = KEY_OUTCOMES
+/// One row of the key outcomes: its label (indented under the row it is part of), unit, and
+/// mean and 90 % interval across replicates.
+#[derive(Debug, Clone)]
+pub struct KeyOutcomeRow {
+    /// What the row counts, for people.
+    pub label: String,
+    /// The unit of its values.
+    pub unit: &'static str,
+    /// Mean and 90 % interval across replicates.
+    pub spread: Spread,
+}
+
+/// The key outcomes with their labels and units: [`KEY_OUTCOMES`], then fighters and revenue
+/// by group.
+pub fn key_outcome_rows(agg: &BTreeMap<String, Spread>) -> Vec<KeyOutcomeRow> {
+    let mut out: Vec<KeyOutcomeRow> = KEY_OUTCOMES
         .iter()
-        .filter_map(|(o, label)| agg.get(o.key).map(|v| (label.to_string(), *v)))
+        .filter_map(|(o, label)| {
+            agg.get(o.key).map(|v| KeyOutcomeRow {
+                label: label.to_string(),
+                unit: o.unit,
+                spread: *v,
+            })
+        })
         .collect();
     for (k, v) in agg {
         for (o, label) in &KEY_OUTCOMES_BY_GROUP {
             if let Some(group) = k.strip_prefix(o.key).and_then(|g| g.strip_prefix('.')) {
-                out.push((format!("{label}{group}"), *v));
+                out.push(KeyOutcomeRow {
+                    label: format!("{label}{group}"),
+                    unit: o.unit,
+                    spread: *v,
+                });
             }
         }
     }
@@ -107,10 +132,85 @@ pub fn scenario_facts(s: &Scenario) -> Vec<(String, String)> {
     for iv in &s.interventions {
         v.push((
             format!("intervention {}", iv.name),
-            format!("{}, intensity {}", iv.when(), iv.intensity),
+            intervention_text(s, iv),
         ));
     }
     v
+}
+
+/// One intervention as the report states it: kind and dates, places, groups, intensity,
+/// capacity and option with their meaning.
+pub fn intervention_text(s: &Scenario, iv: &Intervention) -> String {
+    let mut text = format!("{}; places: {}", iv.when(), places_text(&iv.places));
+    if !iv.groups.is_empty() {
+        let groups: Vec<&str> = iv
+            .groups
+            .iter()
+            .filter_map(|&g| s.groups.get(g).map(|g| g.name.as_str()))
+            .collect();
+        text.push_str(&format!("; groups: {}", groups.join(", ")));
+    }
+    text.push_str(&format!("; intensity {}", number(iv.intensity)));
+    if let Some((unit, _)) = iv.kind.info().capacity {
+        text.push_str(&format!("; capacity {} {unit}", number(iv.capacity)));
+    }
+    if let Some((meaning, _)) = iv.kind.info().option {
+        text.push_str(&format!("; option {} ({meaning})", number(iv.option)));
+    }
+    text
+}
+
+/// Where an intervention applies, by name ("the whole study area" when nothing is named).
+pub fn places_text(p: &Places) -> String {
+    if p.everywhere() {
+        return "the whole study area".to_string();
+    }
+    let data = map_data();
+    let names = |idx: &[usize], name: &dyn Fn(usize) -> Option<String>| -> String {
+        idx.iter()
+            .filter_map(|&i| name(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if !p.countries.is_empty() {
+        parts.push(format!("countries {}", p.countries.join(", ")));
+    }
+    if !p.regions.is_empty() {
+        parts.push(format!(
+            "regions {}",
+            names(&p.regions, &|i| data.regions.get(i).map(|r| r.name.clone()))
+        ));
+    }
+    if !p.areas.is_empty() {
+        parts.push(format!(
+            "areas of operation {}",
+            names(&p.areas, &|i| data.areas.get(i).map(|a| a.name.clone()))
+        ));
+    }
+    if !p.towns.is_empty() {
+        parts.push(format!(
+            "within {} km of {}",
+            number(p.town_radius_km),
+            names(&p.towns, &|i| data.towns.get(i).map(|t| t.name.clone()))
+        ));
+    }
+    if !p.routes.is_empty() {
+        parts.push(format!(
+            "routes {}",
+            names(&p.routes, &|i| data.routes.get(i).map(|r| r.name.clone()))
+        ));
+    }
+    if !p.gold_sites.is_empty() {
+        parts.push(format!(
+            "gold sites {}",
+            names(&p.gold_sites, &|i| data
+                .gold_sites
+                .get(i)
+                .map(|g| g.name.clone()))
+        ));
+    }
+    parts.join("; ")
 }
 
 /// What a reference-model scenario runs, as name–value pairs: scenario, description, files and
@@ -168,9 +268,9 @@ pub fn parameters_section(r: &mut Report, scenarios: &[&Scenario]) {
             }
             rows.push(vec![
                 p.path(),
-                number(v),
+                parameter_value(v),
                 p.unit.to_string(),
-                number(p.default),
+                parameter_value(p.default),
                 p.doc.to_string(),
             ]);
         }
@@ -204,7 +304,7 @@ fn resolved_scenario(r: &mut Report, s: &Scenario) {
 }
 
 /// A parameter value without float noise.
-fn number(v: f64) -> String {
+fn parameter_value(v: f64) -> String {
     let s = format!("{v}");
     if s.len() > 12 { format!("{v:.6}") } else { s }
 }
@@ -356,6 +456,7 @@ pub fn figures(
         x_desc: "year (monthly values)".into(),
         panels: outcome_panels(s, &x, &m),
         columns: 2,
+        marker: None,
     };
     figs.push(render(
         &ts,
@@ -378,11 +479,12 @@ pub fn figures(
     let panels = |v: &[Vec<f64>]| -> Vec<(String, Vec<f64>)> {
         cm.years.iter().map(label).zip(v.iter().cloned()).collect()
     };
-    for (stem, title, legend, data, scale, caption) in [
+    for (stem, title, legend, neutral, data, scale, caption) in [
         (
             "map_events",
             "violent events per cell and year",
             "events per cell and year, replicate mean",
+            "none",
             &cm.events,
             Scale::Log,
             "Where violence happens: events of every kind per grid cell in each year (mean over replicates), on a log scale.",
@@ -391,6 +493,7 @@ pub fn figures(
             "map_fatalities",
             "fatalities per cell and year",
             "people killed per cell and year, replicate mean",
+            "none",
             &cm.fatalities,
             Scale::Log,
             "Fatalities of every category (civilians, security forces, militants) per grid cell in each year (mean over replicates), on a log scale.",
@@ -399,6 +502,7 @@ pub fn figures(
             "map_control",
             "militant control at the end of each year",
             "mean militant control of the cell's communities (0 = state, 1 = militant)",
+            "0: state control",
             &cm.control,
             Scale::Linear,
             "Militant control or influence at the end of each year: the mean control of the cell's communities (0: state control; above 0.6: militant control), mean over replicates.",
@@ -407,6 +511,7 @@ pub fn figures(
             "map_displaced",
             "people displaced at the end of each year",
             "people displaced from the cell, replicate mean",
+            "none",
             &cm.displaced,
             Scale::Log,
             "Displacement: people displaced from each cell's communities at the end of each year (mean over replicates), on a log scale.",
@@ -416,6 +521,7 @@ pub fn figures(
             map,
             title: format!("{}: {title}", s.name),
             legend: legend.into(),
+            neutral: neutral.into(),
             panels: panels(data),
             scale,
         };
@@ -442,17 +548,19 @@ pub fn figures(
 pub fn findings_table(r: &mut Report, agg: &BTreeMap<String, Spread>) {
     let rows: Vec<Vec<String>> = key_outcome_rows(agg)
         .into_iter()
-        .map(|(label, v)| {
+        .map(|row| {
             vec![
-                label.trim().to_string(),
-                fmt(v.mean),
-                format!("{} – {}", fmt(v.p05), fmt(v.p95)),
+                row.label.trim().to_string(),
+                row.unit.to_string(),
+                number(row.spread.mean),
+                interval(row.spread.p05, row.spread.p95),
             ]
         })
         .collect();
     r.table(
         &[
             "outcome (whole study area, whole period)",
+            "unit",
             "mean",
             "90 % interval",
         ],

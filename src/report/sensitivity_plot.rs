@@ -8,10 +8,10 @@ use plotters::prelude::*;
 
 use super::PlotFormat;
 use super::figure::{Figure, Plot, render};
+use super::format::number;
 use super::palette::{OKABE_ITO, sequential};
-use super::validation_plot::fmt;
 use crate::experiment::sweep::spec::Design;
-use crate::experiment::sweep::{Analysis, Plan, Sensitivity};
+use crate::experiment::sweep::{Analysis, Noise, Plan, Sensitivity};
 
 /// A file-name-safe form of an outcome name.
 pub fn file_stem(name: &str) -> String {
@@ -32,15 +32,71 @@ pub struct TornadoPlot<'a> {
     pub ranked: Vec<&'a Sensitivity>,
     /// Title.
     pub title: String,
+    /// The outcome's noise between replicates beside the spread of the points' means.
+    pub noise: Noise,
 }
 
 impl Plot for TornadoPlot<'_> {
     fn size(&self) -> (u32, u32) {
-        (1200, 170 + 56 * self.ranked.len() as u32)
+        (1200, 170 + NOTE_H + 56 * self.ranked.len() as u32)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
-        tornado(&self.ranked, &self.title, root)
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (_, h) = root.dim_in_pixel();
+        let (chart, note) = root.split_vertically(h.saturating_sub(NOTE_H));
+        tornado(&self.ranked, &self.title, &chart)?;
+        noise_note(&self.noise, &note)
     }
+}
+
+/// Height of the note on noise under a sweep's chart, pixels.
+const NOTE_H: u32 = 56;
+
+/// The sentence that states an outcome's noise: the standard error of a point's mean beside
+/// the range of the points' means, and whether the spread is within noise.
+pub fn noise_sentence(n: &Noise) -> String {
+    if n.standard_error.is_nan() {
+        format!(
+            "Noise: not measurable with one replicate a point; the points' means span {}.",
+            number(n.range)
+        )
+    } else {
+        format!(
+            "Noise: the standard error of a point's mean over its replicates is {}; the points' means span {} ({} standard errors).",
+            number(n.standard_error),
+            number(n.range),
+            number(n.range / n.standard_error)
+        )
+    }
+}
+
+/// The warning shown when the spread between points is within noise.
+pub const WITHIN_NOISE: &str = "The spread between points is within noise: the differences between them may be chance. Run more replicates a point before reading structure into them.";
+
+/// Draws [`noise_sentence`] (and [`WITHIN_NOISE`] where it applies) on `area`.
+fn noise_note<DB: DrawingBackend>(
+    noise: &Noise,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), FigureError> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    area.draw(&Text::new(
+        noise_sentence(noise),
+        (20, 6),
+        ("sans-serif", 14).into_font(),
+    ))
+    .map_err(e)?;
+    if noise.within_noise() {
+        area.draw(&Text::new(
+            format!("Warning: {WITHIN_NOISE}"),
+            (20, 28),
+            ("sans-serif", 14)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&OKABE_ITO[5]),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
 }
 
 /// A heatmap of one outcome's mean against two grid parameters.
@@ -53,22 +109,71 @@ pub struct HeatmapPlot<'a> {
     pub axes: (usize, usize),
     /// Title.
     pub title: String,
+    /// The outcome and its unit, for the colour bar.
+    pub label: String,
 }
 
 impl Plot for HeatmapPlot<'_> {
     fn size(&self) -> (u32, u32) {
-        (1200, 800)
+        (1200, 800 + NOTE_H)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
-        heatmap(
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (_, h) = root.dim_in_pixel();
+        let (top, note) = root.split_vertically(h.saturating_sub(NOTE_H));
+        let (chart, bar) = top.split_horizontally(1000);
+        let (min, max) = heatmap(
             self.analysis,
             self.outcome,
             self.axes.0,
             self.axes.1,
             &self.title,
-            root,
-        )
+            self.analysis.noise(self.outcome).standard_error,
+            &chart,
+        )?;
+        colour_bar(&self.label, min, max, &bar)?;
+        noise_note(&self.analysis.noise(self.outcome), &note)
     }
+}
+
+/// A vertical colour bar from `min` (bottom) to `max` (top), labelled with the outcome.
+fn colour_bar<DB: DrawingBackend>(
+    label: &str,
+    min: f64,
+    max: f64,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), FigureError> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let (x0, x1, y0, y1) = (20, 44, 110, 700);
+    let mut y = 50;
+    for line in super::format::wrap(label, 24) {
+        area.draw(&Text::new(line, (10, y), ("sans-serif", 13).into_font()))
+            .map_err(e)?;
+        y += 16;
+    }
+    let steps = 80;
+    for k in 0..steps {
+        let a = y1 - (y1 - y0) * k / steps;
+        let b = y1 - (y1 - y0) * (k + 1) / steps;
+        let t = (k as f64 + 0.5) / steps as f64;
+        area.draw(&Rectangle::new([(x0, b), (x1, a)], sequential(t).filled()))
+            .map_err(e)?;
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], BLACK.stroke_width(1)))
+        .map_err(e)?;
+    for k in 0..=4 {
+        let t = k as f64 / 4.0;
+        let y = y1 - ((y1 - y0) as f64 * t).round() as i32;
+        area.draw(&PathElement::new(vec![(x1, y), (x1 + 5, y)], BLACK))
+            .map_err(e)?;
+        area.draw(&Text::new(
+            number(min + (max - min) * t),
+            (x1 + 8, y - 7),
+            ("sans-serif", 13).into_font(),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
 }
 
 /// Every sweep picture, in order (tornado then heatmap, outcome by outcome), drawn in the
@@ -91,11 +196,13 @@ pub fn figures(
             "partial rank correlation coefficients"
         };
         let caption = format!(
-            "What drives {label}: each parameter's {what} with 95 % intervals, strongest first."
+            "What drives {label}: each parameter's {what} with 95 % intervals, strongest first. {}",
+            noise_sentence(&analysis.noise(oi))
         );
         let tornado = TornadoPlot {
             ranked,
             title: format!("What drives {label}"),
+            noise: analysis.noise(oi),
         };
         figures.push(render(
             &tornado,
@@ -110,11 +217,16 @@ pub fn figures(
                 analysis,
                 outcome: oi,
                 axes,
-                title: format!("{label}: mean per cell (darker = more)"),
+                title: format!(
+                    "{label}: mean per cell (darker = more; the scale spans at least 4 standard errors)"
+                ),
+                label: format!("mean {label}"),
             };
             let caption = format!(
-                "Mean {label} over the replicates and the other parameters, by {} and {}, the two parameters that drive it most.",
-                analysis.parameters[axes.0], analysis.parameters[axes.1]
+                "Mean {label} over the replicates and the other parameters, by {} and {}, the two parameters that drive it most. {}",
+                analysis.parameters[axes.0],
+                analysis.parameters[axes.1],
+                noise_sentence(&analysis.noise(oi))
             );
             figures.push(render(
                 &heat,
@@ -277,10 +389,10 @@ fn heatmap<DB: DrawingBackend>(
     px: usize,
     py: usize,
     title: &str,
+    se: f64,
     root: &DrawingArea<DB, Shift>,
-) -> Result<(), FigureError> {
+) -> Result<(f64, f64), FigureError> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let (lx, ly) = (levels(&a.point_values, px), levels(&a.point_values, py));
     // Mean over the points at each pair of levels (other parameters averaged out).
     let mut cells = vec![vec![(0.0, 0u32); ly.len()]; lx.len()];
@@ -297,6 +409,15 @@ fn heatmap<DB: DrawingBackend>(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(*v), b.max(*v))
         });
+    // The colour scale spans at least four standard errors of a point's mean, so that noise
+    // alone does not run from one end of the ramp to the other.
+    let floor = 4.0 * se;
+    let (min, max) = if floor.is_finite() && max - min < floor {
+        let mid = (min + max) / 2.0;
+        (mid - floor / 2.0, mid + floor / 2.0)
+    } else {
+        (min, max)
+    };
     let span = if max > min { max - min } else { 1.0 };
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 22))
@@ -332,20 +453,20 @@ fn heatmap<DB: DrawingBackend>(
             let ink = if t > 0.55 { WHITE } else { BLACK };
             chart
                 .draw_series([Text::new(
-                    fmt(v),
+                    number(v),
                     (x - 0.12, y),
                     ("sans-serif", 16).into_font().color(&ink),
                 )])
                 .map_err(e)?;
         }
     }
-    Ok(())
+    Ok((min, max))
 }
 
 fn level_label(levels: &[f64], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
-        fmt(levels[i as usize])
+        number(levels[i as usize])
     } else {
         String::new()
     }

@@ -3,13 +3,14 @@
 //! correlations, with 95 % intervals), the tornado charts and heatmaps, and the base's
 //! parameters.
 
-use super::compare_report::signed;
 use super::figure::Figure;
+use super::format::number;
+use super::format::signed;
 use super::html::Report;
 use super::run_report::{
     parameters_section, reference_facts, reference_parameters_section, scenario_facts,
 };
-use super::validation_plot::fmt;
+use super::sensitivity_plot::{WITHIN_NOISE, noise_sentence};
 use crate::experiment::sweep::model::SweptModel;
 use crate::experiment::sweep::sensitivity::Index;
 use crate::experiment::sweep::spec::{Design, Distribution};
@@ -98,16 +99,16 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
         .map(|(p, parameter)| {
             let base = parameter
                 .value(&plan.sweep.base)
-                .map(fmt)
+                .map(number)
                 .unwrap_or_default();
             let values = match (&p.levels, p.min, p.max) {
                 (Some(l), _, _) => {
-                    let l: Vec<String> = l.iter().map(|v| fmt(*v)).collect();
+                    let l: Vec<String> = l.iter().map(|v| number(*v)).collect();
                     format!("levels {}", l.join(", "))
                 }
                 (None, Some(a), Some(b)) => match p.steps {
-                    Some(n) => format!("{n} steps from {} to {}", fmt(a), fmt(b)),
-                    None => format!("{} to {}", fmt(a), fmt(b)),
+                    Some(n) => format!("{n} steps from {} to {}", number(a), number(b)),
+                    None => format!("{} to {}", number(a), number(b)),
                 },
                 _ => String::new(),
             };
@@ -115,7 +116,9 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
                 (Design::Grid, _) => "—".to_string(),
                 (_, Distribution::Uniform) => "uniform".to_string(),
                 (_, Distribution::LogUniform) => "log-uniform".to_string(),
-                (_, Distribution::Triangular { mode }) => format!("triangular, mode {}", fmt(mode)),
+                (_, Distribution::Triangular { mode }) => {
+                    format!("triangular, mode {}", number(mode))
+                }
             };
             vec![p.path.clone(), base, values, dist]
         })
@@ -150,11 +153,16 @@ pub fn report(plan: &Plan, analysis: &Analysis, figures: &[Figure]) -> Report {
                 (a.min(*v), b.max(*v))
             });
         r.subsection(&plan.outcome_label(o));
+        let noise = analysis.noise(oi);
         r.paragraph(&format!(
-            "Point means range from {} to {}.",
-            fmt(lo),
-            fmt(hi)
+            "Point means range from {} to {}. {}",
+            number(lo),
+            number(hi),
+            noise_sentence(&noise)
         ));
+        if noise.within_noise() {
+            r.warning(WITHIN_NOISE);
+        }
         let mut strong = Vec::new();
         let mut table = Vec::new();
         for s in analysis.ranked(oi) {

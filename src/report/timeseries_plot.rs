@@ -1,15 +1,19 @@
 //! Time series as small multiples: one panel per outcome, each line the replicate mean with a
-//! shaded 90 % band (5th to 95th percentile across replicates). Used for a run's outcomes by
-//! month, for every scenario of a comparison overlaid, and for a reference model's steps.
+//! shaded 90 % band (5th to 95th percentile across replicates), or a paired difference with
+//! its 95 % confidence band. Used for a run's outcomes by month, for every scenario of a
+//! comparison overlaid and their paired differences from the base (with the policy's start
+//! marked), and for a reference model's steps.
 
 use super::FigureError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Plot, err};
+use super::format::compact;
+use crate::experiment::compare::paired;
 use crate::record::summary::quantile;
 
-/// One line: a mean with its 90 % band.
+/// One line: a mean with its band (90 % of replicates, or a 95 % confidence interval).
 #[derive(Debug, Clone)]
 pub struct Line {
     /// Legend label.
@@ -20,9 +24,9 @@ pub struct Line {
     pub x: Vec<f64>,
     /// Mean across replicates.
     pub mean: Vec<f64>,
-    /// 5th percentile.
+    /// Lower end of the band (5th percentile, or of the 95 % confidence interval).
     pub lo: Vec<f64>,
-    /// 95th percentile.
+    /// Upper end of the band.
     pub hi: Vec<f64>,
 }
 
@@ -38,6 +42,44 @@ impl Line {
             mean.push(v.iter().sum::<f64>() / v.len() as f64);
             lo.push(quantile(&v, 0.05));
             hi.push(quantile(&v, 0.95));
+        }
+        Self {
+            label: label.to_string(),
+            color,
+            x: x[..n].to_vec(),
+            mean,
+            lo,
+            hi,
+        }
+    }
+}
+
+impl Line {
+    /// The paired difference `other − base` at each time, replicate by replicate (common
+    /// random numbers), as its mean with a 95 % confidence band (Student's t);
+    /// `base[replicate][t]`, `other[replicate][t]`.
+    pub fn paired_difference(
+        label: &str,
+        color: RGBColor,
+        x: &[f64],
+        base: &[Vec<f64>],
+        other: &[Vec<f64>],
+    ) -> Self {
+        let n = base
+            .iter()
+            .chain(other)
+            .map(Vec::len)
+            .min()
+            .unwrap_or(0)
+            .min(x.len());
+        let (mut mean, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new());
+        for t in 0..n {
+            let b: Vec<f64> = base.iter().map(|r| r[t]).collect();
+            let o: Vec<f64> = other.iter().map(|r| r[t]).collect();
+            let p = paired(&b, &o);
+            mean.push(p.diff);
+            lo.push(p.lo);
+            hi.push(p.hi);
         }
         Self {
             label: label.to_string(),
@@ -72,6 +114,9 @@ pub struct TimeSeriesPlot {
     pub panels: Vec<Panel>,
     /// Panels per row.
     pub columns: usize,
+    /// A moment marked on every panel by a dashed vertical line, with its label (a policy's
+    /// start).
+    pub marker: Option<(f64, String)>,
 }
 
 impl Plot for TimeSeriesPlot {
@@ -88,7 +133,7 @@ impl Plot for TimeSeriesPlot {
         let rows = self.panels.len().div_ceil(cols).max(1);
         let cells = area.split_evenly((rows, cols));
         for (panel, cell) in self.panels.iter().zip(cells.iter()) {
-            draw_panel(panel, &self.x_desc, cell)?;
+            draw_panel(panel, &self.x_desc, self.marker.as_ref(), cell)?;
         }
         Ok(())
     }
@@ -97,6 +142,7 @@ impl Plot for TimeSeriesPlot {
 fn draw_panel<DB: DrawingBackend>(
     p: &Panel,
     x_desc: &str,
+    marker: Option<&(f64, String)>,
     area: &DrawingArea<DB, Shift>,
 ) -> Result<(), FigureError> {
     let xs = p.lines.iter().flat_map(|l| l.x.iter().copied());
@@ -108,20 +154,29 @@ fn draw_panel<DB: DrawingBackend>(
     } else {
         (0.0, 1.0)
     };
-    let y_max = p
+    // The vertical range holds zero, every band and every mean.
+    let (y_min, y_max) = p
         .lines
         .iter()
-        .flat_map(|l| l.hi.iter().chain(&l.mean))
+        .flat_map(|l| l.hi.iter().chain(&l.mean).chain(&l.lo))
         .copied()
         .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let y_max = if y_max > 0.0 { y_max * 1.08 } else { 1.0 };
+        .fold((0.0, 0.0), |(a, b): (f64, f64), v| (a.min(v), b.max(v)));
+    let pad = 0.08 * (y_max - y_min);
+    let (y_min, y_max) = if y_max > y_min {
+        (
+            if y_min < 0.0 { y_min - pad } else { 0.0 },
+            if y_max > 0.0 { y_max + pad } else { 0.0 },
+        )
+    } else {
+        (0.0, 1.0)
+    };
     let mut chart = ChartBuilder::on(area)
         .caption(&p.title, ("sans-serif", 19))
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(78)
-        .build_cartesian_2d(x0..x1, 0.0..y_max)
+        .build_cartesian_2d(x0..x1, y_min..y_max)
         .map_err(err)?;
     let integer_x = x1 - x0 >= 2.0;
     chart
@@ -139,11 +194,36 @@ fn draw_panel<DB: DrawingBackend>(
                 month_label(*x)
             }
         })
-        .y_label_formatter(&|y| axis_number(*y))
+        .y_label_formatter(&|y| compact(*y))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .draw()
         .map_err(err)?;
+    if y_min < 0.0 {
+        chart
+            .draw_series([PathElement::new(
+                vec![(x0, 0.0), (x1, 0.0)],
+                BLACK.stroke_width(1),
+            )])
+            .map_err(err)?;
+    }
+    if let Some((x, label)) = marker.filter(|(x, _)| (x0..=x1).contains(x)) {
+        let dashes = 24;
+        let step = (y_max - y_min) / dashes as f64;
+        chart
+            .draw_series((0..dashes).step_by(2).map(|k| {
+                let y = y_min + k as f64 * step;
+                PathElement::new(
+                    vec![(*x, y), (*x, y + step)],
+                    RGBColor(60, 60, 60).stroke_width(2),
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series([EmptyElement::at((*x, y_max))
+                + Text::new(label.clone(), (5, 3), ("sans-serif", 13).into_font())])
+            .map_err(err)?;
+    }
     for l in &p.lines {
         if l.x.is_empty() {
             continue;
@@ -190,27 +270,6 @@ fn month_label(x: f64) -> String {
     format!("{} {year:.0}", MONTHS[m])
 }
 
-/// A number for an axis: 1,200 → "1.2k", 3,400,000 → "3.4M".
-pub fn axis_number(y: f64) -> String {
-    let a = y.abs();
-    if a >= 1e6 {
-        format!("{}M", trim(y / 1e6))
-    } else if a >= 1e4 {
-        format!("{}k", trim(y / 1e3))
-    } else if a >= 10.0 || y == 0.0 {
-        format!("{y:.0}")
-    } else if a >= 1.0 {
-        format!("{y:.1}")
-    } else {
-        format!("{y:.2}")
-    }
-}
-
-fn trim(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,11 +287,7 @@ mod tests {
     }
 
     #[test]
-    fn axis_numbers_are_short() {
-        assert_eq!(axis_number(0.0), "0");
-        assert_eq!(axis_number(25_000.0), "25k");
-        assert_eq!(axis_number(1_300_000.0), "1.3M");
-        assert_eq!(axis_number(0.25), "0.25");
+    fn month_labels_name_the_month() {
         assert_eq!(month_label(2017.0 + 2.5 / 12.0), "Mar 2017");
     }
 }

@@ -2,9 +2,9 @@
 //! simulated intervals, the validation picture, the parameters.
 
 use super::figure::Figure;
+use super::format::number;
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
-use super::validation_plot::fmt;
 use crate::experiment::targets::{BEYOND_2020_SOURCE, Role, SOURCE, STRENGTH_SOURCE};
 use crate::experiment::validation::{TargetResult, score, tally};
 use crate::record::writers::VERSION;
@@ -75,13 +75,13 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
                 t.target.id.to_string(),
                 t.target.fact.to_string(),
                 t.target.measure.to_string(),
-                format!("{}–{}", fmt(t.target.lo), fmt(t.target.hi)),
+                format!("{}–{}", number(t.target.lo), number(t.target.hi)),
                 if t.covered && !t.pass && t.mean.abs() < 100.0 {
                     format!("{:.4}", t.mean)
                 } else {
-                    fmt(t.mean)
+                    number(t.mean)
                 },
-                format!("{} – {}", fmt(t.p05), fmt(t.p95)),
+                format!("{} – {}", number(t.p05), number(t.p95)),
                 if !t.covered {
                     "not covered".to_string()
                 } else if t.pass {

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::PlotFormat;
 use super::figure::{Figure, Plot, render};
+use super::format::number;
 use super::palette::OKABE_ITO;
 use crate::experiment::validation::TargetResult;
 
@@ -117,9 +118,9 @@ fn draw<DB: DrawingBackend>(
             .map_err(e)?;
         let text = format!(
             "{} (band {}–{})",
-            fmt(r.mean),
-            fmt(r.target.lo),
-            fmt(r.target.hi)
+            number(r.mean),
+            number(r.target.lo),
+            number(r.target.hi)
         );
         chart
             .draw_series([Text::new(
@@ -157,23 +158,11 @@ fn draw<DB: DrawingBackend>(
 }
 
 fn short(fact: &str) -> String {
-    let f: String = fact.chars().take(58).collect();
-    if fact.chars().count() > 58 {
-        format!("{f}…")
-    } else {
-        f
-    }
-}
-
-/// A value in a readable precision.
-pub fn fmt(x: f64) -> String {
-    if x.is_nan() {
-        "n/a".to_string()
-    } else if x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
+    // Cut at a word, never inside one.
+    let lines = super::format::wrap(fact, 58);
+    match lines.as_slice() {
+        [one] => one.clone(),
+        [first, ..] => format!("{first} …"),
+        [] => String::new(),
     }
 }

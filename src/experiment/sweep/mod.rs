@@ -332,6 +332,32 @@ pub struct Analysis {
     pub point_means: Vec<Vec<f64>>,
     /// Sensitivity of each outcome (outer) to each parameter (inner).
     pub sensitivity: Vec<Vec<Sensitivity>>,
+    /// The noise of each outcome between replicates of one point: the pooled standard
+    /// deviation within points, and the replicates per point (for the standard error of a
+    /// point's mean, [`Analysis::noise`]).
+    #[serde(skip)]
+    pub replicate_noise: Vec<(f64, f64)>,
+}
+
+/// How much of an outcome's spread between points is noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Noise {
+    /// The standard error of one point's mean from its replicates (NaN with one replicate a
+    /// point: the noise cannot be measured).
+    pub standard_error: f64,
+    /// The range of the points' means (largest − smallest).
+    pub range: f64,
+}
+
+impl Noise {
+    /// Whether the spread between points is within noise: the range of the means is under
+    /// four standard errors (about what the points' means would span were the parameters to
+    /// do nothing), or the noise cannot be measured.
+    pub fn within_noise(&self) -> bool {
+        self.standard_error.is_nan()
+            || self.range.is_nan()
+            || self.range < 4.0 * self.standard_error
+    }
 }
 
 /// Reads a complete results file and works out the sensitivity of each outcome.
@@ -341,6 +367,7 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
     let n = plan.points.len();
     let mut values = vec![vec![f64::NAN; k]; n];
     let mut sums = vec![vec![0.0; m]; n];
+    let mut squares = vec![vec![0.0; m]; n];
     let mut counts = vec![0u64; n];
     let mut reader = csv::Reader::from_path(results).map_err(|source| SweepError::ReadCsv {
         path: results.to_path_buf(),
@@ -363,8 +390,10 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
         for (i, v) in values[p].iter_mut().enumerate() {
             *v = num(3 + i).unwrap_or(f64::NAN);
         }
-        for (i, s) in sums[p].iter_mut().enumerate() {
-            *s += num(3 + k + i).unwrap_or(f64::NAN);
+        for i in 0..m {
+            let v = num(3 + k + i).unwrap_or(f64::NAN);
+            sums[p][i] += v;
+            squares[p][i] += v * v;
         }
         counts[p] += 1;
     }
@@ -372,6 +401,27 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
         .iter()
         .zip(&counts)
         .map(|(s, &c)| s.iter().map(|v| v / c.max(1) as f64).collect())
+        .collect();
+    // Pooled variance within points: Σ (squares − n·mean²) / Σ (n − 1).
+    let replicate_noise = (0..m)
+        .map(|o| {
+            let (mut dev, mut df, mut reps) = (0.0, 0.0, 0.0);
+            for p in 0..n {
+                let c = counts[p] as f64;
+                if c >= 1.0 {
+                    dev += (squares[p][o] - c * means[p][o] * means[p][o]).max(0.0);
+                    df += c - 1.0;
+                    reps += c;
+                }
+            }
+            let points = counts.iter().filter(|&&c| c > 0).count().max(1) as f64;
+            let sd = if df > 0.0 {
+                (dev / df).sqrt()
+            } else {
+                f64::NAN
+            };
+            (sd, reps / points)
+        })
         .collect();
     let params = plan.sweep.parameter_paths();
     let sensitivity = (0..m)
@@ -412,10 +462,32 @@ pub fn analyse(plan: &Plan, results: &Path) -> Result<Analysis, SweepError> {
         point_values: values,
         point_means: means,
         sensitivity,
+        replicate_noise,
     })
 }
 
 impl Analysis {
+    /// The noise of outcome `outcome` (its index) beside the range of the points' means.
+    pub fn noise(&self, outcome: usize) -> Noise {
+        let (sd, reps) = self
+            .replicate_noise
+            .get(outcome)
+            .copied()
+            .unwrap_or((f64::NAN, 1.0));
+        let (lo, hi) = self
+            .point_means
+            .iter()
+            .filter_map(|r| r.get(outcome).copied())
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        Noise {
+            standard_error: sd / reps.max(1.0).sqrt(),
+            range: if hi >= lo { hi - lo } else { 0.0 },
+        }
+    }
+
     /// The parameters' sensitivities for outcome `outcome` (its index), strongest first.
     pub fn ranked(&self, outcome: usize) -> Vec<&Sensitivity> {
         let mut r: Vec<&Sensitivity> = self.sensitivity[outcome].iter().collect();
