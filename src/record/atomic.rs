@@ -49,8 +49,8 @@ pub fn write_atomic_with(
     sync_dir(dir)
 }
 
-/// Flushes a folder's entries (the rename) to disk, where the platform allows it.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
+/// Flushes a folder's entries (a rename, a new file) to disk, where the platform allows it.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         std::fs::File::open(dir)?.sync_all()

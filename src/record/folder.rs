@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::atomic::TEMP_PREFIX;
+use super::atomic::{TEMP_PREFIX, sync_dir};
 
 /// The name of the file that lists a folder's outputs and marks it complete.
 pub const MANIFEST: &str = "manifest.json";
@@ -685,19 +685,6 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.path);
         }
-    }
-}
-
-/// Flushes a folder's entries to disk, where the platform allows it.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
     }
 }
 

@@ -12,9 +12,8 @@ use plotters::coord::types::RangedCoordf64;
 
 use super::figure::{Plot, err};
 use super::format::compact;
-use super::labels::PixelBox;
 use super::map_plot::{
-    Edges, MapLabels, border_edges, country_rings, draw_labels, draw_outlines, layout_labels,
+    Edges, MapLabels, border_edges, chart_labels, country_rings, draw_labels, draw_outlines,
 };
 use super::palette::{NEUTRAL, diverging, sequential};
 use crate::geo::SahelMap;
@@ -175,19 +174,7 @@ impl CellMapPlot<'_> {
         chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
         area: &DrawingArea<DB, Shift>,
     ) -> MapLabels {
-        let (bx, by) = area.get_base_pixel();
-        let (xs, ys) = chart.plotting_area().get_pixel_range();
-        let panel = PixelBox {
-            x0: xs.start - bx,
-            y0: ys.start - by,
-            x1: xs.end - bx,
-            y1: ys.end - by,
-        };
-        let to_px = |at: (f64, f64)| {
-            let (x, y) = chart.backend_coord(&at);
-            (x - bx, y - by)
-        };
-        layout_labels(self.map, &to_px, panel, self.label_scale(), false)
+        chart_labels(self.map, chart, area, self.label_scale(), false)
     }
 
     /// Label fonts are larger on a single, larger panel.

@@ -10,6 +10,7 @@ use plotters::prelude::*;
 
 use super::PlotFormat;
 use super::figure::{Plot, render};
+use super::format::wrap;
 use super::labels::{Anchoring, LabelRequest, PADDING, PixelBox, PlacedLabel, place};
 use super::palette::{OKABE_ITO, sequential};
 use crate::geo::SahelMap;
@@ -233,19 +234,7 @@ fn draw<DB: DrawingBackend>(
         .map_err(e)?
         .label("town")
         .legend(|(x, y)| Circle::new((x + 8, y), 3, BLACK.filled()));
-    let (bx, by) = main.get_base_pixel();
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let panel = PixelBox {
-        x0: xs.start - bx,
-        y0: ys.start - by,
-        x1: xs.end - bx,
-        y1: ys.end - by,
-    };
-    let to_px = |at: (f64, f64)| {
-        let (x, y) = chart.backend_coord(&at);
-        (x - bx, y - by)
-    };
-    let labels = layout_labels(map, &to_px, panel, 1.15, true);
+    let labels = chart_labels(map, &chart, &main, 1.15, true);
     draw_labels(&labels, &main, 1.15)?;
 
     chart
@@ -432,22 +421,6 @@ fn density(population: u64, res: f64, lat: f64) -> f64 {
     population as f64 / (km * km * lat.to_radians().cos())
 }
 
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let last = lines.last_mut().expect("lines starts non-empty");
-        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_string());
-        } else {
-            if !last.is_empty() {
-                last.push(' ');
-            }
-            last.push_str(word);
-        }
-    }
-    lines
-}
-
 /// Towns of at least this population are named on every map (when their label fits, which
 /// the placer's tests check for the shipped map).
 pub(crate) const NAMED_MIN_POPULATION: u64 = 50_000;
@@ -512,6 +485,30 @@ pub struct MapLabels {
 /// (largest first), then the areas of operation (by `id`, or full name when `full_area_names`),
 /// then the smaller towns the brief names, then the regions. `to_px` maps `(lon, lat)` to the
 /// panel's pixels; `scale` multiplies the font sizes.
+/// The label layout of `chart`'s plotting area, in the pixels of `area` (the panel it is
+/// drawn on): the panel's box and the chart's coordinate mapping, handed to [`layout_labels`].
+pub(crate) fn chart_labels<DB: DrawingBackend>(
+    map: &SahelMap,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    area: &DrawingArea<DB, Shift>,
+    scale: f64,
+    full_area_names: bool,
+) -> MapLabels {
+    let (bx, by) = area.get_base_pixel();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let panel = PixelBox {
+        x0: xs.start - bx,
+        y0: ys.start - by,
+        x1: xs.end - bx,
+        y1: ys.end - by,
+    };
+    let to_px = |at: (f64, f64)| {
+        let (x, y) = chart.backend_coord(&at);
+        (x - bx, y - by)
+    };
+    layout_labels(map, &to_px, panel, scale, full_area_names)
+}
+
 pub(crate) fn layout_labels(
     map: &SahelMap,
     to_px: &dyn Fn((f64, f64)) -> (i32, i32),

@@ -61,6 +61,7 @@ pub fn militia_actions(
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut armed: Local<Vec<(CommunityId, u32)>>,
+    mut targets: Local<Vec<(CellId, f64)>>,
 ) {
     let Setting {
         clock,
@@ -134,14 +135,16 @@ pub fn militia_actions(
         let country = grid.cells[cell.index()].country;
         let threat = threat_at(cell, &communities);
         // Raids on the pastoralist communities of the neighbourhood, on this side of the border.
-        let targets: Vec<(CellId, f64)> = neighbourhood(grid, cell)
-            .filter(|&x| grid.cells[x.index()].country == country)
-            .filter_map(|x| {
-                let (_, te) = terrain.community_at(x)?;
-                let t = communities.get(te).ok()?;
-                (t.residents >= 1.0 && t.pastoralists > 0.0).then_some((x, t.pastoralists))
-            })
-            .collect();
+        targets.clear();
+        targets.extend(
+            neighbourhood(grid, cell)
+                .filter(|&x| grid.cells[x.index()].country == country)
+                .filter_map(|x| {
+                    let (_, te) = terrain.community_at(x)?;
+                    let t = communities.get(te).ok()?;
+                    (t.residents >= 1.0 && t.pastoralists > 0.0).then_some((x, t.pastoralists))
+                }),
+        );
         let weight: f64 = targets.iter().map(|t| t.1).sum();
         if weight > 0.0 {
             let mean_share = weight / targets.len() as f64;
@@ -154,7 +157,7 @@ pub fn militia_actions(
                 let rng = rngs.get(Stream::Militias);
                 let mut pick = uniform(rng) * weight;
                 let mut at = targets[targets.len() - 1].0;
-                for &(x, w) in &targets {
+                for &(x, w) in targets.iter() {
                     if pick < w {
                         at = x;
                         break;
