@@ -222,3 +222,48 @@ fn the_conservation_check_catches_a_leak() {
     let e = sim.check_conservation().unwrap_err();
     assert!(e.0.starts_with("fighters do not balance"), "{e}");
 }
+
+#[test]
+fn bands_follow_willing_recruits_when_the_pull_is_on() {
+    use sahelsim::sim::components::Community;
+    // Where the bands of every group stand after half a year, scored by the willing recruits
+    // (active supporters among the young men still open to recruitment) in and around their
+    // cells; the same seeds with and without the pull.
+    let recruits_around_bands = |weight: f64, replicate: u32| {
+        let s = short(
+            180,
+            RES,
+            &[
+                ("model.bands.support_weight", weight),
+                ("model.bands.split_size", 100000.0),
+            ],
+        );
+        let map = common::map(&s);
+        let mut sim = Simulation::new(s.clone(), map.clone(), replicate);
+        while !sim.finished() {
+            sim.step();
+        }
+        let mut willing = vec![0.0; map.grid.cells.len()];
+        let mut q = sim.world.query::<&Community>();
+        for c in q.iter(&sim.world) {
+            willing[c.cell.index()] = c.support * c.recruitable.max(0.0);
+        }
+        let mut q = sim.world.query::<&Band>();
+        let cells: Vec<usize> = q.iter(&sim.world).map(|b| b.cell.index()).collect();
+        let around =
+            |i: usize| willing[i] + map.grid.neighbours(i).map(|n| willing[n]).sum::<f64>();
+        cells.iter().map(|&i| around(i)).sum::<f64>() / cells.len().max(1) as f64
+    };
+    let (off, on): (f64, f64) = (0..2)
+        .map(|r| {
+            (
+                recruits_around_bands(0.0, r),
+                recruits_around_bands(10.0, r),
+            )
+        })
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    assert!(
+        on > 1.2 * off,
+        "willing recruits around bands with the pull {on:.1} vs without {off:.1}"
+    );
+}

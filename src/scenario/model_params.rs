@@ -301,6 +301,8 @@ param_sections! {
         security_weight: 2.0, [0.0, 100.0], "-";
         /// Weight of uncontrolled populated cells (expansion) in where a band goes, times the group's ideological objective.
         expansion_weight: 1.0, [0.0, 100.0], "-";
+        /// Weight of willing recruits within reach (active supporters among the young men still open to recruitment, spread over `support_reach_km`) in where a band goes, for a group's bands: they follow grievance to where they can recruit. 0 switches the pull off.
+        support_weight: 0.0, [0.0, 100.0], "-";
         /// Recruits per fighter-day where the whole population is active (Epstein) and money allows.
         recruit_rate: 0.004, [0.0, 1.0], "per fighter-day";
         /// Cost of one recruit.
@@ -325,6 +327,10 @@ param_sections! {
         criminal_revenue_weight: 2.0, [0.0, 100.0], "times revenue_weight";
         /// Daily revenue at which a cell's revenue term in where a band goes is ln 2 (the scale of ln(1 + revenue / scale)). Assumption.
         revenue_scale_usd: 100.0, [1.0, 10000000.0], "US$ per day";
+        /// Distance over which bands sense willing recruits (the half-width of the kernel that spreads them over the grid). Assumption: a few days' travel.
+        support_reach_km: 60.0, [0.0, 1000.0], "km";
+        /// Willing recruits per cell within reach at which the recruits term in where a band goes is ln 2 (the scale of ln(1 + recruits / scale)). Assumption.
+        support_scale: 2.0, [0.001, 1000000.0], "recruits per cell";
         /// Residents at which a cell's expansion term in where a band goes is ln 2 (the scale of ln(1 + residents / scale)). Assumption.
         expansion_scale: 2000.0, [1.0, 10000000.0], "residents";
         /// Spread of the uniform noise added to each cell's utility when a band moves (ties broken at random). Assumption.

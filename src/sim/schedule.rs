@@ -6,7 +6,8 @@
 //!    (negotiation rounds, reintegration intakes).
 //! 1. `security_presence` (weekly): garrisons reinforce; troop presence per community.
 //! 2. `community_choices` (weekly): Epstein support and informers, legitimacy, fear, control
-//!    decay, government presence, leaders replaced.
+//!    decay, government presence, leaders replaced; then `update_recruit_pull`: the field of
+//!    willing recruits within reach that draws bands.
 //! 3. `displacement_and_schools` (weekly): flight, return, school closures.
 //! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt.
 //! 5. `collect_revenue`: income, remittances, upkeep, kidnappings.
@@ -91,7 +92,12 @@ pub fn daily_schedule() -> Schedule {
         (
             crate::sim::policy::apply_policies.in_set(Step::PolicyInterventions),
             presence::security_presence.in_set(Step::SecurityPresence),
-            communities::community_choices.in_set(Step::CommunityChoices),
+            (
+                communities::community_choices,
+                recruit_pull::update_recruit_pull,
+            )
+                .chain()
+                .in_set(Step::CommunityChoices),
             displacement::displacement_and_schools.in_set(Step::DisplacementAndSchools),
             (movement::move_bands, band_index::index_bands)
                 .chain()

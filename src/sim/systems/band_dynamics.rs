@@ -7,6 +7,7 @@
 use bevy_ecs::prelude::*;
 
 use super::movement::cell_utility;
+use super::recruit_pull::RecruitPull;
 use super::{neighbourhood, neighbours, sorted_bands};
 use crate::scenario::GroupStatus;
 use crate::sim::components::{Band, Community};
@@ -22,6 +23,7 @@ pub fn band_dynamics(
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     index: Res<BandIndex>,
+    pull: Res<RecruitPull>,
     mut groups: ResMut<Groups>,
     mut rngs: ResMut<Rngs>,
     mut ledger: ResMut<Ledger>,
@@ -137,7 +139,12 @@ pub fn band_dynamics(
                 ..band.clone()
             };
             let best = neighbours(grid, band.cell)
-                .map(|n| (cell_utility(&child, n, &setup, &terrain, &communities), n))
+                .map(|n| {
+                    (
+                        cell_utility(&child, n, &setup, &terrain, &pull, &communities),
+                        n,
+                    )
+                })
                 .fold((f64::NEG_INFINITY, band.cell), |a, x| {
                     if x.0 > a.0 { x } else { a }
                 });

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod militias;
 pub mod movement;
 pub mod presence;
+pub mod recruit_pull;
 pub mod recruitment;
 pub mod response;
 pub mod revenue;

@@ -1,11 +1,13 @@
 //! Band movement (daily). A band reconsiders its position with probability `move_rate` and
 //! goes to the best of its cell and the eight around it, by a utility that weighs revenue
 //! (the pull of gold sites around, tolls), the group's home regions, cover (parks), expansion into populated cells the
-//! group does not yet control (for ideological groups), against security presence; plus a
+//! group does not yet control (for ideological groups), willing recruits within reach
+//! ([`super::recruit_pull`]), against security presence; plus a
 //! little noise so that equal cells are chosen at random.
 
 use bevy_ecs::prelude::*;
 
+use super::recruit_pull::RecruitPull;
 use super::{neighbours, sorted_bands};
 use crate::scenario::ModelParams;
 use crate::scenario::interventions::InterventionKind;
@@ -25,6 +27,7 @@ pub fn cell_utility(
     cell: CellId,
     setup: &Setup,
     terrain: &Terrain,
+    pull: &RecruitPull,
     communities: &Query<&mut Community>,
 ) -> f64 {
     let info = &terrain.cells[cell];
@@ -48,6 +51,9 @@ pub fn cell_utility(
     if info.cover {
         u += b.cover_weight;
     }
+    if !band.criminal && b.support_weight > 0.0 {
+        u += b.support_weight * (1.0 + pull.at(cell) / b.support_scale).ln();
+    }
     if let Some((_, ce)) = terrain.community_at(cell)
         && let Ok(c) = communities.get(ce)
     {
@@ -70,11 +76,13 @@ pub fn cell_utility(
 }
 
 /// Moves bands.
+#[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn move_bands(
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     mut rngs: ResMut<Rngs>,
     policies: Res<Policies>,
+    pull: Res<RecruitPull>,
     mut bands: Query<(Entity, &mut Band)>,
     communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
@@ -92,11 +100,13 @@ pub fn move_bands(
             continue;
         };
         let mut best = (
-            cell_utility(&band, band.cell, &setup, &terrain, &communities) + noise * uniform(rng),
+            cell_utility(&band, band.cell, &setup, &terrain, &pull, &communities)
+                + noise * uniform(rng),
             band.cell,
         );
         for n in neighbours(grid, band.cell) {
-            let u = cell_utility(&band, n, &setup, &terrain, &communities) + noise * uniform(rng);
+            let u = cell_utility(&band, n, &setup, &terrain, &pull, &communities)
+                + noise * uniform(rng);
             if u > best.0 {
                 best = (u, n);
             }
