@@ -51,19 +51,24 @@ pub fn community_choices(
     let p = &setup.scenario.model;
     let cp = &p.communities;
     let day = clock.day as i64;
+    // The week's decay factors are the same for every community.
+    let fear_kept = (1.0 - cp.fear_decay).powf(DT);
+    let legitimacy_step = 1.0 - (1.0 - cp.legitimacy_recovery).powf(DT);
+    let stigma_kept = (1.0 - cp.stigma_decay).powf(DT);
+    let control_kept = (1.0 - p.control.decay).powf(DT);
     for mut c in &mut communities {
-        c.fear *= (1.0 - cp.fear_decay).powf(DT);
+        c.fear *= fear_kept;
         let policing = c.policing(cp.policing_per_1000);
         let target = base_legitimacy(cp, c.government);
-        c.legitimacy += (target - c.legitimacy) * (1.0 - (1.0 - cp.legitimacy_recovery).powf(DT));
+        c.legitimacy += (target - c.legitimacy) * legitimacy_step;
         let p_arrest = 1.0 - (-cp.epstein_k * policing * (1.0 - c.control)).exp();
-        c.stigma *= (1.0 - cp.stigma_decay).powf(DT);
+        c.stigma *= stigma_kept;
         let hardship = (c.hardship + c.stigma).min(1.0);
         c.support = active_share(hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
         c.informers = cp.informer_share * (1.0 - c.support) * c.legitimacy * c.government;
         // Control decays without bands; government presence follows security and control.
         if day - c.last_band_day > DT as i64 {
-            c.control *= (1.0 - p.control.decay).powf(DT);
+            c.control *= control_kept;
             if c.control < p.control.vanish {
                 c.control = 0.0;
                 c.controller = None;

@@ -34,9 +34,18 @@ pub fn displacement_and_schools(setup: Res<Setup>, mut communities: Query<&mut C
         })
         .max(c.fear);
         let open = c.schools - c.schools_closed;
-        let close = open * (1.0 - (1.0 - d.school_close_rate * threat).powf(DT));
-        let reopen = c.schools_closed
-            * (1.0 - (1.0 - d.school_reopen_rate * c.government * (1.0 - threat)).powf(DT));
+        // Skipped where nothing can close or reopen: the same values, without the `powf`.
+        let close = if open > 0.0 && threat > 0.0 {
+            open * (1.0 - (1.0 - d.school_close_rate * threat).powf(DT))
+        } else {
+            0.0
+        };
+        let reopen = if c.schools_closed > 0.0 {
+            c.schools_closed
+                * (1.0 - (1.0 - d.school_reopen_rate * c.government * (1.0 - threat)).powf(DT))
+        } else {
+            0.0
+        };
         c.schools_closed = (c.schools_closed + close - reopen).clamp(0.0, c.schools);
     }
 }

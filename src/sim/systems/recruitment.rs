@@ -31,7 +31,10 @@ pub fn recruit(
     let refill = 1.0 / (b.pool_refill_years * DAYS_PER_YEAR);
     for mut c in communities.iter_mut() {
         let full = c.residents.max(0.0) * b.recruitable_share;
-        c.recruitable = (c.recruitable + full * refill).min(full);
+        // A full pool stays as it is (written only where it changes).
+        if c.recruitable != full {
+            c.recruitable = (c.recruitable + full * refill).min(full);
+        }
     }
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
