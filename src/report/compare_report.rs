@@ -100,8 +100,8 @@ impl RegionDifferences {
 /// The regions in scenario `scenario`'s differences from the base (index among all, the base
 /// being 0), as tables by region show them: the regions where any outcome of [`BY_REGION`] is
 /// not 0 in the base or the scenario, most events in the base first (ties by name); then the
-/// names of the others, where nothing happened in either, in the map data's order. Both empty
-/// for a comparison without regions.
+/// names of the others, where nothing happened in either, in name order. Both empty for a
+/// comparison without regions.
 pub fn region_differences(
     diffs: &[Difference],
     scenario: usize,
@@ -142,7 +142,9 @@ pub fn region_differences(
             .total_cmp(&a.base_events())
             .then_with(|| a.region.cmp(&b.region))
     });
-    (active, quiet.into_iter().map(|r| r.region).collect())
+    let mut quiet: Vec<String> = quiet.into_iter().map(|r| r.region).collect();
+    quiet.sort();
+    (active, quiet)
 }
 
 /// A paired difference and its interval in one cell: "-2.10 [-3.40 to -0.800] *" (`*`: the
@@ -550,6 +552,57 @@ pub fn report(
 mod tests {
     use super::*;
     use crate::report::palette::NEUTRAL;
+
+    #[test]
+    fn regions_are_ordered_by_the_bases_events_and_quiet_ones_named_apart() {
+        let column = |outcome: &'static Outcome, region: &str| Column {
+            outcome,
+            area: "central".into(),
+            area_index: None,
+            region: Some(region.into()),
+            region_index: None,
+            group: None,
+            group_index: None,
+        };
+        let paired =
+            |base: f64, other: f64| crate::experiment::compare::paired(&[base; 3], &[other; 3]);
+        let columns = [
+            column(&EVENTS, "Mopti"),
+            column(&DISPLACED_END, "Mopti"),
+            column(&EVENTS, "Centre-Nord"),
+            column(&EVENTS, "Kayes"),
+            column(&EVENTS, "Dosso"),
+            column(&EVENTS, "Nord"),
+        ];
+        let values = [
+            (20.0, 18.0),
+            (500.0, 400.0),
+            (30.0, 25.0),
+            (0.0, 0.0),
+            (0.0, 0.0),
+            (0.0, 2.0),
+        ];
+        let diffs: Vec<Difference> = columns
+            .iter()
+            .zip(values)
+            .map(|(c, (b, o))| Difference {
+                scenario: 1,
+                outcome: c,
+                paired: paired(b, o),
+            })
+            .collect();
+        let (active, quiet) = region_differences(&diffs, 1);
+        let names: Vec<&str> = active.iter().map(|r| r.region.as_str()).collect();
+        assert_eq!(names, ["Centre-Nord", "Mopti", "Nord"]);
+        assert_eq!(quiet, ["Dosso", "Kayes"]);
+        assert_eq!(active[1].paired[2].map(|p| p.diff), Some(-100.0));
+        assert_eq!(active[1].paired[1], None);
+        let (rows, strong) = region_table_rows(&active);
+        assert_eq!(rows[0][..4], ["Centre-Nord", "BFA", "central", "30.0"]);
+        assert_eq!(rows[0][4], "-5.00 [-5.00 to -5.00] *");
+        assert_eq!(strong, [0, 1, 2]);
+        assert!(region_differences(&diffs, 2).0.is_empty());
+    }
 
     #[test]
     fn the_difference_map_is_neutral_where_the_paired_interval_includes_zero() {
