@@ -408,6 +408,18 @@ mod tests {
                     .filter(|p| l.kinds[p.request] == LabelKind::Area)
                     .count();
                 assert_eq!(areas, map.data.areas.len(), "{panels} panels");
+                // On a single panel, every region is named too.
+                if panels == 1 {
+                    for (i, r) in l.requests.iter().enumerate() {
+                        if l.kinds[i] == LabelKind::Region {
+                            assert!(
+                                l.placed.iter().any(|p| p.request == i),
+                                "region {} is not named on one panel",
+                                r.text
+                            );
+                        }
+                    }
+                }
                 // Every main town is asked for, whatever its population.
                 for name in MAIN_TOWNS {
                     assert!(
