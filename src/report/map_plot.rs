@@ -402,7 +402,7 @@ pub(crate) fn is_main_town(t: &crate::geo::data::TownData) -> bool {
 }
 
 /// The main towns of the crisis, named on every map whatever their population, right after the
-/// towns of [`NAMED_MIN_POPULATION`] or more and before the areas and regions: regional
+/// towns of 50,000 people or more and before the areas and regions: regional
 /// capitals and garrison towns a policy team reads a map by (several under 50,000 people at
 /// their last census).
 pub const MAIN_TOWNS: &[&str] = &[
