@@ -1,6 +1,6 @@
 //! The outcome registry is the one list of outcomes: the keys of `summary.json`, the outcomes of
 //! `compare.csv` and the outcome columns of a sweep's `results.csv` are exactly the registry's
-//! entries reported there (in all, by group, by area, by year), and nothing else.
+//! entries reported there (in all, by group, by area, by region, by year), and nothing else.
 
 mod common;
 
@@ -40,6 +40,13 @@ fn summary_compare_and_sweep_columns_are_the_registry() {
         }
         if o.by_year {
             expected.extend(years.clone().map(|y| format!("{}_{y}", o.key)));
+        }
+        if o.by_region && o.total {
+            expected.extend(
+                sahelsim::record::outcome::study_regions(&map)
+                    .into_iter()
+                    .map(|r| format!("{}@{}", o.key, map.data.regions[r].name)),
+            );
         }
     }
     ok(&common::sahelsim(&[

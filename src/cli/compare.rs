@@ -1,6 +1,7 @@
 //! `sahelsim compare BASE OTHER...`: run every scenario on the same seeds (common random
 //! numbers) and report, for each against the first, the paired differences of the key outcomes
-//! over the policy period with 95 % confidence intervals, in total and by area of operation.
+//! over the policy period with 95 % confidence intervals, in total and by area of operation or
+//! admin-1 region (`--by`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,14 +13,18 @@ use serde::Serialize;
 use super::CompareArgs;
 use super::output::OutputDir;
 use super::progress_bar;
-use crate::experiment::compare::{self, DifferenceRow, events_by_cell, outcomes, run_all_keeping};
+use crate::experiment::compare::{
+    self, Breakdown, DifferenceRow, events_by_cell, outcomes_by, run_all_keeping,
+};
 use crate::geo::SahelMap;
 use crate::record::Column;
 use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION};
-use crate::report::compare_report::{self, CompareData, KEY_DIFFERENCES, difference_cells};
-use crate::report::format::{signed, signed_interval};
+use crate::report::compare_report::{
+    self, CompareData, KEY_DIFFERENCES, difference_cells, difference_with_interval,
+    region_differences, region_table_header, region_table_rows,
+};
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
 
@@ -79,7 +84,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let map = Arc::new(SahelMap::build(&base.map, base.period.start.year()));
     let group_names: Vec<String> = base.groups.iter().map(|g| g.name.clone()).collect();
-    let list = outcomes(&map, &group_names);
+    let list = outcomes_by(&map, &group_names, &args.by);
     let bar = progress_bar(
         base.period.days() as u64 * replicates as u64 * scenarios.len() as u64,
         &format!(
@@ -124,7 +129,8 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
             "values": scenarios.iter().enumerate().map(|(s, sc)| serde_json::json!({
                 "scenario": sc.name,
                 "outcomes": list.iter().enumerate().map(|(o, out)| serde_json::json!({
-                    "area": out.area, "outcome": out.key(), "replicates": column(s, o),
+                    "area": out.area, "region": out.region, "outcome": out.key(),
+                    "replicates": column(s, o),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }),
@@ -184,11 +190,22 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         format_date(from_date),
         format_date(base.period.end)
     );
-    for sc in scenarios.iter().skip(1) {
+    for (i, sc) in scenarios.iter().enumerate().skip(1) {
         print!("{}", table(sc, &rows, &list));
+        if args.by.contains(&Breakdown::Region) {
+            print!("{}", region_table(&diffs, i));
+        }
     }
+    let places = match (
+        args.by.contains(&Breakdown::Area),
+        args.by.contains(&Breakdown::Region),
+    ) {
+        (true, true) => "by area of operation and by region",
+        (false, true) => "by region",
+        _ => "by area of operation",
+    };
     println!(
-        "* the 95 % interval of the paired difference excludes 0. Every outcome by area of operation, and fighters and revenue by group: {}",
+        "* the 95 % interval of the paired difference excludes 0. Every outcome {places}, and fighters and revenue by group: {}",
         out.target().join("compare.csv").display()
     );
     println!("wrote {}", out.target().display());
@@ -213,8 +230,9 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
         "change"
     ));
     let mine = |key: &str, area: &str| {
-        rows.iter()
-            .find(|r| r.scenario == sc.name && r.outcome == key && r.area == area)
+        rows.iter().find(|r| {
+            r.scenario == sc.name && r.outcome == key && r.area == area && r.region.is_none()
+        })
     };
     let line = |r: &DifferenceRow| {
         let [label, base, mean, diff, interval, change] =
@@ -238,38 +256,68 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
             out.push_str(&line(r));
         }
     }
-    out.push_str("  by area of operation: difference and 95 % interval (* excludes 0)\n");
     let by_area = [EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END];
-    let mut areas: Vec<&str> = list.iter().map(|o| o.area.as_str()).collect();
+    let mut areas: Vec<&str> = list
+        .iter()
+        .filter(|o| o.region.is_none())
+        .map(|o| o.area.as_str())
+        .collect();
     areas.dedup();
+    if areas.iter().all(|a| *a == "all") {
+        return out;
+    }
+    out.push_str("  by area of operation: difference and 95 % interval (* excludes 0)\n");
     let mut grid: Vec<Vec<String>> = vec![
         std::iter::once("area".to_string())
             .chain(by_area.iter().map(|o| format!("{} ({})", o.label, o.unit)))
             .collect(),
     ];
     for area in areas.into_iter().filter(|a| *a != "all") {
-        let cell = |key: &str| {
-            mine(key, area)
-                .map(|r| {
-                    format!(
-                        "{} [{}]{}",
-                        signed(r.paired.diff),
-                        signed_interval(r.paired.lo, r.paired.hi),
-                        if r.significant { " *" } else { "" }
-                    )
-                })
-                .unwrap_or_default()
-        };
+        let cell = |key: &str| difference_with_interval(mine(key, area).map(|r| &r.paired));
         grid.push(
             std::iter::once(area.to_string())
                 .chain(by_area.iter().map(|o| cell(o.key)))
                 .collect(),
         );
     }
-    let widths: Vec<usize> = (0..=by_area.len())
-        .map(|c| grid.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+    out.push_str(&aligned(&grid));
+    out
+}
+
+/// The printed table of one scenario (index among all, the base being 0) against the base by
+/// region: regions with the most events in the base first, those where nothing happened in
+/// either scenario named on one line.
+fn region_table(diffs: &[compare::Difference], scenario: usize) -> String {
+    let (regions, quiet) = region_differences(diffs, scenario);
+    let mut out = String::from(
+        "  by region (admin-1), most events in the base first: difference and 95 % interval (* excludes 0)\n",
+    );
+    let (rows, _) = region_table_rows(&regions);
+    let grid: Vec<Vec<String>> = std::iter::once(region_table_header()).chain(rows).collect();
+    out.push_str(&aligned(&grid));
+    if !quiet.is_empty() {
+        out.push_str(&format!(
+            "    no events, civilian deaths or displaced people in either scenario: {}\n",
+            quiet.join(", ")
+        ));
+    }
+    out
+}
+
+/// The rows of `grid` with their columns aligned, indented by four spaces.
+fn aligned(grid: &[Vec<String>]) -> String {
+    let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            grid.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
-    for row in &grid {
+    let mut out = String::new();
+    for row in grid {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)

@@ -126,6 +126,16 @@ pub struct CompareArgs {
     /// First day of the policy period, ISO date (default: the earliest intervention start).
     #[arg(long)]
     pub from: Option<String>,
+    /// How outcomes are broken down beside the whole study area, comma-separated:
+    /// `area` (areas of operation), `region` (admin-1 regions), or `area,region`.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "area",
+        value_name = "BREAKDOWN"
+    )]
+    pub by: Vec<crate::record::outcome::Breakdown>,
     /// Output folder (default: output/compare-BASE).
     #[arg(long)]
     pub out: Option<PathBuf>,

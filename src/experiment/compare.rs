@@ -1,7 +1,8 @@
 //! Comparing scenarios under common random numbers: replicate r of every scenario runs on the
 //! same seeds, so the paired difference of an outcome between a scenario and the first
 //! (the base) removes most of the noise two independent runs would carry. Each outcome is
-//! counted over the policy period, by area of operation and in total; each paired difference
+//! counted over the policy period in total and, as asked ([`Breakdown`]), by area of operation
+//! and by admin-1 region; each paired difference
 //! gets a 95 % confidence interval (Student's t over the replicates' differences; its quantile
 //! from `statrs`).
 
@@ -15,7 +16,8 @@ use time::Date;
 
 use super::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
-use crate::record::outcome::comparison_columns;
+pub use crate::record::outcome::Breakdown;
+use crate::record::outcome::{comparison_columns, comparison_columns_by};
 use crate::record::{Column, Observed};
 use crate::scenario::{Scenario, format_date, parse_date};
 use crate::sim::events::Event;
@@ -179,8 +181,10 @@ pub fn differences<'a>(list: &'a [Column], values: &[Vec<Vec<f64>>]) -> Vec<Diff
 pub struct DifferenceRow {
     /// The scenario's name.
     pub scenario: String,
-    /// Area of operation id, or "all".
+    /// Area of operation id, or "all"; for a region, the area it lies in ("other": none).
     pub area: String,
+    /// Admin-1 region, for a row of one region (`compare --by region`).
+    pub region: Option<String>,
     /// The outcome's key.
     pub outcome: String,
     /// What it is.
@@ -200,6 +204,7 @@ impl DifferenceRow {
         DifferenceRow {
             scenario: names[d.scenario].to_string(),
             area: d.outcome.area.clone(),
+            region: d.outcome.region.clone(),
             outcome: d.outcome.key(),
             label: d.outcome.label(),
             unit: d.outcome.unit(),
@@ -209,7 +214,8 @@ impl DifferenceRow {
     }
 }
 
-/// `compare.csv`: every paired difference, numbers to 6 decimals.
+/// `compare.csv`: every paired difference, numbers to 6 decimals; the last column, `region`, is
+/// empty on the rows of the whole study area and of areas of operation.
 pub fn differences_csv(rows: &[DifferenceRow]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -224,6 +230,7 @@ pub fn differences_csv(rows: &[DifferenceRow]) -> String {
         "ci95_high",
         "relative_change",
         "significant",
+        "region",
     ];
     let mut records = vec![header.map(str::to_string).to_vec()];
     for r in rows {
@@ -238,6 +245,7 @@ pub fn differences_csv(rows: &[DifferenceRow]) -> String {
             [p.base_mean, p.mean, p.diff, p.lo, p.hi, p.relative].map(|v| format!("{v:.6}")),
         );
         record.push(r.significant.to_string());
+        record.push(r.region.clone().unwrap_or_default());
         records.push(record);
     }
     for record in records {
@@ -247,10 +255,17 @@ pub fn differences_csv(rows: &[DifferenceRow]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The outcomes a comparison reports, in order: per area (all first), the outcomes counted by
-/// area; for the whole study area, the others, then those by group.
+/// The outcomes a comparison by area (and a sweep) reports, in order: per area (all first),
+/// the outcomes counted by area; for the whole study area, the others, then those by group.
 pub fn outcomes(map: &SahelMap, group_names: &[String]) -> Vec<Column> {
     comparison_columns(map, group_names)
+}
+
+/// The outcomes a comparison broken down `by` reports: as [`outcomes`], areas of operation
+/// only where `by` holds [`Breakdown::Area`], and then, where it holds [`Breakdown::Region`],
+/// per admin-1 region the outcomes counted by region.
+pub fn outcomes_by(map: &SahelMap, group_names: &[String], by: &[Breakdown]) -> Vec<Column> {
+    comparison_columns_by(map, group_names, by)
 }
 
 /// The value of every outcome (in [`outcomes`] order) for one replicate, counted from day

@@ -38,6 +38,8 @@ pub struct ReplicateOutput {
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each year.
     pub cell_years: Vec<CellYear>,
+    /// Each region's row of the last period (the regions' states at the end).
+    pub region_rows: Vec<SeriesRow>,
     /// Fighters reintegrated and former fighters relapsed, where the scenario has
     /// interventions.
     pub former_fighters: Option<(u64, u64)>,
@@ -55,6 +57,7 @@ impl ReplicateOutput {
             map: Some(map),
             events: &self.events,
             rows: &self.rows,
+            region_rows: &self.region_rows,
             former_fighters: self.former_fighters,
         }
     }
@@ -100,6 +103,7 @@ pub fn run_replicate(
         map: Some(map),
         events: &events,
         rows: &recorder.rows,
+        region_rows: &recorder.region_rows,
         former_fighters,
     };
     let summary = summarise(&observed, replicate, seed);
@@ -109,6 +113,7 @@ pub fn run_replicate(
         events,
         rows: recorder.rows,
         cell_years: recorder.cell_years,
+        region_rows: recorder.region_rows,
         former_fighters,
         summary,
         wall_s: t.elapsed().as_secs_f64(),

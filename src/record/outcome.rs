@@ -5,8 +5,9 @@
 //! `summary.json` ([`super::summary`]), `compare` (`experiment::compare`), a sweep's outcome
 //! list, the monthly series for plots and the reports all iterate [`OUTCOMES`]; adding an
 //! outcome is one entry there. An outcome can also be broken down by area of operation
-//! (`key@area` in a sweep, the `area` column of `compare.csv`), by group (`key.<group>`) and,
-//! in the summary, by calendar year (`key_<year>`).
+//! (`key@area` in a sweep, the `area` column of `compare.csv`), by admin-1 region of the map
+//! (`key@<region>` in the summary, the `region` column of `compare.csv` with `--by region`),
+//! by group (`key.<group>`) and, in the summary, by calendar year (`key_<year>`).
 
 use crate::geo::SahelMap;
 use crate::reference::epstein::Stats as EpsteinStats;
@@ -178,6 +179,9 @@ pub struct Outcome {
     pub by_group: bool,
     /// Also reported by area of operation, in comparisons and sweeps (`key@area`).
     pub by_area: bool,
+    /// Also reported by admin-1 region of the map data: in the summary (`key@<region>`) and
+    /// in comparisons broken down by region (`compare --by region`).
+    pub by_region: bool,
     /// Also reported by calendar year, in the summary (`key_<year>`).
     pub by_year: bool,
     /// Which outputs report it.
@@ -204,7 +208,8 @@ macro_rules! outcomes {
             $key:literal, $label:literal, $unit:literal, $count:expr,
             group_label: $group_label:literal,
             total: $total:literal, by_group: $by_group:literal, by_area: $by_area:literal,
-            by_year: $by_year:literal, reported: $reported:expr $(,)?
+            by_region: $by_region:literal, by_year: $by_year:literal,
+            reported: $reported:expr $(,)?
         }
     ),* $(,)?) => {
         $(
@@ -218,6 +223,7 @@ macro_rules! outcomes {
                 total: $total,
                 by_group: $by_group,
                 by_area: $by_area,
+                by_region: $by_region,
                 by_year: $by_year,
                 reported: $reported,
             };
@@ -232,171 +238,196 @@ outcomes! {
     EVENTS = {
         "events", "violent events", "events", Count::Events(EventFilter::All),
         group_label: "violent events",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Attacks by armed groups on civilians and traditional leaders.
     ATTACKS_ON_CIVILIANS = {
         "attacks_on_civilians", "attacks on civilians and leaders", "events",
         Count::Events(EventFilter::AttacksOnCivilians),
         group_label: "attacks on civilians and leaders",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// People killed, of every category.
     FATALITIES = {
         "fatalities", "fatalities, all", "people",
         Count::EventSum(EventFilter::All, PerEvent::Fatalities),
         group_label: "fatalities",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Civilians killed.
     FATALITIES_CIVILIANS = {
         "fatalities_civilians", "fatalities, civilians", "people",
         Count::EventSum(EventFilter::All, PerEvent::Civilians),
         group_label: "fatalities, civilians",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Security personnel killed.
     FATALITIES_SECURITY = {
         "fatalities_security", "fatalities, security forces", "people",
         Count::EventSum(EventFilter::All, PerEvent::Security),
         group_label: "fatalities, security forces",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: false,
+        by_year: false, reported: BOTH,
     },
     /// Militants killed.
     FATALITIES_MILITANTS = {
         "fatalities_militants", "fatalities, militants", "people",
         Count::EventSum(EventFilter::All, PerEvent::Militants),
         group_label: "fatalities, militants",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: false,
+        by_year: false, reported: BOTH,
     },
     /// People displaced at the end.
     DISPLACED_END = {
         "displaced_end", "displaced people at the end", "people", Count::End(State::Displaced),
         group_label: "displaced people at the end",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Schools closed at the end.
     SCHOOLS_CLOSED_END = {
         "schools_closed_end", "schools closed at the end", "schools",
         Count::End(State::SchoolsClosed),
         group_label: "schools closed at the end",
-        total: true, by_group: false, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// The share of communities with sustained government presence at the end.
     SUSTAINED_PRESENCE_END = {
         "sustained_presence_end", "sustained government presence at the end",
         "share of communities", Count::End(State::SustainedPresence),
         group_label: "sustained government presence at the end",
-        total: true, by_group: false, by_area: true, by_year: false, reported: COMPARISON,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: COMPARISON,
     },
     /// Fighters at the end, of all groups and of each.
     FIGHTERS_END = {
         "fighters_end", "fighters at the end, all groups", "fighters", Count::End(State::Fighters),
         group_label: "fighters at the end",
-        total: true, by_group: true, by_area: true, by_year: false, reported: BOTH,
+        total: true, by_group: true, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Fighters who left their band through a reintegration programme.
     FIGHTERS_REINTEGRATED = {
         "fighters_reintegrated", "fighters reintegrated", "fighters",
         Count::FormerFighters(FormerFighterCount::Reintegrated),
         group_label: "fighters reintegrated",
-        total: true, by_group: false, by_area: false, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: BOTH,
     },
     /// Former fighters who went back to a band.
     FORMER_FIGHTERS_RELAPSED = {
         "former_fighters_relapsed", "former fighters who went back", "fighters",
         Count::FormerFighters(FormerFighterCount::Relapsed),
         group_label: "former fighters who went back",
-        total: true, by_group: false, by_area: false, by_year: false, reported: BOTH,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: BOTH,
     },
     /// Each group's income per year.
     REVENUE = {
         "revenue", "revenue", "M$/year", Count::RevenuePerYear,
         group_label: "revenue",
-        total: false, by_group: true, by_area: false, by_year: false, reported: BOTH,
+        total: false, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: BOTH,
     },
     /// Events linked to armed groups, in all, by group and by year.
     EVENTS_MILITANT = {
         "events_militant", "events linked to armed groups", "events",
         Count::Events(EventFilter::Militant),
         group_label: "events linked to",
-        total: true, by_group: true, by_area: false, by_year: true, reported: SUMMARY,
+        total: true, by_group: true, by_area: false, by_region: true,
+        by_year: true, reported: SUMMARY,
     },
     /// Events whose true perpetrator is an armed group.
     ATTACKS_BY_GROUPS = {
         "attacks_by_groups", "events by armed groups", "events",
         Count::Events(EventFilter::ByGroups),
         group_label: "events by",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// Civilians killed by armed groups.
     FATALITIES_CIVILIANS_BY_GROUPS = {
         "fatalities_civilians_by_groups", "civilians killed by armed groups", "people",
         Count::EventSum(EventFilter::ByGroups, PerEvent::Civilians),
         group_label: "civilians killed by armed groups",
-        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: true, reported: SUMMARY,
     },
     /// Civilians killed by state forces.
     FATALITIES_CIVILIANS_BY_STATE = {
         "fatalities_civilians_by_state", "civilians killed by state forces", "people",
         Count::EventSum(EventFilter::ByState, PerEvent::Civilians),
         group_label: "civilians killed by state forces",
-        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: true, reported: SUMMARY,
     },
     /// Civilians killed by militias allied to the state.
     FATALITIES_CIVILIANS_BY_MILITIAS = {
         "fatalities_civilians_by_militias", "civilians killed by militias", "people",
         Count::EventSum(EventFilter::ByMilitias, PerEvent::Civilians),
         group_label: "civilians killed by militias",
-        total: true, by_group: false, by_area: false, by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: true, reported: SUMMARY,
     },
     /// Events whose perpetrator is a militia.
     EVENTS_BY_MILITIAS = {
         "events_by_militias", "events by militias", "events",
         Count::Events(EventFilter::ByMilitias),
         group_label: "events by militias",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// Armed militia members at the end.
     MILITIA_MEMBERS_END = {
         "militia_members_end", "militia members at the end", "members",
         Count::End(State::MilitiaMembers),
         group_label: "militia members at the end",
-        total: true, by_group: false, by_area: true, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// People abducted.
     ABDUCTED = {
         "abducted", "people abducted", "people",
         Count::EventSum(EventFilter::All, PerEvent::Abducted),
         group_label: "people abducted",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// The share of armed groups' events attributed to JNIM.
     SHARE_ATTRIBUTED_JNIM = {
         "share_attributed_jnim", "share of events attributed to JNIM", "share of events",
         Count::ShareAttributedJnim,
         group_label: "share of events attributed to JNIM",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// The most people displaced at once.
     DISPLACED_PEAK = {
         "displaced_peak", "displaced people at the peak", "people", Count::Peak(State::Displaced),
         group_label: "displaced people at the peak",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// Government presence at the end.
     GOVERNMENT_PRESENCE_END = {
         "government_presence_end", "government presence at the end", "0-1",
         Count::End(State::GovernmentPresence),
         group_label: "government presence at the end",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
     /// Communities under militant control at the end.
     COMMUNITIES_MILITANT_END = {
         "communities_militant_end", "communities under militant control at the end",
         "communities", Count::End(State::CommunitiesMilitant),
         group_label: "communities under militant control at the end",
-        total: true, by_group: false, by_area: false, by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: SUMMARY,
     },
 }
 
@@ -454,6 +485,8 @@ pub struct Window<'a> {
     pub to_day: u32,
     /// Area of operation (its index in the map data), or the whole study area.
     pub area: Option<usize>,
+    /// Admin-1 region (its index in the map data), or every region.
+    pub region: Option<usize>,
     /// Group (its index in the scenario), or all groups.
     pub group: Option<GroupId>,
     /// The area's id (`"all"` for the whole study area), as the time series names it.
@@ -467,6 +500,7 @@ impl Window<'static> {
             from_day: 0,
             to_day: scenario.period.days().saturating_sub(1),
             area: None,
+            region: None,
             group: None,
             area_id: "all",
         }
@@ -484,6 +518,9 @@ pub struct Observed<'a> {
     pub events: &'a [Event],
     /// Its time series.
     pub rows: &'a [SeriesRow],
+    /// Each region's row of the last period ([`super::Recorder::region_rows`]; empty where
+    /// not recorded): the regions' states at the end.
+    pub region_rows: &'a [SeriesRow],
     /// Fighters reintegrated and former fighters relapsed, where the scenario has
     /// interventions.
     pub former_fighters: Option<(u64, u64)>,
@@ -500,8 +537,18 @@ impl Outcome {
         }
     }
 
+    /// Whether the outcome can be counted in one region: it is counted from the event log or
+    /// is a state at the end of all groups together.
+    pub fn countable_by_region(&self) -> bool {
+        matches!(
+            self.count,
+            Count::Events(_) | Count::EventSum(..) | Count::End(_) | Count::ShareAttributedJnim
+        )
+    }
+
     /// The outcome over `window` in a replicate; `None` where it does not apply (the
-    /// interventions' counts in a scenario without any).
+    /// interventions' counts in a scenario without any; in one region, what is not
+    /// [`Outcome::countable_by_region`], a group's state, or a run without region rows).
     pub fn count(&self, run: &Observed, window: &Window) -> Option<f64> {
         let events = || {
             run.events.iter().filter(move |e| {
@@ -512,8 +559,23 @@ impl Outcome {
                         run.map
                             .is_some_and(|m| m.grid.cells[e.cell.index()].area == Some(a))
                     })
+                    && window.region.is_none_or(|r| {
+                        run.map
+                            .is_some_and(|m| m.grid.cells[e.cell.index()].region == Some(r))
+                    })
             })
         };
+        if let Some(r) = window.region {
+            if !self.countable_by_region() {
+                return None;
+            }
+            if let Count::End(state) = self.count {
+                return match window.group {
+                    Some(_) => None,
+                    None => run.region_rows.get(r).map(|row| state.of(row)),
+                };
+            }
+        }
         let group_name = window
             .group
             .and_then(|g| run.scenario.groups.get(g.index()))
@@ -596,10 +658,14 @@ impl Outcome {
 pub struct Column {
     /// The outcome.
     pub outcome: &'static Outcome,
-    /// Area of operation id, or "all".
+    /// Area of operation id, or "all"; for a region, the area it lies in ("other": none).
     pub area: String,
-    /// Its index in the map data (`None` for the whole study area).
+    /// Its index in the map data (`None` for the whole study area and for a region).
     pub area_index: Option<usize>,
+    /// Admin-1 region name, for an outcome in one region.
+    pub region: Option<String>,
+    /// Its index in the map data.
+    pub region_index: Option<usize>,
     /// Group name, for an outcome by group.
     pub group: Option<String>,
     /// Its index in the scenario.
@@ -628,13 +694,14 @@ impl Column {
         self.outcome.unit
     }
 
-    /// The column name in a sweep's results: the key for the whole study area, `key@area`
-    /// for one area of operation.
+    /// The column's name: the key for the whole study area, `key@area` for one area of
+    /// operation (a sweep's `results.csv`), `key@<region>` for one region (as in the
+    /// summary).
     pub fn name(&self) -> String {
-        if self.area == "all" {
-            self.key()
-        } else {
-            format!("{}@{}", self.key(), self.area)
+        match &self.region {
+            Some(r) => format!("{}@{r}", self.key()),
+            None if self.area == "all" => self.key(),
+            None => format!("{}@{}", self.key(), self.area),
         }
     }
 
@@ -644,28 +711,79 @@ impl Column {
             from_day: from,
             to_day: scenario.period.days().saturating_sub(1),
             area: self.area_index,
+            region: self.region_index,
             group: self.group_index,
-            area_id: &self.area,
+            area_id: self.region.as_deref().unwrap_or(&self.area),
         }
     }
 }
 
-/// The columns of a comparison or sweep on `map` for groups `group_names`, in order: per area
-/// (the whole study area first) every outcome counted by area; then, for the whole study area,
-/// the others; then each outcome by group.
+/// How a comparison breaks its outcomes down beside the whole study area
+/// (`compare --by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Breakdown {
+    /// By area of operation (north, central, east, southwest).
+    Area,
+    /// By admin-1 region of the map (Mopti, Centre-Nord, Tillabéri, ...).
+    Region,
+}
+
+/// The admin-1 regions of `map` that hold study-area cells of its grid, in the map data's
+/// order (the regions outcomes are counted in).
+pub fn study_regions(map: &SahelMap) -> Vec<usize> {
+    let mut present = vec![false; map.data.regions.len()];
+    for c in map.grid.cells.iter().filter(|c| c.in_study_area) {
+        if let Some(r) = c.region
+            && let Some(p) = present.get_mut(r)
+        {
+            *p = true;
+        }
+    }
+    (0..present.len()).filter(|&r| present[r]).collect()
+}
+
+/// The id of the area of operation region `r` of `map` lies in, or "other".
+pub fn region_area(map: &SahelMap, r: usize) -> String {
+    map.data
+        .areas
+        .iter()
+        .find(|a| a.regions.contains(&map.data.regions[r].name))
+        .map_or_else(|| "other".to_string(), |a| a.id.clone())
+}
+
+/// The columns of a sweep on `map` for groups `group_names`: those of a comparison by area
+/// ([`comparison_columns_by`] with [`Breakdown::Area`]).
 pub fn comparison_columns(map: &SahelMap, group_names: &[String]) -> Vec<Column> {
+    comparison_columns_by(map, group_names, &[Breakdown::Area])
+}
+
+/// The columns of a comparison on `map` for groups `group_names`, broken down by `by`, in
+/// order: the whole study area, then (by area) each area of operation, every outcome counted
+/// by area; for the whole study area, the others; each outcome by group; then (by region) each
+/// region of [`study_regions`], every outcome counted by region.
+pub fn comparison_columns_by(
+    map: &SahelMap,
+    group_names: &[String],
+    by: &[Breakdown],
+) -> Vec<Column> {
     let reported: Vec<&'static Outcome> =
         OUTCOMES.iter().filter(|o| o.reported.comparison).collect();
     let column = |outcome: &'static Outcome, area: Option<usize>, group: Option<usize>| Column {
         outcome,
         area: area.map_or("all".to_string(), |a| map.data.areas[a].id.clone()),
         area_index: area,
+        region: None,
+        region_index: None,
         group: group.map(|g| group_names[g].clone()),
         group_index: group.map(GroupId::new),
     };
     let mut out = Vec::new();
-    let areas = std::iter::once(None).chain((0..map.data.areas.len()).map(Some));
-    for area in areas {
+    let areas = if by.contains(&Breakdown::Area) {
+        map.data.areas.len()
+    } else {
+        0
+    };
+    for area in std::iter::once(None).chain((0..areas).map(Some)) {
         for o in reported.iter().filter(|o| o.by_area && o.total) {
             out.push(column(o, area, None));
         }
@@ -676,6 +794,21 @@ pub fn comparison_columns(map: &SahelMap, group_names: &[String]) -> Vec<Column>
     for o in reported.iter().filter(|o| o.by_group) {
         for g in 0..group_names.len() {
             out.push(column(o, None, Some(g)));
+        }
+    }
+    if by.contains(&Breakdown::Region) {
+        for r in study_regions(map) {
+            for o in reported
+                .iter()
+                .filter(|o| o.by_region && o.total && o.countable_by_region())
+            {
+                out.push(Column {
+                    area: region_area(map, r),
+                    region: Some(map.data.regions[r].name.clone()),
+                    region_index: Some(r),
+                    ..column(o, None, None)
+                });
+            }
         }
     }
     out

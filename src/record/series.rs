@@ -1,12 +1,13 @@
 //! Time series: per period (day, week or month), per area of operation and per group, counted
-//! from the day's events and from the state of bands and communities at the period's end.
+//! from the day's events and from the state of bands and communities at the period's end; and
+//! each admin-1 region's row of the last period, for outcomes by region.
 
 use serde::Serialize;
 
 use crate::scenario::{Resolution, Scenario};
 use crate::sim::Simulation;
 use crate::sim::components::{Band, Community};
-use crate::sim::events::{Perpetrator, Target};
+use crate::sim::events::{Event, Perpetrator, Target};
 use crate::sim::resources::{EventLog, Ledger, Setup};
 
 /// One row of `timeseries.csv`. Rows with `group` = "all" carry the community columns; rows
@@ -96,6 +97,72 @@ struct Tally {
     abducted: u32,
 }
 
+impl Tally {
+    /// Counts event `e`.
+    fn add(&mut self, e: &Event) {
+        let vs_civ = matches!(e.perpetrator, Perpetrator::Group(_))
+            && matches!(e.target, Target::Civilians | Target::Leaders);
+        self.events += 1;
+        self.vs_civilians += u32::from(vs_civ);
+        self.civilians += e.civilians_killed;
+        self.security += e.security_killed;
+        self.militants += e.militants_killed;
+        self.abducted += e.abducted;
+    }
+}
+
+/// What the communities of one place add up to at a period's end (summed in community-id
+/// order).
+#[derive(Debug, Clone, Copy, Default)]
+struct CommunityTotals {
+    /// Communities under state control (militant control < 0.2).
+    state: u32,
+    /// Contested communities (0.2–0.6).
+    contested: u32,
+    /// Communities under militant control (> 0.6).
+    militant: u32,
+    residents: f64,
+    displaced: f64,
+    schools_closed: f64,
+    /// Government presence times residents.
+    government_weighted: f64,
+    militia: f64,
+    /// Communities with sustained government presence.
+    sustained: u32,
+}
+
+impl CommunityTotals {
+    /// Adds community `c`.
+    fn add(&mut self, c: &Community) {
+        if c.control < 0.2 {
+            self.state += 1;
+        } else if c.control <= 0.6 {
+            self.contested += 1;
+        } else {
+            self.militant += 1;
+        }
+        self.residents += c.residents;
+        self.displaced += c.displaced;
+        self.schools_closed += c.schools_closed;
+        self.government_weighted += c.government * c.residents;
+        self.militia += c.militia;
+        self.sustained += u32::from(c.sustained_presence());
+    }
+}
+
+/// What one row of the time series is made of: its place and group, the period's events, the
+/// bands at its end, revenue (on rows of the whole study area) and the communities (on rows of
+/// all groups).
+struct PlaceRow<'a> {
+    area: String,
+    group: String,
+    tally: Tally,
+    fighters: u32,
+    bands: u32,
+    revenue: [Option<i64>; 5],
+    communities: Option<&'a CommunityTotals>,
+}
+
 /// The state of every grid cell at the end of a year (or of the run), for maps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellYear {
@@ -117,6 +184,8 @@ pub struct Recorder {
     groups: Vec<String>,
     /// Events processed so far.
     seen: usize,
+    /// The position in the event log of the current period's first event.
+    period_first_event: usize,
     period: u32,
     period_start_day: u32,
     /// [area (areas + other + all)][group (groups + all)].
@@ -126,6 +195,10 @@ pub struct Recorder {
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each calendar year and of the run.
     pub cell_years: Vec<CellYear>,
+    /// Each region's row of the last period (one per region of the map data, in its order;
+    /// `area` is the region's name, `group` "all", no revenue), filled when the run ends: the
+    /// regions' states at the end, for outcomes by region. Not part of `timeseries.csv`.
+    pub region_rows: Vec<SeriesRow>,
 }
 
 impl Recorder {
@@ -140,11 +213,13 @@ impl Recorder {
             areas,
             groups,
             seen: 0,
+            period_first_event: 0,
             period: 0,
             period_start_day: 0,
             tallies,
             rows: Vec::new(),
             cell_years: Vec::new(),
+            region_rows: Vec::new(),
         }
     }
 
@@ -158,21 +233,13 @@ impl Recorder {
             let log = sim.world.resource::<EventLog>();
             for e in &log.events[self.seen..] {
                 let area = grid.cells[e.cell.index()].area.unwrap_or(n_areas);
-                let vs_civ = matches!(e.perpetrator, Perpetrator::Group(_))
-                    && matches!(e.target, Target::Civilians | Target::Leaders);
                 let groups = [e.linked_group().map_or(all_g, |g| g.index()), all_g];
                 for a in [area, n_areas + 1] {
                     for (k, &g) in groups.iter().enumerate() {
                         if k == 0 && g == all_g {
                             continue;
                         }
-                        let t = &mut self.tallies[a][g];
-                        t.events += 1;
-                        t.vs_civilians += u32::from(vs_civ);
-                        t.civilians += e.civilians_killed;
-                        t.security += e.security_killed;
-                        t.militants += e.militants_killed;
-                        t.abducted += e.abducted;
+                        self.tallies[a][g].add(e);
                     }
                 }
             }
@@ -243,25 +310,11 @@ impl Recorder {
         let mut cq = sim.world.query::<&Community>();
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
         communities.sort_unstable_by_key(|c| c.id);
-        let mut comm = vec![(0u32, 0u32, 0u32, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64); na];
-        let mut sustained = vec![0u32; na];
+        let mut comm = vec![CommunityTotals::default(); na];
         for c in communities {
             let a = grid.cells[c.cell.index()].area.unwrap_or(n_areas);
             for aa in [a, n_areas + 1] {
-                let x = &mut comm[aa];
-                if c.control < 0.2 {
-                    x.0 += 1;
-                } else if c.control <= 0.6 {
-                    x.1 += 1;
-                } else {
-                    x.2 += 1;
-                }
-                x.3 += c.residents;
-                x.4 += c.displaced;
-                x.5 += c.schools_closed;
-                x.6 += c.government * c.residents;
-                x.7 += c.militia;
-                sustained[aa] += u32::from(c.sustained_presence());
+                comm[aa].add(c);
             }
         }
         let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
@@ -275,7 +328,6 @@ impl Recorder {
             };
             for g in 0..ng {
                 let is_all_groups = g == ng - 1;
-                let t = self.tallies[a][g];
                 let revenue = |s: usize| -> Option<i64> {
                     if a != n_areas + 1 {
                         return None;
@@ -288,46 +340,24 @@ impl Recorder {
                         income[g][s] - self.income_at_start[g][s]
                     })
                 };
-                let c = comm[a];
-                let community = |v: f64| is_all_groups.then_some(v);
-                self.rows.push(SeriesRow {
-                    replicate: self.replicate,
-                    period: self.period,
-                    start_date: start_date.clone(),
+                let row = PlaceRow {
                     area: area.clone(),
                     group: if is_all_groups {
                         "all".to_string()
                     } else {
                         self.groups[g].clone()
                     },
-                    events: t.events,
-                    events_vs_civilians: t.vs_civilians,
-                    fatalities_civilians: t.civilians,
-                    fatalities_security: t.security,
-                    fatalities_militants: t.militants,
-                    abducted: t.abducted,
-                    fighters: Some(fighters[a][g]),
-                    bands: Some(bands[a][g]),
-                    revenue_gold: revenue(0),
-                    revenue_routes: revenue(1),
-                    revenue_zakat: revenue(2),
-                    revenue_kidnapping: revenue(3),
-                    revenue_loot: revenue(4),
-                    communities_state: is_all_groups.then_some(c.0),
-                    communities_contested: is_all_groups.then_some(c.1),
-                    communities_militant: is_all_groups.then_some(c.2),
-                    residents: community(c.3.round()),
-                    displaced: community(c.4.round()),
-                    schools_closed: community(c.5.round()),
-                    militia_members: community(c.7.round()),
-                    government_presence: community(if c.3 > 0.0 {
-                        (c.6 / c.3 * 1e4).round() / 1e4
-                    } else {
-                        0.0
-                    }),
-                    communities_sustained: is_all_groups.then_some(sustained[a]),
-                });
+                    tally: self.tallies[a][g],
+                    fighters: fighters[a][g],
+                    bands: bands[a][g],
+                    revenue: [0, 1, 2, 3, 4].map(revenue),
+                    communities: is_all_groups.then_some(&comm[a]),
+                };
+                self.rows.push(self.row(&start_date, row));
             }
+        }
+        if sim.finished() {
+            self.close_regions(sim, setup, &start_date);
         }
         for row in self.tallies.iter_mut() {
             row.iter_mut().for_each(|t| *t = Tally::default());
@@ -335,5 +365,99 @@ impl Recorder {
         self.income_at_start = income;
         self.period += 1;
         self.period_start_day = sim.day();
+        self.period_first_event = self.seen;
+    }
+
+    /// Records [`Recorder::region_rows`]: each region's row of the last period, all groups
+    /// together, without revenue.
+    fn close_regions(&mut self, sim: &mut Simulation, setup: &Setup, start_date: &str) {
+        let grid = &setup.map.grid;
+        let regions = &setup.map.data.regions;
+        let n = regions.len();
+        let mut tallies = vec![Tally::default(); n];
+        {
+            let log = sim.world.resource::<EventLog>();
+            for e in &log.events[self.period_first_event.min(log.events.len())..] {
+                if let Some(r) = grid.cells[e.cell.index()].region {
+                    tallies[r].add(e);
+                }
+            }
+        }
+        let mut fighters = vec![0u32; n];
+        let mut bands = vec![0u32; n];
+        let mut q = sim.world.query::<&Band>();
+        for b in q.iter(&sim.world) {
+            if let Some(r) = grid.cells[b.cell.index()].region {
+                fighters[r] += b.fighters();
+                bands[r] += 1;
+            }
+        }
+        let mut cq = sim.world.query::<&Community>();
+        let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
+        communities.sort_unstable_by_key(|c| c.id);
+        let mut comm = vec![CommunityTotals::default(); n];
+        for c in communities {
+            if let Some(r) = grid.cells[c.cell.index()].region {
+                comm[r].add(c);
+            }
+        }
+        self.region_rows = (0..n)
+            .map(|r| {
+                self.row(
+                    start_date,
+                    PlaceRow {
+                        area: regions[r].name.clone(),
+                        group: "all".to_string(),
+                        tally: tallies[r],
+                        fighters: fighters[r],
+                        bands: bands[r],
+                        revenue: [None; 5],
+                        communities: Some(&comm[r]),
+                    },
+                )
+            })
+            .collect();
+    }
+
+    /// The time-series row of one place and group in the period starting on `start_date`.
+    fn row(&self, start_date: &str, p: PlaceRow) -> SeriesRow {
+        let t = p.tally;
+        let c = p.communities;
+        let community = |f: &dyn Fn(&CommunityTotals) -> f64| c.map(|c| f(c).round());
+        SeriesRow {
+            replicate: self.replicate,
+            period: self.period,
+            start_date: start_date.to_string(),
+            area: p.area,
+            group: p.group,
+            events: t.events,
+            events_vs_civilians: t.vs_civilians,
+            fatalities_civilians: t.civilians,
+            fatalities_security: t.security,
+            fatalities_militants: t.militants,
+            abducted: t.abducted,
+            fighters: Some(p.fighters),
+            bands: Some(p.bands),
+            revenue_gold: p.revenue[0],
+            revenue_routes: p.revenue[1],
+            revenue_zakat: p.revenue[2],
+            revenue_kidnapping: p.revenue[3],
+            revenue_loot: p.revenue[4],
+            communities_state: c.map(|c| c.state),
+            communities_contested: c.map(|c| c.contested),
+            communities_militant: c.map(|c| c.militant),
+            residents: community(&|c| c.residents),
+            displaced: community(&|c| c.displaced),
+            schools_closed: community(&|c| c.schools_closed),
+            militia_members: community(&|c| c.militia),
+            government_presence: c.map(|c| {
+                if c.residents > 0.0 {
+                    (c.government_weighted / c.residents * 1e4).round() / 1e4
+                } else {
+                    0.0
+                }
+            }),
+            communities_sustained: c.map(|c| c.sustained),
+        }
     }
 }

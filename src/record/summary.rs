@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::outcome::{OUTCOMES, Observed, REFERENCE_OUTCOMES, Window};
+use super::outcome::{OUTCOMES, Observed, REFERENCE_OUTCOMES, Window, study_regions};
 use crate::reference::epstein::ReplicateOutput as EpsteinOutput;
 use crate::sim::ids::GroupId;
 
@@ -32,11 +32,13 @@ pub struct Spread {
 }
 
 /// Counts every outcome the summary reports ([`OUTCOMES`] marked for it) over the whole run
-/// and study area: in all, by group and by calendar year where the outcome says so. The
+/// and study area: in all, by group, by admin-1 region (`key@<region>`, every region with
+/// study-area cells, zeros included) and by calendar year where the outcome says so. The
 /// interventions' counts are left out where `run` has none.
 pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary {
     let scenario = run.scenario;
     let whole = Window::whole(scenario);
+    let regions = run.map.map(study_regions).unwrap_or_default();
     let mut o = BTreeMap::new();
     for outcome in OUTCOMES.iter().filter(|o| o.reported.summary) {
         if outcome.total
@@ -52,6 +54,20 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
                 };
                 if let Some(v) = outcome.count(run, &window) {
                     o.insert(format!("{}.{}", outcome.key, gp.name), v);
+                }
+            }
+        }
+        if outcome.by_region
+            && outcome.total
+            && let Some(map) = run.map
+        {
+            for &r in &regions {
+                let window = Window {
+                    region: Some(r),
+                    ..whole
+                };
+                if let Some(v) = outcome.count(run, &window) {
+                    o.insert(format!("{}@{}", outcome.key, map.data.regions[r].name), v);
                 }
             }
         }

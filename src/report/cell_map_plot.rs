@@ -344,6 +344,7 @@ impl CellMapPlot<'_> {
 mod tests {
     use super::*;
     use crate::report::figure::svg;
+    use crate::report::map_plot::{LabelKind, MAIN_TOWNS};
 
     fn baseline_map() -> SahelMap {
         let s = crate::scenario::load(std::path::Path::new("scenarios/baseline.ron"))
@@ -369,9 +370,9 @@ mod tests {
     }
 
     #[test]
-    fn every_large_town_is_named_and_no_label_overlaps_or_leaves_its_panel() {
+    fn every_large_and_main_town_is_named_and_no_label_overlaps_or_leaves_its_panel() {
         let map = baseline_map();
-        for panels in [1, 2, 4, 6] {
+        for panels in [1, 2, 4, 6, 9] {
             let p = plot(&map, panels, Scale::Log);
             let layouts = p.label_layouts().unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(layouts.len(), panels);
@@ -382,16 +383,17 @@ mod tests {
                         assert!(!a.bbox.overlaps(&b.bbox), "{a:?} overlaps {b:?}");
                     }
                     assert!(!l.markers.iter().any(|m| m.overlaps(&a.bbox)
-                        && l.kinds[a.request] != super::super::map_plot::LabelKind::Region
-                        && l.kinds[a.request] != super::super::map_plot::LabelKind::Area));
+                        && l.kinds[a.request] != LabelKind::Region
+                        && l.kinds[a.request] != LabelKind::Area));
                 }
-                // Every town of 50,000 or more inside the panel is named.
+                // Every town of 50,000 or more and every main town inside the panel is named.
                 for (i, r) in l.requests.iter().enumerate() {
                     let inside = r.anchor.0 >= l.panel.x0
                         && r.anchor.0 < l.panel.x1
                         && r.anchor.1 >= l.panel.y0
                         && r.anchor.1 < l.panel.y1;
-                    if l.kinds[i] == super::super::map_plot::LabelKind::Town && inside {
+                    let kind = l.kinds[i];
+                    if matches!(kind, LabelKind::Town | LabelKind::MainTown) && inside {
                         assert!(
                             l.placed.iter().any(|p| p.request == i),
                             "{} is not named with {panels} panels",
@@ -403,9 +405,28 @@ mod tests {
                 let areas = l
                     .placed
                     .iter()
-                    .filter(|p| l.kinds[p.request] == super::super::map_plot::LabelKind::Area)
+                    .filter(|p| l.kinds[p.request] == LabelKind::Area)
                     .count();
                 assert_eq!(areas, map.data.areas.len(), "{panels} panels");
+                // On a single panel, every region is named too.
+                if panels == 1 {
+                    for (i, r) in l.requests.iter().enumerate() {
+                        if l.kinds[i] == LabelKind::Region {
+                            assert!(
+                                l.placed.iter().any(|p| p.request == i),
+                                "region {} is not named on one panel",
+                                r.text
+                            );
+                        }
+                    }
+                }
+                // Every main town is asked for, whatever its population.
+                for name in MAIN_TOWNS {
+                    assert!(
+                        l.requests.iter().any(|r| r.text == *name),
+                        "{name} is not asked for"
+                    );
+                }
             }
         }
     }

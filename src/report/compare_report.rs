@@ -1,6 +1,8 @@
 //! `sahelsim compare`'s plots and report: a forest plot of every scenario's paired differences
 //! from the base (relative change with its 95 % interval), the key outcomes by month with every
-//! scenario overlaid (replicate mean and 90 % band), and the tables of differences.
+//! scenario overlaid (replicate mean and 90 % band), and the tables of differences: over the
+//! whole study area and, for a comparison by region, region by region
+//! ([`region_differences`], shared with the printed table).
 
 use super::PlotFormat;
 use super::cell_map_plot::{CellMapPlot, Scale};
@@ -12,7 +14,7 @@ use super::run_report::{parameters_section, scenario_facts};
 use super::timeseries_plot::{Line, Panel, TimeSeriesPlot};
 pub use crate::experiment::compare::Difference;
 use crate::experiment::compare::{CellDifference, Paired, cell_differences};
-use crate::geo::SahelMap;
+use crate::geo::{SahelMap, map_data};
 use crate::record::monthly::Month;
 use crate::record::outcome::{
     ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, FATALITIES_CIVILIANS,
@@ -64,6 +66,154 @@ fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
             .any(|d| d.paired.base_mean != 0.0 || d.paired.mean != 0.0)
     });
     out
+}
+
+/// The outcomes of the tables by region, in column order, with their short labels.
+pub const BY_REGION: [(Outcome, &str); 3] = [
+    (EVENTS, "events"),
+    (FATALITIES_CIVILIANS, "civilians killed"),
+    (DISPLACED_END, "displaced at the end"),
+];
+
+/// One region's row in a table of differences by region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionDifferences {
+    /// The region's name.
+    pub region: String,
+    /// The area of operation it lies in ("other": none).
+    pub area: String,
+    /// The paired difference of each outcome of [`BY_REGION`] (`None` where not compared).
+    pub paired: Vec<Option<Paired>>,
+}
+
+impl RegionDifferences {
+    /// The base's mean events in the region (0 where not compared).
+    pub fn base_events(&self) -> f64 {
+        self.paired
+            .first()
+            .copied()
+            .flatten()
+            .map_or(0.0, |p| p.base_mean)
+    }
+}
+
+/// The regions in scenario `scenario`'s differences from the base (index among all, the base
+/// being 0), as tables by region show them: the regions where any outcome of [`BY_REGION`] is
+/// not 0 in the base or the scenario, most events in the base first (ties by name); then the
+/// names of the others, where nothing happened in either, in name order. Both empty for a
+/// comparison without regions.
+pub fn region_differences(
+    diffs: &[Difference],
+    scenario: usize,
+) -> (Vec<RegionDifferences>, Vec<String>) {
+    let mut regions: Vec<RegionDifferences> = Vec::new();
+    for d in diffs.iter().filter(|d| d.scenario == scenario) {
+        let Some(region) = &d.outcome.region else {
+            continue;
+        };
+        let Some(k) = BY_REGION
+            .iter()
+            .position(|(o, _)| o.key == d.outcome.outcome.key && d.outcome.group.is_none())
+        else {
+            continue;
+        };
+        let row = match regions.iter().position(|r| &r.region == region) {
+            Some(i) => &mut regions[i],
+            None => {
+                regions.push(RegionDifferences {
+                    region: region.clone(),
+                    area: d.outcome.area.clone(),
+                    paired: vec![None; BY_REGION.len()],
+                });
+                let last = regions.len() - 1;
+                &mut regions[last]
+            }
+        };
+        row.paired[k] = Some(d.paired);
+    }
+    let (mut active, quiet): (Vec<_>, Vec<_>) = regions.into_iter().partition(|r| {
+        r.paired
+            .iter()
+            .flatten()
+            .any(|p| p.base_mean != 0.0 || p.mean != 0.0)
+    });
+    active.sort_by(|a, b| {
+        b.base_events()
+            .total_cmp(&a.base_events())
+            .then_with(|| a.region.cmp(&b.region))
+    });
+    let mut quiet: Vec<String> = quiet.into_iter().map(|r| r.region).collect();
+    quiet.sort();
+    (active, quiet)
+}
+
+/// A paired difference and its interval in one cell: "-2.10 [-3.40 to -0.800] *" (`*`: the
+/// interval excludes 0); empty where not compared.
+pub fn difference_with_interval(p: Option<&Paired>) -> String {
+    p.map(|p| {
+        format!(
+            "{} [{}]{}",
+            signed(p.diff),
+            signed_interval(p.lo, p.hi),
+            if p.significant() { " *" } else { "" }
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// The rows of a table of differences by region ([`region_differences`]): region, its
+/// country's ISO3 code, area, the base's mean events, then each outcome of [`BY_REGION`] as a
+/// difference with its interval; and the indices of the rows whose events' interval excludes 0.
+pub fn region_table_rows(regions: &[RegionDifferences]) -> (Vec<Vec<String>>, Vec<usize>) {
+    let mut strong = Vec::new();
+    let rows = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if r.paired
+                .first()
+                .copied()
+                .flatten()
+                .is_some_and(|p| p.significant())
+            {
+                strong.push(i);
+            }
+            let country = map_data()
+                .regions
+                .iter()
+                .find(|d| d.name == r.region)
+                .map_or("", |d| d.country.as_str());
+            let mut row = vec![
+                r.region.clone(),
+                country.to_string(),
+                r.area.clone(),
+                number(r.base_events()),
+            ];
+            row.extend(
+                r.paired
+                    .iter()
+                    .map(|p| difference_with_interval(p.as_ref())),
+            );
+            row
+        })
+        .collect();
+    (rows, strong)
+}
+
+/// The header of a table of differences by region ([`region_table_rows`]).
+pub fn region_table_header() -> Vec<String> {
+    let mut h = vec![
+        "region".to_string(),
+        "country".to_string(),
+        "area".to_string(),
+        "events, base".to_string(),
+    ];
+    h.extend(
+        BY_REGION
+            .iter()
+            .map(|(_, label)| format!("{label}: difference [95 %]")),
+    );
+    h
 }
 
 /// What a comparison's figures are drawn from, beside the differences of its outcomes.
@@ -325,7 +475,7 @@ pub fn report(
         period.1
     ));
     r.footer(&format!(
-        "Produced by sahelsim {VERSION}. compare.csv and compare.json beside this report hold every outcome by area of operation and every replicate's value; manifest.json records every input."
+        "Produced by sahelsim {VERSION}. compare.csv and compare.json beside this report hold every outcome by area of operation (and by region, with --by region) and every replicate's value; manifest.json records every input."
     ));
     r.section("What was run");
     r.key_values(&[
@@ -372,6 +522,24 @@ pub fn report(
             &strong,
         );
     }
+    if diffs.iter().any(|d| d.outcome.region.is_some()) {
+        r.section("By region");
+        r.paragraph("For each scenario, the paired differences over the policy period in each admin-1 region (boundaries approximate, docs/map.md), regions with the most events in the base first: the base's mean events, then the difference of events, civilians killed and people displaced at the end with its 95 % confidence interval (* and bold: the events' interval excludes 0). compare.csv and compare.json hold every outcome by region.");
+        for (i, s) in scenarios.iter().enumerate().skip(1) {
+            r.subsection(&format!("{} against {base}, by region", s.name));
+            let (regions, quiet) = region_differences(diffs, i);
+            let (rows, strong) = region_table_rows(&regions);
+            let header = region_table_header();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            r.table_marked(&header, &rows, &strong);
+            if !quiet.is_empty() {
+                r.note(&format!(
+                    "No events, civilian deaths or displaced people in either scenario: {}.",
+                    quiet.join(", ")
+                ));
+            }
+        }
+    }
     r.section("Figures");
     for f in figures {
         r.figure(f);
@@ -384,6 +552,57 @@ pub fn report(
 mod tests {
     use super::*;
     use crate::report::palette::NEUTRAL;
+
+    #[test]
+    fn regions_are_ordered_by_the_bases_events_and_quiet_ones_named_apart() {
+        let column = |outcome: &'static Outcome, region: &str| Column {
+            outcome,
+            area: "central".into(),
+            area_index: None,
+            region: Some(region.into()),
+            region_index: None,
+            group: None,
+            group_index: None,
+        };
+        let paired =
+            |base: f64, other: f64| crate::experiment::compare::paired(&[base; 3], &[other; 3]);
+        let columns = [
+            column(&EVENTS, "Mopti"),
+            column(&DISPLACED_END, "Mopti"),
+            column(&EVENTS, "Centre-Nord"),
+            column(&EVENTS, "Kayes"),
+            column(&EVENTS, "Dosso"),
+            column(&EVENTS, "Nord"),
+        ];
+        let values = [
+            (20.0, 18.0),
+            (500.0, 400.0),
+            (30.0, 25.0),
+            (0.0, 0.0),
+            (0.0, 0.0),
+            (0.0, 2.0),
+        ];
+        let diffs: Vec<Difference> = columns
+            .iter()
+            .zip(values)
+            .map(|(c, (b, o))| Difference {
+                scenario: 1,
+                outcome: c,
+                paired: paired(b, o),
+            })
+            .collect();
+        let (active, quiet) = region_differences(&diffs, 1);
+        let names: Vec<&str> = active.iter().map(|r| r.region.as_str()).collect();
+        assert_eq!(names, ["Centre-Nord", "Mopti", "Nord"]);
+        assert_eq!(quiet, ["Dosso", "Kayes"]);
+        assert_eq!(active[1].paired[2].map(|p| p.diff), Some(-100.0));
+        assert_eq!(active[1].paired[1], None);
+        let (rows, strong) = region_table_rows(&active);
+        assert_eq!(rows[0][..4], ["Centre-Nord", "BFA", "central", "30.0"]);
+        assert_eq!(rows[0][4], "-5.00 [-5.00 to -5.00] *");
+        assert_eq!(strong, [0, 1, 2]);
+        assert!(region_differences(&diffs, 2).0.is_empty());
+    }
 
     #[test]
     fn the_difference_map_is_neutral_where_the_paired_interval_includes_zero() {

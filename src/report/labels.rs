@@ -59,7 +59,8 @@ pub enum Anchoring {
         gap: i32,
     },
     /// Centred on the anchor (a region's or area's name), or shifted up or down by up to two
-    /// lines when the centre is taken.
+    /// lines when the centre is taken, or else with the anchor at either end of the label (on
+    /// its line or one line up or down).
     Centred,
 }
 
@@ -153,13 +154,19 @@ fn candidates(anchoring: Anchoring, (ax, ay): (i32, i32), (w, h): (i32, i32)) ->
         }
         Anchoring::Centred => {
             let (x, y) = (ax - w / 2, ay - h / 2);
-            vec![
+            let mut out = vec![
                 (x, y),
                 (x, y - h),
                 (x, y + h),
                 (x, y - 2 * h),
                 (x, y + 2 * h),
-            ]
+            ];
+            // Then with the anchor at the label's left or right end, on its line or a line
+            // above or below.
+            for dy in [0, -h, h] {
+                out.extend([(ax, y + dy), (ax - w, y + dy)]);
+            }
+            out
         }
     }
 }
@@ -234,6 +241,36 @@ mod tests {
         check(&placed, &obstacles, panel);
         // The most important label is always placed.
         assert_eq!(placed[0].request, 0);
+    }
+
+    #[test]
+    fn a_centred_label_blocked_above_and_below_goes_to_one_side_of_its_anchor() {
+        let panel = PixelBox::at(0, 0, (300, 200));
+        // A tall label just left of the region's centre, over its line and two lines up and
+        // down.
+        let reqs = vec![
+            LabelRequest {
+                text: "Tall".into(),
+                anchor: (124, 100),
+                size: (46, 70),
+                anchoring: Anchoring::Centred,
+            },
+            LabelRequest {
+                text: "Centre-Nord".into(),
+                anchor: (150, 100),
+                size: (60, 10),
+                anchoring: Anchoring::Centred,
+            },
+        ];
+        let placed = place(&reqs, &[], panel);
+        assert_eq!(placed.len(), 2, "{placed:?}");
+        check(&placed, &[], panel);
+        let b = placed[1].bbox;
+        assert_eq!(b.x0, 150, "{b:?} does not start at its anchor");
+        assert!(
+            b.y0 < 100 && b.y1 > 100,
+            "{b:?} is not on its anchor's line"
+        );
     }
 
     #[test]

@@ -388,10 +388,34 @@ pub(crate) fn country_rings(map: &SahelMap) -> Vec<Vec<(f64, f64)>> {
     rings
 }
 
-/// Whether a town is labelled on maps: a large town or one the brief names.
+/// Whether a town is labelled on maps: a large town, a main town of the crisis or one the
+/// brief names.
 pub(crate) fn labelled(t: &crate::geo::data::TownData) -> bool {
-    t.population >= NAMED_MIN_POPULATION || BRIEF_TOWNS.contains(&t.name.as_str())
+    t.population >= NAMED_MIN_POPULATION
+        || is_main_town(t)
+        || BRIEF_TOWNS.contains(&t.name.as_str())
 }
+
+/// Whether a town is one of [`MAIN_TOWNS`].
+pub(crate) fn is_main_town(t: &crate::geo::data::TownData) -> bool {
+    MAIN_TOWNS.contains(&t.name.as_str())
+}
+
+/// The main towns of the crisis, named on every map whatever their population, right after the
+/// towns of 50,000 people or more and before the areas and regions: regional
+/// capitals and garrison towns a policy team reads a map by (several under 50,000 people at
+/// their last census).
+pub const MAIN_TOWNS: &[&str] = &[
+    "Mopti",
+    "Djibo",
+    "Dori",
+    "Gao",
+    "Ménaka",
+    "Kaya",
+    "Fada N'Gourma",
+    "Ouahigouya",
+    "Tillabéri",
+];
 
 /// The places the model brief names: always labelled.
 const BRIEF_TOWNS: &[&str] = &[
@@ -430,6 +454,8 @@ pub(crate) const NAMED_MIN_POPULATION: u64 = 50_000;
 pub enum LabelKind {
     /// A town of 50,000 people or more.
     Town,
+    /// A smaller town of [`MAIN_TOWNS`].
+    MainTown,
     /// A smaller town the brief names.
     BriefTown,
     /// An area of operation.
@@ -443,7 +469,9 @@ impl LabelKind {
     pub fn font(self, scale: f64) -> FontDesc<'static> {
         let px = |p: f64| (p * scale).round();
         match self {
-            LabelKind::Town => FontDesc::new(FontFamily::SansSerif, px(12.0), FontStyle::Normal),
+            LabelKind::Town | LabelKind::MainTown => {
+                FontDesc::new(FontFamily::SansSerif, px(12.0), FontStyle::Normal)
+            }
             LabelKind::BriefTown => {
                 FontDesc::new(FontFamily::SansSerif, px(11.0), FontStyle::Normal)
             }
@@ -455,7 +483,7 @@ impl LabelKind {
     /// The colour of labels of this kind.
     pub fn colour(self) -> RGBColor {
         match self {
-            LabelKind::Town | LabelKind::BriefTown => RGBColor(0, 0, 0),
+            LabelKind::Town | LabelKind::MainTown | LabelKind::BriefTown => RGBColor(0, 0, 0),
             LabelKind::Area => AREA_COLOUR,
             LabelKind::Region => RGBColor(90, 90, 90),
         }
@@ -481,10 +509,6 @@ pub struct MapLabels {
     pub markers: Vec<PixelBox>,
 }
 
-/// Lays out the names of a map panel: towns of [`NAMED_MIN_POPULATION`] or more first
-/// (largest first), then the areas of operation (by `id`, or full name when `full_area_names`),
-/// then the smaller towns the brief names, then the regions. `to_px` maps `(lon, lat)` to the
-/// panel's pixels; `scale` multiplies the font sizes.
 /// The label layout of `chart`'s plotting area, in the pixels of `area` (the panel it is
 /// drawn on): the panel's box and the chart's coordinate mapping, handed to [`layout_labels`].
 pub(crate) fn chart_labels<DB: DrawingBackend>(
@@ -509,6 +533,10 @@ pub(crate) fn chart_labels<DB: DrawingBackend>(
     layout_labels(map, &to_px, panel, scale, full_area_names)
 }
 
+/// Lays out the names of a map panel: towns of [`NAMED_MIN_POPULATION`] or more first
+/// (largest first), then the smaller [`MAIN_TOWNS`], then the areas of operation (by `id`, or
+/// full name when `full_area_names`), then the regions, then the other smaller towns the brief
+/// names. `to_px` maps `(lon, lat)` to the panel's pixels; `scale` multiplies the font sizes.
 pub(crate) fn layout_labels(
     map: &SahelMap,
     to_px: &dyn Fn((f64, f64)) -> (i32, i32),
@@ -540,6 +568,17 @@ pub(crate) fn layout_labels(
     {
         push(t.name.clone(), (t.at.1, t.at.0), LabelKind::Town, beside);
     }
+    for t in towns
+        .iter()
+        .filter(|t| t.population < NAMED_MIN_POPULATION && is_main_town(t))
+    {
+        push(
+            t.name.clone(),
+            (t.at.1, t.at.0),
+            LabelKind::MainTown,
+            beside,
+        );
+    }
     let g = &map.grid;
     let centroid = |pick: &dyn Fn(&crate::geo::grid::Cell) -> bool| {
         let (mut lon, mut lat, mut n) = (0.0, 0.0, 0.0);
@@ -560,18 +599,21 @@ pub(crate) fn layout_labels(
             push(text, at, LabelKind::Area, Anchoring::Centred);
         }
     }
-    for t in towns.iter().filter(|t| t.population < NAMED_MIN_POPULATION) {
+    for (i, r) in map.data.regions.iter().enumerate() {
+        if let Some(at) = centroid(&|c| c.region == Some(i) && c.in_study_area) {
+            push(r.name.clone(), at, LabelKind::Region, Anchoring::Centred);
+        }
+    }
+    for t in towns
+        .iter()
+        .filter(|t| t.population < NAMED_MIN_POPULATION && !is_main_town(t))
+    {
         push(
             t.name.clone(),
             (t.at.1, t.at.0),
             LabelKind::BriefTown,
             beside,
         );
-    }
-    for (i, r) in map.data.regions.iter().enumerate() {
-        if let Some(at) = centroid(&|c| c.region == Some(i) && c.in_study_area) {
-            push(r.name.clone(), at, LabelKind::Region, Anchoring::Centred);
-        }
     }
     let marker = (3.0 * scale).round() as i32;
     let markers: Vec<PixelBox> = towns

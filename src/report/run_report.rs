@@ -61,6 +61,58 @@ const KEY_OUTCOMES_BY_GROUP: [(Outcome, &str); 2] = [
     (outcome::REVENUE, "revenue: "),
 ];
 
+/// The outcomes of the table by region, in column order, with their short labels.
+pub const REGION_OUTCOMES: [(Outcome, &str); 4] = [
+    (outcome::EVENTS, "violent events"),
+    (outcome::EVENTS_MILITANT, "linked to armed groups"),
+    (outcome::FATALITIES_CIVILIANS, "civilians killed"),
+    (outcome::DISPLACED_END, "displaced at the end"),
+];
+
+/// The table of key outcomes by admin-1 region from a run's summary (`key@<region>`): one row
+/// per region where any of [`REGION_OUTCOMES`] has a mean above 0, most events first (ties
+/// by name), with the region's country (ISO3) and each outcome's mean and 90 % interval; then
+/// the names of the other regions, where none happened in any replicate, in name order.
+pub fn region_rows(agg: &BTreeMap<String, Spread>) -> (Vec<Vec<String>>, Vec<String>) {
+    let data = map_data();
+    let prefix = format!("{}@", outcome::EVENTS.key);
+    let mut regions: Vec<(&str, Vec<Option<Spread>>)> = agg
+        .keys()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .map(|region| {
+            let spreads = REGION_OUTCOMES
+                .iter()
+                .map(|(o, _)| agg.get(&format!("{}@{region}", o.key)).copied())
+                .collect();
+            (region, spreads)
+        })
+        .collect();
+    let events = |s: &[Option<Spread>]| s.first().copied().flatten().map_or(0.0, |s| s.mean);
+    regions.sort_by(|a, b| events(&b.1).total_cmp(&events(&a.1)).then(a.0.cmp(b.0)));
+    let (active, quiet): (Vec<_>, Vec<_>) = regions
+        .into_iter()
+        .partition(|(_, s)| s.iter().flatten().any(|s| s.mean > 0.0));
+    let rows = active
+        .iter()
+        .map(|(region, spreads)| {
+            let country = data
+                .regions
+                .iter()
+                .find(|r| r.name == *region)
+                .map_or("", |r| r.country.as_str());
+            let mut row = vec![region.to_string(), country.to_string()];
+            row.extend(spreads.iter().map(|s| {
+                s.map(|s| format!("{} ({})", number(s.mean), interval(s.p05, s.p95)))
+                    .unwrap_or_default()
+            }));
+            row
+        })
+        .collect();
+    let mut quiet: Vec<String> = quiet.into_iter().map(|(r, _)| r.to_string()).collect();
+    quiet.sort();
+    (rows, quiet)
+}
+
 /// One row of the key outcomes: its label (indented under the row it is part of), unit, and
 /// mean and 90 % interval across replicates.
 #[derive(Debug, Clone)]
@@ -587,10 +639,66 @@ pub fn report(s: &Scenario, agg: &BTreeMap<String, Spread>, figures: &[Figure]) 
     ));
     findings_table(&mut r, agg);
     r.note("Fighter numbers are not calibrated and run about an order of magnitude above open estimates: read them relative to a baseline, not as headcounts. Events and fatalities are counted from the simulated event log; nothing is rescaled.");
+    let (rows, quiet) = region_rows(agg);
+    if !rows.is_empty() {
+        r.section("By region");
+        r.paragraph("The same totals in each admin-1 region (boundaries approximate, docs/map.md), most violent events first: the mean of the replicates and, in brackets, the interval that holds 90 % of them. summary.json holds these and more outcomes by region (key@region).");
+        let mut header = vec!["region", "country"];
+        header.extend(REGION_OUTCOMES.iter().map(|(_, label)| *label));
+        r.table(&header, &rows);
+        if !quiet.is_empty() {
+            r.note(&format!(
+                "No events, civilian deaths or displaced people in any replicate: {}.",
+                quiet.join(", ")
+            ));
+        }
+    }
     r.section("Figures");
     for f in figures {
         r.figure(f);
     }
     parameters_section(&mut r, &[s]);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(mean: f64) -> Spread {
+        Spread {
+            mean,
+            p05: mean / 2.0,
+            p95: mean * 2.0,
+        }
+    }
+
+    #[test]
+    fn regions_are_listed_by_events_and_quiet_ones_grouped() {
+        let mut agg = BTreeMap::new();
+        for (region, events, displaced) in [
+            ("Mopti", 40.0, 900.0),
+            ("Centre-Nord", 75.0, 12_000.0),
+            ("Kayes", 0.0, 0.0),
+            ("Dosso", 0.0, 0.0),
+            ("Niamey", 0.0, 35.0),
+            ("Sahel", 40.0, 0.0),
+        ] {
+            agg.insert(format!("events@{region}"), spread(events));
+            agg.insert(format!("displaced_end@{region}"), spread(displaced));
+        }
+        agg.insert("events".to_string(), spread(155.0));
+        let (rows, quiet) = region_rows(&agg);
+        let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(names, ["Centre-Nord", "Mopti", "Sahel", "Niamey"]);
+        assert_eq!(quiet, ["Dosso", "Kayes"]);
+        assert_eq!(rows[0][1], "BFA");
+        assert_eq!(rows[0][2], format!("75.0 ({})", interval(37.5, 150.0)));
+        assert_eq!(
+            rows[0][5],
+            format!("12,000 ({})", interval(6_000.0, 24_000.0))
+        );
+        // An outcome the summary does not hold leaves its cell empty.
+        assert_eq!(rows[0][3], "");
+    }
 }
