@@ -6,6 +6,7 @@
 //! scenario [`scenario_facts`] and [`parameters_section`], for a reference-model scenario
 //! [`reference_facts`] and [`reference_parameters_section`]; the caller knows which it has.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use super::PlotFormat;
@@ -502,7 +503,6 @@ pub fn figures(
 ) -> Result<Vec<Figure>, super::FigureError> {
     let reps = outputs.len();
     let (x, m) = months(s, outputs);
-    let mut figs = Vec::new();
     let ts = TimeSeriesPlot {
         title: format!("{}: key outcomes by month, {reps} replicates", s.name),
         x_desc: "year (monthly values)".into(),
@@ -510,13 +510,17 @@ pub fn figures(
         columns: 2,
         marker: None,
     };
-    figs.push(render(
-        &ts,
-        "outcomes",
-        &format!("Key outcomes by month over the whole study area: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Events and fatalities are counts per month; displaced people, fighters and government presence are states at each month's end; revenue is the armed groups' income per month by source."),
-        format,
-        report,
-    )?);
+    let outcomes = || {
+        render(
+            &ts,
+            "outcomes",
+            &format!(
+                "Key outcomes by month over the whole study area: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Events and fatalities are counts per month; displaced people, fighters and government presence are states at each month's end; revenue is the armed groups' income per month by source."
+            ),
+            format,
+            report,
+        )
+    };
 
     let cm = cell_maps(s, map, outputs);
     let label = |y: &i32| {
@@ -531,7 +535,7 @@ pub fn figures(
     let panels = |v: &[Vec<f64>]| -> Vec<(String, Vec<f64>)> {
         cm.years.iter().map(label).zip(v.iter().cloned()).collect()
     };
-    for (stem, title, legend, neutral, data, scale, caption) in [
+    let specs = [
         (
             "map_events",
             "violent events per cell and year",
@@ -568,7 +572,16 @@ pub fn figures(
             Scale::Log,
             "Displacement: people displaced from each cell's communities at the end of each year (mean over replicates), on a log scale.",
         ),
-    ] {
+    ];
+    let map_figure = |&(stem, title, legend, neutral, data, scale, caption): &(
+        &str,
+        &str,
+        &str,
+        &str,
+        &Vec<Vec<f64>>,
+        Scale,
+        &str,
+    )| {
         let plot = CellMapPlot {
             map,
             title: format!("{}: {title}", s.name),
@@ -577,22 +590,39 @@ pub fn figures(
             panels: panels(data),
             scale,
         };
-        figs.push(render(&plot, stem, caption, format, report)?);
-    }
+        render(&plot, stem, caption, format, report)
+    };
 
     let runs: Vec<&[crate::sim::events::Event]> =
         outputs.iter().map(|o| o.events.as_slice()).collect();
     let attribution = Attribution::count(s, map, &runs);
-    figs.push(render(
-        &AttributionPlot {
-            data: &attribution,
-            title: format!("{}: who did it, and who is blamed", s.name),
-        },
-        "attribution",
-        "Events per replicate by their true perpetrator (vermillion) and by the actor an outside observer attributes them to (blue), by area of operation. Attribution to \"JNIM\" or \"Islamic State\" as a whole, or to an unidentified group, takes events away from the component groups that truly carried them out.",
-        format,
-        report,
-    )?);
+    let attribution_figure = || {
+        render(
+            &AttributionPlot {
+                data: &attribution,
+                title: format!("{}: who did it, and who is blamed", s.name),
+            },
+            "attribution",
+            "Events per replicate by their true perpetrator (vermillion) and by the actor an outside observer attributes them to (blue), by area of operation. Attribution to \"JNIM\" or \"Islamic State\" as a whole, or to an unidentified group, takes events away from the component groups that truly carried them out.",
+            format,
+            report,
+        )
+    };
+    // The pictures are drawn in parallel (on the caller's worker pool), and kept in this order.
+    let (outcomes, (maps, attribution)) = rayon::join(outcomes, || {
+        rayon::join(
+            || {
+                specs
+                    .par_iter()
+                    .map(map_figure)
+                    .collect::<Result<Vec<_>, _>>()
+            },
+            attribution_figure,
+        )
+    });
+    let mut figs = vec![outcomes?];
+    figs.extend(maps?);
+    figs.push(attribution?);
     Ok(figs)
 }
 
