@@ -137,18 +137,20 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     )?;
     let t_plots = Instant::now();
     let refs: Vec<&Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
-    let figures = compare_report::figures(
-        &refs,
-        &diffs,
-        &CompareData {
-            map: &map,
-            months: &months,
-            cells: &cells,
-            policy_start: fractional_year(from_date),
-        },
-        args.report.plots,
-        args.report.report(),
-    )?;
+    let figures = pool.install(|| {
+        compare_report::figures(
+            &refs,
+            &diffs,
+            &CompareData {
+                map: &map,
+                months: &months,
+                cells: &cells,
+                policy_start: fractional_year(from_date),
+            },
+            args.report.plots,
+            args.report.report(),
+        )
+    })?;
     out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
         let (a, b) = (format_date(from_date), format_date(base.period.end));

@@ -282,15 +282,17 @@ pub fn figures(
             .collect(),
         estimates,
     };
-    let mut figs = vec![render(
-        &forest,
-        "compare_forest",
-        &format!(
-            "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. The axis spans every interval; outcomes whose base mean is 0 are not drawn (see the tables)."
-        ),
-        format,
-        report,
-    )?];
+    let forest_figure = || {
+        render(
+            &forest,
+            "compare_forest",
+            &format!(
+                "Each scenario's paired difference from {base} (common random numbers) as a percentage of the base mean, with its 95 % confidence interval, over the whole study area. A filled dot: the interval excludes 0. The axis spans every interval; outcomes whose base mean is 0 are not drawn (see the tables)."
+            ),
+            format,
+            report,
+        )
+    };
 
     let x: Vec<f64> = months
         .first()
@@ -338,38 +340,48 @@ pub fn figures(
             .collect(),
     };
     let reps = months.first().map(Vec::len).unwrap_or(0);
-    figs.push(render(
-        &TimeSeriesPlot {
-            title: format!(
-                "Paired difference from {base} by month, mean and 95 % confidence band, {reps} paired replicates"
+    let differences = TimeSeriesPlot {
+        title: format!(
+            "Paired difference from {base} by month, mean and 95 % confidence band, {reps} paired replicates"
+        ),
+        x_desc: "year (monthly values)".into(),
+        panels: vec![
+            difference_panel(
+                "Violent events per month",
+                "difference, events per month",
+                &|m| m.events,
             ),
-            x_desc: "year (monthly values)".into(),
-            panels: vec![
-                difference_panel("Violent events per month", "difference, events per month", &|m| m.events),
-                difference_panel(
-                    "Civilians killed per month",
-                    "difference, people killed per month",
-                    &|m| m.fatalities_civilians,
-                ),
-                difference_panel(
-                    "People displaced (at each month's end)",
-                    "difference, people",
-                    &|m| m.displaced,
-                ),
-                difference_panel(
-                    "Fighters, all groups (at each month's end)",
-                    "difference, fighters",
-                    &|m| m.fighters_total(),
-                ),
-            ],
-            columns: 2,
-            marker: start.clone(),
-        },
-        "compare_differences",
-        &format!("What each scenario changes, month by month: the scenario minus {base}, replicate by replicate on the same seeds (common random numbers), as the mean of the {reps} paired differences with its 95 % confidence band (Student's t). The dashed line marks the start of the policy period; where the band holds the black zero line, the months differ by no more than the noise between replicates."),
-        format,
-        report,
-    )?);
+            difference_panel(
+                "Civilians killed per month",
+                "difference, people killed per month",
+                &|m| m.fatalities_civilians,
+            ),
+            difference_panel(
+                "People displaced (at each month's end)",
+                "difference, people",
+                &|m| m.displaced,
+            ),
+            difference_panel(
+                "Fighters, all groups (at each month's end)",
+                "difference, fighters",
+                &|m| m.fighters_total(),
+            ),
+        ],
+        columns: 2,
+        marker: start.clone(),
+    };
+    let differences_figure = || {
+        render(
+            &differences,
+            "compare_differences",
+            &format!(
+                "What each scenario changes, month by month: the scenario minus {base}, replicate by replicate on the same seeds (common random numbers), as the mean of the {reps} paired differences with its 95 % confidence band (Student's t). The dashed line marks the start of the policy period; where the band holds the black zero line, the months differ by no more than the noise between replicates."
+            ),
+            format,
+            report,
+        )
+    };
+    let mut difference_map = None;
     if let Some(base_cells) = data.cells.first() {
         let n = data.map.grid.cells.len();
         let panels: Vec<(String, Vec<f64>)> = (1..scenarios.len().min(data.cells.len()))
@@ -382,22 +394,28 @@ pub fn figures(
             })
             .collect();
         if !panels.is_empty() {
-            figs.push(render(
-                &CellMapPlot {
+            difference_map = Some(CellMapPlot {
                     map: data.map,
                     title: format!("Where events change: each scenario minus {base} over the policy period"),
                     legend: "paired difference in events per cell over the policy period (scenario − base), mean of the replicates".into(),
                     neutral: "within noise (95 % interval includes 0)".into(),
                     panels,
                     scale: Scale::Diverging,
-                },
+                });
+        }
+    }
+    let difference_map_figure = || {
+        difference_map.as_ref().map(|plot| {
+            render(
+                plot,
                 "compare_map_events",
                 &format!("Where a policy changes violence: each cell's events over the policy period in the scenario minus those in {base}, the mean of {reps} paired replicates. Blue: fewer events, red: more. Grey cells: no difference beyond the noise between replicates (the 95 % interval of the paired difference includes 0), or no events in either."),
                 format,
                 report,
-            )?);
-        }
-    }
+            )
+        })
+        .transpose()
+    };
     let plot = TimeSeriesPlot {
         title: format!("Key outcomes by month, every scenario, {reps} paired replicates"),
         x_desc: "year (monthly values)".into(),
@@ -432,13 +450,25 @@ pub fn figures(
         columns: 2,
         marker: start,
     };
-    figs.push(render(
-        &plot,
-        "compare_outcomes",
-        &format!("Key outcomes by month over the whole study area for every scenario ({base} in black): lines are the mean of {reps} replicates, shaded bands their 90 % interval. Replicate r of every scenario runs on the same seed."),
-        format,
-        report,
-    )?);
+    let outcomes_figure = || {
+        render(
+            &plot,
+            "compare_outcomes",
+            &format!(
+                "Key outcomes by month over the whole study area for every scenario ({base} in black): lines are the mean of {reps} replicates, shaded bands their 90 % interval. Replicate r of every scenario runs on the same seed."
+            ),
+            format,
+            report,
+        )
+    };
+    // The pictures are drawn in parallel (on the caller's worker pool), and kept in this order.
+    let ((forest, differences), (difference_map, outcomes)) = rayon::join(
+        || rayon::join(forest_figure, differences_figure),
+        || rayon::join(difference_map_figure, outcomes_figure),
+    );
+    let mut figs = vec![forest?, differences?];
+    figs.extend(difference_map?);
+    figs.push(outcomes?);
     Ok(figs)
 }
 
