@@ -1,5 +1,5 @@
-//! Same scenario and seed: byte-identical outputs (report and pictures included), with one
-//! worker thread or several; a different seed gives different results.
+//! Same scenario and seed: byte-identical outputs (report and pictures included), of `run` and
+//! of `compare`, with one worker thread or several; a different seed gives different results.
 
 use std::path::Path;
 use std::process::Command;
@@ -58,6 +58,49 @@ fn one_thread_and_four_threads_write_identical_files() {
         manifest_without_timings(a.path()),
         manifest_without_timings(b.path())
     );
+}
+
+#[test]
+fn compare_writes_identical_files_on_one_thread_and_four() {
+    let compare = |dir: &Path, threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sahelsim"))
+            .args([
+                "compare",
+                "tests/fixtures/short_run.ron",
+                "tests/fixtures/policy_short.ron",
+                "--replicates",
+                "2",
+                "--out",
+                dir.to_str().unwrap(),
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    compare(a.path(), "1");
+    compare(b.path(), "4");
+    for f in [
+        "compare.csv",
+        "compare.json",
+        "report.html",
+        "compare_forest.svg",
+        "compare_differences.png",
+        "compare_map_events.svg",
+        "compare_outcomes.png",
+    ] {
+        let x = std::fs::read(a.path().join(f)).unwrap();
+        let y = std::fs::read(b.path().join(f)).unwrap();
+        assert!(x == y, "{f} differs between 1 and 4 threads");
+        assert!(x.len() > 1000, "{f} has content");
+    }
 }
 
 #[test]
