@@ -77,6 +77,60 @@ fn map_writes_only_the_format_asked_for() {
 }
 
 #[test]
+fn map_refuses_to_draw_no_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("m");
+    let out = sahelsim(&[
+        "map",
+        "scenarios/baseline.ron",
+        "--out",
+        target.to_str().unwrap(),
+        "--plots",
+        "none",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--plots none") && err.contains("png"), "{err}");
+    assert!(!target.exists(), "nothing is written");
+}
+
+#[test]
+fn run_with_no_pictures_and_no_report_writes_only_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sahelsim(&[
+        "run",
+        "tests/fixtures/short_run.ron",
+        "--replicates",
+        "1",
+        "--no-report",
+        "--plots",
+        "none",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--overwrite",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "events.csv",
+            "manifest.json",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+}
+
+#[test]
 fn a_missing_file_is_a_clear_error() {
     let out = sahelsim(&["check", "scenarios/no_such.ron"]);
     assert!(!out.status.success());

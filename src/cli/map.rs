@@ -6,10 +6,16 @@ use super::MapArgs;
 use super::output::OutputDir;
 use crate::geo::SahelMap;
 use crate::record::writers::{ManifestFile, VERSION};
+use crate::report::PlotFormat;
 use crate::report::map_plot::render_map;
 use crate::scenario::{self, format_date};
 
 pub(super) fn run(args: &MapArgs) -> anyhow::Result<()> {
+    if args.plots == PlotFormat::None {
+        anyhow::bail!(
+            "`sahelsim map` writes only pictures, so `--plots none` would leave nothing: use `--plots png`, `svg` or `both`"
+        );
+    }
     let scenario = scenario::load(&args.file)?;
     super::require_sahel(&scenario, "map")?;
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());

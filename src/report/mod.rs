@@ -55,6 +55,9 @@ pub enum PlotFormat {
     Svg,
     /// Both PNG and SVG.
     Both,
+    /// No picture files (the report, unless switched off, still embeds its pictures): with
+    /// `--no-report`, nothing is drawn, the fastest for large ensembles.
+    None,
 }
 
 impl PlotFormat {
