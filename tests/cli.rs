@@ -128,6 +128,28 @@ fn run_with_no_pictures_and_no_report_writes_only_the_data() {
             "timeseries.csv"
         ]
     );
+    // The printed table by region starts with the region of most events in summary.json.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let top = summary["outcomes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("events@")?, v["mean"].as_f64()?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+        .unwrap()
+        .0
+        .to_string();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut lines = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("by region (admin-1)"));
+    assert!(lines.next().is_some(), "a table by region:\n{stdout}");
+    let first_row = lines.nth(1).unwrap_or_default();
+    assert!(
+        first_row.trim_start().starts_with(&top),
+        "first row {first_row:?}, most events in {top}"
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ use crate::report::compare_report::{
     self, CompareData, KEY_DIFFERENCES, difference_cells, difference_with_interval,
     region_differences, region_table_header, region_table_rows,
 };
+use crate::report::format::aligned;
 use crate::scenario::{self, Scenario, format_date};
 use crate::sim::rng::replicate_seed;
 
@@ -302,30 +303,6 @@ fn region_table(diffs: &[compare::Difference], scenario: usize) -> String {
             "    no events, civilian deaths or displaced people in either scenario: {}\n",
             quiet.join(", ")
         ));
-    }
-    out
-}
-
-/// The rows of `grid` with their columns aligned, indented by four spaces.
-fn aligned(grid: &[Vec<String>]) -> String {
-    let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            grid.iter()
-                .filter_map(|r| r.get(c))
-                .map(|x| x.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in grid {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        out.push_str(&format!("    {}\n", cells.join("  ").trim_end()));
     }
     out
 }

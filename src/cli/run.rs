@@ -13,7 +13,7 @@ use crate::record::writers::{
     Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_timeseries,
 };
 use crate::record::{SeriesRow, Spread, aggregate};
-use crate::report::format::{interval, number};
+use crate::report::format::{aligned, interval, number};
 use crate::report::run_report::{self, key_outcome_rows};
 use crate::scenario::{Scenario, format_date};
 
@@ -107,8 +107,37 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         );
     }
     print!("{}", summary_table(&agg));
+    print!("{}", region_table(&agg));
     println!("wrote {}", out.target().display());
     Ok(())
+}
+
+/// The printed table of outcomes by admin-1 region (the report's "By region"): the regions
+/// where anything happened, most events first, each outcome's mean and 90 % interval; then the
+/// names of the quiet regions. Empty where the summary has no outcomes by region.
+pub fn region_table(agg: &BTreeMap<String, Spread>) -> String {
+    let (rows, quiet) = run_report::region_rows(agg);
+    if rows.is_empty() && quiet.is_empty() {
+        return String::new();
+    }
+    let mut header = vec!["region".to_string(), "country".to_string()];
+    header.extend(
+        run_report::REGION_OUTCOMES
+            .iter()
+            .map(|(_, label)| (*label).to_string()),
+    );
+    let grid: Vec<Vec<String>> = std::iter::once(header).chain(rows).collect();
+    let mut s = String::from(
+        "by region (admin-1), most events first: mean (90 % interval) across replicates\n",
+    );
+    s.push_str(&aligned(&grid));
+    if !quiet.is_empty() {
+        s.push_str(&format!(
+            "    nothing happened in any replicate: {}\n",
+            quiet.join(", ")
+        ));
+    }
+    s
 }
 
 /// The printed table of key outcomes: mean and 90 % interval across replicates, with units.

@@ -151,6 +151,31 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// The rows of `grid` as console lines, their columns aligned (left-justified, two spaces
+/// apart), each indented by four spaces.
+pub fn aligned(grid: &[Vec<String>]) -> String {
+    let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            grid.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in grid {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(&format!("    {}\n", cells.join("  ").trim_end()));
+    }
+    out
+}
+
 /// Splits `text` into lines of at most `width` characters at spaces (a word longer than
 /// `width` is a line of its own, never cut): console tables wrap long names rather than cut
 /// them mid-word.
