@@ -97,7 +97,7 @@ fn map_refuses_to_draw_no_pictures() {
 #[test]
 fn run_with_no_pictures_and_no_report_writes_only_the_data() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sahelsim(&[
+    let out = common::sahelsim_ok(&[
         "run",
         "tests/fixtures/short_run.ron",
         "--replicates",
@@ -109,18 +109,8 @@ fn run_with_no_pictures_and_no_report_writes_only_the_data() {
         dir.path().to_str().unwrap(),
         "--overwrite",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        common::file_names(dir.path()),
         [
             "events.csv",
             "manifest.json",

@@ -1,28 +1,21 @@
 //! Same scenario and seed: byte-identical outputs (report and pictures included), of `run` and
 //! of `compare`, with one worker thread or several; a different seed gives different results.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn run(dir: &Path, threads: &str, seed: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sahelsim"))
-        .args([
-            "run",
-            "tests/fixtures/short_run.ron",
-            "--out",
-            dir.to_str().unwrap(),
-            "--threads",
-            threads,
-            "--seed",
-            seed,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::sahelsim_ok(&[
+        "run",
+        "tests/fixtures/short_run.ron",
+        "--out",
+        dir.to_str().unwrap(),
+        "--threads",
+        threads,
+        "--seed",
+        seed,
+    ]);
 }
 
 fn manifest_without_timings(dir: &Path) -> serde_json::Value {
@@ -63,25 +56,17 @@ fn one_thread_and_four_threads_write_identical_files() {
 #[test]
 fn compare_writes_identical_files_on_one_thread_and_four() {
     let compare = |dir: &Path, threads: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_sahelsim"))
-            .args([
-                "compare",
-                "tests/fixtures/short_run.ron",
-                "tests/fixtures/policy_short.ron",
-                "--replicates",
-                "2",
-                "--out",
-                dir.to_str().unwrap(),
-                "--threads",
-                threads,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::sahelsim_ok(&[
+            "compare",
+            "tests/fixtures/short_run.ron",
+            "tests/fixtures/policy_short.ron",
+            "--replicates",
+            "2",
+            "--out",
+            dir.to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
     };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();

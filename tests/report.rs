@@ -307,15 +307,6 @@ fn text_from_a_scenario_file_renders_as_text() {
     roxmltree::Document::parse(&svg).unwrap();
 }
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn no_report_writes_no_report_and_png_plots_write_no_svg() {
     let dir = tempfile::tempdir().unwrap();
@@ -335,7 +326,7 @@ fn no_report_writes_no_report_and_png_plots_write_no_svg() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let files = names(dir.path());
+    let files = common::file_names(dir.path());
     assert!(!files.iter().any(|f| f == "report.html"), "{files:?}");
     assert!(!files.iter().any(|f| f.ends_with(".svg")), "{files:?}");
     assert!(files.iter().any(|f| f == "outcomes.png"), "{files:?}");
@@ -359,7 +350,7 @@ fn no_report_writes_no_report_and_png_plots_write_no_svg() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let files = names(dir.path());
+    let files = common::file_names(dir.path());
     assert!(
         !files
             .iter()
@@ -385,7 +376,7 @@ fn no_report_writes_no_report_and_png_plots_write_no_svg() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let files = names(dir.path());
+    let files = common::file_names(dir.path());
     assert!(files.iter().any(|f| f == "report.html"), "{files:?}");
     assert!(!files.iter().any(|f| f.ends_with(".png")), "{files:?}");
 }

@@ -45,3 +45,26 @@ pub fn total(s: &Arc<Scenario>, n: u32, outcome: &str) -> f64 {
         .map(|r| run_replicate(s, &m, r, None).summary.outcomes[outcome])
         .sum()
 }
+
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs the `sahelsim` binary with `args` and asserts that it succeeded (its stderr shown
+/// otherwise).
+pub fn sahelsim_ok(args: &[&str]) -> std::process::Output {
+    let out = sahelsim(args);
+    assert!(
+        out.status.success(),
+        "sahelsim {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
