@@ -106,6 +106,10 @@ pub struct RunArgs {
     /// Worker threads, at most 1024; 0 or absent: one per core. Results do not depend on it.
     #[arg(long, value_parser = threads_parser())]
     pub threads: Option<usize>,
+    /// Write the event log gzip-compressed, as events.csv.gz (about a tenth of the size;
+    /// pandas, polars and R read it directly), for large ensembles.
+    #[arg(long)]
+    pub events_gzip: bool,
     /// Plots and report.
     #[command(flatten)]
     pub report: ReportOptions,

@@ -40,8 +40,13 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
             .iter()
             .map(|o| (o.replicate, o.events.as_slice()))
             .collect();
-        write_events(&dir.join("events.csv"), &scenario, &map, &runs)
-            .map_err(|e| out.failed("events.csv", e))?;
+        let name = if args.events_gzip {
+            "events.csv.gz"
+        } else {
+            "events.csv"
+        };
+        write_events(&dir.join(name), &scenario, &map, &runs, args.events_gzip)
+            .map_err(|e| out.failed(name, e))?;
     }
     let rows: Vec<&[SeriesRow]> = outputs.iter().map(|o| o.rows.as_slice()).collect();
     write_timeseries(&dir.join("timeseries.csv"), &rows)

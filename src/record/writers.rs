@@ -72,14 +72,37 @@ struct EventRow<'a> {
     abducted: u32,
 }
 
-/// Writes `events.csv` for all replicates' events, `(replicate, events)` in replicate order.
+/// Writes `events.csv` for all replicates' events, `(replicate, events)` in replicate order;
+/// gzip-compressed where `gzip` is true (name the path `events.csv.gz`: pandas, polars and R
+/// read it as it is). The compressed file carries no time stamp, so it is as reproducible as
+/// the plain one.
 pub fn write_events(
     path: &Path,
     scenario: &Scenario,
     map: &SahelMap,
     runs: &[(u32, &[Event])],
+    gzip: bool,
 ) -> std::io::Result<()> {
     write_atomic_with(path, |w| {
+        if gzip {
+            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
+            write_event_rows(&mut gz, scenario, map, runs)?;
+            gz.finish()?;
+            Ok(())
+        } else {
+            write_event_rows(w, scenario, map, runs)
+        }
+    })
+}
+
+/// The rows of `events.csv`, header first, into `w`.
+fn write_event_rows(
+    w: impl std::io::Write,
+    scenario: &Scenario,
+    map: &SahelMap,
+    runs: &[(u32, &[Event])],
+) -> std::io::Result<()> {
+    {
         let mut csv = csv::Writer::from_writer(w);
         for (replicate, events) in runs {
             for (n, e) in events.iter().enumerate() {
@@ -142,7 +165,7 @@ pub fn write_events(
             }
         }
         csv.flush()
-    })
+    }
 }
 
 /// Writes `timeseries.csv`.
