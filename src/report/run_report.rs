@@ -573,25 +573,20 @@ pub fn figures(
             "Displacement: people displaced from each cell's communities at the end of each year (mean over replicates), on a log scale.",
         ),
     ];
-    let map_figure = |&(stem, title, legend, neutral, data, scale, caption): &(
-        &str,
-        &str,
-        &str,
-        &str,
-        &Vec<Vec<f64>>,
-        Scale,
-        &str,
-    )| {
-        let plot = CellMapPlot {
-            map,
-            title: format!("{}: {title}", s.name),
-            legend: legend.into(),
-            neutral: neutral.into(),
-            panels: panels(data),
-            scale,
-        };
-        render(&plot, stem, caption, format, report)
-    };
+    let maps: Vec<(CellMapPlot, &str, &str)> = specs
+        .into_iter()
+        .map(|(stem, title, legend, neutral, data, scale, caption)| {
+            let plot = CellMapPlot {
+                map,
+                title: format!("{}: {title}", s.name),
+                legend: legend.into(),
+                neutral: neutral.into(),
+                panels: panels(data),
+                scale,
+            };
+            (plot, stem, caption)
+        })
+        .collect();
 
     let runs: Vec<&[crate::sim::events::Event]> =
         outputs.iter().map(|o| o.events.as_slice()).collect();
@@ -612,9 +607,8 @@ pub fn figures(
     let (outcomes, (maps, attribution)) = rayon::join(outcomes, || {
         rayon::join(
             || {
-                specs
-                    .par_iter()
-                    .map(map_figure)
+                maps.par_iter()
+                    .map(|(plot, stem, caption)| render(plot, stem, caption, format, report))
                     .collect::<Result<Vec<_>, _>>()
             },
             attribution_figure,
