@@ -267,3 +267,44 @@ fn bands_follow_willing_recruits_when_the_pull_is_on() {
         "willing recruits around bands with the pull {on:.1} vs without {off:.1}"
     );
 }
+
+#[test]
+fn the_state_withdraws_where_it_cannot_protect_its_officials() {
+    let set = |withdrawal: f64| {
+        short(
+            2 * DAYS,
+            RES,
+            &[("model.control.unprotected_withdrawal", withdrawal)],
+        )
+    };
+    let (stays, withdraws) = (
+        total(&set(0.0), 2, "government_presence_end"),
+        total(&set(1.0), 2, "government_presence_end"),
+    );
+    assert!(
+        withdraws < 0.9 * stays,
+        "government presence with withdrawal where security is thin {withdraws:.3} vs without {stays:.3}"
+    );
+}
+
+#[test]
+fn officials_leave_where_violence_is_felt() {
+    let set = |retreat: f64| {
+        short(
+            2 * DAYS,
+            RES,
+            &[
+                ("model.control.unprotected_withdrawal", 1.0),
+                ("model.control.threat_retreat", retreat),
+            ],
+        )
+    };
+    let (stays, retreats) = (
+        total(&set(0.0), 2, "government_presence_end"),
+        total(&set(20.0), 2, "government_presence_end"),
+    );
+    assert!(
+        retreats < stays,
+        "government presence with retreat under threat {retreats:.3} vs without {stays:.3}"
+    );
+}

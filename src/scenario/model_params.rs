@@ -467,6 +467,10 @@ param_sections! {
         vanish: 0.02, [0.0, 1.0], "0..1";
         /// Government presence lost per unit of control gained. Assumption.
         government_erosion: 0.5, [0.0, 10.0], "-";
+        /// Government presence lost per day where security is thin, times (1 − security presence): administrators, teachers and health workers need protection to stay. At 1, presence settles at the level security presence sustains (without control or threat) instead of rising towards full wherever there are any troops; 0 keeps the old rise. Assumption.
+        unprotected_withdrawal: 0.0, [0.0, 10.0], "times government_gain";
+        /// Government presence lost per day under threat, times the community's fear: officials leave where violence is felt (in Mopti region the share of sub-prefects at their post fell from about 60 % in 2016 to 22 % in 2019; in Burkina Faso 1,645 villages could not vote in November 2020 and hundreds of health centres closed). 0 is off.
+        threat_retreat: 0.0, [0.0, 100.0], "times government_gain";
     }
 
     /// Displacement and schools.

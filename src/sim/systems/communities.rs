@@ -9,7 +9,7 @@
 //! legitimacy and government presence informs or resists. Legitimacy recovers slowly towards
 //! a level set by government presence; fear decays; militant control decays where no band has
 //! been for a week; government presence grows with security presence and shrinks under
-//! militant control.
+//! militant control, where security is thin and where violence is felt (the state's retreat).
 
 use bevy_ecs::prelude::*;
 
@@ -76,7 +76,12 @@ pub fn community_choices(
         }
         let security = 1.0 - (-policing).exp();
         let gain = p.control.government_gain * DT * security * (1.0 - c.control);
-        let loss = p.control.government_gain * DT * c.control;
+        // Presence is lost under control, where security is thin (`unprotected_withdrawal`)
+        // and where violence is felt (`threat_retreat`).
+        let withdrawal = c.control
+            + p.control.unprotected_withdrawal * (1.0 - security)
+            + p.control.threat_retreat * c.fear;
+        let loss = (p.control.government_gain * DT * withdrawal).min(1.0);
         c.government =
             (c.government + gain * (1.0 - c.government) - loss * c.government).clamp(0.0, 1.0);
         c.government_weeks = if c.government >= SUSTAINED_PRESENCE {
