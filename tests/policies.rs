@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{map, sahelsim};
+use common::{map, sahelsim, sahelsim_ok};
 use sahelsim::experiment::run_replicate;
 use sahelsim::record::SeriesRow;
 use sahelsim::scenario::{self, Scenario};
@@ -367,5 +367,144 @@ fn a_surges_interdiction_stops_moves_across_borders_of_the_places_it_covers() {
     assert_eq!(
         b, 0,
         "full interdiction lets {b} moves across the centre's borders through"
+    );
+}
+
+#[test]
+fn a_comparisons_channels_add_up_to_their_totals() {
+    // Events and civilians killed by who carried them out, and revenue by source, are exact
+    // partitions: in compare.csv each total's means and difference are the sums of its
+    // channels' (paired differences are linear in the replicates' values).
+    let dir = tempfile::tempdir().unwrap();
+    sahelsim_ok(&[
+        "compare",
+        "tests/fixtures/short_run.ron",
+        "tests/fixtures/policy_short.ron",
+        "--replicates",
+        "3",
+        "--plots",
+        "none",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let value = |area: &str, outcome: &str, field: &str| -> f64 {
+        rows.iter()
+            .find(|r| {
+                r[col("area")] == area
+                    && r[col("outcome")] == outcome
+                    && r[col("region")].is_empty()
+            })
+            .unwrap_or_else(|| panic!("{outcome} in {area} not in compare.csv"))[col(field)]
+        .parse()
+        .unwrap()
+    };
+    let families: [(&str, &[&str]); 3] = [
+        (
+            "events",
+            &["attacks_by_groups", "events_by_state", "events_by_militias"],
+        ),
+        (
+            "fatalities_civilians",
+            &[
+                "fatalities_civilians_by_groups",
+                "fatalities_civilians_by_state",
+                "fatalities_civilians_by_militias",
+            ],
+        ),
+        (
+            "revenue",
+            &[
+                "revenue_gold",
+                "revenue_routes",
+                "revenue_zakat",
+                "revenue_kidnapping",
+                "revenue_loot",
+            ],
+        ),
+    ];
+    for (total, parts) in families {
+        let areas: &[&str] = if total == "revenue" {
+            &["all"]
+        } else {
+            &["all", "north", "central", "east", "southwest"]
+        };
+        for area in areas {
+            for field in ["base_mean", "scenario_mean", "difference"] {
+                let whole = value(area, total, field);
+                let sum: f64 = parts.iter().map(|p| value(area, p, field)).sum();
+                assert!(
+                    (whole - sum).abs() <= 1e-4 * whole.abs().max(1.0),
+                    "{total} {field} in {area}: {whole} but its channels sum to {sum}"
+                );
+            }
+        }
+        assert!(
+            value("all", total, "base_mean") > 0.0,
+            "{total} is 0 in the base"
+        );
+    }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("Channels"),
+        "the report has no channels section"
+    );
+    assert!(html.contains("of which state forces"));
+}
+
+#[test]
+fn ablating_a_mechanism_switches_it_off_in_every_scenario_compared() {
+    // The militias' events in compare.csv, base and policy means, with and without
+    // `--ablate militias`.
+    let militia_events = |ablate: &[&str]| -> (f64, f64, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "compare",
+            "tests/fixtures/short_run.ron",
+            "tests/fixtures/policy_short.ron",
+            "--replicates",
+            "2",
+            "--plots",
+            "none",
+            "--no-report",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(ablate);
+        let out = sahelsim_ok(&args);
+        let csv = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+        let row: Vec<String> = csv
+            .lines()
+            .find(|l| l.contains(",all,events_by_militias,"))
+            .expect("events_by_militias in compare.csv")
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+        assert_eq!(
+            manifest.contains("members_per_1000"),
+            !ablate.is_empty(),
+            "the manifest records what was switched off"
+        );
+        (
+            row[4].parse().unwrap(),
+            row[5].parse().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (base, policy, _) = militia_events(&[]);
+    assert!(base + policy > 0.0, "the fixtures have militia events to switch off");
+    let (base, policy, stdout) = militia_events(&["--ablate", "militias"]);
+    assert_eq!((base, policy), (0.0, 0.0));
+    assert!(
+        stdout.contains("switched off in every scenario: militias"),
+        "{stdout}"
     );
 }

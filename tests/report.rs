@@ -223,7 +223,7 @@ fn a_comparison_draws_a_forest_plot_differences_outcomes_and_a_difference_map() 
         }
     }
     figs.iter().for_each(check);
-    let html = compare_report::report(&refs, &diffs, ("a", "b"), 3, 1, &figs).to_html();
+    let html = compare_report::report(&refs, &diffs, ("a", "b"), 3, 1, &[], &figs).to_html();
     parse_html(&html);
     assert!(html.contains("policy against"));
 }

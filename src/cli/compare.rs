@@ -22,8 +22,8 @@ use crate::record::monthly::monthly;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, SUSTAINED_PRESENCE_END};
 use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::compare_report::{
-    self, CompareData, KEY_DIFFERENCES, difference_cells, difference_with_interval,
-    region_differences, region_table_header, region_table_rows,
+    self, CompareData, KEY_DIFFERENCES, channel_splits, difference_cells, difference_with_interval,
+    region_differences, region_table_header, region_table_rows, shown_by_group,
 };
 use crate::report::format::aligned;
 use crate::scenario::{self, Scenario, format_date};
@@ -37,6 +37,7 @@ struct CompareManifest<'a> {
     seed: u64,
     replicate_seeds: Vec<u64>,
     policy_period: (String, String),
+    mechanisms_switched_off: Vec<String>,
     scenarios: Vec<ScenarioRecord<'a>>,
     timings: BTreeMap<String, f64>,
 }
@@ -67,9 +68,17 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let from_date = compare::policy_start(&all, args.from.as_deref())?;
     let from = (from_date - base.period.start).whole_days() as u32;
 
+    let mut ablate = args.ablate.clone();
+    ablate.sort();
+    ablate.dedup();
+    let without: Vec<&str> = ablate.iter().map(|m| m.name()).collect();
     let out = OutputDir::create(
         args.out.clone().unwrap_or_else(|| {
-            PathBuf::from(format!("output/compare-{}", scenario::slug(&base.name)))
+            let mut name = format!("output/compare-{}", scenario::slug(&base.name));
+            if !without.is_empty() {
+                name.push_str(&format!("-without-{}", without.join("-")));
+            }
+            PathBuf::from(name)
         }),
         args.overwrite,
     )?;
@@ -79,6 +88,9 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
             let mut s = s.clone();
             s.seed = seed;
             s.replicates = replicates;
+            for m in &ablate {
+                m.switch_off(&mut s);
+            }
             Arc::new(s)
         })
         .collect();
@@ -136,6 +148,10 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
             })).collect::<Vec<_>>(),
         }),
     )?;
+    let switched_off: Vec<String> = ablate
+        .iter()
+        .map(|m| format!("{} ({})", m.name(), m.description()))
+        .collect();
     let t_plots = Instant::now();
     let refs: Vec<&Scenario> = scenarios.iter().map(|s| s.as_ref()).collect();
     let figures = pool.install(|| {
@@ -161,6 +177,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
             (&a, &b),
             replicates,
             seed,
+            &switched_off,
             &figures,
         ))?;
     }
@@ -173,6 +190,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         seed,
         replicate_seeds: (0..replicates).map(|r| replicate_seed(seed, r)).collect(),
         policy_period: (format_date(from_date), format_date(base.period.end)),
+        mechanisms_switched_off: switched_off.clone(),
         scenarios: scenarios
             .iter()
             .zip(&loaded)
@@ -193,8 +211,14 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
         format_date(from_date),
         format_date(base.period.end)
     );
+    for m in &switched_off {
+        println!("switched off in every scenario: {m}");
+    }
     for (i, sc) in scenarios.iter().enumerate().skip(1) {
         print!("{}", table(sc, &rows, &list));
+        for split in channel_splits(&diffs, i).iter().filter(|c| c.moved()) {
+            println!("  channels: {}", split.sentence());
+        }
         if args.by.contains(&Breakdown::Region) {
             print!("{}", region_table(&diffs, i));
         }
@@ -252,7 +276,7 @@ fn table(sc: &Scenario, rows: &[DifferenceRow], list: &[Column]) -> String {
             out.push_str(&line(r));
         }
     }
-    for o in list.iter().filter(|o| o.area == "all" && o.group.is_some()) {
+    for o in list.iter().filter(|o| o.area == "all" && shown_by_group(o)) {
         if let Some(r) = mine(&o.key(), "all")
             && (r.paired.base_mean != 0.0 || r.paired.mean != 0.0)
         {

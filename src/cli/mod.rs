@@ -140,7 +140,12 @@ pub struct CompareArgs {
         value_name = "BREAKDOWN"
     )]
     pub by: Vec<crate::record::outcome::Breakdown>,
-    /// Output folder (default: output/compare-BASE).
+    /// Mechanisms switched off in every scenario compared, comma-separated, to see how much
+    /// of an effect goes away without them (docs/policies.md).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "MECHANISM")]
+    pub ablate: Vec<crate::experiment::ablation::Mechanism>,
+    /// Output folder (default: output/compare-BASE, or output/compare-BASE-without-MECHANISM
+    /// with `--ablate`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace what the output folder holds (another run's outputs): the folder is replaced

@@ -1,6 +1,7 @@
 //! Running replicates: each in its own single-threaded world, many at once with rayon. Results
 //! come back in replicate order whatever the number of threads, so outputs do not depend on it.
 
+pub mod ablation;
 pub mod calibration;
 pub mod compare;
 pub mod engine;

@@ -14,6 +14,7 @@ use crate::reference::epstein::Stats as EpsteinStats;
 use crate::scenario::{Coalition, Scenario, format_date};
 use crate::sim::events::{Attributed, Event, Perpetrator, Target};
 use crate::sim::ids::GroupId;
+use crate::sim::resources::Source;
 
 use super::series::SeriesRow;
 
@@ -144,6 +145,8 @@ pub enum Count {
     Peak(State),
     /// Income over the window (periods starting in it) per year, million US$.
     RevenuePerYear,
+    /// Income from one source over the window per year, million US$.
+    RevenueFromPerYear(Source),
     /// The share of armed groups' events an observer puts down to JNIM (as a whole or one of
     /// its groups), to 4 decimals.
     ShareAttributedJnim,
@@ -327,12 +330,57 @@ outcomes! {
         total: true, by_group: false, by_area: false, by_region: false,
         by_year: false, reported: BOTH,
     },
-    /// Each group's income per year.
+    /// The armed groups' income per year, all together and by group.
     REVENUE = {
-        "revenue", "revenue", "M$/year", Count::RevenuePerYear,
+        "revenue", "revenue of all armed groups", "M$/year", Count::RevenuePerYear,
         group_label: "revenue",
-        total: false, by_group: true, by_area: false, by_region: false,
+        total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: BOTH,
+    },
+    /// Income per year from taxing artisanal gold sites, all groups and by group: a channel
+    /// of [`REVENUE`] (the five sources add up to it).
+    REVENUE_GOLD = {
+        "revenue_gold", "revenue from taxing artisanal gold sites", "M$/year",
+        Count::RevenueFromPerYear(Source::Gold),
+        group_label: "revenue from gold",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Income per year from tolls on roads, transit routes and smuggling corridors, all groups and by group: a channel of [`REVENUE`]
+    /// (the five sources add up to it).
+    REVENUE_ROUTES = {
+        "revenue_routes", "revenue from tolls on roads, transit routes and smuggling corridors", "M$/year",
+        Count::RevenueFromPerYear(Source::Routes),
+        group_label: "revenue from routes",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Income per year from zakat and grazing taxes, all groups and by group: a channel of [`REVENUE`]
+    /// (the five sources add up to it).
+    REVENUE_ZAKAT = {
+        "revenue_zakat", "revenue from zakat and grazing taxes", "M$/year",
+        Count::RevenueFromPerYear(Source::Zakat),
+        group_label: "revenue from zakat",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Income per year from ransoms, all groups and by group: a channel of [`REVENUE`]
+    /// (the five sources add up to it).
+    REVENUE_KIDNAPPING = {
+        "revenue_kidnapping", "revenue from ransoms", "M$/year",
+        Count::RevenueFromPerYear(Source::Kidnapping),
+        group_label: "revenue from kidnapping",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Income per year from loot from attacks, all groups and by group: a channel of [`REVENUE`]
+    /// (the five sources add up to it).
+    REVENUE_LOOT = {
+        "revenue_loot", "revenue from loot from attacks", "M$/year",
+        Count::RevenueFromPerYear(Source::Loot),
+        group_label: "revenue from loot",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
     },
     /// Events linked to armed groups, in all, by group and by year.
     EVENTS_MILITANT = {
@@ -342,45 +390,54 @@ outcomes! {
         total: true, by_group: true, by_area: false, by_region: true,
         by_year: true, reported: SUMMARY,
     },
-    /// Events whose true perpetrator is an armed group.
+    /// Events whose true perpetrator is an armed group: with [`EVENTS_BY_STATE`] and
+    /// [`EVENTS_BY_MILITIAS`], the channels of [`EVENTS`] (they add up to it).
     ATTACKS_BY_GROUPS = {
         "attacks_by_groups", "events by armed groups", "events",
         Count::Events(EventFilter::ByGroups),
         group_label: "events by",
-        total: true, by_group: false, by_area: false, by_region: false,
-        by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
+    },
+    /// Events whose perpetrator is the state (its operations against suspected militants).
+    EVENTS_BY_STATE = {
+        "events_by_state", "events by state forces", "events",
+        Count::Events(EventFilter::ByState),
+        group_label: "events by state forces",
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Civilians killed by armed groups.
     FATALITIES_CIVILIANS_BY_GROUPS = {
         "fatalities_civilians_by_groups", "civilians killed by armed groups", "people",
         Count::EventSum(EventFilter::ByGroups, PerEvent::Civilians),
         group_label: "civilians killed by armed groups",
-        total: true, by_group: false, by_area: false, by_region: false,
-        by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: true, reported: BOTH,
     },
     /// Civilians killed by state forces.
     FATALITIES_CIVILIANS_BY_STATE = {
         "fatalities_civilians_by_state", "civilians killed by state forces", "people",
         Count::EventSum(EventFilter::ByState, PerEvent::Civilians),
         group_label: "civilians killed by state forces",
-        total: true, by_group: false, by_area: false, by_region: false,
-        by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: true, reported: BOTH,
     },
     /// Civilians killed by militias allied to the state.
     FATALITIES_CIVILIANS_BY_MILITIAS = {
         "fatalities_civilians_by_militias", "civilians killed by militias", "people",
         Count::EventSum(EventFilter::ByMilitias, PerEvent::Civilians),
         group_label: "civilians killed by militias",
-        total: true, by_group: false, by_area: false, by_region: false,
-        by_year: true, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: true, reported: BOTH,
     },
     /// Events whose perpetrator is a militia.
     EVENTS_BY_MILITIAS = {
         "events_by_militias", "events by militias", "events",
         Count::Events(EventFilter::ByMilitias),
         group_label: "events by militias",
-        total: true, by_group: false, by_area: false, by_region: false,
-        by_year: false, reported: SUMMARY,
+        total: true, by_group: false, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Armed militia members at the end.
     MILITIA_MEMBERS_END = {
@@ -599,24 +656,10 @@ impl Outcome {
                 .map(|r| state.of(r))
                 .fold(0.0, f64::max),
             Count::RevenuePerYear => {
-                let from_date = format_date(run.scenario.period.date(window.from_day));
-                let usd: i64 = run
-                    .rows
-                    .iter()
-                    .filter(|r| {
-                        r.area == window.area_id
-                            && r.group == group_name
-                            && r.start_date >= from_date
-                    })
-                    .map(SeriesRow::revenue_total)
-                    .sum();
-                let years =
-                    run.scenario.period.days().saturating_sub(window.from_day) as f64 / 365.25;
-                if years > 0.0 {
-                    usd as f64 / 1e6 / years
-                } else {
-                    0.0
-                }
+                revenue_per_year(run, window, group_name, SeriesRow::revenue_total)
+            }
+            Count::RevenueFromPerYear(source) => {
+                revenue_per_year(run, window, group_name, |r| r.revenue_from(source))
             }
             Count::ShareAttributedJnim => {
                 let groups = &run.scenario.groups;
@@ -649,6 +692,29 @@ impl Outcome {
                 }
             }
         })
+    }
+}
+
+/// Income per year, million US$, over the periods of `window` starting in it, of the rows of
+/// its area and of group `group_name`, as `usd` reads a row.
+fn revenue_per_year(
+    run: &Observed,
+    window: &Window,
+    group_name: &str,
+    usd: impl Fn(&SeriesRow) -> i64,
+) -> f64 {
+    let from_date = format_date(run.scenario.period.date(window.from_day));
+    let total: i64 = run
+        .rows
+        .iter()
+        .filter(|r| r.area == window.area_id && r.group == group_name && r.start_date >= from_date)
+        .map(usd)
+        .sum();
+    let years = run.scenario.period.days().saturating_sub(window.from_day) as f64 / 365.25;
+    if years > 0.0 {
+        total as f64 / 1e6 / years
+    } else {
+        0.0
     }
 }
 

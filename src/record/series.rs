@@ -8,7 +8,7 @@ use crate::scenario::{Resolution, Scenario};
 use crate::sim::Simulation;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Event, Perpetrator, Target};
-use crate::sim::resources::{EventLog, Ledger, Setup};
+use crate::sim::resources::{EventLog, Ledger, Setup, Source};
 
 /// One row of `timeseries.csv`. Rows with `group` = "all" carry the community columns; rows
 /// with `area` = "all" carry revenue; the others leave them empty.
@@ -71,6 +71,18 @@ pub struct SeriesRow {
 }
 
 impl SeriesRow {
+    /// Income from one source in the period, US$ (0 on rows without revenue).
+    pub fn revenue_from(&self, source: Source) -> i64 {
+        match source {
+            Source::Gold => self.revenue_gold,
+            Source::Routes => self.revenue_routes,
+            Source::Zakat => self.revenue_zakat,
+            Source::Kidnapping => self.revenue_kidnapping,
+            Source::Loot => self.revenue_loot,
+        }
+        .unwrap_or(0)
+    }
+
     /// Income from every source in the period, US$ (0 on rows without revenue).
     pub fn revenue_total(&self) -> i64 {
         [

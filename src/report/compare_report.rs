@@ -17,16 +17,19 @@ use crate::experiment::compare::{CellDifference, Paired, cell_differences};
 use crate::geo::{SahelMap, map_data};
 use crate::record::monthly::Month;
 use crate::record::outcome::{
-    ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, FATALITIES_CIVILIANS,
-    FATALITIES_MILITANTS, FATALITIES_SECURITY, FIGHTERS_END, FIGHTERS_REINTEGRATED,
-    FORMER_FIGHTERS_RELAPSED, Outcome, SCHOOLS_CLOSED_END, SUSTAINED_PRESENCE_END,
+    ATTACKS_BY_GROUPS, ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, EVENTS_BY_MILITIAS,
+    EVENTS_BY_STATE, FATALITIES_CIVILIANS, FATALITIES_CIVILIANS_BY_GROUPS,
+    FATALITIES_CIVILIANS_BY_MILITIAS, FATALITIES_CIVILIANS_BY_STATE, FATALITIES_MILITANTS,
+    FATALITIES_SECURITY, FIGHTERS_END, FIGHTERS_REINTEGRATED, FORMER_FIGHTERS_RELAPSED, Outcome,
+    REVENUE, REVENUE_GOLD, REVENUE_KIDNAPPING, REVENUE_LOOT, REVENUE_ROUTES, REVENUE_ZAKAT,
+    SCHOOLS_CLOSED_END, SUSTAINED_PRESENCE_END,
 };
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
 
 /// The outcomes of the summary table and the forest plot (area "all"), before fighters and
 /// revenue by group.
-pub const KEY_DIFFERENCES: [Outcome; 11] = [
+pub const KEY_DIFFERENCES: [Outcome; 12] = [
     EVENTS,
     ATTACKS_ON_CIVILIANS,
     FATALITIES_CIVILIANS,
@@ -38,7 +41,160 @@ pub const KEY_DIFFERENCES: [Outcome; 11] = [
     FIGHTERS_END,
     FIGHTERS_REINTEGRATED,
     FORMER_FIGHTERS_RELAPSED,
+    REVENUE,
 ];
+
+/// The outcomes shown by group in the summary table and the forest plot (the others by group,
+/// revenue by source, are in compare.csv and the channels).
+pub const BY_GROUP: [Outcome; 2] = [FIGHTERS_END, REVENUE];
+
+/// Whether `o` is shown by group (see [`BY_GROUP`]).
+pub fn shown_by_group(o: &Column) -> bool {
+    o.group.is_some() && BY_GROUP.iter().any(|b| b.key == o.outcome.key)
+}
+
+/// An outcome and the channels that add up to it exactly, each with a short name: who carried
+/// the events out, who killed the civilians, where the groups' money came from.
+pub struct Channels {
+    /// The outcome split.
+    pub total: Outcome,
+    /// Its channels and their short names.
+    pub parts: &'static [(Outcome, &'static str)],
+}
+
+/// The channels of a comparison's effects (every one an exact partition of its total).
+pub const CHANNELS: [Channels; 3] = [
+    Channels {
+        total: EVENTS,
+        parts: &[
+            (ATTACKS_BY_GROUPS, "armed groups"),
+            (EVENTS_BY_STATE, "state forces"),
+            (EVENTS_BY_MILITIAS, "militias"),
+        ],
+    },
+    Channels {
+        total: FATALITIES_CIVILIANS,
+        parts: &[
+            (FATALITIES_CIVILIANS_BY_GROUPS, "armed groups"),
+            (FATALITIES_CIVILIANS_BY_STATE, "state forces"),
+            (FATALITIES_CIVILIANS_BY_MILITIAS, "militias"),
+        ],
+    },
+    Channels {
+        total: REVENUE,
+        parts: &[
+            (REVENUE_GOLD, "gold"),
+            (REVENUE_ROUTES, "routes"),
+            (REVENUE_ZAKAT, "zakat"),
+            (REVENUE_KIDNAPPING, "ransoms"),
+            (REVENUE_LOOT, "loot"),
+        ],
+    },
+];
+
+/// One outcome's change split into its channels, for one scenario over the whole study area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelSplit {
+    /// The outcome split.
+    pub label: &'static str,
+    /// Its unit.
+    pub unit: &'static str,
+    /// The total's paired difference.
+    pub total: Paired,
+    /// Each channel's short name and paired difference, in [`CHANNELS`] order.
+    pub parts: Vec<(&'static str, Paired)>,
+}
+
+impl ChannelSplit {
+    /// Whether the total or one of its channels changed (its interval excludes 0).
+    pub fn moved(&self) -> bool {
+        self.total.significant() || self.parts.iter().any(|(_, p)| p.significant())
+    }
+
+    /// A channel's share of the total's change, where the total changed significantly.
+    pub fn share(&self, part: &Paired) -> Option<String> {
+        if self.total.significant() {
+            share_of(part.diff, self.total.diff)
+        } else {
+            None
+        }
+    }
+
+    /// In words: the total's change with its interval, then each channel's (`*` where the
+    /// interval excludes 0) with its share of the total's change where the total changed, e.g.
+    /// "violent events (events) +19.2 (-508 to +546): armed groups -476 (-863 to -88.9) *; state
+    /// forces +478 (+335 to +621) *; militias +17.3 (-135 to +170)" (numbers in three
+    /// significant figures).
+    pub fn sentence(&self) -> String {
+        let star = |p: &Paired| if p.significant() { " *" } else { "" };
+        let parts: Vec<String> = self
+            .parts
+            .iter()
+            .map(|(name, p)| {
+                let share = self
+                    .share(p)
+                    .map(|s| format!(", {s} of the change"))
+                    .unwrap_or_default();
+                format!(
+                    "{name} {} ({}){}{share}",
+                    signed(p.diff),
+                    signed_interval(p.lo, p.hi),
+                    star(p)
+                )
+            })
+            .collect();
+        format!(
+            "{} ({}) {} ({}){}: {}",
+            self.label,
+            self.unit,
+            signed(self.total.diff),
+            signed_interval(self.total.lo, self.total.hi),
+            star(&self.total),
+            parts.join("; ")
+        )
+    }
+}
+
+/// `part` as a share of `total`, in whole per cent; `None` where the total is 0.
+fn share_of(part: f64, total: f64) -> Option<String> {
+    // `+ 0.0` turns a negative zero into 0, so that a share that rounds to 0 reads "0 %".
+    (total != 0.0).then(|| format!("{:.0} %", (100.0 * part / total).round() + 0.0))
+}
+
+/// Every channel split of scenario `scenario`'s differences from the base, over the whole study
+/// area, in [`CHANNELS`] order; a split whose total or one of whose channels is not compared
+/// is left out.
+pub fn channel_splits(diffs: &[Difference], scenario: usize) -> Vec<ChannelSplit> {
+    let find = |o: &Outcome| {
+        diffs
+            .iter()
+            .find(|d| {
+                d.scenario == scenario
+                    && d.outcome.area == "all"
+                    && d.outcome.group.is_none()
+                    && d.outcome.region.is_none()
+                    && d.outcome.outcome.key == o.key
+            })
+            .map(|d| d.paired)
+    };
+    CHANNELS
+        .iter()
+        .filter_map(|c| {
+            let total = find(&c.total)?;
+            let parts = c
+                .parts
+                .iter()
+                .map(|(o, name)| find(o).map(|p| (*name, p)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(ChannelSplit {
+                label: c.total.label,
+                unit: c.total.unit,
+                total,
+                parts,
+            })
+        })
+        .collect()
+}
 
 /// The whole-study-area outcomes shown, in order: [`KEY_DIFFERENCES`], then those by group.
 fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
@@ -52,7 +208,7 @@ fn shown<'a>(diffs: &[Difference<'a>]) -> Vec<&'a Column> {
     }
     for d in diffs {
         if d.outcome.area == "all"
-            && d.outcome.group.is_some()
+            && shown_by_group(d.outcome)
             && !out.iter().any(|o| o.key() == d.outcome.key())
         {
             out.push(d.outcome);
@@ -485,14 +641,15 @@ pub fn difference_cells(label: &str, unit: &str, p: &Paired) -> [String; 6] {
     ]
 }
 
-/// The report of a comparison. `files` are the scenario files as given; `period` the policy
-/// period's first and last day.
+/// The report of a comparison. `period` is the policy period's first and last day;
+/// `switched_off` the mechanisms held off in every scenario (`compare --ablate`), in words.
 pub fn report(
     scenarios: &[&Scenario],
     diffs: &[Difference],
     period: (&str, &str),
     replicates: u32,
     seed: u64,
+    switched_off: &[String],
     figures: &[Figure],
 ) -> Report {
     let base = scenarios.first().map(|s| s.name.as_str()).unwrap_or("");
@@ -513,6 +670,14 @@ pub fn report(
         ("paired replicates", replicates.to_string()),
         ("master seed (every scenario)", seed.to_string()),
         ("program", format!("sahelsim {VERSION}")),
+        (
+            "mechanisms switched off in every scenario",
+            if switched_off.is_empty() {
+                "none".to_string()
+            } else {
+                switched_off.join("; ")
+            },
+        ),
     ]);
     for (i, s) in scenarios.iter().enumerate() {
         r.subsection(&if i == 0 {
@@ -552,6 +717,64 @@ pub fn report(
             &strong,
         );
     }
+    r.section("Channels");
+    r.paragraph("Each effect split into the channels that add up to it exactly, over the policy period and the whole study area: violent events and civilians killed by who carried them out (armed groups, state forces, militias allied to the state), and the armed groups' revenue by source. A policy that raises events through the state's own operations, or moves money from one source to another, shows it here. The share is each channel's part of the total's change, given where the total changed significantly (channels can move in opposite directions, so shares can exceed 100 % or be negative). Rows in bold: the interval excludes 0. A total that does not change can hide channels that do, in opposite directions.");
+    for (i, s) in scenarios.iter().enumerate().skip(1) {
+        r.subsection(&format!("{} against {base}: channels", s.name));
+        let splits = channel_splits(diffs, i);
+        let mut rows = Vec::new();
+        let mut strong = Vec::new();
+        for split in &splits {
+            let mut push = |label: String, p: &Paired, share: String| {
+                if p.significant() {
+                    strong.push(rows.len());
+                }
+                rows.push(vec![
+                    label,
+                    number(p.base_mean),
+                    number(p.mean),
+                    signed(p.diff),
+                    signed_interval(p.lo, p.hi),
+                    share,
+                ]);
+            };
+            push(
+                format!("{} ({})", split.label, split.unit),
+                &split.total,
+                String::new(),
+            );
+            for (name, p) in &split.parts {
+                push(
+                    format!("  of which {name}"),
+                    p,
+                    split.share(p).unwrap_or_default(),
+                );
+            }
+        }
+        r.table_marked(
+            &[
+                "outcome and channel",
+                "base",
+                "scenario",
+                "difference",
+                "95 % interval",
+                "share of the change",
+            ],
+            &rows,
+            &strong,
+        );
+        let carried: Vec<String> = splits
+            .iter()
+            .filter(|c| c.moved())
+            .map(ChannelSplit::sentence)
+            .collect();
+        if carried.is_empty() {
+            r.note("Neither these totals nor any of their channels changed significantly (every interval includes 0).");
+        } else {
+            r.paragraph("What moved (* the interval excludes 0):");
+            r.list(&carried);
+        }
+    }
     if diffs.iter().any(|d| d.outcome.region.is_some()) {
         r.section("By region");
         r.paragraph("For each scenario, the paired differences over the policy period in each admin-1 region (boundaries approximate, docs/map.md), regions with the most events in the base first: the base's mean events, then the difference of events, civilians killed and people displaced at the end with its 95 % confidence interval (* and bold: the events' interval excludes 0). compare.csv and compare.json hold every outcome by region.");
@@ -581,6 +804,59 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn paired_at(diff: f64, half: f64) -> Paired {
+        Paired {
+            base_mean: 100.0,
+            mean: 100.0 + diff,
+            diff,
+            lo: diff - half,
+            hi: diff + half,
+            relative: diff / 100.0,
+        }
+    }
+
+    #[test]
+    fn a_channel_split_names_the_channels_that_moved_and_their_shares() {
+        // A total that does not change, over two channels that offset each other.
+        let offset = ChannelSplit {
+            label: "violent events",
+            unit: "events",
+            total: paired_at(2.0, 50.0),
+            parts: vec![
+                ("armed groups", paired_at(-40.0, 10.0)),
+                ("state forces", paired_at(42.0, 10.0)),
+            ],
+        };
+        assert!(offset.moved());
+        assert_eq!(offset.share(&offset.parts[0].1), None);
+        assert_eq!(
+            offset.sentence(),
+            "violent events (events) +2.00 (-48.0 to +52.0): armed groups -40.0 (-50.0 to -30.0) *; state forces +42.0 (+32.0 to +52.0) *"
+        );
+        // A total that changes: each channel's share of it.
+        let carried = ChannelSplit {
+            label: "violent events",
+            unit: "events",
+            total: paired_at(40.0, 10.0),
+            parts: vec![
+                ("armed groups", paired_at(10.0, 20.0)),
+                ("state forces", paired_at(30.0, 10.0)),
+            ],
+        };
+        assert_eq!(carried.share(&carried.parts[1].1).as_deref(), Some("75 %"));
+        assert!(
+            carried
+                .sentence()
+                .contains("state forces +30.0 (+20.0 to +40.0) *, 75 % of the change")
+        );
+        let still = ChannelSplit {
+            parts: vec![("armed groups", paired_at(1.0, 5.0))],
+            total: paired_at(1.0, 5.0),
+            ..carried
+        };
+        assert!(!still.moved());
+    }
     use crate::report::palette::NEUTRAL;
 
     #[test]
