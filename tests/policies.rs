@@ -406,32 +406,47 @@ fn a_comparisons_channels_add_up_to_their_totals() {
         .parse()
         .unwrap()
     };
-    let families: [(&str, &[&str]); 3] = [
+    // Each total, its channels and their signs (fighters killed, arrested or gone home count
+    // against the net change in fighters: the fighters' books balance).
+    let families: [(&str, &[(&str, f64)]); 4] = [
         (
             "events",
-            &["attacks_by_groups", "events_by_state", "events_by_militias"],
+            &[
+                ("attacks_by_groups", 1.0),
+                ("events_by_state", 1.0),
+                ("events_by_militias", 1.0),
+            ],
         ),
         (
             "fatalities_civilians",
             &[
-                "fatalities_civilians_by_groups",
-                "fatalities_civilians_by_state",
-                "fatalities_civilians_by_militias",
+                ("fatalities_civilians_by_groups", 1.0),
+                ("fatalities_civilians_by_state", 1.0),
+                ("fatalities_civilians_by_militias", 1.0),
             ],
         ),
         (
             "revenue",
             &[
-                "revenue_gold",
-                "revenue_routes",
-                "revenue_zakat",
-                "revenue_kidnapping",
-                "revenue_loot",
+                ("revenue_gold", 1.0),
+                ("revenue_routes", 1.0),
+                ("revenue_zakat", 1.0),
+                ("revenue_kidnapping", 1.0),
+                ("revenue_loot", 1.0),
+            ],
+        ),
+        (
+            "fighters_change",
+            &[
+                ("fighters_recruited", 1.0),
+                ("fighters_killed", -1.0),
+                ("fighters_arrested", -1.0),
+                ("fighters_returned", -1.0),
             ],
         ),
     ];
     for (total, parts) in families {
-        let areas: &[&str] = if total == "revenue" {
+        let areas: &[&str] = if matches!(total, "revenue" | "fighters_change") {
             &["all"]
         } else {
             &["all", "north", "central", "east", "southwest"]
@@ -439,7 +454,10 @@ fn a_comparisons_channels_add_up_to_their_totals() {
         for area in areas {
             for field in ["base_mean", "scenario_mean", "difference"] {
                 let whole = value(area, total, field);
-                let sum: f64 = parts.iter().map(|p| value(area, p, field)).sum();
+                let sum: f64 = parts
+                    .iter()
+                    .map(|(p, sign)| sign * value(area, p, field))
+                    .sum();
                 assert!(
                     (whole - sum).abs() <= 1e-4 * whole.abs().max(1.0),
                     "{total} {field} in {area}: {whole} but its channels sum to {sum}"
@@ -447,8 +465,9 @@ fn a_comparisons_channels_add_up_to_their_totals() {
             }
         }
         assert!(
-            value("all", total, "base_mean") > 0.0,
-            "{total} is 0 in the base"
+            value("all", parts[0].0, "base_mean") > 0.0,
+            "{} is 0 in the base",
+            parts[0].0
         );
     }
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
@@ -500,7 +519,10 @@ fn ablating_a_mechanism_switches_it_off_in_every_scenario_compared() {
         )
     };
     let (base, policy, _) = militia_events(&[]);
-    assert!(base + policy > 0.0, "the fixtures have militia events to switch off");
+    assert!(
+        base + policy > 0.0,
+        "the fixtures have militia events to switch off"
+    );
     let (base, policy, stdout) = militia_events(&["--ablate", "militias"]);
     assert_eq!((base, policy), (0.0, 0.0));
     assert!(

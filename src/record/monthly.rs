@@ -214,6 +214,10 @@ mod tests {
             militia_members: None,
             government_presence: None,
             communities_sustained: None,
+            fighters_recruited: None,
+            fighters_killed: None,
+            fighters_arrested: None,
+            fighters_returned: None,
         }
     }
 

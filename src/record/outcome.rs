@@ -123,6 +123,50 @@ impl State {
     }
 }
 
+/// A flow of fighters in or out of the bands, recorded per period on the time series' row of
+/// all areas and groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FighterFlow {
+    /// Residents recruited.
+    Recruited,
+    /// Fighters killed.
+    Killed,
+    /// Fighters arrested.
+    Arrested,
+    /// Fighters who went home (deserted, demobilised, reintegrated).
+    Returned,
+}
+
+impl FighterFlow {
+    /// The flow in a time-series row (0 where the row does not carry it).
+    pub fn of(self, r: &SeriesRow) -> f64 {
+        match self {
+            FighterFlow::Recruited => r.fighters_recruited,
+            FighterFlow::Killed => r.fighters_killed,
+            FighterFlow::Arrested => r.fighters_arrested,
+            FighterFlow::Returned => r.fighters_returned,
+        }
+        .unwrap_or(0) as f64
+    }
+
+    /// +1 for a flow into the bands, −1 for one out of them: the net change in fighters is
+    /// the sum of the flows times their signs.
+    pub fn sign(self) -> f64 {
+        match self {
+            FighterFlow::Recruited => 1.0,
+            _ => -1.0,
+        }
+    }
+
+    /// Every flow.
+    pub const ALL: [FighterFlow; 4] = [
+        FighterFlow::Recruited,
+        FighterFlow::Killed,
+        FighterFlow::Arrested,
+        FighterFlow::Returned,
+    ];
+}
+
 /// What the interventions count about former fighters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormerFighterCount {
@@ -147,6 +191,11 @@ pub enum Count {
     RevenuePerYear,
     /// Income from one source over the window per year, million US$.
     RevenueFromPerYear(Source),
+    /// A flow of fighters over the window (periods starting in it), all groups.
+    Flow(FighterFlow),
+    /// Fighters at the end less fighters at the start of the window (the end of the last
+    /// period before it), all groups.
+    FightersChange,
     /// The share of armed groups' events an observer puts down to JNIM (as a whole or one of
     /// its groups), to 4 decimals.
     ShareAttributedJnim,
@@ -329,6 +378,47 @@ outcomes! {
         group_label: "former fighters who went back",
         total: true, by_group: false, by_area: false, by_region: false,
         by_year: false, reported: BOTH,
+    },
+    /// Net change in fighters over the window, all groups: with the flows below, an exact
+    /// partition (recruited − killed − arrested − returned).
+    FIGHTERS_CHANGE = {
+        "fighters_change", "net change in fighters, all groups", "fighters",
+        Count::FightersChange,
+        group_label: "net change in fighters",
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Residents recruited into bands over the window.
+    FIGHTERS_RECRUITED = {
+        "fighters_recruited", "residents recruited into bands", "fighters",
+        Count::Flow(FighterFlow::Recruited),
+        group_label: "residents recruited into bands",
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Fighters killed over the window.
+    FIGHTERS_KILLED = {
+        "fighters_killed", "fighters killed", "fighters",
+        Count::Flow(FighterFlow::Killed),
+        group_label: "fighters killed",
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Fighters arrested over the window.
+    FIGHTERS_ARRESTED = {
+        "fighters_arrested", "fighters arrested", "fighters",
+        Count::Flow(FighterFlow::Arrested),
+        group_label: "fighters arrested",
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Fighters who went home over the window (deserted, demobilised, reintegrated).
+    FIGHTERS_RETURNED = {
+        "fighters_returned", "fighters who went home (deserted, demobilised, reintegrated)", "fighters",
+        Count::Flow(FighterFlow::Returned),
+        group_label: "fighters who went home (deserted, demobilised, reintegrated)",
+        total: true, by_group: false, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
     },
     /// The armed groups' income per year, all together and by group.
     REVENUE = {
@@ -661,6 +751,15 @@ impl Outcome {
             Count::RevenueFromPerYear(source) => {
                 revenue_per_year(run, window, group_name, |r| r.revenue_from(source))
             }
+            Count::Flow(flow) => {
+                let from_date = format_date(run.scenario.period.date(window.from_day));
+                run.rows
+                    .iter()
+                    .filter(|r| r.area == "all" && r.group == "all" && r.start_date >= from_date)
+                    .map(|r| flow.of(r))
+                    .sum()
+            }
+            Count::FightersChange => fighters_change(run, window),
             Count::ShareAttributedJnim => {
                 let groups = &run.scenario.groups;
                 let by_groups: Vec<&Event> = events()
@@ -693,6 +792,34 @@ impl Outcome {
             }
         })
     }
+}
+
+/// Fighters at the end of the run less fighters at the start of `window`'s first period, all
+/// groups, over the whole study area. The start is the end of the period before; for a window
+/// that starts with the run, the first period's end less its net flow.
+fn fighters_change(run: &Observed, window: &Window) -> f64 {
+    let from_date = format_date(run.scenario.period.date(window.from_day));
+    let all: Vec<&SeriesRow> = run
+        .rows
+        .iter()
+        .filter(|r| r.area == "all" && r.group == "all")
+        .collect();
+    let fighters = |r: &SeriesRow| State::Fighters.of(r);
+    let Some(last) = all.last() else {
+        return 0.0;
+    };
+    let start = match all.iter().rposition(|r| r.start_date < from_date) {
+        Some(before) => fighters(all[before]),
+        None => {
+            let first = all[0];
+            fighters(first)
+                - FighterFlow::ALL
+                    .iter()
+                    .map(|f| f.sign() * f.of(first))
+                    .sum::<f64>()
+        }
+    };
+    fighters(last) - start
 }
 
 /// Income per year, million US$, over the periods of `window` starting in it, of the rows of

@@ -11,7 +11,8 @@ use crate::sim::events::{Event, Perpetrator, Target};
 use crate::sim::resources::{EventLog, Ledger, Setup, Source};
 
 /// One row of `timeseries.csv`. Rows with `group` = "all" carry the community columns; rows
-/// with `area` = "all" carry revenue; the others leave them empty.
+/// with `area` = "all" carry revenue; the row of all areas and all groups carries the fighter
+/// flows; the others leave them empty.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SeriesRow {
     /// Replicate.
@@ -68,6 +69,15 @@ pub struct SeriesRow {
     pub government_presence: Option<f64>,
     /// Communities where government presence (at least 0.5) has been sustained for a year.
     pub communities_sustained: Option<u32>,
+    /// Residents recruited into bands in the period (on the row of all areas and groups).
+    pub fighters_recruited: Option<u64>,
+    /// Fighters killed in the period (on the row of all areas and groups).
+    pub fighters_killed: Option<u64>,
+    /// Fighters arrested in the period (on the row of all areas and groups).
+    pub fighters_arrested: Option<u64>,
+    /// Fighters who went home in the period, deserted, demobilised or reintegrated (on the row
+    /// of all areas and groups).
+    pub fighters_returned: Option<u64>,
 }
 
 impl SeriesRow {
@@ -173,6 +183,18 @@ struct PlaceRow<'a> {
     bands: u32,
     revenue: [Option<i64>; 5],
     communities: Option<&'a CommunityTotals>,
+    /// Fighters recruited, killed, arrested and returned in the period ([`fighter_flows`]).
+    flows: Option<[u64; 4]>,
+}
+
+/// The ledger's cumulative fighter flows: recruited, killed, arrested, returned.
+fn fighter_flows(ledger: &Ledger) -> [u64; 4] {
+    [
+        ledger.recruited,
+        ledger.fighters_killed,
+        ledger.fighters_arrested,
+        ledger.returned,
+    ]
 }
 
 /// The state of every grid cell at the end of a year (or of the run), for maps.
@@ -203,6 +225,7 @@ pub struct Recorder {
     /// [area (areas + other + all)][group (groups + all)].
     tallies: Vec<Vec<Tally>>,
     income_at_start: Vec<[i64; 5]>,
+    flows_at_start: [u64; 4],
     /// The finished rows.
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each calendar year and of the run.
@@ -222,6 +245,7 @@ impl Recorder {
             replicate,
             resolution: scenario.output.timeseries,
             income_at_start: vec![[0; 5]; groups.len()],
+            flows_at_start: [0; 4],
             areas,
             groups,
             seen: 0,
@@ -330,6 +354,7 @@ impl Recorder {
             }
         }
         let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
+        let flows = fighter_flows(sim.world.resource::<Ledger>());
         let start_date =
             crate::scenario::format_date(setup.scenario.period.date(self.period_start_day));
         for a in 0..na {
@@ -364,6 +389,8 @@ impl Recorder {
                     bands: bands[a][g],
                     revenue: [0, 1, 2, 3, 4].map(revenue),
                     communities: is_all_groups.then_some(&comm[a]),
+                    flows: (a == n_areas + 1 && is_all_groups)
+                        .then(|| [0, 1, 2, 3].map(|k| flows[k] - self.flows_at_start[k])),
                 };
                 self.rows.push(self.row(&start_date, row));
             }
@@ -375,6 +402,7 @@ impl Recorder {
             row.iter_mut().for_each(|t| *t = Tally::default());
         }
         self.income_at_start = income;
+        self.flows_at_start = flows;
         self.period += 1;
         self.period_start_day = sim.day();
         self.period_first_event = self.seen;
@@ -424,6 +452,7 @@ impl Recorder {
                         fighters: fighters[r],
                         bands: bands[r],
                         revenue: [None; 5],
+                        flows: None,
                         communities: Some(&comm[r]),
                     },
                 )
@@ -470,6 +499,10 @@ impl Recorder {
                 }
             }),
             communities_sustained: c.map(|c| c.sustained),
+            fighters_recruited: p.flows.map(|f| f[0]),
+            fighters_killed: p.flows.map(|f| f[1]),
+            fighters_arrested: p.flows.map(|f| f[2]),
+            fighters_returned: p.flows.map(|f| f[3]),
         }
     }
 }

@@ -20,9 +20,10 @@ use crate::record::outcome::{
     ATTACKS_BY_GROUPS, ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, EVENTS_BY_MILITIAS,
     EVENTS_BY_STATE, FATALITIES_CIVILIANS, FATALITIES_CIVILIANS_BY_GROUPS,
     FATALITIES_CIVILIANS_BY_MILITIAS, FATALITIES_CIVILIANS_BY_STATE, FATALITIES_MILITANTS,
-    FATALITIES_SECURITY, FIGHTERS_END, FIGHTERS_REINTEGRATED, FORMER_FIGHTERS_RELAPSED, Outcome,
-    REVENUE, REVENUE_GOLD, REVENUE_KIDNAPPING, REVENUE_LOOT, REVENUE_ROUTES, REVENUE_ZAKAT,
-    SCHOOLS_CLOSED_END, SUSTAINED_PRESENCE_END,
+    FATALITIES_SECURITY, FIGHTERS_ARRESTED, FIGHTERS_CHANGE, FIGHTERS_END, FIGHTERS_KILLED,
+    FIGHTERS_RECRUITED, FIGHTERS_REINTEGRATED, FIGHTERS_RETURNED, FORMER_FIGHTERS_RELAPSED,
+    Outcome, REVENUE, REVENUE_GOLD, REVENUE_KIDNAPPING, REVENUE_LOOT, REVENUE_ROUTES,
+    REVENUE_ZAKAT, SCHOOLS_CLOSED_END, SUSTAINED_PRESENCE_END,
 };
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
@@ -54,40 +55,51 @@ pub fn shown_by_group(o: &Column) -> bool {
 }
 
 /// An outcome and the channels that add up to it exactly, each with a short name: who carried
-/// the events out, who killed the civilians, where the groups' money came from.
+/// the events out, who killed the civilians, where the groups' money came from, how the
+/// number of fighters changed.
 pub struct Channels {
     /// The outcome split.
     pub total: Outcome,
-    /// Its channels and their short names.
-    pub parts: &'static [(Outcome, &'static str)],
+    /// Its channels, their short names and signs: the total is the sum of the channels
+    /// times their signs (fighters killed count against the net change in fighters).
+    pub parts: &'static [(Outcome, &'static str, f64)],
 }
 
 /// The channels of a comparison's effects (every one an exact partition of its total).
-pub const CHANNELS: [Channels; 3] = [
+pub const CHANNELS: [Channels; 4] = [
     Channels {
         total: EVENTS,
         parts: &[
-            (ATTACKS_BY_GROUPS, "armed groups"),
-            (EVENTS_BY_STATE, "state forces"),
-            (EVENTS_BY_MILITIAS, "militias"),
+            (ATTACKS_BY_GROUPS, "armed groups", 1.0),
+            (EVENTS_BY_STATE, "state forces", 1.0),
+            (EVENTS_BY_MILITIAS, "militias", 1.0),
         ],
     },
     Channels {
         total: FATALITIES_CIVILIANS,
         parts: &[
-            (FATALITIES_CIVILIANS_BY_GROUPS, "armed groups"),
-            (FATALITIES_CIVILIANS_BY_STATE, "state forces"),
-            (FATALITIES_CIVILIANS_BY_MILITIAS, "militias"),
+            (FATALITIES_CIVILIANS_BY_GROUPS, "armed groups", 1.0),
+            (FATALITIES_CIVILIANS_BY_STATE, "state forces", 1.0),
+            (FATALITIES_CIVILIANS_BY_MILITIAS, "militias", 1.0),
         ],
     },
     Channels {
         total: REVENUE,
         parts: &[
-            (REVENUE_GOLD, "gold"),
-            (REVENUE_ROUTES, "routes"),
-            (REVENUE_ZAKAT, "zakat"),
-            (REVENUE_KIDNAPPING, "ransoms"),
-            (REVENUE_LOOT, "loot"),
+            (REVENUE_GOLD, "gold", 1.0),
+            (REVENUE_ROUTES, "routes", 1.0),
+            (REVENUE_ZAKAT, "zakat", 1.0),
+            (REVENUE_KIDNAPPING, "ransoms", 1.0),
+            (REVENUE_LOOT, "loot", 1.0),
+        ],
+    },
+    Channels {
+        total: FIGHTERS_CHANGE,
+        parts: &[
+            (FIGHTERS_RECRUITED, "recruited", 1.0),
+            (FIGHTERS_KILLED, "killed", -1.0),
+            (FIGHTERS_ARRESTED, "arrested", -1.0),
+            (FIGHTERS_RETURNED, "went home", -1.0),
         ],
     },
 ];
@@ -101,20 +113,21 @@ pub struct ChannelSplit {
     pub unit: &'static str,
     /// The total's paired difference.
     pub total: Paired,
-    /// Each channel's short name and paired difference, in [`CHANNELS`] order.
-    pub parts: Vec<(&'static str, Paired)>,
+    /// Each channel's short name, sign and paired difference, in [`CHANNELS`] order.
+    pub parts: Vec<(&'static str, f64, Paired)>,
 }
 
 impl ChannelSplit {
     /// Whether the total or one of its channels changed (its interval excludes 0).
     pub fn moved(&self) -> bool {
-        self.total.significant() || self.parts.iter().any(|(_, p)| p.significant())
+        self.total.significant() || self.parts.iter().any(|(_, _, p)| p.significant())
     }
 
-    /// A channel's share of the total's change, where the total changed significantly.
-    pub fn share(&self, part: &Paired) -> Option<String> {
+    /// A channel's share of the total's change (its difference times its sign), where the
+    /// total changed significantly.
+    pub fn share(&self, sign: f64, part: &Paired) -> Option<String> {
         if self.total.significant() {
-            share_of(part.diff, self.total.diff)
+            share_of(sign * part.diff, self.total.diff)
         } else {
             None
         }
@@ -130,9 +143,9 @@ impl ChannelSplit {
         let parts: Vec<String> = self
             .parts
             .iter()
-            .map(|(name, p)| {
+            .map(|(name, sign, p)| {
                 let share = self
-                    .share(p)
+                    .share(*sign, p)
                     .map(|s| format!(", {s} of the change"))
                     .unwrap_or_default();
                 format!(
@@ -184,7 +197,7 @@ pub fn channel_splits(diffs: &[Difference], scenario: usize) -> Vec<ChannelSplit
             let parts = c
                 .parts
                 .iter()
-                .map(|(o, name)| find(o).map(|p| (*name, p)))
+                .map(|(o, name, sign)| find(o).map(|p| (*name, *sign, p)))
                 .collect::<Option<Vec<_>>>()?;
             Some(ChannelSplit {
                 label: c.total.label,
@@ -718,7 +731,7 @@ pub fn report(
         );
     }
     r.section("Channels");
-    r.paragraph("Each effect split into the channels that add up to it exactly, over the policy period and the whole study area: violent events and civilians killed by who carried them out (armed groups, state forces, militias allied to the state), and the armed groups' revenue by source. A policy that raises events through the state's own operations, or moves money from one source to another, shows it here. The share is each channel's part of the total's change, given where the total changed significantly (channels can move in opposite directions, so shares can exceed 100 % or be negative). Rows in bold: the interval excludes 0. A total that does not change can hide channels that do, in opposite directions.");
+    r.paragraph("Each effect split into the channels that add up to it exactly, over the policy period and the whole study area: violent events and civilians killed by who carried them out (armed groups, state forces, militias allied to the state), the armed groups' revenue by source, and the net change in fighters by flow (recruited, less killed, arrested and gone home). A policy that raises events through the state's own operations, or moves money from one source to another, shows it here. The share is each channel's part of the total's change, given where the total changed significantly (channels can move in opposite directions, so shares can exceed 100 % or be negative). Rows in bold: the interval excludes 0. A total that does not change can hide channels that do, in opposite directions.");
     for (i, s) in scenarios.iter().enumerate().skip(1) {
         r.subsection(&format!("{} against {base}: channels", s.name));
         let splits = channel_splits(diffs, i);
@@ -743,12 +756,13 @@ pub fn report(
                 &split.total,
                 String::new(),
             );
-            for (name, p) in &split.parts {
-                push(
-                    format!("  of which {name}"),
-                    p,
-                    split.share(p).unwrap_or_default(),
-                );
+            for (name, sign, p) in &split.parts {
+                let label = if *sign < 0.0 {
+                    format!("  less {name}")
+                } else {
+                    format!("  of which {name}")
+                };
+                push(label, p, split.share(*sign, p).unwrap_or_default());
             }
         }
         r.table_marked(
@@ -824,12 +838,12 @@ mod tests {
             unit: "events",
             total: paired_at(2.0, 50.0),
             parts: vec![
-                ("armed groups", paired_at(-40.0, 10.0)),
-                ("state forces", paired_at(42.0, 10.0)),
+                ("armed groups", 1.0, paired_at(-40.0, 10.0)),
+                ("state forces", 1.0, paired_at(42.0, 10.0)),
             ],
         };
         assert!(offset.moved());
-        assert_eq!(offset.share(&offset.parts[0].1), None);
+        assert_eq!(offset.share(1.0, &offset.parts[0].2), None);
         assert_eq!(
             offset.sentence(),
             "violent events (events) +2.00 (-48.0 to +52.0): armed groups -40.0 (-50.0 to -30.0) *; state forces +42.0 (+32.0 to +52.0) *"
@@ -840,18 +854,25 @@ mod tests {
             unit: "events",
             total: paired_at(40.0, 10.0),
             parts: vec![
-                ("armed groups", paired_at(10.0, 20.0)),
-                ("state forces", paired_at(30.0, 10.0)),
+                ("armed groups", 1.0, paired_at(10.0, 20.0)),
+                ("state forces", 1.0, paired_at(30.0, 10.0)),
             ],
         };
-        assert_eq!(carried.share(&carried.parts[1].1).as_deref(), Some("75 %"));
+        assert_eq!(
+            carried.share(1.0, &carried.parts[1].2).as_deref(),
+            Some("75 %")
+        );
+        assert_eq!(
+            carried.share(-1.0, &carried.parts[1].2).as_deref(),
+            Some("-75 %")
+        );
         assert!(
             carried
                 .sentence()
                 .contains("state forces +30.0 (+20.0 to +40.0) *, 75 % of the change")
         );
         let still = ChannelSplit {
-            parts: vec![("armed groups", paired_at(1.0, 5.0))],
+            parts: vec![("armed groups", 1.0, paired_at(1.0, 5.0))],
             total: paired_at(1.0, 5.0),
             ..carried
         };
