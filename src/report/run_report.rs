@@ -662,7 +662,7 @@ pub fn report(s: &Scenario, agg: &BTreeMap<String, Spread>, figures: &[Figure]) 
         s.replicates
     ));
     findings_table(&mut r, agg);
-    r.note("Fighter numbers are not calibrated and run about an order of magnitude above open estimates: read them relative to a baseline, not as headcounts. Events and fatalities are counted from the simulated event log; nothing is rescaled.");
+    r.note("Fighter numbers are calibrated to open estimates of the groups' strength at the end of 2018 and 2024 (targets S1–S3, docs/calibration.md), which are themselves rough: read them as orders of size and relative to a baseline. Events and fatalities are counted from the simulated event log; nothing is rescaled.");
     let (rows, quiet) = region_rows(agg);
     if !rows.is_empty() {
         r.section("By region");
