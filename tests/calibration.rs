@@ -87,11 +87,13 @@ fn calibrate_writes_ranked_points_and_a_best_scenario_that_loads() {
     );
     let csv = std::fs::read_to_string(dir.path().join("calibration.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("rank,point,round,score,passed,model.bands.recruit_rate,C1,"));
+    assert!(lines[0].starts_with(
+        "rank,point,round,refined,score,passed,implausibility,model.bands.recruit_rate,C1,"
+    ));
     assert_eq!(lines.len(), 3);
     let scores: Vec<f64> = lines[1..]
         .iter()
-        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
         .collect();
     assert!(scores[0] <= scores[1], "ranked best first");
     // best.ron extends the base through a path relative to where it is written, and loads.
@@ -260,6 +262,8 @@ fn the_best_point_is_written_as_a_scenario_that_sets_every_free_parameter() {
     let best = Point {
         id: 0,
         round: 0,
+        refined: false,
+        implausibility: 0.0,
         values: vec![0.003, 612.4, 250.5],
         score: 0.0,
         passed: 0,

@@ -10,8 +10,9 @@ use super::CalibrateArgs;
 use super::output::OutputDir;
 use super::progress_bar;
 use crate::experiment::calibration::{
-    CalibrationSpec, Point, best_fragment, calibrate, load_spec, workload,
+    CalibrationSpec, Point, best_fragment, calibrate, load_spec, members, workload,
 };
+use crate::experiment::ensemble::EnsembleFile;
 use crate::experiment::targets::TARGETS;
 use crate::record::writers::VERSION;
 use crate::report::format::number;
@@ -48,7 +49,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let wall_s = t.elapsed().as_secs_f64();
 
     // Ranked points.
-    let mut csv = String::from("rank,point,round,score,passed");
+    let mut csv = String::from("rank,point,round,refined,score,passed,implausibility");
     for p in &spec.parameters {
         csv.push(',');
         csv.push_str(&p.path);
@@ -59,12 +60,14 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     csv.push('\n');
     for (rank, p) in points.iter().enumerate() {
         csv.push_str(&format!(
-            "{},{},{},{:.6},{}",
+            "{},{},{},{},{:.6},{},{:.6}",
             rank + 1,
             p.id,
             p.round,
+            p.refined,
             p.score,
-            p.passed
+            p.passed,
+            p.implausibility
         ));
         for v in &p.values {
             csv.push_str(&format!(",{v:.6}"));
@@ -91,6 +94,12 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
             best,
         },
     )?;
+    let kept = members(&spec, &points);
+    if spec.ensemble.is_some() {
+        let evaluated = points.iter().filter(|p| !p.refined).count();
+        let file = EnsembleFile::from_calibration(&calibration, dir, evaluated, &kept);
+        out.write("ensemble.ron", file.to_text(&args.spec).as_bytes())?;
+    }
     out.write_manifest(&serde_json::json!({
         "program": format!("sahelsim {VERSION}"),
         "spec": args.spec.display().to_string(),
@@ -115,6 +124,98 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         println!("  {:<50} {}", p.path, number(*v));
     }
     print!("{}", super::targets_table(&best.targets));
+    if let Some(matching) = &spec.ensemble {
+        print!(
+            "{}",
+            ensemble_summary(&spec, &points, &kept, matching.cutoff)
+        );
+    }
     println!("wrote {}", out.target().display());
     Ok(())
+}
+
+/// What the history matching kept: per wave, the points kept; the targets that ruled out the
+/// most points; each parameter's spread over the members.
+fn ensemble_summary(
+    spec: &CalibrationSpec,
+    points: &[Point],
+    kept: &[&Point],
+    cutoff: f64,
+) -> String {
+    use crate::experiment::targets::Role;
+    use crate::record::summary::quantile;
+    let waves: Vec<&Point> = points.iter().filter(|p| !p.refined).collect();
+    let last = waves.iter().map(|p| p.round).max().unwrap_or(0);
+    let mut out = format!(
+        "history matching: {} of {} points not ruled out (implausibility at most {cutoff}):",
+        kept.len(),
+        waves.len()
+    );
+    for w in 0..=last {
+        let n = waves.iter().filter(|p| p.round == w).count();
+        let k = kept.iter().filter(|p| p.round == w).count();
+        out.push_str(&format!(" wave {w} {k} of {n};"));
+    }
+    out.pop();
+    out.push('\n');
+    // Targets ruling out points: a target's implausibility above the cut-off.
+    let settings = spec.ensemble.clone().unwrap_or_default();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for p in &waves {
+        for r in p
+            .targets
+            .iter()
+            .filter(|r| r.covered && r.target.role == Role::Fit)
+        {
+            let i = crate::experiment::history_matching::Observation::from_band(
+                r.target.lo,
+                r.target.hi,
+            )
+            .implausibility(&r.values, settings.discrepancy);
+            if i > cutoff {
+                match counts.iter_mut().find(|(id, _)| *id == r.target.id) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((r.target.id, 1)),
+                }
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let worst: Vec<String> = counts
+        .iter()
+        .take(6)
+        .map(|(id, n)| {
+            format!(
+                "{id} {:.0} %",
+                100.0 * *n as f64 / waves.len().max(1) as f64
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "  targets most often beyond the cut-off (share of points): {}\n",
+        worst.join(", ")
+    ));
+    if kept.is_empty() {
+        return out;
+    }
+    out.push_str(&format!(
+        "  {:<50} {:>10} {:>10} {:>10} {:>10} {:>10}   searched\n",
+        "members' spread", "min", "5 %", "median", "95 %", "max"
+    ));
+    for (d, p) in spec.parameters.iter().enumerate() {
+        let mut v: Vec<f64> = kept.iter().map(|m| m.values[d]).collect();
+        v.sort_by(f64::total_cmp);
+        out.push_str(&format!(
+            "  {:<50} {:>10} {:>10} {:>10} {:>10} {:>10}   {} to {}\n",
+            p.path,
+            number(v[0]),
+            number(quantile(&v, 0.05)),
+            number(quantile(&v, 0.5)),
+            number(quantile(&v, 0.95)),
+            number(v[v.len() - 1]),
+            number(p.min),
+            number(p.max)
+        ));
+    }
+    out
 }

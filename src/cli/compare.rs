@@ -51,6 +51,9 @@ struct ScenarioRecord<'a> {
 }
 
 pub(super) fn run(args: &CompareArgs) -> anyhow::Result<()> {
+    if let Some(ensemble) = &args.ensemble {
+        return super::compare_ensemble::run(args, ensemble);
+    }
     let mut loaded: Vec<(PathBuf, Scenario)> = Vec::new();
     for f in &args.files {
         let s = scenario::load(f)?;

@@ -3,6 +3,7 @@
 mod calibrate;
 mod check;
 mod compare;
+mod compare_ensemble;
 mod map;
 mod output;
 mod reference;
@@ -144,8 +145,17 @@ pub struct CompareArgs {
     /// of an effect goes away without them (docs/policies.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MECHANISM")]
     pub ablate: Vec<crate::experiment::ablation::Mechanism>,
-    /// Output folder (default: output/compare-BASE, or output/compare-BASE-without-MECHANISM
-    /// with `--ablate`).
+    /// An ensemble of plausible parameter sets (the `ensemble.ron` of `sahelsim calibrate`):
+    /// every scenario runs in every member × replicates, and each effect is reported over the
+    /// ensemble with the share of worlds where it falls or rises (docs/policies.md). With it,
+    /// `--replicates` defaults to 4.
+    #[arg(long, value_name = "FILE")]
+    pub ensemble: Option<PathBuf>,
+    /// With `--ensemble`: run the first N members only (default: all).
+    #[arg(long, value_name = "N", requires = "ensemble", value_parser = clap::value_parser!(u32).range(2..))]
+    pub members: Option<u32>,
+    /// Output folder (default: output/compare-BASE, output/compare-BASE-without-MECHANISM
+    /// with `--ablate`, output/compare-BASE-ensemble with `--ensemble`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace what the output folder holds (another run's outputs): the folder is replaced

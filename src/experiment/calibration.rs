@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::history_matching::{Observation, Waves, overall, run_waves};
 use super::sweep::spec::{MAX_RUNS, count_or_overflow};
 use super::targets::{Role, covers_calibration_period};
 use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
@@ -64,6 +65,73 @@ pub struct CalibrationSpec {
     pub refine: Option<Refine>,
     /// Seed of the point sampling (the replicates use the scenario's seed).
     pub seed: u64,
+    /// History matching: keep every point the targets do not rule out, as an ensemble of
+    /// plausible parameter sets (written to `ensemble.ron`). Its waves run after the Latin
+    /// hypercube (wave 0) and before the refinement.
+    pub ensemble: Option<EnsembleSettings>,
+}
+
+/// The history matching of a spec (`ensemble: (...)`); see
+/// [`history_matching`](super::history_matching) for the measure and the waves.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnsembleSettings {
+    /// Waves after the Latin hypercube of the whole box, each in the box around the points
+    /// not yet ruled out.
+    pub waves: u32,
+    /// Points of each later wave.
+    pub points: u32,
+    /// Cut-off of the implausibility (default 3).
+    #[serde(default = "default_cutoff")]
+    pub cutoff: f64,
+    /// Model discrepancy, as a share of each target's observed value (default 0.1).
+    #[serde(default = "default_discrepancy")]
+    pub discrepancy: f64,
+    /// Largest target implausibilities left out of a point's (default 1).
+    #[serde(default = "default_ignore_worst")]
+    pub ignore_worst: u32,
+}
+
+fn default_cutoff() -> f64 {
+    3.0
+}
+
+fn default_discrepancy() -> f64 {
+    0.1
+}
+
+fn default_ignore_worst() -> u32 {
+    1
+}
+
+impl Default for EnsembleSettings {
+    /// No waves; the measure's defaults (what `calibration.csv` reports without `ensemble`).
+    fn default() -> Self {
+        EnsembleSettings {
+            waves: 0,
+            points: 0,
+            cutoff: default_cutoff(),
+            discrepancy: default_discrepancy(),
+            ignore_worst: default_ignore_worst(),
+        }
+    }
+}
+
+impl EnsembleSettings {
+    /// The implausibility of a point's target results: over the covered fit targets, each read
+    /// as an observation ([`Observation::from_band`]), the largest after leaving out the
+    /// `ignore_worst` largest.
+    pub fn implausibility(&self, results: &[TargetResult]) -> f64 {
+        let each: Vec<f64> = results
+            .iter()
+            .filter(|r| r.covered && r.target.role == Role::Fit)
+            .map(|r| {
+                Observation::from_band(r.target.lo, r.target.hi)
+                    .implausibility(&r.values, self.discrepancy)
+            })
+            .collect();
+        overall(&each, self.ignore_worst as usize)
+    }
 }
 
 /// One evaluated point.
@@ -71,8 +139,15 @@ pub struct CalibrationSpec {
 pub struct Point {
     /// Number, in evaluation order.
     pub id: usize,
-    /// Search round (0 is the Latin hypercube).
+    /// Search round: 0 is the Latin hypercube, then the history matching's waves, then the
+    /// refinement's rounds.
     pub round: u32,
+    /// Whether it was sampled by the refinement around the best point (such points are never
+    /// ensemble members: they are not a uniform sample).
+    pub refined: bool,
+    /// Its implausibility against the fit targets (with the spec's `ensemble` settings, or
+    /// their defaults).
+    pub implausibility: f64,
     /// Parameter values, in spec order.
     pub values: Vec<f64>,
     /// Score over the fit targets (0 = every fit target met).
@@ -250,7 +325,7 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
             )
             .at(at(field))
             .expected(format!(
-                "at most {MAX_RUNS} runs: (points + refine.rounds × refine.points) × replicates"
+                "at most {MAX_RUNS} runs: (points + ensemble.waves × ensemble.points + refine.rounds × refine.points) × replicates"
             )),
         );
     }
@@ -266,6 +341,47 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
             .at(at("refine.shrink"))
             .expected("a share of each range, above 0 and at most 1"),
         );
+    }
+    if let Some(e) = &spec.ensemble {
+        let fit = super::targets::TARGETS
+            .iter()
+            .filter(|t| t.role == Role::Fit)
+            .count();
+        let mut bad = |field: &str, problem: String, expected: String| {
+            errors.push(
+                ScenarioError::new(path, format!("ensemble.{field}"), problem)
+                    .at(at(&format!("ensemble.{field}")))
+                    .expected(expected),
+            )
+        };
+        if e.waves > 0 && e.points == 0 {
+            bad(
+                "points",
+                "waves need points".to_string(),
+                "at least 1 point per wave".to_string(),
+            );
+        }
+        if !(e.cutoff.is_finite() && e.cutoff > 0.0) {
+            bad(
+                "cutoff",
+                format!("{} is out of range", e.cutoff),
+                "a positive number of standard deviations, usually 3".to_string(),
+            );
+        }
+        if !(e.discrepancy.is_finite() && e.discrepancy >= 0.0) {
+            bad(
+                "discrepancy",
+                format!("{} is out of range", e.discrepancy),
+                "a share of each target's value, 0 or more (e.g. 0.1)".to_string(),
+            );
+        }
+        if e.ignore_worst as usize >= fit {
+            bad(
+                "ignore_worst",
+                format!("{} leaves no fit target", e.ignore_worst),
+                format!("fewer than the {fit} fit targets (usually 0 to 2)"),
+            );
+        }
     }
     if !errors.is_empty() {
         return Err(ScenarioErrors(errors));
@@ -311,14 +427,19 @@ pub fn load_spec(path: &Path) -> Result<Calibration, ScenarioErrors> {
     Ok(calibration)
 }
 
-/// The runs of a spec, counted without wrapping around (`None`: more than a u64 holds):
-/// (points + refine.rounds × refine.points) × replicates.
+/// The most runs of a spec, counted without wrapping around (`None`: more than a u64 holds):
+/// (points + ensemble.waves × ensemble.points + refine.rounds × refine.points) × replicates
+/// (fewer where a wave leaves no point plausible and the history matching stops).
 pub fn total_runs(spec: &CalibrationSpec) -> Option<u64> {
     let refined = spec.refine.as_ref().map_or(Some(0), |r| {
         u64::from(r.rounds).checked_mul(u64::from(r.points))
     })?;
+    let waves = spec.ensemble.as_ref().map_or(Some(0), |e| {
+        u64::from(e.waves).checked_mul(u64::from(e.points))
+    })?;
     u64::from(spec.points)
         .checked_add(refined)?
+        .checked_add(waves)?
         .checked_mul(u64::from(spec.replicates))
 }
 
@@ -366,52 +487,55 @@ pub fn evaluate(
         .collect())
 }
 
-/// Runs the whole search; points ranked best first. Each round's points are validated before
-/// the round runs.
+/// Runs the whole search; points ranked best first. The Latin hypercube is wave 0 of the
+/// history matching, whose later waves (where the spec asks for an ensemble) run next; the
+/// refinement around the best point comes last. Each round's points are validated before the
+/// round runs.
 pub fn calibrate(
     calibration: &Calibration,
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<Point>, ScenarioErrors> {
     let spec = &calibration.spec;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let dims = spec.parameters.len();
-    let to_values = |u: &[f64], centre: Option<&[f64]>, half: f64| -> Vec<f64> {
-        spec.parameters
-            .iter()
-            .enumerate()
-            .map(|(d, p)| {
-                let width = p.max - p.min;
-                match centre {
-                    None => p.min + u[d] * width,
-                    Some(c) => (c[d] + (2.0 * u[d] - 1.0) * half * width).clamp(p.min, p.max),
-                }
-            })
-            .collect()
-    };
+    let matching = spec.ensemble.clone().unwrap_or_default();
     let mut all: Vec<Point> = Vec::new();
-    let push =
-        |round: u32, values: Vec<Vec<f64>>, all: &mut Vec<Point>| -> Result<(), ScenarioErrors> {
-            let results = evaluate(calibration, &values, progress)?;
-            for (v, t) in values.into_iter().zip(results) {
-                let score = super::validation::score(&t);
-                let (passed, _) = super::validation::tally(&t, Role::Fit);
-                all.push(Point {
-                    id: all.len(),
-                    round,
-                    values: v,
-                    score,
-                    passed,
-                    targets: t,
-                });
-            }
-            Ok(())
-        };
-    let first: Vec<Vec<f64>> = latin_hypercube(spec.points as usize, dims, &mut rng)
-        .iter()
-        .map(|u| to_values(u, None, 0.0))
-        .collect();
-    push(0, first, &mut all)?;
+    let push = |round: u32,
+                refined: bool,
+                values: Vec<Vec<f64>>,
+                all: &mut Vec<Point>|
+     -> Result<Vec<f64>, ScenarioErrors> {
+        let results = evaluate(calibration, &values, progress)?;
+        let mut implausibilities = Vec::with_capacity(values.len());
+        for (v, t) in values.into_iter().zip(results) {
+            let score = super::validation::score(&t);
+            let (passed, _) = super::validation::tally(&t, Role::Fit);
+            let implausibility = matching.implausibility(&t);
+            implausibilities.push(implausibility);
+            all.push(Point {
+                id: all.len(),
+                round,
+                refined,
+                implausibility,
+                values: v,
+                score,
+                passed,
+                targets: t,
+            });
+        }
+        Ok(implausibilities)
+    };
+    let bounds: Vec<(f64, f64)> = spec.parameters.iter().map(|p| (p.min, p.max)).collect();
+    let waves = Waves {
+        first: spec.points as usize,
+        waves: matching.waves,
+        points: matching.points as usize,
+        cutoff: matching.cutoff,
+    };
+    let (_, boxes) = run_waves(&bounds, &waves, &mut rng, |wave, points| {
+        push(wave, false, points.to_vec(), &mut all)
+    })?;
     if let Some(refine) = &spec.refine {
+        let dims = spec.parameters.len();
         let mut half = refine.shrink;
         for round in 1..=refine.rounds {
             let best = all
@@ -421,9 +545,18 @@ pub fn calibrate(
                 .unwrap_or_default();
             let pts: Vec<Vec<f64>> = latin_hypercube(refine.points as usize, dims, &mut rng)
                 .iter()
-                .map(|u| to_values(u, Some(&best), half))
+                .map(|u| {
+                    spec.parameters
+                        .iter()
+                        .enumerate()
+                        .map(|(d, p)| {
+                            let width = p.max - p.min;
+                            (best[d] + (2.0 * u[d] - 1.0) * half * width).clamp(p.min, p.max)
+                        })
+                        .collect()
+                })
                 .collect();
-            push(round, pts, &mut all)?;
+            push(boxes.len() as u32 - 1 + round, true, pts, &mut all)?;
             half /= 2.0;
         }
     }
@@ -431,15 +564,25 @@ pub fn calibrate(
     Ok(all)
 }
 
+/// The ensemble members among evaluated points: those of the history matching's waves (not
+/// the refinement) that the targets do not rule out at the spec's cut-off, in evaluation
+/// order. Empty when the spec asks for no ensemble.
+pub fn members<'a>(spec: &CalibrationSpec, points: &'a [Point]) -> Vec<&'a Point> {
+    let Some(matching) = &spec.ensemble else {
+        return Vec::new();
+    };
+    let mut out: Vec<&Point> = points
+        .iter()
+        .filter(|p| !p.refined && p.implausibility <= matching.cutoff)
+        .collect();
+    out.sort_by_key(|p| p.id);
+    out
+}
+
 /// Total replicate-days a spec will simulate (for the progress bar).
 pub fn workload(base: &Scenario, spec: &CalibrationSpec) -> u64 {
-    let points = spec.points as u64
-        + spec
-            .refine
-            .as_ref()
-            .map(|r| r.rounds as u64 * r.points as u64)
-            .unwrap_or(0);
-    points * spec.replicates as u64 * calibration_scenario(base).period.days() as u64
+    let runs = total_runs(spec).unwrap_or(u64::MAX);
+    runs.saturating_mul(calibration_scenario(base).period.days() as u64)
 }
 
 /// The best point as a scenario that extends the base: the values to paste into it.

@@ -4,7 +4,11 @@
 pub mod ablation;
 pub mod calibration;
 pub mod compare;
+pub mod discovery;
 pub mod engine;
+pub mod ensemble;
+pub mod history_matching;
+pub mod robustness;
 pub mod sweep;
 pub mod targets;
 pub mod validation;

@@ -19,6 +19,9 @@ pub fn how_to_read(stem: &str) -> &'static str {
         "compare_forest" => {
             "Each dot is a scenario's change from the base, as a percentage of the base mean, and its line the 95 % confidence interval. A line that crosses the vertical zero line is a change not distinguishable from chance with these replicates; a filled dot is one that is. Read the sign and size of the dots."
         }
+        "ensemble_forest" => {
+            "Each dot is a scenario's mean change from the base over every plausible world and replicate, as a percentage of the base mean; its line holds 90 % of the individual paired differences, so it carries both which world is the real one and how one run of it unfolds. A line that crosses zero is an effect whose sign depends on the world or the run: read the tables for the share of worlds on each side."
+        }
         "compare_differences" => {
             "Above the zero line the scenario has more than the base, below it less. Read the lines after the dashed policy start: before it both scenarios run the same seeds and the same rules, so they coincide. In the months where the band stays clear of zero, the policy changes the outcome."
         }
@@ -58,6 +61,7 @@ mod tests {
             "map_displaced",
             "attribution",
             "compare_forest",
+            "ensemble_forest",
             "compare_differences",
             "compare_map_events",
             "compare_outcomes",
