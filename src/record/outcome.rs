@@ -472,13 +472,14 @@ outcomes! {
         total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
-    /// Events linked to armed groups, in all, by group and by year.
+    /// Events linked to armed groups, in all, by group and by year (in comparisons: in all, by
+    /// group and by region).
     EVENTS_MILITANT = {
         "events_militant", "events linked to armed groups", "events",
         Count::Events(EventFilter::Militant),
         group_label: "events linked to",
         total: true, by_group: true, by_area: false, by_region: true,
-        by_year: true, reported: SUMMARY,
+        by_year: true, reported: BOTH,
     },
     /// Events whose true perpetrator is an armed group: with [`EVENTS_BY_STATE`] and
     /// [`EVENTS_BY_MILITIAS`], the channels of [`EVENTS`] (they add up to it).

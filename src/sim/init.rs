@@ -453,6 +453,22 @@ pub fn populate(world: &mut World) {
                 .collect()
         })
         .collect();
+    // A militia's neighbourhood: the populated cells around its community on this side of
+    // the border, in the order of `neighbourhood` (only where a militia covers the community).
+    let militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, Entity)>> = community_cells
+        .iter()
+        .zip(militias.iter())
+        .map(|(&ci, covering)| {
+            if covering.is_empty() {
+                return Vec::new();
+            }
+            let country = grid.cells[ci].country;
+            super::systems::neighbourhood(grid, CellId::new(ci))
+                .filter(|x| grid.cells[x.index()].country == country)
+                .filter_map(|x| cells[x].community.map(|k| (x, community_entities[k])))
+                .collect()
+        })
+        .collect();
     world.insert_resource(Terrain {
         cells,
         communities: community_entities,
@@ -460,6 +476,7 @@ pub fn populate(world: &mut World) {
         routes,
         gold_cells,
         militias,
+        militia_neighbourhood,
     });
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);

@@ -210,6 +210,10 @@ pub struct Terrain {
     /// For each community: the militias covering its region, as (index into the map's
     /// militias, first day it mobilises, 0 where founded before the start).
     pub militias: IdVec<CommunityId, Vec<(u32, u32)>>,
+    /// For each community a militia covers: the populated cells of its neighbourhood on its
+    /// side of the border, with their communities, in the order of
+    /// [`neighbourhood`](super::systems::neighbourhood) (empty where no militia covers it).
+    pub militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, Entity)>>,
 }
 
 /// A route's toll pool and its checkpoints.

@@ -32,11 +32,17 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
     if a <= 0.0 {
         return 0.0;
     }
-    // Midpoint rule over R (the integrand is piecewise linear in R).
+    // Midpoint rule over R (the integrand is piecewise linear in R). The integrand does not
+    // rise with R (the arrest risk is not negative): from its first point at 0 on, every
+    // point adds 0, so the sum stops there.
     let mut sum = 0.0;
     for i in 0..RISK_POINTS {
         let r = (i as f64 + 0.5) / RISK_POINTS as f64;
-        sum += (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
+        let point = 1.0 - (threshold + r * p_arrest) / a;
+        if point <= 0.0 && p_arrest >= 0.0 {
+            break;
+        }
+        sum += point.clamp(0.0, 1.0);
     }
     sum / RISK_POINTS as f64
 }

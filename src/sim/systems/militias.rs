@@ -20,7 +20,7 @@ use bevy_ecs::prelude::*;
 use super::attacks::take_losses;
 use super::attribution::observe;
 use super::response::stigmatise;
-use super::{Setting, neighbourhood};
+use super::Setting;
 use crate::scenario::HistoryEffect;
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
@@ -72,15 +72,13 @@ pub fn militia_actions(
     let s = &setup.scenario;
     let p = &s.model;
     let mp = &p.militias;
-    let grid = &setup.map.grid;
     let day = clock.day;
-    // Threat felt: the highest fear in the cell and around it, on this side of the border.
-    let threat_at = |cell: CellId, communities: &Query<&mut Community>| {
-        let country = grid.cells[cell.index()].country;
-        let fear = neighbourhood(grid, cell)
-            .filter(|&x| grid.cells[x.index()].country == country)
-            .filter_map(|x| terrain.community_at(x))
-            .filter_map(|(_, e)| communities.get(e).ok())
+    // Threat felt: the highest fear in the community's cell and around it, on this side of
+    // the border.
+    let threat_of = |k: CommunityId, communities: &Query<&mut Community>| {
+        let fear = terrain.militia_neighbourhood[k]
+            .iter()
+            .filter_map(|&(_, e)| communities.get(e).ok())
             .map(|c| c.fear)
             .fold(0.0, f64::max);
         mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
@@ -90,7 +88,7 @@ pub fn militia_actions(
         for (k, &ce) in terrain.communities.iter_enumerated() {
             let militia = active_militia(&terrain.militias[k], day);
             let threat = match (militia, communities.get(ce)) {
-                (Some(_), Ok(c)) => threat_at(c.cell, &communities),
+                (Some(_), Ok(_)) => threat_of(k, &communities),
                 _ => 0.0,
             };
             let Ok(mut c) = communities.get_mut(ce) else {
@@ -132,15 +130,13 @@ pub fn militia_actions(
         if members <= 0.0 {
             continue;
         }
-        let country = grid.cells[cell.index()].country;
-        let threat = threat_at(cell, &communities);
+        let threat = threat_of(k, &communities);
         // Raids on the pastoralist communities of the neighbourhood, on this side of the border.
         targets.clear();
         targets.extend(
-            neighbourhood(grid, cell)
-                .filter(|&x| grid.cells[x.index()].country == country)
-                .filter_map(|x| {
-                    let (_, te) = terrain.community_at(x)?;
+            terrain.militia_neighbourhood[k]
+                .iter()
+                .filter_map(|&(x, te)| {
                     let t = communities.get(te).ok()?;
                     (t.residents >= 1.0 && t.pastoralists > 0.0).then_some((x, t.pastoralists))
                 }),
