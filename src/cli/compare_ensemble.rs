@@ -15,7 +15,7 @@ use super::CompareArgs;
 use super::output::OutputDir;
 use super::progress_bar;
 use crate::experiment::compare::{self, measure, outcomes_by};
-use crate::experiment::discovery::{PrimBox, prim};
+use crate::experiment::discovery::{PrimBox, SIGNIFICANT, prim};
 use crate::experiment::engine::run_all;
 use crate::experiment::ensemble::Ensemble;
 use crate::experiment::robustness::{EnsembleEffect, effect, member_means};
@@ -40,6 +40,10 @@ const DISCOVERED: [Outcome; 2] = [FATALITIES_CIVILIANS, EVENTS];
 
 /// Least share of worlds on each side of 0 for an effect to count as changing sign.
 const SIGN_CHANGE: f64 = 0.1;
+
+/// Least share of the spread between worlds beyond run-to-run noise for a parameter region to
+/// be sought: below it, which worlds lie on which side of 0 is mostly noise.
+const BEYOND_NOISE: f64 = 0.25;
 
 /// One row of `ensemble.csv` / `ensemble.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +70,10 @@ struct Backfire {
     region: Option<PrimBox>,
     /// The box in words.
     words: String,
+    /// Share of the spread between worlds that is more than run-to-run noise.
+    parameter_share: f64,
+    /// The region's quasi-p-value.
+    quasi_p: Option<f64>,
 }
 
 pub(super) fn run(args: &CompareArgs, ensemble_path: &Path) -> anyhow::Result<()> {
@@ -199,11 +207,16 @@ pub(super) fn run(args: &CompareArgs, ensemble_path: &Path) -> anyhow::Result<()
             if !(SIGN_CHANGE..=1.0 - SIGN_CHANGE).contains(&share) {
                 continue;
             }
-            let region = prim(&x, &y, 0.05, (members / 10).max(3));
+            let parameter_share = effect(&column(0, o), &column(s, o)).parameter_share;
+            let region = (parameter_share >= BEYOND_NOISE)
+                .then(|| prim(&x, &y, 0.05, (members / 10).max(3)))
+                .flatten()
+                .filter(|b| b.quasi_p() < SIGNIFICANT);
             let words = region
                 .as_ref()
                 .map(|b| b.describe(&parameter_names, number))
                 .unwrap_or_default();
+            let quasi_p = region.as_ref().map(PrimBox::quasi_p);
             backfires.push(Backfire {
                 scenario: name.clone(),
                 outcome: outcome.key.to_string(),
@@ -212,6 +225,8 @@ pub(super) fn run(args: &CompareArgs, ensemble_path: &Path) -> anyhow::Result<()
                 members,
                 region,
                 words,
+                parameter_share,
+                quasi_p,
             });
         }
     }
@@ -483,17 +498,24 @@ fn backfire_sentence(b: &Backfire) -> String {
         b.worlds_higher,
         b.members
     );
+    if b.parameter_share.is_nan() || b.parameter_share < BEYOND_NOISE {
+        return format!(
+            "{head}, but only {} of the spread between worlds is more than run-to-run noise: which worlds lie on which side is mostly noise at this many replicates, so no parameter region is sought.",
+            percent(b.parameter_share)
+        );
+    }
     match &b.region {
         Some(r) => format!(
-            "{head}; it does so in {} of the {} worlds where {} ({} of those worlds, {} of the worlds where it rises; PRIM).",
+            "{head}; it does so in {} of the {} worlds where {} ({} of those worlds, {} of the worlds where it rises; quasi-p {:.2e}; PRIM).",
             r.cases_inside,
             r.inside,
             b.words,
             percent(r.density()),
-            percent(r.coverage())
+            percent(r.coverage()),
+            r.quasi_p()
         ),
         None => format!(
-            "{head}; no parameter region holds them more densely than the ensemble as a whole (PRIM): the sign may owe more to run-to-run noise than to parameters."
+            "{head}; no region of at most three parameters holds them more densely than the ensemble as a whole beyond chance (PRIM, quasi-p below {SIGNIFICANT})."
         ),
     }
 }

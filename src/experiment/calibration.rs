@@ -699,6 +699,45 @@ pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    fn point(id: usize, refined: bool, implausibility: f64) -> Point {
+        Point {
+            id,
+            round: 0,
+            refined,
+            implausibility,
+            values: vec![id as f64],
+            score: 0.0,
+            passed: 0,
+            targets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn members_are_the_plausible_points_of_the_waves_in_evaluation_order() {
+        let spec: CalibrationSpec = crate::scenario::ron_options()
+            .from_str(
+                r#"(name: "t", base: "b.ron", parameters: [], points: 4, replicates: 1, seed: 1,
+                ensemble: (waves: 1, points: 2, cutoff: 3.0))"#,
+            )
+            .unwrap();
+        // Ranked as calibrate returns them, best score first: not in id order.
+        let points = vec![
+            point(3, false, 1.0),
+            point(0, false, 2.9),
+            point(4, true, 0.5),
+            point(1, false, 3.1),
+            point(2, false, f64::INFINITY),
+            point(5, false, 3.0),
+        ];
+        let kept: Vec<usize> = members(&spec, &points).iter().map(|p| p.id).collect();
+        assert_eq!(kept, vec![0, 3, 5]);
+        let mut plain = spec.clone();
+        plain.ensemble = None;
+        assert!(members(&plain, &points).is_empty());
+        let defaults = spec.ensemble.unwrap();
+        assert_eq!((defaults.discrepancy, defaults.ignore_worst), (0.1, 1));
+    }
+
     #[test]
     fn latin_hypercube_fills_every_stratum_once() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);

@@ -11,6 +11,12 @@
 
 use serde::Serialize;
 
+/// The most parameters a box limits (interpretability: Bryant & Lempert 2010).
+pub const MAX_LIMITS: usize = 3;
+
+/// The quasi-p-value below which a box is reported.
+pub const SIGNIFICANT: f64 = 0.05;
+
 /// One limit of a box: parameter `parameter` at least `low` and/or at most `high`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Limit {
@@ -46,6 +52,16 @@ impl PrimBox {
     /// Share of all cases that lie inside.
     pub fn coverage(&self) -> f64 {
         self.cases_inside as f64 / self.cases.max(1) as f64
+    }
+
+    /// The chance that a box of this many points drawn at random from all of them holds at
+    /// least as many cases (hypergeometric upper tail): a quasi-p-value.
+    pub fn quasi_p(&self) -> f64 {
+        use statrs::distribution::{DiscreteCDF, Hypergeometric};
+        match Hypergeometric::new(self.points as u64, self.cases as u64, self.inside as u64) {
+            Ok(h) if self.cases_inside > 0 => h.sf(self.cases_inside as u64 - 1),
+            _ => 1.0,
+        }
     }
 
     /// Whether point `x` lies inside.
@@ -192,30 +208,32 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], alpha: f64, min_inside: usize) -> Option
             score(a).total_cmp(&score(b))
         })?
         .clone();
-    // Drop limits that do not raise the density, the loosest first.
+    // Drop limits that do not raise the density; then, while too many remain, the one whose
+    // removal costs the least density.
     let mut limits = chosen;
+    let open = (f64::NEG_INFINITY, f64::INFINITY);
     loop {
         let density = make_box(x, y, &limits).density();
-        let mut dropped = false;
-        for d in 0..dims {
-            if limits[d] == (f64::NEG_INFINITY, f64::INFINITY) {
-                continue;
+        let restricted: Vec<usize> = (0..dims).filter(|&d| limits[d] != open).collect();
+        let without = |d: usize| {
+            let mut w = limits.clone();
+            w[d] = open;
+            w
+        };
+        let cheapest = restricted
+            .iter()
+            .map(|&d| (d, make_box(x, y, &without(d)).density()))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match cheapest {
+            Some((d, dens)) if dens >= density || restricted.len() > MAX_LIMITS => {
+                limits = without(d);
             }
-            let mut without = limits.clone();
-            without[d] = (f64::NEG_INFINITY, f64::INFINITY);
-            if make_box(x, y, &without).density() >= density {
-                limits = without;
-                dropped = true;
-                break;
-            }
-        }
-        if !dropped {
-            break;
+            _ => break,
         }
     }
     let found = make_box(x, y, &limits);
     let base = n_cases as f64 / x.len() as f64;
-    (found.density() > base).then_some(found)
+    (found.density() > base && !found.limits.is_empty()).then_some(found)
 }
 
 #[cfg(test)]
@@ -249,11 +267,31 @@ mod tests {
             (c.high.unwrap() - 0.5).abs() < 0.06 && c.low.is_none(),
             "{words}"
         );
-        for (p, case) in x.iter().zip(&y) {
+        for p in &x {
             if b.contains(p) {
                 assert!(p[0] >= a.low.unwrap());
             }
-            let _ = case;
+        }
+        assert!(b.quasi_p() < 1e-6, "{}", b.quasi_p());
+    }
+
+    #[test]
+    fn a_box_names_at_most_three_parameters_and_noise_gets_a_high_quasi_p() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let x = latin_hypercube(300, 6, &mut rng);
+        // Cases where five parameters are all above 0.2: PRIM may want five limits.
+        let y: Vec<bool> = x.iter().map(|p| p[..5].iter().all(|v| *v > 0.2)).collect();
+        let b = prim(&x, &y, 0.05, 10).unwrap();
+        assert!(b.limits.len() <= MAX_LIMITS, "{:?}", b.limits);
+        // Cases drawn at random, independent of the parameters.
+        let mut coin = ChaCha8Rng::seed_from_u64(9);
+        let noise: Vec<bool> = (0..50)
+            .map(|_| crate::sim::rng::uniform(&mut coin) < 0.5)
+            .collect();
+        let x50 = latin_hypercube(50, 6, &mut rng);
+        if let Some(b) = prim(&x50, &noise, 0.05, 5) {
+            // A box found in noise holds few points: its quasi-p-value is not tiny.
+            assert!(b.quasi_p() > 1e-4, "{}", b.quasi_p());
         }
     }
 

@@ -68,7 +68,7 @@ impl EnsembleFile {
                 .display()
                 .to_string(),
             method: format!(
-                "history matching by direct simulation in {} waves: kept where the fit targets' implausibility, leaving out the {} largest, is at most {}",
+                "history matching by direct simulation in {} waves: kept where the implausibility over the fit targets, leaving out the {} largest, is at most {}",
                 settings.waves + 1,
                 settings.ignore_worst,
                 settings.cutoff

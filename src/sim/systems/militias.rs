@@ -17,10 +17,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::Setting;
 use super::attacks::take_losses;
 use super::attribution::observe;
 use super::response::stigmatise;
-use super::Setting;
 use crate::scenario::HistoryEffect;
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
