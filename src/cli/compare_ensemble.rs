@@ -267,37 +267,43 @@ pub(super) fn run(args: &CompareArgs, ensemble_path: &Path) -> anyhow::Result<()
             .filter(|r| r.effect.base_mean != 0.0 || r.effect.scenario_mean != 0.0)
             .collect()
     };
+    // The key outcomes with an estimate for at least one scenario (not those whose base
+    // mean is 0, such as fighters reintegrated).
+    let drawn: Vec<(&Outcome, Vec<Option<Estimate>>)> = KEY_DIFFERENCES
+        .iter()
+        .map(|k| {
+            let row: Vec<Option<Estimate>> = names[1..]
+                .iter()
+                .map(|s| {
+                    key_rows(s)
+                        .into_iter()
+                        .find(|r| r.outcome == k.key)
+                        .filter(|r| r.effect.base_mean != 0.0)
+                        .map(|r| {
+                            let e = &r.effect;
+                            Estimate {
+                                change: 100.0 * e.relative(e.difference),
+                                lo: 100.0 * e.relative(e.p05),
+                                hi: 100.0 * e.relative(e.p95),
+                            }
+                        })
+                })
+                .collect();
+            (k, row)
+        })
+        .filter(|(_, row)| row.iter().any(Option::is_some))
+        .collect();
     let forest = ForestPlot {
         title: format!(
             "Effects over {members} plausible worlds × {replicates} replicates (90 % of worlds and runs)"
         ),
-        outcomes: KEY_DIFFERENCES
+        outcomes: drawn
             .iter()
-            .map(|k| format!("{} ({})", k.label, k.unit))
+            .map(|(k, _)| format!("{} ({})", k.label, k.unit))
             .collect(),
         scenarios: names[1..].to_vec(),
-        estimates: KEY_DIFFERENCES
-            .iter()
-            .map(|k| {
-                names[1..]
-                    .iter()
-                    .map(|s| {
-                        key_rows(s)
-                            .into_iter()
-                            .find(|r| r.outcome == k.key)
-                            .filter(|r| r.effect.base_mean != 0.0)
-                            .map(|r| {
-                                let e = &r.effect;
-                                Estimate {
-                                    change: 100.0 * e.relative(e.difference),
-                                    lo: 100.0 * e.relative(e.p05),
-                                    hi: 100.0 * e.relative(e.p95),
-                                }
-                            })
-                    })
-                    .collect()
-            })
-            .collect(),
+        estimates: drawn.into_iter().map(|(_, row)| row).collect(),
+        interval: "90 % of the paired differences over worlds and runs".to_string(),
     };
     let want_report = args.report.report();
     let figure = if args.report.plots != crate::report::PlotFormat::None || want_report {

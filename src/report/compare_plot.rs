@@ -38,6 +38,8 @@ pub struct ForestPlot {
     pub scenarios: Vec<String>,
     /// `estimates[outcome][scenario]`; `None` where the base mean is 0.
     pub estimates: Vec<Vec<Option<Estimate>>>,
+    /// What the lines are, for the axis: e.g. "95 % confidence interval".
+    pub interval: String,
 }
 
 impl ForestPlot {
@@ -121,7 +123,10 @@ impl Plot for ForestPlot {
                     format!("{v} %")
                 }
             })
-            .x_desc("change from the base over the policy period, percent of the base mean (95 % confidence interval)")
+            .x_desc(format!(
+                "change from the base over the policy period, percent of the base mean ({})",
+                self.interval
+            ))
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 14))
             .draw()
@@ -188,6 +193,7 @@ mod tests {
 
     fn forest(estimates: Vec<Option<Estimate>>) -> ForestPlot {
         ForestPlot {
+            interval: "95 % confidence interval".to_string(),
             title: String::new(),
             outcomes: (0..estimates.len()).map(|k| k.to_string()).collect(),
             scenarios: vec!["policy".into()],

@@ -440,6 +440,7 @@ pub fn figures(
         })
         .collect();
     let forest = ForestPlot {
+        interval: "95 % confidence interval".to_string(),
         title: format!("Paired differences from {base} over the policy period (95 % intervals)"),
         outcomes: outcomes
             .iter()
