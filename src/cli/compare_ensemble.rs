@@ -19,7 +19,7 @@ use crate::experiment::discovery::{PrimBox, SIGNIFICANT, prim};
 use crate::experiment::engine::run_all;
 use crate::experiment::ensemble::Ensemble;
 use crate::experiment::robustness::{EnsembleEffect, effect, member_means};
-use crate::experiment::run_replicate;
+use crate::experiment::{Branches, run_forked};
 use crate::geo::SahelMap;
 use crate::record::Column;
 use crate::record::outcome::{EVENTS, FATALITIES_CIVILIANS, Outcome};
@@ -141,27 +141,33 @@ pub(super) fn run(args: &CompareArgs, ensemble_path: &Path) -> anyhow::Result<()
     let list = outcomes_by(&map, &group_names, &args.by);
     let n_s = scenarios.len();
     let r = replicates as usize;
-    let jobs: Vec<(usize, usize, u32)> = (0..members)
-        .flat_map(|m| (0..n_s).flat_map(move |s| (0..replicates).map(move |rep| (m, s, rep))))
+    // One job per member × replicate: its scenarios share the world until their
+    // interventions start and part there (`run_forked`).
+    let jobs: Vec<(usize, u32)> = (0..members)
+        .flat_map(|m| (0..replicates).map(move |rep| (m, rep)))
         .collect();
     let bar = progress_bar(
-        base.period.days() as u64 * jobs.len() as u64,
+        base.period.days() as u64 * (jobs.len() * n_s) as u64,
         &format!("{n_s} scenarios in {members} worlds, {replicates} replicates"),
     );
     let pool = super::worker_pool(args.threads)?;
     let flat = pool.install(|| {
-        run_all(&jobs, |&(m, s, rep)| {
-            let sc = &scenarios[s][m];
-            let o = run_replicate(sc, &map, rep, Some(&bar));
-            measure(&o.observed(sc, &map), &list, from)
+        let branches = Branches::for_jobs(jobs.len());
+        run_all(&jobs, |&(m, rep)| {
+            let row: Vec<Arc<Scenario>> = scenarios.iter().map(|s| s[m].clone()).collect();
+            run_forked(&row, &map, rep, Some(&bar), branches, |i, o| {
+                measure(&o.observed(&row[i], &map), &list, from)
+            })
         })
     });
     bar.finish_and_clear();
     let run_s = t0.elapsed().as_secs_f64();
     // values[s][m][r][o]
     let mut values: Vec<Vec<Vec<Vec<f64>>>> = vec![vec![Vec::with_capacity(r); members]; n_s];
-    for (&(m, s, _), v) in jobs.iter().zip(flat) {
-        values[s][m].push(v);
+    for (&(m, _), per_scenario) in jobs.iter().zip(flat) {
+        for (s, v) in per_scenario.into_iter().enumerate() {
+            values[s][m].push(v);
+        }
     }
     let column = |s: usize, o: usize| -> Vec<Vec<f64>> {
         values[s]

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use time::Date;
 
-use super::{ReplicateOutput, run_replicate};
+use super::{Branches, ReplicateOutput, run_forked};
 use crate::geo::SahelMap;
 pub use crate::record::outcome::Breakdown;
 use crate::record::outcome::{comparison_columns, comparison_columns_by};
@@ -339,7 +339,8 @@ pub fn t_975(df: usize) -> f64 {
     }
 }
 
-/// Runs every scenario's replicates `0..replicates` (all in parallel; scenario-major order in
+/// Runs every scenario's replicates `0..replicates` (replicates in parallel, each scenario's
+/// run continuing the first scenario's world from the day they part; scenario-major order in
 /// the result) and measures the outcomes from day `from`: `values[s][r][o]`.
 pub fn run_all(
     scenarios: &[Arc<Scenario>],
@@ -363,23 +364,25 @@ pub fn run_all_keeping<T: Send>(
     progress: Option<&ProgressBar>,
     keep: impl Fn(&ReplicateOutput) -> T + Sync,
 ) -> (Vec<Vec<Vec<f64>>>, Vec<Vec<T>>) {
-    let r = replicates as usize;
-    let flat: Vec<(Vec<f64>, T)> = (0..scenarios.len() * r)
+    // One job per replicate: its scenarios share the world until their interventions start
+    // and part there (`run_forked`).
+    let branches = Branches::for_jobs(replicates as usize);
+    let per_replicate: Vec<Vec<(Vec<f64>, T)>> = (0..replicates)
         .into_par_iter()
-        .map(|k| {
-            let s = &scenarios[k / r];
-            let out = run_replicate(s, map, (k % r) as u32, progress);
-            let values = measure(&out.observed(s, map), list, from);
-            (values, keep(&out))
+        .map(|rep| {
+            run_forked(scenarios, map, rep, progress, branches, |i, out| {
+                let values = measure(&out.observed(&scenarios[i], map), list, from);
+                (values, keep(&out))
+            })
         })
         .collect();
-    let mut values = Vec::with_capacity(scenarios.len());
-    let mut kept = Vec::with_capacity(scenarios.len());
-    let mut it = flat.into_iter();
-    for _ in 0..scenarios.len() {
-        let (v, k): (Vec<_>, Vec<_>) = it.by_ref().take(r).unzip();
-        values.push(v);
-        kept.push(k);
+    let mut values: Vec<Vec<Vec<f64>>> = (0..scenarios.len()).map(|_| Vec::new()).collect();
+    let mut kept: Vec<Vec<T>> = (0..scenarios.len()).map(|_| Vec::new()).collect();
+    for row in per_replicate {
+        for (s, (v, k)) in row.into_iter().enumerate() {
+            values[s].push(v);
+            kept[s].push(k);
+        }
     }
     (values, kept)
 }

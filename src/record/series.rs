@@ -211,6 +211,7 @@ pub struct CellYear {
 }
 
 /// Collects the time series of one replicate as it runs.
+#[derive(Debug, Clone)]
 pub struct Recorder {
     replicate: u32,
     resolution: Resolution,

@@ -7,6 +7,7 @@
 
 pub mod components;
 pub mod events;
+pub mod fork;
 pub mod ids;
 pub mod init;
 pub mod policy;

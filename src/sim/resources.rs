@@ -267,6 +267,13 @@ impl BandIndex {
         self.bands.sort_unstable_by_key(|b| (b.cell, b.band));
     }
 
+    /// Replaces every band's entity `e` with `map(e)` (for a copy of the world).
+    pub fn map_entities(&mut self, map: impl Fn(&Entity) -> Entity) {
+        for b in &mut self.bands {
+            b.entity = map(&b.entity);
+        }
+    }
+
     /// The bands in `cell`, in band-id order.
     pub fn in_cell(&self, cell: CellId) -> impl Iterator<Item = IndexedBand> + '_ {
         let start = self.bands.partition_point(|b| b.cell < cell);

@@ -39,7 +39,7 @@ pub enum Stream {
 const STREAMS: usize = 12;
 
 /// The per-mechanism generators of one replicate.
-#[derive(Resource)]
+#[derive(Resource, Clone)]
 pub struct Rngs {
     streams: Vec<ChaCha8Rng>,
 }

@@ -49,6 +49,12 @@ fn active_militia(militias: &[(u32, u32)], day: u32) -> Option<u32> {
         .map(|&(m, _)| m)
 }
 
+/// The communities whose militia is under arms, and which militia: listed on the weekly step,
+/// acted on every day of the week. A resource, not a system's local, so that a copy of the
+/// world (`Simulation::fork`) carries it.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct ArmedMilitias(pub Vec<(CommunityId, u32)>);
+
 /// Mobilises, raids and clashes.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn militia_actions(
@@ -60,7 +66,7 @@ pub fn militia_actions(
     mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
-    mut armed: Local<Vec<(CommunityId, u32)>>,
+    mut armed: ResMut<ArmedMilitias>,
     mut targets: Local<Vec<(CellId, f64)>>,
 ) {
     let Setting {
@@ -84,7 +90,7 @@ pub fn militia_actions(
         mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
     };
     if clock.weekly() {
-        armed.clear();
+        armed.0.clear();
         for (k, &ce) in terrain.communities.iter_enumerated() {
             let militia = active_militia(&terrain.militias[k], day);
             let threat = match (militia, communities.get(ce)) {
@@ -115,13 +121,13 @@ pub fn militia_actions(
                 c.militia = 0.0;
             }
             if let (Some(m), true) = (militia, c.militia > 0.0) {
-                armed.push((k, m));
+                armed.0.push((k, m));
             }
         }
     }
     let morale = p.bands.morale_per_loss;
     let mut new_events = Vec::new();
-    for &(k, m) in armed.iter() {
+    for &(k, m) in armed.0.iter() {
         let ce = terrain.communities[k];
         let Ok(c) = communities.get(ce) else {
             continue;
