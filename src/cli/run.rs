@@ -2,24 +2,26 @@
 //! summary and manifest.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::RunArgs;
 use super::output::OutputDir;
-use crate::experiment::run_replicates;
+use indicatif::ProgressBar;
+
+use crate::experiment::engine::run_each;
+use crate::experiment::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
-use crate::record::writers::{
-    Manifest, ManifestFile, SummaryFile, VERSION, write_events, write_timeseries,
-};
-use crate::record::{SeriesRow, Spread, aggregate};
+use crate::record::atomic::AtomicFile;
+use crate::record::writers::{EventRows, Manifest, ManifestFile, SeriesRows, SummaryFile, VERSION};
+use crate::record::{ReplicateSummary, Spread, aggregate};
 use crate::report::format::{aligned, interval, number};
-use crate::report::run_report::{self, key_outcome_rows};
+use crate::report::run_report::{self, RunDigest, key_outcome_rows};
 use crate::scenario::{Scenario, format_date};
 
 /// Runs a Sahel scenario (loaded, with `--replicates` and `--seed` applied) into `out`.
 pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow::Result<()> {
-    let dir = out.path();
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
     let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));
@@ -32,26 +34,23 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     );
     let pool = super::worker_pool(args.threads)?;
     let t_run = Instant::now();
-    let outputs = pool.install(|| run_replicates(&scenario, &map, scenario.replicates, Some(&bar)));
+    let events_name = if args.events_gzip {
+        "events.csv.gz"
+    } else {
+        "events.csv"
+    };
+    let dir = out.path();
+    let streamed = pool
+        .install(|| stream_replicates(&scenario, &map, dir, events_name, &bar))
+        .map_err(|(name, e)| out.failed(name, e))?;
     bar.finish_and_clear();
     let run_s = t_run.elapsed().as_secs_f64();
-    if scenario.output.events {
-        let runs: Vec<(u32, &[crate::sim::events::Event])> = outputs
-            .iter()
-            .map(|o| (o.replicate, o.events.as_slice()))
-            .collect();
-        let name = if args.events_gzip {
-            "events.csv.gz"
-        } else {
-            "events.csv"
-        };
-        write_events(&dir.join(name), &scenario, &map, &runs, args.events_gzip)
-            .map_err(|e| out.failed(name, e))?;
-    }
-    let rows: Vec<&[SeriesRow]> = outputs.iter().map(|o| o.rows.as_slice()).collect();
-    write_timeseries(&dir.join("timeseries.csv"), &rows)
-        .map_err(|e| out.failed("timeseries.csv", e))?;
-    let summaries: Vec<_> = outputs.iter().map(|o| o.summary.clone()).collect();
+    let Streamed {
+        summaries,
+        seeds,
+        wall_s,
+        digest,
+    } = streamed;
     let agg = aggregate(&summaries);
     out.write_json(
         "summary.json",
@@ -65,13 +64,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     )?;
     let t_plots = Instant::now();
     let figures = pool.install(|| {
-        run_report::figures(
-            &scenario,
-            &map,
-            &outputs,
-            args.report.plots,
-            args.report.report(),
-        )
+        run_report::figures(&scenario, digest, args.report.plots, args.report.report())
     })?;
     out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
@@ -82,14 +75,14 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     timings.insert("map_s".to_string(), t_map);
     timings.insert("plots_s".to_string(), plots_s);
     timings.insert("replicates_s".to_string(), run_s);
-    for o in &outputs {
-        timings.insert(format!("replicate_{:03}_s", o.replicate), o.wall_s);
+    for (r, w) in wall_s.iter().enumerate() {
+        timings.insert(format!("replicate_{r:03}_s"), *w);
     }
     let manifest = Manifest {
         program: format!("sahelsim {VERSION}"),
         replicates: scenario.replicates,
         seed: scenario.seed,
-        replicate_seeds: outputs.iter().map(|o| o.seed).collect(),
+        replicate_seeds: seeds,
         files: ManifestFile::list(&scenario.sources),
         scenario: &scenario,
         timings,
@@ -115,6 +108,83 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     print!("{}", region_table(&agg));
     println!("wrote {}", out.target().display());
     Ok(())
+}
+
+/// What a run keeps of its replicates once they are written: small things only.
+struct Streamed<'a> {
+    /// Each replicate's outcomes, in replicate order.
+    summaries: Vec<ReplicateSummary>,
+    /// Each replicate's seed.
+    seeds: Vec<u64>,
+    /// Each replicate's wall-clock seconds.
+    wall_s: Vec<f64>,
+    /// What the pictures need.
+    digest: RunDigest<'a>,
+}
+
+/// Runs `scenario`'s replicates on the current pool and hands each to the files as it
+/// finishes, in replicate order (one that finishes early waits for its turn): its events to
+/// `events_name` (where the scenario writes events), its rows to `timeseries.csv`, its
+/// months, cell maps and attribution counts to the pictures' digest; then drops it. Memory
+/// holds the replicates running and those waiting for their turn, not the whole run. Both
+/// files (in folder `dir`) are moved into place only once every replicate is in; an error
+/// leaves neither, and says which file it was writing.
+fn stream_replicates<'a>(
+    scenario: &'a Arc<Scenario>,
+    map: &'a Arc<SahelMap>,
+    dir: &Path,
+    events_name: &'static str,
+    bar: &ProgressBar,
+) -> Result<Streamed<'a>, (&'static str, std::io::Error)> {
+    let replicates = scenario.replicates;
+    let open = |name: &'static str| AtomicFile::create(&dir.join(name)).map_err(|e| (name, e));
+    let mut events = match scenario.output.events {
+        true => Some(EventRows::new(
+            open(events_name)?,
+            events_name.ends_with(".gz"),
+            scenario,
+            map,
+        )),
+        false => None,
+    };
+    let mut series = SeriesRows::new(open("timeseries.csv")?);
+    let mut kept = Streamed {
+        summaries: Vec::with_capacity(replicates as usize),
+        seeds: Vec::with_capacity(replicates as usize),
+        wall_s: Vec::with_capacity(replicates as usize),
+        digest: RunDigest::new(scenario, map, replicates),
+    };
+    let mut waiting: BTreeMap<usize, ReplicateOutput> = BTreeMap::new();
+    let jobs: Vec<u32> = (0..replicates).collect();
+    run_each(
+        &jobs,
+        |&r| run_replicate(scenario, map, r, Some(bar)),
+        |k, o| -> Result<(), (&'static str, std::io::Error)> {
+            waiting.insert(k, o);
+            while let Some(o) = waiting.remove(&kept.seeds.len()) {
+                if let Some(w) = &mut events {
+                    w.add(o.replicate, &o.events)
+                        .map_err(|e| (events_name, e))?;
+                }
+                series.add(&o.rows).map_err(|e| ("timeseries.csv", e))?;
+                kept.digest.add(&o);
+                kept.seeds.push(o.seed);
+                kept.wall_s.push(o.wall_s);
+                kept.summaries.push(o.summary);
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(w) = events {
+        w.finish()
+            .and_then(AtomicFile::commit)
+            .map_err(|e| (events_name, e))?;
+    }
+    series
+        .finish()
+        .and_then(AtomicFile::commit)
+        .map_err(|e| ("timeseries.csv", e))?;
+    Ok(kept)
 }
 
 /// The printed table of outcomes by admin-1 region (the report's "By region"): the regions

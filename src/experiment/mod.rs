@@ -84,19 +84,6 @@ pub fn run_replicate(
     run.finish(t.elapsed().as_secs_f64())
 }
 
-/// Runs replicates `0..replicates` in parallel; results in replicate order.
-pub fn run_replicates(
-    scenario: &Arc<Scenario>,
-    map: &Arc<SahelMap>,
-    replicates: u32,
-    progress: Option<&ProgressBar>,
-) -> Vec<ReplicateOutput> {
-    (0..replicates)
-        .into_par_iter()
-        .map(|r| run_replicate(scenario, map, r, progress))
-        .collect()
-}
-
 /// How the scenarios of one replicate go on after they part ([`run_forked`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Branches {
@@ -268,4 +255,3 @@ impl Running {
         }
     }
 }
-

@@ -72,111 +72,168 @@ struct EventRow<'a> {
     abducted: u32,
 }
 
-/// Writes `events.csv` for all replicates' events, `(replicate, events)` in replicate order;
-/// gzip-compressed where `gzip` is true (name the path `events.csv.gz`: pandas, polars and R
-/// read it as it is). The compressed file carries no time stamp, so it is as reproducible as
-/// the plain one.
-pub fn write_events(
-    path: &Path,
-    scenario: &Scenario,
-    map: &SahelMap,
-    runs: &[(u32, &[Event])],
-    gzip: bool,
-) -> std::io::Result<()> {
-    write_atomic_with(path, |w| {
-        if gzip {
-            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
-            write_event_rows(&mut gz, scenario, map, runs)?;
-            gz.finish()?;
-            Ok(())
-        } else {
-            write_event_rows(w, scenario, map, runs)
-        }
-    })
+/// Where the rows of `events.csv` go: the file itself, or a gzip stream into it (name the file
+/// `events.csv.gz`: pandas, polars and R read it as it is). The compressed stream carries no
+/// time stamp, so it is as reproducible as the plain one.
+pub enum EventStream<W: Write> {
+    /// Plain CSV.
+    Plain(W),
+    /// Gzip-compressed CSV.
+    Gzip(flate2::write::GzEncoder<W>),
 }
 
-/// The rows of `events.csv`, header first, into `w`.
-fn write_event_rows(
-    w: impl std::io::Write,
-    scenario: &Scenario,
-    map: &SahelMap,
-    runs: &[(u32, &[Event])],
-) -> std::io::Result<()> {
-    {
-        let mut csv = csv::Writer::from_writer(w);
-        for (replicate, events) in runs {
-            for (n, e) in events.iter().enumerate() {
-                let cell = &map.grid.cells[e.cell.index()];
-                let date = scenario.period.date(e.day);
-                let (perp, coalition) = match e.perpetrator {
-                    Perpetrator::Group(g) => (
-                        scenario.groups[g.index()].name.clone(),
-                        coalition_name(scenario.groups[g.index()].coalition),
-                    ),
-                    Perpetrator::State => ("State forces".to_string(), "none"),
-                    Perpetrator::Militia(m) => (militia_name(m), "none"),
-                };
-                let target = match e.target {
-                    Target::SecurityForces => "Security forces".to_string(),
-                    Target::Civilians => "Civilians".to_string(),
-                    Target::Leaders => "Traditional or religious leaders".to_string(),
-                    Target::Group(g) => scenario.groups[g.index()].name.clone(),
-                };
-                let actor2 = match e.target {
-                    Target::Group(g) if e.perpetrator.pro_government() => {
-                        attributed_name(Attributed::Group(g), scenario)
-                    }
-                    _ => target.clone(),
-                };
-                csv.serialize(EventRow {
-                    event_id_cnty: format!("SAH{replicate}-{}", n + 1),
-                    event_date: format_date(date),
-                    year: date.year(),
-                    event_type: e.event_type.label(),
-                    sub_event_type: e.sub_type.label(),
-                    actor1: attributed_name(e.attributed, scenario),
-                    actor2,
-                    country: cell
-                        .country
-                        .map(|c| map.data.countries[c].name.as_str())
-                        .unwrap_or(""),
-                    admin1: cell
-                        .region
-                        .map(|r| map.data.regions[r].name.as_str())
-                        .unwrap_or(""),
-                    latitude: (cell.lat * 1e4).round() / 1e4,
-                    longitude: (cell.lon * 1e4).round() / 1e4,
-                    fatalities: e.fatalities(),
-                    replicate: *replicate,
-                    true_perpetrator: perp,
-                    true_coalition: coalition,
-                    band: e.band.map(|b| b.get()),
-                    target,
-                    area: cell
-                        .area
-                        .map(|a| map.data.areas[a].id.as_str())
-                        .unwrap_or("other"),
-                    fatalities_civilians: e.civilians_killed,
-                    fatalities_security: e.security_killed,
-                    fatalities_militants: e.militants_killed,
-                    abducted: e.abducted,
-                })
-                .map_err(std::io::Error::other)?;
-            }
+impl<W: Write> EventStream<W> {
+    /// A stream into `w`, compressed where `gzip` is true.
+    pub fn new(w: W, gzip: bool) -> Self {
+        if gzip {
+            EventStream::Gzip(flate2::write::GzEncoder::new(
+                w,
+                flate2::Compression::default(),
+            ))
+        } else {
+            EventStream::Plain(w)
         }
-        csv.flush()
+    }
+
+    /// Ends the stream (the gzip trailer) and gives the writer back.
+    pub fn finish(self) -> std::io::Result<W> {
+        match self {
+            EventStream::Plain(w) => Ok(w),
+            EventStream::Gzip(gz) => gz.finish(),
+        }
     }
 }
 
-/// Writes `timeseries.csv`.
-pub fn write_timeseries(path: &Path, rows: &[&[SeriesRow]]) -> std::io::Result<()> {
-    write_atomic_with(path, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        for r in rows.iter().flat_map(|r| r.iter()) {
-            csv.serialize(r).map_err(std::io::Error::other)?;
+impl<W: Write> Write for EventStream<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            EventStream::Plain(w) => w.write(buf),
+            EventStream::Gzip(gz) => gz.write(buf),
         }
-        csv.flush()
-    })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            EventStream::Plain(w) => w.flush(),
+            EventStream::Gzip(gz) => gz.flush(),
+        }
+    }
+}
+
+/// Writes the rows of `events.csv`, header first, one replicate's events at a time, as the
+/// replicates come (in replicate order, so that the file does not depend on the threads).
+pub struct EventRows<'a, W: Write> {
+    csv: csv::Writer<EventStream<W>>,
+    scenario: &'a Scenario,
+    map: &'a SahelMap,
+}
+
+impl<'a, W: Write> EventRows<'a, W> {
+    /// Rows of `scenario`'s events on `map` into `w`, gzip-compressed where `gzip` is true.
+    pub fn new(w: W, gzip: bool, scenario: &'a Scenario, map: &'a SahelMap) -> Self {
+        Self {
+            csv: csv::Writer::from_writer(EventStream::new(w, gzip)),
+            scenario,
+            map,
+        }
+    }
+
+    /// Writes replicate `replicate`'s events.
+    pub fn add(&mut self, replicate: u32, events: &[Event]) -> std::io::Result<()> {
+        let (scenario, map, csv) = (self.scenario, self.map, &mut self.csv);
+        for (n, e) in events.iter().enumerate() {
+            let cell = &map.grid.cells[e.cell.index()];
+            let date = scenario.period.date(e.day);
+            let (perp, coalition) = match e.perpetrator {
+                Perpetrator::Group(g) => (
+                    scenario.groups[g.index()].name.clone(),
+                    coalition_name(scenario.groups[g.index()].coalition),
+                ),
+                Perpetrator::State => ("State forces".to_string(), "none"),
+                Perpetrator::Militia(m) => (militia_name(m), "none"),
+            };
+            let target = match e.target {
+                Target::SecurityForces => "Security forces".to_string(),
+                Target::Civilians => "Civilians".to_string(),
+                Target::Leaders => "Traditional or religious leaders".to_string(),
+                Target::Group(g) => scenario.groups[g.index()].name.clone(),
+            };
+            let actor2 = match e.target {
+                Target::Group(g) if e.perpetrator.pro_government() => {
+                    attributed_name(Attributed::Group(g), scenario)
+                }
+                _ => target.clone(),
+            };
+            csv.serialize(EventRow {
+                event_id_cnty: format!("SAH{replicate}-{}", n + 1),
+                event_date: format_date(date),
+                year: date.year(),
+                event_type: e.event_type.label(),
+                sub_event_type: e.sub_type.label(),
+                actor1: attributed_name(e.attributed, scenario),
+                actor2,
+                country: cell
+                    .country
+                    .map(|c| map.data.countries[c].name.as_str())
+                    .unwrap_or(""),
+                admin1: cell
+                    .region
+                    .map(|r| map.data.regions[r].name.as_str())
+                    .unwrap_or(""),
+                latitude: (cell.lat * 1e4).round() / 1e4,
+                longitude: (cell.lon * 1e4).round() / 1e4,
+                fatalities: e.fatalities(),
+                replicate,
+                true_perpetrator: perp,
+                true_coalition: coalition,
+                band: e.band.map(|b| b.get()),
+                target,
+                area: cell
+                    .area
+                    .map(|a| map.data.areas[a].id.as_str())
+                    .unwrap_or("other"),
+                fatalities_civilians: e.civilians_killed,
+                fatalities_security: e.security_killed,
+                fatalities_militants: e.militants_killed,
+                abducted: e.abducted,
+            })
+            .map_err(std::io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the rows, ends the stream and gives the writer back.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())?.finish()
+    }
+}
+
+/// Writes the rows of `timeseries.csv`, header first, one replicate's rows at a time, in
+/// replicate order.
+pub struct SeriesRows<W: Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: Write> SeriesRows<W> {
+    /// Rows into `w`.
+    pub fn new(w: W) -> Self {
+        Self {
+            csv: csv::Writer::from_writer(w),
+        }
+    }
+
+    /// Writes one replicate's rows.
+    pub fn add(&mut self, rows: &[SeriesRow]) -> std::io::Result<()> {
+        for r in rows {
+            self.csv.serialize(r).map_err(std::io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the rows and gives the writer back.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 /// The content of `summary.json`.

@@ -27,10 +27,23 @@ pub struct Attribution {
     pub attributed: Vec<Vec<f64>>,
 }
 
-impl Attribution {
-    /// Counts every replicate's events (`runs`, in replicate order) and divides by the number
-    /// of replicates.
-    pub fn count(scenario: &Scenario, map: &SahelMap, runs: &[&[Event]]) -> Self {
+/// Events counted by true perpetrator and by attribution, one replicate at a time as the
+/// replicates come (a run's event log need not be kept): [`finish`](Self::finish) gives the
+/// replicate means.
+#[derive(Debug, Clone)]
+pub struct AttributionTally<'a> {
+    map: &'a SahelMap,
+    n_groups: usize,
+    areas: Vec<String>,
+    actors: Vec<String>,
+    truly: Vec<Vec<f64>>,
+    attributed: Vec<Vec<f64>>,
+    runs: usize,
+}
+
+impl<'a> AttributionTally<'a> {
+    /// An empty tally of `scenario`'s actors on `map`'s areas.
+    pub fn new(scenario: &Scenario, map: &'a SahelMap) -> Self {
         let mut actors: Vec<String> = scenario.groups.iter().map(|g| g.name.clone()).collect();
         for a in [
             Attributed::Jnim,
@@ -41,7 +54,23 @@ impl Attribution {
             actors.push(attributed_name(a, scenario));
         }
         actors.push("Militias".to_string());
-        let n_groups = scenario.groups.len();
+        let mut areas = vec!["whole study area".to_string()];
+        areas.extend(map.data.areas.iter().map(|a| a.name.clone()));
+        areas.push("outside the four areas".to_string());
+        Self {
+            map,
+            n_groups: scenario.groups.len(),
+            truly: vec![vec![0.0; actors.len()]; areas.len()],
+            attributed: vec![vec![0.0; actors.len()]; areas.len()],
+            areas,
+            actors,
+            runs: 0,
+        }
+    }
+
+    /// Counts one replicate's events.
+    pub fn add(&mut self, events: &[Event]) {
+        let n_groups = self.n_groups;
         let state = n_groups + 3;
         let militias = n_groups + 4;
         let actor_of = |a: Attributed| match a {
@@ -52,32 +81,37 @@ impl Attribution {
             Attributed::State => state,
             Attributed::Militia(_) => militias,
         };
-        let mut areas = vec!["whole study area".to_string()];
-        areas.extend(map.data.areas.iter().map(|a| a.name.clone()));
-        areas.push("outside the four areas".to_string());
-        let n_areas = map.data.areas.len();
-        let mut truly = vec![vec![0.0; actors.len()]; areas.len()];
-        let mut attributed = vec![vec![0.0; actors.len()]; areas.len()];
-        for events in runs {
-            for e in events.iter() {
-                let area = 1 + map.grid.cells[e.cell.index()].area.unwrap_or(n_areas);
-                let t = match e.perpetrator {
-                    Perpetrator::Group(g) => g.index(),
-                    Perpetrator::State => state,
-                    Perpetrator::Militia(_) => militias,
-                };
-                let a = actor_of(e.attributed);
-                for panel in [0, area] {
-                    truly[panel][t] += 1.0;
-                    attributed[panel][a] += 1.0;
-                }
+        let n_areas = self.map.data.areas.len();
+        for e in events {
+            let area = 1 + self.map.grid.cells[e.cell.index()].area.unwrap_or(n_areas);
+            let t = match e.perpetrator {
+                Perpetrator::Group(g) => g.index(),
+                Perpetrator::State => state,
+                Perpetrator::Militia(_) => militias,
+            };
+            let a = actor_of(e.attributed);
+            for panel in [0, area] {
+                self.truly[panel][t] += 1.0;
+                self.attributed[panel][a] += 1.0;
             }
         }
-        let n = runs.len().max(1) as f64;
+        self.runs += 1;
+    }
+
+    /// The replicate means; areas with no event at all get no panel.
+    pub fn finish(self) -> Attribution {
+        let Self {
+            areas,
+            actors,
+            mut truly,
+            mut attributed,
+            runs,
+            ..
+        } = self;
+        let n = runs.max(1) as f64;
         for v in truly.iter_mut().chain(attributed.iter_mut()) {
             v.iter_mut().for_each(|x| *x /= n);
         }
-        // Areas with no event at all get no panel.
         let keep: Vec<bool> = truly
             .iter()
             .enumerate()
@@ -97,7 +131,7 @@ impl Attribution {
             .filter(|(_, k)| **k)
             .map(|(a, _)| a)
             .collect();
-        Self {
+        Attribution {
             areas,
             actors,
             truly,

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use super::PlotFormat;
-use super::attribution_plot::{Attribution, AttributionPlot};
+use super::attribution_plot::{AttributionPlot, AttributionTally};
 use super::cell_map_plot::{CellMapPlot, Scale};
 use super::figure::{Figure, render};
 use super::format::{interval, number};
@@ -362,20 +362,6 @@ fn parameter_value(v: f64) -> String {
     if s.len() > 12 { format!("{v:.6}") } else { s }
 }
 
-/// The months of every replicate, and their positions on the time axis.
-fn months(s: &Scenario, outputs: &[ReplicateOutput]) -> (Vec<f64>, Vec<Vec<Month>>) {
-    let groups: Vec<String> = s.groups.iter().map(|g| g.name.clone()).collect();
-    let m: Vec<Vec<Month>> = outputs
-        .iter()
-        .map(|o| monthly(&o.rows, &o.events, &s.period, &groups))
-        .collect();
-    let x = m
-        .first()
-        .map(|m| m.iter().map(Month::x).collect())
-        .unwrap_or_default();
-    (x, m)
-}
-
 /// The panels of key outcomes by month for one set of replicates, one colour per quantity.
 pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
     let series = |f: &dyn Fn(&Month) -> f64| -> Vec<Vec<f64>> {
@@ -444,6 +430,7 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
 }
 
 /// Per-cell values by year, averaged over replicates.
+#[derive(Debug, Clone)]
 struct CellMaps {
     years: Vec<i32>,
     events: Vec<Vec<f64>>,
@@ -452,57 +439,106 @@ struct CellMaps {
     displaced: Vec<Vec<f64>>,
 }
 
-fn cell_maps(s: &Scenario, map: &SahelMap, outputs: &[ReplicateOutput]) -> CellMaps {
-    let n = map.grid.cells.len();
-    let (y0, y1) = (s.period.start.year(), s.period.end.year());
-    let years: Vec<i32> = (y0..=y1).collect();
-    let reps = outputs.len().max(1) as f64;
-    let mut events = vec![vec![0.0; n]; years.len()];
-    let mut fatalities = vec![vec![0.0; n]; years.len()];
-    for o in outputs {
-        // Days to years once, not once per event.
-        let year_of_day: Vec<usize> = (0..s.period.days())
-            .map(|d| (s.period.date(d).year() - y0) as usize)
-            .collect();
-        for e in &o.events {
-            let y = year_of_day.get(e.day as usize).copied().unwrap_or(0);
-            events[y][e.cell.index()] += 1.0 / reps;
-            fatalities[y][e.cell.index()] += e.fatalities() as f64 / reps;
+/// What a run's pictures need of its replicates, taken in one replicate at a time as they
+/// come (in replicate order), so that a run need not keep its replicates: each replicate's
+/// months (for the 90 % bands), the cell maps' sums and the attribution counts.
+#[derive(Debug, Clone)]
+pub struct RunDigest<'a> {
+    scenario: &'a Scenario,
+    map: &'a SahelMap,
+    groups: Vec<String>,
+    /// Each replicate's months, in replicate order.
+    months: Vec<Vec<Month>>,
+    cells: CellMaps,
+    /// The year (from the first) of each day.
+    year_of_day: Vec<usize>,
+    /// The number of replicates the cell maps' means divide by.
+    reps: f64,
+    attribution: AttributionTally<'a>,
+}
+
+impl<'a> RunDigest<'a> {
+    /// An empty digest of `replicates` replicates of `s` on `map`.
+    pub fn new(s: &'a Scenario, map: &'a SahelMap, replicates: u32) -> Self {
+        let n = map.grid.cells.len();
+        let (y0, y1) = (s.period.start.year(), s.period.end.year());
+        let years: Vec<i32> = (y0..=y1).collect();
+        let zeros = || vec![vec![0.0; n]; years.len()];
+        Self {
+            scenario: s,
+            map,
+            groups: s.groups.iter().map(|g| g.name.clone()).collect(),
+            months: Vec::with_capacity(replicates as usize),
+            cells: CellMaps {
+                events: zeros(),
+                fatalities: zeros(),
+                control: zeros(),
+                displaced: zeros(),
+                years,
+            },
+            year_of_day: (0..s.period.days())
+                .map(|d| (s.period.date(d).year() - y0) as usize)
+                .collect(),
+            reps: replicates.max(1) as f64,
+            attribution: AttributionTally::new(s, map),
         }
     }
-    let mut control = vec![vec![0.0; n]; years.len()];
-    let mut displaced = vec![vec![0.0; n]; years.len()];
-    for o in outputs {
+
+    /// The digest of `outputs` (every replicate of a run, in replicate order).
+    pub fn of(s: &'a Scenario, map: &'a SahelMap, outputs: &[ReplicateOutput]) -> Self {
+        let mut d = Self::new(s, map, outputs.len() as u32);
+        for o in outputs {
+            d.add(o);
+        }
+        d
+    }
+
+    /// Takes in the next replicate.
+    pub fn add(&mut self, o: &ReplicateOutput) {
+        let s = self.scenario;
+        self.months
+            .push(monthly(&o.rows, &o.events, &s.period, &self.groups));
+        let (cells, reps) = (&mut self.cells, self.reps);
+        for e in &o.events {
+            let y = self.year_of_day.get(e.day as usize).copied().unwrap_or(0);
+            cells.events[y][e.cell.index()] += 1.0 / reps;
+            cells.fatalities[y][e.cell.index()] += e.fatalities() as f64 / reps;
+        }
+        let y0 = s.period.start.year();
         for cy in &o.cell_years {
             let y = (cy.year - y0) as usize;
-            if y >= years.len() {
+            if y >= cells.years.len() {
                 continue;
             }
             for (i, (&c, &d)) in cy.control.iter().zip(&cy.displaced).enumerate() {
-                control[y][i] += c as f64 / reps;
-                displaced[y][i] += d as f64 / reps;
+                cells.control[y][i] += c as f64 / reps;
+                cells.displaced[y][i] += d as f64 / reps;
             }
         }
+        self.attribution.add(&o.events);
     }
-    CellMaps {
-        years,
-        events,
-        fatalities,
-        control,
-        displaced,
+
+    /// The replicates taken in.
+    pub fn replicates(&self) -> usize {
+        self.months.len()
     }
 }
 
-/// Draws a run's figures: outcomes by month, the four maps by year, who did it.
+/// Draws a run's figures from its digest: outcomes by month, the four maps by year, who did
+/// it.
 pub fn figures(
     s: &Scenario,
-    map: &SahelMap,
-    outputs: &[ReplicateOutput],
+    digest: RunDigest<'_>,
     format: PlotFormat,
     report: bool,
 ) -> Result<Vec<Figure>, super::FigureError> {
-    let reps = outputs.len();
-    let (x, m) = months(s, outputs);
+    let reps = digest.replicates();
+    let map = digest.map;
+    let m = digest.months;
+    let x: Vec<f64> = m
+        .first()
+        .map(|m| m.iter().map(Month::x).collect())
+        .unwrap_or_default();
     let ts = TimeSeriesPlot {
         title: format!("{}: key outcomes by month, {reps} replicates", s.name),
         x_desc: "year (monthly values)".into(),
@@ -522,7 +558,7 @@ pub fn figures(
         )
     };
 
-    let cm = cell_maps(s, map, outputs);
+    let cm = digest.cells;
     let label = |y: &i32| {
         if *y == s.period.end.year()
             && (s.period.end.month() != time::Month::December || s.period.end.day() != 31)
@@ -588,9 +624,7 @@ pub fn figures(
         })
         .collect();
 
-    let runs: Vec<&[crate::sim::events::Event]> =
-        outputs.iter().map(|o| o.events.as_slice()).collect();
-    let attribution = Attribution::count(s, map, &runs);
+    let attribution = digest.attribution.finish();
     let attribution_figure = || {
         render(
             &AttributionPlot {
