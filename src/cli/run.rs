@@ -15,7 +15,7 @@ use crate::experiment::{ReplicateOutput, run_replicate};
 use crate::geo::SahelMap;
 use crate::record::atomic::AtomicFile;
 use crate::record::writers::{EventRows, Manifest, ManifestFile, SeriesRows, SummaryFile, VERSION};
-use crate::record::{ReplicateSummary, Spread, aggregate};
+use crate::record::{Spread, SummaryTable};
 use crate::report::format::{aligned, interval, number};
 use crate::report::run_report::{self, RunDigest, key_outcome_rows};
 use crate::scenario::{Scenario, format_date};
@@ -47,11 +47,10 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     let run_s = t_run.elapsed().as_secs_f64();
     let Streamed {
         summaries,
-        seeds,
         wall_s,
         digest,
     } = streamed;
-    let agg = aggregate(&summaries);
+    let agg = summaries.aggregate();
     out.write_json(
         "summary.json",
         &SummaryFile {
@@ -82,7 +81,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         program: format!("sahelsim {VERSION}"),
         replicates: scenario.replicates,
         seed: scenario.seed,
-        replicate_seeds: seeds,
+        replicate_seeds: summaries.seeds(),
         files: ManifestFile::list(&scenario.sources),
         scenario: &scenario,
         timings,
@@ -112,10 +111,8 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
 
 /// What a run keeps of its replicates once they are written: small things only.
 struct Streamed<'a> {
-    /// Each replicate's outcomes, in replicate order.
-    summaries: Vec<ReplicateSummary>,
-    /// Each replicate's seed.
-    seeds: Vec<u64>,
+    /// Each replicate's outcomes (and seed), in replicate order.
+    summaries: SummaryTable,
     /// Each replicate's wall-clock seconds.
     wall_s: Vec<f64>,
     /// What the pictures need.
@@ -149,8 +146,7 @@ fn stream_replicates<'a>(
     };
     let mut series = SeriesRows::new(open("timeseries.csv")?);
     let mut kept = Streamed {
-        summaries: Vec::with_capacity(replicates as usize),
-        seeds: Vec::with_capacity(replicates as usize),
+        summaries: SummaryTable::new(),
         wall_s: Vec::with_capacity(replicates as usize),
         digest: RunDigest::new(scenario, map, replicates),
     };
@@ -161,14 +157,13 @@ fn stream_replicates<'a>(
         |&r| run_replicate(scenario, map, r, Some(bar)),
         |k, o| -> Result<(), (&'static str, std::io::Error)> {
             waiting.insert(k, o);
-            while let Some(o) = waiting.remove(&kept.seeds.len()) {
+            while let Some(o) = waiting.remove(&kept.summaries.len()) {
                 if let Some(w) = &mut events {
                     w.add(o.replicate, &o.events)
                         .map_err(|e| (events_name, e))?;
                 }
                 series.add(&o.rows).map_err(|e| ("timeseries.csv", e))?;
                 kept.digest.add(&o);
-                kept.seeds.push(o.seed);
                 kept.wall_s.push(o.wall_s);
                 kept.summaries.push(o.summary);
             }

@@ -12,4 +12,6 @@ pub mod writers;
 pub use atomic::{write_atomic, write_atomic_with};
 pub use outcome::{Column, OUTCOMES, Observed, Outcome, Window};
 pub use series::{CellYear, Recorder, SeriesRow};
-pub use summary::{ReplicateSummary, Spread, aggregate, summarise, summarise_reference};
+pub use summary::{
+    ReplicateSummary, Spread, SummaryTable, aggregate, summarise, summarise_reference,
+};

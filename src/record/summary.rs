@@ -116,22 +116,161 @@ pub fn aggregate(replicates: &[ReplicateSummary]) -> BTreeMap<String, Spread> {
         return out;
     };
     for key in first.outcomes.keys() {
-        let mut v: Vec<f64> = replicates
+        let v: Vec<f64> = replicates
             .iter()
             .filter_map(|r| r.outcomes.get(key).copied())
             .collect();
-        v.sort_by(f64::total_cmp);
-        let mean = v.iter().sum::<f64>() / v.len() as f64;
-        out.insert(
-            key.clone(),
-            Spread {
-                mean,
-                p05: quantile(&v, 0.05),
-                p95: quantile(&v, 0.95),
-            },
-        );
+        out.insert(key.clone(), spread(v));
     }
     out
+}
+
+/// Mean, 5th and 95th percentiles of `v`.
+fn spread(mut v: Vec<f64>) -> Spread {
+    v.sort_by(f64::total_cmp);
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    Spread {
+        mean,
+        p05: quantile(&v, 0.05),
+        p95: quantile(&v, 0.95),
+    }
+}
+
+/// Every replicate's outcomes, kept compactly for a run of many replicates: the outcome names
+/// once (the first replicate's), each replicate's values in their order (8 bytes an outcome
+/// instead of its name again). A replicate whose names differ is kept as it is. Serialises as
+/// the list of [`ReplicateSummary`] it holds, byte for byte.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryTable {
+    names: Vec<String>,
+    rows: Vec<SummaryRow>,
+}
+
+/// One replicate in a [`SummaryTable`].
+#[derive(Debug, Clone)]
+enum SummaryRow {
+    /// Values in the order of the table's names.
+    Values {
+        replicate: u32,
+        seed: u64,
+        values: Vec<f64>,
+    },
+    /// A replicate with other outcome names.
+    Other(ReplicateSummary),
+}
+
+impl SummaryTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next replicate.
+    pub fn push(&mut self, r: ReplicateSummary) {
+        if self.rows.is_empty() {
+            self.names = r.outcomes.keys().cloned().collect();
+        }
+        let same = r.outcomes.len() == self.names.len()
+            && r.outcomes.keys().zip(&self.names).all(|(a, b)| a == b);
+        self.rows.push(if same {
+            SummaryRow::Values {
+                replicate: r.replicate,
+                seed: r.seed,
+                values: r.outcomes.into_values().collect(),
+            }
+        } else {
+            SummaryRow::Other(r)
+        });
+    }
+
+    /// The replicates held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no replicate is held.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each replicate's seed, in order.
+    pub fn seeds(&self) -> Vec<u64> {
+        self.rows
+            .iter()
+            .map(|r| match r {
+                SummaryRow::Values { seed, .. } => *seed,
+                SummaryRow::Other(s) => s.seed,
+            })
+            .collect()
+    }
+
+    /// Mean and 90 % interval of every outcome across the replicates: [`aggregate`] of the
+    /// summaries held.
+    pub fn aggregate(&self) -> BTreeMap<String, Spread> {
+        let mut out = BTreeMap::new();
+        if self.rows.is_empty() {
+            return out;
+        }
+        for (i, key) in self.names.iter().enumerate() {
+            let v: Vec<f64> = self
+                .rows
+                .iter()
+                .filter_map(|r| match r {
+                    SummaryRow::Values { values, .. } => Some(values[i]),
+                    SummaryRow::Other(s) => s.outcomes.get(key).copied(),
+                })
+                .collect();
+            out.insert(key.clone(), spread(v));
+        }
+        out
+    }
+}
+
+impl Serialize for SummaryTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+
+        /// The outcomes of one replicate as a map, names from the table.
+        struct Outcomes<'a>(&'a [String], &'a [f64]);
+        impl Serialize for Outcomes<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut m = serializer.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0.iter().zip(self.1) {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        for row in &self.rows {
+            match row {
+                SummaryRow::Values {
+                    replicate,
+                    seed,
+                    values,
+                } => {
+                    /// A replicate as [`ReplicateSummary`] serialises.
+                    struct Row<'a>(u32, u64, Outcomes<'a>);
+                    impl Serialize for Row<'_> {
+                        fn serialize<S: serde::Serializer>(
+                            &self,
+                            serializer: S,
+                        ) -> Result<S::Ok, S::Error> {
+                            let mut st = serializer.serialize_struct("ReplicateSummary", 3)?;
+                            st.serialize_field("replicate", &self.0)?;
+                            st.serialize_field("seed", &self.1)?;
+                            st.serialize_field("outcomes", &self.2)?;
+                            st.end()
+                        }
+                    }
+                    seq.serialize_element(&Row(*replicate, *seed, Outcomes(&self.names, values)))?;
+                }
+                SummaryRow::Other(s) => seq.serialize_element(s)?,
+            }
+        }
+        seq.end()
+    }
 }
 
 /// Linear-interpolated quantile of sorted values.
@@ -147,6 +286,37 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn replicate(r: u32, outcomes: &[(&str, f64)]) -> ReplicateSummary {
+        ReplicateSummary {
+            replicate: r,
+            seed: 1000 + r as u64,
+            outcomes: outcomes.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_summary_table_writes_and_aggregates_what_the_summaries_do() {
+        let all = vec![
+            replicate(0, &[("events", 10.0), ("deaths", 0.1 + 0.2)]),
+            replicate(1, &[("events", 12.5), ("deaths", 3.0)]),
+            // Other names: kept as they are.
+            replicate(2, &[("events", 11.0), ("displaced", 4.0)]),
+            replicate(3, &[("events", -1e-300), ("deaths", f64::MAX)]),
+        ];
+        let mut table = SummaryTable::new();
+        for r in all.clone() {
+            table.push(r);
+        }
+        assert_eq!(table.len(), 4);
+        assert_eq!(table.seeds(), vec![1000, 1001, 1002, 1003]);
+        assert_eq!(
+            serde_json::to_string_pretty(&table).unwrap(),
+            serde_json::to_string_pretty(&all).unwrap()
+        );
+        assert_eq!(table.aggregate(), aggregate(&all));
+        assert_eq!(SummaryTable::new().aggregate(), aggregate(&[]));
+    }
 
     #[test]
     fn quantiles_interpolate() {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::atomic::write_atomic_with;
 use super::series::SeriesRow;
-use super::summary::{ReplicateSummary, Spread};
+use super::summary::{Spread, SummaryTable};
 use crate::geo::SahelMap;
 use crate::scenario::{Coalition, Scenario, format_date};
 use crate::sim::events::{Attributed, Event, Perpetrator, Target};
@@ -248,7 +248,7 @@ pub struct SummaryFile<'a> {
     /// Mean and 90 % interval of each outcome across replicates.
     pub outcomes: &'a BTreeMap<String, Spread>,
     /// Each replicate's outcomes.
-    pub replicates: &'a [ReplicateSummary],
+    pub replicates: &'a SummaryTable,
 }
 
 /// Writes a value as pretty JSON, atomically.
