@@ -81,7 +81,7 @@ pub fn run_replicate(
     let t = Instant::now();
     let mut run = Running::new(scenario, map, replicate);
     run.advance(u32::MAX, progress, 1);
-    run.finish(t.elapsed().as_secs_f64())
+    run.finish(t, 0.0)
 }
 
 /// How the scenarios of one replicate go on after they part ([`run_forked`]).
@@ -162,7 +162,7 @@ pub fn run_forked<T: Send>(
     let to_end = |i: usize, (mut run, before): (Running, f64)| {
         let t = Instant::now();
         run.advance(u32::MAX, progress, 1);
-        reduce(i, run.finish(before + t.elapsed().as_secs_f64()))
+        reduce(i, run.finish(t, before))
     };
     match branches {
         Branches::OneByOne => (0..scenarios.len()).map(|i| to_end(i, branch(i))).collect(),
@@ -218,8 +218,9 @@ impl Running {
         }
     }
 
-    /// What the finished run produced, `wall_s` seconds after it started.
-    fn finish(self, wall_s: f64) -> ReplicateOutput {
+    /// What the finished run produced; its wall-clock time is `before` seconds plus the time
+    /// since `started`, its summary included.
+    fn finish(self, started: Instant, before: f64) -> ReplicateOutput {
         let Running {
             scenario,
             map,
@@ -251,7 +252,7 @@ impl Running {
             region_rows: recorder.region_rows,
             former_fighters,
             summary,
-            wall_s,
+            wall_s: before + started.elapsed().as_secs_f64(),
         }
     }
 }

@@ -225,6 +225,9 @@ pub struct Recorder {
     period_start_day: u32,
     /// [area (areas + other + all)][group (groups + all)].
     tallies: Vec<Vec<Tally>>,
+    /// Each community's area (index into `areas`, or `areas.len()` for none), in id order;
+    /// filled on the first period's close.
+    community_area: Vec<usize>,
     income_at_start: Vec<[i64; 5]>,
     flows_at_start: [u64; 4],
     /// The finished rows.
@@ -254,6 +257,7 @@ impl Recorder {
             period: 0,
             period_start_day: 0,
             tallies,
+            community_area: Vec::new(),
             rows: Vec::new(),
             cell_years: Vec::new(),
             region_rows: Vec::new(),
@@ -347,9 +351,15 @@ impl Recorder {
         let mut cq = sim.world.query::<&Community>();
         let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
         communities.sort_unstable_by_key(|c| c.id);
+        if self.community_area.is_empty() {
+            // Communities stay in their cells: each one's area, looked up once.
+            self.community_area = communities
+                .iter()
+                .map(|c| grid.cells[c.cell.index()].area.unwrap_or(n_areas))
+                .collect();
+        }
         let mut comm = vec![CommunityTotals::default(); na];
-        for c in communities {
-            let a = grid.cells[c.cell.index()].area.unwrap_or(n_areas);
+        for (c, &a) in communities.iter().zip(&self.community_area) {
             for aa in [a, n_areas + 1] {
                 comm[aa].add(c);
             }

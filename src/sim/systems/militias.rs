@@ -136,17 +136,20 @@ pub fn militia_actions(
         if members <= 0.0 {
             continue;
         }
-        let threat = threat_of(k, &communities);
-        // Raids on the pastoralist communities of the neighbourhood, on this side of the border.
+        // One pass over the neighbourhood, on this side of the border: the threat felt (as
+        // `threat_of`) and the pastoralist communities to raid.
         targets.clear();
-        targets.extend(
-            terrain.militia_neighbourhood[k]
-                .iter()
-                .filter_map(|&(x, te)| {
-                    let t = communities.get(te).ok()?;
-                    (t.residents >= 1.0 && t.pastoralists > 0.0).then_some((x, t.pastoralists))
-                }),
-        );
+        let mut fear = 0.0f64;
+        for &(x, te) in &terrain.militia_neighbourhood[k] {
+            let Ok(t) = communities.get(te) else {
+                continue;
+            };
+            fear = fear.max(t.fear);
+            if t.residents >= 1.0 && t.pastoralists > 0.0 {
+                targets.push((x, t.pastoralists));
+            }
+        }
+        let threat = mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0);
         let weight: f64 = targets.iter().map(|t| t.1).sum();
         if weight > 0.0 {
             let mean_share = weight / targets.len() as f64;
