@@ -62,9 +62,8 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         },
     )?;
     let t_plots = Instant::now();
-    let figures = pool.install(|| {
-        run_report::figures(&scenario, digest, args.report.plots, args.report.report())
-    })?;
+    let figures =
+        pool.install(|| run_report::figures(digest, args.report.plots, args.report.report()))?;
     out.write_figures(&figures, args.report.plots)?;
     if args.report.report() {
         out.write_report(&run_report::report(&scenario, &agg, &figures))?;

@@ -111,18 +111,11 @@ pub fn summarise_reference(o: &EpsteinOutput) -> ReplicateSummary {
 
 /// Mean and 90 % interval of every outcome across `replicates` (in the given order).
 pub fn aggregate(replicates: &[ReplicateSummary]) -> BTreeMap<String, Spread> {
-    let mut out = BTreeMap::new();
-    let Some(first) = replicates.first() else {
-        return out;
-    };
-    for key in first.outcomes.keys() {
-        let v: Vec<f64> = replicates
-            .iter()
-            .filter_map(|r| r.outcomes.get(key).copied())
-            .collect();
-        out.insert(key.clone(), spread(v));
+    let mut table = SummaryTable::new();
+    for r in replicates {
+        table.push(r.clone());
     }
-    out
+    table.aggregate()
 }
 
 /// Mean, 5th and 95th percentiles of `v`.
@@ -204,8 +197,8 @@ impl SummaryTable {
             .collect()
     }
 
-    /// Mean and 90 % interval of every outcome across the replicates: [`aggregate`] of the
-    /// summaries held.
+    /// Mean and 90 % interval of every outcome (the first replicate's) across the replicates
+    /// that have it.
     pub fn aggregate(&self) -> BTreeMap<String, Spread> {
         let mut out = BTreeMap::new();
         if self.rows.is_empty() {
@@ -226,22 +219,26 @@ impl SummaryTable {
     }
 }
 
+/// A replicate of a [`SummaryTable`] as [`ReplicateSummary`] serialises.
+#[derive(Serialize)]
+struct RowRef<'a> {
+    replicate: u32,
+    seed: u64,
+    outcomes: OutcomesRef<'a>,
+}
+
+/// A replicate's outcomes as a map, the names from the table.
+struct OutcomesRef<'a>(&'a [String], &'a [f64]);
+
+impl Serialize for OutcomesRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().zip(self.1))
+    }
+}
+
 impl Serialize for SummaryTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
-
-        /// The outcomes of one replicate as a map, names from the table.
-        struct Outcomes<'a>(&'a [String], &'a [f64]);
-        impl Serialize for Outcomes<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut m = serializer.serialize_map(Some(self.0.len()))?;
-                for (k, v) in self.0.iter().zip(self.1) {
-                    m.serialize_entry(k, v)?;
-                }
-                m.end()
-            }
-        }
-
+        use serde::ser::SerializeSeq;
         let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
         for row in &self.rows {
             match row {
@@ -249,23 +246,11 @@ impl Serialize for SummaryTable {
                     replicate,
                     seed,
                     values,
-                } => {
-                    /// A replicate as [`ReplicateSummary`] serialises.
-                    struct Row<'a>(u32, u64, Outcomes<'a>);
-                    impl Serialize for Row<'_> {
-                        fn serialize<S: serde::Serializer>(
-                            &self,
-                            serializer: S,
-                        ) -> Result<S::Ok, S::Error> {
-                            let mut st = serializer.serialize_struct("ReplicateSummary", 3)?;
-                            st.serialize_field("replicate", &self.0)?;
-                            st.serialize_field("seed", &self.1)?;
-                            st.serialize_field("outcomes", &self.2)?;
-                            st.end()
-                        }
-                    }
-                    seq.serialize_element(&Row(*replicate, *seed, Outcomes(&self.names, values)))?;
-                }
+                } => seq.serialize_element(&RowRef {
+                    replicate: *replicate,
+                    seed: *seed,
+                    outcomes: OutcomesRef(&self.names, values),
+                })?,
                 SummaryRow::Other(s) => seq.serialize_element(s)?,
             }
         }

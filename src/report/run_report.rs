@@ -527,11 +527,11 @@ impl<'a> RunDigest<'a> {
 /// Draws a run's figures from its digest: outcomes by month, the four maps by year, who did
 /// it.
 pub fn figures(
-    s: &Scenario,
     digest: RunDigest<'_>,
     format: PlotFormat,
     report: bool,
 ) -> Result<Vec<Figure>, super::FigureError> {
+    let s = digest.scenario;
     let reps = digest.replicates();
     let map = digest.map;
     let m = digest.months;
