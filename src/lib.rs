@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod experiment;
+pub mod explorer;
 pub mod geo;
 pub mod record;
 pub mod reference;

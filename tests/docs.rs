@@ -95,3 +95,22 @@ fn every_outcome_of_comparisons_and_sweeps_is_named_in_the_sweeps_page() {
         );
     }
 }
+
+#[test]
+fn every_route_of_the_explorer_is_in_its_page() {
+    let doc = std::fs::read_to_string("docs/explorer.md").unwrap();
+    let code = std::fs::read_to_string("src/explorer/http.rs").unwrap();
+    let routes: Vec<&str> = code
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|r| r.starts_with("/api/"))
+        .collect();
+    assert!(routes.len() >= 10, "{routes:?}");
+    for route in routes {
+        assert!(
+            doc.contains(&format!(" {route}`")),
+            "docs/explorer.md does not list {route}"
+        );
+    }
+}

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. A module may use its own layer's code and any lower layer's.
-const LAYERS: [&str; 8] = [
+const LAYERS: [&str; 9] = [
     "geo",        // the map: data, geometry, the grid; knows nothing about scenarios
     "scenario",   // the file format, validated into parameters (uses the map data)
     "sim",        // the Sahel model
@@ -16,6 +16,7 @@ const LAYERS: [&str; 8] = [
     "record",     // outputs of a run: series, summaries, writers
     "experiment", // replicates, comparisons, validation, calibration, sweeps
     "report",     // pictures and report.html
+    "explorer",   // `sahelsim serve`: the web explorer
     "cli",        // the commands
 ];
 

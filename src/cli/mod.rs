@@ -70,6 +70,27 @@ pub enum Command {
     /// same size and SHA-256, and no other; exit status 1 with the list of missing, extra and
     /// changed files.
     Verify(VerifyArgs),
+    /// Serve the explorer: a local web page to pick a scenario, design a policy, run it against
+    /// its base, watch the map month by month and read the comparison (docs/explorer.md).
+    Serve(ServeArgs),
+}
+
+/// The arguments of `sahelsim serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8023)]
+    pub port: u16,
+    /// Address to listen on. The default, 127.0.0.1, lets only this machine in; another
+    /// address lets in anyone who can reach it.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Folder of the scenarios offered (uploads may extend its files).
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Folder the runs are written to, one subfolder per browser session.
+    #[arg(long, default_value = "output/explorer")]
+    pub work: PathBuf,
 }
 
 /// The arguments of `sahelsim verify`.
@@ -406,17 +427,25 @@ fn progress_bar(days: u64, message: &str) -> indicatif::ProgressBar {
 const PROGRESS_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// When stderr is not a terminal (a batch job, a CI log), where indicatif draws nothing,
-/// writes one line of progress every [`PROGRESS_LOG_EVERY`] until the bar is finished:
+/// writes one line of progress every [`PROGRESS_LOG_EVERY`] (or every
+/// `SAHELSIM_PROGRESS_EVERY_MS` milliseconds, as `sahelsim serve` asks of the comparisons it
+/// starts) until the bar is finished:
 /// "MESSAGE: 12,345 of 40,000 days (31 %), 2 min elapsed". `unit` names what the bar counts.
 fn log_progress_when_not_a_terminal(bar: &indicatif::ProgressBar, unit: &'static str) {
     use std::io::IsTerminal;
     if std::io::stderr().is_terminal() {
         return;
     }
+    let every = std::env::var(crate::explorer::PROGRESS_EVERY_MS_ENV)
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map_or(PROGRESS_LOG_EVERY, |ms| {
+            std::time::Duration::from_millis(ms.max(50))
+        });
     let bar = bar.clone();
     std::thread::spawn(move || {
         loop {
-            std::thread::sleep(PROGRESS_LOG_EVERY);
+            std::thread::sleep(every);
             if bar.is_finished() {
                 break;
             }
@@ -496,6 +525,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Map(args) => map::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => crate::explorer::serve(&crate::explorer::ServeOptions {
+            host: args.host,
+            port: args.port,
+            scenarios: args.scenarios,
+            work: args.work,
+        }),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Sweep(cmd) => match &cmd.action {
             Some(SweepAction::Merge(args)) => sweep::merge(args),

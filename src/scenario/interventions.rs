@@ -38,6 +38,8 @@ pub enum InterventionKind {
 pub struct KindInfo {
     /// The kind.
     pub kind: InterventionKind,
+    /// The brief's recommendation it stands for, numbered as there.
+    pub title: &'static str,
     /// One-line summary of the mechanism it acts through.
     pub summary: &'static str,
     /// What `capacity` means, with its unit, or `None` where the kind has no capacity.
@@ -50,18 +52,21 @@ pub struct KindInfo {
 pub const KINDS: [KindInfo; 6] = [
     KindInfo {
         kind: InterventionKind::DisaggregateAttribution,
+        title: "1. Disaggregate JNIM: better intelligence and attribution",
         summary: "attribution quality rises by `intensity` of the gap to perfect for events by the groups concerned; responses target the group named and are less blunt",
         capacity: None,
         option: None,
     },
     KindInfo {
         kind: InterventionKind::CounterinsurgencySurge,
+        title: "2. Counter-insurgency surge in central Mali and northern Burkina Faso",
         summary: "`capacity` extra troops stationed in the places' communities (by population); moves between areas of operation into or out of the places are interdicted with probability `intensity`",
         capacity: Some(("extra troops", 3000.0)),
         option: None,
     },
     KindInfo {
         kind: InterventionKind::TargetIllicitNetworks,
+        title: "3. Target the illicit networks allied with Ansar Dine",
         summary: "route tolls the groups concerned raise in the places fall by `intensity`; `option` is the share of the tolls so lost that the displaced traffic pays at checkpoints on routes elsewhere (never more than was lost, nor more than those routes' traffic can pay)",
         capacity: None,
         option: Some((
@@ -71,12 +76,14 @@ pub const KINDS: [KindInfo; 6] = [
     },
     KindInfo {
         kind: InterventionKind::ProtectCommunities,
+        title: "4. Protect contested communities",
         summary: "`capacity` troops as continuous presence in the places' communities; leaders protected and responses discriminating by `intensity`; mining and transport regulated so that groups capture `intensity` less of them",
         capacity: Some(("troops for continuous presence", 2000.0)),
         option: None,
     },
     KindInfo {
         kind: InterventionKind::PoliticalSettlement,
+        title: "5. Political settlement with named leaders",
         summary: "each month a group concerned may agree a cessation of hostilities (chance `intensity` × its negotiation propensity × cohesion); its attacks on the state and civilians fall; its hardline bands may split off to rivals",
         capacity: None,
         option: Some((
@@ -86,6 +93,7 @@ pub const KINDS: [KindInfo; 6] = [
     },
     KindInfo {
         kind: InterventionKind::Reintegration,
+        title: "6. Reintegration of lower-level fighters",
         summary: "up to `capacity` lower-level fighters a month leave bands in the places (more where morale is low and leaders carry the message); `option` is the monthly chance that a former fighter goes back, cut by `intensity` (community involvement)",
         capacity: Some(("fighters a month", 200.0)),
         option: Some((

@@ -113,7 +113,7 @@ impl Source {
         let text = read_text(path, None)?;
         let raw = parse_layer(text, path, &mut layers)?;
         let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let raw = extend(raw, path, &mut layers, &mut vec![canon])?;
+        let raw = extend(raw, path, &mut layers, &mut vec![canon], None)?;
         Ok(Source { raw, layers })
     }
 
@@ -122,7 +122,31 @@ impl Source {
     pub fn parse(text: &str, path: &Path) -> Result<Source, ScenarioErrors> {
         let mut layers = Vec::new();
         let raw = parse_layer(text.to_string(), path, &mut layers)?;
-        let raw = extend(raw, path, &mut layers, &mut vec![path.to_path_buf()])?;
+        let raw = extend(raw, path, &mut layers, &mut vec![path.to_path_buf()], None)?;
+        Ok(Source { raw, layers })
+    }
+
+    /// Reads scenario text as [`Source::parse`] does, but every file of its `extends` chain
+    /// must lie inside the folder `root` (compared after resolving `..` and links): text from
+    /// outside (an upload to `sahelsim serve`) cannot make the loader read other files. A file
+    /// outside is refused with a located error on `extends`, before it is opened.
+    pub fn parse_confined(text: &str, path: &Path, root: &Path) -> Result<Source, ScenarioErrors> {
+        let root = root.canonicalize().map_err(|e| {
+            ScenarioErrors::from(ScenarioError::new(
+                path,
+                "",
+                format!("cannot read the folder `{}`: {e}", root.display()),
+            ))
+        })?;
+        let mut layers = Vec::new();
+        let raw = parse_layer(text.to_string(), path, &mut layers)?;
+        let raw = extend(
+            raw,
+            path,
+            &mut layers,
+            &mut vec![path.to_path_buf()],
+            Some(&root),
+        )?;
         Ok(Source { raw, layers })
     }
 
@@ -188,12 +212,14 @@ pub fn ron_options() -> ron::Options {
         .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_NEWTYPES)
 }
 
-/// Follows `raw.extends` (relative to `path`) and lays `raw` over what it extends.
+/// Follows `raw.extends` (relative to `path`) and lays `raw` over what it extends; with
+/// `root`, a file outside that (canonical) folder is refused before it is read.
 fn extend(
     raw: RawScenario,
     path: &Path,
     layers: &mut Vec<Layer>,
     seen: &mut Vec<PathBuf>,
+    root: Option<&Path>,
 ) -> Result<RawScenario, ScenarioErrors> {
     let Some(parent_rel) = raw.extends.clone() else {
         return Ok(raw);
@@ -210,6 +236,15 @@ fn extend(
     }
     let parent = path.parent().unwrap_or(Path::new("")).join(&parent_rel);
     let canon = parent.canonicalize().unwrap_or_else(|_| parent.clone());
+    if let Some(root) = root
+        && (Path::new(&parent_rel).is_absolute() || !canon.starts_with(root) || !canon.is_file())
+    {
+        return Err(at(format!(
+            "`{parent_rel}` is not a scenario file of the scenarios folder"
+        ))
+        .expected("the path of a file inside the scenarios folder, relative to it, such as \"baseline.ron\"")
+        .into());
+    }
     if seen.contains(&canon) {
         let mut chain: Vec<String> = layers
             .iter()
@@ -226,7 +261,7 @@ fn extend(
     let text = read_text(&parent, Some(at(String::new())))?;
     seen.push(canon);
     let base = parse_layer(text, &parent, layers)?;
-    let mut base = extend(base, &parent, layers, seen)?;
+    let mut base = extend(base, &parent, layers, seen, root)?;
     base.merge_from(raw);
     base.extends = None;
     Ok(base)
