@@ -46,10 +46,22 @@ impl Reply {
     }
 }
 
-/// A scenarios folder with the baseline and a short, coarse version of it.
+/// A scenarios folder with the baseline, a short, coarse version of it, a broken file, a
+/// reference model's scenario and a sweep spec.
 fn scenarios() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy("scenarios/baseline.ron", dir.path().join("baseline.ron")).unwrap();
+    std::fs::copy(
+        "scenarios/reference/epstein.ron",
+        dir.path().join("epstein.ron"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.ron"), "(name: \"broken\", seed: )").unwrap();
+    std::fs::write(
+        dir.path().join("spec.ron"),
+        "(name: \"a-sweep\", base: \"baseline.ron\", parameters: [])",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("short.ron"),
         r#"(extends: "baseline.ron", name: "short", period: (end: "2017-12-31"), map: (resolution_deg: 0.5))"#,
@@ -315,9 +327,49 @@ fn hostile_uploads_are_refused_or_kept_as_data() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["baseline.ron", "short.ron"]);
+    // The broken file is listed with its located error; the reference model and the spec are
+    // not offered.
+    assert_eq!(ids, ["baseline.ron", "broken.ron", "short.ron"]);
+    assert_eq!(listed["scenarios"][1]["errors"][0]["line"], 1);
     let mine = server.get("/api/scenarios", &me).json();
-    assert_eq!(mine["scenarios"].as_array().unwrap().len(), 3);
+    assert_eq!(mine["scenarios"].as_array().unwrap().len(), 4);
+
+    // Written as `scenario(…)` after a byte-order mark: kept with its `extends` made absolute.
+    let r = server.upload(
+        &me,
+        "named.ron",
+        "\u{feff}scenario(extends: \"short.ron\", name: \"named\")".as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let named = server
+        .work
+        .path()
+        .join(me.split('=').nth(1).unwrap())
+        .join("uploads/named.ron");
+    let named = std::fs::read_to_string(named).unwrap();
+    assert!(
+        Path::new(named.split('"').nth(1).unwrap()).is_absolute(),
+        "{named}"
+    );
+    let mut p = policy("on-named", "Mopti", 2);
+    p["base"] = json!("upload/named.ron");
+    assert_eq!(server.post_json("/api/compose", &me, &p).status, 200);
+
+    // A reference model's scenario is not a base, even named by hand.
+    let mut p = policy("p", "Mopti", 2);
+    p["base"] = json!("epstein.ron");
+    assert_eq!(server.post_json("/api/compose", &me, &p).status, 422);
+    // A policy named after a file of the base's chain is not a cycle.
+    let mut p = policy("baseline", "Mopti", 2);
+    p["base"] = json!("baseline.ron");
+    assert_eq!(server.post_json("/api/compose", &me, &p).status, 200);
+    // A problem in the policy names no folder of the server.
+    let r = server.post_json("/api/compose", &me, &policy("p", "Nowhere", 2));
+    assert_eq!(r.status, 422);
+    let body = String::from_utf8_lossy(&r.body).to_string();
+    let folder = server._scenarios.path().to_string_lossy().to_string();
+    assert!(!body.contains(&folder), "{body}");
+    assert!(body.contains("Nowhere"), "{body}");
 
     // A policy on a base that is not a listed file.
     let mut p = policy("p", "Mopti", 2);
@@ -328,6 +380,56 @@ fn hostile_uploads_are_refused_or_kept_as_data() {
     p["name"] = json!("../../x");
     let r = server.post_json("/api/compose", &me, &p);
     assert_eq!(r.status, 422);
+}
+
+#[test]
+fn a_session_is_one_the_server_gave_and_changes_come_from_its_page() {
+    let server = start();
+    // A session id the server never gave is replaced.
+    let forged = "sahelsim_session=00000000000000000000000000000000";
+    let r = server.call("GET", "/api/form", Some(forged), &[], b"");
+    let given = r.header("set-cookie").expect("a new session");
+    assert!(
+        !given.contains("00000000000000000000000000000000"),
+        "{given}"
+    );
+    let r = server.upload(forged, "u.ron", b"(extends: \"short.ron\", name: \"u\")");
+    assert_eq!(r.status, 200);
+    assert!(
+        !server
+            .work
+            .path()
+            .join("00000000000000000000000000000000")
+            .exists()
+    );
+
+    // A page of another site or port cannot make changes.
+    let me = server.session();
+    for (name, value) in [
+        ("Origin", "http://evil.example"),
+        ("Origin", "http://127.0.0.1:1"),
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Sec-Fetch-Site", "same-site"),
+    ] {
+        let r = server.call(
+            "POST",
+            "/api/upload",
+            Some(&me),
+            &[(name, value), ("X-File-Name", "u.ron")],
+            b"(extends: \"short.ron\", name: \"u\")",
+        );
+        assert_eq!(r.status, 403, "{name}: {value}");
+    }
+    // Its own page can.
+    let own = format!("http://127.0.0.1:{}", server.port);
+    let r = server.call(
+        "POST",
+        "/api/upload",
+        Some(&me),
+        &[("Origin", &own), ("Sec-Fetch-Site", "same-origin")],
+        b"(extends: \"short.ron\", name: \"u\")",
+    );
+    assert_eq!(r.status, 200);
 }
 
 #[test]
@@ -399,13 +501,13 @@ fn a_run_writes_what_compare_writes_and_only_its_session_sees_it() {
         .output()
         .unwrap();
     assert!(verify.status.success(), "{verify:?}");
+    // The policy is kept as the user downloads it; what ran extends the base absolutely.
     assert_eq!(
-        std::fs::read_to_string(dir.join("scenario.ron"))
-            .unwrap()
-            .lines()
-            .count(),
-        text.lines().count()
+        std::fs::read_to_string(dir.join("scenario.ron")).unwrap(),
+        text
     );
+    let served = server.get(&format!("/api/runs/{id}/files/scenario.ron"), &me);
+    assert_eq!(String::from_utf8_lossy(&served.body), text);
 
     let cmp = server
         .get(&format!("/api/runs/{id}/comparison"), &me)
@@ -435,6 +537,7 @@ fn a_run_writes_what_compare_writes_and_only_its_session_sees_it() {
         "..%2F..%2Fbase.ron",
         ".lock",
         "watch.json.gz",
+        "base.ron",
     ] {
         let r = server.get(&format!("/api/runs/{id}/files/{name}"), &me);
         assert_eq!(r.status, 404, "{name}");
@@ -508,6 +611,22 @@ fn a_cancelled_run_stops() {
     let id = started.json()["run"]["id"].as_str().unwrap().to_string();
     // A second run of the same session waits for the first.
     assert_eq!(server.post_json("/api/runs", &me, &p).status, 429);
+    // A second session may run one; a third waits: the server runs two at once.
+    let other = server.session();
+    let second = server.post_json("/api/runs", &other, &p);
+    assert_eq!(second.status, 202);
+    let third = server.session();
+    let r = server.post_json("/api/runs", &third, &p);
+    assert_eq!(r.status, 503, "{}", String::from_utf8_lossy(&r.body));
+    let second = second.json()["run"]["id"].as_str().unwrap().to_string();
+    let r = server.call(
+        "POST",
+        &format!("/api/runs/{second}/cancel"),
+        Some(&other),
+        &[],
+        b"",
+    );
+    assert_eq!(r.json()["run"]["state"], "cancelled");
     std::thread::sleep(Duration::from_millis(300));
     let r = server.call(
         "POST",

@@ -1,7 +1,7 @@
 // Drives the explorer (`sahelsim serve`) in headless Chromium as an analyst would: load the
 // baseline, add a protection programme in one region, run 2 replicates of a short period,
 // scrub and play the map, read the comparison, download the scenario file and the report,
-// upload a scenario whose name is markup, and cancel a long run. Fails on any console error,
+// upload a scenario whose name is markup, reload during a long run and cancel it. Fails on any console error,
 // page error, failed request or error status; saves screenshots.
 //
 // Usage: node drive.mjs URL ARTIFACTS_DIR
@@ -30,7 +30,13 @@ const page = await context.newPage();
 page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
 if (process.env.DEBUG) page.on("request", (r) => console.log(`  > ${r.method()} ${r.url()}`));
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-page.on("requestfailed", (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+// A reload aborts the requests of the page it leaves (its progress stream): that is the
+// reload's doing, not a failure.
+let reloading = false;
+page.on("requestfailed", (r) => {
+  if (reloading && r.failure()?.errorText === "net::ERR_ABORTED") return;
+  problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+});
 page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
 
 let step = 0;
@@ -170,7 +176,13 @@ try {
   await page.fill("#replicates", "4");
   await press("#run-button");
   await stateIs("running", 30_000);
-  await page.waitForTimeout(1000);
+  // A reload finds the run still going and can cancel it.
+  reloading = true;
+  await page.reload();
+  await stateIs("running", 30_000);
+  reloading = false;
+  check(true, "after a reload the page follows the run still going");
+  await page.waitForTimeout(500);
   await press("#cancel-button");
   await stateIs("cancelled", 30_000);
   check(true, "a long run is cancelled");

@@ -155,7 +155,7 @@
   /** fetch + JSON; never throws: {status, ok, data} with data.error on a network failure. */
   async function api(method, url, body, headers = {}) {
     const opts = { method, headers: { ...headers }, credentials: 'same-origin' };
-    if (typeof body === 'string') {
+    if (typeof body === 'string' || body instanceof ArrayBuffer) {
       opts.body = body;
       opts.headers['Content-Type'] = 'text/plain; charset=utf-8';
     } else if (body !== undefined) {
@@ -291,10 +291,11 @@
       return;
     }
     setStatus(status, `Checking “${file.name}”…`, 'busy');
-    const text = await file.text();
+    // The bytes as they are: the server says so if they are not UTF-8 text.
+    const bytes = await file.arrayBuffer();
     // Header values must be plain ASCII: other characters become "_".
     const headerName = file.name.replace(/[^\x20-\x7e]/g, '_');
-    const { status: code, data } = await api('POST', 'api/upload', text, { 'X-File-Name': headerName });
+    const { status: code, data } = await api('POST', 'api/upload', bytes, { 'X-File-Name': headerName });
     if (code === 200 && data.scenario) {
       const info = data.scenario;
       state.scenarios = state.scenarios.filter((s) => s.id !== info.id).concat([info]);
@@ -1456,7 +1457,20 @@
     } else {
       pageError(`The scenarios could not be loaded: ${s.data.error || 'unknown error'}`);
     }
+    await resumeRun();
     updateButtons();
+  }
+
+  /** After a reload: follow this browser's run still going, or show its latest finished one. */
+  async function resumeRun() {
+    const { ok: fine, data } = await api('GET', 'api/runs');
+    if (!fine || !Array.isArray(data.runs) || !data.runs.length) return;
+    const run = data.runs.find((r) => r.state === 'running') || data.runs[data.runs.length - 1];
+    state.runStartedAt = Date.now();
+    state.finishedId = null;
+    setRunStatus(run);
+    if (FINAL_STATES.has(run.state)) finishRun(run);
+    else listen(run.id);
   }
 
   document.addEventListener('DOMContentLoaded', init);

@@ -160,15 +160,20 @@ pub fn list(folder: &Path) -> Vec<(String, Result<Scenario, ScenarioErrors>)> {
     files
         .into_iter()
         .filter_map(|(id, path)| {
-            // A file that does not even read as a scenario (a sweep or calibration spec) is
-            // not offered; one that reads but does not validate is, with its errors.
-            let loaded = Source::read(&path).ok()?.validate(map_data());
+            let loaded = Source::read(&path).and_then(|s| s.validate(map_data()));
             match &loaded {
                 Ok(s) if s.kind != ModelKind::Sahel => None,
+                // A sweep, calibration or ensemble spec names its `base`: not a scenario.
+                Err(_) if is_spec(&path) => None,
                 _ => Some((id, loaded)),
             }
         })
         .collect()
+}
+
+/// Whether the file is a sweep, calibration or ensemble spec (its top level names a `base`).
+fn is_spec(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| FieldIndex::build(&t).find("base").is_some())
 }
 
 /// Every `.ron` file under `dir` (not following links), with its id relative to `root`.
@@ -253,6 +258,8 @@ pub fn read_upload(
         return Err(UploadError::TooLarge(bytes.len()));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| UploadError::NotText)?;
+    // As the loader reads it: a byte-order mark is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root = folder.canonicalize().map_err(|e| {
         UploadError::Invalid(
             ScenarioError::new(
@@ -273,8 +280,17 @@ pub fn read_upload(
                 .into(),
         ));
     }
+    let written = FieldIndex::build(text).find("extends");
     let runnable = match extends_value(text) {
-        None => text.to_string(),
+        None if written.is_none() => text.to_string(),
+        None => {
+            return Err(UploadError::Invalid(
+                ScenarioError::new(&path, "extends", "`extends` cannot be read")
+                    .at(written)
+                    .expected("extends: \"baseline.ron\"")
+                    .into(),
+            ));
+        }
         Some(rel) => {
             let parent = root.join(&rel).canonicalize().map_err(|e| {
                 UploadError::Invalid(
@@ -299,14 +315,11 @@ pub fn read_upload(
     Ok((scenario, runnable))
 }
 
-/// The `extends` a scenario text writes, if any (the text parses: it was validated).
+/// The `extends` a scenario text writes, if any, read as the loader reads it (the text was
+/// validated, so it parses).
 fn extends_value(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct OnlyExtends {
-        extends: Option<String>,
-    }
     crate::scenario::ron_options()
-        .from_str::<OnlyExtends>(text)
+        .from_str::<crate::scenario::raw::RawScenario>(text)
         .ok()?
         .extends
 }
@@ -358,6 +371,10 @@ mod tests {
             "// a policy\n(\n    name: \"x\",\n    extends: \"/abs/scen \\\"q\\\"/baseline.ron\",\n    note_extends: 1,\n)\n"
         );
         assert_eq!(rewrite_extends("(name: \"x\")", "/a"), None);
+        assert_eq!(
+            rewrite_extends("scenario(extends: \"b.ron\", name: \"x\")", "/a/b.ron").as_deref(),
+            Some("scenario(extends: \"/a/b.ron\", name: \"x\")")
+        );
         assert_eq!(rewrite_extends("(extends: r\"a.ron\")", "/a"), None);
     }
 

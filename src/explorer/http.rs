@@ -5,7 +5,7 @@
 //! size of a `Response` on an error path taken once per request does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,7 @@ use super::catalog::{self, ErrorView, ScenarioInfo, UploadError};
 use super::form::{self, Policy};
 use super::runs::{RunRequest, Runs, StartError, State as RunState, WATCH_FILE};
 use crate::geo::map_data;
+use crate::scenario::raw::ModelKind;
 use crate::scenario::{Scenario, ScenarioErrors};
 
 /// The page, compiled in.
@@ -42,6 +43,11 @@ const COOKIE: &str = "sahelsim_session";
 const BODY_LIMIT: usize = 1024 * 1024;
 /// Most replicates a run from the page may ask for.
 const MAX_REPLICATES: u32 = 100;
+/// Most uploads a session keeps (one more replaces nothing and is refused).
+const MAX_UPLOADS: usize = 50;
+/// Largest map the watch plays: cells × months (the baseline, 2017-2025 at 0.1°, is about
+/// 3 million). Finer runs are for the command line.
+const MAX_CELL_MONTHS: u64 = 4_000_000;
 
 /// A session id (the cookie's value).
 #[derive(Debug, Clone)]
@@ -63,6 +69,9 @@ pub struct App {
     scenarios: PathBuf,
     runs: Runs,
     uploads: Mutex<HashMap<String, BTreeMap<String, Upload>>>,
+    /// The session ids this server gave out: a cookie with another is replaced, so that no
+    /// one can choose a session for a browser, and a server never takes up an old one.
+    sessions: Mutex<HashSet<String>>,
     form: Value,
     address: SocketAddr,
 }
@@ -77,12 +86,18 @@ impl App {
         address: SocketAddr,
     ) -> Arc<Self> {
         Arc::new(App {
-            scenarios,
-            runs: Runs::new(work, program),
+            scenarios: scenarios.clone(),
+            runs: Runs::new(work, program, &scenarios),
             uploads: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashSet::new()),
             form: form::schema(map_data()),
             address,
         })
+    }
+
+    /// Stops every run: the server is shutting down.
+    pub fn cancel_all(&self) {
+        self.runs.cancel_all();
     }
 
     fn uploads(&self, session: &str) -> BTreeMap<String, Upload> {
@@ -172,7 +187,19 @@ async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Res
             "this server answers requests to 127.0.0.1 or localhost only",
         );
     }
-    let (id, new) = match session_of(req.headers()) {
+    if req.method() != axum::http::Method::GET && !same_origin(req.headers()) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "this server takes changes from its own page only",
+        );
+    }
+    let known = session_of(req.headers()).filter(|id| {
+        app.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(id)
+    });
+    let (id, new) = match known {
         Some(id) => (id, false),
         None => match new_session_id() {
             Some(id) => (id, true),
@@ -184,6 +211,12 @@ async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Res
             }
         },
     };
+    if new {
+        app.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.clone());
+    }
     req.extensions_mut().insert(Session(id.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -217,6 +250,24 @@ fn host_is_loopback(headers: &HeaderMap, port: u16) -> bool {
     ["127.0.0.1", "localhost", "[::1]"]
         .iter()
         .any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
+}
+
+/// Whether a request that changes something comes from this server's own page: a browser
+/// says where a request comes from (`Origin`, `Sec-Fetch-Site`), and a page of another site or
+/// port is refused; a client that is not a browser says nothing and is let through.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site")
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
+    }
+    match (text("origin"), text("host")) {
+        (None, _) => true,
+        (Some(origin), Some(host)) => origin == format!("http://{host}"),
+        (Some(_), None) => false,
+    }
 }
 
 /// The session id the request's cookie carries, if it is one this server could have made.
@@ -301,6 +352,16 @@ async fn upload(
         Ok(Err(UploadError::Invalid(e))) => return problems(catalog::error_views(&e), None),
         Ok(Ok(read)) => read,
     };
+    let id = format!("upload/{name}");
+    let kept = app.uploads(&session);
+    if kept.len() >= MAX_UPLOADS && !kept.contains_key(&id) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "a session keeps at most {MAX_UPLOADS} uploads: upload under a name used before to replace one"
+            ),
+        );
+    }
     let dir = app.runs.session_dir(&session).join("uploads");
     let file = dir.join(&name);
     if let Err(e) = std::fs::create_dir_all(&dir)
@@ -311,7 +372,6 @@ async fn upload(
             format!("the upload could not be kept: {e}"),
         );
     }
-    let id = format!("upload/{name}");
     let info = catalog::info(&id, &scenario);
     app.uploads
         .lock()
@@ -364,22 +424,44 @@ fn compose_policy(app: &App, session: &str, policy: &Policy) -> Result<Composed,
     let absolute = base_file.to_string_lossy().into_owned();
     let download = policy.scenario_text(&download_extends, &download_extends);
     let runnable = policy.scenario_text(&absolute, &download_extends);
-    let as_file = app.scenarios.join(&file_name);
-    let rename = |e: ScenarioErrors| {
+    // Read as a file no chain can name (a policy named after a file of the base's chain is
+    // not a cycle); problems are shown with the base named as the user knows it.
+    let as_file = app.scenarios.join(".explorer").join(&file_name);
+    let shown = |e: ScenarioErrors| {
         let mut v = catalog::error_views(&e);
         for err in &mut v {
-            if err.file == file_name {
-                continue;
+            for text in [&mut err.message, &mut err.text] {
+                *text = text
+                    .replace(&absolute, &download_extends)
+                    .replace(&*app.scenarios.to_string_lossy(), "scenarios");
             }
-            err.text = err.text.replace(&absolute, &download_extends);
         }
         v
     };
     let policy_scenario = crate::scenario::load_str(&runnable, &as_file)
-        .map_err(|e| problems(rename(e), Some(&download)))?;
+        .map_err(|e| problems(shown(e), Some(&download)))?;
+    if policy_scenario.kind != ModelKind::Sahel {
+        return Err(form_problem(
+            &file_name,
+            "the explorer runs scenarios of the Sahel model only; this base is a reference model's"
+                .to_string(),
+        ));
+    }
+    let (width, height) = policy_scenario.map.grid_size();
+    let months = u64::from(policy_scenario.period.days()).div_ceil(30) + 1;
+    if (width * height) as u64 * months > MAX_CELL_MONTHS {
+        return Err(form_problem(
+            &file_name,
+            format!(
+                "a {width} × {height} grid over {months} months is more than the explorer plays \
+                 ({MAX_CELL_MONTHS} cell-months): choose a coarser resolution or a shorter \
+                 period, or run the file with `sahelsim compare`"
+            ),
+        ));
+    }
     let base_text = policy.base_text(&absolute);
-    let base = crate::scenario::load_str(&base_text, &app.scenarios.join("base.ron"))
-        .map_err(|e| problems(rename(e), Some(&download)))?;
+    let base = crate::scenario::load_str(&base_text, &app.scenarios.join(".explorer/base.ron"))
+        .map_err(|e| problems(shown(e), Some(&download)))?;
     Ok(Composed {
         file_name,
         download,
@@ -435,12 +517,14 @@ async fn start_run(
         let req = RunRequest {
             base_text: c.base_text,
             policy_text: c.runnable,
+            download_text: c.download,
             base: c.base,
             policy: c.policy,
             replicates,
         };
         task.runs.start(&session, req).map_err(|e| match e {
             StartError::Busy => error(StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+            StartError::ServerBusy => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             StartError::Io(_) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         })
     })
@@ -632,7 +716,7 @@ async fn file(
         Ok(dir) => dir,
         Err(r) => return r,
     };
-    let path = if name == "scenario.ron" || name == "base.ron" {
+    let path = if name == "scenario.ron" {
         dir.join(&name)
     } else if output_files(&dir.join("compare")).contains(&name) {
         dir.join("compare").join(&name)

@@ -39,6 +39,22 @@ pub struct ServeOptions {
     pub work: PathBuf,
 }
 
+/// Waits for Ctrl-C or, on Unix, SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 /// Serves the explorer until interrupted (Ctrl-C); prints its address on the first line of
 /// standard output.
 pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
@@ -55,6 +71,14 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         )
     })?;
     let work = options.work.canonicalize()?;
+    if work.starts_with(&scenarios) {
+        anyhow::bail!(
+            "the work folder `{}` is inside the scenarios folder `{}`: every browser would see \
+             the others' files in the list; choose another --work",
+            options.work.display(),
+            options.scenarios.display()
+        );
+    }
     let program = std::env::current_exe()
         .map_err(|e| anyhow::anyhow!("cannot find this program to run comparisons: {e}"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -82,9 +106,14 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
+        let stopping = app.clone();
         axum::serve(listener, http::router(app))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+            .with_graceful_shutdown(async move {
+                stop_signal().await;
+                eprintln!("stopping: the runs going are cancelled");
+                // Ends every run (their processes too), so their progress streams end and the
+                // server can close its connections.
+                stopping.cancel_all();
             })
             .await?;
         Ok(())

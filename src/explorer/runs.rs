@@ -3,9 +3,11 @@
 //! writes), then the first replicate watched month by month ([`super::watch`]). A run belongs to
 //! the session that started it; cancelling it stops the child process and the watch.
 //!
-//! A run's folder, under the server's work folder: `SESSION/runs/ID/` with `base.ron` and
-//! `scenario.ron` (the files compared), `compare/` (the command's output folder, report.html
-//! included) and `watch.json.gz`.
+//! A run's folder, under the server's work folder: `SESSION/runs/ID/` with `scenario.ron` (the
+//! policy as the user downloads it: it `extends` the base by its name), `compared/` (the base
+//! and the policy as compared, `extends` absolute), `compare/` (the command's output folder,
+//! report.html included) and `watch.json.gz`. At most [`MAX_RUNNING`] runs go at once on a
+//! server, one per session.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -20,7 +22,7 @@ use super::watch::{Cancelled, watch};
 use crate::experiment::compare::policy_start;
 use crate::geo::SahelMap;
 use crate::record::atomic::write_atomic;
-use crate::scenario::{self, Scenario};
+use crate::scenario::Scenario;
 
 /// Where a run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -114,13 +116,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// What a run needs to start: the two files, as the form wrote them and the loader read them.
+/// What a run needs to start: the files, as the form wrote them and the loader read them.
 #[derive(Debug)]
 pub struct RunRequest {
-    /// The comparison's base (the base over the policy's period and map).
+    /// The comparison's base (the base over the policy's period and map), `extends` absolute.
     pub base_text: String,
-    /// The policy.
+    /// The policy, `extends` absolute.
     pub policy_text: String,
+    /// The policy as the user downloads it.
+    pub download_text: String,
     /// Both, validated.
     pub base: Scenario,
     /// The policy, validated.
@@ -129,11 +133,16 @@ pub struct RunRequest {
     pub replicates: u32,
 }
 
+/// Most runs going at once on one server (each comparison uses every core).
+pub const MAX_RUNNING: usize = 2;
+
 /// Every run of the server, by id.
 #[derive(Debug)]
 pub struct Runs {
     work: PathBuf,
     program: PathBuf,
+    /// Folder prefixes shown to users under a short name instead (messages of failed runs).
+    shown_as: Vec<(String, &'static str)>,
     next: AtomicU64,
     runs: Mutex<HashMap<String, Arc<Run>>>,
 }
@@ -144,15 +153,25 @@ pub enum StartError {
     /// The session has a run going.
     #[error("a run of yours is still going: wait for it or cancel it first")]
     Busy,
+    /// The server runs as many as it may.
+    #[error(
+        "the server is running {MAX_RUNNING} comparisons already: try again when one has finished"
+    )]
+    ServerBusy,
     /// The run's folder could not be written.
     #[error("the run's folder could not be written: {0}")]
     Io(#[from] std::io::Error),
 }
 
 impl Runs {
-    /// Runs kept under `work`, compared by `program` (this program).
-    pub fn new(work: PathBuf, program: PathBuf) -> Self {
+    /// Runs kept under `work`, compared by `program` (this program); messages name the
+    /// scenarios folder `scenarios` by its short name.
+    pub fn new(work: PathBuf, program: PathBuf, scenarios: &Path) -> Self {
         Self {
+            shown_as: vec![
+                (work.to_string_lossy().into_owned(), "work"),
+                (scenarios.to_string_lossy().into_owned(), "scenarios"),
+            ],
             work,
             program,
             next: AtomicU64::new(1),
@@ -186,14 +205,31 @@ impl Runs {
 
     /// Starts a run for `session` on a thread of its own.
     pub fn start(&self, session: &str, req: RunRequest) -> Result<Arc<Run>, StartError> {
-        if self.of(session).iter().any(|s| s.state == State::Running) {
+        // Checked and registered under one lock: two requests at once cannot both pass.
+        let mut runs = lock(&self.runs);
+        let running: Vec<&Arc<Run>> = runs
+            .values()
+            .filter(|r| r.status().state == State::Running)
+            .collect();
+        if running.iter().any(|r| r.session == session) {
             return Err(StartError::Busy);
         }
+        if running.len() >= MAX_RUNNING {
+            return Err(StartError::ServerBusy);
+        }
         let id = format!("r{}", self.next.fetch_add(1, Ordering::SeqCst));
-        let dir = self.session_dir(session).join("runs").join(&id);
-        std::fs::create_dir_all(&dir)?;
-        write_atomic(&dir.join("base.ron"), req.base_text.as_bytes())?;
-        write_atomic(&dir.join("scenario.ron"), req.policy_text.as_bytes())?;
+        let parent = self.session_dir(session).join("runs");
+        std::fs::create_dir_all(&parent)?;
+        let dir = parent.join(&id);
+        // A new folder, never one left by another server on the same work folder.
+        std::fs::create_dir(&dir)?;
+        std::fs::create_dir(dir.join("compared"))?;
+        write_atomic(&dir.join("scenario.ron"), req.download_text.as_bytes())?;
+        write_atomic(&dir.join("compared/base.ron"), req.base_text.as_bytes())?;
+        write_atomic(
+            &dir.join("compared/scenario.ron"),
+            req.policy_text.as_bytes(),
+        )?;
         let days = u64::from(req.policy.period.days());
         let run = Arc::new(Run {
             session: session.to_string(),
@@ -216,11 +252,18 @@ impl Runs {
             cancel: AtomicBool::new(false),
             child: Mutex::new(None),
         });
-        lock(&self.runs).insert(id, run.clone());
+        runs.insert(id, run.clone());
+        drop(runs);
         let program = self.program.clone();
+        let shown_as = self.shown_as.clone();
         let worker = run.clone();
         std::thread::spawn(move || {
-            let result = execute(&worker, &program, &req);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                execute(&worker, &program, &req)
+            }))
+            .unwrap_or_else(|_| {
+                Err("an internal error stopped the run (a bug: please report it)".to_string())
+            });
             let mut s = lock(&worker.status);
             if s.state != State::Running {
                 return;
@@ -239,12 +282,30 @@ impl Runs {
                 }
                 Err(e) => {
                     s.state = State::Failed;
-                    s.message = e;
+                    s.message = shorten_paths(&e, &worker.dir, &shown_as);
                 }
             }
         });
         Ok(run)
     }
+
+    /// Stops every run (the server is shutting down).
+    pub fn cancel_all(&self) {
+        for run in lock(&self.runs).values() {
+            run.cancel();
+        }
+    }
+}
+
+/// `text` with the run's folder left out of paths and the work and scenarios folders named
+/// by their short names: a message for the page, which has no business with the server's
+/// folders.
+fn shorten_paths(text: &str, run_dir: &Path, shown_as: &[(String, &'static str)]) -> String {
+    let mut out = text.replace(&format!("{}/", run_dir.to_string_lossy()), "");
+    for (prefix, name) in shown_as {
+        out = out.replace(prefix.as_str(), name);
+    }
+    out
 }
 
 /// The watch's file in a run's folder: its JSON, gzip-compressed.
@@ -257,10 +318,10 @@ pub const PROGRESS_EVERY_MS_ENV: &str = "SAHELSIM_PROGRESS_EVERY_MS";
 /// Runs the comparison, then the watch; an error as a sentence for the user.
 fn execute(run: &Run, program: &Path, req: &RunRequest) -> Result<(), String> {
     let out = run.dir.join("compare");
-    let mut child = Command::new(program)
+    let child = Command::new(program)
         .arg("compare")
-        .arg(run.dir.join("base.ron"))
-        .arg(run.dir.join("scenario.ron"))
+        .arg(run.dir.join("compared/base.ron"))
+        .arg(run.dir.join("compared/scenario.ron"))
         .arg("--replicates")
         .arg(req.replicates.to_string())
         .arg("--by")
@@ -274,17 +335,21 @@ fn execute(run: &Run, program: &Path, req: &RunRequest) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start `{}`: {e}", program.display()))?;
-    let stderr = child.stderr.take();
-    *lock(&run.child) = Some(child);
-    if run.cancelled() {
-        // Cancelled between the start and now: the kill in `cancel` may have missed it.
-        if let Some(c) = lock(&run.child).as_mut() {
-            let _ = c.kill();
+    let stderr = {
+        let mut slot = lock(&run.child);
+        let child = slot.insert(child);
+        if run.cancelled() {
+            // Cancelled while it was starting: the kill in `cancel` found no process.
+            let _ = child.kill();
         }
-    }
+        child.stderr.take()
+    };
+    // Read to its end (the process's exit closes it), as bytes: a line that is not UTF-8
+    // must not stop the reading and leave the process blocked on a full pipe.
     let mut tail: Vec<String> = Vec::new();
     if let Some(stderr) = stderr {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in BufReader::new(stderr).split(b'\n').map_while(Result::ok) {
+            let line = String::from_utf8_lossy(&line).into_owned();
             if let Some(done) = progress_days(&line) {
                 run.update(|s| s.done = done);
             } else {
@@ -295,15 +360,21 @@ fn execute(run: &Run, program: &Path, req: &RunRequest) -> Result<(), String> {
             }
         }
     }
-    let status = lock(&run.child)
-        .as_mut()
-        .map(|c| c.wait())
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    // Waited for without holding the lock across the wait, so that `cancel` never blocks.
+    let status = loop {
+        let exited = match lock(&run.child).as_mut() {
+            Some(c) => c.try_wait().map_err(|e| e.to_string())?,
+            None => return Err("the comparison's process is gone".to_string()),
+        };
+        if let Some(status) = exited {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     if run.cancelled() {
         return Err("the comparison was stopped".to_string());
     }
-    if !status.is_some_and(|s| s.success()) {
+    if !status.success() {
         return Err(format!("the comparison failed:\n{}", tail.join("\n")));
     }
     let compared = u64::from(req.policy.period.days()) * 2 * u64::from(req.replicates);
@@ -341,11 +412,6 @@ fn progress_days(line: &str) -> Option<u64> {
     (!digits.is_empty() && digits.len() == number.chars().filter(|c| *c != ',').count())
         .then(|| digits.parse().ok())
         .flatten()
-}
-
-/// Validates a scenario text as the file `path` (which is written after), for a run.
-pub fn validate_as(text: &str, path: &Path) -> Result<Scenario, scenario::ScenarioErrors> {
-    scenario::load_str(text, path)
 }
 
 #[cfg(test)]

@@ -170,11 +170,11 @@ number_table! {
     /// The numbers of an intervention, as sweeps address them
     /// (`interventions.<name>.<field>`).
     NUMBERS: RawIntervention => Intervention {
-        /// Intensity: how strongly the intervention acts (what it scales is the kind's, see `KINDS`).
+        /// How strongly the intervention acts, from 0 (not at all) to 1; what it scales is said in its kind's summary.
         INTENSITY: intensity, real, [0.0, 1.0], "0..1";
-        /// Capacity, for the kinds that have one (troops, fighters a month: see `KINDS`).
+        /// How much the intervention commits, for the kinds that have a capacity: troops, or fighters a month, as its kind says.
         CAPACITY: capacity, real, [0.0, 1.0e6], "the kind's unit";
-        /// The kind's option, for the kinds that have one (see `KINDS`).
+        /// A share that only some kinds have (the displaced tolls, a band's split, a former fighter's return), as its kind says.
         OPTION: option, real, [0.0, 1.0], "0..1";
     }
 }
