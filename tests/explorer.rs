@@ -156,6 +156,14 @@ impl Server {
         )
     }
 
+    /// Starts a run of `policy` in session `cookie`; its id.
+    fn start_run(&self, cookie: &str, policy: &Value) -> String {
+        let started = self.post_json("/api/runs", cookie, policy);
+        let body = String::from_utf8_lossy(&started.body).to_string();
+        assert_eq!(started.status, 202, "{body}");
+        started.json()["run"]["id"].as_str().unwrap().to_string()
+    }
+
     /// A new session's cookie.
     fn session(&self) -> String {
         let r = self.call("GET", "/api/form", None, &[], b"");
@@ -459,14 +467,7 @@ fn a_run_writes_what_compare_writes_and_only_its_session_sees_it() {
     let text = composed.json()["text"].as_str().unwrap().to_string();
     assert!(text.contains("extends: \"short.ron\""), "{text}");
 
-    let started = server.post_json("/api/runs", &me, &policy("protect-mopti", "Mopti", 2));
-    assert_eq!(
-        started.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&started.body)
-    );
-    let id = started.json()["run"]["id"].as_str().unwrap().to_string();
+    let id = server.start_run(&me, &policy("protect-mopti", "Mopti", 2));
 
     // Another browser sees nothing of it.
     let other = server.session();
@@ -601,14 +602,7 @@ fn a_cancelled_run_stops() {
     let me = server.session();
     let mut p = policy("long", "Mopti", 40);
     p["base"] = json!("baseline.ron");
-    let started = server.post_json("/api/runs", &me, &p);
-    assert_eq!(
-        started.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&started.body)
-    );
-    let id = started.json()["run"]["id"].as_str().unwrap().to_string();
+    let id = server.start_run(&me, &p);
     // A second run of the same session waits for the first.
     assert_eq!(server.post_json("/api/runs", &me, &p).status, 429);
     // A second session may run one; a third waits: the server runs two at once.
@@ -646,8 +640,6 @@ fn a_cancelled_run_stops() {
         409
     );
     // The session may start again.
-    let again = server.post_json("/api/runs", &me, &policy("short-again", "Mopti", 2));
-    assert_eq!(again.status, 202);
-    let id = again.json()["run"]["id"].as_str().unwrap().to_string();
+    let id = server.start_run(&me, &policy("short-again", "Mopti", 2));
     assert_eq!(server.wait(&id, &me)["state"], "done");
 }

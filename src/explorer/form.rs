@@ -101,30 +101,23 @@ pub struct InterventionForm {
     pub option: Option<f64>,
 }
 
-/// The places of the form (the union of what is named).
+/// The places of the form (the union of what is named; a list left out is empty).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct PlacesForm {
     /// Countries.
-    #[serde(default)]
     pub countries: Vec<String>,
     /// Regions.
-    #[serde(default)]
     pub regions: Vec<String>,
     /// Areas of operation, by id.
-    #[serde(default)]
     pub areas: Vec<String>,
     /// Towns.
-    #[serde(default)]
     pub towns: Vec<String>,
     /// Radius around the towns, km.
-    #[serde(default)]
     pub town_radius_km: Option<f64>,
     /// Routes.
-    #[serde(default)]
     pub routes: Vec<String>,
     /// Gold sites.
-    #[serde(default)]
     pub gold_sites: Vec<String>,
 }
 
