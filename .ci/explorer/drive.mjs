@@ -173,7 +173,7 @@ try {
   await page.fill("#period-start", "2017-01-01");
   await page.fill("#period-end", "2025-12-31");
   await page.selectOption("#resolution", "");
-  await page.fill("#replicates", "4");
+  await page.fill("#replicates", "40"); // long enough to be cancelled on a fast machine too
   await press("#run-button");
   await stateIs("running", 30_000);
   // A reload finds the run still going and can cancel it.
