@@ -171,11 +171,10 @@ impl Policy {
     /// The scenario file, extending the base written as `extends` (a path relative to the
     /// file, or absolute); the period and resolution are written where they are set.
     pub fn scenario_text(&self, extends: &str, base_label: &str) -> String {
-        let q = |s: &str| ron::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
         let list = |v: &[String]| {
             format!(
                 "[{}]",
-                v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+                v.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ")
             )
         };
         let mut t = String::new();
@@ -187,29 +186,23 @@ impl Policy {
             base_label.replace('\n', " ")
         ));
         t.push_str("(\n");
-        t.push_str(&format!("    extends: {},\n", q(extends)));
-        t.push_str(&format!("    name: {},\n", q(&self.name)));
+        t.push_str(&format!("    extends: {},\n", quoted(extends)));
+        t.push_str(&format!("    name: {},\n", quoted(&self.name)));
         if !self.description.is_empty() {
-            t.push_str(&format!("    description: {},\n", q(&self.description)));
-        }
-        if let Some(p) = &self.period {
             t.push_str(&format!(
-                "    period: (start: {}, end: {}),\n",
-                q(&p.start),
-                q(&p.end)
+                "    description: {},\n",
+                quoted(&self.description)
             ));
         }
-        if let Some(r) = self.resolution_deg {
-            t.push_str(&format!("    map: (resolution_deg: {}),\n", number(r)));
-        }
+        t.push_str(&self.period_and_map());
         t.push_str("    interventions: [\n");
         for iv in &self.interventions {
             t.push_str("        (\n");
-            t.push_str(&format!("            name: {},\n", q(&iv.name)));
+            t.push_str(&format!("            name: {},\n", quoted(&iv.name)));
             t.push_str(&format!("            kind: {:?},\n", iv.kind));
-            t.push_str(&format!("            start: {},\n", q(&iv.start)));
+            t.push_str(&format!("            start: {},\n", quoted(&iv.start)));
             if let Some(end) = iv.end.as_deref().filter(|e| !e.is_empty()) {
-                t.push_str(&format!("            end: {},\n", q(end)));
+                t.push_str(&format!("            end: {},\n", quoted(end)));
             }
             let p = &iv.places;
             let mut places = Vec::new();
@@ -249,26 +242,38 @@ impl Policy {
         t
     }
 
-    /// The comparison's base: the base file over the policy's period and map.
-    pub fn base_text(&self, extends: &str) -> String {
-        let q = |s: &str| ron::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-        let mut t = format!(
-            "// The base of an explorer comparison: the base scenario over the policy's period and map.\n(\n    extends: {},\n",
-            q(extends)
-        );
+    /// The fields that set the run's period and map resolution, where the form sets them: the
+    /// same in the policy and in its comparison's base.
+    fn period_and_map(&self) -> String {
+        let mut t = String::new();
         if let Some(p) = &self.period {
             t.push_str(&format!(
                 "    period: (start: {}, end: {}),\n",
-                q(&p.start),
-                q(&p.end)
+                quoted(&p.start),
+                quoted(&p.end)
             ));
         }
         if let Some(r) = self.resolution_deg {
             t.push_str(&format!("    map: (resolution_deg: {}),\n", number(r)));
         }
+        t
+    }
+
+    /// The comparison's base: the base file over the policy's period and map.
+    pub fn base_text(&self, extends: &str) -> String {
+        let mut t = format!(
+            "// The base of an explorer comparison: the base scenario over the policy's period and map.\n(\n    extends: {},\n",
+            quoted(extends)
+        );
+        t.push_str(&self.period_and_map());
         t.push_str(")\n");
         t
     }
+}
+
+/// A string as a scenario file writes it: quoted, with RON's escapes.
+fn quoted(s: &str) -> String {
+    ron::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
 /// A number as a scenario file writes it (`inf` and `NaN` are left for the loader to refuse).
