@@ -253,18 +253,51 @@ pub struct IndexedBand {
     pub group: GroupId,
 }
 
-/// Bands by cell, rebuilt each day, sorted by (cell, band id).
+/// Bands by cell, rebuilt each day, sorted by (cell, band id), with where each cell's bands
+/// are: the bands of a cell are found in constant time, however many bands there are, and a
+/// rebuild costs the bands, not the grid's cells.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct BandIndex {
     bands: Vec<IndexedBand>,
+    /// For each cell of the grid: the rebuild it was last filled in, and the range of `bands`
+    /// that holds its bands then. A cell filled in an earlier rebuild holds no band now.
+    cells: Vec<CellSlot>,
+    /// The number of the current rebuild (from 1).
+    rebuild: u32,
+}
+
+/// Where a cell's bands are in the [`BandIndex`], as of one rebuild.
+#[derive(Debug, Clone, Copy, Default)]
+struct CellSlot {
+    rebuild: u32,
+    start: u32,
+    end: u32,
 }
 
 impl BandIndex {
-    /// Replaces the index with `bands`, sorted by (cell, band id).
-    pub fn rebuild(&mut self, bands: impl Iterator<Item = IndexedBand>) {
+    /// Replaces the index with `bands`, sorted by (cell, band id), on a grid of `cells` cells.
+    pub fn rebuild(&mut self, bands: impl Iterator<Item = IndexedBand>, cells: usize) {
         self.bands.clear();
         self.bands.extend(bands);
         self.bands.sort_unstable_by_key(|b| (b.cell, b.band));
+        if self.cells.len() != cells || self.rebuild == u32::MAX {
+            self.cells = vec![CellSlot::default(); cells];
+            self.rebuild = 0;
+        }
+        self.rebuild += 1;
+        let mut k = 0;
+        while k < self.bands.len() {
+            let cell = self.bands[k].cell;
+            let start = k;
+            while k < self.bands.len() && self.bands[k].cell == cell {
+                k += 1;
+            }
+            self.cells[cell.index()] = CellSlot {
+                rebuild: self.rebuild,
+                start: start as u32,
+                end: k as u32,
+            };
+        }
     }
 
     /// Replaces every band's entity `e` with `map(e)` (for a copy of the world).
@@ -276,11 +309,13 @@ impl BandIndex {
 
     /// The bands in `cell`, in band-id order.
     pub fn in_cell(&self, cell: CellId) -> impl Iterator<Item = IndexedBand> + '_ {
-        let start = self.bands.partition_point(|b| b.cell < cell);
-        self.bands[start..]
-            .iter()
-            .take_while(move |b| b.cell == cell)
-            .copied()
+        let bands = match self.cells.get(cell.index()) {
+            Some(slot) if slot.rebuild == self.rebuild && self.rebuild > 0 => {
+                &self.bands[slot.start as usize..slot.end as usize]
+            }
+            _ => &[],
+        };
+        bands.iter().copied()
     }
 }
 
@@ -338,5 +373,41 @@ impl NextBandId {
         let id = self.0;
         self.0 = id.next();
         id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ids::{BandId, GroupId};
+
+    fn band(cell: usize, id: u32, entity: u32) -> IndexedBand {
+        IndexedBand {
+            cell: CellId::new(cell),
+            band: BandId::new(id),
+            entity: Entity::from_raw_u32(entity).unwrap(),
+            group: GroupId::new(0),
+        }
+    }
+
+    #[test]
+    fn a_cell_holds_its_bands_of_the_last_rebuild_only_in_band_order() {
+        let mut index = BandIndex::default();
+        assert_eq!(index.in_cell(CellId::new(3)).count(), 0);
+        index.rebuild([band(3, 9, 1), band(1, 2, 2), band(3, 4, 3)].into_iter(), 5);
+        let ids = |index: &BandIndex, c: usize| -> Vec<u32> {
+            index
+                .in_cell(CellId::new(c))
+                .map(|b| b.band.get())
+                .collect()
+        };
+        assert_eq!(ids(&index, 3), [4, 9]);
+        assert_eq!(ids(&index, 1), [2]);
+        assert!(ids(&index, 0).is_empty() && ids(&index, 4).is_empty());
+        // The bands moved: cell 3 is empty now, though it was filled before.
+        index.rebuild([band(4, 9, 1), band(1, 2, 2), band(4, 4, 3)].into_iter(), 5);
+        assert!(ids(&index, 3).is_empty());
+        assert_eq!(ids(&index, 4), [4, 9]);
+        assert_eq!(ids(&index, 1), [2]);
     }
 }
