@@ -8,21 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null; then
-    echo "installing chromium"
-    apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
-fi
+. .ci/browser-setup.sh
 
 art=target/ci-artifacts
 rm -rf "$art"
 mkdir -p "$art"
-# SAHELSIM_BIN: a program already built (say a debug build while editing the plots).
-if [ -n "${SAHELSIM_BIN:-}" ]; then
-    bin=$SAHELSIM_BIN
-else
-    cargo build --release --locked --quiet
-    bin=target/release/sahelsim
-fi
 $bin run tests/fixtures/short_run.ron --out "$art/run" >/dev/null
 $bin compare tests/fixtures/short_run.ron tests/fixtures/policy_short.ron --replicates 3 --out "$art/compare" >/dev/null
 $bin run scenarios/reference/epstein.ron --replicates 3 --out "$art/epstein" >/dev/null

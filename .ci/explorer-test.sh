@@ -10,21 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null; then
-    echo "installing chromium"
-    apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
-fi
+. .ci/browser-setup.sh
 (cd .ci/explorer && npm ci --no-audit --no-fund --silent)
 
 art=target/ci-artifacts/explorer
 rm -rf "$art"
 mkdir -p "$art"
-if [ -n "${SAHELSIM_BIN:-}" ]; then
-    bin=$SAHELSIM_BIN
-else
-    cargo build --release --locked --quiet
-    bin=target/release/sahelsim
-fi
 
 downloaded=scenarios/.explorer-ci-download.ron
 server=

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::catalog::{self, ErrorView, ScenarioInfo, UploadError};
 use super::form::{self, Policy};
-use super::runs::{RunRequest, Runs, StartError, State as RunState, WATCH_FILE};
+use super::runs::{RunRequest, Runs, StartError, State as RunState, WATCH_FILE, lock};
 use crate::geo::map_data;
 use crate::scenario::raw::ModelKind;
 use crate::scenario::{Scenario, ScenarioErrors};
@@ -101,9 +101,7 @@ impl App {
     }
 
     fn uploads(&self, session: &str) -> BTreeMap<String, Upload> {
-        self.uploads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        lock(&self.uploads)
             .get(session)
             .cloned()
             .unwrap_or_default()
@@ -193,12 +191,7 @@ async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Res
             "this server takes changes from its own page only",
         );
     }
-    let known = session_of(req.headers()).filter(|id| {
-        app.sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(id)
-    });
+    let known = session_of(req.headers()).filter(|id| lock(&app.sessions).contains(id));
     let (id, new) = match known {
         Some(id) => (id, false),
         None => match new_session_id() {
@@ -212,10 +205,7 @@ async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Res
         },
     };
     if new {
-        app.sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone());
+        lock(&app.sessions).insert(id.clone());
     }
     req.extensions_mut().insert(Session(id.clone()));
     let mut res = next.run(req).await;
@@ -373,19 +363,14 @@ async fn upload(
         );
     }
     let info = catalog::info(&id, &scenario);
-    app.uploads
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(session)
-        .or_default()
-        .insert(
-            id,
-            Upload {
-                info: info.clone(),
-                name,
-                file,
-            },
-        );
+    lock(&app.uploads).entry(session).or_default().insert(
+        id,
+        Upload {
+            info: info.clone(),
+            name,
+            file,
+        },
+    );
     Json(json!({"scenario": info})).into_response()
 }
 

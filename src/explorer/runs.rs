@@ -112,7 +112,7 @@ impl Run {
 }
 
 /// A lock that a panicking holder did not poison for the others (the state stays readable).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -13,10 +13,11 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::geo::SahelMap;
+use crate::record::series::CellYear;
 use crate::report::map_plot::MAIN_TOWNS;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
-use crate::sim::components::{Band, Community};
+use crate::sim::components::Band;
 use crate::sim::policy::coverage;
 use crate::sim::rng::replicate_seed;
 
@@ -157,14 +158,14 @@ pub fn watch(
     let base_run = run_months(base, map, false, cancel, &mut |d| days_done(done + d))?;
     done += u64::from(period.days());
     let policy_run = run_months(policy, map, true, cancel, &mut |d| days_done(done + d))?;
-    let months: Vec<String> = month_starts(policy)
+    let starts = month_starts(policy);
+    let months: Vec<String> = starts
         .iter()
         .map(|&d| {
             let date = period.date(d);
             format!("{:04}-{:02}", date.year(), u8::from(date.month()))
         })
         .collect();
-    let starts = month_starts(policy);
     let policy_start = starts
         .iter()
         .rposition(|&d| d <= policy_start_day)
@@ -243,34 +244,27 @@ fn run_months(
                 .map(|b| u64::from(b.hardliners + b.low_level))
                 .sum(),
         );
-        let mut control = vec![0.0f64; n];
-        let mut displaced = vec![0.0f64; n];
-        let mut count = vec![0u32; n];
-        let mut q = sim.world.query::<&Community>();
-        for c in q.iter(&sim.world) {
-            control[c.cell.index()] += c.control;
-            displaced[c.cell.index()] += c.displaced;
-            count[c.cell.index()] += 1;
-        }
-        series
-            .displaced
-            .push(displaced.iter().sum::<f64>().round() as u64);
+        // The cells as the recorder snapshots them for the yearly maps.
+        let cells = CellYear::of(&mut sim, n, 0);
+        series.displaced.push(
+            cells
+                .displaced
+                .iter()
+                .map(|&d| f64::from(d))
+                .sum::<f64>()
+                .round() as u64,
+        );
         if frames {
             let b64 = base64::engine::general_purpose::STANDARD;
-            let control: Vec<u8> = control
+            let control: Vec<u8> = cells
+                .control
                 .iter()
-                .zip(&count)
-                .map(|(&c, &k)| {
-                    if k == 0 {
-                        0
-                    } else {
-                        (c / f64::from(k) * 255.0).round().clamp(0.0, 255.0) as u8
-                    }
-                })
+                .map(|&c| (c * 255.0).round().clamp(0.0, 255.0) as u8)
                 .collect();
-            let displaced: Vec<u8> = displaced
+            let displaced: Vec<u8> = cells
+                .displaced
                 .iter()
-                .flat_map(|&d| (d.round().clamp(0.0, u32::MAX as f64) as u32).to_le_bytes())
+                .flat_map(|&d| (d.round().clamp(0.0, u32::MAX as f32) as u32).to_le_bytes())
                 .collect();
             out.push(Frame {
                 events: month_events

@@ -210,6 +210,36 @@ pub struct CellYear {
     pub schools_closed: Vec<f32>,
 }
 
+impl CellYear {
+    /// The state of each of the `cells` cells of `sim`'s grid now (communities summed in id
+    /// order), labelled `year`.
+    pub fn of(sim: &mut Simulation, cells: usize, year: i32) -> Self {
+        let mut control = vec![0.0f64; cells];
+        let mut displaced = vec![0.0f64; cells];
+        let mut schools_closed = vec![0.0f64; cells];
+        let mut count = vec![0u32; cells];
+        let mut cq = sim.world.query::<&Community>();
+        let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
+        communities.sort_unstable_by_key(|c| c.id);
+        for c in communities {
+            control[c.cell.index()] += c.control;
+            displaced[c.cell.index()] += c.displaced;
+            schools_closed[c.cell.index()] += c.schools_closed;
+            count[c.cell.index()] += 1;
+        }
+        CellYear {
+            year,
+            control: control
+                .iter()
+                .zip(&count)
+                .map(|(&c, &k)| if k == 0 { 0.0 } else { (c / k as f64) as f32 })
+                .collect(),
+            displaced: displaced.iter().map(|&d| d as f32).collect(),
+            schools_closed: schools_closed.iter().map(|&d| d as f32).collect(),
+        }
+    }
+}
+
 /// Collects the time series of one replicate as it runs.
 #[derive(Debug, Clone)]
 pub struct Recorder {
@@ -303,32 +333,10 @@ impl Recorder {
         }
     }
 
-    /// Records each cell's mean control and displaced people (communities in id order).
+    /// Records each cell's mean control and displaced people.
     fn snapshot_cells(&mut self, sim: &mut Simulation, setup: &Setup, year: i32) {
-        let n = setup.map.grid.cells.len();
-        let mut control = vec![0.0f64; n];
-        let mut displaced = vec![0.0f64; n];
-        let mut schools_closed = vec![0.0f64; n];
-        let mut count = vec![0u32; n];
-        let mut cq = sim.world.query::<&Community>();
-        let mut communities: Vec<&Community> = cq.iter(&sim.world).collect();
-        communities.sort_unstable_by_key(|c| c.id);
-        for c in communities {
-            control[c.cell.index()] += c.control;
-            displaced[c.cell.index()] += c.displaced;
-            schools_closed[c.cell.index()] += c.schools_closed;
-            count[c.cell.index()] += 1;
-        }
-        self.cell_years.push(CellYear {
-            year,
-            control: control
-                .iter()
-                .zip(&count)
-                .map(|(&c, &k)| if k == 0 { 0.0 } else { (c / k as f64) as f32 })
-                .collect(),
-            displaced: displaced.iter().map(|&d| d as f32).collect(),
-            schools_closed: schools_closed.iter().map(|&d| d as f32).collect(),
-        });
+        self.cell_years
+            .push(CellYear::of(sim, setup.map.grid.cells.len(), year));
     }
 
     fn close_period(&mut self, sim: &mut Simulation, setup: &Setup) {
