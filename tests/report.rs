@@ -96,7 +96,7 @@ fn a_run_draws_every_plot_and_a_well_formed_report() {
     let outputs: Vec<_> = (0..2)
         .map(|r| sahelsim::experiment::run_replicate(&s, &map, r, None))
         .collect();
-    let digest = run_report::RunDigest::of(&s, &map, &outputs);
+    let digest = run_report::RunDigest::of(&s, &map, &outputs).unwrap();
     let figs = run_report::figures(digest, PlotFormat::Both, true).unwrap();
     let stems: Vec<&str> = figs.iter().map(|f| f.stem.as_str()).collect();
     assert_eq!(

@@ -50,7 +50,9 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         wall_s,
         digest,
     } = streamed;
-    let agg = summaries.aggregate();
+    let agg = summaries
+        .aggregate()
+        .map_err(|e| out.failed("summary.json", e))?;
     out.write_json(
         "summary.json",
         &SummaryFile {
@@ -108,7 +110,12 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     Ok(())
 }
 
-/// What a run keeps of its replicates once they are written: small things only.
+/// What the pictures' data is called in an error.
+const PICTURES: &str = "the pictures' data";
+
+/// What a run keeps of its replicates once they are written: in memory, small things only
+/// (16 bytes a replicate: its seed and time); the replicates' outcomes and months are kept on
+/// disk, in unnamed temporary files in the output folder.
 struct Streamed<'a> {
     /// Each replicate's outcomes (and seed), in replicate order.
     summaries: SummaryTable,
@@ -122,7 +129,9 @@ struct Streamed<'a> {
 /// finishes, in replicate order (one that finishes early waits for its turn): its events to
 /// `events_name` (where the scenario writes events), its rows to `timeseries.csv`, its
 /// months, cell maps and attribution counts to the pictures' digest; then drops it. Memory
-/// holds the replicates running and those waiting for their turn, not the whole run. Both
+/// holds the replicates running and those waiting for their turn, not the whole run: the
+/// summaries and months go to temporary files in `dir`, read back a column block at a time
+/// for their exact intervals. Both
 /// files (in folder `dir`) are moved into place only once every replicate is in; an error
 /// leaves neither, and says which file it was writing.
 fn stream_replicates<'a>(
@@ -145,9 +154,9 @@ fn stream_replicates<'a>(
     };
     let mut series = SeriesRows::new(open("timeseries.csv")?);
     let mut kept = Streamed {
-        summaries: SummaryTable::new(),
+        summaries: SummaryTable::on_disk(dir).map_err(|e| ("summary.json", e))?,
         wall_s: Vec::with_capacity(replicates as usize),
-        digest: RunDigest::new(scenario, map, replicates),
+        digest: RunDigest::on_disk(scenario, map, replicates, dir).map_err(|e| (PICTURES, e))?,
     };
     let mut waiting: BTreeMap<usize, ReplicateOutput> = BTreeMap::new();
     let jobs: Vec<u32> = (0..replicates).collect();
@@ -162,9 +171,11 @@ fn stream_replicates<'a>(
                         .map_err(|e| (events_name, e))?;
                 }
                 series.add(&o.rows).map_err(|e| ("timeseries.csv", e))?;
-                kept.digest.add(&o);
+                kept.digest.add(&o).map_err(|e| (PICTURES, e))?;
                 kept.wall_s.push(o.wall_s);
-                kept.summaries.push(o.summary);
+                kept.summaries
+                    .push(o.summary)
+                    .map_err(|e| ("summary.json", e))?;
             }
             Ok(())
         },

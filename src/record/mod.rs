@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod folder;
 pub mod monthly;
 pub mod outcome;
+pub mod replicate_rows;
 pub mod series;
 pub mod summary;
 pub mod writers;
@@ -13,5 +14,5 @@ pub use atomic::{write_atomic, write_atomic_with};
 pub use outcome::{Column, OUTCOMES, Observed, Outcome, Window};
 pub use series::{CellYear, Recorder, SeriesRow};
 pub use summary::{
-    ReplicateSummary, Spread, SummaryTable, aggregate, summarise, summarise_reference,
+    ReplicateSummary, Spread, SummaryTable, aggregate, spread, summarise, summarise_reference,
 };

@@ -62,6 +62,50 @@ impl Month {
     pub fn revenue_total(&self) -> f64 {
         self.revenue.iter().sum()
     }
+
+    /// The month's numbers in a fixed order (its date left out), appended to `out`: the eight
+    /// counts and states, the fighters by group, the revenue by source. [`Month::with_values`]
+    /// reads them back.
+    pub fn push_values(&self, out: &mut Vec<f64>) {
+        out.extend([
+            self.events,
+            self.events_vs_civilians,
+            self.fatalities_civilians,
+            self.fatalities_security,
+            self.fatalities_militants,
+            self.displaced,
+            self.government_presence,
+            self.communities_militant,
+        ]);
+        out.extend(&self.fighters);
+        out.extend(self.revenue);
+    }
+
+    /// How many numbers [`Month::push_values`] writes for this month.
+    pub fn values_len(&self) -> usize {
+        8 + self.fighters.len() + self.revenue.len()
+    }
+
+    /// This month's date and groups with the numbers `values` (as [`Month::push_values`]
+    /// writes them; missing ones are 0).
+    pub fn with_values(&self, values: &[f64]) -> Month {
+        let at = |i: usize| values.get(i).copied().unwrap_or(0.0);
+        let groups = self.fighters.len();
+        Month {
+            year: self.year,
+            month: self.month,
+            events: at(0),
+            events_vs_civilians: at(1),
+            fatalities_civilians: at(2),
+            fatalities_security: at(3),
+            fatalities_militants: at(4),
+            displaced: at(5),
+            government_presence: at(6),
+            communities_militant: at(7),
+            fighters: (0..groups).map(|g| at(8 + g)).collect(),
+            revenue: std::array::from_fn(|k| at(8 + groups + k)),
+        }
+    }
 }
 
 /// The months of one replicate run over `period`: its time-series `rows` (area "all") and
@@ -184,6 +228,29 @@ fn year_month(date: &str) -> (i32, u8) {
 mod tests {
     use super::*;
     use crate::sim::events::{Perpetrator, Target};
+
+    #[test]
+    fn a_months_values_read_back_as_the_month() {
+        let m = Month {
+            year: 2019,
+            month: 7,
+            events: 1.0,
+            events_vs_civilians: 2.0,
+            fatalities_civilians: 3.0,
+            fatalities_security: 4.0,
+            fatalities_militants: 5.0,
+            displaced: 6.0,
+            government_presence: 0.7,
+            communities_militant: 8.0,
+            fighters: vec![9.0, 10.0, 11.0],
+            revenue: [12.0, 13.0, 14.0, 15.0, 16.0],
+        };
+        let mut values = vec![-1.0];
+        m.push_values(&mut values);
+        assert_eq!(values.len(), 1 + m.values_len());
+        assert_eq!(values[1..9], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.7, 8.0]);
+        assert_eq!(m.with_values(&values[1..]), m);
+    }
 
     fn row(date: &str, group: &str, events: u32, displaced: f64) -> SeriesRow {
         SeriesRow {

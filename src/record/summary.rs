@@ -2,10 +2,13 @@
 //! and their mean and 90 % interval across replicates.
 
 use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::outcome::{OUTCOMES, Observed, REFERENCE_OUTCOMES, Window, study_regions};
+use super::replicate_rows::ReplicateRows;
 use crate::reference::epstein::ReplicateOutput as EpsteinOutput;
 use crate::sim::ids::GroupId;
 
@@ -113,82 +116,93 @@ pub fn summarise_reference(o: &EpsteinOutput) -> ReplicateSummary {
 pub fn aggregate(replicates: &[ReplicateSummary]) -> BTreeMap<String, Spread> {
     let mut table = SummaryTable::new();
     for r in replicates {
-        table.push(r.clone());
+        // In memory, with every row of the first's names at its width: nothing can fail.
+        let _ = table.push(r.clone());
     }
-    table.aggregate()
+    table.aggregate().unwrap_or_default()
 }
 
-/// Mean, 5th and 95th percentiles of `v`.
-fn spread(mut v: Vec<f64>) -> Spread {
-    v.sort_by(f64::total_cmp);
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
+/// Mean, 5th and 95th percentiles of `values` (the mean summed in sorted order, so that it
+/// does not depend on the order the values come in).
+pub fn spread(mut values: Vec<f64>) -> Spread {
+    values.sort_by(f64::total_cmp);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
     Spread {
         mean,
-        p05: quantile(&v, 0.05),
-        p95: quantile(&v, 0.95),
+        p05: quantile(&values, 0.05),
+        p95: quantile(&values, 0.95),
     }
 }
 
 /// Every replicate's outcomes, kept compactly for a run of many replicates: the outcome names
-/// once (the first replicate's), each replicate's values in their order (8 bytes an outcome
-/// instead of its name again). A replicate whose names differ is kept as it is. Serialises as
-/// the list of [`ReplicateSummary`] it holds, byte for byte.
-#[derive(Debug, Clone, Default)]
+/// once (the first replicate's), each replicate's values in their order as a row of
+/// [`ReplicateRows`] (8 bytes an outcome, in memory or on disk). A replicate whose names
+/// differ is kept as it is, in memory. Serialises as the list of [`ReplicateSummary`] it
+/// holds, byte for byte.
+#[derive(Debug, Default)]
 pub struct SummaryTable {
     names: Vec<String>,
-    rows: Vec<SummaryRow>,
+    heads: Vec<SummaryRow>,
+    values: ReplicateRows,
 }
 
 /// One replicate in a [`SummaryTable`].
 #[derive(Debug, Clone)]
 enum SummaryRow {
-    /// Values in the order of the table's names.
-    Values {
-        replicate: u32,
-        seed: u64,
-        values: Vec<f64>,
-    },
+    /// Its values are the next row of the table's values, in the order of its names.
+    Values { replicate: u32, seed: u64 },
     /// A replicate with other outcome names.
     Other(ReplicateSummary),
 }
 
 impl SummaryTable {
-    /// An empty table.
+    /// An empty table in memory.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// An empty table whose values go to an unnamed temporary file in folder `dir`, so that
+    /// its memory is a few bytes a replicate (replicate number and seed).
+    pub fn on_disk(dir: &Path) -> io::Result<Self> {
+        Ok(Self {
+            values: ReplicateRows::on_disk(dir)?,
+            ..Self::default()
+        })
+    }
+
     /// Adds the next replicate.
-    pub fn push(&mut self, r: ReplicateSummary) {
-        if self.rows.is_empty() {
+    pub fn push(&mut self, r: ReplicateSummary) -> io::Result<()> {
+        if self.heads.is_empty() {
             self.names = r.outcomes.keys().cloned().collect();
         }
         let same = r.outcomes.len() == self.names.len()
             && r.outcomes.keys().zip(&self.names).all(|(a, b)| a == b);
-        self.rows.push(if same {
-            SummaryRow::Values {
+        if same {
+            let values: Vec<f64> = r.outcomes.into_values().collect();
+            self.values.push(&values)?;
+            self.heads.push(SummaryRow::Values {
                 replicate: r.replicate,
                 seed: r.seed,
-                values: r.outcomes.into_values().collect(),
-            }
+            });
         } else {
-            SummaryRow::Other(r)
-        });
+            self.heads.push(SummaryRow::Other(r));
+        }
+        Ok(())
     }
 
     /// The replicates held.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.heads.len()
     }
 
     /// Whether no replicate is held.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.heads.is_empty()
     }
 
     /// Each replicate's seed, in order.
     pub fn seeds(&self) -> Vec<u64> {
-        self.rows
+        self.heads
             .iter()
             .map(|r| match r {
                 SummaryRow::Values { seed, .. } => *seed,
@@ -198,27 +212,30 @@ impl SummaryTable {
     }
 
     /// Mean and 90 % interval of every outcome (the first replicate's) across the replicates
-    /// that have it.
-    pub fn aggregate(&self) -> BTreeMap<String, Spread> {
+    /// that have it: exact, whether the values are in memory or on disk.
+    pub fn aggregate(&self) -> io::Result<BTreeMap<String, Spread>> {
         let mut out = BTreeMap::new();
-        if self.rows.is_empty() {
-            return out;
+        if self.heads.is_empty() {
+            return Ok(out);
         }
-        for (i, key) in self.names.iter().enumerate() {
-            let v: Vec<f64> = self
-                .rows
-                .iter()
-                .filter_map(|r| match r {
-                    SummaryRow::Values { values, .. } => Some(values[i]),
-                    SummaryRow::Other(s) => s.outcomes.get(key).copied(),
-                })
-                .collect();
-            out.insert(key.clone(), spread(v));
-        }
-        out
+        let others: Vec<&ReplicateSummary> = self
+            .heads
+            .iter()
+            .filter_map(|r| match r {
+                SummaryRow::Other(s) => Some(s),
+                SummaryRow::Values { .. } => None,
+            })
+            .collect();
+        let mut gather = |key: &String, mut values: Vec<f64>| {
+            values.extend(others.iter().filter_map(|s| s.outcomes.get(key).copied()));
+            out.insert(key.clone(), spread(values));
+        };
+        // The first replicate's names are the columns of the values.
+        self.values
+            .for_each_column(|c, values| gather(&self.names[c], values))?;
+        Ok(out)
     }
 }
-
 /// A replicate of a [`SummaryTable`] as [`ReplicateSummary`] serialises.
 #[derive(Serialize)]
 struct RowRef<'a> {
@@ -238,19 +255,22 @@ impl Serialize for OutcomesRef<'_> {
 
 impl Serialize for SummaryTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
-        for row in &self.rows {
-            match row {
-                SummaryRow::Values {
-                    replicate,
-                    seed,
-                    values,
-                } => seq.serialize_element(&RowRef {
-                    replicate: *replicate,
-                    seed: *seed,
-                    outcomes: OutcomesRef(&self.names, values),
-                })?,
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.heads.len()))?;
+        let mut rows = self.values.reader().map_err(S::Error::custom)?;
+        for head in &self.heads {
+            match head {
+                SummaryRow::Values { replicate, seed } => {
+                    let values = rows
+                        .next_row()
+                        .map_err(S::Error::custom)?
+                        .ok_or_else(|| S::Error::custom("a replicate's outcomes are missing"))?;
+                    seq.serialize_element(&RowRef {
+                        replicate: *replicate,
+                        seed: *seed,
+                        outcomes: OutcomesRef(&self.names, values),
+                    })?
+                }
                 SummaryRow::Other(s) => seq.serialize_element(s)?,
             }
         }
@@ -289,18 +309,31 @@ mod tests {
             replicate(2, &[("events", 11.0), ("displaced", 4.0)]),
             replicate(3, &[("events", -1e-300), ("deaths", f64::MAX)]),
         ];
-        let mut table = SummaryTable::new();
-        for r in all.clone() {
-            table.push(r);
+        let dir = tempfile::tempdir().unwrap();
+        for mut table in [
+            SummaryTable::new(),
+            SummaryTable::on_disk(dir.path()).unwrap(),
+        ] {
+            for r in all.clone() {
+                table.push(r).unwrap();
+            }
+            assert_eq!(table.len(), 4);
+            assert_eq!(table.seeds(), vec![1000, 1001, 1002, 1003]);
+            assert_eq!(
+                serde_json::to_string_pretty(&table).unwrap(),
+                serde_json::to_string_pretty(&all).unwrap()
+            );
+            let agg = table.aggregate().unwrap();
+            assert_eq!(agg, aggregate(&all));
+            // "displaced" is not the first replicate's; "deaths" is missing from one.
+            assert_eq!(agg.keys().collect::<Vec<_>>(), ["deaths", "events"]);
+            assert_eq!(agg["events"].mean, (10.0 + 12.5 + 11.0 - 1e-300) / 4.0);
+            assert_eq!(
+                agg["deaths"].p95,
+                quantile(&[0.1 + 0.2, 3.0, f64::MAX], 0.95)
+            );
         }
-        assert_eq!(table.len(), 4);
-        assert_eq!(table.seeds(), vec![1000, 1001, 1002, 1003]);
-        assert_eq!(
-            serde_json::to_string_pretty(&table).unwrap(),
-            serde_json::to_string_pretty(&all).unwrap()
-        );
-        assert_eq!(table.aggregate(), aggregate(&all));
-        assert_eq!(SummaryTable::new().aggregate(), aggregate(&[]));
+        assert_eq!(SummaryTable::new().aggregate().unwrap(), aggregate(&[]));
     }
 
     #[test]

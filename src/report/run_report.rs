@@ -23,6 +23,7 @@ use crate::geo::map_data;
 use crate::record::Spread;
 use crate::record::monthly::{Month, REVENUE_SOURCES, monthly};
 use crate::record::outcome::{self, Outcome};
+use crate::record::replicate_rows::ReplicateRows;
 use crate::record::writers::VERSION;
 use crate::scenario::interventions::{Intervention, Places};
 use crate::scenario::model_params::PARAMETERS;
@@ -362,13 +363,58 @@ fn parameter_value(v: f64) -> String {
     if s.len() > 12 { format!("{v:.6}") } else { s }
 }
 
-/// The panels of key outcomes by month for one set of replicates, one colour per quantity.
-pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
-    let series = |f: &dyn Fn(&Month) -> f64| -> Vec<Vec<f64>> {
-        m.iter().map(|r| r.iter().map(f).collect()).collect()
-    };
+/// The mean and 90 % interval across a run's replicates of each number of each month, as
+/// months: `mean[t]` holds every number's mean in month `t`, `p05[t]` and `p95[t]` their 5th
+/// and 95th percentiles (each number's own, as [`Line::from_replicates`] takes them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBands {
+    /// Means.
+    pub mean: Vec<Month>,
+    /// 5th percentiles.
+    pub p05: Vec<Month>,
+    /// 95th percentiles.
+    pub p95: Vec<Month>,
+}
+
+impl MonthBands {
+    /// The bands of the months in `rows` (a row a replicate: each month's
+    /// [`Month::push_values`] one after the other), shaped as `first` (the first replicate's
+    /// months).
+    pub fn of(first: &[Month], rows: &ReplicateRows) -> std::io::Result<Self> {
+        let spreads = rows.column_spreads()?;
+        let mut bands = Self {
+            mean: Vec::with_capacity(first.len()),
+            p05: Vec::with_capacity(first.len()),
+            p95: Vec::with_capacity(first.len()),
+        };
+        let mut at = 0;
+        for m in first {
+            let n = m.values_len();
+            let month = spreads.get(at..at + n).unwrap_or_default();
+            let pick = |f: fn(&Spread) -> f64| month.iter().map(f).collect::<Vec<f64>>();
+            bands.mean.push(m.with_values(&pick(|s| s.mean)));
+            bands.p05.push(m.with_values(&pick(|s| s.p05)));
+            bands.p95.push(m.with_values(&pick(|s| s.p95)));
+            at += n;
+        }
+        Ok(bands)
+    }
+}
+
+/// The panels of key outcomes by month for one set of replicates (their `bands`), one colour
+/// per quantity.
+pub fn outcome_panels(s: &Scenario, x: &[f64], bands: &MonthBands) -> Vec<Panel> {
     let line = |label: &str, c: usize, f: &dyn Fn(&Month) -> f64| {
-        Line::from_replicates(label, OKABE_ITO[c], x, &series(f))
+        let n = x.len().min(bands.mean.len());
+        let values = |months: &[Month]| months[..n].iter().map(f).collect();
+        Line {
+            label: label.to_string(),
+            color: OKABE_ITO[c],
+            x: x[..n].to_vec(),
+            mean: values(&bands.mean),
+            lo: values(&bands.p05),
+            hi: values(&bands.p95),
+        }
     };
     vec![
         Panel {
@@ -403,12 +449,9 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], m: &[Vec<Month>]) -> Vec<Panel> {
                 .iter()
                 .enumerate()
                 .map(|(g, gp)| {
-                    Line::from_replicates(
-                        &gp.name,
-                        OKABE_ITO[g % OKABE_ITO.len()],
-                        x,
-                        &series(&|m| m.fighters.get(g).copied().unwrap_or(0.0)),
-                    )
+                    line(&gp.name, g % OKABE_ITO.len(), &|m| {
+                        m.fighters.get(g).copied().unwrap_or(0.0)
+                    })
                 })
                 .collect(),
         },
@@ -441,14 +484,17 @@ struct CellMaps {
 
 /// What a run's pictures need of its replicates, taken in one replicate at a time as they
 /// come (in replicate order), so that a run need not keep its replicates: each replicate's
-/// months (for the 90 % bands), the cell maps' sums and the attribution counts.
-#[derive(Debug, Clone)]
+/// months (a row of [`ReplicateRows`], in memory or on disk, for the 90 % bands), the cell
+/// maps' sums and the attribution counts.
+#[derive(Debug)]
 pub struct RunDigest<'a> {
     scenario: &'a Scenario,
     map: &'a SahelMap,
     groups: Vec<String>,
-    /// Each replicate's months, in replicate order.
-    months: Vec<Vec<Month>>,
+    /// The first replicate's months (their dates, for the bands' shape).
+    first_months: Vec<Month>,
+    /// Each replicate's months as one row, in replicate order.
+    months: ReplicateRows,
     cells: CellMaps,
     /// The year (from the first) of each day.
     year_of_day: Vec<usize>,
@@ -458,8 +504,33 @@ pub struct RunDigest<'a> {
 }
 
 impl<'a> RunDigest<'a> {
-    /// An empty digest of `replicates` replicates of `s` on `map`.
+    /// An empty digest of `replicates` replicates of `s` on `map`, its months in memory.
     pub fn new(s: &'a Scenario, map: &'a SahelMap, replicates: u32) -> Self {
+        Self::with_months(s, map, replicates, ReplicateRows::in_memory())
+    }
+
+    /// An empty digest of `replicates` replicates of `s` on `map`, its months in an unnamed
+    /// temporary file in folder `dir`: its memory does not grow with the replicates.
+    pub fn on_disk(
+        s: &'a Scenario,
+        map: &'a SahelMap,
+        replicates: u32,
+        dir: &std::path::Path,
+    ) -> std::io::Result<Self> {
+        Ok(Self::with_months(
+            s,
+            map,
+            replicates,
+            ReplicateRows::on_disk(dir)?,
+        ))
+    }
+
+    fn with_months(
+        s: &'a Scenario,
+        map: &'a SahelMap,
+        replicates: u32,
+        months: ReplicateRows,
+    ) -> Self {
         let n = map.grid.cells.len();
         let (y0, y1) = (s.period.start.year(), s.period.end.year());
         let years: Vec<i32> = (y0..=y1).collect();
@@ -468,7 +539,8 @@ impl<'a> RunDigest<'a> {
             scenario: s,
             map,
             groups: s.groups.iter().map(|g| g.name.clone()).collect(),
-            months: Vec::with_capacity(replicates as usize),
+            first_months: Vec::new(),
+            months,
             cells: CellMaps {
                 events: zeros(),
                 fatalities: zeros(),
@@ -484,20 +556,33 @@ impl<'a> RunDigest<'a> {
         }
     }
 
-    /// The digest of `outputs` (every replicate of a run, in replicate order).
-    pub fn of(s: &'a Scenario, map: &'a SahelMap, outputs: &[ReplicateOutput]) -> Self {
+    /// The digest of `outputs` (every replicate of a run, in replicate order), in memory.
+    pub fn of(
+        s: &'a Scenario,
+        map: &'a SahelMap,
+        outputs: &[ReplicateOutput],
+    ) -> std::io::Result<Self> {
         let mut d = Self::new(s, map, outputs.len() as u32);
         for o in outputs {
-            d.add(o);
+            d.add(o)?;
         }
-        d
+        Ok(d)
     }
 
-    /// Takes in the next replicate.
-    pub fn add(&mut self, o: &ReplicateOutput) {
+    /// Takes in the next replicate. Fails only where its months cannot be kept (the file's
+    /// error, or months of another shape than the first replicate's), and then takes in
+    /// nothing.
+    pub fn add(&mut self, o: &ReplicateOutput) -> std::io::Result<()> {
         let s = self.scenario;
-        self.months
-            .push(monthly(&o.rows, &o.events, &s.period, &self.groups));
+        let months = monthly(&o.rows, &o.events, &s.period, &self.groups);
+        let mut row = Vec::with_capacity(months.iter().map(Month::values_len).sum());
+        for m in &months {
+            m.push_values(&mut row);
+        }
+        self.months.push(&row)?;
+        if self.first_months.is_empty() {
+            self.first_months = months;
+        }
         let (cells, reps) = (&mut self.cells, self.reps);
         for e in &o.events {
             let y = self.year_of_day.get(e.day as usize).copied().unwrap_or(0);
@@ -516,6 +601,7 @@ impl<'a> RunDigest<'a> {
             }
         }
         self.attribution.add(&o.events);
+        Ok(())
     }
 
     /// The replicates taken in.
@@ -534,15 +620,13 @@ pub fn figures(
     let s = digest.scenario;
     let reps = digest.replicates();
     let map = digest.map;
-    let m = digest.months;
-    let x: Vec<f64> = m
-        .first()
-        .map(|m| m.iter().map(Month::x).collect())
-        .unwrap_or_default();
+    let bands = MonthBands::of(&digest.first_months, &digest.months)
+        .map_err(|e| format!("reading the replicates' months back: {e}"))?;
+    let x: Vec<f64> = digest.first_months.iter().map(Month::x).collect();
     let ts = TimeSeriesPlot {
         title: format!("{}: key outcomes by month, {reps} replicates", s.name),
         x_desc: "year (monthly values)".into(),
-        panels: outcome_panels(s, &x, &m),
+        panels: outcome_panels(s, &x, &bands),
         columns: 2,
         marker: None,
     };
@@ -729,6 +813,57 @@ mod tests {
             p05: mean / 2.0,
             p95: mean * 2.0,
         }
+    }
+
+    #[test]
+    fn month_bands_from_rows_are_the_bands_of_every_replicates_months() {
+        // Five replicates of three months, with values that make the quantiles interpolate
+        // and the sums round differently in different orders.
+        let month = |r: usize, t: usize| {
+            let v = |k: usize| ((r * 31 + t * 17 + k * 7) % 13) as f64 * 0.1 + 1e-3 * k as f64;
+            Month {
+                year: 2018,
+                month: t as u8 + 1,
+                events: v(0),
+                events_vs_civilians: v(1),
+                fatalities_civilians: v(2),
+                fatalities_security: v(3),
+                fatalities_militants: v(4),
+                displaced: v(5) * 1e5,
+                government_presence: v(6) / 10.0,
+                communities_militant: v(7),
+                fighters: vec![v(8), v(9)],
+                revenue: [v(10), v(11), v(12), v(13), v(14)],
+            }
+        };
+        let replicates: Vec<Vec<Month>> = (0..5)
+            .map(|r| (0..3).map(|t| month(r, t)).collect())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut rows = ReplicateRows::on_disk(dir.path()).unwrap();
+        for months in &replicates {
+            let mut row = Vec::new();
+            months.iter().for_each(|m| m.push_values(&mut row));
+            rows.push(&row).unwrap();
+        }
+        let bands = MonthBands::of(&replicates[0], &rows).unwrap();
+        let x = [0.0, 1.0, 2.0];
+        let selectors: [&dyn Fn(&Month) -> f64; 4] =
+            [&|m| m.events, &|m| m.displaced, &|m| m.fighters[1], &|m| {
+                m.revenue[4]
+            }];
+        for f in selectors {
+            let values: Vec<Vec<f64>> = replicates
+                .iter()
+                .map(|r| r.iter().map(f).collect())
+                .collect();
+            let line = Line::from_replicates("", OKABE_ITO[0], &x, &values);
+            let of = |months: &[Month]| months.iter().map(f).collect::<Vec<f64>>();
+            assert_eq!(line.mean, of(&bands.mean));
+            assert_eq!(line.lo, of(&bands.p05));
+            assert_eq!(line.hi, of(&bands.p95));
+        }
+        assert_eq!(bands.mean[2].month, 3);
     }
 
     #[test]
