@@ -14,7 +14,9 @@ use crate::sim::policy::Policies;
 use crate::sim::resources::{Clock, Setup, Terrain};
 
 /// Recomputes troop presence in every community (weekly: the schedule runs it every seventh
-/// day).
+/// day). Where no garrison's strength and no programme's troops changed since the last
+/// computation (most weeks, once the garrisons are back at strength), every community's
+/// presence would come out the same, so it is left as it is.
 pub fn security_presence(
     clock: Res<Clock>,
     setup: Res<Setup>,
@@ -22,14 +24,12 @@ pub fn security_presence(
     policies: Res<Policies>,
     mut garrisons: Query<&mut Garrison>,
     mut communities: Query<&mut Community>,
-    mut buf: Local<IdVec<CommunityId, f64>>,
+    mut cache: Local<PresenceCache>,
 ) {
     let reinforcement = setup.scenario.model.security.reinforcement;
-    buf.reset(0.0, terrain.communities.len());
-    let troops = &mut *buf;
     let mut sorted: Vec<_> = garrisons.iter_mut().collect();
     sorted.sort_by_key(|g| g.id);
-    for mut g in sorted {
+    for g in sorted.iter_mut() {
         let force = match g.kind {
             ForceKind::National => ForceName::National,
             ForceKind::International => ForceName::International,
@@ -46,6 +46,17 @@ pub fn security_presence(
         // A withdrawal is a departure, not a loss to replace: troops above the new strength leave at once.
         g.troops = g.troops.min(g.nominal);
         g.troops += (g.nominal - g.troops) * reinforcement;
+    }
+    let now = LastPresence {
+        garrisons: sorted.iter().map(|g| g.troops.to_bits()).collect(),
+        extra: policies.extra_troops.iter().map(|t| t.to_bits()).collect(),
+    };
+    if cache.last.as_ref() == Some(&now) {
+        return;
+    }
+    let troops = &mut cache.troops;
+    troops.reset(0.0, terrain.communities.len());
+    for g in &sorted {
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;
         }
@@ -53,4 +64,21 @@ pub fn security_presence(
     for mut c in &mut communities {
         c.troops = troops[c.id] + policies.extra_troops[c.id];
     }
+    cache.last = Some(now);
+}
+
+/// The system's own working state: the troops by community being summed, and what the last
+/// computation started from.
+#[derive(Default)]
+pub struct PresenceCache {
+    troops: IdVec<CommunityId, f64>,
+    last: Option<LastPresence>,
+}
+
+/// What the last computation of troop presence started from, bit for bit: each garrison's
+/// troops (in garrison order) and each community's programme troops.
+#[derive(Debug, PartialEq)]
+pub struct LastPresence {
+    garrisons: Vec<u64>,
+    extra: Vec<u64>,
 }
