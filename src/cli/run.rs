@@ -10,8 +10,8 @@ use super::RunArgs;
 use super::output::OutputDir;
 use indicatif::ProgressBar;
 
-use crate::experiment::engine::run_each;
-use crate::experiment::{ReplicateOutput, run_replicate};
+use crate::experiment::engine::run_in_order;
+use crate::experiment::run_replicate;
 use crate::geo::SahelMap;
 use crate::record::atomic::AtomicFile;
 use crate::record::writers::{EventRows, Manifest, ManifestFile, SeriesRows, SummaryFile, VERSION};
@@ -126,7 +126,8 @@ struct Streamed<'a> {
 }
 
 /// Runs `scenario`'s replicates on the current pool and hands each to the files as it
-/// finishes, in replicate order (one that finishes early waits for its turn): its events to
+/// finishes, in replicate order (one that finishes early waits for its turn, at most two per
+/// worker: [`run_in_order`]): its events to
 /// `events_name` (where the scenario writes events), its rows to `timeseries.csv`, its
 /// months, cell maps and attribution counts to the pictures' digest; then drops it. Memory
 /// holds the replicates running and those waiting for their turn, not the whole run: the
@@ -158,25 +159,25 @@ fn stream_replicates<'a>(
         wall_s: Vec::with_capacity(replicates as usize),
         digest: RunDigest::on_disk(scenario, map, replicates, dir).map_err(|e| (PICTURES, e))?,
     };
-    let mut waiting: BTreeMap<usize, ReplicateOutput> = BTreeMap::new();
     let jobs: Vec<u32> = (0..replicates).collect();
-    run_each(
+    // Replicates finished early wait for their turn whole (events, rows, cell maps: about
+    // 7 MB each for 2017-2025): at most two per worker.
+    let ahead = 2 * rayon::current_num_threads();
+    run_in_order(
         &jobs,
+        ahead,
         |&r| run_replicate(scenario, map, r, Some(bar)),
-        |k, o| -> Result<(), (&'static str, std::io::Error)> {
-            waiting.insert(k, o);
-            while let Some(o) = waiting.remove(&kept.summaries.len()) {
-                if let Some(w) = &mut events {
-                    w.add(o.replicate, &o.events)
-                        .map_err(|e| (events_name, e))?;
-                }
-                series.add(&o.rows).map_err(|e| ("timeseries.csv", e))?;
-                kept.digest.add(&o).map_err(|e| (PICTURES, e))?;
-                kept.wall_s.push(o.wall_s);
-                kept.summaries
-                    .push(o.summary)
-                    .map_err(|e| ("summary.json", e))?;
+        |_, o| -> Result<(), (&'static str, std::io::Error)> {
+            if let Some(w) = &mut events {
+                w.add(o.replicate, &o.events)
+                    .map_err(|e| (events_name, e))?;
             }
+            series.add(&o.rows).map_err(|e| ("timeseries.csv", e))?;
+            kept.digest.add(&o).map_err(|e| (PICTURES, e))?;
+            kept.wall_s.push(o.wall_s);
+            kept.summaries
+                .push(o.summary)
+                .map_err(|e| ("summary.json", e))?;
             Ok(())
         },
     )?;

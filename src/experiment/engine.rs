@@ -2,13 +2,14 @@
 //! sweep's) on the current rayon pool.
 //!
 //! Workers take runs in the order given, one at a time, from a shared counter, so runs finish
-//! roughly in that order and a caller that writes results in order buffers only the few that
-//! finish early. Each result goes to one sink, called on one thread at a time as runs finish;
+//! roughly in that order. [`run_each`] hands results over as they finish; [`run_in_order`]
+//! hands them over in job order and bounds how many finished ones wait for their turn. Each result goes to one sink, called on one thread at a time as runs finish;
 //! a sink error (a full disk, say) stops the workers from starting new runs and is returned
 //! once the runs in progress have finished (their results are dropped: the sink has failed).
 
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// Runs `run(job)` for every job in `jobs`, in parallel on the current rayon pool, and hands
 /// each result to `sink(position in jobs, result)` as it finishes. Returns the sink's first
@@ -54,6 +55,87 @@ where
     }
 }
 
+/// Runs `run(job)` for every job in `jobs`, in parallel on the current rayon pool, and hands
+/// the results to `sink(position in jobs, result)` in job order, each as soon as it and every
+/// earlier one are done. A worker does not start a job more than `ahead` places past the first
+/// one not yet handed over (it waits for that one), so at most `ahead` finished results wait
+/// in memory for their turn, whatever the number of jobs or how long one of them takes.
+/// Returns the sink's first error, if any, after the runs in progress have finished; results
+/// after the error are dropped.
+pub fn run_in_order<J, T, E>(
+    jobs: &[J],
+    ahead: usize,
+    run: impl Fn(&J) -> T + Sync,
+    sink: impl FnMut(usize, T) -> Result<(), E> + Send,
+) -> Result<(), E>
+where
+    J: Sync,
+    T: Send,
+    E: Send,
+{
+    /// The sink and the results waiting for it.
+    struct Turn<T, S, E> {
+        sink: S,
+        error: Option<E>,
+        waiting: BTreeMap<usize, T>,
+        /// Results handed to the sink (or dropped after an error), in job order.
+        done: usize,
+    }
+    let ahead = ahead.max(1);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let turn = Mutex::new(Turn {
+        sink,
+        error: None::<E>,
+        waiting: BTreeMap::new(),
+        done: 0,
+    });
+    let moved = Condvar::new();
+    let workers = rayon::current_num_threads().min(jobs.len()).max(1);
+    rayon::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|_| {
+                while !stop.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(k) else { break };
+                    // The first job not yet handed over is running on another worker (jobs
+                    // are taken in order), so this wait always ends. A poisoned lock means
+                    // another worker panicked: the scope propagates it, this worker stops.
+                    let Ok(mut guard) = turn.lock() else { break };
+                    while k >= guard.done + ahead && !stop.load(Ordering::Relaxed) {
+                        let Ok(g) = moved.wait(guard) else { return };
+                        guard = g;
+                    }
+                    drop(guard);
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let result = run(job);
+                    let Ok(mut guard) = turn.lock() else { break };
+                    let t = &mut *guard;
+                    t.waiting.insert(k, result);
+                    while let Some(result) = t.waiting.remove(&t.done) {
+                        if t.error.is_none()
+                            && let Err(e) = (t.sink)(t.done, result)
+                        {
+                            t.error = Some(e);
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        t.done += 1;
+                    }
+                    drop(guard);
+                    moved.notify_all();
+                }
+                moved.notify_all();
+            });
+        }
+    });
+    match turn.into_inner() {
+        Ok(Turn { error: Some(e), .. }) => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Runs every job and returns the results in job order.
 pub fn run_all<J: Sync, T: Send>(jobs: &[J], run: impl Fn(&J) -> T + Sync) -> Vec<T> {
     let mut out: Vec<Option<T>> = (0..jobs.len()).map(|_| None).collect();
@@ -80,6 +162,69 @@ mod tests {
         let jobs: Vec<u64> = (0..200).collect();
         let out = pool.install(|| run_all(&jobs, |j| j * j));
         assert_eq!(out, jobs.iter().map(|j| j * j).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn results_come_in_order_with_at_most_ahead_waiting() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let jobs: Vec<u64> = (0..300).collect();
+        let ahead = 3;
+        // Job 10 is slow: without the limit, the three other workers would finish many more
+        // jobs while it runs, all of them waiting for it in memory. With it, no job 13 places
+        // or more past the first not handed over starts before job 10 has finished.
+        let slow_finished = AtomicBool::new(false);
+        let too_early = AtomicUsize::new(0);
+        let mut got = Vec::new();
+        let r: Result<(), ()> = pool.install(|| {
+            run_in_order(
+                &jobs,
+                ahead,
+                |&j| {
+                    if j >= 10 + ahead as u64 && !slow_finished.load(Ordering::SeqCst) {
+                        too_early.fetch_add(1, Ordering::SeqCst);
+                    }
+                    if j == 10 {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                        slow_finished.store(true, Ordering::SeqCst);
+                    }
+                    j * 3
+                },
+                |k, v| {
+                    got.push((k, v));
+                    Ok(())
+                },
+            )
+        });
+        assert_eq!(r, Ok(()));
+        let expected: Vec<(usize, u64)> = jobs.iter().map(|&j| (j as usize, j * 3)).collect();
+        assert_eq!(got, expected);
+        assert_eq!(too_early.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn run_in_order_stops_on_a_sink_error() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let jobs: Vec<u32> = (0..1000).collect();
+        let mut seen = Vec::new();
+        let r = pool.install(|| {
+            run_in_order(
+                &jobs,
+                4,
+                |j| *j,
+                |k, _| {
+                    seen.push(k);
+                    if k == 4 { Err("disk full") } else { Ok(()) }
+                },
+            )
+        });
+        assert_eq!(r, Err("disk full"));
+        assert_eq!(seen, [0, 1, 2, 3, 4]);
     }
 
     #[test]
