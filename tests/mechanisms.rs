@@ -308,3 +308,21 @@ fn officials_leave_where_violence_is_felt() {
         "government presence with retreat under threat {retreats:.3} vs without {stays:.3}"
     );
 }
+
+#[test]
+fn without_the_floor_militias_raid_only_where_violence_is_felt() {
+    // Burkina Faso's Centre region (Ouagadougou) sees no armed group's attack in the baseline,
+    // but its militias mobilise at the threat floor and raid the pastoralists near them.
+    let set = |raid_floor: f64| short(2 * DAYS, RES, &[("model.militias.raid_floor", raid_floor)]);
+    let key = "events_by_militias@Centre";
+    let (with_floor, without) = (total(&set(1.0), 2, key), total(&set(0.0), 2, key));
+    assert!(
+        with_floor > 0.0,
+        "no militia event in Centre with the floor"
+    );
+    assert!(
+        without <= 0.1 * with_floor,
+        "militia events in Centre without the floor {without} vs with it {with_floor}"
+    );
+    assert_eq!(total(&set(0.0), 2, "attacks_by_groups@Centre"), 0.0);
+}

@@ -104,7 +104,7 @@ pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studie
 
 /// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
 /// strength and money (S).
-pub const TARGETS: [Target; 37] = [
+pub const TARGETS: [Target; 38] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -456,6 +456,16 @@ pub const TARGETS: [Target; 37] = [
         last_year: 2024,
     },
     Target {
+        id: "D5",
+        fact: "Burkina Faso's displaced come from its north: Centre-Nord, Sahel and Nord, November 2020",
+        measure: "share of Burkina Faso's displaced from communities of Centre-Nord, Sahel and Nord, end of 2020",
+        target: "81 % (CONASUR, 10 November 2020: 430,191 + 344,569 + 76,218 of 1,049,767)",
+        lo: 0.65,
+        hi: 0.95,
+        role: Role::Test,
+        last_year: 2020,
+    },
+    Target {
         id: "E1",
         fact: "schools closed in Burkina Faso, early 2020",
         measure: "schools closed in Burkina Faso's communities, end of 2019",
@@ -591,6 +601,25 @@ pub fn measure(
                     .sum()
             })
     };
+    // The share of that quantity in a country at the end of `y` that is in `regions`.
+    let in_regions_at_year_end =
+        |y: i32, iso3: &str, regions: &[&str], pick: fn(&CellYear) -> &Vec<f32>| {
+            cell_years
+                .iter()
+                .find(|c| c.year == y)
+                .map_or(f64::NAN, |c| {
+                    let (mut part, mut total) = (0.0, 0.0);
+                    for (cell, &v) in pick(c).iter().enumerate() {
+                        if country_of(cell) == Some(iso3) {
+                            total += f64::from(v);
+                            if region_of(cell).is_some_and(|r| regions.contains(&r)) {
+                                part += f64::from(v);
+                            }
+                        }
+                    }
+                    div(part, total)
+                })
+        };
 
     let c1 = div(linked_per_year[3], linked_per_year[0]);
     let c2 = linked_per_year[3];
@@ -765,6 +794,9 @@ pub fn measure(
         later(at_year_end(2022, "BFA", |c| &c.displaced)),
         at_year_end(2019, "MLI", |c| &c.displaced),
         later(at_year_end(2022, "MLI", |c| &c.displaced)),
+        in_regions_at_year_end(2020, "BFA", &["Centre-Nord", "Sahel", "Nord"], |c| {
+            &c.displaced
+        }),
         at_year_end(2019, "BFA", |c| &c.schools_closed),
         later(at_year_end(2022, "BFA", |c| &c.schools_closed)),
     ]

@@ -255,6 +255,8 @@ param_sections! {
         threat_fear: 0.3, [0.001, 1.0], "0..1";
         /// Threat felt where no violence is near (the floor above): militias exist without attacks nearby (against banditry, by state recruitment). Assumption.
         threat_floor: 0.15, [0.0, 1.0], "0..1";
+        /// Share of the threat floor that drives raids: a militia raids at the threat raid_floor × floor + (1 − floor) × (the highest fear around) / threat_fear, at most 1. 1: raids follow the same threat as mobilisation; 0: militias raid only where violence is felt (reprisals), though they still mobilise at the floor. Assumption.
+        raid_floor: 1.0, [0.0, 1.0], "0..1";
         /// Share of the gap to the mobilised size closed per week. Assumption.
         mobilisation_rate: 0.05, [0.0, 1.0], "per week";
         /// Raids on pastoralist communities per 100 members per week, at full threat, times the pastoralist share of the cell raided. Assumption.

@@ -149,7 +149,8 @@ pub fn militia_actions(
                 targets.push((x, t.pastoralists));
             }
         }
-        let threat = mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0);
+        let threat = mp.threat_floor * mp.raid_floor
+            + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0);
         let weight: f64 = targets.iter().map(|t| t.1).sum();
         if weight > 0.0 {
             let mean_share = weight / targets.len() as f64;
