@@ -95,6 +95,12 @@ where
     rayon::scope(|s| {
         for _ in 0..workers {
             s.spawn(|_| {
+                // A run that panics never hands its result over: the workers waiting for it
+                // are woken and stop, and the scope passes the panic on.
+                let _wake = WakeOnPanic {
+                    stop: &stop,
+                    moved: &moved,
+                };
                 while !stop.load(Ordering::Relaxed) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(k) else { break };
@@ -133,6 +139,21 @@ where
     match turn.into_inner() {
         Ok(Turn { error: Some(e), .. }) => Err(e),
         _ => Ok(()),
+    }
+}
+
+/// Stops and wakes [`run_in_order`]'s workers when the worker holding it unwinds.
+struct WakeOnPanic<'a> {
+    stop: &'a AtomicBool,
+    moved: &'a Condvar,
+}
+
+impl Drop for WakeOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.stop.store(true, Ordering::SeqCst);
+            self.moved.notify_all();
+        }
     }
 }
 
@@ -202,6 +223,31 @@ mod tests {
         let expected: Vec<(usize, u64)> = jobs.iter().map(|&j| (j as usize, j * 3)).collect();
         assert_eq!(got, expected);
         assert_eq!(too_early.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn a_run_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let jobs: Vec<u32> = (0..100).collect();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.install(|| {
+                run_in_order(
+                    &jobs,
+                    2,
+                    |&j| {
+                        if j == 5 {
+                            panic!("replicate 5 failed");
+                        }
+                        j
+                    },
+                    |_, _| Ok::<(), ()>(()),
+                )
+            })
+        }));
+        assert!(outcome.is_err(), "the panic was not passed on");
     }
 
     #[test]
