@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::run_replicate;
 use super::targets::{Role, TARGETS, Target, last_counted_day, measure};
 use crate::geo::SahelMap;
-use crate::record::summary::quantile;
+use crate::record::summary::spread;
 use crate::scenario::Scenario;
 
 /// One target's result.
@@ -61,21 +61,16 @@ pub fn summarise_targets(values: &[Vec<f64>], last_year: i32) -> Vec<TargetResul
         .enumerate()
         .map(|(t, target)| {
             let v: Vec<f64> = values.iter().map(|r| r[t]).collect();
-            let mut sorted: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-            sorted.sort_by(f64::total_cmp);
+            // Replicates where the target is undefined (NaN) are left out; none left gives NaN.
+            let s = spread(v.iter().copied().filter(|x| !x.is_nan()).collect());
             let covered = target.last_year <= last_year;
-            let mean = if sorted.is_empty() {
-                f64::NAN
-            } else {
-                sorted.iter().sum::<f64>() / sorted.len() as f64
-            };
             TargetResult {
                 target: *target,
-                mean,
-                p05: quantile(&sorted, 0.05),
-                p95: quantile(&sorted, 0.95),
+                mean: s.mean,
+                p05: s.p05,
+                p95: s.p95,
                 covered,
-                pass: covered && target.distance(mean) == 0.0,
+                pass: covered && target.distance(s.mean) == 0.0,
                 values: v,
             }
         })

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::figure::{Plot, err};
 use super::format::compact;
 use crate::experiment::compare::paired;
-use crate::record::summary::quantile;
+use crate::record::summary::spread;
 
 /// One line: a mean with its band (90 % of replicates, or a 95 % confidence interval).
 #[derive(Debug, Clone)]
@@ -37,11 +37,10 @@ impl Line {
         let n = values.iter().map(Vec::len).min().unwrap_or(0).min(x.len());
         let (mut mean, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new());
         for t in 0..n {
-            let mut v: Vec<f64> = values.iter().map(|r| r[t]).collect();
-            v.sort_by(f64::total_cmp);
-            mean.push(v.iter().sum::<f64>() / v.len() as f64);
-            lo.push(quantile(&v, 0.05));
-            hi.push(quantile(&v, 0.95));
+            let s = spread(values.iter().map(|r| r[t]).collect());
+            mean.push(s.mean);
+            lo.push(s.p05);
+            hi.push(s.p95);
         }
         Self {
             label: label.to_string(),

@@ -24,6 +24,7 @@ use super::response::stigmatise;
 use crate::scenario::HistoryEffect;
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
+use crate::scenario::model_params::Militias;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{CellId, CommunityId};
@@ -47,6 +48,13 @@ fn active_militia(militias: &[(u32, u32)], day: u32) -> Option<u32> {
         .filter(|&&(_, from)| from <= day)
         .max_by_key(|&&(m, from)| (from, m))
         .map(|&(m, _)| m)
+}
+
+/// The threat a militia feels with `fear` the highest fear around it: `floor` (the threat
+/// floor, for raids scaled by `raid_floor`) plus the rest up to 1 as fear nears
+/// `threat_fear`.
+fn felt_threat(mp: &Militias, fear: f64, floor: f64) -> f64 {
+    floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
 }
 
 /// The communities whose militia is under arms, and which militia: listed on the weekly step,
@@ -87,7 +95,7 @@ pub fn militia_actions(
             .filter_map(|&(_, e)| communities.get(e).ok())
             .map(|c| c.fear)
             .fold(0.0, f64::max);
-        mp.threat_floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
+        felt_threat(mp, fear, mp.threat_floor)
     };
     if clock.weekly() {
         armed.0.clear();
@@ -149,8 +157,7 @@ pub fn militia_actions(
                 targets.push((x, t.pastoralists));
             }
         }
-        let threat = mp.threat_floor * mp.raid_floor
-            + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0);
+        let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);
         let weight: f64 = targets.iter().map(|t| t.1).sum();
         if weight > 0.0 {
             let mean_share = weight / targets.len() as f64;
