@@ -12,6 +12,9 @@ use common::map;
 use sahelsim::experiment::{Branches, ReplicateOutput, run_forked, run_replicate};
 use sahelsim::scenario::{self, Scenario};
 use sahelsim::sim::Simulation;
+use sahelsim::sim::components::Band;
+use sahelsim::sim::ids::CellId;
+use sahelsim::sim::resources::{BandIndex, Terrain};
 use sahelsim::sim::fork::{ForkError, shared_days};
 
 /// Days simulated.
@@ -146,4 +149,35 @@ fn a_world_past_the_parting_day_is_not_copied() {
     );
     // The base with itself shares every day: any day can be forked.
     assert!(sim.fork(base).is_ok());
+}
+
+#[test]
+fn a_world_is_copied_the_day_after_a_band_disbanded() {
+    // A band that disbands at the end of a day stays in that day's band index until the
+    // next day's rebuild; a copy made then must not look for it (it once panicked there).
+    let base = scenario("base", &[], "");
+    let m = map(&base);
+    let mut sim = Simulation::new(base.clone(), m.clone(), 0);
+    let stale = |sim: &mut Simulation| {
+        let index = sim.world.resource::<BandIndex>().clone();
+        let cells = sim.world.resource::<Terrain>().cells.len();
+        (0..cells)
+            .flat_map(|c| index.in_cell(CellId::new(c)).collect::<Vec<_>>())
+            .any(|b| sim.world.get::<Band>(b.entity).is_none())
+    };
+    while !stale(&mut sim) {
+        assert!(sim.day() < DAYS, "no band disbanded in {DAYS} days");
+        sim.step();
+    }
+    let day = sim.day();
+    let mut copy = sim.fork(base.clone()).unwrap();
+    for _ in 0..30 {
+        sim.step();
+        copy.step();
+    }
+    assert_eq!(
+        format!("{:?}", sim.events()),
+        format!("{:?}", copy.events()),
+        "the copy made on day {day} goes on as the original"
+    );
 }

@@ -113,8 +113,10 @@ impl Simulation {
                 *e = entity(e);
             }
         }
-        let mut index = self.world.resource::<BandIndex>().clone();
-        index.map_entities(entity);
+        // The band index is rebuilt each day after the bands move, before anything reads it
+        // (docs/ODD.md §7.4), so the copy starts empty: the old one may still name bands that
+        // disbanded at the end of the last day, which have no copy.
+        let index = BandIndex::default();
         // No intervention of either scenario has been in force: the new one's start as they
         // would have on day 0.
         let policies = Policies::new(&scenario, &setup.map, terrain.communities.len());

@@ -300,13 +300,6 @@ impl BandIndex {
         }
     }
 
-    /// Replaces every band's entity `e` with `map(e)` (for a copy of the world).
-    pub fn map_entities(&mut self, map: impl Fn(&Entity) -> Entity) {
-        for b in &mut self.bands {
-            b.entity = map(&b.entity);
-        }
-    }
-
     /// The bands in `cell`, in band-id order.
     pub fn in_cell(&self, cell: CellId) -> impl Iterator<Item = IndexedBand> + '_ {
         let bands = match self.cells.get(cell.index()) {
