@@ -369,6 +369,7 @@ pub fn run_all_keeping<T: Send>(
     let branches = Branches::for_jobs(replicates as usize);
     let per_replicate: Vec<Vec<(Vec<f64>, T)>> = (0..replicates)
         .into_par_iter()
+        .panic_fuse()
         .map(|rep| {
             run_forked(scenarios, map, rep, progress, branches, |i, out| {
                 let values = measure(&out.observed(&scenarios[i], map), list, from);

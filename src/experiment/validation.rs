@@ -88,6 +88,7 @@ pub fn validate(
     let map = Arc::new(SahelMap::build(&s.map, s.period.start.year()));
     let values: Vec<Vec<f64>> = (0..replicates)
         .into_par_iter()
+        .panic_fuse()
         .map(|r| measure_replicate(&s, &map, r, progress))
         .collect();
     summarise_targets(&values, s.period.end.year())
