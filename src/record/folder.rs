@@ -4,8 +4,8 @@
 //!   (`.NAME.lock` next to `NAME`), created whole (written to a temporary file and linked into
 //!   place, so that no one reads a half-written lock) and holding the writer's process id,
 //!   host and, on Linux, the process's start time. A second writer is refused while that
-//!   process lives; the lock of a process that died (`kill -9`, a crash) is taken over, with
-//!   a note. A lock held on another host (a cluster's shared disk) cannot be checked from here:
+//!   process lives; the lock of a process that died (`kill -9`, a crash, or one killed a
+//!   moment ago and not yet reaped) is taken over, with a note. A lock held on another host (a cluster's shared disk) cannot be checked from here:
 //!   its holder renews it (its modification time) every 10 s, and one not renewed for
 //!   [`STALE_AFTER`] is taken over.
 //! - **Staged.** A command that writes a folder in one go (`run`, `compare`, `validate`,
@@ -256,7 +256,7 @@ impl Holder {
         if self.pid == std::process::id() {
             return Some(self.start == start_time(self.pid));
         }
-        if !process_exists(self.pid)? {
+        if !process_exists(self.pid)? || exited(self.pid) {
             return Some(false);
         }
         // The id may have been reused by a later process.
@@ -306,6 +306,19 @@ fn process_exists(pid: u32) -> Option<bool> {
         let _ = pid;
         None
     }
+}
+
+/// Whether the process has ended but not yet been reaped by its parent (a zombie: Linux's
+/// /proc; `false` elsewhere). A writer killed a moment ago holds nothing any more, though
+/// its id still answers until it is reaped.
+fn exited(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state is the first field after the command name, in parentheses.
+    stat.rfind(')')
+        .and_then(|i| stat[i + 1..].split_whitespace().next())
+        .is_some_and(|state| state == "Z" || state == "X")
 }
 
 /// A process's start time in clock ticks since boot (Linux's /proc; `None` elsewhere).
@@ -884,6 +897,35 @@ mod tests {
                 .pid,
             std::process::id()
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_lock_of_a_writer_that_ended_but_is_not_yet_reaped_is_taken_over() {
+        // A child that has exited but not been waited for is a zombie: its id still answers
+        // `kill(pid, 0)`, but it holds nothing.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !exited(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(exited(pid), "the child {pid} did not become a zombie");
+        assert_eq!(process_exists(pid), Some(true));
+        let holder = Holder {
+            pid,
+            host: host_name(),
+            start: start_time(pid),
+        };
+        assert_eq!(holder.alive(), Some(false));
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::write(lock_path(&target), holder.to_text()).unwrap();
+        let (_lock, note) = FolderLock::acquire(&target).unwrap();
+        assert!(note.unwrap().contains("no longer running"));
+        child.wait().unwrap();
+        // This process is running.
+        assert!(!exited(std::process::id()));
     }
 
     #[test]
