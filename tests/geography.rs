@@ -183,3 +183,21 @@ fn the_map_data_names_its_sources() {
             .all(|r| !r.source.is_empty() && r.year >= 2009)
     );
 }
+
+#[test]
+fn town_dwellers_are_counted_apart_from_the_countryside() {
+    let (_, map) = baseline_map();
+    let g = &map.grid;
+    for c in &g.cells {
+        assert!(c.urban <= c.population, "{c:?}");
+        if c.towns.is_empty() {
+            assert_eq!(c.urban, 0, "{c:?}");
+        }
+    }
+    // Ouagadougou's census population (1.48 M in 2006, grown to 2017) lives in its cell, with
+    // the countryside's share of the Centre region's rural residents around it.
+    let ouaga = map.town_cell("Ouagadougou").unwrap();
+    let town = &map.data.towns[map.town("Ouagadougou").unwrap()];
+    assert!(ouaga.urban as f64 >= town.population as f64, "{ouaga:?}");
+    assert!(ouaga.urban < ouaga.population, "{ouaga:?}");
+}

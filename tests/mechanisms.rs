@@ -7,7 +7,7 @@ mod common;
 use common::{short, total};
 use sahelsim::scenario::model_params::Violence;
 use sahelsim::sim::Simulation;
-use sahelsim::sim::components::Band;
+use sahelsim::sim::components::{Band, Community};
 use sahelsim::sim::events::{Attributed, Perpetrator};
 use sahelsim::sim::ids::{CellId, GroupId};
 use sahelsim::sim::resources::{Ledger, Source};
@@ -325,4 +325,42 @@ fn without_the_floor_militias_raid_only_where_violence_is_felt() {
         "militia events in Centre without the floor {without} vs with it {with_floor}"
     );
     assert_eq!(total(&set(0.0), 2, "attacks_by_groups@Centre"), 0.0);
+}
+
+#[test]
+fn militias_mobilise_in_the_countryside_not_in_the_towns() {
+    // Ouagadougou's cell holds most of the Centre region's people, nearly all of them in the
+    // city. Self-defence militias are village groups: the city's residents do not join, so the
+    // cell's militia stays within its rural farmers' share even at full threat.
+    let s = short(DAYS, 0.1, &[]);
+    let map = common::map(&s);
+    let town = map.town_cell("Ouagadougou").unwrap();
+    assert!(town.urban > 0 && town.urban <= town.population, "{town:?}");
+    let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+    while !sim.finished() {
+        sim.step();
+    }
+    let mp = &s.model.militias;
+    let mut q = sim.world.query::<&Community>();
+    let mut city = None;
+    let mut rural_members = 0.0;
+    for c in q.iter(&sim.world) {
+        let cell = &map.grid.cells[c.cell.index()];
+        if (cell.lat, cell.lon) == (town.lat, town.lon) {
+            city = Some(c.clone());
+        } else if cell.region == town.region {
+            rural_members += c.militia;
+        }
+    }
+    let city = city.expect("Ouagadougou's community");
+    assert!(city.rural_share < 0.5, "{}", city.rural_share);
+    // The mobilised size at full threat, counting the rural farmers only.
+    let ceiling =
+        mp.members_per_1000 / 1000.0 * city.residents * city.rural_share * (1.0 - city.pastoralists);
+    assert!(
+        city.militia <= ceiling + 1e-9,
+        "the city's militia {} exceeds its countryside's ceiling {ceiling}",
+        city.militia
+    );
+    assert!(rural_members > 0.0, "no militia in the Centre region's villages");
 }

@@ -56,6 +56,9 @@ pub struct Cell {
     pub area: Option<usize>,
     /// Residents at the scenario's start.
     pub population: u64,
+    /// Of those, the residents of the cell's towns (their census population grown to the
+    /// start, at most the cell's residents): the rest live in the countryside.
+    pub urban: u64,
     /// Land cover.
     pub land_cover: LandCover,
     /// Inside the Niger inner delta.
@@ -182,6 +185,7 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
                 region,
                 area: region.and_then(|r| region_area[r]),
                 population: 0,
+                urban: 0,
                 land_cover,
                 inner_delta: point_in_polygon((lat, lon), &lc.inner_delta),
                 river: false,
@@ -368,6 +372,7 @@ fn distribute_population(data: &MapData, params: &MapParams, start_year: i32, gr
             shares.iter_mut().for_each(|s| *s *= f);
             urban = 0.8 * total;
         }
+        let town_shares = shares.clone();
         let rural = total - urban;
         let weights: Vec<f64> = cells
             .iter()
@@ -394,7 +399,9 @@ fn distribute_population(data: &MapData, params: &MapParams, start_year: i32, gr
             .into_iter()
             .enumerate()
         {
-            grid.cells[cells[k]].population = n;
+            let cell = &mut grid.cells[cells[k]];
+            cell.population = n;
+            cell.urban = (town_shares[k].round() as u64).min(n);
         }
     }
 }

@@ -51,6 +51,10 @@ pub struct Community {
     pub refuge: CommunityId,
     /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
     pub pastoralists: f64,
+    /// Share of the residents living in the countryside rather than in the cell's towns, at
+    /// the start (1 where the cell has no town). Self-defence militias are rural: they
+    /// mobilise among, and raid, the countryside only.
+    pub rural_share: f64,
     /// Young men who could still be recruited here (the recruitment pool): at most
     /// `bands.recruitable_share` of residents, depleted by recruitment, refilled as boys come
     /// of age.

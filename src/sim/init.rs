@@ -257,6 +257,11 @@ pub fn populate(world: &mut World) {
             displaced: 0.0,
             refuge: region_refuge[c.region.expect("in a region")].map_or(id, CommunityId::new),
             pastoralists,
+            rural_share: if c.population > 0 {
+                1.0 - c.urban as f64 / c.population as f64
+            } else {
+                1.0
+            },
             recruitable: residents * p.bands.recruitable_share,
             hardship,
             legitimacy: 0.0,

@@ -3,14 +3,17 @@
 //!
 //! Weekly, every community covered by a militia (the map's `militias`, by region and date; the
 //! one founded last where several cover it) moves its armed members towards a mobilised size:
-//! `militias.members_per_1000` of its farming residents (residents × (1 − pastoralist share)),
+//! `militias.members_per_1000` of its rural farming residents (residents × rural share × (1 −
+//! pastoralist share): town dwellers do not join; Koglweogo, the Volunteers and Dan Na
+//! Ambassagou are village self-defence groups),
 //! times the militia's mobilisation level in the history, times the threat it feels (a floor,
 //! plus the highest fear in its cell and the cells around it over `militias.threat_fear`, at
 //! most 1). Militant violence thus raises militias where farmers live.
 //!
 //! Daily, each militia raids pastoralist communities of its cell and the cells around it on its
 //! side of the border (at `militias.raid_rate` per 100 members per week, times the threat and
-//! the pastoralist share of the cell raided), killing civilians there; every such death
+//! the pastoralist share of the cell raided; a cell's pastoralists are counted in its
+//! countryside only), killing civilians there; every such death
 //! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). It also
 //! engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
 //! Members are residents: those killed leave the residents and are counted apart.
@@ -119,6 +122,7 @@ pub fn militia_actions(
                 });
                 mp.members_per_1000 / 1000.0
                     * c.residents.max(0.0)
+                    * c.rural_share
                     * (1.0 - c.pastoralists)
                     * level
                     * threat
@@ -153,8 +157,8 @@ pub fn militia_actions(
                 continue;
             };
             fear = fear.max(t.fear);
-            if t.residents >= 1.0 && t.pastoralists > 0.0 {
-                targets.push((x, t.pastoralists));
+            if t.residents >= 1.0 && t.pastoralists * t.rural_share > 0.0 {
+                targets.push((x, t.pastoralists * t.rural_share));
             }
         }
         let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);
