@@ -13,9 +13,9 @@ use sahelsim::experiment::{Branches, ReplicateOutput, run_forked, run_replicate}
 use sahelsim::scenario::{self, Scenario};
 use sahelsim::sim::Simulation;
 use sahelsim::sim::components::Band;
+use sahelsim::sim::fork::{ForkError, shared_days};
 use sahelsim::sim::ids::CellId;
 use sahelsim::sim::resources::{BandIndex, Terrain};
-use sahelsim::sim::fork::{ForkError, shared_days};
 
 /// Days simulated.
 const DAYS: u32 = 560;

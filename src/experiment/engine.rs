@@ -285,9 +285,11 @@ mod tests {
         }));
         assert!(outcome.is_err(), "the panic was not passed on");
         // Without the guard the other worker runs all 999 others before the panic is passed
-        // on (a 20-minute comparison failed at its end that way).
+        // on (a 20-minute comparison failed at its end that way). With it, the other worker
+        // stops once the panicking one has unwound (capturing a backtrace can take a few
+        // hundred milliseconds on a loaded machine).
         let ran = ran.load(Ordering::SeqCst);
-        assert!(ran < 100, "{ran} jobs ran after the first one panicked");
+        assert!(ran < 500, "{ran} jobs ran after the first one panicked");
     }
 
     #[test]

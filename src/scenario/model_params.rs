@@ -247,10 +247,10 @@ param_sections! {
         profiling: 1.0, [0.0, 10.0], "-";
     }
 
-    /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among farming residents under threat, raids on pastoralist communities, clashes with bands.
+    /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among rural farming residents under threat, raids on pastoralist communities, clashes with bands.
     militias: RawMilitias => Militias {
-        /// Farming residents per 1,000 who join the militia at full threat and mobilisation 1 (the history's mobilisation entries scale it; Burkina Faso's Volunteers: about 90,000 registered by 2023 for some 20 million people). Assumption.
-        members_per_1000: 5.0, [0.0, 1000.0], "members per 1,000 farming residents";
+        /// Rural farming residents (not the towns') per 1,000 who join the militia at full threat and mobilisation 1 (the history's mobilisation entries scale it; Burkina Faso's Volunteers: about 90,000 registered by 2023 for some 20 million people). Assumption.
+        members_per_1000: 5.0, [0.0, 1000.0], "members per 1,000 rural farming residents";
         /// Fear at which a community's threat counts as full: threat = floor + (1 − floor) × (the highest fear in its cell and the cells around it on its side of the border) / this, at most 1. Assumption.
         threat_fear: 0.3, [0.001, 1.0], "0..1";
         /// Threat felt where no violence is near (the floor above): militias exist without attacks nearby (against banditry, by state recruitment). Assumption.
