@@ -33,7 +33,7 @@ fn calibrate_keeps_exactly_the_points_not_ruled_out_as_the_ensemble() {
         );
         assert!(!refined, "the fixture has no refinement");
         waves.push(round);
-        if implausibility <= 3.0 {
+        if implausibility <= 3.5 {
             plausible.push(point);
         }
     }
