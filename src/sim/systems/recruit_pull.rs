@@ -65,32 +65,62 @@ pub fn update_recruit_pull(
 
 /// One separable box-blur pass of half-width `radius` over `field` (rows, then columns); the
 /// window is cut at the grid's edge and the sum divided by the full window, so mass near the
-/// edge is not inflated.
+/// edge is not inflated. Each line keeps a running sum over the window [i − radius, i +
+/// radius] of the line's values before the pass; the columns are swept all at once, row by
+/// row, which reads memory in order (the same additions, in the same order, as one column at
+/// a time).
 fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
     if radius == 0 {
         return;
     }
     let (w, h) = (grid.width, grid.height);
     let window = (2 * radius + 1) as f64;
-    let mut pass = |len: usize, lines: usize, at: &dyn Fn(usize, usize) -> usize| {
-        for line in 0..lines {
-            scratch.clear();
-            scratch.extend((0..len).map(|i| field[at(line, i)]));
-            // A running sum over the window [i − radius, i + radius].
-            let mut sum: f64 = scratch.iter().take(radius + 1).sum();
-            for i in 0..len {
-                field[at(line, i)] = sum / window;
-                if i + radius + 1 < len {
-                    sum += scratch[i + radius + 1];
-                }
-                if i >= radius {
-                    sum -= scratch[i - radius];
-                }
+    // Rows.
+    for row in field.chunks_exact_mut(w) {
+        scratch.clear();
+        scratch.extend_from_slice(row);
+        let mut sum: f64 = scratch.iter().take(radius + 1).sum();
+        for i in 0..w {
+            row[i] = sum / window;
+            if i + radius + 1 < w {
+                sum += scratch[i + radius + 1];
+            }
+            if i >= radius {
+                sum -= scratch[i - radius];
             }
         }
-    };
-    pass(w, h, &|row, col| row * w + col);
-    pass(h, w, &|col, row| row * w + col);
+    }
+    // Columns: one running sum per column, the rows of the field before the pass in
+    // `scratch`.
+    scratch.clear();
+    scratch.extend_from_slice(field);
+    let before = &scratch[..];
+    let mut sums: Vec<f64> = (0..w)
+        .map(|col| {
+            (0..h)
+                .take(radius + 1)
+                .map(|row| before[row * w + col])
+                .sum()
+        })
+        .collect();
+    for row in 0..h {
+        let out = &mut field[row * w..(row + 1) * w];
+        for (o, s) in out.iter_mut().zip(&sums) {
+            *o = s / window;
+        }
+        if row + radius + 1 < h {
+            let add = &before[(row + radius + 1) * w..(row + radius + 2) * w];
+            for (s, a) in sums.iter_mut().zip(add) {
+                *s += a;
+            }
+        }
+        if row >= radius {
+            let sub = &before[(row - radius) * w..(row - radius + 1) * w];
+            for (s, x) in sums.iter_mut().zip(sub) {
+                *s -= x;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
