@@ -24,38 +24,25 @@ where
     T: Send,
     E: Send,
 {
-    let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let sink = Mutex::new((sink, None::<E>));
-    // No worker waits here; the guard's wake-up goes to no one.
+    // No worker waits on a turn here; the panic guard's wake-up goes to no one.
     let idle = Condvar::new();
-    let workers = rayon::current_num_threads().min(jobs.len()).max(1);
-    rayon::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|_| {
-                // A run that panics stops the other workers after their current run, so
-                // that the panic is passed on now, not after every other job has run.
-                let _stop = WakeOnPanic {
-                    stop: &stop,
-                    moved: &idle,
-                };
-                while !stop.load(Ordering::Relaxed) {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(k) else { break };
-                    let result = run(job);
-                    // A poisoned lock means another worker's sink panicked: that panic is
-                    // propagated by the scope, so this worker just stops.
-                    let Ok(mut guard) = sink.lock() else { break };
-                    let (sink, error) = &mut *guard;
-                    if error.is_none()
-                        && let Err(e) = sink(k, result)
-                    {
-                        *error = Some(e);
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-            });
+    workers(jobs, &stop, &idle, |k, job| {
+        let result = run(job);
+        // A poisoned lock means another worker's sink panicked: that panic is propagated by
+        // the scope, so this worker just stops.
+        let Ok(mut guard) = sink.lock() else {
+            return false;
+        };
+        let (sink, error) = &mut *guard;
+        if error.is_none()
+            && let Err(e) = sink(k, result)
+        {
+            *error = Some(e);
+            stop.store(true, Ordering::Relaxed);
         }
+        true
     });
     match sink.into_inner() {
         Ok((_, Some(e))) => Err(e),
@@ -90,7 +77,6 @@ where
         done: usize,
     }
     let ahead = ahead.max(1);
-    let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let turn = Mutex::new(Turn {
         sink,
@@ -99,50 +85,41 @@ where
         done: 0,
     });
     let moved = Condvar::new();
-    let workers = rayon::current_num_threads().min(jobs.len()).max(1);
-    rayon::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|_| {
-                // A run that panics never hands its result over: the workers waiting for it
-                // are woken and stop, and the scope passes the panic on.
-                let _wake = WakeOnPanic {
-                    stop: &stop,
-                    moved: &moved,
-                };
-                while !stop.load(Ordering::Relaxed) {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(k) else { break };
-                    // The first job not yet handed over is running on another worker (jobs
-                    // are taken in order), so this wait always ends. A poisoned lock means
-                    // another worker panicked: the scope propagates it, this worker stops.
-                    let Ok(mut guard) = turn.lock() else { break };
-                    while k >= guard.done + ahead && !stop.load(Ordering::Relaxed) {
-                        let Ok(g) = moved.wait(guard) else { return };
-                        guard = g;
-                    }
-                    drop(guard);
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let result = run(job);
-                    let Ok(mut guard) = turn.lock() else { break };
-                    let t = &mut *guard;
-                    t.waiting.insert(k, result);
-                    while let Some(result) = t.waiting.remove(&t.done) {
-                        if t.error.is_none()
-                            && let Err(e) = (t.sink)(t.done, result)
-                        {
-                            t.error = Some(e);
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                        t.done += 1;
-                    }
-                    drop(guard);
-                    moved.notify_all();
-                }
-                moved.notify_all();
-            });
+    workers(jobs, &stop, &moved, |k, job| {
+        // The first job not yet handed over is running on another worker (jobs are taken in
+        // order), so this wait always ends. A poisoned lock means another worker panicked:
+        // the scope propagates it, this worker stops.
+        let Ok(mut guard) = turn.lock() else {
+            return false;
+        };
+        while k >= guard.done + ahead && !stop.load(Ordering::Relaxed) {
+            let Ok(g) = moved.wait(guard) else {
+                return false;
+            };
+            guard = g;
         }
+        drop(guard);
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let result = run(job);
+        let Ok(mut guard) = turn.lock() else {
+            return false;
+        };
+        let t = &mut *guard;
+        t.waiting.insert(k, result);
+        while let Some(result) = t.waiting.remove(&t.done) {
+            if t.error.is_none()
+                && let Err(e) = (t.sink)(t.done, result)
+            {
+                t.error = Some(e);
+                stop.store(true, Ordering::Relaxed);
+            }
+            t.done += 1;
+        }
+        drop(guard);
+        moved.notify_all();
+        true
     });
     match turn.into_inner() {
         Ok(Turn { error: Some(e), .. }) => Err(e),
@@ -150,8 +127,39 @@ where
     }
 }
 
-/// Stops the workers of [`run_each`] and [`run_in_order`] (and wakes those waiting on
-/// `moved`) when the worker holding it unwinds.
+/// The worker skeleton of [`run_each`] and [`run_in_order`]: as many workers as the pool has
+/// threads (at most one per job) take jobs in order from a shared counter and call
+/// `work(position, job)` until the jobs run out, `work` returns false or `stop` is set. A
+/// worker whose run panics sets `stop` and wakes those waiting on `moved`, so that the others
+/// stop after their current run and the scope passes the panic on at once; a worker that
+/// ends wakes them too.
+fn workers<J: Sync>(
+    jobs: &[J],
+    stop: &AtomicBool,
+    moved: &Condvar,
+    work: impl Fn(usize, &J) -> bool + Sync,
+) {
+    let next = AtomicUsize::new(0);
+    let count = rayon::current_num_threads().min(jobs.len()).max(1);
+    rayon::scope(|s| {
+        for _ in 0..count {
+            s.spawn(|_| {
+                let _wake = WakeOnPanic { stop, moved };
+                while !stop.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(k) else { break };
+                    if !work(k, job) {
+                        break;
+                    }
+                }
+                moved.notify_all();
+            });
+        }
+    });
+}
+
+/// Stops the workers of [`workers`] (and wakes those waiting on `moved`) when the worker
+/// holding it unwinds.
 struct WakeOnPanic<'a> {
     stop: &'a AtomicBool,
     moved: &'a Condvar,

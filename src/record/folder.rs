@@ -308,26 +308,28 @@ fn process_exists(pid: u32) -> Option<bool> {
     }
 }
 
+/// The fields of a process's /proc/PID/stat after its command name (field 3, the state, first;
+/// Linux only, `None` elsewhere or when the process is gone). The name, in parentheses, may
+/// hold spaces; the fields after it are plain.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
 /// Whether the process has ended but not yet been reaped by its parent (a zombie: Linux's
 /// /proc; `false` elsewhere). A writer killed a moment ago holds nothing any more, though
 /// its id still answers until it is reaped.
 fn exited(pid: u32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // The state is the first field after the command name, in parentheses.
-    stat.rfind(')')
-        .and_then(|i| stat[i + 1..].split_whitespace().next())
+    stat_fields(pid)
+        .and_then(|f| f.into_iter().next())
         .is_some_and(|state| state == "Z" || state == "X")
 }
 
 /// A process's start time in clock ticks since boot (Linux's /proc; `None` elsewhere).
 fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name, in parentheses, may hold spaces; the fields after it are plain.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    // `rest` starts at field 3 (state); the start time is field 22.
-    rest.split_whitespace().nth(19)?.parse().ok()
+    // Field 22 of the stat line, the 20th after the state.
+    stat_fields(pid)?.get(19)?.parse().ok()
 }
 
 /// How often a holder renews its lock (sets its modification time).

@@ -157,8 +157,9 @@ pub fn militia_actions(
                 continue;
             };
             fear = fear.max(t.fear);
-            if t.residents >= 1.0 && t.pastoralists * t.rural_share > 0.0 {
-                targets.push((x, t.pastoralists * t.rural_share));
+            let rural_herders = t.pastoralists * t.rural_share;
+            if t.residents >= 1.0 && rural_herders > 0.0 {
+                targets.push((x, rural_herders));
             }
         }
         let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);
