@@ -301,3 +301,57 @@ fn flm_share_of_jnim_events_emerges_with_equal_activity() {
         c5.mean
     );
 }
+
+#[test]
+fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
+    use sahelsim::geo::SahelMap;
+    use sahelsim::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
+    use sahelsim::sim::ids::{CellId, GroupId};
+    let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
+    let map = SahelMap::build(&s.map, s.period.start.year());
+    let cell = |town: &str| {
+        let t = map.town(town).unwrap();
+        CellId::from(map.grid.cell_index(map.data.towns[t].at).unwrap())
+    };
+    let (mopti, djibo) = (cell("Mopti"), cell("Djibo"));
+    let day = |d: time::Date| (d - s.period.start).whole_days() as u32;
+    let march = day(time::macros::date!(2023 - 03 - 01));
+    let october = day(time::macros::date!(2023 - 10 - 01));
+    let flm = GroupId::from(s.group_index("FLM").unwrap());
+    let on_civilians =
+        |day, cell, by| Event::new(day, cell, by, None, ATTACK_ON_CIVILIANS, Target::Civilians);
+    let mut operation = Event::new(
+        march,
+        mopti,
+        Perpetrator::State,
+        None,
+        BATTLE,
+        Target::Group(flm),
+    );
+    operation.civilians_killed = 3;
+    let events = vec![
+        on_civilians(march, mopti, Perpetrator::Group(flm)),
+        on_civilians(march, mopti, Perpetrator::Group(flm)),
+        operation,
+        on_civilians(march, mopti, Perpetrator::Militia(0)),
+        // Not counted: a battle that killed no civilian, Burkina Faso, after August.
+        Event::new(
+            march,
+            mopti,
+            Perpetrator::State,
+            None,
+            BATTLE,
+            Target::Group(flm),
+        ),
+        on_civilians(march, djibo, Perpetrator::State),
+        on_civilians(october, mopti, Perpetrator::State),
+    ];
+    let values = sahelsim::experiment::targets::measure(&s, &map, &events, &[], &[]);
+    let value = |id: &str| values[TARGETS.iter().position(|t| t.id == id).unwrap()];
+    assert_eq!(
+        value("H2"),
+        0.25,
+        "one state operation that killed civilians of four events"
+    );
+    assert_eq!(value("H3"), 0.25, "one militia raid of four");
+}
