@@ -161,3 +161,70 @@ fn stigmatisation_falls_on_pastoralists_and_only_where_the_loop_is_on() {
     assert_eq!(farmers.stigma, 0.0);
     assert_eq!(off.stigma, 0.0);
 }
+
+#[test]
+fn a_successor_takes_over_a_leaderless_group_on_the_date_given() {
+    use sahelsim::scenario::GroupStatus;
+    use sahelsim::sim::ids::GroupId;
+    use sahelsim::sim::resources::Groups;
+    let s = with_history(
+        "2017-01-01",
+        "2017-04-30",
+        r#"(date: "2017-01-10", kind: LeaderKilled, group: "FLM", note: "test"),
+        (date: "2017-02-10", kind: LeaderReplaced, group: "FLM", note: "test")"#,
+    );
+    let flm = GroupId::from(s.group_index("FLM").unwrap());
+    let map = common::map(&s);
+    let mut sim = Simulation::new(s, map, 0);
+    let state = |sim: &Simulation| {
+        let g = &sim.world.resource::<Groups>()[flm];
+        (g.status, g.leader_alive, g.cohesion)
+    };
+    for _ in 0..20 {
+        sim.step();
+    }
+    let (status, alive, leaderless) = state(&sim);
+    assert_eq!((status, alive), (GroupStatus::Degraded, false));
+    for _ in 20..45 {
+        sim.step();
+    }
+    let (status, alive, succeeded) = state(&sim);
+    assert_eq!((status, alive), (GroupStatus::Active, true));
+    assert!(
+        succeeded < leaderless,
+        "cohesion fell while leaderless: {succeeded} vs {leaderless}"
+    );
+    for _ in 45..110 {
+        sim.step();
+    }
+    let (_, _, later) = state(&sim);
+    assert!(
+        later > succeeded,
+        "cohesion recovers under the successor: {later} vs {succeeded}"
+    );
+}
+
+#[test]
+fn a_succession_needs_a_known_group() {
+    let errs = inline(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad succession",
+    history: [
+        (date: "2017-06-15", kind: LeaderReplaced),
+        (date: "2017-06-15", kind: LeaderReplaced, group: "Ansaroul Islan"),
+    ],
+)"#,
+    )
+    .unwrap_err();
+    assert!(
+        errs.0.iter().any(|e| e.path == "history[0].group"),
+        "{errs:?}"
+    );
+    let unknown = errs
+        .0
+        .iter()
+        .find(|e| e.path == "history[1].group")
+        .unwrap();
+    assert_eq!(unknown.suggestion.as_deref(), Some("Ansaroul Islam"));
+}

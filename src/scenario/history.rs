@@ -16,6 +16,10 @@ use crate::geo::MapData;
 pub enum HistoryKind {
     /// The group's leader is killed: the group degrades and its bands may defect. Needs `group`.
     LeaderKilled,
+    /// A leaderless group has a new leader from this date (a succession): it is active again,
+    /// its cohesion recovers from where it stands and its bands stop defecting for want of a
+    /// leader. A group already absorbed into another stays absorbed. Needs `group`.
+    LeaderReplaced,
     /// A force's strength in a country changes from this date: every garrison of that kind
     /// there is set to `factor` times its strength at the start (0 withdraws it). Needs
     /// `country`, `force` and `factor`.
@@ -47,7 +51,7 @@ pub struct RawHistoryEvent {
     pub date: String,
     /// What happens.
     pub kind: Option<HistoryKind>,
-    /// The group it happens to (`LeaderKilled`).
+    /// The group it happens to (`LeaderKilled`, `LeaderReplaced`).
     pub group: Option<String>,
     /// The country, by ISO3 code (`ForcesStrength`, `ForcesConduct`).
     pub country: Option<String>,
@@ -69,6 +73,11 @@ merge_by_replacing!(HistoryKind, Vec<RawHistoryEvent>);
 pub enum HistoryEffect {
     /// Group `group` (index) loses its leader.
     LeaderKilled {
+        /// Group index.
+        group: usize,
+    },
+    /// Group `group` (index) has a new leader.
+    LeaderReplaced {
         /// Group index.
         group: usize,
     },
@@ -141,7 +150,7 @@ pub(super) fn validate(
         let kind = c.required(
             &h.kind,
             &format!("{path}.kind"),
-            "kind: LeaderKilled, ForcesStrength, ForcesConduct or MilitiaMobilisation",
+            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct or MilitiaMobilisation",
         );
         if let Some(d) = date
             && period.start != Date::MIN
@@ -206,7 +215,7 @@ pub(super) fn validate(
             })
         };
         let effect = match kind {
-            HistoryKind::LeaderKilled => {
+            HistoryKind::LeaderKilled | HistoryKind::LeaderReplaced => {
                 need(
                     c,
                     h.group.is_some(),
@@ -222,7 +231,10 @@ pub(super) fn validate(
                             .choices(name, group_names.names());
                         c.push(e);
                     }
-                    group.map(|group| HistoryEffect::LeaderKilled { group })
+                    group.map(|group| match kind {
+                        HistoryKind::LeaderKilled => HistoryEffect::LeaderKilled { group },
+                        _ => HistoryEffect::LeaderReplaced { group },
+                    })
                 })
             }
             HistoryKind::ForcesStrength => {

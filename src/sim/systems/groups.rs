@@ -49,10 +49,21 @@ pub fn group_dynamics(
         if g.status == GroupStatus::Absorbed {
             continue;
         }
-        let killed_today = s.history.iter().any(|h| {
-            h.day == clock.day && h.effect == HistoryEffect::LeaderKilled { group: gi.index() }
-        });
-        if killed_today && g.leader_alive {
+        let today = |effect: HistoryEffect| {
+            s.history
+                .iter()
+                .any(|h| h.day == clock.day && h.effect == effect)
+        };
+        let killed_today = today(HistoryEffect::LeaderKilled { group: gi.index() });
+        if today(HistoryEffect::LeaderReplaced { group: gi.index() })
+            && !g.leader_alive
+            && band_count[gi] > 0
+        {
+            // A successor takes over what is left: cohesion recovers from where it stands. A
+            // group with no band left has nothing to lead and is absorbed below.
+            g.leader_alive = true;
+            g.status = GroupStatus::Active;
+        } else if killed_today && g.leader_alive {
             g.leader_alive = false;
             g.status = GroupStatus::Degraded;
             g.cohesion *= lead.cohesion_kept;
