@@ -287,7 +287,7 @@ param_sections! {
     bands: RawBands => Bands {
         /// Attacks per band-day for a band of 50 fighters.
         attack_rate: 0.006, [0.0, 1.0], "per band-day";
-        /// Exponent of band size in the attack rate.
+        /// Exponent of band size in the attack rate: above 1 a larger band mounts more operations per fighter (coordinated raids, vehicles, heavier weapons), below 1 fewer. Calibrated.
         size_exponent: 0.7, [0.0, 2.0], "-";
         /// How much full security presence in a band's cell cuts its attack rate (hardened targets, pressure).
         deterrence: 0.5, [0.0, 1.0], "0..1";
