@@ -382,3 +382,94 @@ fn militias_mobilise_in_the_countryside_not_in_the_towns() {
         "no militia in the Centre region's villages"
     );
 }
+
+/// Runs `days` days of `s`, holding the fear of the communities `afraid` selects at 1 and every
+/// other community's at 0 before each day, and returns the communities at the end.
+fn run_with_fear(
+    s: &std::sync::Arc<sahelsim::scenario::Scenario>,
+    map: &std::sync::Arc<sahelsim::geo::SahelMap>,
+    afraid: impl Fn(&Community) -> bool,
+) -> Vec<Community> {
+    let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+    while !sim.finished() {
+        let mut q = sim.world.query::<&mut Community>();
+        for mut c in q.iter_mut(&mut sim.world) {
+            c.fear = if afraid(&c) { 1.0 } else { 0.0 };
+        }
+        sim.step();
+    }
+    let mut q = sim.world.query::<&Community>();
+    q.iter(&sim.world).cloned().collect()
+}
+
+#[test]
+fn with_town_flight_off_only_the_countryside_flees() {
+    // Ouagadougou's cell, held in full fear for four months: with every resident free to flee
+    // (the baseline's `town_flight` 1) the city empties below its town population; with
+    // `town_flight` 0 the townsfolk stay and only the countryside's people leave.
+    let days = 120;
+    for (town_flight, city_stays) in [(1.0, false), (0.0, true)] {
+        let s = short(days, 0.1, &[("model.displacement.town_flight", town_flight)]);
+        let map = common::map(&s);
+        let town = map.town_cell("Ouagadougou").unwrap();
+        let at = |c: &Community| {
+            let cell = &map.grid.cells[c.cell.index()];
+            (cell.lat, cell.lon) == (town.lat, town.lon)
+        };
+        let end = run_with_fear(&s, &map, at);
+        let city = end.iter().find(|c| at(c)).expect("Ouagadougou's community");
+        assert!(city.townsfolk > 0.0 && city.displaced > 0.0, "{city:?}");
+        assert_eq!(
+            city.residents >= city.townsfolk - 1.0,
+            city_stays,
+            "town_flight {town_flight}: {} residents left, {} townsfolk, {} displaced",
+            city.residents,
+            city.townsfolk,
+            city.displaced
+        );
+    }
+}
+
+#[test]
+fn fear_felt_around_an_attack_moves_the_neighbours() {
+    // One community near Bamako held in full fear, every other without: its neighbours flee
+    // only when fear is felt around (`fear_spread`), and communities far away never do.
+    let days = 60;
+    for spread in [0.0, 0.8] {
+        let s = short(days, 0.3, &[("model.displacement.fear_spread", spread)]);
+        let map = common::map(&s);
+        let town = map.town_cell("Bamako").unwrap();
+        let centre = map.grid.cell_index((town.lat, town.lon)).unwrap();
+        let (row, col) = (centre / map.grid.width, centre % map.grid.width);
+        let end = run_with_fear(&s, &map, |c| c.cell.index() == centre);
+        let ring = |c: &Community| {
+            let (r, k) = (
+                c.cell.index() / map.grid.width,
+                c.cell.index() % map.grid.width,
+            );
+            c.cell.index() != centre && r.abs_diff(row) <= 1 && k.abs_diff(col) <= 1
+        };
+        let neighbours: f64 = end.iter().filter(|c| ring(c)).map(|c| c.displaced).sum();
+        let far: f64 = end
+            .iter()
+            .filter(|c| {
+                let (r, k) = (
+                    c.cell.index() / map.grid.width,
+                    c.cell.index() % map.grid.width,
+                );
+                r.abs_diff(row) > 2 || k.abs_diff(col) > 2
+            })
+            .map(|c| c.displaced)
+            .sum();
+        assert!(
+            end.iter().filter(|c| ring(c)).count() > 0,
+            "Bamako's cell has populated neighbours"
+        );
+        assert_eq!(
+            neighbours > 0.0,
+            spread > 0.0,
+            "spread {spread}: {neighbours} fled around"
+        );
+        assert_eq!(far, 0.0, "spread {spread}: {far} fled far from the fear");
+    }
+}

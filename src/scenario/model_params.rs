@@ -481,6 +481,10 @@ param_sections! {
         flee_rate: 0.01, [0.0, 1.0], "per day";
         /// Fear below which nobody flees.
         fear_threshold: 0.2, [0.0, 1.0], "0..1";
+        /// Share of a cell's town residents who flee like the country people: at 1 (the baseline) all residents flee alike; at 0 only the countryside flees and the towns take the displaced in, as the record shows (Ouagadougou and Niamey received the displaced). Assumption; the baseline keeps 1 until it is recalibrated (docs/calibration.md, 'Town dwellers flee').
+        town_flight: 1.0, [0.0, 1.0], "0..1";
+        /// Fear felt around an attack: a community flees (and returns) on the larger of its own fear and this share of the highest fear in its cell and the eight around it. 0 is off (the baseline, until it is recalibrated). Assumption.
+        fear_spread: 0.0, [0.0, 1.0], "0..1";
         /// Share of the displaced returning per day when fear is gone.
         return_rate: 0.003, [0.0, 1.0], "per day";
         /// Residents per school.

@@ -55,6 +55,9 @@ pub struct Community {
     /// the start (1 where the cell has no town). Self-defence militias are rural: they
     /// mobilise among, and raid, the countryside only.
     pub rural_share: f64,
+    /// Residents of the cell's towns at the start (`residents` × (1 − `rural_share`)): with
+    /// `displacement.town_flight` below 1 only a share of them flee.
+    pub townsfolk: f64,
     /// Young men who could still be recruited here (the recruitment pool): at most
     /// `bands.recruitable_share` of residents, depleted by recruitment, refilled as boys come
     /// of age.

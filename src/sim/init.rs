@@ -262,6 +262,11 @@ pub fn populate(world: &mut World) {
             } else {
                 1.0
             },
+            townsfolk: if c.population > 0 {
+                residents * (c.urban as f64 / c.population as f64)
+            } else {
+                0.0
+            },
             recruitable: residents * p.bands.recruitable_share,
             hardship,
             legitimacy: 0.0,

@@ -1,10 +1,15 @@
 //! Displacement and schools (weekly). Residents flee when fear passes a threshold, to the most
-//! populous community of their region; the displaced return as fear fades. Schools close under
-//! threat (militant control or fear) and reopen where the state is present and the threat gone.
+//! populous community of their region; the displaced return as fear fades. The fear a community
+//! flees on is its own or, with `displacement.fear_spread`, that share of the highest fear in
+//! its cell and the cells around it (violence is felt beyond the village attacked); with
+//! `displacement.town_flight` below 1 only that share of the towns' residents flee with the
+//! countryside. Schools close under threat (militant control or fear) and reopen where the
+//! state is present and the threat gone.
 
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
+use super::neighbourhood;
 use crate::sim::components::Community;
 use crate::sim::resources::Setup;
 
@@ -13,17 +18,43 @@ use crate::sim::resources::Setup;
 const MIN_FEAR_RANGE: f64 = 1e-9;
 
 /// Weekly flight, return and school closures (the schedule runs it every seventh day).
-pub fn displacement_and_schools(setup: Res<Setup>, mut communities: Query<&mut Community>) {
+pub fn displacement_and_schools(
+    setup: Res<Setup>,
+    mut communities: Query<&mut Community>,
+    mut fear_by_cell: Local<Vec<f64>>,
+) {
     let d = &setup.scenario.model.displacement;
+    let grid = &setup.map.grid;
+    if d.fear_spread > 0.0 {
+        fear_by_cell.clear();
+        fear_by_cell.resize(grid.width * grid.height, 0.0);
+        for c in &communities {
+            fear_by_cell[c.cell.index()] = c.fear;
+        }
+    }
     for mut c in &mut communities {
-        if c.fear > d.fear_threshold {
+        let felt = if d.fear_spread > 0.0 {
+            let around = neighbourhood(grid, c.cell)
+                .map(|x| fear_by_cell[x.index()])
+                .fold(0.0, f64::max);
+            c.fear.max(d.fear_spread * around)
+        } else {
+            c.fear
+        };
+        if felt > d.fear_threshold {
             let range = (1.0 - d.fear_threshold).max(MIN_FEAR_RANGE);
-            let intensity = (c.fear - d.fear_threshold) / range;
-            let flee = c.residents * (1.0 - (1.0 - d.flee_rate * intensity).powf(DT));
+            let intensity = (felt - d.fear_threshold) / range;
+            // Those who can flee: everyone, or the countryside and a share of the towns.
+            let movable = if d.town_flight >= 1.0 {
+                c.residents
+            } else {
+                (c.residents - (1.0 - d.town_flight) * c.townsfolk).max(0.0)
+            };
+            let flee = movable * (1.0 - (1.0 - d.flee_rate * intensity).powf(DT));
             c.residents -= flee;
             c.displaced += flee;
         } else if c.displaced > 0.0 {
-            let back = c.displaced * (1.0 - (1.0 - d.return_rate * (1.0 - c.fear)).powf(DT));
+            let back = c.displaced * (1.0 - (1.0 - d.return_rate * (1.0 - felt)).powf(DT));
             c.residents += back;
             c.displaced -= back;
         }
