@@ -320,21 +320,7 @@ fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
     let flm = GroupId::from(s.group_index("FLM").unwrap());
     let on_civilians =
         |day, cell, by| Event::new(day, cell, by, None, ATTACK_ON_CIVILIANS, Target::Civilians);
-    let mut operation = Event::new(
-        march,
-        mopti,
-        Perpetrator::State,
-        None,
-        BATTLE,
-        Target::Group(flm),
-    );
-    operation.civilians_killed = 3;
-    let events = vec![
-        on_civilians(march, mopti, Perpetrator::Group(flm)),
-        on_civilians(march, mopti, Perpetrator::Group(flm)),
-        operation,
-        on_civilians(march, mopti, Perpetrator::Militia(0)),
-        // Not counted: a battle that killed no civilian, Burkina Faso, after August.
+    let state_battle = || {
         Event::new(
             march,
             mopti,
@@ -342,7 +328,17 @@ fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
             None,
             BATTLE,
             Target::Group(flm),
-        ),
+        )
+    };
+    let mut operation = state_battle();
+    operation.civilians_killed = 3;
+    let events = vec![
+        on_civilians(march, mopti, Perpetrator::Group(flm)),
+        on_civilians(march, mopti, Perpetrator::Group(flm)),
+        operation,
+        on_civilians(march, mopti, Perpetrator::Militia(0)),
+        // Not counted: a battle that killed no civilian, Burkina Faso, after August.
+        state_battle(),
         on_civilians(march, djibo, Perpetrator::State),
         on_civilians(october, mopti, Perpetrator::State),
     ];

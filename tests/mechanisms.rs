@@ -409,7 +409,11 @@ fn with_town_flight_off_only_the_countryside_flees() {
     // `town_flight` 0 the townsfolk stay and only the countryside's people leave.
     let days = 120;
     for (town_flight, city_stays) in [(1.0, false), (0.0, true)] {
-        let s = short(days, 0.1, &[("model.displacement.town_flight", town_flight)]);
+        let s = short(
+            days,
+            0.1,
+            &[("model.displacement.town_flight", town_flight)],
+        );
         let map = common::map(&s);
         let town = map.town_cell("Ouagadougou").unwrap();
         let at = |c: &Community| {
