@@ -303,7 +303,7 @@ fn flm_share_of_jnim_events_emerges_with_equal_activity() {
 }
 
 #[test]
-fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
+fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_faso_2024() {
     use sahelsim::geo::SahelMap;
     use sahelsim::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
     use sahelsim::sim::ids::{CellId, GroupId};
@@ -342,6 +342,40 @@ fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
         on_civilians(march, djibo, Perpetrator::State),
         on_civilians(october, mopti, Perpetrator::State),
     ];
+    // H4: civilians killed in Burkina Faso, 1 January – 9 September 2024.
+    let killing = |date: time::Date, cell, by, killed| {
+        let mut e = on_civilians(day(date), cell, by);
+        e.civilians_killed = killed;
+        e
+    };
+    let mut events = events;
+    events.extend([
+        killing(
+            time::macros::date!(2024 - 03 - 01),
+            djibo,
+            Perpetrator::Group(flm),
+            3,
+        ),
+        killing(
+            time::macros::date!(2024 - 09 - 09),
+            djibo,
+            Perpetrator::Militia(0),
+            1,
+        ),
+        // Not counted: after 9 September, and in Mali.
+        killing(
+            time::macros::date!(2024 - 09 - 10),
+            djibo,
+            Perpetrator::State,
+            5,
+        ),
+        killing(
+            time::macros::date!(2024 - 03 - 01),
+            mopti,
+            Perpetrator::State,
+            7,
+        ),
+    ]);
     let values = sahelsim::experiment::targets::measure(&s, &map, &events, &[], &[]);
     let value = |id: &str| values[TARGETS.iter().position(|t| t.id == id).unwrap()];
     assert_eq!(
@@ -350,4 +384,9 @@ fn violence_against_civilians_in_mali_in_2023_is_shared_by_perpetrator() {
         "one state operation that killed civilians of four events"
     );
     assert_eq!(value("H3"), 0.25, "one militia raid of four");
+    assert_eq!(
+        value("H4"),
+        0.75,
+        "3 of the 4 civilians killed in Burkina Faso by armed groups"
+    );
 }
