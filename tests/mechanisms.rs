@@ -444,23 +444,18 @@ fn fear_felt_around_an_attack_moves_the_neighbours() {
         let map = common::map(&s);
         let town = map.town_cell("Bamako").unwrap();
         let centre = map.grid.cell_index((town.lat, town.lon)).unwrap();
-        let (row, col) = (centre / map.grid.width, centre % map.grid.width);
+        let row_col = |cell: usize| (cell / map.grid.width, cell % map.grid.width);
+        let (row, col) = row_col(centre);
         let end = run_with_fear(&s, &map, |c| c.cell.index() == centre);
         let ring = |c: &Community| {
-            let (r, k) = (
-                c.cell.index() / map.grid.width,
-                c.cell.index() % map.grid.width,
-            );
+            let (r, k) = row_col(c.cell.index());
             c.cell.index() != centre && r.abs_diff(row) <= 1 && k.abs_diff(col) <= 1
         };
         let neighbours: f64 = end.iter().filter(|c| ring(c)).map(|c| c.displaced).sum();
         let far: f64 = end
             .iter()
             .filter(|c| {
-                let (r, k) = (
-                    c.cell.index() / map.grid.width,
-                    c.cell.index() % map.grid.width,
-                );
+                let (r, k) = row_col(c.cell.index());
                 r.abs_diff(row) > 2 || k.abs_diff(col) > 2
             })
             .map(|c| c.displaced)

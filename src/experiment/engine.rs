@@ -191,12 +191,17 @@ pub fn run_all<J: Sync, T: Send>(jobs: &[J], run: impl Fn(&J) -> T + Sync) -> Ve
 mod tests {
     use super::*;
 
+    /// A pool of `threads` workers for a test.
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn every_job_runs_once_and_results_come_back_in_order() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
+        let pool = pool(3);
         let jobs: Vec<u64> = (0..200).collect();
         let out = pool.install(|| run_all(&jobs, |j| j * j));
         assert_eq!(out, jobs.iter().map(|j| j * j).collect::<Vec<_>>());
@@ -204,10 +209,7 @@ mod tests {
 
     #[test]
     fn results_come_in_order_with_at_most_ahead_waiting() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = pool(4);
         let jobs: Vec<u64> = (0..300).collect();
         let ahead = 3;
         // Job 10 is slow: without the limit, the three other workers would finish many more
@@ -244,10 +246,7 @@ mod tests {
 
     #[test]
     fn a_run_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
+        let pool = pool(3);
         let jobs: Vec<u32> = (0..100).collect();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pool.install(|| {
@@ -269,10 +268,7 @@ mod tests {
 
     #[test]
     fn a_run_that_panics_stops_run_each_before_the_other_jobs_run() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let pool = pool(2);
         let jobs: Vec<u32> = (0..1000).collect();
         let ran = AtomicUsize::new(0);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -302,10 +298,7 @@ mod tests {
 
     #[test]
     fn run_in_order_stops_on_a_sink_error() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let pool = pool(2);
         let jobs: Vec<u32> = (0..1000).collect();
         let mut seen = Vec::new();
         let r = pool.install(|| {
@@ -325,10 +318,7 @@ mod tests {
 
     #[test]
     fn a_sink_error_stops_new_runs_and_is_returned() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let pool = pool(2);
         let jobs: Vec<u32> = (0..1000).collect();
         let mut seen = 0;
         let r = pool.install(|| {

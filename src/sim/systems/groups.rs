@@ -54,7 +54,6 @@ pub fn group_dynamics(
                 .iter()
                 .any(|h| h.day == clock.day && h.effect == effect)
         };
-        let killed_today = today(HistoryEffect::LeaderKilled { group: gi.index() });
         if today(HistoryEffect::LeaderReplaced { group: gi.index() })
             && !g.leader_alive
             && band_count[gi] > 0
@@ -63,7 +62,7 @@ pub fn group_dynamics(
             // group with no band left has nothing to lead and is absorbed below.
             g.leader_alive = true;
             g.status = GroupStatus::Active;
-        } else if killed_today && g.leader_alive {
+        } else if today(HistoryEffect::LeaderKilled { group: gi.index() }) && g.leader_alive {
             g.leader_alive = false;
             g.status = GroupStatus::Degraded;
             g.cohesion *= lead.cohesion_kept;
