@@ -11,7 +11,7 @@ use sahelsim::sim::components::{Band, Community};
 use sahelsim::sim::events::{Attributed, Perpetrator};
 use sahelsim::sim::ids::{CellId, GroupId};
 use sahelsim::sim::resources::{Ledger, Source};
-use sahelsim::sim::systems::attacks::{civilian_share, kalyvas_factor};
+use sahelsim::sim::systems::attacks::{civilian_share, kalyvas_factor, reprisal_share};
 
 const DAYS: u32 = 365;
 const RES: f64 = 0.3;
@@ -209,6 +209,30 @@ fn civilian_targeting_follows_kalyvas_and_wood() {
     // Punishment of collaboration.
     assert!(civilian_share(0.2, 0.5, 0.0, 0.0, 0.5, &v) > base);
     assert!(civilian_share(1.0, 0.7, 5.0, 1.0, 1.0, &v) <= 0.9);
+    // Collective punishment of communities that raised a militia: off by default, and when on
+    // it raises the share towards the cap without passing it.
+    assert_eq!(reprisal_share(base, &v), base);
+    let punishing = Violence {
+        militia_reprisal: 0.5,
+        ..v.clone()
+    };
+    assert!(reprisal_share(base, &punishing) > base);
+    assert!((reprisal_share(0.1, &punishing) - 0.55).abs() < 1e-12);
+    assert_eq!(reprisal_share(0.8, &punishing), v.max_targeted_share);
+}
+
+#[test]
+fn groups_punish_the_communities_that_raise_militias() {
+    // Same seeds, one year at 0.3°: with `militia_reprisal` on, the groups' attacks in armed
+    // communities turn on their civilians, so the groups kill more civilians.
+    let off = short(DAYS, RES, &[]);
+    let on = short(DAYS, RES, &[("model.violence.militia_reprisal", 0.8)]);
+    let key = "fatalities_civilians_by_groups";
+    let (a, b) = (total(&off, 3, key), total(&on, 3, key));
+    assert!(
+        b > 1.2 * a,
+        "civilians killed by groups with reprisals {b}, without {a}"
+    );
 }
 
 #[test]
@@ -380,6 +404,36 @@ fn militias_mobilise_in_the_countryside_not_in_the_towns() {
     assert!(
         rural_members > 0.0,
         "no militia in the Centre region's villages"
+    );
+}
+
+#[test]
+fn the_displaced_join_the_militias_when_they_may() {
+    // Burkina Faso's Nord region held in full fear for a year from 2020, when the Volunteers
+    // are raised: its villages empty; with `displaced_join` the displaced still fill the
+    // Volunteers' ranks, without it the militia shrinks with the countryside.
+    let members = |join: f64| {
+        let mut s = (*short(DAYS, 0.3, &[("model.militias.displaced_join", join)])).clone();
+        s.period.start = time::macros::date!(2020 - 02 - 01);
+        s.period.end = s.period.start + time::Duration::days(DAYS as i64 - 1);
+        let s = std::sync::Arc::new(s);
+        let map = common::map(&s);
+        let nord = |c: &Community| {
+            map.grid.cells[c.cell.index()]
+                .region
+                .is_some_and(|r| map.data.regions[r].name == "Nord")
+        };
+        let end = run_with_fear(&s, &map, nord);
+        let nord_members: f64 = end.iter().filter(|c| nord(c)).map(|c| c.militia).sum();
+        let displaced: f64 = end.iter().filter(|c| nord(c)).map(|c| c.displaced).sum();
+        assert!(displaced > 0.0, "nobody fled the Nord region");
+        nord_members
+    };
+    let (without, with) = (members(0.0), members(1.0));
+    assert!(without > 0.0, "no militia in the Nord region");
+    assert!(
+        with > 1.2 * without,
+        "militia members with the displaced joining {with}, without {without}"
     );
 }
 

@@ -269,6 +269,8 @@ param_sections! {
         clash_hits: 1.5, [0.0, 1000.0], "fighters per clash";
         /// Mean militia members killed by a clash. Assumption.
         clash_deaths: 2.0, [0.0, 1000.0], "members per clash";
+        /// Share of a community's displaced counted in its militia's recruitment pool, as farmers (times 1 − the pastoralist share): the displaced join the Volunteers to take their villages back, and recruitment drew on towns and camps as well as villages. 0 (the baseline) counts only the farming residents still at home. Assumption.
+        displaced_join: 0.0, [0.0, 1.0], "0..1";
     }
 
     /// Who gets the blame: claims, intelligence and attribution by area.
@@ -389,6 +391,8 @@ param_sections! {
         wood_independence: 0.5, [0.0, 100.0], "-";
         /// Extra targeting of communities with many informers (punishment of collaboration).
         collaborator_targeting: 1.0, [0.0, 100.0], "-";
+        /// Collective punishment of communities that raise a militia: where a community has militia members under arms, a group's attack there targets its civilians with chance (own share) + (1 − own share) × this, at most `max_targeted_share`. 0 (the baseline) is off. Assumption.
+        militia_reprisal: 0.0, [0.0, 1.0], "0..1";
         /// Chance of a clash when a rival group's band is in the same or a neighbouring cell.
         rival_clash: 0.05, [0.0, 1.0], "per band-day";
         /// Mean civilians killed in an attack on civilians.

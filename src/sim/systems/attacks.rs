@@ -4,7 +4,8 @@
 //! Kalyvas' logic and Wood's findings: civilians are targeted most where the group's control
 //! is predominant but not full (selective violence), more by groups losing fighters and by
 //! groups funded independently of local support, and more where many inform for the state;
-//! ideological groups kill traditional and religious leaders who oppose them; otherwise the
+//! ideological groups kill traditional and religious leaders who oppose them; with
+//! `violence.militia_reprisal` they punish communities that raised a militia; otherwise the
 //! band strikes security forces. Bands of rival coalitions (JNIM and the Islamic State) that
 //! meet clash. Every attack is an event with its fatalities; fear rises where civilians are hit.
 
@@ -52,6 +53,14 @@ pub fn civilian_share(
         * (1.0 + v.wood_independence * independence)
         * (1.0 + v.collaborator_targeting * informers))
         .min(v.max_targeted_share)
+}
+
+/// The probability that an attack on a community that raised a militia targets its civilians:
+/// the group's own share `own` (from [`civilian_share`]) plus `militia_reprisal` of the rest,
+/// at most `max_targeted_share` (collective punishment of communities that arm against the
+/// group).
+pub fn reprisal_share(own: f64, v: &Violence) -> f64 {
+    (own + (1.0 - own) * v.militia_reprisal).min(v.max_targeted_share)
 }
 
 /// How readily a group's bands take the offensive, from what the group is after (the brief):
@@ -167,7 +176,7 @@ pub fn band_attacks(
         if !chance(rng, 1.0 - (-rate).exp()) {
             continue;
         }
-        let (control, informers, residents, leaders, security) = community
+        let (control, informers, residents, leaders, security, armed) = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| {
                 let own = if c.controller == Some(gi) {
@@ -181,9 +190,10 @@ pub fn band_attacks(
                     c.residents,
                     c.leaders,
                     c.security(p.communities.policing_per_1000),
+                    c.militia > 0.0,
                 )
             })
-            .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0));
+            .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0, false));
         let gs = &groups[gi];
         let civ_base = if criminal {
             v.criminal_civilian_targeting
@@ -193,14 +203,19 @@ pub fn band_attacks(
         let p_civ = if residents < 1.0 {
             0.0
         } else {
-            civilian_share(
+            let own = civilian_share(
                 civ_base,
                 control,
                 gs.loss_ratio,
                 gs.independence(),
                 informers,
                 v,
-            )
+            );
+            if armed && !criminal {
+                reprisal_share(own, v)
+            } else {
+                own
+            }
         };
         // Protected leaders are harder to reach.
         let guarded = 1.0 - policies.strength(s, InterventionKind::ProtectCommunities, cell, None);

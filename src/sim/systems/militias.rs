@@ -5,7 +5,8 @@
 //! one founded last where several cover it) moves its armed members towards a mobilised size:
 //! `militias.members_per_1000` of its rural farming residents (residents × rural share × (1 −
 //! pastoralist share): town dwellers do not join; Koglweogo, the Volunteers and Dan Na
-//! Ambassagou are village self-defence groups),
+//! Ambassagou are village self-defence groups; with `militias.displaced_join` that share of the
+//! community's displaced joins the pool as farmers too),
 //! times the militia's mobilisation level in the history, times the threat it feels (a floor,
 //! plus the highest fear in its cell and the cells around it over `militias.threat_fear`, at
 //! most 1). Militant violence thus raises militias where farmers live.
@@ -120,12 +121,10 @@ pub fn militia_actions(
                     }
                     _ => None,
                 });
-                mp.members_per_1000 / 1000.0
-                    * c.residents.max(0.0)
-                    * c.rural_share
-                    * (1.0 - c.pastoralists)
-                    * level
-                    * threat
+                let farmers = (c.residents.max(0.0) * c.rural_share
+                    + mp.displaced_join * c.displaced.max(0.0))
+                    * (1.0 - c.pastoralists);
+                mp.members_per_1000 / 1000.0 * farmers * level * threat
             });
             c.militia += (target - c.militia) * mp.mobilisation_rate;
             c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
