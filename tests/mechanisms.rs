@@ -408,6 +408,36 @@ fn militias_mobilise_in_the_countryside_not_in_the_towns() {
 }
 
 #[test]
+fn state_forces_sweep_the_communities_the_groups_hold() {
+    // Same seeds, one year at 0.3°: sweeps add state violence against civilians where the
+    // groups hold communities, and a posture without bluntness kills nobody in them.
+    let key = "fatalities_civilians_by_state";
+    let off = total(&short(DAYS, RES, &[]), 3, key);
+    let on = total(
+        &short(DAYS, RES, &[("model.security.sweep_rate", 1.0)]),
+        3,
+        key,
+    );
+    assert!(
+        on > 1.2 * off,
+        "civilians killed by the state with sweeps {on}, without {off}"
+    );
+    let careful = short(
+        DAYS,
+        RES,
+        &[
+            ("model.security.sweep_rate", 1.0),
+            ("model.security.bluntness", 0.0),
+        ],
+    );
+    assert_eq!(
+        total(&careful, 3, key),
+        0.0,
+        "sweeps without bluntness kill nobody"
+    );
+}
+
+#[test]
 fn the_displaced_join_the_militias_when_they_may() {
     // Burkina Faso's Nord region held in full fear for a year from 2020, when the Volunteers
     // are raised: its villages empty; with `displaced_join` the displaced still fill the

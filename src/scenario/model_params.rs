@@ -245,6 +245,8 @@ param_sections! {
         patrol_security_deaths: 1.0, [0.0, 1000.0], "people per patrol";
         /// Profiling: collateral deaths of an operation are multiplied by 1 + profiling × the community's pastoralist share (operations that treat Fulani herders as suspects; Human Rights Watch 2020–2024). Assumption.
         profiling: 1.0, [0.0, 10.0], "-";
+        /// Sweeps: operations against communities held by the groups, whatever event came before (Moura, March 2022; Djibo, 2020). Each week a community is swept with chance 1 − exp(−this × security presence × militant control); a sweep kills Geometric(`collateral_mean` × bluntness × (1 − informers) × (1 + `profiling` × pastoralist share)) civilians. 0 (the baseline) is off. Assumption.
+        sweep_rate: 0.0, [0.0, 100.0], "per week";
     }
 
     /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among rural farming residents under threat, raids on pastoralist communities, clashes with bands.

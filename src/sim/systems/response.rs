@@ -7,7 +7,9 @@
 //! sweep the area. Operations kill or arrest fighters and, in proportion to the posture's
 //! bluntness, kill civilians. Collateral deaths move legitimacy by `backlash` per death per
 //! 10,000 residents: positive provokes (Kocher, Pepinsky & Kalyvas 2011), negative deters
-//! (Lyall 2009). Patrols engage bands near garrisons.
+//! (Lyall 2009). Patrols engage bands near garrisons. With `security.sweep_rate`, forces also
+//! sweep the communities the groups hold, whatever event came before (weekly), killing
+//! civilians in proportion to the same bluntness and profiling.
 
 use bevy_ecs::prelude::*;
 
@@ -16,6 +18,7 @@ use super::attribution::observe;
 use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
+use crate::scenario::model_params::ModelParams;
 use crate::scenario::{Coalition, HistoryEffect};
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
@@ -148,18 +151,60 @@ pub fn security_response(
         if let Some(ce) = community
             && let Ok(mut c) = communities.get_mut(ce)
         {
-            let deaths = (collateral as f64).min(c.residents.floor());
-            op.civilians_killed = deaths as u32;
-            c.residents -= deaths;
-            ledger.civilians_killed += deaths;
-            c.legitimacy = (c.legitimacy
-                - sec.backlash * deaths / (c.residents / BACKLASH_RESIDENTS).max(1.0)
-                    * BACKLASH_LEGITIMACY)
-                .clamp(0.0, 1.0);
-            c.fear = (c.fear + p.communities.fear_per_collateral_death * deaths).min(1.0);
-            stigmatise(&mut c, deaths, p.communities.stigma_per_death);
+            op.civilians_killed = kill_civilians(&mut c, collateral, p, &mut ledger);
         }
         new_events.push(op);
+    }
+    // Sweeps of communities the groups hold (weekly; no draw at all when off).
+    if sec.sweep_rate > 0.0 && clock.weekly() {
+        for (_, &ce) in terrain.communities.iter_enumerated() {
+            let Ok(c) = communities.get(ce) else {
+                continue;
+            };
+            if c.controller.is_none() || c.residents < 1.0 {
+                continue;
+            }
+            let presence = c.security(p.communities.policing_per_1000);
+            let rate = sec.sweep_rate * presence * c.control;
+            let rng = rngs.get(Stream::Response);
+            if !chance(rng, 1.0 - (-rate).exp()) {
+                continue;
+            }
+            let country = grid.cells[c.cell.index()].country;
+            let conduct = level_on(&s.history, clock.day, |e| match *e {
+                HistoryEffect::ForcesConduct { country: k, factor } if Some(k) == country => {
+                    Some(factor)
+                }
+                _ => None,
+            });
+            let protected =
+                policies.strength(s, InterventionKind::ProtectCommunities, c.cell, None);
+            let bluntness = (sec.bluntness * conduct).min(1.0) * (1.0 - protected);
+            let collateral = geometric(
+                rng,
+                sec.collateral_mean
+                    * bluntness
+                    * (1.0 - c.informers)
+                    * (1.0 + sec.profiling * c.pastoralists),
+            );
+            if collateral == 0 {
+                continue;
+            }
+            let cell = c.cell;
+            let Ok(mut c) = communities.get_mut(ce) else {
+                continue;
+            };
+            let mut op = Event::new(
+                clock.day,
+                cell,
+                Perpetrator::State,
+                None,
+                ATTACK_ON_CIVILIANS,
+                Target::Civilians,
+            );
+            op.civilians_killed = kill_civilians(&mut c, collateral, p, &mut ledger);
+            new_events.push(op);
+        }
     }
     // Patrols.
     sorted_bands(bands.iter(), &mut order);
@@ -213,6 +258,23 @@ pub fn security_response(
         new_events.push(patrol);
     }
     log.events.extend(new_events);
+}
+
+/// Kills up to `n` of a community's residents in a state operation (at most its residents) and
+/// books it: legitimacy moves by `backlash`, fear rises, pastoralists are stigmatised. Returns
+/// the deaths.
+fn kill_civilians(c: &mut Community, n: u32, p: &ModelParams, ledger: &mut Ledger) -> u32 {
+    let sec = &p.security;
+    let deaths = (n as f64).min(c.residents.floor());
+    c.residents -= deaths;
+    ledger.civilians_killed += deaths;
+    c.legitimacy = (c.legitimacy
+        - sec.backlash * deaths / (c.residents / BACKLASH_RESIDENTS).max(1.0)
+            * BACKLASH_LEGITIMACY)
+        .clamp(0.0, 1.0);
+    c.fear = (c.fear + p.communities.fear_per_collateral_death * deaths).min(1.0);
+    stigmatise(c, deaths, p.communities.stigma_per_death);
+    deaths as u32
 }
 
 /// Raises a community's stigmatisation after `deaths` civilians were killed there by state
