@@ -438,6 +438,32 @@ fn state_forces_sweep_the_communities_the_groups_hold() {
 }
 
 #[test]
+fn militias_raid_less_where_the_herders_have_fled() {
+    // Same seeds, one year at 0.3°, the countryside fleeing fast: with `raid_presence` a
+    // village its herders have left draws fewer raids, so the militias kill fewer.
+    let key = "fatalities_civilians_by_militias";
+    let run = |presence: f64| {
+        let s = short(
+            DAYS,
+            RES,
+            &[
+                ("model.displacement.town_flight", 0.0),
+                ("model.displacement.fear_spread", 0.8),
+                ("model.displacement.flee_rate", 0.3),
+                ("model.militias.raid_presence", presence),
+            ],
+        );
+        total(&s, 3, key)
+    };
+    let (full, emptied) = (run(0.0), run(2.0));
+    assert!(full > 0.0, "no militia killings");
+    assert!(
+        emptied < 0.9 * full,
+        "militia killings weighing the people left {emptied}, not weighing them {full}"
+    );
+}
+
+#[test]
 fn the_displaced_join_the_militias_when_they_may() {
     // Burkina Faso's Nord region held in full fear for a year from 2020, when the Volunteers
     // are raised: its villages empty; with `displaced_join` the displaced still fill the

@@ -271,6 +271,8 @@ param_sections! {
         clash_hits: 1.5, [0.0, 1000.0], "fighters per clash";
         /// Mean militia members killed by a clash. Assumption.
         clash_deaths: 2.0, [0.0, 1000.0], "members per clash";
+        /// Exponent of the share of a pastoralist community still at home (residents / (residents + displaced)) in its weight as a raid target: 0 (the baseline) raids a village its herders have fled as often as a full one; 1 in proportion to the people left. Assumption.
+        raid_presence: 0.0, [0.0, 4.0], "-";
         /// Share of a community's displaced counted in its militia's recruitment pool, as farmers (times 1 − the pastoralist share): the displaced join the Volunteers to take their villages back, and recruitment drew on towns and camps as well as villages. 0 (the baseline) counts only the farming residents still at home. Assumption.
         displaced_join: 0.0, [0.0, 1.0], "0..1";
     }

@@ -14,7 +14,8 @@
 //! Daily, each militia raids pastoralist communities of its cell and the cells around it on its
 //! side of the border (at `militias.raid_rate` per 100 members per week, times the threat and
 //! the pastoralist share of the cell raided; a cell's pastoralists are counted in its
-//! countryside only), killing civilians there; every such death
+//! countryside only, and with `militias.raid_presence` by the share of its people still at
+//! home), killing civilians there; every such death
 //! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). It also
 //! engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
 //! Members are residents: those killed leave the residents and are counted apart.
@@ -156,7 +157,13 @@ pub fn militia_actions(
                 continue;
             };
             fear = fear.max(t.fear);
-            let rural_herders = t.pastoralists * t.rural_share;
+            let mut rural_herders = t.pastoralists * t.rural_share;
+            if mp.raid_presence > 0.0 && rural_herders > 0.0 {
+                let people = t.residents.max(0.0) + t.displaced.max(0.0);
+                if people > 0.0 {
+                    rural_herders *= (t.residents.max(0.0) / people).powf(mp.raid_presence);
+                }
+            }
             if t.residents >= 1.0 && rural_herders > 0.0 {
                 targets.push((x, rural_herders));
             }
