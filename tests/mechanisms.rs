@@ -225,7 +225,7 @@ fn civilian_targeting_follows_kalyvas_and_wood() {
 fn groups_punish_the_communities_that_raise_militias() {
     // Same seeds, one year at 0.3°: with `militia_reprisal` on, the groups' attacks in armed
     // communities turn on their civilians, so the groups kill more civilians.
-    let off = short(DAYS, RES, &[]);
+    let off = short(DAYS, RES, &[("model.violence.militia_reprisal", 0.0)]);
     let on = short(DAYS, RES, &[("model.violence.militia_reprisal", 0.8)]);
     let key = "fatalities_civilians_by_groups";
     let (a, b) = (total(&off, 3, key), total(&on, 3, key));
@@ -335,8 +335,8 @@ fn officials_leave_where_violence_is_felt() {
 
 #[test]
 fn without_the_floor_militias_raid_only_where_violence_is_felt() {
-    // With no violence anywhere (bands that never attack, state forces that never patrol or
-    // respond, militias that never engage bands), militias still mobilise at the threat floor
+    // With no violence anywhere (bands that never attack, state forces that never patrol,
+    // respond or sweep, militias that never engage bands), militias still mobilise at the threat floor
     // and raid with it; without the floor in their raids they raid nowhere, since nothing
     // raises the fear they would answer. (Where violence is, a raid's own fear is felt by the
     // militias around: reprisals spread from it; docs/calibration.md.)
@@ -350,6 +350,7 @@ fn without_the_floor_militias_raid_only_where_violence_is_felt() {
                 ("model.militias.clash_rate", 0.0),
                 ("model.security.patrol_rate", 0.0),
                 ("model.security.response_rate", 0.0),
+                ("model.security.sweep_rate", 0.0),
             ],
         )
     };
@@ -412,9 +413,13 @@ fn state_forces_sweep_the_communities_the_groups_hold() {
     // Same seeds, one year at 0.3°: sweeps add state violence against civilians where the
     // groups hold communities, and a posture without bluntness kills nobody in them.
     let key = "fatalities_civilians_by_state";
-    let off = total(&short(DAYS, RES, &[]), 3, key);
+    let off = total(
+        &short(DAYS, RES, &[("model.security.sweep_rate", 0.0)]),
+        3,
+        key,
+    );
     let on = total(
-        &short(DAYS, RES, &[("model.security.sweep_rate", 1.0)]),
+        &short(DAYS, RES, &[("model.security.sweep_rate", 3.0)]),
         3,
         key,
     );
