@@ -15,9 +15,10 @@ pub enum Mechanism {
     /// Civilians killed by state forces cost the state no legitimacy
     /// (`model.security.backlash` 0).
     Backlash,
-    /// No state operations: no responses to events and no patrols
-    /// (`model.security.response_rate` and `model.security.patrol_rate` 0). Garrisons and
-    /// extra troops still deter and protect by their presence.
+    /// No state operations: no responses to events, no patrols and no sweeps
+    /// (`model.security.response_rate`, `model.security.patrol_rate` and
+    /// `model.security.sweep_rate` 0). Garrisons and extra troops still deter and protect by
+    /// their presence.
     StateOperations,
     /// No community militias: nobody mobilises (`model.militias.members_per_1000` 0), so no
     /// raids and no clashes.
@@ -63,6 +64,7 @@ impl Mechanism {
             Mechanism::StateOperations => &[
                 ("model.security.response_rate", 0.0),
                 ("model.security.patrol_rate", 0.0),
+                ("model.security.sweep_rate", 0.0),
             ],
             Mechanism::Militias => &[("model.militias.members_per_1000", 0.0)],
             Mechanism::Stigmatisation => &[("model.communities.stigma_per_death", 0.0)],
