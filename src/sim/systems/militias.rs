@@ -157,15 +157,15 @@ pub fn militia_actions(
                 continue;
             };
             fear = fear.max(t.fear);
-            let mut rural_herders = t.pastoralists * t.rural_share;
-            if mp.raid_presence > 0.0 && rural_herders > 0.0 {
-                let people = t.residents.max(0.0) + t.displaced.max(0.0);
-                if people > 0.0 {
-                    rural_herders *= (t.residents.max(0.0) / people).powf(mp.raid_presence);
-                }
-            }
+            let rural_herders = t.pastoralists * t.rural_share;
             if t.residents >= 1.0 && rural_herders > 0.0 {
-                targets.push((x, rural_herders));
+                // Weighed by the share of its people still at home, when asked.
+                let at_home = if mp.raid_presence > 0.0 {
+                    (t.residents / (t.residents + t.displaced.max(0.0))).powf(mp.raid_presence)
+                } else {
+                    1.0
+                };
+                targets.push((x, rural_herders * at_home));
             }
         }
         let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);

@@ -18,8 +18,8 @@ use super::attribution::observe;
 use super::{Setting, neighbourhood, sorted_bands};
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
-use crate::scenario::model_params::ModelParams;
-use crate::scenario::{Coalition, HistoryEffect};
+use crate::scenario::model_params::{ModelParams, Security};
+use crate::scenario::{Coalition, HistoryEffect, Scenario};
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{BandId, GroupId};
@@ -100,13 +100,7 @@ pub fn security_response(
             Some(perpetrator),
         );
         let protected = policies.strength(s, InterventionKind::ProtectCommunities, ev.cell, None);
-        let conduct = level_on(&s.history, clock.day, |e| match *e {
-            HistoryEffect::ForcesConduct { country: k, factor } if Some(k) == country => {
-                Some(factor)
-            }
-            _ => None,
-        });
-        let bluntness = (sec.bluntness * conduct).min(1.0)
+        let bluntness = posture_bluntness(s, clock.day, country)
             * (1.0 - sec.disaggregated_discrimination * disaggregated)
             * (1.0 - protected);
         let blunt = bluntness
@@ -115,14 +109,7 @@ pub fn security_response(
             } else {
                 1.0
             };
-        // Operations that profile herders as suspects kill more of them.
-        let collateral = geometric(
-            rng,
-            sec.collateral_mean
-                * blunt.min(1.0)
-                * (1.0 - informers)
-                * (1.0 + sec.profiling * pastoralists),
-        );
+        let collateral = geometric(rng, collateral_mean(sec, blunt, informers, pastoralists));
         let mut op = Event::new(
             clock.day,
             ev.cell,
@@ -171,21 +158,12 @@ pub fn security_response(
                 continue;
             }
             let country = grid.cells[c.cell.index()].country;
-            let conduct = level_on(&s.history, clock.day, |e| match *e {
-                HistoryEffect::ForcesConduct { country: k, factor } if Some(k) == country => {
-                    Some(factor)
-                }
-                _ => None,
-            });
             let protected =
                 policies.strength(s, InterventionKind::ProtectCommunities, c.cell, None);
-            let bluntness = (sec.bluntness * conduct).min(1.0) * (1.0 - protected);
+            let bluntness = posture_bluntness(s, clock.day, country) * (1.0 - protected);
             let collateral = geometric(
                 rng,
-                sec.collateral_mean
-                    * bluntness
-                    * (1.0 - c.informers)
-                    * (1.0 + sec.profiling * c.pastoralists),
+                collateral_mean(sec, bluntness, c.informers, c.pastoralists),
             );
             if collateral == 0 {
                 continue;
@@ -258,6 +236,23 @@ pub fn security_response(
         new_events.push(patrol);
     }
     log.events.extend(new_events);
+}
+
+/// The forces' bluntness in `country` on `day`: `security.bluntness` times the latest
+/// `ForcesConduct` factor of the history there, at most 1.
+fn posture_bluntness(s: &Scenario, day: u32, country: Option<usize>) -> f64 {
+    let conduct = level_on(&s.history, day, |e| match *e {
+        HistoryEffect::ForcesConduct { country: k, factor } if Some(k) == country => Some(factor),
+        _ => None,
+    });
+    (s.model.security.bluntness * conduct).min(1.0)
+}
+
+/// Mean civilians killed by an operation of bluntness `blunt` (taken at most 1) in a community
+/// with these shares of informers and pastoralists: operations that profile herders as suspects
+/// kill more of them.
+fn collateral_mean(sec: &Security, blunt: f64, informers: f64, pastoralists: f64) -> f64 {
+    sec.collateral_mean * blunt.min(1.0) * (1.0 - informers) * (1.0 + sec.profiling * pastoralists)
 }
 
 /// Kills up to `n` of a community's residents in a state operation (at most its residents) and
