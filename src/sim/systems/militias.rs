@@ -62,6 +62,47 @@ fn felt_threat(mp: &Militias, fear: f64, floor: f64) -> f64 {
     floor + (1.0 - mp.threat_floor) * (fear / mp.threat_fear).min(1.0)
 }
 
+/// A community's raid weight by the share of its people at home, remembered with the
+/// residents and displaced it was computed from: the same community is weighed by every
+/// militia around it every day, and its people change far less often (the `powf` was a
+/// sixth of a replicate's time).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AtHome {
+    power: f64,
+    residents: f64,
+    displaced: f64,
+    weight: f64,
+}
+
+/// (residents / (residents + displaced))^`power` for community `t`, from `memo` when its
+/// residents and displaced are bit for bit those it was last computed from.
+fn at_home_weight(memo: &mut Vec<AtHome>, t: &Community, power: f64) -> f64 {
+    let k = t.id.index();
+    if memo.len() <= k {
+        memo.resize(
+            k + 1,
+            AtHome {
+                residents: f64::NAN,
+                ..AtHome::default()
+            },
+        );
+    }
+    let m = &mut memo[k];
+    let displaced = t.displaced.max(0.0);
+    if m.residents.to_bits() != t.residents.to_bits()
+        || m.displaced.to_bits() != displaced.to_bits()
+        || m.power.to_bits() != power.to_bits()
+    {
+        *m = AtHome {
+            power,
+            residents: t.residents,
+            displaced,
+            weight: (t.residents / (t.residents + displaced)).powf(power),
+        };
+    }
+    m.weight
+}
+
 /// The communities whose militia is under arms, and which militia: listed on the weekly step,
 /// acted on every day of the week. A resource, not a system's local, so that a copy of the
 /// world (`Simulation::fork`) carries it.
@@ -81,6 +122,7 @@ pub fn militia_actions(
     mut communities: Query<&mut Community>,
     mut armed: ResMut<ArmedMilitias>,
     mut targets: Local<Vec<(CellId, f64)>>,
+    mut at_home_memo: Local<Vec<AtHome>>,
 ) {
     let Setting {
         clock,
@@ -161,7 +203,7 @@ pub fn militia_actions(
             if t.residents >= 1.0 && rural_herders > 0.0 {
                 // Weighed by the share of its people still at home, when asked.
                 let at_home = if mp.raid_presence > 0.0 {
-                    (t.residents / (t.residents + t.displaced.max(0.0))).powf(mp.raid_presence)
+                    at_home_weight(&mut at_home_memo, t, mp.raid_presence)
                 } else {
                     1.0
                 };
