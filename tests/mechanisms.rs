@@ -419,7 +419,14 @@ fn state_forces_sweep_the_communities_the_groups_hold() {
         key,
     );
     let on = total(
-        &short(DAYS, RES, &[("model.security.sweep_rate", 3.0)]),
+        &short(
+            DAYS,
+            RES,
+            &[
+                ("model.security.sweep_rate", 3.0),
+                ("model.security.sweep_sighting_days", 0.0),
+            ],
+        ),
         3,
         key,
     );
@@ -439,6 +446,34 @@ fn state_forces_sweep_the_communities_the_groups_hold() {
         total(&careful, 3, key),
         0.0,
         "sweeps without bluntness kill nobody"
+    );
+}
+
+#[test]
+fn sweeps_strike_where_the_bands_were_seen() {
+    // Same seeds, one year at 0.3° from January 2017, when the groups hold some control over
+    // their whole home regions: sweeping every community they hold kills many more civilians
+    // than sweeping only those where a band stood in the last month.
+    let key = "fatalities_civilians_by_state";
+    let killed = |sighting: f64| {
+        total(
+            &short(
+                DAYS,
+                RES,
+                &[
+                    ("model.security.sweep_rate", 3.0),
+                    ("model.security.sweep_sighting_days", sighting),
+                ],
+            ),
+            3,
+            key,
+        )
+    };
+    let (anywhere, where_seen) = (killed(0.0), killed(30.0));
+    assert!(where_seen > 0.0, "no state killings at all");
+    assert!(
+        where_seen < 0.8 * anywhere,
+        "civilians killed by the state sweeping where bands were seen {where_seen}, anywhere held {anywhere}"
     );
 }
 
@@ -586,4 +621,162 @@ fn fear_felt_around_an_attack_moves_the_neighbours() {
         );
         assert_eq!(far, 0.0, "spread {spread}: {far} fled far from the fear");
     }
+}
+
+/// The community of the cell holding `town`, at the start of replicate 0 of `s`.
+fn community_of_town(s: &std::sync::Arc<sahelsim::scenario::Scenario>, town: &str) -> Community {
+    let map = common::map(s);
+    let cell = map
+        .grid
+        .cell_index(map.data.towns[map.town(town).unwrap()].at)
+        .unwrap();
+    let mut sim = Simulation::new(s.clone(), map, 0);
+    let mut q = sim.world.query::<&Community>();
+    q.iter(&sim.world)
+        .find(|c| c.cell.index() == cell)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn troops_police_the_town_they_are_stationed_in() {
+    // At 0.1°, Ouagadougou's two million people fill one cell. Spread by distance alone, its
+    // garrison's troops go mostly to the villages around and the capital is policed like a
+    // hamlet; spread by the people, they police the city, and no troops are created.
+    let at = |follow: f64| {
+        let s = short(1, 0.1, &[("model.security.troops_follow_people", follow)]);
+        let per_1000 = s.model.communities.policing_per_1000;
+        let c = community_of_town(&s, "Ouagadougou");
+        let map = common::map(&s);
+        let mut sim = Simulation::new(s.clone(), map, 0);
+        let mut q = sim.world.query::<&Community>();
+        let troops: f64 = q.iter(&sim.world).map(|c| c.troops).sum();
+        (c.security(per_1000), troops)
+    };
+    let ((by_distance, troops_0), (by_people, troops_1)) = (at(0.0), at(1.0));
+    assert!(
+        by_distance < 0.2,
+        "Ouagadougou's security with troops spread by distance {by_distance}"
+    );
+    assert!(
+        by_people > 0.5,
+        "Ouagadougou's security with troops spread by the people {by_people}"
+    );
+    assert!(
+        (troops_0 - troops_1).abs() < 1e-6 * troops_0,
+        "troops moved, not created: {troops_0} and {troops_1}"
+    );
+}
+
+#[test]
+fn towns_stay_the_states_when_it_holds_them() {
+    // Same seeds, one year at 0.1° with weak forces: with `town_hold` the groups gain control
+    // over the countryside only, so far fewer town dwellers live under their control.
+    let under_control = |hold: f64| {
+        let s = short(
+            DAYS,
+            0.1,
+            &[
+                ("model.control.town_hold", hold),
+                ("model.security.troops_per_1000_town", 0.5),
+            ],
+        );
+        let map = common::map(&s);
+        let mut sim = Simulation::new(s.clone(), map, 0);
+        while !sim.finished() {
+            sim.step();
+        }
+        let mut q = sim.world.query::<&Community>();
+        let (towns, countryside) = q.iter(&sim.world).fold((0.0, 0.0), |(t, r), c| {
+            (
+                t + c.townsfolk * c.control,
+                r + c.residents * c.rural_share * c.control,
+            )
+        });
+        (towns, countryside)
+    };
+    let ((towns_0, countryside_0), (towns_1, countryside_1)) =
+        (under_control(0.0), under_control(1.0));
+    assert!(towns_0 > 0.0 && countryside_0 > 0.0, "no control anywhere");
+    assert!(
+        towns_1 < 0.5 * towns_0,
+        "town dwellers under the groups' control with the towns held {towns_1}, without {towns_0}"
+    );
+    assert!(
+        countryside_1 > 0.0,
+        "no control over the countryside either"
+    );
+}
+
+#[test]
+fn bands_are_drawn_to_the_herds_that_pay_zakat() {
+    // Same seeds, one year at 0.3°: with `zakat_pull` the herding communities' zakat draws
+    // bands, which stand among more pastoralists and collect more zakat.
+    let run = |pull: f64| {
+        let s = short(DAYS, RES, &[("model.bands.zakat_pull", pull)]);
+        let map = common::map(&s);
+        let (mut zakat, mut herders, mut fighters) = (0i64, 0.0, 0.0);
+        for r in 0..3 {
+            let mut sim = Simulation::new(s.clone(), map.clone(), r);
+            while !sim.finished() {
+                sim.step();
+            }
+            let ledger = sim.world.resource::<Ledger>();
+            zakat += ledger
+                .income
+                .iter()
+                .map(|i| i[Source::Zakat as usize])
+                .sum::<i64>();
+            let mut q = sim.world.query::<&Community>();
+            let share: std::collections::HashMap<usize, f64> = q
+                .iter(&sim.world)
+                .map(|c| (c.cell.index(), c.pastoralists))
+                .collect();
+            let mut qb = sim.world.query::<&Band>();
+            for b in qb.iter(&sim.world) {
+                let f = b.fighters() as f64;
+                herders += f * share.get(&b.cell.index()).copied().unwrap_or(0.0);
+                fighters += f;
+            }
+        }
+        (zakat, herders / fighters)
+    };
+    let ((zakat_0, herders_0), (zakat_1, herders_1)) = (run(0.0), run(3.0));
+    assert!(
+        herders_1 > herders_0,
+        "pastoralist share where the fighters stand with the zakat pull {herders_1}, without {herders_0}"
+    );
+    assert!(
+        zakat_1 > zakat_0,
+        "zakat collected with the pull {zakat_1}, without {zakat_0}"
+    );
+}
+
+#[test]
+fn bands_keep_to_the_borderlands_when_the_border_is_a_sanctuary() {
+    // Same seeds, one year at 0.3°: with `border_weight` bands stand nearer an international
+    // border, where the forces pursuing them must stop.
+    let mean_border_km = |weight: f64| {
+        let s = short(DAYS, RES, &[("model.bands.border_weight", weight)]);
+        let map = common::map(&s);
+        let (mut km, mut fighters) = (0.0, 0.0);
+        for r in 0..3 {
+            let mut sim = Simulation::new(s.clone(), map.clone(), r);
+            while !sim.finished() {
+                sim.step();
+            }
+            let mut q = sim.world.query::<&Band>();
+            for b in q.iter(&sim.world) {
+                let f = b.fighters() as f64;
+                km += f * map.grid.cells[b.cell.index()].border_km;
+                fighters += f;
+            }
+        }
+        km / fighters
+    };
+    let (off, on) = (mean_border_km(0.0), mean_border_km(3.0));
+    assert!(
+        on < 0.8 * off,
+        "fighters' mean distance to a border with the sanctuary {on} km, without {off} km"
+    );
 }

@@ -203,6 +203,8 @@ param_sections! {
         international_troops: 12000.0, [0.0, 100000.0], "troops";
         /// Distance at which a garrison's presence falls to 1/e.
         presence_radius_km: 50.0, [1.0, 1000.0], "km";
+        /// How a garrison's troops are spread over its reach: each community's share is exp(−distance / `presence_radius_km`) times its people at the start to this power, normalised. 0: by distance alone, so that a village beside the garrison gets as many troops as the town itself and a city of two million is policed like a hamlet (the baseline until round 31); 1: in proportion to the people, so that the troops police the town they are stationed in and presence per resident falls with distance alone (forces hold the towns and thin out into the countryside: International Crisis Group, Africa Report 254, 12 October 2017, and Report 313, 15 December 2023). Assumption.
+        troops_follow_people: 0.0, [0.0, 2.0], "exponent";
         /// Daily probability that a garrison patrols and engages a band within its radius.
         patrol_rate: 0.02, [0.0, 1.0], "per garrison-day";
         /// Posture: 1 blunt (responds against whoever is around), 0 discriminating.
@@ -247,6 +249,8 @@ param_sections! {
         profiling: 1.0, [0.0, 10.0], "-";
         /// Sweeps: operations against communities held by the groups, whatever event came before (Moura, March 2022; Djibo, 2020). Each week a community is swept with chance 1 − exp(−this × security presence × militant control); a sweep kills Geometric(`collateral_mean` × bluntness × (1 − informers) × (1 + `profiling` × pastoralist share)) civilians. 0 (the default) is off; the baseline sets 0.94 (calibration round 31). Assumption.
         sweep_rate: 0.0, [0.0, 100.0], "per week";
+        /// Sweeps strike only communities where a band has stood within this many days (the forces go where the groups are seen); 0 (the default) sweeps wherever a group holds any control, seen or not, so that the control the groups hold at the start over their whole home regions drew thousands of sweeps across northern Mali in 2017 (calibration round 31's baseline: about 5,000 state operations killing some 13,000 civilians in Kidal, Gao and Tombouctou that year, where ACLED records under 1,000 fatalities in all Mali). Assumption.
+        sweep_sighting_days: 0.0, [0.0, 3650.0], "days";
     }
 
     /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among rural farming residents under threat, raids on pastoralist communities, clashes with bands.
@@ -301,6 +305,12 @@ param_sections! {
         move_rate: 0.1, [0.0, 1.0], "per band-day";
         /// Weight of revenue opportunities in where a band goes.
         revenue_weight: 1.0, [0.0, 100.0], "-";
+        /// Share of a cell's yearly zakat and grazing tax (its harvest and herds times `revenue.zakat_rate`, per day) that a band counts among the revenue opportunities drawing it there, beside the gold sites' pull and the tolls. 0 (the default): bands are drawn by gold and routes alone, so the herding country that pays zakat (the inner Niger delta, Burkina Faso's Sahel region, Tillabéri) draws them no more than empty bush; 1: at face value, like the gold and toll pools. Sources: FLM's and Ansaroul Islam's economy of zakat on herds and fees for pasture (International Crisis Group, Africa Report 276, 28 May 2019, and Report 254, 12 October 2017).
+        zakat_pull: 0.0, [0.0, 10.0], "times the cell's zakat";
+        /// Weight of an international border nearby in where a band goes, times exp(−distance to the border / `border_reach_km`): across a border the forces that pursue a band must stop (they do in the model: 7.1, 7.10), so the borderlands are a sanctuary (the Liptako-Gourma tri-border of Mali, Burkina Faso and Niger; International Crisis Group, Africa Report 261, 12 June 2018, on the Niger–Mali border). 0 (the default) is off. Assumption.
+        border_weight: 0.0, [0.0, 100.0], "-";
+        /// Distance from an international border at which its draw on bands falls to 1/e. Assumption: a day's travel.
+        border_reach_km: 30.0, [1.0, 1000.0], "km";
         /// Weight of the group's home regions in where a band goes.
         home_weight: 1.0, [0.0, 100.0], "-";
         /// Weight of cover (parks, reserves) in where a band goes.
@@ -475,6 +485,8 @@ param_sections! {
         takeover: 0.05, [0.0, 1.0], "0..1";
         /// Control below which it vanishes (the community is free again). Assumption.
         vanish: 0.02, [0.0, 1.0], "0..1";
+        /// How far towns stay the state's: a band's control gain in a community is multiplied by 1 − this × the community's town share (1 − `rural_share`), and so is the population that draws bands to expand there. 0 (the default): a band takes a city of a million as it takes a hamlet, and cities draw bands by their size; 1: the groups gain and seek control over the countryside only, the towns are held (Djibo, Dori, Kaya and Fada N'Gourma stayed in the state's hands under blockade while the countryside around them fell: International Crisis Group, Africa Report 313, 15 December 2023; Human Rights Watch on Djibo, 2023). Assumption.
+        town_hold: 0.0, [0.0, 1.0], "0..1";
         /// Government presence lost per unit of control gained. Assumption.
         government_erosion: 0.5, [0.0, 10.0], "-";
         /// Government presence lost per day where security is thin, times (1 − security presence): administrators, teachers and health workers need protection to stay. At 1, presence settles at the level security presence sustains (without control or threat) instead of rising towards full wherever there are any troops; 0 keeps the old rise. Assumption.

@@ -201,8 +201,10 @@ pub fn populate(world: &mut World) {
             _ => region_refuge[r] = Some(k),
         }
     }
-    // Garrison reach over communities: forces stop at their country's border.
+    // Garrison reach over communities: forces stop at their country's border; the troops are
+    // spread by distance and, with `security.troops_follow_people`, by the people there.
     let radius = p.security.presence_radius_km;
+    let follow = p.security.troops_follow_people;
     for g in &mut garrisons {
         let at = (
             grid.cells[g.cell.index()].lat,
@@ -220,7 +222,13 @@ pub fn populate(world: &mut World) {
             }
             let d = distance_km(at, (c.lat, c.lon));
             if d <= REACH_RADII * radius {
-                g.reach.push((CommunityId::new(k), (-d / radius).exp()));
+                let by_people = if follow > 0.0 {
+                    (c.population as f64).powf(follow)
+                } else {
+                    1.0
+                };
+                g.reach
+                    .push((CommunityId::new(k), (-d / radius).exp() * by_people));
             }
         }
         // The garrison's troops are spread over its reach, not counted again in every cell.

@@ -1,6 +1,7 @@
 //! Territorial control (daily). Bands gain control of the cell they are in, the faster the
 //! more fighters they have and the smaller the troops' share of the armed men present; a
-//! rival's control is eroded first. Government presence shrinks where bands hold sway.
+//! rival's control is eroded first; with `control.town_hold` the towns of a cell resist in
+//! proportion. Government presence shrinks where bands hold sway.
 
 use bevy_ecs::prelude::*;
 
@@ -8,6 +9,12 @@ use super::sorted_bands;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::BandId;
 use crate::sim::resources::{Clock, Setup, Terrain};
+
+/// The share of community `c` that bands can take with `control.town_hold` at `town_hold`:
+/// its countryside, and of its towns only what the state does not hold.
+pub fn holdable_share(c: &Community, town_hold: f64) -> f64 {
+    1.0 - town_hold * (1.0 - c.rural_share)
+}
 
 /// Updates control where bands are.
 pub fn update_control(
@@ -39,9 +46,12 @@ pub fn update_control(
         } else {
             1.0
         };
-        let gain =
+        let mut gain =
             (p.control.gain_per_fighter * band.fighters() as f64 * weight * (1.0 - security))
                 .min(p.control.max_daily_gain);
+        if p.control.town_hold > 0.0 {
+            gain *= holdable_share(&c, p.control.town_hold);
+        }
         if c.controller == Some(band.group) || c.controller.is_none() {
             c.control += gain * (1.0 - c.control);
             if !band.criminal {

@@ -1,13 +1,17 @@
 //! Band movement (daily). A band reconsiders its position with probability `move_rate` and
 //! goes to the best of its cell and the eight around it, by a utility that weighs revenue
-//! (the pull of gold sites around, tolls), the group's home regions, cover (parks), expansion into populated cells the
+//! (the pull of gold sites around, tolls, with `zakat_pull` the zakat of herds and harvest),
+//! the group's home regions, cover (parks), with `border_weight` a border nearby (a
+//! sanctuary: forces stop at it), expansion into populated cells the
 //! group does not yet control (for ideological groups), willing recruits within reach
 //! ([`super::recruit_pull`]), against security presence; plus a
 //! little noise so that equal cells are chosen at random.
 
 use bevy_ecs::prelude::*;
 
+use super::control::holdable_share;
 use super::recruit_pull::RecruitPull;
+use super::revenue::zakat_base_usd;
 use super::{neighbours, sorted_bands};
 use crate::scenario::ModelParams;
 use crate::scenario::interventions::InterventionKind;
@@ -16,6 +20,7 @@ use crate::sim::ids::{BandId, CellId};
 use crate::sim::policy::Policies;
 use crate::sim::resources::{Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, uniform};
+use crate::sim::units::DAYS_PER_YEAR;
 
 /// Divisor of the expansion term of a cell's utility. Not a parameter: it is folded into
 /// `bands.expansion_weight`, whose calibrated value is expressed in it.
@@ -37,7 +42,16 @@ pub fn cell_utility(
     let p: &ModelParams = &setup.scenario.model;
     let b = &p.bands;
     let group = &setup.scenario.groups[band.group.index()];
-    let revenue = info.gold_pull_usd_day + info.toll_usd_day;
+    let mut revenue = info.gold_pull_usd_day + info.toll_usd_day;
+    let community = terrain
+        .community_at(cell)
+        .and_then(|(_, ce)| communities.get(ce).ok());
+    if b.zakat_pull > 0.0
+        && let Some(c) = community
+    {
+        revenue +=
+            b.zakat_pull * zakat_base_usd(c, &p.revenue) * p.revenue.zakat_rate / DAYS_PER_YEAR;
+    }
     let mut u = b.revenue_weight
         * (1.0 + revenue / b.revenue_scale_usd).ln()
         * if band.criminal {
@@ -51,12 +65,14 @@ pub fn cell_utility(
     if info.cover {
         u += b.cover_weight;
     }
+    if b.border_weight > 0.0 {
+        let border_km = setup.map.grid.cells[cell.index()].border_km;
+        u += b.border_weight * (-border_km / b.border_reach_km).exp();
+    }
     if !band.criminal && b.support_weight > 0.0 {
         u += b.support_weight * (1.0 + pull.at(cell) / b.support_scale).ln();
     }
-    if let Some((_, ce)) = terrain.community_at(cell)
-        && let Ok(c) = communities.get(ce)
-    {
+    if let Some(c) = community {
         let security = c.security(p.communities.policing_per_1000);
         u -= b.security_weight * security;
         if !band.criminal {
@@ -65,10 +81,15 @@ pub fn cell_utility(
             } else {
                 1.0
             };
+            let holdable = if p.control.town_hold > 0.0 {
+                c.residents * holdable_share(c, p.control.town_hold)
+            } else {
+                c.residents
+            };
             u += b.expansion_weight
                 * group.objectives.ideological
                 * others
-                * (1.0 + c.residents / b.expansion_scale).ln()
+                * (1.0 + holdable / b.expansion_scale).ln()
                 / EXPANSION_NORMALISER;
         }
     }

@@ -8,7 +8,8 @@
 //! bluntness, kill civilians. Collateral deaths move legitimacy by `backlash` per death per
 //! 10,000 residents: positive provokes (Kocher, Pepinsky & Kalyvas 2011), negative deters
 //! (Lyall 2009). Patrols engage bands near garrisons. With `security.sweep_rate`, forces also
-//! sweep the communities the groups hold, whatever event came before (weekly), killing
+//! sweep the communities the groups hold, whatever event came before (weekly; with
+//! `security.sweep_sighting_days` only where a band has been seen lately), killing
 //! civilians in proportion to the same bluntness and profiling.
 
 use bevy_ecs::prelude::*;
@@ -149,6 +150,11 @@ pub fn security_response(
                 continue;
             };
             if c.controller.is_none() || c.residents < 1.0 {
+                continue;
+            }
+            if sec.sweep_sighting_days > 0.0
+                && (clock.day as i64 - c.last_band_day) as f64 > sec.sweep_sighting_days
+            {
                 continue;
             }
             let presence = c.security(p.communities.policing_per_1000);

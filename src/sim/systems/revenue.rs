@@ -25,6 +25,7 @@ use bevy_ecs::prelude::*;
 use super::{Setting, sorted_bands};
 use crate::scenario::Scenario;
 use crate::scenario::interventions::InterventionKind;
+use crate::scenario::model_params::Revenue;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Event, EventType, Perpetrator, SubType, Target};
 use crate::sim::ids::{BandId, CellId, GroupId};
@@ -313,11 +314,9 @@ fn collect_territorial(
         if c.control < r.taxing_control {
             continue;
         }
-        let wealth = c.residents
-            * ((1.0 - c.pastoralists) * r.harvest_usd_per_capita
-                + c.pastoralists * r.herd_usd_per_pastoralist);
-        let zakat =
-            (wealth * r.zakat_rate * c.control * DAYS_PER_WEEK / DAYS_PER_YEAR).round() as i64;
+        let zakat = (zakat_base_usd(c, r) * r.zakat_rate * c.control * DAYS_PER_WEEK
+            / DAYS_PER_YEAR)
+            .round() as i64;
         pay(
             Taker::Group(g),
             Source::Zakat,
@@ -328,6 +327,14 @@ fn collect_territorial(
             bands,
         );
     }
+}
+
+/// What zakat and grazing taxes are levied on in community `c`: its residents' yearly harvest
+/// and their herds, US$.
+pub fn zakat_base_usd(c: &Community, r: &Revenue) -> f64 {
+    c.residents
+        * ((1.0 - c.pastoralists) * r.harvest_usd_per_capita
+            + c.pastoralists * r.herd_usd_per_pastoralist)
 }
 
 /// Collects income and pays upkeep.
