@@ -122,17 +122,17 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 31, after only
-    // the countryside flees, state forces sweep the communities the groups hold, the groups
-    // punish villages that raised a militia and militias raid the herders still at home)
-    // meets these 17 of its 28 fit targets. It misses C1, C5, C8, C11c, S1, S3b, S5a, S5b,
-    // G3, G4 and E1, with the numbers given there (round 29 met D1 and D3 through the towns'
-    // residents fleeing, which the record does not show). A model change that loses one of
-    // these fails here; one that mends a missed target should add it to the list. Test
-    // targets are not pinned: they are reported as they come out.
-    const MET: [&str; 17] = [
-        "C2", "C3", "C4", "C6", "C7", "C9", "C10", "C11a", "C11b", "S2", "S3a", "S4", "S5c", "G1",
-        "H1", "D1", "D3",
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 32, after the
+    // garrisons' troops were spread by the people, the towns held, sweeps confined to where
+    // bands are seen and the borderlands made a sanctuary) meets these 15 of its 29 fit
+    // targets. It misses C1, C5, C6, C7, C8, C10, C11c, S1, S2, S3b, G3, G4, D1 and E1, with
+    // the numbers given there (round 31 met more of them with bands holding Ouagadougou and
+    // Niamey and state forces killing 14,000 people in northern Mali in 2017). A model change
+    // that loses one of these fails here; one that mends a missed target should add it to the
+    // list. Test targets are not pinned: they are reported as they come out.
+    const MET: [&str; 15] = [
+        "C2", "C3", "C4", "C9", "C11a", "C11b", "S3a", "S4", "S5a", "S5b", "S5c", "G1", "H0", "H1",
+        "D3",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -146,8 +146,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 3.16 on round 31, of which G3 (Burkina Faso's Sahel region's share) is 2.3.
-    assert!(score(&results) <= 3.6, "score {}", score(&results));
+    // 4.39 on round 32, of which G3 (Burkina Faso's Sahel region's share) is 2.25.
+    assert!(score(&results) <= 4.8, "score {}", score(&results));
 }
 
 #[test]
