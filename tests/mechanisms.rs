@@ -804,7 +804,7 @@ fn the_baseline_groups_never_hold_the_capitals() {
         let mut most = 0.0f64;
         while !sim.finished() {
             sim.step();
-            if sim.day() % 30 == 0 {
+            if sim.day().is_multiple_of(30) {
                 let mut q = sim.world.query::<&Community>();
                 for c in q.iter(&sim.world) {
                     if cells.contains(&c.cell.index()) {
