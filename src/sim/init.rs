@@ -83,6 +83,11 @@ pub fn populate(world: &mut World) {
             gold_pull_usd_day: 0.0,
             toll_usd_day: 0.0,
             cover: !c.parks.is_empty(),
+            border_closeness: if p.bands.border_weight > 0.0 {
+                (-c.border_km / p.bands.border_reach_km).exp()
+            } else {
+                0.0
+            },
             kidnap_spot: false,
             area: c.area,
             region: c.region,

@@ -186,6 +186,9 @@ pub struct CellInfo {
     pub toll_usd_day: f64,
     /// Park or reserve cover.
     pub cover: bool,
+    /// exp(−distance to an international border / `bands.border_reach_km`), what the border
+    /// term of a band's move weighs (0 when `bands.border_weight` is 0).
+    pub border_closeness: f64,
     /// A route passes near a town (kidnapping opportunities).
     pub kidnap_spot: bool,
     /// Area of operation.

@@ -66,8 +66,7 @@ pub fn cell_utility(
         u += b.cover_weight;
     }
     if b.border_weight > 0.0 {
-        let border_km = setup.map.grid.cells[cell.index()].border_km;
-        u += b.border_weight * (-border_km / b.border_reach_km).exp();
+        u += b.border_weight * info.border_closeness;
     }
     if !band.criminal && b.support_weight > 0.0 {
         u += b.support_weight * (1.0 + pull.at(cell) / b.support_scale).ln();
