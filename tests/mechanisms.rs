@@ -623,6 +623,19 @@ fn fear_felt_around_an_attack_moves_the_neighbours() {
     }
 }
 
+/// Replicate `r` of `s` on `map`, run to the end of its period.
+fn run_to_end(
+    s: &std::sync::Arc<sahelsim::scenario::Scenario>,
+    map: &std::sync::Arc<sahelsim::geo::SahelMap>,
+    r: u32,
+) -> Simulation {
+    let mut sim = Simulation::new(s.clone(), map.clone(), r);
+    while !sim.finished() {
+        sim.step();
+    }
+    sim
+}
+
 /// The community of the cell holding `town`, at the start of replicate 0 of `s`.
 fn community_of_town(s: &std::sync::Arc<sahelsim::scenario::Scenario>, town: &str) -> Community {
     let map = common::map(s);
@@ -682,10 +695,7 @@ fn towns_stay_the_states_when_it_holds_them() {
             ],
         );
         let map = common::map(&s);
-        let mut sim = Simulation::new(s.clone(), map, 0);
-        while !sim.finished() {
-            sim.step();
-        }
+        let mut sim = run_to_end(&s, &map, 0);
         let mut q = sim.world.query::<&Community>();
         let (towns, countryside) = q.iter(&sim.world).fold((0.0, 0.0), |(t, r), c| {
             (
@@ -717,10 +727,7 @@ fn bands_are_drawn_to_the_herds_that_pay_zakat() {
         let map = common::map(&s);
         let (mut zakat, mut herders, mut fighters) = (0i64, 0.0, 0.0);
         for r in 0..3 {
-            let mut sim = Simulation::new(s.clone(), map.clone(), r);
-            while !sim.finished() {
-                sim.step();
-            }
+            let mut sim = run_to_end(&s, &map, r);
             let ledger = sim.world.resource::<Ledger>();
             zakat += ledger
                 .income
@@ -761,10 +768,7 @@ fn bands_keep_to_the_borderlands_when_the_border_is_a_sanctuary() {
         let map = common::map(&s);
         let (mut km, mut fighters) = (0.0, 0.0);
         for r in 0..3 {
-            let mut sim = Simulation::new(s.clone(), map.clone(), r);
-            while !sim.finished() {
-                sim.step();
-            }
+            let mut sim = run_to_end(&s, &map, r);
             let mut q = sim.world.query::<&Band>();
             for b in q.iter(&sim.world) {
                 let f = b.fighters() as f64;
