@@ -66,10 +66,7 @@ fn a_band_holding_a_gold_site_earns_from_gold_and_one_elsewhere_does_not() {
         .unwrap()
         .at;
     let gold_cell = map.grid.cell_index(site).unwrap();
-    let kidal = map
-        .grid
-        .cell_index(map.data.towns[map.town("Kidal").unwrap()].at)
-        .unwrap();
+    let kidal = map.town_cell_index("Kidal").unwrap();
     assert!(map.grid.cells[kidal].gold_sites.is_empty());
     // All of Ansar Dine's bands go to `cell`; returns the group's income from gold.
     let gold_income = |cell: usize| {
@@ -636,21 +633,6 @@ fn run_to_end(
     sim
 }
 
-/// The community of the cell holding `town`, at the start of replicate 0 of `s`.
-fn community_of_town(s: &std::sync::Arc<sahelsim::scenario::Scenario>, town: &str) -> Community {
-    let map = common::map(s);
-    let cell = map
-        .grid
-        .cell_index(map.data.towns[map.town(town).unwrap()].at)
-        .unwrap();
-    let mut sim = Simulation::new(s.clone(), map, 0);
-    let mut q = sim.world.query::<&Community>();
-    q.iter(&sim.world)
-        .find(|c| c.cell.index() == cell)
-        .cloned()
-        .unwrap()
-}
-
 #[test]
 fn troops_police_the_town_they_are_stationed_in() {
     // At 0.1°, Ouagadougou's two million people fill one cell. Spread by distance alone, its
@@ -659,12 +641,16 @@ fn troops_police_the_town_they_are_stationed_in() {
     let at = |follow: f64| {
         let s = short(1, 0.1, &[("model.security.troops_follow_people", follow)]);
         let per_1000 = s.model.communities.policing_per_1000;
-        let c = community_of_town(&s, "Ouagadougou");
         let map = common::map(&s);
+        let ouagadougou = map.town_cell_index("Ouagadougou").unwrap();
         let mut sim = Simulation::new(s.clone(), map, 0);
         let mut q = sim.world.query::<&Community>();
         let troops: f64 = q.iter(&sim.world).map(|c| c.troops).sum();
-        (c.security(per_1000), troops)
+        let city = q
+            .iter(&sim.world)
+            .find(|c| c.cell.index() == ouagadougou)
+            .unwrap();
+        (city.security(per_1000), troops)
     };
     let ((by_distance, troops_0), (by_people, troops_1)) = (at(0.0), at(1.0));
     assert!(
@@ -797,11 +783,7 @@ fn the_baseline_groups_never_hold_the_capitals() {
     let map = common::map(&s);
     let cells: Vec<usize> = ["Ouagadougou", "Niamey"]
         .iter()
-        .map(|t| {
-            map.grid
-                .cell_index(map.data.towns[map.town(t).unwrap()].at)
-                .unwrap()
-        })
+        .map(|t| map.town_cell_index(t).unwrap())
         .collect();
     for r in 0..2 {
         let mut sim = Simulation::new(s.clone(), map.clone(), r);

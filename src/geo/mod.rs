@@ -64,12 +64,15 @@ impl SahelMap {
         self.data.towns.iter().position(|t| t.name == name)
     }
 
+    /// Index (in the grid's cell order) of the cell holding the town called `name`.
+    pub fn town_cell_index(&self, name: &str) -> Option<usize> {
+        let t = self.town(name)?;
+        self.grid.cell_index(self.data.towns[t].at)
+    }
+
     /// The cell holding the town called `name`.
     pub fn town_cell(&self, name: &str) -> Option<&Cell> {
-        let t = self.town(name)?;
-        self.grid
-            .cell_index(self.data.towns[t].at)
-            .map(|i| &self.grid.cells[i])
+        self.town_cell_index(name).map(|i| &self.grid.cells[i])
     }
 
     /// Population per study country, with the official figure each is checked against.

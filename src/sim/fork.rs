@@ -10,7 +10,9 @@
 //!
 //! The copy is exact: the same resources (cloned), the same entities in the same storage order
 //! (so that every query iterates in the same order), the entity handles held by resources
-//! mapped to the new world's, and a new schedule (whose systems keep no state between days).
+//! mapped to the new world's, and a new schedule (whose systems keep nothing between days but
+//! caches of values computed from the world, such as the troops by community or the
+//! militias' raid weights, which the new schedule computes again from the copy).
 //! `tests/fork.rs` checks that a forked run's outputs are byte-identical to the same scenario
 //! run from the start.
 
