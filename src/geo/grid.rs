@@ -111,6 +111,43 @@ impl Grid {
         (i / self.width, i % self.width)
     }
 
+    /// The largest of `values` (one per cell, cell order) over each cell's Moore
+    /// neighbourhood (the cell and the up to 8 around it), into `out`, with `scratch` for the
+    /// row pass: a 3 × 3 maximum filter taken along rows and then columns, the same values as
+    /// taking the maximum of the nine cells one by one (the maximum is exact).
+    pub fn neighbourhood_max(&self, values: &[f64], scratch: &mut Vec<f64>, out: &mut Vec<f64>) {
+        let (w, h) = (self.width, self.height);
+        debug_assert_eq!(values.len(), w * h);
+        scratch.clear();
+        scratch.resize(w * h, 0.0);
+        for (row, across) in values.chunks_exact(w).zip(scratch.chunks_exact_mut(w)) {
+            for c in 0..w {
+                let mut m = row[c];
+                if c > 0 {
+                    m = m.max(row[c - 1]);
+                }
+                if c + 1 < w {
+                    m = m.max(row[c + 1]);
+                }
+                across[c] = m;
+            }
+        }
+        out.clear();
+        out.resize(w * h, 0.0);
+        for r in 0..h {
+            let here = &scratch[r * w..(r + 1) * w];
+            let above = (r > 0).then(|| &scratch[(r - 1) * w..r * w]);
+            let below = (r + 1 < h).then(|| &scratch[(r + 1) * w..(r + 2) * w]);
+            let dst = &mut out[r * w..(r + 1) * w];
+            dst.copy_from_slice(here);
+            for line in [above, below].into_iter().flatten() {
+                for (d, v) in dst.iter_mut().zip(line) {
+                    *d = d.max(*v);
+                }
+            }
+        }
+    }
+
     /// The indices of the up to 8 cells around `i` (Moore neighbourhood), in a fixed order.
     pub fn neighbours(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let (r, c) = self.row_col(i);
@@ -441,5 +478,31 @@ mod tests {
         assert_eq!(v.iter().sum::<u64>(), 10);
         assert_eq!(v, vec![4, 3, 3]);
         assert_eq!(largest_remainder(&[0.0, 0.0], 5), vec![5, 0]);
+    }
+
+    #[test]
+    fn the_neighbourhood_maximum_is_the_largest_of_the_nine_cells() {
+        let (width, height) = (7, 5);
+        let grid = Grid {
+            width,
+            height,
+            resolution: 0.1,
+            south: 0.0,
+            west: 0.0,
+            cells: Vec::new(),
+        };
+        // Distinct values in a scrambled order, so every cell's maximum is one cell's value.
+        let values: Vec<f64> = (0..width * height)
+            .map(|i| ((i * 17 + 5) % 37) as f64)
+            .collect();
+        let (mut scratch, mut out) = (Vec::new(), Vec::new());
+        grid.neighbourhood_max(&values, &mut scratch, &mut out);
+        for (i, &max) in out.iter().enumerate() {
+            let naive = std::iter::once(i)
+                .chain(grid.neighbours(i))
+                .map(|x| values[x])
+                .fold(0.0, f64::max);
+            assert_eq!(max, naive, "cell {i}");
+        }
     }
 }

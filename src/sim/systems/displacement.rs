@@ -9,7 +9,6 @@
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
-use super::neighbourhood;
 use crate::sim::components::Community;
 use crate::sim::resources::Setup;
 
@@ -22,6 +21,7 @@ pub fn displacement_and_schools(
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
     mut fear_by_cell: Local<Vec<f64>>,
+    mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
     let d = &setup.scenario.model.displacement;
     let grid = &setup.map.grid;
@@ -31,13 +31,13 @@ pub fn displacement_and_schools(
         for c in &communities {
             fear_by_cell[c.cell.index()] = c.fear;
         }
+        // The highest fear in each cell's neighbourhood, for all cells at once.
+        let (row_pass, around) = &mut *scratch;
+        grid.neighbourhood_max(&fear_by_cell, row_pass, around);
     }
     for mut c in &mut communities {
         let felt = if d.fear_spread > 0.0 {
-            let around = neighbourhood(grid, c.cell)
-                .map(|x| fear_by_cell[x.index()])
-                .fold(0.0, f64::max);
-            c.fear.max(d.fear_spread * around)
+            c.fear.max(d.fear_spread * scratch.1[c.cell.index()])
         } else {
             c.fear
         };
