@@ -148,7 +148,7 @@ pub const TARGETS: [Target; 42] = [
     Target {
         id: "C5",
         fact: "FLM's share of events attributed to JNIM",
-        measure: "share of events attributed to JNIM whose true perpetrator is FLM, 2017–2020",
+        measure: "share of events attributed to JNIM whose JNIM side is truly FLM (FLM's own events, and the battles state forces or militias fought with FLM's bands), 2017–2020",
         target: "about 75 %",
         lo: 0.70,
         hi: 0.80,
@@ -581,6 +581,10 @@ pub fn measure(
     };
     let vs_civilians = |e: &Event| EventFilter::AttacksOnCivilians.matches(e);
     let by_flm = |e: &Event| flm.is_some_and(|g| e.perpetrator == Perpetrator::Group(g.into()));
+    // The group on the armed-group side of an event: its perpetrator, or the band that state
+    // forces or a militia engaged. Events attributed to JNIM include both kinds, so FLM's share
+    // of them counts both.
+    let flm_side = |e: &Event| flm.is_some_and(|g| e.linked_group() == Some(g.into()));
     let in_years = |e: &Event, a: i32, b: i32| (a..=b).contains(&year(e));
 
     let linked_per_year: Vec<f64> = (2017..=2024)
@@ -669,7 +673,7 @@ pub fn measure(
         linked.len(),
     );
     let c5 = ratio(
-        jnim_attr.iter().filter(|e| by_flm(e)).count(),
+        jnim_attr.iter().filter(|e| flm_side(e)).count(),
         jnim_attr.len(),
     );
     let c6 = ratio(
