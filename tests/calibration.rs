@@ -122,17 +122,16 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 32, after the
-    // garrisons' troops were spread by the people, the towns held, sweeps confined to where
-    // bands are seen and the borderlands made a sanctuary) meets these 16 of its 29 fit
-    // targets. It misses C1, C6, C7, C8, C10, C11c, S1, S2, S3b, G3, G4, D1 and E1, with
-    // the numbers given there (round 31 met more of them with bands holding Ouagadougou and
-    // Niamey and state forces killing 14,000 people in northern Mali in 2017). A model change
-    // that loses one of these fails here; one that mends a missed target should add it to the
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 33: round 32's
+    // mechanisms, the garrisons' troops spread by the people, the towns held, sweeps confined
+    // to where bands are seen and the borderlands a sanctuary, with bands less deterred by
+    // the troops, so that ISGS survives) meets these 21 of its 29 fit targets. It misses C1,
+    // C6, C10, C11b, S2, G3, G4 and E1, with the numbers given there. A model change that
+    // loses one of these fails here; one that mends a missed target should add it to the
     // list. Test targets are not pinned: they are reported as they come out.
-    const MET: [&str; 16] = [
-        "C2", "C3", "C4", "C5", "C9", "C11a", "C11b", "S3a", "S4", "S5a", "S5b", "S5c", "G1", "H0",
-        "H1", "D3",
+    const MET: [&str; 21] = [
+        "C2", "C3", "C4", "C5", "C7", "C8", "C9", "C11a", "C11c", "S1", "S3a", "S3b", "S4", "S5a",
+        "S5b", "S5c", "G1", "H0", "H1", "D1", "D3",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -146,9 +145,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 4.07 on round 32 (4.39 before C5 counted the battles fought with FLM's bands), of which
-    // G3 (Burkina Faso's Sahel region's share) is 2.25.
-    assert!(score(&results) <= 4.8, "score {}", score(&results));
+    // 2.93 on round 33, of which G3 (Burkina Faso's Sahel region's share) is 1.81.
+    assert!(score(&results) <= 3.3, "score {}", score(&results));
 }
 
 #[test]
