@@ -111,6 +111,20 @@ impl Grid {
         (i / self.width, i % self.width)
     }
 
+    /// A `width` × `height` grid at 0.1° from the origin with no cells' data: the shape alone,
+    /// for tests of the grid-wide passes.
+    #[cfg(test)]
+    pub(crate) fn blank(width: usize, height: usize) -> Self {
+        Self {
+            width,
+            height,
+            resolution: 0.1,
+            south: 0.0,
+            west: 0.0,
+            cells: Vec::new(),
+        }
+    }
+
     /// The largest of `values` (one per cell, cell order) over each cell's Moore
     /// neighbourhood (the cell and the up to 8 around it), into `out`, with `scratch` for the
     /// row pass: a 3 × 3 maximum filter taken along rows and then columns, the same values as
@@ -483,14 +497,7 @@ mod tests {
     #[test]
     fn the_neighbourhood_maximum_is_the_largest_of_the_nine_cells() {
         let (width, height) = (7, 5);
-        let grid = Grid {
-            width,
-            height,
-            resolution: 0.1,
-            south: 0.0,
-            west: 0.0,
-            cells: Vec::new(),
-        };
+        let grid = Grid::blank(width, height);
         // Distinct values in a scrambled order, so every cell's maximum is one cell's value.
         let values: Vec<f64> = (0..width * height)
             .map(|i| ((i * 17 + 5) % 37) as f64)

@@ -128,14 +128,7 @@ mod tests {
     use super::*;
 
     fn grid(width: usize, height: usize) -> Grid {
-        Grid {
-            width,
-            height,
-            resolution: 0.1,
-            south: 0.0,
-            west: 0.0,
-            cells: Vec::new(),
-        }
+        Grid::blank(width, height)
     }
 
     #[test]
