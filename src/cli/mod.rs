@@ -475,14 +475,30 @@ const TARGET_WIDTH: usize = 58;
 /// The printed validation table: each target's description whole (wrapped, never cut), its
 /// band, the simulated mean and 90 % interval, and the result.
 fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> String {
-    use crate::report::format::{interval, number};
-    let line = |id: &str, target: &str, band: &str, mean: &str, spread: &str, result: &str| {
-        format!("{id:<5} {target:<TARGET_WIDTH$} {band:>16} {mean:>10} {spread:>20} {result:>5}")
-            .trim_end()
-            .to_string()
+    use crate::report::format::{interval, number, percent};
+    let line = |id: &str,
+                target: &str,
+                band: &str,
+                mean: &str,
+                spread: &str,
+                in_band: &str,
+                result: &str| {
+        format!(
+            "{id:<5} {target:<TARGET_WIDTH$} {band:>16} {mean:>10} {spread:>20} {in_band:>7} {result:>5}"
+        )
+        .trim_end()
+        .to_string()
             + "\n"
     };
-    let mut s = line("id", "target", "band", "mean", "90 % interval", "");
+    let mut s = line(
+        "id",
+        "target",
+        "band",
+        "mean",
+        "90 % interval",
+        "in band",
+        "",
+    );
     for r in results {
         let fact = crate::report::format::wrap(r.target.fact, TARGET_WIDTH);
         let mean = if r.covered && !r.pass && r.mean.abs() < 100.0 {
@@ -504,10 +520,11 @@ fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> Str
             &format!("{}–{}", number(r.target.lo), number(r.target.hi)),
             &mean,
             &interval(r.p05, r.p95),
+            &percent(r.share_in_band()),
             result,
         ));
         for more in fact.iter().skip(1) {
-            s.push_str(&line("", more, "", "", "", ""));
+            s.push_str(&line("", more, "", "", "", "", ""));
         }
     }
     s

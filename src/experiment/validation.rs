@@ -34,6 +34,29 @@ pub struct TargetResult {
     pub values: Vec<f64>,
 }
 
+impl TargetResult {
+    /// The share of replicates whose own value lies in the band (replicates where the target
+    /// is undefined left out; NaN when none has a value). A mean in the band can hide
+    /// replicates split on both sides of it: a group dying out in half of them and growing
+    /// past the band in the rest.
+    pub fn share_in_band(&self) -> f64 {
+        let counted: Vec<f64> = self
+            .values
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .collect();
+        if counted.is_empty() {
+            return f64::NAN;
+        }
+        let inside = counted
+            .iter()
+            .filter(|&&v| self.target.distance(v) == 0.0)
+            .count();
+        inside as f64 / counted.len() as f64
+    }
+}
+
 /// The scenario cut to the last day the targets count (the model is causal: the days counted
 /// do not depend on the days after, so the cut changes none of the counted values).
 pub fn calibration_scenario(scenario: &Scenario) -> Scenario {
@@ -111,4 +134,32 @@ pub fn tally(results: &[TargetResult], role: Role) -> (usize, usize) {
         .iter()
         .filter(|r| r.covered && r.target.role == role);
     (of_role.clone().filter(|r| r.pass).count(), of_role.count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mean_in_the_band_can_hide_replicates_on_both_sides_of_it() {
+        // S3b's band is 1,500–4,000: two replicates dying out and two far above it have a
+        // mean in the band, and none of them is in it.
+        let s3b = TARGETS.iter().position(|t| t.id == "S3b").unwrap();
+        let split: Vec<Vec<f64>> = [0.0, 100.0, 5_000.0, 6_000.0]
+            .iter()
+            .map(|&v| {
+                let mut row = vec![f64::NAN; TARGETS.len()];
+                row[s3b] = v;
+                row
+            })
+            .collect();
+        let r = &summarise_targets(&split, 2024)[s3b];
+        assert!(r.pass, "mean {}", r.mean);
+        assert_eq!(r.share_in_band(), 0.0);
+        let mut one_in = split.clone();
+        one_in[0][s3b] = 2_000.0;
+        assert_eq!(summarise_targets(&one_in, 2024)[s3b].share_in_band(), 0.25);
+        // No replicate with a value: no share.
+        assert!(summarise_targets(&split, 2024)[0].share_in_band().is_nan());
+    }
 }

@@ -2,7 +2,7 @@
 //! simulated intervals, the validation picture, the parameters.
 
 use super::figure::Figure;
-use super::format::number;
+use super::format::{number, percent};
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use crate::experiment::targets::{BEYOND_2020_SOURCE, Role, SOURCE, STRENGTH_SOURCE};
@@ -82,6 +82,7 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
                     number(t.mean)
                 },
                 format!("{} – {}", number(t.p05), number(t.p95)),
+                percent(t.share_in_band()),
                 if !t.covered {
                     "not covered".to_string()
                 } else if t.pass {
@@ -100,6 +101,7 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
             "band",
             "mean",
             "90 % interval",
+            "replicates in band",
             "result",
         ],
         &rows,
