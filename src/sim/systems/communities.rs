@@ -33,16 +33,23 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
         return 0.0;
     }
     // Midpoint rule over R (the integrand is piecewise linear in R). The integrand does not
-    // rise with R (the arrest risk is not negative): from its first point at 0 on, every
-    // point adds 0, so the sum stops there.
-    let mut sum = 0.0;
-    for i in 0..RISK_POINTS {
+    // rise with R (the arrest risk is not negative): where even its first point is at 0,
+    // every point is, and the share is 0.
+    let first = 1.0 - (threshold + 0.5 / RISK_POINTS as f64 * p_arrest) / a;
+    if first <= 0.0 && p_arrest >= 0.0 {
+        return 0.0;
+    }
+    // The points are computed apart from the sum (independent divisions the processor can
+    // overlap), then added in order; a point at or below 0 adds 0 (clamped), so the sum is the
+    // same, bit for bit, as stopping at the first such point.
+    let mut points = [0.0; RISK_POINTS];
+    for (i, point) in points.iter_mut().enumerate() {
         let r = (i as f64 + 0.5) / RISK_POINTS as f64;
-        let point = 1.0 - (threshold + r * p_arrest) / a;
-        if point <= 0.0 && p_arrest >= 0.0 {
-            break;
-        }
-        sum += point.clamp(0.0, 1.0);
+        *point = (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
+    }
+    let mut sum = 0.0;
+    for point in points {
+        sum += point;
     }
     sum / RISK_POINTS as f64
 }
@@ -113,5 +120,37 @@ mod tests {
         assert_eq!(active_share(0.5, 1.0, 0.0, 0.1), 0.0);
         // Epstein's uniform case: H ~ U(0,1) (h = 0.5), L = 0.8, no risk: P(0.2·U > 0.1) = 0.5.
         assert!((active_share(0.5, 0.8, 0.0, 0.1) - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_points_added_apart_give_the_same_share_bit_for_bit_as_stopping_at_the_first_zero() {
+        // The rule as first written: add the points in order, stop at the first at or below 0.
+        let stopping = |hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64| {
+            let a = 2.0 * hardship * (1.0 - legitimacy);
+            if a <= 0.0 {
+                return 0.0;
+            }
+            let mut sum = 0.0;
+            for i in 0..RISK_POINTS {
+                let r = (i as f64 + 0.5) / RISK_POINTS as f64;
+                let point = 1.0 - (threshold + r * p_arrest) / a;
+                if point <= 0.0 && p_arrest >= 0.0 {
+                    break;
+                }
+                sum += point.clamp(0.0, 1.0);
+            }
+            sum / RISK_POINTS as f64
+        };
+        let grid = [0.0, 0.013, 0.1, 0.25, 0.37, 0.5, 0.61, 0.8, 0.97, 1.0];
+        for h in grid {
+            for l in grid {
+                for p in grid {
+                    for t in [0.0, 0.05, 0.1, 0.3] {
+                        let (new, old) = (active_share(h, l, p, t), stopping(h, l, p, t));
+                        assert_eq!(new.to_bits(), old.to_bits(), "{h} {l} {p} {t}: {new} {old}");
+                    }
+                }
+            }
+        }
     }
 }
