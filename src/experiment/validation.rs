@@ -40,20 +40,17 @@ impl TargetResult {
     /// replicates split on both sides of it: a group dying out in half of them and growing
     /// past the band in the rest.
     pub fn share_in_band(&self) -> f64 {
-        let counted: Vec<f64> = self
+        let (counted, inside) = self
             .values
             .iter()
-            .copied()
             .filter(|v| !v.is_nan())
-            .collect();
-        if counted.is_empty() {
+            .fold((0usize, 0usize), |(n, k), &v| {
+                (n + 1, k + usize::from(self.target.distance(v) == 0.0))
+            });
+        if counted == 0 {
             return f64::NAN;
         }
-        let inside = counted
-            .iter()
-            .filter(|&&v| self.target.distance(v) == 0.0)
-            .count();
-        inside as f64 / counted.len() as f64
+        inside as f64 / counted as f64
     }
 }
 

@@ -42,8 +42,8 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
     // The points are computed apart from the sum (independent divisions the processor can
     // overlap), then added in order; a point at or below 0 adds 0 (clamped), so the sum is the
     // same, bit for bit, as stopping at the first such point.
-    let mut points = [0.0; RISK_POINTS];
-    for (i, point) in points.iter_mut().enumerate() {
+    let mut points = [first.clamp(0.0, 1.0); RISK_POINTS];
+    for (i, point) in points.iter_mut().enumerate().skip(1) {
         let r = (i as f64 + 0.5) / RISK_POINTS as f64;
         *point = (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
     }
