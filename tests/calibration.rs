@@ -88,7 +88,7 @@ fn calibrate_writes_ranked_points_and_a_best_scenario_that_loads() {
     let csv = std::fs::read_to_string(dir.path().join("calibration.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with(
-        "rank,point,round,refined,score,passed,implausibility,model.bands.recruit_rate,C1,"
+        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates,model.bands.recruit_rate,C1,"
     ));
     assert_eq!(lines.len(), 3);
     let scores: Vec<f64> = lines[1..]
@@ -96,6 +96,16 @@ fn calibrate_writes_ranked_points_and_a_best_scenario_that_loads() {
         .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
         .collect();
     assert!(scores[0] <= scores[1], "ranked best first");
+    // Scored by the means (the default): the ranking score is the score of the means, and the
+    // replicates' own score is never below it.
+    for l in &lines[1..] {
+        let f: Vec<f64> = l
+            .split(',')
+            .map(|x| x.parse().unwrap_or(f64::NAN))
+            .collect();
+        assert_eq!(f[4], f[7], "{l}");
+        assert!(f[8] >= f[7], "{l}");
+    }
     // best.ron extends the base through a path relative to where it is written, and loads.
     let best = scenario::load(&dir.path().join("best.ron")).unwrap();
     assert_eq!(best.name, "baseline-calibrated");
@@ -115,6 +125,27 @@ fn a_misspelt_parameter_path_is_a_located_error_with_a_suggestion() {
         "{}",
         e.message
     );
+}
+
+#[test]
+fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
+    use sahelsim::experiment::calibration::Scoring;
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("scenarios/baseline.ron").unwrap();
+    let spec = |scoring: &str| {
+        format!(
+            "(\n    name: \"s\",\n    base: {base:?},\n    parameters: [(path: \"model.bands.recruit_rate\", min: 0.002, max: 0.004)],\n    points: 2,\n    replicates: 1,\n    seed: 5,\n    scoring: {scoring},\n)\n"
+        )
+    };
+    let good = dir.path().join("good.ron");
+    std::fs::write(&good, spec("Replicates")).unwrap();
+    assert_eq!(load_spec(&good).unwrap().spec.scoring, Scoring::Replicates);
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, spec("Medians")).unwrap();
+    let errs = load_spec(&bad).unwrap_err();
+    let e = errs.first();
+    assert_eq!(e.position.map(|p| p.line), Some(8), "{e:?}");
+    assert!(e.message.contains("Medians"), "{}", e.message);
 }
 
 /// The shipped baseline keeps the fit its calibration reached on 20 replicates (slow: run by

@@ -14,6 +14,7 @@ use crate::experiment::calibration::{
 };
 use crate::experiment::ensemble::EnsembleFile;
 use crate::experiment::targets::TARGETS;
+use crate::experiment::validation::{replicate_score, score};
 use crate::record::writers::VERSION;
 use crate::report::format::number;
 
@@ -49,7 +50,9 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let wall_s = t.elapsed().as_secs_f64();
 
     // Ranked points.
-    let mut csv = String::from("rank,point,round,refined,score,passed,implausibility");
+    let mut csv = String::from(
+        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates",
+    );
     for p in &spec.parameters {
         csv.push(',');
         csv.push_str(&p.path);
@@ -60,14 +63,16 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     csv.push('\n');
     for (rank, p) in points.iter().enumerate() {
         csv.push_str(&format!(
-            "{},{},{},{},{:.6},{},{:.6}",
+            "{},{},{},{},{:.6},{},{:.6},{:.6},{:.6}",
             rank + 1,
             p.id,
             p.round,
             p.refined,
             p.score,
             p.passed,
-            p.implausibility
+            p.implausibility,
+            score(&p.targets),
+            replicate_score(&p.targets),
         ));
         for v in &p.values {
             csv.push_str(&format!(",{v:.6}"));

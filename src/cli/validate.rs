@@ -14,7 +14,9 @@ use crate::experiment::targets::Role;
 use crate::experiment::targets::{
     BEYOND_2020_SOURCE, PLACE_SOURCE, SOURCE, STRENGTH_SOURCE, covers_calibration_period,
 };
-use crate::experiment::validation::{TargetResult, calibration_scenario, score, tally, validate};
+use crate::experiment::validation::{
+    TargetResult, calibration_scenario, replicate_score, score, tally, validate,
+};
 use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::validate_report;
 use crate::report::validation_plot::validation_figure;
@@ -36,6 +38,9 @@ struct ValidationFile<'a> {
     last_year: i32,
     /// Score over the fit targets.
     score: f64,
+    /// The replicates' own score (`replicate_score`): the mean over replicates of each
+    /// replicate's squared distance, 0 only when every replicate meets every fit target.
+    replicate_score: f64,
     /// Fit targets covered and met.
     covered: usize,
     passed: usize,
@@ -96,6 +101,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         source_place: PLACE_SOURCE,
         last_year,
         score: score(&results),
+        replicate_score: replicate_score(&results),
         covered,
         passed,
         test_covered,
@@ -155,8 +161,9 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{passed} of {covered} fit targets met, score {:.3} (0 = all met); {test_passed} of {test_covered} test targets met; wrote {}",
+        "{passed} of {covered} fit targets met, score {:.3} (0 = all met; of the replicates themselves {:.3}); {test_passed} of {test_covered} test targets met; wrote {}",
         score(&results),
+        replicate_score(&results),
         out.target().display()
     );
     if passed < covered {

@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use super::history_matching::{Observation, Waves, overall, run_waves};
 use super::sweep::spec::{MAX_RUNS, count_or_overflow};
 use super::targets::{Role, covers_calibration_period};
-use super::validation::{TargetResult, calibration_scenario, measure_replicate, summarise_targets};
+use super::validation::{
+    TargetResult, calibration_scenario, measure_replicate, replicate_score, score,
+    summarise_targets,
+};
 use crate::geo::SahelMap;
 use crate::scenario::locate::FieldIndex;
 use crate::scenario::{
@@ -69,6 +72,33 @@ pub struct CalibrationSpec {
     /// plausible parameter sets (written to `ensemble.ron`). Its waves run after the Latin
     /// hypercube (wave 0) and before the refinement.
     pub ensemble: Option<EnsembleSettings>,
+    /// How a point is scored and ranked (default [`Scoring::Means`]).
+    #[serde(default)]
+    pub scoring: Scoring,
+}
+
+/// How `calibrate` scores a point from its replicates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Scoring {
+    /// The squared distance of each fit target's *mean* from its band ([`score`]): a point
+    /// whose replicates fall on both sides of a band (a group dying out in half of them and
+    /// growing past the band in the rest) can score 0.
+    #[default]
+    Means,
+    /// The mean over replicates of each replicate's squared distance from the band
+    /// ([`replicate_score`]): a point scores 0 only when every replicate meets every fit
+    /// target, so the search prefers points whose every world resembles the one observed.
+    Replicates,
+}
+
+impl Scoring {
+    /// The score of a point's target results.
+    pub fn score(self, results: &[TargetResult]) -> f64 {
+        match self {
+            Scoring::Means => score(results),
+            Scoring::Replicates => replicate_score(results),
+        }
+    }
 }
 
 /// The history matching of a spec (`ensemble: (...)`); see
@@ -507,7 +537,7 @@ pub fn calibrate(
         let results = evaluate(calibration, &values, progress)?;
         let mut implausibilities = Vec::with_capacity(values.len());
         for (v, t) in values.into_iter().zip(results) {
-            let score = super::validation::score(&t);
+            let score = spec.scoring.score(&t);
             let (passed, _) = super::validation::tally(&t, Role::Fit);
             let implausibility = matching.implausibility(&t);
             implausibilities.push(implausibility);

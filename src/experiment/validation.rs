@@ -125,6 +125,33 @@ pub fn score(results: &[TargetResult]) -> f64 {
         .sum()
 }
 
+/// The score of the replicates themselves: over the covered *fit* targets, the mean over
+/// replicates of each replicate's squared distance outside the band, in band widths
+/// (replicates where the target is undefined left out; none left counts as a NaN mean does).
+/// It is 0 only when every replicate meets every fit target, and it is never below the
+/// [`score`] of the means of the same replicates (the squared distance is convex), so the two
+/// differ by how far the replicates scatter across the bands' edges.
+pub fn replicate_score(results: &[TargetResult]) -> f64 {
+    results
+        .iter()
+        .filter(|r| r.covered && r.target.role == Role::Fit)
+        .map(|r| {
+            let (n, sum) = r
+                .values
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((0usize, 0.0), |(n, s), &v| {
+                    (n + 1, s + r.target.distance(v).powi(2))
+                });
+            if n == 0 {
+                r.target.distance(f64::NAN).powi(2)
+            } else {
+                sum / n as f64
+            }
+        })
+        .sum()
+}
+
 /// Covered and met targets of one role: (met, covered).
 pub fn tally(results: &[TargetResult], role: Role) -> (usize, usize) {
     let of_role = results
@@ -158,5 +185,46 @@ mod tests {
         assert_eq!(summarise_targets(&one_in, 2024)[s3b].share_in_band(), 0.25);
         // No replicate with a value: no share.
         assert!(summarise_targets(&split, 2024)[0].share_in_band().is_nan());
+    }
+
+    /// Rows of `TARGETS.len()` values, every target but S3b undefined, S3b as given.
+    fn s3b_rows(values: &[f64]) -> (usize, Vec<Vec<f64>>) {
+        let s3b = TARGETS.iter().position(|t| t.id == "S3b").unwrap();
+        let rows = values
+            .iter()
+            .map(|&v| {
+                let mut row = vec![f64::NAN; TARGETS.len()];
+                row[s3b] = v;
+                row
+            })
+            .collect();
+        (s3b, rows)
+    }
+
+    #[test]
+    fn the_replicate_score_sees_what_the_score_of_means_hides() {
+        // Every target but S3b undefined: each counts as a NaN mean does, in both scores.
+        let (s3b, split) = s3b_rows(&[0.0, 100.0, 5_000.0, 6_000.0]);
+        let nan_part = (TARGETS
+            .iter()
+            .filter(|t| t.role == Role::Fit && t.last_year <= 2024)
+            .count()
+            - 1) as f64
+            * 100.0;
+        let split = summarise_targets(&split, 2024);
+        assert!(split[s3b].pass);
+        assert_eq!(score(&split), nan_part);
+        // Distances 0.6, 0.56, 0.4 and 0.8 band widths: mean square 0.3728.
+        let expected = (0.36 + 0.3136 + 0.16 + 0.64) / 4.0;
+        assert!((replicate_score(&split) - nan_part - expected).abs() < 1e-9);
+        // All four in the band: both 0 on S3b.
+        let (_, inside) = s3b_rows(&[1_600.0, 2_000.0, 3_000.0, 3_900.0]);
+        assert_eq!(replicate_score(&summarise_targets(&inside, 2024)), nan_part);
+        // Never below the score of the means.
+        for values in [[0.0, 9_000.0, 2_000.0, 1_000.0], [10.0, 20.0, 30.0, 40.0]] {
+            let (_, rows) = s3b_rows(&values);
+            let r = summarise_targets(&rows, 2024);
+            assert!(replicate_score(&r) >= score(&r), "{values:?}");
+        }
     }
 }
