@@ -296,7 +296,8 @@ fn the_best_point_is_written_as_a_scenario_that_sets_every_free_parameter() {
         round: 0,
         refined: false,
         implausibility: 0.0,
-        values: vec![0.003, 612.4, 250.5],
+        // A value with more digits than six decimals: written as it is, not rounded.
+        values: vec![0.003_141_592_653_589_793, 612.4, 250.5],
         score: 0.0,
         passed: 0,
         targets: Vec::new(),
@@ -305,7 +306,10 @@ fn the_best_point_is_written_as_a_scenario_that_sets_every_free_parameter() {
     let path = t.path().join("best.ron");
     std::fs::write(&path, &fragment).unwrap();
     let s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}\n{fragment}"));
-    assert_eq!(s.model.bands.recruit_rate, 0.003);
+    assert_eq!(
+        s.model.bands.recruit_rate, 0.003_141_592_653_589_793,
+        "{fragment}"
+    );
     assert_eq!(
         s.groups[s.group_index("FLM").unwrap()].initial.fighters,
         612

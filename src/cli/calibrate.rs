@@ -75,7 +75,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
             replicate_score(&p.targets),
         ));
         for v in &p.values {
-            csv.push_str(&format!(",{v:.6}"));
+            csv.push_str(&format!(",{v:?}"));
         }
         for t in &p.targets {
             csv.push_str(&format!(",{:.6}", t.mean));

@@ -628,7 +628,7 @@ pub fn best_fragment(calibration: &Calibration, out_dir: &Path, best: &Point) ->
         let value = if p.whole() {
             format!("{}", v.round())
         } else {
-            format!("{v:.6}")
+            format!("{v:?}")
         };
         match p.place() {
             Place::Model { section, field } => model
