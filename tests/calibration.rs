@@ -45,6 +45,16 @@ fn validate_writes_its_table_json_and_plot_and_fails_on_a_missed_target() {
         TARGETS.len() - fit
     );
     assert!(stdout.contains("fit targets") && stdout.contains("test targets"));
+    // Both scores, in the JSON, the summary line and the report: the replicates' own is never
+    // below the means'.
+    let (means, own) = (
+        json["score"].as_f64().unwrap(),
+        json["replicate_score"].as_f64().unwrap(),
+    );
+    assert!(own >= means, "{own} < {means}");
+    assert!(stdout.contains(&format!("of the replicates themselves {own:.3}")));
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.contains(&format!("score of the replicates themselves (each replicate")));
     // The exit status says whether every fit target was met (test targets never fail it).
     assert_eq!(
         out.status.success(),
