@@ -23,19 +23,34 @@ pub fn recruit(
     mut rngs: ResMut<Rngs>,
     mut ledger: ResMut<Ledger>,
     mut bands: Query<(Entity, &mut Band)>,
-    mut communities: Query<&mut Community>,
+    mut communities: Query<(Entity, &mut Community)>,
     mut order: Local<Vec<(BandId, Entity)>>,
+    mut refilling: Local<Refilling>,
 ) {
     let b = &setup.scenario.model.bands;
     // The pools refill towards their size as boys come of age.
     let refill = 1.0 / (b.pool_refill_years * DAYS_PER_YEAR);
-    for mut c in communities.iter_mut() {
+    let Refilling { started, pending } = &mut *refilling;
+    for (e, mut c) in communities.iter_mut() {
+        let i = e.index_u32() as usize;
+        if pending.len() <= i {
+            pending.resize(i + 1, false);
+        }
+        // A pool left full by the last run, in a community no other system has written
+        // since, is full still: nothing to look at.
+        if *started && !pending[i] && !c.is_changed() {
+            continue;
+        }
         let full = c.residents.max(0.0) * b.recruitable_share;
         // A full pool stays as it is (written only where it changes).
         if c.recruitable != full {
             c.recruitable = (c.recruitable + full * refill).min(full);
+            pending[i] = c.recruitable != full;
+        } else {
+            pending[i] = false;
         }
     }
+    *started = true;
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
@@ -44,7 +59,7 @@ pub fn recruit(
         let Some((_, ce)) = terrain.community_at(band.cell) else {
             continue;
         };
-        let Ok(mut c) = communities.get_mut(ce) else {
+        let Ok((_, mut c)) = communities.get_mut(ce) else {
             continue;
         };
         // Money set aside for the fighters the band already has is not spent on recruits.
@@ -87,7 +102,27 @@ pub fn recruit(
         ledger.spending[band.group] += cost;
         c.residents -= n as f64;
         c.recruitable -= n as f64;
+        // Looked at again tomorrow: this run's own writes are not seen as changes.
+        let i = ce.index_u32() as usize;
+        if let Some(p) = pending.get_mut(i) {
+            *p = true;
+        }
         band.low_level += n;
         ledger.recruited += n as u64;
     }
+}
+
+/// The state of [`recruit`]'s refill that only saves work. A pool changes only where it is
+/// not full, and a full pool becomes not full only when the community is written (its
+/// residents or its pool change); so each day only the communities another system wrote
+/// since the last run (bevy's change detection) and those whose pool the last run left
+/// below or above its size (or recruited from) are looked at: the same values, bit for
+/// bit, as refilling every community.
+#[derive(Debug, Default)]
+pub struct Refilling {
+    /// Whether the first run, which looks at every community, has been.
+    started: bool,
+    /// By entity index: whether the community is to be looked at in the next run whatever
+    /// other systems do.
+    pending: Vec<bool>,
 }
