@@ -33,7 +33,7 @@ use crate::scenario::model_params::Militias;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{CellId, CommunityId};
-use crate::sim::resources::{BandIndex, EventLog, Groups, Ledger};
+use crate::sim::resources::{BandIndex, EventLog, Groups, Ledger, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, geometric, poisson, uniform};
 use crate::sim::units::DAYS_PER_WEEK;
 
@@ -74,10 +74,16 @@ pub struct AtHome {
     weight: f64,
 }
 
-/// (residents / (residents + displaced))^`power` for community `t`, from `memo` when its
-/// residents and displaced are bit for bit those it was last computed from.
-fn at_home_weight(memo: &mut Vec<AtHome>, t: &Community, power: f64) -> f64 {
-    let k = t.id.index();
+/// (residents / (residents + displaced))^`power` for community `k` with these residents and
+/// displaced, from `memo` when they are bit for bit those it was last computed from.
+fn at_home_weight(
+    memo: &mut Vec<AtHome>,
+    k: CommunityId,
+    residents: f64,
+    displaced: f64,
+    power: f64,
+) -> f64 {
+    let k = k.index();
     if memo.len() <= k {
         memo.resize(
             k + 1,
@@ -88,19 +94,109 @@ fn at_home_weight(memo: &mut Vec<AtHome>, t: &Community, power: f64) -> f64 {
         );
     }
     let m = &mut memo[k];
-    let displaced = t.displaced.max(0.0);
-    if m.residents.to_bits() != t.residents.to_bits()
+    let displaced = displaced.max(0.0);
+    if m.residents.to_bits() != residents.to_bits()
         || m.displaced.to_bits() != displaced.to_bits()
         || m.power.to_bits() != power.to_bits()
     {
         *m = AtHome {
             power,
-            residents: t.residents,
+            residents,
             displaced,
-            weight: (t.residents / (t.residents + displaced)).powf(power),
+            weight: (residents / (residents + displaced)).powf(power),
         };
     }
     m.weight
+}
+
+/// What the militias read of a community around them, copied from it the first time it is
+/// read in a run of [`militia_actions`] and kept up by that run's own writes (raids and
+/// clashes change residents and fear; nothing else changes while it runs). Neighbourhoods
+/// overlap, so that each community around the armed ones is looked up once a day instead of
+/// once for each militia around it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Around {
+    /// The run of the system this copy was taken in (0: never).
+    run: u64,
+    /// Whether the community could be read at all.
+    present: bool,
+    fear: f64,
+    residents: f64,
+    displaced: f64,
+    /// Pastoralist share × rural share.
+    herders: f64,
+}
+
+/// The working state of [`militia_actions`] that only saves work: the copies of the
+/// communities read this run, and the community ids of each militia neighbourhood.
+#[derive(Debug, Default)]
+pub struct AroundCache {
+    /// Runs so far.
+    run: u64,
+    /// By community id.
+    seen: Vec<Around>,
+    /// For each community, the ids of the communities of its militia neighbourhood, in the
+    /// order of `Terrain::militia_neighbourhood`.
+    ids: Vec<Vec<CommunityId>>,
+}
+
+impl AroundCache {
+    /// Starts a run: a new stamp, and the neighbourhoods' ids the first time.
+    fn start(&mut self, terrain: &Terrain) {
+        self.run += 1;
+        let n = terrain.communities.len();
+        if self.seen.len() != n {
+            self.seen = vec![Around::default(); n];
+        }
+        if self.ids.len() != n {
+            self.ids = terrain
+                .militia_neighbourhood
+                .iter()
+                .map(|around| {
+                    around
+                        .iter()
+                        .map(|&(x, _)| {
+                            terrain.cells[x]
+                                .community
+                                .expect("a militia neighbourhood lists populated cells only")
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+    }
+
+    /// Community `k` (entity `e`) as it is now in this run.
+    fn get(&mut self, k: CommunityId, e: Entity, communities: &Query<&mut Community>) -> Around {
+        let a = &mut self.seen[k.index()];
+        if a.run != self.run {
+            *a = match communities.get(e) {
+                Ok(t) => Around {
+                    run: self.run,
+                    present: true,
+                    fear: t.fear,
+                    residents: t.residents,
+                    displaced: t.displaced,
+                    herders: t.pastoralists * t.rural_share,
+                },
+                Err(_) => Around {
+                    run: self.run,
+                    ..Around::default()
+                },
+            };
+        }
+        *a
+    }
+
+    /// Community `t` (id `k`) was just written by this run: its copy, if taken, follows.
+    fn wrote(&mut self, k: CommunityId, t: &Community) {
+        let a = &mut self.seen[k.index()];
+        if a.run == self.run {
+            a.fear = t.fear;
+            a.residents = t.residents;
+            a.displaced = t.displaced;
+        }
+    }
 }
 
 /// The communities whose militia is under arms, and which militia: listed on the weekly step,
@@ -123,6 +219,7 @@ pub fn militia_actions(
     mut armed: ResMut<ArmedMilitias>,
     mut targets: Local<Vec<(CellId, f64)>>,
     mut at_home_memo: Local<Vec<AtHome>>,
+    mut around: Local<AroundCache>,
 ) {
     let Setting {
         clock,
@@ -134,22 +231,31 @@ pub fn militia_actions(
     let p = &s.model;
     let mp = &p.militias;
     let day = clock.day;
+    around.start(&terrain);
     // Threat felt: the highest fear in the community's cell and around it, on this side of
     // the border.
-    let threat_of = |k: CommunityId, communities: &Query<&mut Community>| {
-        let fear = terrain.militia_neighbourhood[k]
-            .iter()
-            .filter_map(|&(_, e)| communities.get(e).ok())
-            .map(|c| c.fear)
-            .fold(0.0, f64::max);
-        felt_threat(mp, fear, mp.threat_floor)
-    };
+    let threat_of =
+        |k: CommunityId, around: &mut AroundCache, communities: &Query<&mut Community>| {
+            let mut fear = 0.0f64;
+            for (i, &(_, e)) in terrain.militia_neighbourhood[k].iter().enumerate() {
+                let t = around.get(around.ids[k.index()][i], e, communities);
+                if t.present {
+                    fear = fear.max(t.fear);
+                }
+            }
+            felt_threat(mp, fear, mp.threat_floor)
+        };
     if clock.weekly() {
         armed.0.clear();
         for (k, &ce) in terrain.communities.iter_enumerated() {
+            // Where no militia covers the community its members stay at 0 (they start there,
+            // and only this system changes them): nothing to do.
+            if terrain.militias[k].is_empty() {
+                continue;
+            }
             let militia = active_militia(&terrain.militias[k], day);
             let threat = match (militia, communities.get(ce)) {
-                (Some(_), Ok(_)) => threat_of(k, &communities),
+                (Some(_), Ok(_)) => threat_of(k, &mut around, &communities),
                 _ => 0.0,
             };
             let Ok(mut c) = communities.get_mut(ce) else {
@@ -194,16 +300,24 @@ pub fn militia_actions(
         // `threat_of`) and the pastoralist communities to raid.
         targets.clear();
         let mut fear = 0.0f64;
-        for &(x, te) in &terrain.militia_neighbourhood[k] {
-            let Ok(t) = communities.get(te) else {
+        for (i, &(x, te)) in terrain.militia_neighbourhood[k].iter().enumerate() {
+            let tk = around.ids[k.index()][i];
+            let t = around.get(tk, te, &communities);
+            if !t.present {
                 continue;
-            };
+            }
             fear = fear.max(t.fear);
-            let rural_herders = t.pastoralists * t.rural_share;
+            let rural_herders = t.herders;
             if t.residents >= 1.0 && rural_herders > 0.0 {
                 // Weighed by the share of its people still at home, when asked.
                 let at_home = if mp.raid_presence > 0.0 {
-                    at_home_weight(&mut at_home_memo, t, mp.raid_presence)
+                    at_home_weight(
+                        &mut at_home_memo,
+                        tk,
+                        t.residents,
+                        t.displaced,
+                        mp.raid_presence,
+                    )
                 } else {
                     1.0
                 };
@@ -231,7 +345,7 @@ pub fn militia_actions(
                     pick -= w;
                 }
                 let deaths = geometric(rng, mp.raid_deaths);
-                let Some((_, te)) = terrain.community_at(at) else {
+                let Some((tk, te)) = terrain.community_at(at) else {
                     continue;
                 };
                 let Ok(mut t) = communities.get_mut(te) else {
@@ -242,6 +356,7 @@ pub fn militia_actions(
                 ledger.civilians_killed += deaths;
                 t.fear = (t.fear + p.communities.fear_per_attack).min(1.0);
                 stigmatise(&mut t, deaths, p.communities.stigma_per_death);
+                around.wrote(tk, &t);
                 let mut ev = Event::new(
                     day,
                     at,
@@ -272,6 +387,7 @@ pub fn militia_actions(
                 .min(c.residents.floor());
             c.militia -= lost;
             c.residents -= lost;
+            around.wrote(k, &c);
             ledger.militia_killed += lost;
             let gain = policies.strength(
                 s,
