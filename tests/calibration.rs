@@ -54,7 +54,7 @@ fn validate_writes_its_table_json_and_plot_and_fails_on_a_missed_target() {
     assert!(own >= means, "{own} < {means}");
     assert!(stdout.contains(&format!("of the replicates themselves {own:.3}")));
     let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    assert!(report.contains(&format!("score of the replicates themselves (each replicate")));
+    assert!(report.contains("score of the replicates themselves (each replicate"));
     // The exit status says whether every fit target was met (test targets never fail it).
     assert_eq!(
         out.status.success(),

@@ -168,15 +168,7 @@ mod tests {
     fn a_mean_in_the_band_can_hide_replicates_on_both_sides_of_it() {
         // S3b's band is 1,500–4,000: two replicates dying out and two far above it have a
         // mean in the band, and none of them is in it.
-        let s3b = TARGETS.iter().position(|t| t.id == "S3b").unwrap();
-        let split: Vec<Vec<f64>> = [0.0, 100.0, 5_000.0, 6_000.0]
-            .iter()
-            .map(|&v| {
-                let mut row = vec![f64::NAN; TARGETS.len()];
-                row[s3b] = v;
-                row
-            })
-            .collect();
+        let (s3b, split) = s3b_rows(&[0.0, 100.0, 5_000.0, 6_000.0]);
         let r = &summarise_targets(&split, 2024)[s3b];
         assert!(r.pass, "mean {}", r.mean);
         assert_eq!(r.share_in_band(), 0.0);
