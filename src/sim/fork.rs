@@ -110,11 +110,6 @@ impl Simulation {
         for e in terrain.communities.iter_mut() {
             *e = entity(e);
         }
-        for around in terrain.militia_neighbourhood.iter_mut() {
-            for (_, e) in around.iter_mut() {
-                *e = entity(e);
-            }
-        }
         // The band index is rebuilt each day after the bands move, before anything reads it
         // (docs/ODD.md §7.4), so the copy starts empty: the old one may still name bands that
         // disbanded at the end of the last day, which have no copy.

@@ -478,7 +478,7 @@ pub fn populate(world: &mut World) {
         .collect();
     // A militia's neighbourhood: the populated cells around its community on this side of
     // the border, in the order of `neighbourhood` (only where a militia covers the community).
-    let militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, Entity)>> = community_cells
+    let militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, CommunityId)>> = community_cells
         .iter()
         .zip(militias.iter())
         .map(|(&ci, covering)| {
@@ -488,7 +488,7 @@ pub fn populate(world: &mut World) {
             let country = grid.cells[ci].country;
             super::systems::neighbourhood(grid, CellId::new(ci))
                 .filter(|x| grid.cells[x.index()].country == country)
-                .filter_map(|x| cells[x].community.map(|k| (x, community_entities[k])))
+                .filter_map(|x| cells[x].community.map(|k| (x, k)))
                 .collect()
         })
         .collect();

@@ -216,7 +216,7 @@ pub struct Terrain {
     /// For each community a militia covers: the populated cells of its neighbourhood on its
     /// side of the border, with their communities, in the order of
     /// [`neighbourhood`](super::systems::neighbourhood) (empty where no militia covers it).
-    pub militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, Entity)>>,
+    pub militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, CommunityId)>>,
 }
 
 /// A route's toll pool and its checkpoints.

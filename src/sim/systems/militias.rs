@@ -128,41 +128,22 @@ struct Around {
 }
 
 /// The working state of [`militia_actions`] that only saves work: the copies of the
-/// communities read this run, and the community ids of each militia neighbourhood.
+/// communities read this run.
 #[derive(Debug, Default)]
 pub struct AroundCache {
     /// Runs so far.
     run: u64,
     /// By community id.
     seen: Vec<Around>,
-    /// For each community, the ids of the communities of its militia neighbourhood, in the
-    /// order of `Terrain::militia_neighbourhood`.
-    ids: Vec<Vec<CommunityId>>,
 }
 
 impl AroundCache {
-    /// Starts a run: a new stamp, and the neighbourhoods' ids the first time.
+    /// Starts a run: a new stamp.
     fn start(&mut self, terrain: &Terrain) {
         self.run += 1;
         let n = terrain.communities.len();
         if self.seen.len() != n {
             self.seen = vec![Around::default(); n];
-        }
-        if self.ids.len() != n {
-            self.ids = terrain
-                .militia_neighbourhood
-                .iter()
-                .map(|around| {
-                    around
-                        .iter()
-                        .map(|&(x, _)| {
-                            terrain.cells[x]
-                                .community
-                                .expect("a militia neighbourhood lists populated cells only")
-                        })
-                        .collect()
-                })
-                .collect();
         }
     }
 
@@ -237,8 +218,8 @@ pub fn militia_actions(
     let threat_of =
         |k: CommunityId, around: &mut AroundCache, communities: &Query<&mut Community>| {
             let mut fear = 0.0f64;
-            for (i, &(_, e)) in terrain.militia_neighbourhood[k].iter().enumerate() {
-                let t = around.get(around.ids[k.index()][i], e, communities);
+            for &(_, tk) in &terrain.militia_neighbourhood[k] {
+                let t = around.get(tk, terrain.communities[tk], communities);
                 if t.present {
                     fear = fear.max(t.fear);
                 }
@@ -300,9 +281,8 @@ pub fn militia_actions(
         // `threat_of`) and the pastoralist communities to raid.
         targets.clear();
         let mut fear = 0.0f64;
-        for (i, &(x, te)) in terrain.militia_neighbourhood[k].iter().enumerate() {
-            let tk = around.ids[k.index()][i];
-            let t = around.get(tk, te, &communities);
+        for &(x, tk) in &terrain.militia_neighbourhood[k] {
+            let t = around.get(tk, terrain.communities[tk], &communities);
             if !t.present {
                 continue;
             }
