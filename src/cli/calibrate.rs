@@ -10,7 +10,7 @@ use super::CalibrateArgs;
 use super::output::OutputDir;
 use super::progress_bar;
 use crate::experiment::calibration::{
-    CalibrationSpec, Point, Scoring, best_fragment, calibrate, load_spec, members, workload,
+    CalibrationSpec, Point, best_fragment, calibrate, load_spec, members, workload,
 };
 use crate::experiment::ensemble::EnsembleFile;
 use crate::experiment::targets::TARGETS;
@@ -121,10 +121,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     println!(
         "best point (score {:.4} {}, {} of {} fit targets met):",
         best.score,
-        match spec.scoring {
-            Scoring::Means => "of the means",
-            Scoring::Replicates => "of the replicates",
-        },
+        spec.scoring.of_what(),
         best.passed,
         crate::experiment::validation::tally(&best.targets, crate::experiment::targets::Role::Fit)
             .1

@@ -88,6 +88,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
 
     let (passed, covered) = tally(&results, Role::Fit);
     let (test_passed, test_covered) = tally(&results, Role::Test);
+    let (of_means, of_replicates) = (score(&results), replicate_score(&results));
     let last_year = cut.period.end.year();
     let file_out = ValidationFile {
         version: VERSION,
@@ -100,8 +101,8 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         source_strength: STRENGTH_SOURCE,
         source_place: PLACE_SOURCE,
         last_year,
-        score: score(&results),
-        replicate_score: replicate_score(&results),
+        score: of_means,
+        replicate_score: of_replicates,
         covered,
         passed,
         test_covered,
@@ -161,9 +162,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{passed} of {covered} fit targets met, score {:.3} (0 = all met; of the replicates themselves {:.3}); {test_passed} of {test_covered} test targets met; wrote {}",
-        score(&results),
-        replicate_score(&results),
+        "{passed} of {covered} fit targets met, score {of_means:.3} (0 = all met; of the replicates themselves {of_replicates:.3}); {test_passed} of {test_covered} test targets met; wrote {}",
         out.target().display()
     );
     if passed < covered {

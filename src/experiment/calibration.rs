@@ -92,6 +92,14 @@ pub enum Scoring {
 }
 
 impl Scoring {
+    /// What the score is of, for the summary line: "of the means" or "of the replicates".
+    pub fn of_what(self) -> &'static str {
+        match self {
+            Scoring::Means => "of the means",
+            Scoring::Replicates => "of the replicates",
+        }
+    }
+
     /// The score of a point's target results.
     pub fn score(self, results: &[TargetResult]) -> f64 {
         match self {

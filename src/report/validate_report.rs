@@ -33,11 +33,10 @@ pub fn report(
     facts.push(("validated years".into(), format!("2017 to {last_year}")));
     r.key_values(&facts);
     r.section("Key findings");
+    let of_means = score(results);
     r.paragraph(&format!(
-        "{passed} of {covered} fit targets met (score {:.3}; 0 means every fit target met). {test_passed} of {test_covered} test targets met. A target is met when the mean of the replicates lies inside its band. Calibration scores the fit targets only; the test targets are kept out of it, so they are an out-of-sample check of the model, reported as they come out. A mean inside a band can hide replicates on both sides of it: the tables give the share of replicates whose own value is in the band, and the score of the replicates themselves (each replicate's distance from each band, averaged) is {:.3}, against {:.3} for the means; the further apart the two, the more the replicates scatter across the bands' edges.",
-        score(results),
+        "{passed} of {covered} fit targets met (score {of_means:.3}; 0 means every fit target met). {test_passed} of {test_covered} test targets met. A target is met when the mean of the replicates lies inside its band. Calibration scores the fit targets only; the test targets are kept out of it, so they are an out-of-sample check of the model, reported as they come out. A mean inside a band can hide replicates on both sides of it: the tables give the share of replicates whose own value is in the band, and the score of the replicates themselves (each replicate's distance from each band, averaged) is {:.3}, against {of_means:.3} for the means; the further apart the two, the more the replicates scatter across the bands' edges.",
         replicate_score(results),
-        score(results)
     ));
     for (role, heading) in [
         (Role::Fit, "Fit targets (scored by calibration)"),

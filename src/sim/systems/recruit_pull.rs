@@ -75,16 +75,7 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
     }
     let (w, h) = (grid.width, grid.height);
     let window = (2 * radius + 1) as f64;
-    // Rows, several at once (each row's running sum is its own; interleaving them lets the
-    // processor overlap their additions, which are the same, in the same order, as one row
-    // at a time).
-    let mut rows = field.chunks_exact_mut(ROWS_AT_ONCE * w);
-    for block in &mut rows {
-        blur_rows::<ROWS_AT_ONCE>(block, w, radius, window, scratch);
-    }
-    for row in rows.into_remainder().chunks_exact_mut(w) {
-        blur_rows::<1>(row, w, radius, window, scratch);
-    }
+    row_pass(field, w, radius, window, scratch);
     // Columns: one running sum per column, the rows of the field before the pass in
     // `scratch`.
     scratch.clear();
@@ -120,6 +111,19 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
 
 /// Rows blurred together by [`blur`].
 const ROWS_AT_ONCE: usize = 4;
+
+/// The row pass of [`blur`] over `field` (rows of width `w`), several rows at once (each
+/// row's running sum is its own; interleaving them lets the processor overlap their
+/// additions, which are the same, in the same order, as one row at a time).
+fn row_pass(field: &mut [f64], w: usize, radius: usize, window: f64, scratch: &mut Vec<f64>) {
+    let mut rows = field.chunks_exact_mut(ROWS_AT_ONCE * w);
+    for block in &mut rows {
+        blur_rows::<ROWS_AT_ONCE>(block, w, radius, window, scratch);
+    }
+    for row in rows.into_remainder().chunks_exact_mut(w) {
+        blur_rows::<1>(row, w, radius, window, scratch);
+    }
+}
 
 /// The row pass of [`blur`] over the `N` rows of width `w` in `rows`: for each row a running
 /// sum over the window [i − radius, i + radius] of the row's values before the pass.
@@ -201,14 +205,7 @@ mod tests {
             let mut expected = field.clone();
             one_at_a_time(w, radius, &mut expected);
             let mut scratch = Vec::new();
-            let window = (2 * radius + 1) as f64;
-            let mut rows = field.chunks_exact_mut(ROWS_AT_ONCE * w);
-            for block in &mut rows {
-                blur_rows::<ROWS_AT_ONCE>(block, w, radius, window, &mut scratch);
-            }
-            for row in rows.into_remainder().chunks_exact_mut(w) {
-                blur_rows::<1>(row, w, radius, window, &mut scratch);
-            }
+            row_pass(&mut field, w, radius, (2 * radius + 1) as f64, &mut scratch);
             let bits = |f: &[f64]| f.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&field), bits(&expected), "{w} x {h}, radius {radius}");
         }
