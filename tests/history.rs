@@ -228,3 +228,69 @@ fn a_succession_needs_a_known_group() {
         .unwrap();
     assert_eq!(unknown.suggestion.as_deref(), Some("Ansaroul Islam"));
 }
+
+/// The days of the clashes between bands of rival coalitions (JNIM and the Islamic State) in
+/// a run of `s` on seed 0.
+fn rival_clash_days(s: Arc<Scenario>) -> Vec<u32> {
+    use sahelsim::sim::events::Target;
+    use sahelsim::sim::systems::attacks::rivals;
+    let map = common::map(&s);
+    let mut sim = Simulation::new(s.clone(), map, 0);
+    while !sim.finished() {
+        sim.step();
+    }
+    let coalition = |g: usize| s.groups[g].coalition;
+    sim.events()
+        .iter()
+        .filter_map(|e| match (e.perpetrator, e.target) {
+            (Perpetrator::Group(a), Target::Group(b))
+                if rivals(coalition(a.index()), coalition(b.index())) =>
+            {
+                Some(e.day)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_truce_between_the_coalitions_holds_until_their_war_begins() {
+    // Without entries the coalitions clash from the start; with a truce (factor 0) until
+    // 1 April 2017 (day 90) and a war at twenty times the scenario's clash chance after it,
+    // they do not clash before that day and clash after it.
+    let (start, end) = ("2017-01-01", "2017-09-30");
+    let always = rival_clash_days(with_history(start, end, ""));
+    assert!(
+        always.iter().any(|&d| d < 90),
+        "rivals meet and clash early without a truce: {always:?}"
+    );
+    let truce = rival_clash_days(with_history(
+        start,
+        end,
+        r#"(date: "2017-01-01", kind: CoalitionRivalry, factor: 0.0, note: "test"),
+        (date: "2017-04-01", kind: CoalitionRivalry, factor: 20.0, note: "test")"#,
+    ));
+    assert!(
+        truce.iter().all(|&d| d >= 90),
+        "no clash during the truce: {truce:?}"
+    );
+    assert!(!truce.is_empty(), "the war brings clashes");
+}
+
+#[test]
+fn a_rivalry_entry_needs_its_factor() {
+    let errs = inline(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad rivalry",
+    history: [(date: "2019-07-01", kind: CoalitionRivalry)],
+)"#,
+    )
+    .unwrap_err();
+    let e = errs
+        .0
+        .iter()
+        .find(|e| e.path == "history[0].factor")
+        .unwrap_or_else(|| panic!("no factor error in {errs:?}"));
+    assert!(e.position.is_some(), "located: {e:?}");
+}

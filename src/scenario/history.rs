@@ -32,6 +32,11 @@ pub enum HistoryKind {
     /// `model.militias.members_per_1000` from this date (a recruitment drive). Needs `militia`
     /// and `factor`.
     MilitiaMobilisation,
+    /// How readily the JNIM coalition and the Islamic State's bands fight each other changes:
+    /// the chance of a clash between rival bands that meet is `factor` times
+    /// `violence.rival_clash` from this date (0: the two keep a truce, as in the "Sahelian
+    /// exception" before 2019). Needs `factor`.
+    CoalitionRivalry,
 }
 
 /// Kind of security force, as a history entry names it.
@@ -60,7 +65,7 @@ pub struct RawHistoryEvent {
     /// The militia, by its name in the map data (`MilitiaMobilisation`).
     pub militia: Option<String>,
     /// The new level, relative to the scenario's (`ForcesStrength`, `ForcesConduct`,
-    /// `MilitiaMobilisation`).
+    /// `MilitiaMobilisation`, `CoalitionRivalry`).
     pub factor: Option<f64>,
     /// A note (who, what changed, source).
     pub note: Option<String>,
@@ -103,6 +108,12 @@ pub enum HistoryEffect {
         /// Militia index.
         militia: usize,
         /// Mobilisation relative to the base.
+        factor: f64,
+    },
+    /// Clashes between rival coalitions' bands happen at `factor` times
+    /// `violence.rival_clash`.
+    CoalitionRivalry {
+        /// Chance of a clash relative to the scenario's.
         factor: f64,
     },
 }
@@ -150,7 +161,7 @@ pub(super) fn validate(
         let kind = c.required(
             &h.kind,
             &format!("{path}.kind"),
-            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct or MilitiaMobilisation",
+            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct, MilitiaMobilisation or CoalitionRivalry",
         );
         if let Some(d) = date
             && period.start != Date::MIN
@@ -286,6 +297,9 @@ pub(super) fn validate(
                     }
                     _ => None,
                 }
+            }
+            HistoryKind::CoalitionRivalry => {
+                factor(c).map(|factor| HistoryEffect::CoalitionRivalry { factor })
             }
         };
         if let (Some(date), Some(effect)) = (date, effect)

@@ -7,16 +7,18 @@
 //! ideological groups kill traditional and religious leaders who oppose them; with
 //! `violence.militia_reprisal` they punish communities that raised a militia; otherwise the
 //! band strikes security forces. Bands of rival coalitions (JNIM and the Islamic State) that
-//! meet clash. Every attack is an event with its fatalities; fear rises where civilians are hit.
+//! meet clash, as often as the history's `CoalitionRivalry` entries say (a truce until 2019 in
+//! the baseline). Every attack is an event with its fatalities; fear rises where civilians are hit.
 
 use bevy_ecs::prelude::*;
 
 use super::revenue::book;
 use super::{Setting, neighbourhood, sorted_bands};
-use crate::scenario::Coalition;
 use crate::scenario::groups::Objectives;
+use crate::scenario::history::{HistoryEffect, level_on};
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
+use crate::scenario::{Coalition, Scenario};
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
@@ -81,6 +83,16 @@ pub fn rivals(a: Coalition, b: Coalition) -> bool {
     )
 }
 
+/// The chance, on `day`, that a band meeting a rival coalition's band clashes with it:
+/// `violence.rival_clash` times the latest `CoalitionRivalry` factor of the history (at most 1).
+pub fn rival_clash_on(s: &Scenario, day: u32) -> f64 {
+    let rivalry = level_on(&s.history, day, |e| match *e {
+        HistoryEffect::CoalitionRivalry { factor } => Some(factor),
+        _ => None,
+    });
+    (s.model.violence.rival_clash * rivalry).min(1.0)
+}
+
 /// Bands attack.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_attacks(
@@ -104,6 +116,7 @@ pub fn band_attacks(
     let p = &s.model;
     let v = &p.violence;
     let grid = &setup.map.grid;
+    let clash_chance = rival_clash_on(s, clock.day);
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, band)) = bands.get(e) else {
@@ -130,7 +143,7 @@ pub fn band_attacks(
             });
         if !criminal
             && let Some(other) = rival
-            && chance(rng, v.rival_clash)
+            && chance(rng, clash_chance)
         {
             let ours = geometric(rng, v.battle_fatalities);
             let theirs = geometric(rng, v.battle_fatalities);
