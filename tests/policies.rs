@@ -470,6 +470,31 @@ fn a_comparisons_channels_add_up_to_their_totals() {
             parts[0].0
         );
     }
+    // Each fighter flow is also given by group, and the groups' flows add up to the total.
+    let groups: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r[col("outcome")].strip_prefix("fighters_killed."))
+        .map(str::to_string)
+        .collect();
+    assert!(groups.len() >= 2, "fighters_killed by group: {groups:?}");
+    for flow in [
+        "fighters_recruited",
+        "fighters_killed",
+        "fighters_arrested",
+        "fighters_returned",
+    ] {
+        for field in ["base_mean", "scenario_mean"] {
+            let whole = value("all", flow, field);
+            let sum: f64 = groups
+                .iter()
+                .map(|g| value("all", &format!("{flow}.{g}"), field))
+                .sum();
+            assert!(
+                (whole - sum).abs() <= 1e-4 * whole.abs().max(1.0),
+                "{flow} {field}: {whole} but its groups sum to {sum}"
+            );
+        }
+    }
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(
         html.contains("Channels"),

@@ -388,36 +388,37 @@ outcomes! {
         total: true, by_group: false, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
-    /// Residents recruited into bands over the window.
+    /// Residents recruited into bands over the window, all groups and by group.
     FIGHTERS_RECRUITED = {
         "fighters_recruited", "residents recruited into bands", "fighters",
         Count::Flow(FighterFlow::Recruited),
         group_label: "residents recruited into bands",
-        total: true, by_group: false, by_area: false, by_region: false,
+        total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
-    /// Fighters killed over the window.
+    /// Fighters killed over the window, all groups and by group.
     FIGHTERS_KILLED = {
         "fighters_killed", "fighters killed", "fighters",
         Count::Flow(FighterFlow::Killed),
         group_label: "fighters killed",
-        total: true, by_group: false, by_area: false, by_region: false,
+        total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
-    /// Fighters arrested over the window.
+    /// Fighters arrested over the window, all groups and by group.
     FIGHTERS_ARRESTED = {
         "fighters_arrested", "fighters arrested", "fighters",
         Count::Flow(FighterFlow::Arrested),
         group_label: "fighters arrested",
-        total: true, by_group: false, by_area: false, by_region: false,
+        total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
-    /// Fighters who went home over the window (deserted, demobilised, reintegrated).
+    /// Fighters who went home over the window (deserted, demobilised, reintegrated), all groups
+    /// and by group.
     FIGHTERS_RETURNED = {
         "fighters_returned", "fighters who went home (deserted, demobilised, reintegrated)", "fighters",
         Count::Flow(FighterFlow::Returned),
         group_label: "fighters who went home (deserted, demobilised, reintegrated)",
-        total: true, by_group: false, by_area: false, by_region: false,
+        total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
     /// The armed groups' income per year, all together and by group.
@@ -756,7 +757,9 @@ impl Outcome {
                 let from_date = format_date(run.scenario.period.date(window.from_day));
                 run.rows
                     .iter()
-                    .filter(|r| r.area == "all" && r.group == "all" && r.start_date >= from_date)
+                    .filter(|r| {
+                        r.area == "all" && r.group == group_name && r.start_date >= from_date
+                    })
                     .map(|r| flow.of(r))
                     .sum()
             }

@@ -11,8 +11,8 @@ use crate::sim::events::{Event, Perpetrator, Target};
 use crate::sim::resources::{EventLog, Ledger, Setup, Source};
 
 /// One row of `timeseries.csv`. Rows with `group` = "all" carry the community columns; rows
-/// with `area` = "all" carry revenue; the row of all areas and all groups carries the fighter
-/// flows; the others leave them empty.
+/// with `area` = "all" carry revenue and the fighter flows (of the group, or of all groups);
+/// the others leave them empty.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SeriesRow {
     /// Replicate.
@@ -69,14 +69,14 @@ pub struct SeriesRow {
     pub government_presence: Option<f64>,
     /// Communities where government presence (at least 0.5) has been sustained for a year.
     pub communities_sustained: Option<u32>,
-    /// Residents recruited into bands in the period (on the row of all areas and groups).
+    /// Residents recruited into bands in the period (on the rows of all areas: each group's and all groups').
     pub fighters_recruited: Option<u64>,
-    /// Fighters killed in the period (on the row of all areas and groups).
+    /// Fighters killed in the period (on the rows of all areas: each group's and all groups').
     pub fighters_killed: Option<u64>,
-    /// Fighters arrested in the period (on the row of all areas and groups).
+    /// Fighters arrested in the period (on the rows of all areas: each group's and all groups').
     pub fighters_arrested: Option<u64>,
-    /// Fighters who went home in the period, deserted, demobilised or reintegrated (on the row
-    /// of all areas and groups).
+    /// Fighters who went home in the period, deserted, demobilised or reintegrated (on the rows
+    /// of all areas: each group's and all groups').
     pub fighters_returned: Option<u64>,
 }
 
@@ -260,6 +260,8 @@ pub struct Recorder {
     community_area: Vec<usize>,
     income_at_start: Vec<[i64; 5]>,
     flows_at_start: [u64; 4],
+    /// Each group's fighter flows at the period's start.
+    group_flows_at_start: Vec<[u64; 4]>,
     /// The finished rows.
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each calendar year and of the run.
@@ -280,6 +282,7 @@ impl Recorder {
             resolution: scenario.output.timeseries,
             income_at_start: vec![[0; 5]; groups.len()],
             flows_at_start: [0; 4],
+            group_flows_at_start: vec![[0; 4]; groups.len()],
             areas,
             groups,
             seen: 0,
@@ -374,6 +377,12 @@ impl Recorder {
         }
         let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
         let flows = fighter_flows(sim.world.resource::<Ledger>());
+        let group_flows = sim
+            .world
+            .resource::<Ledger>()
+            .group_flows
+            .as_slice()
+            .to_vec();
         let start_date =
             crate::scenario::format_date(setup.scenario.period.date(self.period_start_day));
         for a in 0..na {
@@ -408,8 +417,15 @@ impl Recorder {
                     bands: bands[a][g],
                     revenue: [0, 1, 2, 3, 4].map(revenue),
                     communities: is_all_groups.then_some(&comm[a]),
-                    flows: (a == n_areas + 1 && is_all_groups)
-                        .then(|| [0, 1, 2, 3].map(|k| flows[k] - self.flows_at_start[k])),
+                    flows: (a == n_areas + 1).then(|| {
+                        [0, 1, 2, 3].map(|k| {
+                            if is_all_groups {
+                                flows[k] - self.flows_at_start[k]
+                            } else {
+                                group_flows[g][k] - self.group_flows_at_start[g][k]
+                            }
+                        })
+                    }),
                 };
                 self.rows.push(self.row(&start_date, row));
             }
@@ -422,6 +438,7 @@ impl Recorder {
         }
         self.income_at_start = income;
         self.flows_at_start = flows;
+        self.group_flows_at_start = group_flows;
         self.period += 1;
         self.period_start_day = sim.day();
         self.period_first_event = self.seen;

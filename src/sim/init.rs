@@ -359,6 +359,7 @@ pub fn populate(world: &mut World) {
     let mut next_band = NextBandId(BandId::new(0));
     let mut money = 0i64;
     let mut fighters_initial = 0u64;
+    let mut group_fighters_initial = IdVec::filled(0u64, s.groups.len());
     for (gi, g) in s.groups.iter().enumerate() {
         let gi = GroupId::new(gi);
         let treasury_total = (g.initial.treasury_musd * USD_PER_MILLION).round() as i64;
@@ -433,6 +434,7 @@ pub fn populate(world: &mut World) {
                 recent_losses: 0.0,
             });
             fighters_initial += fighters as u64;
+            group_fighters_initial[gi] += fighters as u64;
         }
         // The group starts with some control in its home regions.
         for &ci in &candidates.iter().map(|c| c.0).collect::<Vec<_>>() {
@@ -510,6 +512,8 @@ pub fn populate(world: &mut World) {
         money_initial: money,
         income: IdVec::filled([0; 5], s.groups.len()),
         spending: IdVec::filled(0, s.groups.len()),
+        group_fighters_initial,
+        group_flows: IdVec::filled([0; 4], s.groups.len()),
         ..Ledger::default()
     });
     world.insert_resource(super::policy::Policies::new(s, map, n_communities));

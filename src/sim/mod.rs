@@ -24,6 +24,7 @@ use bevy_ecs::prelude::*;
 use crate::geo::SahelMap;
 use crate::scenario::Scenario;
 use components::{Band, Community};
+use ids::IdVec;
 use resources::*;
 
 /// People, fighters or money that do not balance, or a state that cannot be (a bug).
@@ -120,9 +121,11 @@ impl Simulation {
         }
         let mut bq = self.world.query::<&Band>();
         let mut fighters = 0u64;
+        let mut group_fighters = IdVec::filled(0i64, ledger.group_flows.len());
         let mut band_money = 0i64;
         for b in bq.iter(&self.world) {
             fighters += b.fighters() as u64;
+            group_fighters[b.group] += b.fighters() as i64;
             band_money += b.funds;
             if b.funds < 0 {
                 return Err(format!("band {} has negative funds {}", b.id, b.funds));
@@ -151,8 +154,25 @@ impl Simulation {
                 "fighters do not balance: {fighters} in bands vs {expected} from the ledger"
             ));
         }
-        // Money: initial + income = spending + treasuries + band funds.
+        // Each group's fighters: initial + recruited − killed − arrested − returned + the
+        // fighters of bands that joined it − those of its bands that left = in its bands.
         let groups = self.world.resource::<Groups>();
+        for g in groups.ids() {
+            let [recruited, killed, arrested, returned] = ledger.group_flows[g].map(|f| f as i64);
+            let joined: i64 = groups[g].defections_in.iter().map(|&n| n as i64).sum();
+            let left: i64 = groups.iter().map(|h| h.defections_in[g] as i64).sum();
+            let expected =
+                ledger.group_fighters_initial[g] as i64 + recruited - killed - arrested - returned
+                    + joined
+                    - left;
+            if expected != group_fighters[g] {
+                return Err(format!(
+                    "group {g:?}'s fighters do not balance: {} in its bands vs {expected} from the ledger",
+                    group_fighters[g]
+                ));
+            }
+        }
+        // Money: initial + income = spending + treasuries + band funds.
         let treasuries: i64 = groups.iter().map(|g| g.treasury).sum();
         if groups.iter().any(|g| g.treasury < 0) {
             return Err("a treasury is negative".to_string());

@@ -370,7 +370,7 @@ fn reintegrate(
         }
         policies.former_fighters[k] += n as f64;
         policies.reintegrated += n as u64;
-        ledger.returned += n as u64;
+        ledger.returned_from(sorted[j].group, n);
     }
     // Relapse: former fighters go back to a band of the programme's groups in their cell,
     // less where the community is involved (intensity).
@@ -409,6 +409,6 @@ fn reintegrate(
         policies.former_fighters[k] -= n;
         sorted[j].low_level += n as u32;
         policies.relapsed += n as u64;
-        ledger.recruited += n as u64;
+        ledger.recruited_into(sorted[j].group, n as u32);
     }
 }

@@ -324,6 +324,10 @@ pub struct EventLog {
     pub today_start: usize,
 }
 
+/// A group's fighter flows: residents recruited (relapsed former fighters included), fighters
+/// killed, arrested, and gone home (deserted, demobilised, reintegrated).
+pub type FighterFlows = [u64; 4];
+
 /// Running totals for the conservation checks.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Ledger {
@@ -343,6 +347,11 @@ pub struct Ledger {
     pub fighters_killed: u64,
     /// Fighters arrested.
     pub fighters_arrested: u64,
+    /// Fighters at the start, by group.
+    pub group_fighters_initial: IdVec<GroupId, u64>,
+    /// Fighter flows by group since the start, in [`FighterFlows`] order: recruited, killed,
+    /// arrested, returned (each adds up over the groups to the totals above).
+    pub group_flows: IdVec<GroupId, FighterFlows>,
     /// Money at the start (all treasuries and band funds), US$.
     pub money_initial: i64,
     /// Income by group and source (in [`Source::ALL`] order), US$.
@@ -357,6 +366,32 @@ pub struct Ledger {
     pub enforcement_lost_usd: f64,
     /// Tolls collected elsewhere on traffic displaced by law enforcement, US$.
     pub displaced_usd: f64,
+}
+
+impl Ledger {
+    /// Counts `n` residents recruited into a band of group `g`.
+    pub fn recruited_into(&mut self, g: GroupId, n: u32) {
+        self.recruited += n as u64;
+        self.group_flows[g][0] += n as u64;
+    }
+
+    /// Counts `n` fighters of group `g` killed.
+    pub fn killed_of(&mut self, g: GroupId, n: u32) {
+        self.fighters_killed += n as u64;
+        self.group_flows[g][1] += n as u64;
+    }
+
+    /// Counts `n` fighters of group `g` arrested.
+    pub fn arrested_of(&mut self, g: GroupId, n: u32) {
+        self.fighters_arrested += n as u64;
+        self.group_flows[g][2] += n as u64;
+    }
+
+    /// Counts `n` fighters of group `g` gone home.
+    pub fn returned_from(&mut self, g: GroupId, n: u32) {
+        self.returned += n as u64;
+        self.group_flows[g][3] += n as u64;
+    }
 }
 
 /// Next band id.

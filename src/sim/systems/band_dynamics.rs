@@ -68,7 +68,7 @@ pub fn band_dynamics(
             )
             .min(band.low_level);
             band.low_level -= leave;
-            ledger.returned += leave as u64;
+            ledger.returned_from(gi, leave);
             c.residents += leave as f64;
         }
 

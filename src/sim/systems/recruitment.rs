@@ -132,7 +132,7 @@ pub fn recruit(
         // Looked at again tomorrow: this run's own writes are not seen as changes.
         refilling.list(ce);
         band.low_level += n;
-        ledger.recruited += n as u64;
+        ledger.recruited_into(band.group, n);
     }
 }
 
