@@ -288,3 +288,61 @@ proptest! {
         }
     }
 }
+
+/// The baseline over 2017 on a coarse grid, with `bands.recruit_income_cover` at `cover`.
+fn with_income_cover(cover: f64) -> Arc<Scenario> {
+    let text = format!(
+        "(extends: \"../baseline.ron\", name: \"income-cover\", \
+         period: (start: \"2017-01-01\", end: \"2017-12-31\"), map: (resolution_deg: 0.3), \
+         model: (bands: (recruit_income_cover: {cover:?})))"
+    );
+    Arc::new(scenario::load_str(&text, Path::new("scenarios/policies/economy_test.ron")).unwrap())
+}
+
+#[test]
+fn a_group_recruits_only_as_far_as_its_income_keeps_its_fighters() {
+    use sahelsim::sim::ids::GroupId;
+    use sahelsim::sim::resources::Groups;
+    use sahelsim::sim::systems::recruitment::income_cover_factor;
+    let s = with_income_cover(1.0);
+    let mut sim = Simulation::new(s.clone(), map(&s), 0);
+    let g = GroupId::new(0);
+    let memory = s.model.revenue.income_memory_days;
+    // 100 fighters at US$ 10 a day: US$ 1,000 a day of upkeep. `earning` sets the group's
+    // income memories to what `per_day` a day for `day + 1` days leaves in them.
+    let mut factor = |per_day: f64, cover: f64, day: u32| -> f64 {
+        let mut groups = sim.world.resource_mut::<Groups>();
+        groups[g].fighters = 100;
+        let remembered = 1.0 - (1.0 - 1.0 / memory).powi(day as i32 + 1);
+        groups[g].income_external = per_day * memory * remembered;
+        groups[g].income_local = 0.0;
+        income_cover_factor(&groups, g, 10.0, cover, memory, day)
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert_eq!(factor(500.0, 0.0, 400), 1.0, "no rule at cover 0");
+    assert_eq!(factor(900.0, 1.0, 400), 0.0, "income below upkeep");
+    assert!(close(factor(1_500.0, 1.0, 400), 0.5), "half way to twice");
+    assert_eq!(factor(2_500.0, 1.0, 400), 1.0, "full rate from twice");
+    // The memories start empty: a young group earning the same is read the same.
+    assert!(close(factor(1_500.0, 1.0, 9), 0.5), "corrected warm-up");
+    assert!(close(factor(1_500.0, 0.5, 400), 1.0));
+}
+
+#[test]
+fn groups_whose_income_cannot_keep_them_stop_recruiting() {
+    let recruited = |cover: f64| -> u64 {
+        let s = with_income_cover(cover);
+        let mut sim = Simulation::new(s.clone(), map(&s), 0);
+        while !sim.finished() {
+            sim.step();
+        }
+        sim.world.resource::<Ledger>().recruited
+    };
+    let free = recruited(0.0);
+    let bound = recruited(5.0);
+    assert!(free > 0, "recruits without the rule");
+    assert!(
+        (bound as f64) < 0.5 * free as f64,
+        "an income cover of 5 keeps most recruits out: {bound} against {free}"
+    );
+}

@@ -329,6 +329,8 @@ param_sections! {
         upkeep_usd: 1.0, [0.0, 1000.0], "US$ per fighter-day";
         /// Months of its fighters' upkeep a band keeps in hand before it pays for recruits: what it can pay, not only who is willing, bounds its growth.
         pay_reserve_months: 0.0, [0.0, 120.0], "months";
+        /// The income a group must earn, as a multiple of its fighters' upkeep, before its bands recruit: none at that cover, the full rate at twice it, so that a group grows as far as its income can keep its fighters rather than on money it has in hand (its income over the last `revenue.income_memory_days`). 0 switches the rule off. Assumption.
+        recruit_income_cover: 0.0, [0.0, 10.0], "income / upkeep";
         /// Share of a band's income passed on to its group's treasury.
         remit_share: 0.3, [0.0, 1.0], "0..1";
         /// A band larger than this splits in two.

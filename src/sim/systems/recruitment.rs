@@ -3,14 +3,17 @@
 //! what is left of the community's recruitment pool (the young men open to it), and as far as
 //! the money it has beyond a reserve for its fighters' upkeep allows; recruits leave the
 //! community's residents and its pool. The pool refills slowly as boys come of age, so that a
-//! group grows by reaching new communities more than by recruiting where it already is.
+//! group grows by reaching new communities more than by recruiting where it already is. With
+//! `bands.recruit_income_cover`, a group's bands recruit only as far as its recent income
+//! covers its fighters' upkeep ([`income_cover_factor`]).
 
 use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::BandId;
-use crate::sim::resources::{Groups, Ledger, Setup, Terrain};
+use crate::sim::ids::GroupId;
+use crate::sim::resources::{Clock, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
@@ -18,6 +21,7 @@ use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 #[allow(clippy::too_many_arguments, clippy::type_complexity)] // a system's parameters are what it reads and writes
 pub fn recruit(
     setup: Res<Setup>,
+    clock: Res<Clock>,
     terrain: Res<Terrain>,
     groups: Res<Groups>,
     mut rngs: ResMut<Rngs>,
@@ -77,6 +81,20 @@ pub fn recruit(
         }
     }
     look.retain(|e| listed[e.index_u32() as usize]);
+    let memory_days = setup.scenario.model.revenue.income_memory_days;
+    let covered: Vec<f64> = groups
+        .ids()
+        .map(|g| {
+            income_cover_factor(
+                &groups,
+                g,
+                b.upkeep_usd,
+                b.recruit_income_cover,
+                memory_days,
+                clock.day,
+            )
+        })
+        .collect();
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
@@ -111,6 +129,7 @@ pub fn recruit(
             * c.support
             * left
             * affordable
+            * covered[band.group.index()]
             * ((1.0 - b.recruit_cohesion_weight) + b.recruit_cohesion_weight * cohesion);
         let can_pay = if b.recruit_cost_usd > 0.0 {
             (spare.max(0.0) / b.recruit_cost_usd).floor() as u32
@@ -134,6 +153,29 @@ pub fn recruit(
         band.low_level += n;
         ledger.recruited_into(band.group, n);
     }
+}
+
+/// How far group `g`'s recent income lets its bands recruit, 0..1: 0 while its income per day
+/// is at most `cover` times its fighters' upkeep, 1 from twice that, linear between; always 1
+/// where `cover` is 0 or the group has no fighters. The income per day is the group's decayed
+/// income memories divided by `memory_days`, corrected on day `day` for the days not yet
+/// remembered (the memories start empty), so that the first weeks are not read as poverty.
+pub fn income_cover_factor(
+    groups: &Groups,
+    g: GroupId,
+    upkeep_usd: f64,
+    cover: f64,
+    memory_days: f64,
+    day: u32,
+) -> f64 {
+    let gs = &groups[g];
+    let upkeep = gs.fighters as f64 * upkeep_usd;
+    if cover <= 0.0 || upkeep <= 0.0 {
+        return 1.0;
+    }
+    let remembered = 1.0 - (1.0 - 1.0 / memory_days).powi(day as i32 + 1);
+    let income = (gs.income_external + gs.income_local) / (memory_days * remembered);
+    (income / (cover * upkeep) - 1.0).clamp(0.0, 1.0)
 }
 
 /// Below this share of the communities (1 / this), those to look at are looked up one by
