@@ -11,8 +11,7 @@ use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
 use crate::sim::components::{Band, Community};
-use crate::sim::ids::BandId;
-use crate::sim::ids::GroupId;
+use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::{Clock, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
