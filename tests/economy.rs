@@ -12,7 +12,7 @@ use sahelsim::geo::SahelMap;
 use sahelsim::scenario::interventions::InterventionKind;
 use sahelsim::scenario::{self, Scenario};
 use sahelsim::sim::Simulation;
-use sahelsim::sim::resources::{Ledger, Terrain};
+use sahelsim::sim::resources::{FighterFlow, Ledger, Terrain};
 use sahelsim::sim::systems::revenue::share_pool;
 use sahelsim::sim::units::{DAYS_PER_WEEK, DAYS_PER_YEAR, USD_PER_MILLION};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -336,7 +336,7 @@ fn groups_whose_income_cannot_keep_them_stop_recruiting() {
         while !sim.finished() {
             sim.step();
         }
-        sim.world.resource::<Ledger>().recruited
+        sim.world.resource::<Ledger>().flows()[FighterFlow::Recruited as usize]
     };
     let free = recruited(0.0);
     let bound = recruited(5.0);

@@ -123,19 +123,7 @@ impl State {
     }
 }
 
-/// A flow of fighters in or out of the bands, recorded per period on the time series' row of
-/// all areas and groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FighterFlow {
-    /// Residents recruited.
-    Recruited,
-    /// Fighters killed.
-    Killed,
-    /// Fighters arrested.
-    Arrested,
-    /// Fighters who went home (deserted, demobilised, reintegrated).
-    Returned,
-}
+pub use crate::sim::resources::FighterFlow;
 
 impl FighterFlow {
     /// The flow in a time-series row (0 where the row does not carry it).
@@ -148,23 +136,6 @@ impl FighterFlow {
         }
         .unwrap_or(0) as f64
     }
-
-    /// +1 for a flow into the bands, −1 for one out of them: the net change in fighters is
-    /// the sum of the flows times their signs.
-    pub fn sign(self) -> f64 {
-        match self {
-            FighterFlow::Recruited => 1.0,
-            _ => -1.0,
-        }
-    }
-
-    /// Every flow.
-    pub const ALL: [FighterFlow; 4] = [
-        FighterFlow::Recruited,
-        FighterFlow::Killed,
-        FighterFlow::Arrested,
-        FighterFlow::Returned,
-    ];
 }
 
 /// What the interventions count about former fighters.

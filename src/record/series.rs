@@ -8,7 +8,7 @@ use crate::scenario::{Resolution, Scenario};
 use crate::sim::Simulation;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{Event, Perpetrator, Target};
-use crate::sim::resources::{EventLog, Ledger, Setup, Source};
+use crate::sim::resources::{EventLog, FighterFlows, Ledger, Setup, Source, sum_flows};
 
 /// One row of `timeseries.csv`. Rows with `group` = "all" carry the community columns; rows
 /// with `area` = "all" carry revenue and the fighter flows (of the group, or of all groups);
@@ -183,18 +183,8 @@ struct PlaceRow<'a> {
     bands: u32,
     revenue: [Option<i64>; 5],
     communities: Option<&'a CommunityTotals>,
-    /// Fighters recruited, killed, arrested and returned in the period ([`fighter_flows`]).
-    flows: Option<[u64; 4]>,
-}
-
-/// The ledger's cumulative fighter flows: recruited, killed, arrested, returned.
-fn fighter_flows(ledger: &Ledger) -> [u64; 4] {
-    [
-        ledger.recruited,
-        ledger.fighters_killed,
-        ledger.fighters_arrested,
-        ledger.returned,
-    ]
+    /// Fighters recruited, killed, arrested and returned in the period ([`FighterFlows`]).
+    flows: Option<FighterFlows>,
 }
 
 /// The state of every grid cell at the end of a year (or of the run), for maps.
@@ -259,9 +249,8 @@ pub struct Recorder {
     /// filled on the first period's close.
     community_area: Vec<usize>,
     income_at_start: Vec<[i64; 5]>,
-    flows_at_start: [u64; 4],
     /// Each group's fighter flows at the period's start.
-    group_flows_at_start: Vec<[u64; 4]>,
+    group_flows_at_start: Vec<FighterFlows>,
     /// The finished rows.
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each calendar year and of the run.
@@ -281,7 +270,6 @@ impl Recorder {
             replicate,
             resolution: scenario.output.timeseries,
             income_at_start: vec![[0; 5]; groups.len()],
-            flows_at_start: [0; 4],
             group_flows_at_start: vec![[0; 4]; groups.len()],
             areas,
             groups,
@@ -376,13 +364,19 @@ impl Recorder {
             }
         }
         let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
-        let flows = fighter_flows(sim.world.resource::<Ledger>());
         let group_flows = sim
             .world
             .resource::<Ledger>()
             .group_flows
             .as_slice()
             .to_vec();
+        // Each group's flows in the period, and all groups' (their sum).
+        let in_period: Vec<FighterFlows> = group_flows
+            .iter()
+            .zip(&self.group_flows_at_start)
+            .map(|(now, start)| [0, 1, 2, 3].map(|k| now[k] - start[k]))
+            .collect();
+        let all_in_period = sum_flows(&in_period);
         let start_date =
             crate::scenario::format_date(setup.scenario.period.date(self.period_start_day));
         for a in 0..na {
@@ -418,13 +412,11 @@ impl Recorder {
                     revenue: [0, 1, 2, 3, 4].map(revenue),
                     communities: is_all_groups.then_some(&comm[a]),
                     flows: (a == n_areas + 1).then(|| {
-                        [0, 1, 2, 3].map(|k| {
-                            if is_all_groups {
-                                flows[k] - self.flows_at_start[k]
-                            } else {
-                                group_flows[g][k] - self.group_flows_at_start[g][k]
-                            }
-                        })
+                        if is_all_groups {
+                            all_in_period
+                        } else {
+                            in_period[g]
+                        }
                     }),
                 };
                 self.rows.push(self.row(&start_date, row));
@@ -437,7 +429,6 @@ impl Recorder {
             row.iter_mut().for_each(|t| *t = Tally::default());
         }
         self.income_at_start = income;
-        self.flows_at_start = flows;
         self.group_flows_at_start = group_flows;
         self.period += 1;
         self.period_start_day = sim.day();

@@ -358,7 +358,6 @@ pub fn populate(world: &mut World) {
     let mut groups: IdVec<GroupId, GroupState> = IdVec::new();
     let mut next_band = NextBandId(BandId::new(0));
     let mut money = 0i64;
-    let mut fighters_initial = 0u64;
     let mut group_fighters_initial = IdVec::filled(0u64, s.groups.len());
     for (gi, g) in s.groups.iter().enumerate() {
         let gi = GroupId::new(gi);
@@ -433,7 +432,6 @@ pub fn populate(world: &mut World) {
                 criminal: false,
                 recent_losses: 0.0,
             });
-            fighters_initial += fighters as u64;
             group_fighters_initial[gi] += fighters as u64;
         }
         // The group starts with some control in its home regions.
@@ -508,7 +506,6 @@ pub fn populate(world: &mut World) {
     world.insert_resource(next_band);
     world.insert_resource(Ledger {
         people_initial: people,
-        fighters_initial,
         money_initial: money,
         income: IdVec::filled([0; 5], s.groups.len()),
         spending: IdVec::filled(0, s.groups.len()),

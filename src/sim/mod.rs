@@ -120,11 +120,9 @@ impl Simulation {
             displaced += c.displaced;
         }
         let mut bq = self.world.query::<&Band>();
-        let mut fighters = 0u64;
         let mut group_fighters = IdVec::filled(0i64, ledger.group_flows.len());
         let mut band_money = 0i64;
         for b in bq.iter(&self.world) {
-            fighters += b.fighters() as u64;
             group_fighters[b.group] += b.fighters() as i64;
             band_money += b.funds;
             if b.funds < 0 {
@@ -132,30 +130,22 @@ impl Simulation {
             }
         }
         // People: residents + displaced + killed + in bands (recruited − returned) = initial.
+        let flows = ledger.flows();
         let people = residents
             + displaced
             + ledger.civilians_killed
             + ledger.militia_killed
-            + ledger.recruited as f64
-            - ledger.returned as f64;
+            + flows[FighterFlow::Recruited as usize] as f64
+            - flows[FighterFlow::Returned as usize] as f64;
         if (people - ledger.people_initial).abs() > 1e-6 * ledger.people_initial.max(1.0) {
             return Err(format!(
                 "people do not balance: {people} now vs {} at the start",
                 ledger.people_initial
             ));
         }
-        // Fighters: initial + recruited − killed − arrested − returned = in bands.
-        let expected = ledger.fighters_initial as i64 + ledger.recruited as i64
-            - ledger.fighters_killed as i64
-            - ledger.fighters_arrested as i64
-            - ledger.returned as i64;
-        if expected != fighters as i64 {
-            return Err(format!(
-                "fighters do not balance: {fighters} in bands vs {expected} from the ledger"
-            ));
-        }
-        // Each group's fighters: initial + recruited − killed − arrested − returned + the
-        // fighters of bands that joined it − those of its bands that left = in its bands.
+        // Fighters, group by group (and so in all, the bands that change sides adding up to
+        // none): initial + recruited − killed − arrested − returned + the fighters of bands that
+        // joined the group − those of its bands that left = in its bands.
         let groups = self.world.resource::<Groups>();
         for g in groups.ids() {
             let [recruited, killed, arrested, returned] = ledger.group_flows[g].map(|f| f as i64);

@@ -15,7 +15,7 @@ use bevy_ecs::prelude::*;
 
 use super::components::{Band, Community};
 use super::ids::{CellId, CommunityId, GroupId, IdVec};
-use super::resources::{Clock, Groups, Ledger, Setup, Terrain};
+use super::resources::{Clock, FighterFlow, Groups, Ledger, Setup, Terrain};
 use super::rng::{Rngs, Stream, chance, poisson};
 use crate::geo::SahelMap;
 use crate::geo::geometry::distance_km;
@@ -370,7 +370,7 @@ fn reintegrate(
         }
         policies.former_fighters[k] += n as f64;
         policies.reintegrated += n as u64;
-        ledger.returned_from(sorted[j].group, n);
+        ledger.count(sorted[j].group, FighterFlow::Returned, n);
     }
     // Relapse: former fighters go back to a band of the programme's groups in their cell,
     // less where the community is involved (intensity).
@@ -409,6 +409,6 @@ fn reintegrate(
         policies.former_fighters[k] -= n;
         sorted[j].low_level += n as u32;
         policies.relapsed += n as u64;
-        ledger.recruited_into(sorted[j].group, n as u32);
+        ledger.count(sorted[j].group, FighterFlow::Recruited, n as u32);
     }
 }

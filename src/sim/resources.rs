@@ -324,9 +324,47 @@ pub struct EventLog {
     pub today_start: usize,
 }
 
-/// A group's fighter flows: residents recruited (relapsed former fighters included), fighters
-/// killed, arrested, and gone home (deserted, demobilised, reintegrated).
+/// A flow of fighters in or out of the bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FighterFlow {
+    /// Residents recruited (relapsed former fighters included).
+    Recruited,
+    /// Fighters killed.
+    Killed,
+    /// Fighters arrested.
+    Arrested,
+    /// Fighters who went home (deserted, demobilised, reintegrated).
+    Returned,
+}
+
+impl FighterFlow {
+    /// +1 for a flow into the bands, −1 for one out of them: the net change in fighters is
+    /// the sum of the flows times their signs.
+    pub fn sign(self) -> f64 {
+        match self {
+            FighterFlow::Recruited => 1.0,
+            _ => -1.0,
+        }
+    }
+
+    /// Every flow, in [`FighterFlows`] order.
+    pub const ALL: [FighterFlow; 4] = [
+        FighterFlow::Recruited,
+        FighterFlow::Killed,
+        FighterFlow::Arrested,
+        FighterFlow::Returned,
+    ];
+}
+
+/// Fighters moved by each [`FighterFlow`], indexed by the flow (`flows[flow as usize]`).
 pub type FighterFlows = [u64; 4];
+
+/// The flows of several groups (or periods) added up.
+pub fn sum_flows<'a>(flows: impl IntoIterator<Item = &'a FighterFlows>) -> FighterFlows {
+    flows
+        .into_iter()
+        .fold([0; 4], |all, f| [0, 1, 2, 3].map(|k| all[k] + f[k]))
+}
 
 /// Running totals for the conservation checks.
 #[derive(Resource, Debug, Clone, Default)]
@@ -337,20 +375,10 @@ pub struct Ledger {
     pub civilians_killed: f64,
     /// Militia members killed (they were residents).
     pub militia_killed: f64,
-    /// Residents recruited into bands.
-    pub recruited: u64,
-    /// Fighters returned to their communities (deserted, demobilised).
-    pub returned: u64,
-    /// Fighters at the start.
-    pub fighters_initial: u64,
-    /// Fighters killed.
-    pub fighters_killed: u64,
-    /// Fighters arrested.
-    pub fighters_arrested: u64,
     /// Fighters at the start, by group.
     pub group_fighters_initial: IdVec<GroupId, u64>,
-    /// Fighter flows by group since the start, in [`FighterFlows`] order: recruited, killed,
-    /// arrested, returned (each adds up over the groups to the totals above).
+    /// Fighter flows by group since the start ([`Ledger::count`]; all groups:
+    /// [`Ledger::flows`]).
     pub group_flows: IdVec<GroupId, FighterFlows>,
     /// Money at the start (all treasuries and band funds), US$.
     pub money_initial: i64,
@@ -369,28 +397,19 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Counts `n` residents recruited into a band of group `g`.
-    pub fn recruited_into(&mut self, g: GroupId, n: u32) {
-        self.recruited += n as u64;
-        self.group_flows[g][0] += n as u64;
+    /// Counts `n` fighters of group `g` moved by `flow` (the only way the systems count them).
+    pub fn count(&mut self, g: GroupId, flow: FighterFlow, n: u32) {
+        self.group_flows[g][flow as usize] += n as u64;
     }
 
-    /// Counts `n` fighters of group `g` killed.
-    pub fn killed_of(&mut self, g: GroupId, n: u32) {
-        self.fighters_killed += n as u64;
-        self.group_flows[g][1] += n as u64;
+    /// The fighter flows of all groups together since the start.
+    pub fn flows(&self) -> FighterFlows {
+        sum_flows(self.group_flows.iter())
     }
 
-    /// Counts `n` fighters of group `g` arrested.
-    pub fn arrested_of(&mut self, g: GroupId, n: u32) {
-        self.fighters_arrested += n as u64;
-        self.group_flows[g][2] += n as u64;
-    }
-
-    /// Counts `n` fighters of group `g` gone home.
-    pub fn returned_from(&mut self, g: GroupId, n: u32) {
-        self.returned += n as u64;
-        self.group_flows[g][3] += n as u64;
+    /// Fighters at the start, all groups.
+    pub fn fighters_initial(&self) -> u64 {
+        self.group_fighters_initial.iter().sum()
     }
 }
 

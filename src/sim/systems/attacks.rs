@@ -330,6 +330,6 @@ pub fn take_losses(
     b.hardliners -= n - low;
     b.recent_losses += n as f64;
     b.morale = (b.morale - morale_per_loss * n as f64).max(0.0);
-    ledger.killed_of(b.group, n);
+    ledger.count(b.group, FighterFlow::Killed, n);
     n
 }

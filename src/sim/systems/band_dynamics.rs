@@ -68,7 +68,7 @@ pub fn band_dynamics(
             )
             .min(band.low_level);
             band.low_level -= leave;
-            ledger.returned_from(gi, leave);
+            ledger.count(gi, FighterFlow::Returned, leave);
             c.residents += leave as f64;
         }
 

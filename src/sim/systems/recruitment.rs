@@ -12,7 +12,7 @@ use bevy_ecs::prelude::*;
 use super::sorted_bands;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, GroupId};
-use crate::sim::resources::{Clock, Groups, Ledger, Setup, Terrain};
+use crate::sim::resources::{Clock, FighterFlow, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
@@ -150,7 +150,7 @@ pub fn recruit(
         // Looked at again tomorrow: this run's own writes are not seen as changes.
         refilling.list(ce);
         band.low_level += n;
-        ledger.recruited_into(band.group, n);
+        ledger.count(band.group, FighterFlow::Recruited, n);
     }
 }
 

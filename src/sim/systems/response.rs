@@ -296,6 +296,6 @@ fn arrest(bands: &mut Query<(Entity, &mut Band)>, e: Entity, n: u32, ledger: &mu
     b.low_level -= low;
     b.hardliners -= n - low;
     b.recent_losses += n as f64;
-    ledger.arrested_of(b.group, n);
+    ledger.count(b.group, FighterFlow::Arrested, n);
     n
 }
