@@ -241,7 +241,11 @@ fn the_conservation_check_catches_a_leak() {
     let mut q = sim.world.query::<&mut Band>();
     q.iter_mut(&mut sim.world).next().unwrap().low_level += 5;
     let e = sim.check_conservation().unwrap_err();
-    assert!(e.0.starts_with("fighters do not balance"), "{e}");
+    // The check names the group whose fighters do not balance and both counts.
+    assert!(
+        e.0.contains("fighters do not balance") && e.0.contains("in its bands"),
+        "{e}"
+    );
 }
 
 #[test]
