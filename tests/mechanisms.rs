@@ -46,11 +46,15 @@ fn more_security_presence_means_fewer_band_attacks() {
 
 #[test]
 fn a_band_holding_a_gold_site_earns_from_gold_and_one_elsewhere_does_not() {
-    // Bands stay put; security is minimal so that a band can take control where it sits.
+    // Bands stay put; security is minimal so that a band can take control where it sits. No
+    // control of the home regions at the start: the baseline's taxing threshold (0.117) is
+    // below the starting control (0.15), so Ansar Dine would tax its home regions' gold
+    // sites wherever its bands stood.
     let s = short(
         90,
         0.1,
         &[
+            ("model.control.initial_control", 0.0),
             ("model.bands.move_rate", 0.0),
             ("model.bands.split_size", 100000.0),
             ("model.security.troops_per_1000_town", 0.0),
