@@ -346,3 +346,45 @@ fn unknown_fields_are_reported_with_every_other_problem() {
     assert_eq!(errs.0[0].suggestion.as_deref(), Some("replicates"));
     assert_eq!(errs.0[2].suggestion.as_deref(), Some("kidnapping"));
 }
+
+#[test]
+fn a_spec_read_as_a_scenario_says_what_to_run_it_with() {
+    // `sahelsim check` (or `run`) on a calibration spec, a sweep spec or an ensemble: the first
+    // unknown field is `base`, whose closest scenario field (`name`) would only mislead.
+    for file in [
+        "scenarios/calibration/search_36c.ron",
+        "scenarios/sweeps/surge_sobol.ron",
+        "scenarios/ensemble/baseline.ron",
+    ] {
+        let e = scenario::load(Path::new(file)).unwrap_err();
+        let e = e.first();
+        assert_eq!(e.message, "unknown field `base`", "{file}");
+        assert_eq!(e.suggestion, None, "{file}");
+        let note = e.note.as_deref().unwrap_or("");
+        assert!(
+            note.contains("sahelsim calibrate FILE") && note.contains("--ensemble"),
+            "{file}: {e}"
+        );
+    }
+    // A scenario with an unknown top-level field keeps the suggestion and has no such note.
+    let e = first_error("unknown_field.ron");
+    assert!(e.note.is_none(), "{e}");
+}
+
+#[test]
+fn a_scenario_read_as_a_spec_says_what_to_run_it_with() {
+    use sahelsim::experiment::{calibration, sweep};
+    let calibrate = calibration::load_spec(Path::new("scenarios/baseline.ron")).unwrap_err();
+    let sweep = sweep::spec::load(Path::new("scenarios/baseline.ron")).unwrap_err();
+    for e in [calibrate.first(), sweep.first()] {
+        let note = e.note.as_deref().unwrap_or("");
+        assert!(note.contains("sahelsim run FILE"), "{e}");
+        assert_eq!(e.suggestion, None, "{e}");
+    }
+}
+
+#[test]
+fn a_spec_read_as_a_scenario_is_one_error_not_one_per_field() {
+    let e = scenario::load(Path::new("scenarios/calibration/search_36c.ron")).unwrap_err();
+    assert_eq!(e.0.len(), 1, "{:?}", e.0);
+}

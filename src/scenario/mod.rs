@@ -332,6 +332,10 @@ fn parse_layer(
                     col: e.span.start.col,
                 };
                 let err = ron_error(path, &body, &index, e);
+                if err.note.is_some() {
+                    // A file of another kind: its every other field would be unknown too.
+                    return Err(ScenarioErrors(vec![err]));
+                }
                 let blanked = (unknown && unknown_fields.len() < MAX_UNKNOWN_FIELDS)
                     .then(|| blank_field(&body, &index, &err.path, start))
                     .flatten();
@@ -479,6 +483,33 @@ pub fn read_spec<T: serde::de::DeserializeOwned>(
     Ok((value, index, text))
 }
 
+/// Top-level fields that only a calibration or sweep spec, or an ensemble, has.
+const SPEC_ONLY_FIELDS: [&str; 3] = ["base", "parameters", "members"];
+/// Top-level fields that only a scenario has.
+const SCENARIO_ONLY_FIELDS: [&str; 5] = ["extends", "period", "groups", "map", "history"];
+
+/// Where a file read as one kind (a scenario where `expected`, the fields of what was being
+/// read, has `extends`; a spec where it has `base`) has the top-level fields of the other,
+/// what to run it with instead.
+fn other_kind_of_file(index: &FieldIndex, expected: &[&str]) -> Option<&'static str> {
+    let has_any = |fields: &[&str]| fields.iter().any(|f| index.find(f).is_some());
+    if expected.contains(&"extends") && has_any(&SPEC_ONLY_FIELDS) {
+        return Some(
+            "this file looks like a calibration or sweep spec (`base`, `parameters`) or an \
+             ensemble (`members`), not a scenario: run a spec with `sahelsim calibrate FILE` or \
+             `sahelsim sweep FILE`, an ensemble with `sahelsim compare --ensemble FILE BASE.ron \
+             ...`; a scenario builds on another with `extends: \"FILE\"`",
+        );
+    }
+    if expected.contains(&"base") && has_any(&SCENARIO_ONLY_FIELDS) {
+        return Some(
+            "this file looks like a scenario, not a spec: run it with `sahelsim run FILE`; a \
+             spec names the scenario it varies with `base: \"FILE\"`",
+        );
+    }
+    None
+}
+
 /// Turns ron's error (in `text`, indexed by `index`) into one an analyst can act on.
 pub(crate) fn ron_error(
     path: &Path,
@@ -513,9 +544,20 @@ pub(crate) fn ron_error(
             .at(Some(start));
     }
     let err = match &e.code {
-        E::NoSuchStructField { expected, found, .. } => ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
-            .expected(if section.is_empty() { "a scenario field".to_string() } else { format!("a field of `{section}`") })
-            .choices(found, expected),
+        E::NoSuchStructField { expected, found, .. } => {
+            let err = ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
+                .expected(match (section.is_empty(), expected.contains(&"base")) {
+                    (false, _) => format!("a field of `{section}`"),
+                    (true, false) => "a scenario field".to_string(),
+                    (true, true) => "a field of the spec".to_string(),
+                })
+                .choices(found, expected);
+            match other_kind_of_file(index, expected).filter(|_| section.is_empty()) {
+                // The closest field name would only mislead: the file is of another kind.
+                Some(note) => ScenarioError { suggestion: None, ..err }.note(note),
+                None => err,
+            }
+        }
         E::NoSuchEnumVariant { expected, found, .. } => {
             ScenarioError::new(path, section.clone(), format!("unknown value `{found}`")).expected("one of the valid choices").choices(found, expected)
         }
