@@ -69,9 +69,10 @@ fn each_groups_fighters_balance_through_defections() {
     // All groups together: the bands hold the fighters at the start plus the flows in less
     // the flows out (the bands that changed sides add up to none).
     let ledger = sim.world.resource::<Ledger>().clone();
+    let flows = ledger.flows();
     let net: i64 = FighterFlow::ALL
         .iter()
-        .map(|&f| f.sign() as i64 * ledger.flows()[f as usize] as i64)
+        .map(|&f| f.sign() as i64 * flows[f as usize] as i64)
         .sum();
     let mut q = sim.world.query::<&Band>();
     let in_bands: i64 = q.iter(&sim.world).map(|b| b.fighters() as i64).sum();

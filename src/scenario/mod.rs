@@ -331,8 +331,9 @@ fn parse_layer(
                     line: e.span.start.line,
                     col: e.span.start.col,
                 };
+                let other_kind = other_kind_of_file(&index, &e).is_some();
                 let err = ron_error(path, &body, &index, e);
-                if err.note.is_some() {
+                if other_kind {
                     // A file of another kind: its every other field would be unknown too.
                     return Err(ScenarioErrors(vec![err]));
                 }
@@ -488,10 +489,20 @@ const SPEC_ONLY_FIELDS: [&str; 3] = ["base", "parameters", "members"];
 /// Top-level fields that only a scenario has.
 const SCENARIO_ONLY_FIELDS: [&str; 5] = ["extends", "period", "groups", "map", "history"];
 
-/// Where a file read as one kind (a scenario where `expected`, the fields of what was being
-/// read, has `extends`; a spec where it has `base`) has the top-level fields of the other,
-/// what to run it with instead.
-fn other_kind_of_file(index: &FieldIndex, expected: &[&str]) -> Option<&'static str> {
+/// Where ron's error `e` is an unknown top-level field of a file read as one kind (a scenario
+/// where the fields expected have `extends`; a spec where they have `base`) that has the
+/// top-level fields of the other, what to run it with instead.
+fn other_kind_of_file(index: &FieldIndex, e: &ron::error::SpannedError) -> Option<&'static str> {
+    let ron::Error::NoSuchStructField { expected, .. } = &e.code else {
+        return None;
+    };
+    let at = Position {
+        line: e.span.start.line,
+        col: e.span.start.col,
+    };
+    if !index.path_at(at).unwrap_or("").is_empty() {
+        return None;
+    }
     let has_any = |fields: &[&str]| fields.iter().any(|f| index.find(f).is_some());
     if expected.contains(&"extends") && has_any(&SPEC_ONLY_FIELDS) {
         return Some(
@@ -543,6 +554,7 @@ pub(crate) fn ron_error(
             .expected("a whole number, without a fraction or exponent")
             .at(Some(start));
     }
+    let other_kind = other_kind_of_file(index, &e);
     let err = match &e.code {
         E::NoSuchStructField { expected, found, .. } => {
             let err = ScenarioError::new(path, field_path(found), format!("unknown field `{found}`"))
@@ -552,7 +564,7 @@ pub(crate) fn ron_error(
                     (true, true) => "a field of the spec".to_string(),
                 })
                 .choices(found, expected);
-            match other_kind_of_file(index, expected).filter(|_| section.is_empty()) {
+            match other_kind {
                 // The closest field name would only mislead: the file is of another kind.
                 Some(note) => ScenarioError { suggestion: None, ..err }.note(note),
                 None => err,
