@@ -813,3 +813,71 @@ fn the_baseline_groups_never_hold_the_capitals() {
         );
     }
 }
+
+#[test]
+fn stigmatised_communities_send_volunteers_whom_no_money_buys() {
+    // No band can buy a recruit (each costs the most a recruit may cost, and a group recruits
+    // for pay only once its income is ten times its fighters' upkeep); every community starts
+    // stigmatised or none does, and nothing stigmatises them further.
+    let recruits = |volunteers: f64, stigma: f64| -> (u64, u64) {
+        let s = short(
+            60,
+            RES,
+            &[
+                ("model.bands.recruit_cost_usd", 100000.0),
+                ("model.bands.recruit_income_cover", 10.0),
+                ("model.bands.stigma_volunteers", volunteers),
+                ("model.communities.stigma_per_death", 0.0),
+            ],
+        );
+        let mut sim = Simulation::new(s.clone(), common::map(&s), 0);
+        let mut q = sim.world.query::<&mut Community>();
+        for mut c in q.iter_mut(&mut sim.world) {
+            c.stigma = stigma;
+        }
+        while !sim.finished() {
+            sim.step();
+        }
+        sim.check_conservation().unwrap();
+        let ledger = sim.world.resource::<Ledger>();
+        (ledger.flows()[0], ledger.volunteers.iter().sum())
+    };
+    let (paid, volunteers_off) = recruits(0.0, 1.0);
+    let (unstigmatised, volunteers_none) = recruits(2.0, 0.0);
+    let (recruited, volunteers) = recruits(2.0, 1.0);
+    assert_eq!(volunteers_off + volunteers_none, 0);
+    assert!(
+        recruited > 10 * (paid + 1) && recruited > 10 * (unstigmatised + 1),
+        "recruits: stigmatised with the channel {recruited}, without it {paid}, unstigmatised {unstigmatised}"
+    );
+    // Nearly all of them came unpaid.
+    assert!(
+        volunteers as f64 >= 0.9 * recruited as f64,
+        "{volunteers} volunteers of {recruited} recruits"
+    );
+}
+
+#[test]
+fn the_time_series_counts_the_volunteers_among_the_recruits() {
+    let sum = |rows: &[sahelsim::record::series::SeriesRow], group: &str| -> (u64, u64) {
+        rows.iter()
+            .filter(|r| r.area == "all" && r.group == group)
+            .fold((0, 0), |(v, n), r| {
+                (
+                    v + r.fighters_volunteered.unwrap(),
+                    n + r.fighters_recruited.unwrap(),
+                )
+            })
+    };
+    let off = common::run(&short(2 * DAYS, RES, &[]), 0);
+    assert_eq!(sum(&off.rows, "all").0, 0);
+    let s = short(2 * DAYS, RES, &[("model.bands.stigma_volunteers", 5.0)]);
+    let on = common::run(&s, 0);
+    let (volunteers, recruited) = sum(&on.rows, "all");
+    assert!(
+        volunteers > 0 && volunteers < recruited,
+        "{volunteers} volunteers of {recruited} recruits"
+    );
+    let by_group: u64 = s.groups.iter().map(|g| sum(&on.rows, &g.name).0).sum();
+    assert_eq!(by_group, volunteers);
+}

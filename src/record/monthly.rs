@@ -282,6 +282,7 @@ mod tests {
             government_presence: None,
             communities_sustained: None,
             fighters_recruited: None,
+            fighters_volunteered: None,
             fighters_killed: None,
             fighters_arrested: None,
             fighters_returned: None,

@@ -164,6 +164,9 @@ pub enum Count {
     RevenueFromPerYear(Source),
     /// A flow of fighters over the window (periods starting in it), all groups.
     Flow(FighterFlow),
+    /// The recruits who came as volunteers driven by stigmatisation over the window (periods
+    /// starting in it).
+    Volunteered,
     /// Fighters at the end less fighters at the start of the window (the end of the last
     /// period before it), all groups.
     FightersChange,
@@ -364,6 +367,15 @@ outcomes! {
         "fighters_recruited", "residents recruited into bands", "fighters",
         Count::Flow(FighterFlow::Recruited),
         group_label: "residents recruited into bands",
+        total: true, by_group: true, by_area: false, by_region: false,
+        by_year: false, reported: COMPARISON,
+    },
+    /// Of the recruits, the volunteers driven by stigmatisation (unpaid,
+    /// `bands.stigma_volunteers`), over the window, all groups and by group.
+    FIGHTERS_VOLUNTEERED = {
+        "fighters_volunteered", "recruits who came unpaid, driven by stigmatisation", "fighters",
+        Count::Volunteered,
+        group_label: "recruits who came unpaid, driven by stigmatisation",
         total: true, by_group: true, by_area: false, by_region: false,
         by_year: false, reported: COMPARISON,
     },
@@ -724,14 +736,17 @@ impl Outcome {
             Count::RevenueFromPerYear(source) => {
                 revenue_per_year(run, window, group_name, |r| r.revenue_from(source))
             }
-            Count::Flow(flow) => {
+            Count::Flow(_) | Count::Volunteered => {
                 let from_date = format_date(run.scenario.period.date(window.from_day));
                 run.rows
                     .iter()
                     .filter(|r| {
                         r.area == "all" && r.group == group_name && r.start_date >= from_date
                     })
-                    .map(|r| flow.of(r))
+                    .map(|r| match self.count {
+                        Count::Flow(flow) => flow.of(r),
+                        _ => r.fighters_volunteered.unwrap_or(0) as f64,
+                    })
                     .sum()
             }
             Count::FightersChange => fighters_change(run, window),

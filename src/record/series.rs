@@ -71,6 +71,9 @@ pub struct SeriesRow {
     pub communities_sustained: Option<u32>,
     /// Residents recruited into bands in the period (on the rows of all areas: each group's and all groups').
     pub fighters_recruited: Option<u64>,
+    /// Of them, volunteers driven by stigmatisation, unpaid (on the rows of all areas: each
+    /// group's and all groups').
+    pub fighters_volunteered: Option<u64>,
     /// Fighters killed in the period (on the rows of all areas: each group's and all groups').
     pub fighters_killed: Option<u64>,
     /// Fighters arrested in the period (on the rows of all areas: each group's and all groups').
@@ -185,6 +188,8 @@ struct PlaceRow<'a> {
     communities: Option<&'a CommunityTotals>,
     /// Fighters recruited, killed, arrested and returned in the period ([`FighterFlows`]).
     flows: Option<FighterFlows>,
+    /// Of the recruits, the volunteers driven by stigmatisation.
+    volunteers: Option<u64>,
 }
 
 /// The state of every grid cell at the end of a year (or of the run), for maps.
@@ -251,6 +256,8 @@ pub struct Recorder {
     income_at_start: Vec<[i64; 5]>,
     /// Each group's fighter flows at the period's start.
     group_flows_at_start: Vec<FighterFlows>,
+    /// Each group's volunteers at the period's start.
+    volunteers_at_start: Vec<u64>,
     /// The finished rows.
     pub rows: Vec<SeriesRow>,
     /// Each cell's control and displacement at the end of each calendar year and of the run.
@@ -271,6 +278,7 @@ impl Recorder {
             resolution: scenario.output.timeseries,
             income_at_start: vec![[0; 5]; groups.len()],
             group_flows_at_start: vec![[0; 4]; groups.len()],
+            volunteers_at_start: vec![0; groups.len()],
             areas,
             groups,
             seen: 0,
@@ -377,6 +385,18 @@ impl Recorder {
             .map(|(now, start)| [0, 1, 2, 3].map(|k| now[k] - start[k]))
             .collect();
         let all_in_period = sum_flows(&in_period);
+        let volunteers = sim
+            .world
+            .resource::<Ledger>()
+            .volunteers
+            .as_slice()
+            .to_vec();
+        let volunteers_in_period: Vec<u64> = volunteers
+            .iter()
+            .zip(&self.volunteers_at_start)
+            .map(|(now, start)| now - start)
+            .collect();
+        let all_volunteers_in_period: u64 = volunteers_in_period.iter().sum();
         let start_date =
             crate::scenario::format_date(setup.scenario.period.date(self.period_start_day));
         for a in 0..na {
@@ -418,6 +438,13 @@ impl Recorder {
                             in_period[g]
                         }
                     }),
+                    volunteers: (a == n_areas + 1).then(|| {
+                        if is_all_groups {
+                            all_volunteers_in_period
+                        } else {
+                            volunteers_in_period[g]
+                        }
+                    }),
                 };
                 self.rows.push(self.row(&start_date, row));
             }
@@ -430,6 +457,7 @@ impl Recorder {
         }
         self.income_at_start = income;
         self.group_flows_at_start = group_flows;
+        self.volunteers_at_start = volunteers;
         self.period += 1;
         self.period_start_day = sim.day();
         self.period_first_event = self.seen;
@@ -480,6 +508,7 @@ impl Recorder {
                         bands: bands[r],
                         revenue: [None; 5],
                         flows: None,
+                        volunteers: None,
                         communities: Some(&comm[r]),
                     },
                 )
@@ -527,6 +556,7 @@ impl Recorder {
             }),
             communities_sustained: c.map(|c| c.sustained),
             fighters_recruited: p.flows.map(|f| f[0]),
+            fighters_volunteered: p.volunteers,
             fighters_killed: p.flows.map(|f| f[1]),
             fighters_arrested: p.flows.map(|f| f[2]),
             fighters_returned: p.flows.map(|f| f[3]),

@@ -331,6 +331,8 @@ param_sections! {
         pay_reserve_months: 0.0, [0.0, 120.0], "months";
         /// The income a group must earn, as a multiple of its fighters' upkeep, before its bands recruit: none at that cover, the full rate at twice it, so that a group grows as far as its income can keep its fighters rather than on money it has in hand (its income over the last `revenue.income_memory_days`). 0 switches the rule off. Assumption.
         recruit_income_cover: 0.0, [0.0, 10.0], "income / upkeep";
+        /// Volunteers driven by stigmatisation: a community's stigmatisation s (`communities.stigma_per_death`) makes its young men join a band present as `s` × this many active supporters would be recruited, but unpaid and whatever the band's money and its group's income, and draws bands as those supporters would. Revenge and protection, not pay: a government action, most often the killing or arrest of a family member or friend, was the tipping point for 71 % of the recruits who named one (UNDP, Journey to Extremism in Africa, 2017; again in 2023), and Fulani communities raided by militias turned to FLM and Ansaroul Islam for protection (International Crisis Group, Africa Report 276, 2019; Human Rights Watch 2020). They still draw upkeep once in. 0 (the default) switches the channel off: stigmatisation then acts only through Epstein's grievance. Assumption.
+        stigma_volunteers: 0.0, [0.0, 100.0], "active supporters per unit of stigmatisation";
         /// Share of a band's income passed on to its group's treasury.
         remit_share: 0.3, [0.0, 1.0], "0..1";
         /// A band larger than this splits in two.

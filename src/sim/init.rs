@@ -511,6 +511,7 @@ pub fn populate(world: &mut World) {
         spending: IdVec::filled(0, s.groups.len()),
         group_fighters_initial,
         group_flows: IdVec::filled([0; 4], s.groups.len()),
+        volunteers: IdVec::filled(0, s.groups.len()),
         ..Ledger::default()
     });
     world.insert_resource(super::policy::Policies::new(s, map, n_communities));

@@ -380,6 +380,9 @@ pub struct Ledger {
     /// Fighter flows by group since the start ([`Ledger::count`]; all groups:
     /// [`Ledger::flows`]).
     pub group_flows: IdVec<GroupId, FighterFlows>,
+    /// Of each group's recruits ([`FighterFlow::Recruited`]), those who came unpaid, driven by
+    /// stigmatisation (`bands.stigma_volunteers`).
+    pub volunteers: IdVec<GroupId, u64>,
     /// Money at the start (all treasuries and band funds), US$.
     pub money_initial: i64,
     /// Income by group and source (in [`Source::ALL`] order), US$.

@@ -1,7 +1,8 @@
 //! Where willing recruits are (weekly): the field that draws bands towards grievance.
 //!
-//! Every populated cell holds `support × recruitable` willing recruits (the active supporters
-//! of Epstein's rule among the young men still open to recruitment). Bands see only the cells
+//! Every populated cell holds `(support + bands.stigma_volunteers × stigma) × recruitable`
+//! willing recruits (the active supporters of Epstein's rule, and the volunteers its
+//! stigmatisation drives, among the young men still open to recruitment). Bands see only the cells
 //! around them, so the field is spread over `bands.support_reach_km` by a box blur applied
 //! twice along rows and columns (a separable, triangle-shaped kernel of half-width about that
 //! reach): a band climbs it from far away towards communities whose grievance has risen —
@@ -53,7 +54,8 @@ pub fn update_recruit_pull(
     pull.per_cell.clear();
     pull.per_cell.resize(grid.width * grid.height, 0.0);
     for c in &communities {
-        pull.per_cell[c.cell.index()] = c.support * c.recruitable.max(0.0);
+        let willing = c.support + b.stigma_volunteers * c.stigma;
+        pull.per_cell[c.cell.index()] = willing * c.recruitable.max(0.0);
     }
     let radius = (b.support_reach_km / (grid.resolution * KM_PER_DEGREE) / BLUR_PASSES as f64)
         .round()

@@ -123,26 +123,36 @@ pub fn recruit(
         } else {
             0.0
         };
-        let mean = b.recruit_rate
+        let per_willing = b.recruit_rate
             * band.fighters() as f64
-            * c.support
             * left
-            * affordable
-            * covered[band.group.index()]
             * ((1.0 - b.recruit_cohesion_weight) + b.recruit_cohesion_weight * cohesion);
+        // Paid recruits come as far as money allows; volunteers driven by stigmatisation
+        // come whatever the money.
+        let paid_mean = per_willing * c.support * affordable * covered[band.group.index()];
+        let volunteer_mean = per_willing * b.stigma_volunteers * c.stigma;
+        let mean = paid_mean + volunteer_mean;
         let can_pay = if b.recruit_cost_usd > 0.0 {
             (spare.max(0.0) / b.recruit_cost_usd).floor() as u32
         } else {
             u32::MAX
         };
-        let n = poisson(rngs.get(Stream::Recruitment), mean)
+        let willing = poisson(rngs.get(Stream::Recruitment), mean)
             .min((c.residents * b.max_recruit_share).floor() as u32)
-            .min(c.recruitable.max(0.0).floor() as u32)
-            .min(can_pay);
+            .min(c.recruitable.max(0.0).floor() as u32);
+        // The volunteers among them, in proportion to the two means (none without the channel).
+        let volunteers = if volunteer_mean > 0.0 {
+            (willing as f64 * volunteer_mean / mean).round() as u32
+        } else {
+            0
+        };
+        let paid = (willing - volunteers).min(can_pay);
+        let n = paid + volunteers;
         if n == 0 {
             continue;
         }
-        let cost = (n as f64 * b.recruit_cost_usd).round() as i64;
+        ledger.volunteers[band.group] += volunteers as u64;
+        let cost = (paid as f64 * b.recruit_cost_usd).round() as i64;
         band.funds -= cost;
         ledger.spending[band.group] += cost;
         c.residents -= n as f64;
