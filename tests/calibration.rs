@@ -165,13 +165,14 @@ fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
 fn the_baseline_keeps_its_calibrated_fit() {
     // docs/calibration.md: on these 20 replicates the shipped baseline (round 36's search
     // 36c, point 10: a group recruits only what its income keeps, with the truce between JNIM
-    // and ISGS until July 2019 in the history) meets these 21 of its 29 fit targets, S1-S5
-    // among them. It misses C1, C4, C10, G3, G4, H1, D1 and E1, with the numbers given there.
+    // and ISGS until July 2019 in the history; Burkina Faso's schools counted) meets these 22
+    // of its 29 fit targets, S1-S5 among them. It misses C1, C4, C10, G3, G4, H1 and D1, with
+    // the numbers given there.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
-    const MET: [&str; 21] = [
+    const MET: [&str; 22] = [
         "C2", "C3", "C5", "C6", "C7", "C8", "C9", "C11a", "C11b", "C11c", "S1", "S2", "S3a", "S3b",
-        "S4", "S5a", "S5b", "S5c", "G1", "H0", "D3",
+        "S4", "S5a", "S5b", "S5c", "G1", "H0", "D3", "E1",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -185,9 +186,9 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 1.60 (3.12 for round 33's values with the truce), of which G3 (Burkina Faso's Sahel
+    // 1.47 (3.12 for round 33's values with the truce), of which G3 (Burkina Faso's Sahel
     // region's share) is most.
-    assert!(score(&results) <= 1.8, "score {}", score(&results));
+    assert!(score(&results) <= 1.7, "score {}", score(&results));
 }
 
 #[test]

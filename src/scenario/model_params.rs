@@ -511,7 +511,7 @@ param_sections! {
         fear_spread: 0.0, [0.0, 1.0], "0..1";
         /// Share of the displaced returning per day when fear is gone.
         return_rate: 0.003, [0.0, 1.0], "per day";
-        /// Residents per school.
+        /// Residents per school (every community's schools, rounded). Assumption; the baseline sets 780 from Burkina Faso's count of school structures (about 25,060 at the end of 2021: 3,280 closed were 13.09 % of them).
         residents_per_school: 1500.0, [1.0, 1000000.0], "residents";
         /// Share of open schools closing per day under full threat.
         school_close_rate: 0.05, [0.0, 1.0], "per day";
