@@ -134,6 +134,10 @@ fn compare_by_region_gives_each_region_with_events_its_row() {
     let (area, region, outcome) = (col("area"), col("region"), col("outcome"));
     let (base_mean, mean) = (col("base_mean"), col("scenario_mean"));
     let mut rows: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    // Events linked to armed groups by region (base and scenario means): all groups, and the
+    // sum of each group's.
+    type Means = (f64, f64);
+    let mut militant: BTreeMap<String, (Means, Means)> = BTreeMap::new();
     let mut total = (0.0, 0.0);
     let mut listed = std::collections::BTreeSet::new();
     for r in reader.records() {
@@ -141,7 +145,15 @@ fn compare_by_region_gives_each_region_with_events_its_row() {
         if !r[region].is_empty() {
             assert!(listed.insert((r[outcome].to_string(), r[region].to_string())));
         }
-        let values = (r[base_mean].parse().unwrap(), r[mean].parse().unwrap());
+        let values: (f64, f64) = (r[base_mean].parse().unwrap(), r[mean].parse().unwrap());
+        if !r[region].is_empty() && r[outcome].starts_with("events_militant") {
+            let m = militant.entry(r[region].to_string()).or_default();
+            if &r[outcome] == "events_militant" {
+                m.0 = values;
+            } else {
+                m.1 = (m.1.0 + values.0, m.1.1 + values.1);
+            }
+        }
         if &r[outcome] != "events" {
             continue;
         }
@@ -152,16 +164,31 @@ fn compare_by_region_gives_each_region_with_events_its_row() {
             assert!(rows.insert(r[region].to_string(), values).is_none());
         }
     }
-    // Every outcome the registry counts by region, in every region of the study area.
+    // Every outcome the registry counts by region, in every region of the study area; those
+    // counted from the event log also for each group.
     let base = sahelsim::scenario::load(std::path::Path::new(files[0])).unwrap();
     let map = common::map(&base);
+    let keys = |o: &sahelsim::record::outcome::Outcome| -> Vec<String> {
+        let mut keys = vec![o.key.to_string()];
+        if o.by_group && o.counted_from_events() {
+            keys.extend(base.groups.iter().map(|g| format!("{}.{}", o.key, g.name)));
+        }
+        keys
+    };
     let expected_rows: std::collections::BTreeSet<(String, String)> = OUTCOMES
         .iter()
         .filter(|o| o.reported.comparison && o.by_region && o.total)
         .flat_map(|o| {
+            let keys = keys(o);
             study_regions(&map)
                 .into_iter()
-                .map(|r| (o.key.to_string(), map.data.regions[r].name.clone()))
+                .flat_map(|r| {
+                    let region = map.data.regions[r].name.clone();
+                    keys.iter()
+                        .map(|k| (k.clone(), region.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     assert_eq!(
@@ -182,6 +209,14 @@ fn compare_by_region_gives_each_region_with_events_its_row() {
                 .lines()
                 .any(|l| l.trim_start().starts_with(region.as_str())),
             "{region} is not in the printed table:\n{stdout}"
+        );
+    }
+    // Each group's events in a region add up to the region's events linked to armed groups.
+    assert!(militant.values().any(|m| m.0.0 > 0.0), "{militant:?}");
+    for (region, (all, by_groups)) in &militant {
+        assert!(
+            (all.0 - by_groups.0).abs() < 1e-6 && (all.1 - by_groups.1).abs() < 1e-6,
+            "{region}: {all:?} linked to armed groups, {by_groups:?} by group"
         );
     }
     let sum = rows

@@ -669,6 +669,12 @@ impl Outcome {
         }
     }
 
+    /// Whether the outcome is counted from the event log (a count of events or a sum over them):
+    /// then it can be counted for one group in one region.
+    pub fn counted_from_events(&self) -> bool {
+        matches!(self.count, Count::Events(_) | Count::EventSum(..))
+    }
+
     /// Whether the outcome can be counted in one region: it is counted from the event log or
     /// is a state at the end of all groups together.
     pub fn countable_by_region(&self) -> bool {
@@ -943,7 +949,8 @@ pub fn comparison_columns(map: &SahelMap, group_names: &[String]) -> Vec<Column>
 /// The columns of a comparison on `map` for groups `group_names`, broken down by `by`, in
 /// order: the whole study area, then (by area) each area of operation, every outcome counted
 /// by area; for the whole study area, the others; each outcome by group; then (by region) each
-/// region of [`study_regions`], every outcome counted by region.
+/// region of [`study_regions`], every outcome counted by region, and those counted from the
+/// event log by group too (`events_militant.FLM` in Nord).
 pub fn comparison_columns_by(
     map: &SahelMap,
     group_names: &[String],
@@ -980,17 +987,27 @@ pub fn comparison_columns_by(
         }
     }
     if by.contains(&Breakdown::Region) {
+        let in_region = |o: &'static Outcome, r: usize, group: Option<usize>| Column {
+            area: region_area(map, r),
+            region: Some(map.data.regions[r].name.clone()),
+            region_index: Some(r),
+            ..column(o, None, group)
+        };
         for r in study_regions(map) {
             for o in reported
                 .iter()
                 .filter(|o| o.by_region && o.total && o.countable_by_region())
             {
-                out.push(Column {
-                    area: region_area(map, r),
-                    region: Some(map.data.regions[r].name.clone()),
-                    region_index: Some(r),
-                    ..column(o, None, None)
-                });
+                out.push(in_region(o, r, None));
+            }
+            // By whom, where: what the event log counts, each group's in each region.
+            for o in reported
+                .iter()
+                .filter(|o| o.by_region && o.by_group && o.counted_from_events())
+            {
+                for g in 0..group_names.len() {
+                    out.push(in_region(o, r, Some(g)));
+                }
             }
         }
     }
