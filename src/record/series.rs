@@ -371,13 +371,10 @@ impl Recorder {
                 comm[aa].add(c);
             }
         }
-        let income = sim.world.resource::<Ledger>().income.as_slice().to_vec();
-        let group_flows = sim
-            .world
-            .resource::<Ledger>()
-            .group_flows
-            .as_slice()
-            .to_vec();
+        let ledger = sim.world.resource::<Ledger>();
+        let income = ledger.income.as_slice().to_vec();
+        let group_flows = ledger.group_flows.as_slice().to_vec();
+        let volunteers = ledger.volunteers.as_slice().to_vec();
         // Each group's flows in the period, and all groups' (their sum).
         let in_period: Vec<FighterFlows> = group_flows
             .iter()
@@ -385,12 +382,6 @@ impl Recorder {
             .map(|(now, start)| [0, 1, 2, 3].map(|k| now[k] - start[k]))
             .collect();
         let all_in_period = sum_flows(&in_period);
-        let volunteers = sim
-            .world
-            .resource::<Ledger>()
-            .volunteers
-            .as_slice()
-            .to_vec();
         let volunteers_in_period: Vec<u64> = volunteers
             .iter()
             .zip(&self.volunteers_at_start)
