@@ -18,7 +18,7 @@ use crate::geo::{SahelMap, map_data};
 use crate::record::monthly::Month;
 use crate::record::outcome::{
     ATTACKS_BY_GROUPS, ATTACKS_ON_CIVILIANS, Column, DISPLACED_END, EVENTS, EVENTS_BY_MILITIAS,
-    EVENTS_BY_STATE, FATALITIES_CIVILIANS, FATALITIES_CIVILIANS_BY_GROUPS,
+    EVENTS_BY_STATE, EVENTS_MILITANT, FATALITIES_CIVILIANS, FATALITIES_CIVILIANS_BY_GROUPS,
     FATALITIES_CIVILIANS_BY_MILITIAS, FATALITIES_CIVILIANS_BY_STATE, FATALITIES_MILITANTS,
     FATALITIES_SECURITY, FIGHTERS_ARRESTED, FIGHTERS_CHANGE, FIGHTERS_END, FIGHTERS_KILLED,
     FIGHTERS_RECRUITED, FIGHTERS_REINTEGRATED, FIGHTERS_RETURNED, FORMER_FIGHTERS_RELAPSED,
@@ -314,6 +314,48 @@ pub fn region_differences(
     let mut quiet: Vec<String> = quiet.into_iter().map(|r| r.region).collect();
     quiet.sort();
     (active, quiet)
+}
+
+/// The rows of a table of each armed group's events in each region, for scenario `scenario`
+/// (index among all, the base being 0): for the regions of `regions` in their order, each
+/// group with events linked to it in the base or the scenario, most in the base first (ties
+/// by name): region, group, the base's mean events, the difference with its interval; and the
+/// indices of the rows whose interval excludes 0. Empty for a comparison without them.
+pub fn group_region_rows(
+    diffs: &[Difference],
+    scenario: usize,
+    regions: &[RegionDifferences],
+) -> (Vec<Vec<String>>, Vec<usize>) {
+    let (mut rows, mut strong) = (Vec::new(), Vec::new());
+    for r in regions {
+        let mut groups: Vec<(&str, Paired)> = diffs
+            .iter()
+            .filter(|d| {
+                d.scenario == scenario
+                    && d.outcome.outcome.key == EVENTS_MILITANT.key
+                    && d.outcome.region.as_ref() == Some(&r.region)
+                    && (d.paired.base_mean != 0.0 || d.paired.mean != 0.0)
+            })
+            .filter_map(|d| Some((d.outcome.group.as_deref()?, d.paired)))
+            .collect();
+        groups.sort_by(|a, b| {
+            b.1.base_mean
+                .total_cmp(&a.1.base_mean)
+                .then_with(|| a.0.cmp(b.0))
+        });
+        for (group, p) in groups {
+            if p.significant() {
+                strong.push(rows.len());
+            }
+            rows.push(vec![
+                r.region.clone(),
+                group.to_string(),
+                number(p.base_mean),
+                difference_with_interval(Some(&p)),
+            ]);
+        }
+    }
+    (rows, strong)
 }
 
 /// A paired difference and its interval in one cell: "-2.10 [-3.40 to -0.800] *" (`*`: the
@@ -806,6 +848,23 @@ pub fn report(
                     quiet.join(", ")
                 ));
             }
+            let (rows, strong) = group_region_rows(diffs, i, &regions);
+            if !rows.is_empty() {
+                r.paragraph(&format!(
+                    "By whom: the events linked to each armed group in each region, {} against {base} (* and bold: the interval excludes 0; regions in the order above).",
+                    s.name
+                ));
+                r.table_marked(
+                    &[
+                        "region",
+                        "group",
+                        "events linked to it, base",
+                        "difference [95 %]",
+                    ],
+                    &rows,
+                    &strong,
+                );
+            }
         }
     }
     r.section("Figures");
@@ -930,6 +989,70 @@ mod tests {
         assert_eq!(rows[0][4], "-5.00 [-5.00 to -5.00] *");
         assert_eq!(strong, [0, 1, 2]);
         assert!(region_differences(&diffs, 2).0.is_empty());
+    }
+
+    #[test]
+    fn each_groups_events_are_listed_by_region_in_the_regions_order_most_first() {
+        let column = |outcome: &'static Outcome, region: &str, group: Option<&str>| Column {
+            outcome,
+            area: "central".into(),
+            area_index: None,
+            region: Some(region.into()),
+            region_index: None,
+            group: group.map(str::to_string),
+            group_index: None,
+        };
+        let paired =
+            |base: f64, other: f64| crate::experiment::compare::paired(&[base; 3], &[other; 3]);
+        let columns = [
+            column(&EVENTS, "Nord", None),
+            column(&EVENTS, "Mopti", None),
+            column(&EVENTS_MILITANT, "Mopti", None),
+            column(&EVENTS_MILITANT, "Mopti", Some("FLM")),
+            column(&EVENTS_MILITANT, "Mopti", Some("ISGS")),
+            column(&EVENTS_MILITANT, "Nord", Some("ISGS")),
+            column(&EVENTS_MILITANT, "Nord", Some("FLM")),
+            column(&EVENTS_MILITANT, "Nord", Some("Ansar Dine")),
+        ];
+        let values = [
+            (40.0, 30.0),
+            (20.0, 20.0),
+            (15.0, 15.0),
+            (12.0, 12.0),
+            (3.0, 3.0),
+            (5.0, 9.0),
+            (30.0, 20.0),
+            (0.0, 0.0),
+        ];
+        let diffs: Vec<Difference> = columns
+            .iter()
+            .zip(values)
+            .map(|(c, (b, o))| Difference {
+                scenario: 1,
+                outcome: c,
+                paired: paired(b, o),
+            })
+            .collect();
+        let (regions, _) = region_differences(&diffs, 1);
+        let (rows, strong) = group_region_rows(&diffs, 1, &regions);
+        let cells: Vec<[&str; 3]> = rows
+            .iter()
+            .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str()])
+            .collect();
+        // Nord first (more events in the base), FLM before ISGS there; a group with no events
+        // in either scenario and the all-groups total are left out.
+        assert_eq!(
+            cells,
+            [
+                ["Nord", "FLM", "30.0"],
+                ["Nord", "ISGS", "5.00"],
+                ["Mopti", "FLM", "12.0"],
+                ["Mopti", "ISGS", "3.00"],
+            ]
+        );
+        assert_eq!(rows[0][3], "-10.0 [-10.0 to -10.0] *");
+        assert_eq!(strong, [0, 1]);
+        assert!(group_region_rows(&diffs, 2, &regions).0.is_empty());
     }
 
     #[test]
