@@ -742,19 +742,10 @@ impl Outcome {
             Count::RevenueFromPerYear(source) => {
                 revenue_per_year(run, window, group_name, |r| r.revenue_from(source))
             }
-            Count::Flow(_) | Count::Volunteered => {
-                let from_date = format_date(run.scenario.period.date(window.from_day));
-                run.rows
-                    .iter()
-                    .filter(|r| {
-                        r.area == "all" && r.group == group_name && r.start_date >= from_date
-                    })
-                    .map(|r| match self.count {
-                        Count::Flow(flow) => flow.of(r),
-                        _ => r.fighters_volunteered.unwrap_or(0) as f64,
-                    })
-                    .sum()
-            }
+            Count::Flow(flow) => fighters_over_window(run, window, group_name, |r| flow.of(r)),
+            Count::Volunteered => fighters_over_window(run, window, group_name, |r| {
+                r.fighters_volunteered.unwrap_or(0) as f64
+            }),
             Count::FightersChange => fighters_change(run, window),
             Count::ShareAttributedJnim => {
                 let groups = &run.scenario.groups;
@@ -816,6 +807,22 @@ fn fighters_change(run: &Observed, window: &Window) -> f64 {
         }
     };
     fighters(last) - start
+}
+
+/// A count of fighters over `window` for `group_name` ("all": every group), summed over the
+/// time series' rows of the whole study area for the periods starting in it.
+fn fighters_over_window(
+    run: &Observed,
+    window: &Window,
+    group_name: &str,
+    fighters: impl Fn(&SeriesRow) -> f64,
+) -> f64 {
+    let from_date = format_date(run.scenario.period.date(window.from_day));
+    run.rows
+        .iter()
+        .filter(|r| r.area == "all" && r.group == group_name && r.start_date >= from_date)
+        .map(fighters)
+        .sum()
 }
 
 /// Income per year, million US$, over the periods of `window` starting in it, of the rows of

@@ -940,19 +940,38 @@ mod tests {
     }
     use crate::report::palette::NEUTRAL;
 
-    #[test]
-    fn regions_are_ordered_by_the_bases_events_and_quiet_ones_named_apart() {
-        let column = |outcome: &'static Outcome, region: &str| Column {
+    /// A column of `outcome` in `region` (area "central"), for all groups or `group`.
+    fn region_column(outcome: &'static Outcome, region: &str, group: Option<&str>) -> Column {
+        Column {
             outcome,
             area: "central".into(),
             area_index: None,
             region: Some(region.into()),
             region_index: None,
-            group: None,
+            group: group.map(str::to_string),
             group_index: None,
-        };
-        let paired =
-            |base: f64, other: f64| crate::experiment::compare::paired(&[base; 3], &[other; 3]);
+        }
+    }
+
+    /// Scenario 1's differences for `columns`, each from constant (base, scenario) values.
+    fn constant_differences<'a>(
+        columns: &'a [Column],
+        values: &[(f64, f64)],
+    ) -> Vec<Difference<'a>> {
+        columns
+            .iter()
+            .zip(values)
+            .map(|(c, &(b, o))| Difference {
+                scenario: 1,
+                outcome: c,
+                paired: crate::experiment::compare::paired(&[b; 3], &[o; 3]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn regions_are_ordered_by_the_bases_events_and_quiet_ones_named_apart() {
+        let column = |outcome: &'static Outcome, region: &str| region_column(outcome, region, None);
         let columns = [
             column(&EVENTS, "Mopti"),
             column(&DISPLACED_END, "Mopti"),
@@ -969,15 +988,7 @@ mod tests {
             (0.0, 0.0),
             (0.0, 2.0),
         ];
-        let diffs: Vec<Difference> = columns
-            .iter()
-            .zip(values)
-            .map(|(c, (b, o))| Difference {
-                scenario: 1,
-                outcome: c,
-                paired: paired(b, o),
-            })
-            .collect();
+        let diffs = constant_differences(&columns, &values);
         let (active, quiet) = region_differences(&diffs, 1);
         let names: Vec<&str> = active.iter().map(|r| r.region.as_str()).collect();
         assert_eq!(names, ["Centre-Nord", "Mopti", "Nord"]);
@@ -993,17 +1004,7 @@ mod tests {
 
     #[test]
     fn each_groups_events_are_listed_by_region_in_the_regions_order_most_first() {
-        let column = |outcome: &'static Outcome, region: &str, group: Option<&str>| Column {
-            outcome,
-            area: "central".into(),
-            area_index: None,
-            region: Some(region.into()),
-            region_index: None,
-            group: group.map(str::to_string),
-            group_index: None,
-        };
-        let paired =
-            |base: f64, other: f64| crate::experiment::compare::paired(&[base; 3], &[other; 3]);
+        let column = region_column;
         let columns = [
             column(&EVENTS, "Nord", None),
             column(&EVENTS, "Mopti", None),
@@ -1024,15 +1025,7 @@ mod tests {
             (30.0, 20.0),
             (0.0, 0.0),
         ];
-        let diffs: Vec<Difference> = columns
-            .iter()
-            .zip(values)
-            .map(|(c, (b, o))| Difference {
-                scenario: 1,
-                outcome: c,
-                paired: paired(b, o),
-            })
-            .collect();
+        let diffs = constant_differences(&columns, &values);
         let (regions, _) = region_differences(&diffs, 1);
         let (rows, strong) = group_region_rows(&diffs, 1, &regions);
         let cells: Vec<[&str; 3]> = rows
