@@ -3,7 +3,8 @@
 //! 1000): steps per second on one thread, to set beside `benches/mesa/speed.py`, which times
 //! Mesa's example on the same configuration.
 //!
-//! `cargo bench --bench epstein`
+//! `cargo bench --bench epstein`; `benches/mesa/side_by_side.py` runs this and Mesa's example
+//! in turn and prints their ratio with the load average.
 
 use divan::counter::ItemsCount;
 use sahelsim::reference::epstein::{EpsteinParams, World};

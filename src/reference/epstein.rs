@@ -104,6 +104,11 @@ struct BitRows {
     words: usize,
     /// `height + 2 pad` rows; row `y` of the lattice is stored row `y + pad`.
     bits: Vec<u64>,
+    /// Where rows are one word: by column, the bits of the column and of its copy across the
+    /// seam (empty otherwise).
+    column_bits: Vec<u64>,
+    /// By row: the stored row and the stored row of its copy across the seam (`NONE` if none).
+    row_copies: Vec<(u32, u32)>,
 }
 
 /// One row of a neighbourhood: the cells `dy` rows away and at most `half` columns away.
@@ -115,6 +120,19 @@ struct Reach {
     half: usize,
     /// Rows of one word: the run's bits for an agent in column 0.
     mask: u64,
+}
+
+/// The stored position of the copy of position `v` (of `n`) across the torus's seam, in a
+/// dimension padded by `pad` on both sides, if it has one.
+#[inline(always)]
+fn ghost(v: usize, pad: usize, n: usize) -> Option<usize> {
+    if v < pad {
+        Some(v + pad + n)
+    } else if v + pad >= n {
+        Some(v + pad - n)
+    } else {
+        None
+    }
 }
 
 /// A position in a padded dimension of length `n` + 2 `pad` back on the torus.
@@ -132,30 +150,59 @@ fn unpad(q: usize, pad: usize, n: usize) -> usize {
 impl BitRows {
     fn new(width: usize, height: usize, pad: usize) -> Self {
         let words = (width + 2 * pad).div_ceil(64);
+        let column_bits = if words == 1 {
+            (0..width)
+                .map(|x| {
+                    [Some(x + pad), ghost(x, pad, width)]
+                        .into_iter()
+                        .flatten()
+                        .fold(0u64, |m, p| m | 1 << p)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let row_copies = (0..height)
+            .map(|y| {
+                let copy = ghost(y, pad, height).map_or(NONE, |r| r as u32);
+                ((y + pad) as u32, copy)
+            })
+            .collect();
         Self {
             width,
             height,
             pad,
             words,
             bits: vec![0; words * (height + 2 * pad)],
+            column_bits,
+            row_copies,
         }
     }
 
     /// Sets (`on`) or clears the bit of cell (`x`, `y`) and its copies in the padding.
     #[inline(always)]
     fn put(&mut self, x: usize, y: usize, on: bool) {
-        let (pad, w, h) = (self.pad, self.width, self.height);
-        let ghost = |v: usize, n: usize| {
-            if v < pad {
-                Some(v + pad + n)
-            } else if v + pad >= n {
-                Some(v + pad - n)
-            } else {
-                None
+        if self.words == 1 {
+            // One word a row: the cell's bits in a row (itself and its copy across the seam)
+            // in one mask, written in its row and in that row's copy.
+            let m = self.column_bits[x];
+            let (row, copy) = self.row_copies[y];
+            for r in [row, copy] {
+                if r == NONE {
+                    continue;
+                }
+                let word = &mut self.bits[r as usize];
+                if on {
+                    *word |= m;
+                } else {
+                    *word &= !m;
+                }
             }
-        };
-        let cols = [Some(x + pad), ghost(x, w)];
-        for row in [Some(y + pad), ghost(y, h)].into_iter().flatten() {
+            return;
+        }
+        let (pad, w, h) = (self.pad, self.width, self.height);
+        let cols = [Some(x + pad), ghost(x, pad, w)];
+        for row in [Some(y + pad), ghost(y, pad, h)].into_iter().flatten() {
             for p in cols.into_iter().flatten() {
                 let word = &mut self.bits[row * self.words + p / 64];
                 if on {
@@ -196,6 +243,16 @@ impl BitRows {
             n += w.count_ones();
         }
         n + (row[wh] & mask(hi % 64 + 1)).count_ones()
+    }
+
+    /// The stored rows a neighbourhood `shape` covers from row `y` (in `shape`'s order), where
+    /// a row is one word (`words == 1`): the rows are consecutive, so one slice holds them and
+    /// counting needs no bounds check per row.
+    #[inline(always)]
+    fn single_word_rows(&self, y: usize, shape: &[Reach]) -> &[u64] {
+        debug_assert_eq!(self.words, 1);
+        let start = y + shape[0].off;
+        &self.bits[start..start + shape.len()]
     }
 
     /// The cell of the `k`-th (from 0) set bit among the cells of `reach` from (`x`, `y`).
@@ -491,9 +548,21 @@ impl World {
         } else {
             let (x, y) = self.xy(&ag);
             let (mut c, mut n) = (0, 0);
-            for r in &self.citizen_shape {
-                c += self.cops.count(x, y, r);
-                n += self.actives.count(x, y, r);
+            if self.cops.words == 1 {
+                // One word a row: both layers' rows in one pass, a mask, two popcounts a row.
+                let shape = &self.citizen_shape;
+                let cops = self.cops.single_word_rows(y, shape);
+                let actives = self.actives.single_word_rows(y, shape);
+                for ((r, &wc), &wa) in shape.iter().zip(cops).zip(actives) {
+                    let m = r.mask << x;
+                    c += (wc & m).count_ones();
+                    n += (wa & m).count_ones();
+                }
+            } else {
+                for r in &self.citizen_shape {
+                    c += self.cops.count(x, y, r);
+                    n += self.actives.count(x, y, r);
+                }
             }
             if ag.state == State::Active {
                 n -= 1; // itself, counted below like every citizen counts itself
@@ -541,10 +610,19 @@ impl World {
     fn cop_acts(&mut self, a: usize) {
         let (x, y) = self.xy(&self.agents[a]);
         let mut total = 0;
-        for (i, r) in self.cop_shape.iter().enumerate() {
-            let n = self.actives.count(x, y, r);
-            self.row_counts[i] = n;
-            total += n;
+        if self.actives.words == 1 {
+            let shape = &self.cop_shape;
+            let actives = self.actives.single_word_rows(y, shape);
+            for ((r, &wa), n) in shape.iter().zip(actives).zip(&mut self.row_counts) {
+                *n = (wa & r.mask << x).count_ones();
+                total += *n;
+            }
+        } else {
+            for (i, r) in self.cop_shape.iter().enumerate() {
+                let n = self.actives.count(x, y, r);
+                self.row_counts[i] = n;
+                total += n;
+            }
         }
         if total > 0 {
             let mut r = self.rng.random_range(0..total);
@@ -867,6 +945,13 @@ mod tests {
                             picked.sort();
                             seen.sort();
                             assert_eq!(picked, seen);
+                        }
+                        if b.words == 1 {
+                            // The one-word rows the agents count on agree with `count`.
+                            let rows = b.single_word_rows(y, &reach);
+                            for (r, &w) in reach.iter().zip(rows) {
+                                assert_eq!((w & r.mask << x).count_ones(), b.count(x, y, r));
+                            }
                         }
                     }
                 }
