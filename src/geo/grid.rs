@@ -132,10 +132,11 @@ impl Grid {
     pub fn neighbourhood_max(&self, values: &[f64], scratch: &mut Vec<f64>, out: &mut Vec<f64>) {
         let (w, h) = (self.width, self.height);
         debug_assert_eq!(values.len(), w * h);
+        // Both buffers are filled by appending, not zeroed first: zeroing two grid-sized
+        // buffers a week was most of a replicate's writes that miss the cache.
         scratch.clear();
-        scratch.resize(w * h, 0.0);
-        for (row, across) in values.chunks_exact(w).zip(scratch.chunks_exact_mut(w)) {
-            for c in 0..w {
+        for row in values.chunks_exact(w) {
+            scratch.extend((0..w).map(|c| {
                 let mut m = row[c];
                 if c > 0 {
                     m = m.max(row[c - 1]);
@@ -143,22 +144,24 @@ impl Grid {
                 if c + 1 < w {
                     m = m.max(row[c + 1]);
                 }
-                across[c] = m;
-            }
+                m
+            }));
         }
         out.clear();
-        out.resize(w * h, 0.0);
         for r in 0..h {
             let here = &scratch[r * w..(r + 1) * w];
             let above = (r > 0).then(|| &scratch[(r - 1) * w..r * w]);
             let below = (r + 1 < h).then(|| &scratch[(r + 1) * w..(r + 2) * w]);
-            let dst = &mut out[r * w..(r + 1) * w];
-            dst.copy_from_slice(here);
-            for line in [above, below].into_iter().flatten() {
-                for (d, v) in dst.iter_mut().zip(line) {
-                    *d = d.max(*v);
+            out.extend((0..w).map(|c| {
+                let mut m = here[c];
+                if let Some(above) = above {
+                    m = m.max(above[c]);
                 }
-            }
+                if let Some(below) = below {
+                    m = m.max(below[c]);
+                }
+                m
+            }));
         }
     }
 
