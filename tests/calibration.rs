@@ -53,8 +53,18 @@ fn validate_writes_its_table_json_and_plot_and_fails_on_a_missed_target() {
     );
     assert!(own >= means, "{own} < {means}");
     assert!(stdout.contains(&format!("of the replicates themselves {own:.3}")));
+    // The score's bootstrap standard error, in the JSON, the summary line and the report.
+    let se = json["score_standard_error"].as_f64().unwrap();
+    assert!(se >= 0.0 && se.is_finite(), "{se}");
+    assert!(
+        stdout.contains(&format!("score {means:.3} ± {se:.3}")),
+        "{stdout}"
+    );
     let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(report.contains("score of the replicates themselves (each replicate"));
+    assert!(report.contains(&format!(
+        "bootstrap standard error over the replicates is {se:.3}"
+    )));
     // The exit status says whether every fit target was met (test targets never fail it).
     assert_eq!(
         out.status.success(),

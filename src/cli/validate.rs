@@ -15,7 +15,8 @@ use crate::experiment::targets::{
     BEYOND_2020_SOURCE, PLACE_SOURCE, SOURCE, STRENGTH_SOURCE, covers_calibration_period,
 };
 use crate::experiment::validation::{
-    TargetResult, calibration_scenario, replicate_score, score, tally, validate,
+    SCORE_RESAMPLES, TargetResult, calibration_scenario, replicate_score, score,
+    score_standard_error, tally, validate,
 };
 use crate::record::writers::{ManifestFile, VERSION};
 use crate::report::validate_report;
@@ -38,6 +39,8 @@ struct ValidationFile<'a> {
     last_year: i32,
     /// Score over the fit targets.
     score: f64,
+    /// Its bootstrap standard error over the replicates (`score_standard_error`).
+    score_standard_error: f64,
     /// The replicates' own score (`replicate_score`): the mean over replicates of each
     /// replicate's squared distance, 0 only when every replicate meets every fit target.
     replicate_score: f64,
@@ -89,6 +92,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let (passed, covered) = tally(&results, Role::Fit);
     let (test_passed, test_covered) = tally(&results, Role::Test);
     let (of_means, of_replicates) = (score(&results), replicate_score(&results));
+    let standard_error = score_standard_error(&results, SCORE_RESAMPLES, s.seed);
     let last_year = cut.period.end.year();
     let file_out = ValidationFile {
         version: VERSION,
@@ -102,6 +106,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         source_place: PLACE_SOURCE,
         last_year,
         score: of_means,
+        score_standard_error: standard_error,
         replicate_score: of_replicates,
         covered,
         passed,
@@ -162,7 +167,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{passed} of {covered} fit targets met, score {of_means:.3} (0 = all met; of the replicates themselves {of_replicates:.3}); {test_passed} of {test_covered} test targets met; wrote {}",
+        "{passed} of {covered} fit targets met, score {of_means:.3} ± {standard_error:.3} (0 = all met; ± its bootstrap standard error over the replicates; of the replicates themselves {of_replicates:.3}); {test_passed} of {test_covered} test targets met; wrote {}",
         out.target().display()
     );
     if passed < covered {

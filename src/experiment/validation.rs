@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -152,6 +154,52 @@ pub fn replicate_score(results: &[TargetResult]) -> f64 {
         .sum()
 }
 
+/// Resamplings behind [`score_standard_error`] in `validate`. Numerical, not a parameter:
+/// with 1,000 the standard error itself is known to about 2 %.
+pub const SCORE_RESAMPLES: usize = 1_000;
+
+/// The bootstrap standard error of [`score`]: the standard deviation of the score of the
+/// means over `resamples` resamplings of the replicates with replacement (the same replicates
+/// for every target, since each replicate is one world), drawn from a generator seeded with
+/// `seed`. It says how far the score would move with another set of as many replicates: two
+/// points whose scores differ by less than about twice it are not told apart by them. 0 with
+/// fewer than two replicates or fewer than two resamplings.
+pub fn score_standard_error(results: &[TargetResult], resamples: usize, seed: u64) -> f64 {
+    let fit: Vec<&TargetResult> = results
+        .iter()
+        .filter(|r| r.covered && r.target.role == Role::Fit)
+        .collect();
+    let n = fit.first().map_or(0, |r| r.values.len());
+    if n < 2 || resamples < 2 {
+        return 0.0;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut picks = vec![0usize; n];
+    let scores: Vec<f64> = (0..resamples)
+        .map(|_| {
+            for p in picks.iter_mut() {
+                *p = rng.random_range(0..n);
+            }
+            fit.iter()
+                .map(|r| {
+                    // The mean of the picked replicates where the target is defined (NaN where
+                    // it is nowhere), as the score's means are taken.
+                    let (k, sum) = picks
+                        .iter()
+                        .map(|&i| r.values[i])
+                        .filter(|v| !v.is_nan())
+                        .fold((0usize, 0.0), |(k, s), v| (k + 1, s + v));
+                    let mean = if k == 0 { f64::NAN } else { sum / k as f64 };
+                    r.target.distance(mean).powi(2)
+                })
+                .sum()
+        })
+        .collect();
+    let mean = scores.iter().sum::<f64>() / resamples as f64;
+    let var = scores.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (resamples - 1) as f64;
+    var.sqrt()
+}
+
 /// Covered and met targets of one role: (met, covered).
 pub fn tally(results: &[TargetResult], role: Role) -> (usize, usize) {
     let of_role = results
@@ -191,6 +239,37 @@ mod tests {
             })
             .collect();
         (s3b, rows)
+    }
+
+    #[test]
+    fn the_scores_standard_error_grows_with_the_replicates_scatter() {
+        // Identical replicates: every resampling gives the same score (to rounding).
+        let (_, same) = s3b_rows(&[5_000.0; 20]);
+        let same = summarise_targets(&same, 2024);
+        assert!(score(&same) > 0.0);
+        assert!(score_standard_error(&same, 500, 7) < 1e-9);
+        // Replicates scattered across the band's upper edge (1,500–4,000): the score moves
+        // with the resampling, more the wider the scatter, and the same seed repeats it.
+        let scattered = |half: f64| {
+            let values: Vec<f64> = (0..20)
+                .map(|i| 4_000.0 + half * (i as f64 / 19.0 * 2.0 - 1.0))
+                .collect();
+            summarise_targets(&s3b_rows(&values).1, 2024)
+        };
+        let (narrow, wide) = (scattered(500.0), scattered(2_000.0));
+        let (se_narrow, se_wide) = (
+            score_standard_error(&narrow, 500, 7),
+            score_standard_error(&wide, 500, 7),
+        );
+        assert!(
+            se_narrow > 0.0 && se_wide > se_narrow,
+            "{se_narrow} {se_wide}"
+        );
+        assert_eq!(score_standard_error(&wide, 500, 7), se_wide);
+        // One replicate, or one resampling: nothing to tell.
+        let one = summarise_targets(&s3b_rows(&[5_000.0]).1, 2024);
+        assert_eq!(score_standard_error(&one, 500, 7), 0.0);
+        assert_eq!(score_standard_error(&wide, 1, 7), 0.0);
     }
 
     #[test]

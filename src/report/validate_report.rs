@@ -6,7 +6,9 @@ use super::format::{number, percent};
 use super::html::Report;
 use super::run_report::{parameters_section, scenario_facts};
 use crate::experiment::targets::{BEYOND_2020_SOURCE, Role, SOURCE, STRENGTH_SOURCE};
-use crate::experiment::validation::{TargetResult, replicate_score, score, tally};
+use crate::experiment::validation::{
+    SCORE_RESAMPLES, TargetResult, replicate_score, score, score_standard_error, tally,
+};
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
 
@@ -34,8 +36,9 @@ pub fn report(
     r.key_values(&facts);
     r.section("Key findings");
     let of_means = score(results);
+    let standard_error = score_standard_error(results, SCORE_RESAMPLES, s.seed);
     r.paragraph(&format!(
-        "{passed} of {covered} fit targets met (score {of_means:.3}; 0 means every fit target met). {test_passed} of {test_covered} test targets met. A target is met when the mean of the replicates lies inside its band. Calibration scores the fit targets only; the test targets are kept out of it, so they are an out-of-sample check of the model, reported as they come out. A mean inside a band can hide replicates on both sides of it: the tables give the share of replicates whose own value is in the band, and the score of the replicates themselves (each replicate's distance from each band, averaged) is {:.3}, against {of_means:.3} for the means; the further apart the two, the more the replicates scatter across the bands' edges.",
+        "{passed} of {covered} fit targets met (score {of_means:.3}; 0 means every fit target met). Its bootstrap standard error over the replicates is {standard_error:.3}: another set of as many replicates would give a score about that far from this one, so two scenarios whose scores differ by less than about twice it are not told apart by these replicates. {test_passed} of {test_covered} test targets met. A target is met when the mean of the replicates lies inside its band. Calibration scores the fit targets only; the test targets are kept out of it, so they are an out-of-sample check of the model, reported as they come out. A mean inside a band can hide replicates on both sides of it: the tables give the share of replicates whose own value is in the band, and the score of the replicates themselves (each replicate's distance from each band, averaged) is {:.3}, against {of_means:.3} for the means; the further apart the two, the more the replicates scatter across the bands' edges.",
         replicate_score(results),
     ));
     for (role, heading) in [
