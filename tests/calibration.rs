@@ -108,7 +108,7 @@ fn calibrate_writes_ranked_points_and_a_best_scenario_that_loads() {
     let csv = std::fs::read_to_string(dir.path().join("calibration.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with(
-        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates,model.bands.recruit_rate,C1,"
+        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates,score_of_means_se,model.bands.recruit_rate,C1,"
     ));
     assert_eq!(lines.len(), 3);
     let scores: Vec<f64> = lines[1..]
@@ -125,7 +125,17 @@ fn calibrate_writes_ranked_points_and_a_best_scenario_that_loads() {
             .collect();
         assert_eq!(f[4], f[7], "{l}");
         assert!(f[8] >= f[7], "{l}");
+        assert!(
+            f[9] >= 0.0 && f[9].is_finite(),
+            "the score's standard error: {l}"
+        );
     }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // One replicate a point in the fixture: no standard error to give, and it says so.
+    assert!(
+        stdout.contains("the score's standard error cannot be estimated"),
+        "{stdout}"
+    );
     // best.ron extends the base through a path relative to where it is written, and loads.
     let best = scenario::load(&dir.path().join("best.ron")).unwrap();
     assert_eq!(best.name, "baseline-calibrated");

@@ -20,6 +20,11 @@ fn calibrate_keeps_exactly_the_points_not_ruled_out_as_the_ensemble() {
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("history matching:"), "{stdout}");
+    // Two replicates a point: the best point's score comes with its standard error.
+    assert!(
+        stdout.contains("(bootstrap standard error over its replicates); the next point's"),
+        "{stdout}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("calibration.csv")).unwrap();
     let mut plausible: Vec<usize> = Vec::new();
     let mut waves = Vec::new();

@@ -14,7 +14,9 @@ use crate::experiment::calibration::{
 };
 use crate::experiment::ensemble::EnsembleFile;
 use crate::experiment::targets::TARGETS;
-use crate::experiment::validation::{replicate_score, score};
+use crate::experiment::validation::{
+    SCORE_RESAMPLES, replicate_score, score, score_standard_error,
+};
 use crate::record::writers::VERSION;
 use crate::report::format::number;
 
@@ -51,7 +53,7 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
 
     // Ranked points.
     let mut csv = String::from(
-        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates",
+        "rank,point,round,refined,score,passed,implausibility,score_of_means,score_of_replicates,score_of_means_se",
     );
     for p in &spec.parameters {
         csv.push(',');
@@ -61,9 +63,14 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
         csv.push_str(&format!(",{}", t.id));
     }
     csv.push('\n');
-    for (rank, p) in points.iter().enumerate() {
+    // The bootstrap standard error of each point's score of the means over its replicates.
+    let standard_errors: Vec<f64> = points
+        .iter()
+        .map(|p| score_standard_error(&p.targets, SCORE_RESAMPLES, spec.seed))
+        .collect();
+    for ((rank, p), se) in points.iter().enumerate().zip(&standard_errors) {
         csv.push_str(&format!(
-            "{},{},{},{},{:.6},{},{:.6},{:.6},{:.6}",
+            "{},{},{},{},{:.6},{},{:.6},{:.6},{:.6},{se:.6}",
             rank + 1,
             p.id,
             p.round,
@@ -128,6 +135,25 @@ pub(super) fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     );
     for (p, v) in spec.parameters.iter().zip(&best.values) {
         println!("  {:<50} {}", p.path, number(*v));
+    }
+    if spec.replicates < 2 {
+        println!("  (one replicate a point: the score's standard error cannot be estimated)");
+    } else if let Some(next) = points.get(1) {
+        // Whether the replicates tell the best point from the next: their scores of the
+        // means against the best's bootstrap standard error.
+        let (ours, theirs, se) = (
+            score(&best.targets),
+            score(&next.targets),
+            standard_errors[0],
+        );
+        println!(
+            "  score of the means {ours:.4} ± {se:.4} (bootstrap standard error over its replicates); the next point's {theirs:.4}{}",
+            if se > 0.0 && (theirs - ours).abs() < 2.0 * se {
+                ": within two standard errors, not told apart by these replicates"
+            } else {
+                ""
+            }
+        );
     }
     print!("{}", super::targets_table(&best.targets));
     if let Some(matching) = &spec.ensemble {
