@@ -107,7 +107,8 @@ struct BitRows {
     /// Where rows are one word: by column, the bits of the column and of its copy across the
     /// seam (empty otherwise).
     column_bits: Vec<u64>,
-    /// By row: the stored row and the stored row of its copy across the seam (`NONE` if none).
+    /// Where rows are one word: by row, the stored row and the stored row of its copy across
+    /// the seam (`NONE` if none; empty otherwise).
     row_copies: Vec<(u32, u32)>,
 }
 
@@ -120,6 +121,14 @@ struct Reach {
     half: usize,
     /// Rows of one word: the run's bits for an agent in column 0.
     mask: u64,
+}
+
+impl Reach {
+    /// Rows of one word: the run's bits for an agent in column `x`.
+    #[inline(always)]
+    fn at(&self, x: usize) -> u64 {
+        self.mask << x
+    }
 }
 
 /// The stored position of the copy of position `v` (of `n`) across the torus's seam, in a
@@ -162,12 +171,16 @@ impl BitRows {
         } else {
             Vec::new()
         };
-        let row_copies = (0..height)
-            .map(|y| {
-                let copy = ghost(y, pad, height).map_or(NONE, |r| r as u32);
-                ((y + pad) as u32, copy)
-            })
-            .collect();
+        let row_copies = if words == 1 {
+            (0..height)
+                .map(|y| {
+                    let copy = ghost(y, pad, height).map_or(NONE, |r| r as u32);
+                    ((y + pad) as u32, copy)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Self {
             width,
             height,
@@ -230,7 +243,7 @@ impl BitRows {
     fn count(&self, x: usize, y: usize, reach: &Reach) -> u32 {
         let row = y + reach.off;
         if self.words == 1 {
-            return (self.bits[row] & (reach.mask << x)).count_ones();
+            return (self.bits[row] & reach.at(x)).count_ones();
         }
         let (lo, hi) = (x + self.pad - reach.half, x + self.pad + reach.half);
         let row = &self.bits[row * self.words..(row + 1) * self.words];
@@ -261,7 +274,7 @@ impl BitRows {
         let row = y + reach.off;
         let ny = unpad(row, self.pad, self.height);
         if self.words == 1 {
-            let mut w = self.bits[row] & (reach.mask << x);
+            let mut w = self.bits[row] & reach.at(x);
             for _ in 0..k {
                 w &= w - 1;
             }
@@ -554,7 +567,7 @@ impl World {
                 let cops = self.cops.single_word_rows(y, shape);
                 let actives = self.actives.single_word_rows(y, shape);
                 for ((r, &wc), &wa) in shape.iter().zip(cops).zip(actives) {
-                    let m = r.mask << x;
+                    let m = r.at(x);
                     c += (wc & m).count_ones();
                     n += (wa & m).count_ones();
                 }
@@ -614,7 +627,7 @@ impl World {
             let shape = &self.cop_shape;
             let actives = self.actives.single_word_rows(y, shape);
             for ((r, &wa), n) in shape.iter().zip(actives).zip(&mut self.row_counts) {
-                *n = (wa & r.mask << x).count_ones();
+                *n = (wa & r.at(x)).count_ones();
                 total += *n;
             }
         } else {
@@ -950,7 +963,7 @@ mod tests {
                             // The one-word rows the agents count on agree with `count`.
                             let rows = b.single_word_rows(y, &reach);
                             for (r, &w) in reach.iter().zip(rows) {
-                                assert_eq!((w & r.mask << x).count_ones(), b.count(x, y, r));
+                                assert_eq!((w & r.at(x)).count_ones(), b.count(x, y, r));
                             }
                         }
                     }
