@@ -47,8 +47,6 @@ pub struct Community {
     pub residents: f64,
     /// People from here who have fled (wherever they now are).
     pub displaced: f64,
-    /// Community where those who flee from here find refuge (the region's largest).
-    pub refuge: CommunityId,
     /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
     pub pastoralists: f64,
     /// Share of the residents living in the countryside rather than in the cell's towns, at

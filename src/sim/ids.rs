@@ -17,23 +17,25 @@ macro_rules! dense_id {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(transparent)]
-        pub struct $Name(usize);
+        pub struct $Name(u32);
 
         impl $Name {
-            /// The id at position `index`.
+            /// The id at position `index` (at most `u32::MAX`: stored in 32 bits so that the
+            /// records holding ids stay small).
             pub const fn new(index: usize) -> Self {
-                Self(index)
+                assert!(index <= u32::MAX as usize, "an id beyond 32 bits");
+                Self(index as u32)
             }
 
             /// Its position.
             pub const fn index(self) -> usize {
-                self.0
+                self.0 as usize
             }
         }
 
         impl From<usize> for $Name {
             fn from(index: usize) -> Self {
-                Self(index)
+                Self::new(index)
             }
         }
 

@@ -89,8 +89,8 @@ pub fn populate(world: &mut World) {
                 0.0
             },
             kidnap_spot: false,
-            area: c.area,
-            region: c.region,
+            area: c.area.map(index_u32),
+            region: c.region.map(index_u32),
         })
         .collect();
     // Routes: each one's toll pool, bounded by its traffic, and its checkpoints.
@@ -196,16 +196,6 @@ pub fn populate(world: &mut World) {
             community_cells.push(i);
         }
     }
-    // Refuge: the most populous community of the same region.
-    let mut region_refuge: Vec<Option<usize>> = vec![None; data.regions.len()];
-    for (k, &ci) in community_cells.iter().enumerate() {
-        let r = grid.cells[ci].region.expect("communities are in regions");
-        match region_refuge[r] {
-            Some(best)
-                if grid.cells[community_cells[best]].population >= grid.cells[ci].population => {}
-            _ => region_refuge[r] = Some(k),
-        }
-    }
     // Garrison reach over communities: forces stop at their country's border; the troops are
     // spread by distance and, with `security.troops_follow_people`, by the people there.
     let radius = p.security.presence_radius_km;
@@ -268,7 +258,6 @@ pub fn populate(world: &mut World) {
             cell: CellId::new(ci),
             residents,
             displaced: 0.0,
-            refuge: region_refuge[c.region.expect("in a region")].map_or(id, CommunityId::new),
             pastoralists,
             rural_share: if c.population > 0 {
                 1.0 - c.urban as f64 / c.population as f64
@@ -527,4 +516,9 @@ pub fn populate(world: &mut World) {
 pub fn base_legitimacy(cp: &Communities, government: f64) -> f64 {
     let absent = cp.absent_state_legitimacy;
     cp.initial_legitimacy * (absent + (1.0 - absent) * government)
+}
+
+/// A map index (region, area) in the 32 bits [`CellInfo`] keeps it in.
+fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("a map index beyond 32 bits")
 }

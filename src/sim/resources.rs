@@ -191,10 +191,11 @@ pub struct CellInfo {
     pub border_closeness: f64,
     /// A route passes near a town (kidnapping opportunities).
     pub kidnap_spot: bool,
-    /// Area of operation.
-    pub area: Option<usize>,
-    /// Region.
-    pub region: Option<usize>,
+    /// Area of operation (index into the map's areas; 32 bits, like the ids, so that the
+    /// record fits one 64-byte cache line).
+    pub area: Option<u32>,
+    /// Region (index into the map's regions; 32 bits, as `area`).
+    pub region: Option<u32>,
 }
 
 /// Static per-cell data and the community entity of each populated cell.
@@ -239,7 +240,9 @@ impl Terrain {
 
     /// Whether `cell` lies in one of group `g`'s home regions.
     pub fn is_home(&self, g: GroupId, cell: CellId) -> bool {
-        self.cells[cell].region.is_some_and(|r| self.home[g][r])
+        self.cells[cell]
+            .region
+            .is_some_and(|r| self.home[g][r as usize])
     }
 }
 

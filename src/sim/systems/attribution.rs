@@ -39,10 +39,9 @@ pub fn observe(
     }
     let zone = |coalition: Coalition| {
         info.region.is_some_and(|r| {
-            s.groups
-                .iter()
-                .enumerate()
-                .any(|(h, gp)| gp.coalition == coalition && terrain.home[GroupId::new(h)][r])
+            s.groups.iter().enumerate().any(|(h, gp)| {
+                gp.coalition == coalition && terrain.home[GroupId::new(h)][r as usize]
+            })
         })
     };
     let perceived = s.groups[g.index()].attributed_as;

@@ -1,5 +1,6 @@
-//! Displacement and schools (weekly). Residents flee when fear passes a threshold, to the most
-//! populous community of their region; the displaced return as fear fades. The fear a community
+//! Displacement and schools (weekly). Residents flee when fear passes a threshold and are
+//! counted as displaced from their community (where they shelter is not placed on the map: they
+//! are no one's residents until they return); the displaced return as fear fades. The fear a community
 //! flees on is its own or, with `displacement.fear_spread`, that share of the highest fear in
 //! its cell and the cells around it (violence is felt beyond the village attacked); with
 //! `displacement.town_flight` below 1 only that share of the towns' residents flee with the
