@@ -509,3 +509,53 @@ fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_
         "3 of the 4 civilians killed in Burkina Faso by armed groups"
     );
 }
+
+/// FLM's spread into northern Burkina Faso emerges from where the money is, not from a place
+/// it is given: its only home region is Mopti, yet in the baseline about two in five of its
+/// own events of 2019–2020 are in Burkina Faso's Sahel, Nord and Centre-Nord regions, and with
+/// bands blind to revenue (`bands.revenue_weight` 0: the gold sites and route checkpoints no
+/// longer draw them) FLM stays in Mali. docs/calibration.md ('What carries FLM into northern
+/// Burkina Faso') gives the probes behind this, on 20 replicates of 2017–2025, and why the
+/// stigmatisation loop does not carry it.
+#[test]
+fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
+    use sahelsim::experiment::run_replicate;
+    use sahelsim::geo::SahelMap;
+    use sahelsim::sim::events::Perpetrator;
+    use std::sync::Arc;
+    let base = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
+    let map = Arc::new(SahelMap::build(&base.map, base.period.start.year()));
+    let flm = sahelsim::sim::ids::GroupId::from(base.group_index("FLM").unwrap());
+    let from = (time::macros::date!(2019 - 01 - 01) - base.period.start).whole_days() as u32;
+    // FLM's own events of 2019–2020 in northern Burkina Faso, and all of them, over 4
+    // replicates.
+    let northern_share = |s: scenario::Scenario| -> f64 {
+        let s = Arc::new(s);
+        let (mut north, mut all) = (0u32, 0u32);
+        for r in 0..4 {
+            for e in run_replicate(&s, &map, r, None).events {
+                if e.day < from || e.perpetrator != Perpetrator::Group(flm) {
+                    continue;
+                }
+                all += 1;
+                let region = map.grid.cells[e.cell.index()]
+                    .region
+                    .map(|k| &map.data.regions[k]);
+                if region.is_some_and(|g| {
+                    g.country == "BFA" && ["Sahel", "Nord", "Centre-Nord"].contains(&&*g.name)
+                }) {
+                    north += 1;
+                }
+            }
+        }
+        north as f64 / all.max(1) as f64
+    };
+    let mut blind = base.clone();
+    blind.model.bands.revenue_weight = 0.0;
+    let (with_money, without) = (northern_share(base), northern_share(blind));
+    assert!(
+        with_money > 0.25 && without < with_money / 3.0,
+        "FLM's share of its 2019–2020 events in northern Burkina Faso: {with_money:.3} with \
+         bands drawn by revenue, {without:.3} without"
+    );
+}
