@@ -32,17 +32,29 @@ pub enum Mechanism {
     /// A surge interdicts no moves between areas of operation (the `intensity` of every
     /// `CounterinsurgencySurge` intervention 0); its troops stay.
     Interdiction,
+    /// Gold sites and route checkpoints do not draw bands' moves (`model.bands.revenue_weight`
+    /// 0); they still pay the bands that are there. What carries FLM into northern Burkina
+    /// Faso (docs/calibration.md).
+    RevenuePull,
+    /// Uncontrolled communities do not draw bands' moves (`model.bands.expansion_weight` 0).
+    ExpansionPull,
+    /// Willing recruits do not draw bands' moves (`model.bands.support_weight` 0); bands
+    /// still recruit where they are.
+    RecruitPull,
 }
 
 impl Mechanism {
     /// Every mechanism, in the order of `--ablate`'s help.
-    pub const ALL: [Mechanism; 6] = [
+    pub const ALL: [Mechanism; 9] = [
         Mechanism::Backlash,
         Mechanism::StateOperations,
         Mechanism::Militias,
         Mechanism::Stigmatisation,
         Mechanism::RevenueDisplacement,
         Mechanism::Interdiction,
+        Mechanism::RevenuePull,
+        Mechanism::ExpansionPull,
+        Mechanism::RecruitPull,
     ];
 
     /// The name on the command line and in outputs.
@@ -54,6 +66,9 @@ impl Mechanism {
             Mechanism::Stigmatisation => "stigmatisation",
             Mechanism::RevenueDisplacement => "revenue-displacement",
             Mechanism::Interdiction => "interdiction",
+            Mechanism::RevenuePull => "revenue-pull",
+            Mechanism::ExpansionPull => "expansion-pull",
+            Mechanism::RecruitPull => "recruit-pull",
         }
     }
 
@@ -68,6 +83,9 @@ impl Mechanism {
             ],
             Mechanism::Militias => &[("model.militias.members_per_1000", 0.0)],
             Mechanism::Stigmatisation => &[("model.communities.stigma_per_death", 0.0)],
+            Mechanism::RevenuePull => &[("model.bands.revenue_weight", 0.0)],
+            Mechanism::ExpansionPull => &[("model.bands.expansion_weight", 0.0)],
+            Mechanism::RecruitPull => &[("model.bands.support_weight", 0.0)],
             Mechanism::RevenueDisplacement | Mechanism::Interdiction => &[],
         }
     }
@@ -130,6 +148,14 @@ mod tests {
         Mechanism::Militias.switch_off(&mut s);
         assert_eq!(s.model.militias.members_per_1000, 0.0);
         assert_eq!(s.model.security.backlash, base.model.security.backlash);
+        let mut s = base.clone();
+        Mechanism::RevenuePull.switch_off(&mut s);
+        assert_eq!(s.model.bands.revenue_weight, 0.0);
+        assert_eq!(
+            s.model.bands.support_weight,
+            base.model.bands.support_weight
+        );
+        assert!(base.model.bands.revenue_weight > 0.0);
     }
 
     #[test]
