@@ -881,3 +881,53 @@ fn the_time_series_counts_the_volunteers_among_the_recruits() {
     let by_group: u64 = s.groups.iter().map(|g| sum(&on.rows, &g.name).0).sum();
     assert_eq!(by_group, volunteers);
 }
+
+/// `bands.kept_home`: a band that joins another group keeps seeking the home regions of the
+/// group it was raised in. Ansaroul Islam (home: Burkina Faso's Sahel region alone here) loses
+/// its leader on 1 May 2017 and its bands go over to FLM (home: Mopti); with the kept home
+/// more of their fighters are still on their own ground at the end of 2018 than without it.
+#[test]
+fn bands_that_join_another_group_keep_to_their_own_ground() {
+    use sahelsim::sim::resources::Terrain;
+    let on_own_ground = |kept: f64| -> (u32, u32) {
+        let mut s = (*short(730, 0.3, &[("model.bands.kept_home", kept)])).clone();
+        let map = common::map(&s);
+        let sahel = map
+            .data
+            .regions
+            .iter()
+            .position(|r| r.country == "BFA" && r.name == "Sahel")
+            .unwrap();
+        let ansaroul = s.group_index("Ansaroul Islam").unwrap();
+        s.groups[ansaroul].home_regions = vec![sahel];
+        let s = std::sync::Arc::new(s);
+        let (mut home, mut all) = (0, 0);
+        for r in 0..3 {
+            let mut sim = Simulation::new(s.clone(), map.clone(), r);
+            while !sim.finished() {
+                sim.step();
+            }
+            let terrain = sim.world.resource::<Terrain>().clone();
+            let mut q = sim.world.query::<&Band>();
+            for b in q.iter(&sim.world) {
+                if b.home_group == GroupId::from(ansaroul) && b.group != b.home_group {
+                    all += b.fighters();
+                    if terrain.is_home(b.home_group, b.cell) {
+                        home += b.fighters();
+                    }
+                }
+            }
+        }
+        (home, all)
+    };
+    let (without, with) = (on_own_ground(0.0), on_own_ground(1.0));
+    assert!(
+        without.1 > 0 && with.1 > 0,
+        "bands went over: {without:?} {with:?}"
+    );
+    let share = |(home, all): (u32, u32)| home as f64 / all as f64;
+    assert!(
+        share(with) > share(without) + 0.2,
+        "former Ansaroul Islam fighters on their own ground: {without:?} without the kept home, {with:?} with it"
+    );
+}

@@ -313,6 +313,8 @@ param_sections! {
         border_reach_km: 30.0, [1.0, 1000.0], "km";
         /// Weight of the group's home regions in where a band goes.
         home_weight: 1.0, [0.0, 100.0], "-";
+        /// Share of `home_weight` a band that has joined another group (a leaderless group's bands drift to their allies) still gives the home regions of the group it was raised in: fighters keep to their own ground, as Ansaroul Islam's did in Soum, the province whose social order the movement rose against (International Crisis Group, Africa Report N°254, *The Social Roots of Jihadist Violence in Burkina Faso's North*, 12 October 2017). 0 (the default): a band that changes group is drawn by its new group's home regions alone. Assumption.
+        kept_home: 0.0, [0.0, 1.0], "share of home_weight";
         /// Weight of cover (parks, reserves) in where a band goes.
         cover_weight: 0.5, [0.0, 100.0], "-";
         /// Weight of security presence (avoided) in where a band goes.

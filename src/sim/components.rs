@@ -13,6 +13,10 @@ pub struct Band {
     pub id: BandId,
     /// The group the band belongs to now.
     pub group: GroupId,
+    /// The group it was raised in (its split-off children keep it): that group's home regions
+    /// are the band's own ground, which it still seeks after joining another group with
+    /// `bands.kept_home` (docs/ODD.md 7.4).
+    pub home_group: GroupId,
     /// The cell it is in.
     pub cell: CellId,
     /// Committed hardliners.

@@ -413,6 +413,7 @@ pub fn populate(world: &mut World) {
             world.spawn(Band {
                 id: next_band.take(),
                 group: gi,
+                home_group: gi,
                 cell: CellId::new(cell),
                 hardliners: hard,
                 low_level: fighters - hard,

@@ -61,6 +61,12 @@ pub fn cell_utility(
         };
     if terrain.is_home(band.group, cell) {
         u += b.home_weight;
+    } else if b.kept_home > 0.0
+        && band.home_group != band.group
+        && terrain.is_home(band.home_group, cell)
+    {
+        // A band that joined another group still knows its own ground.
+        u += b.home_weight * b.kept_home;
     }
     if info.cover {
         u += b.cover_weight;
