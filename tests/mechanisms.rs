@@ -907,14 +907,17 @@ fn bands_that_join_another_group_keep_to_their_own_ground() {
             while !sim.finished() {
                 sim.step();
             }
-            let terrain = sim.world.resource::<Terrain>().clone();
             let mut q = sim.world.query::<&Band>();
-            for b in q.iter(&sim.world) {
-                if b.home_group == GroupId::from(ansaroul) && b.group != b.home_group {
-                    all += b.fighters();
-                    if terrain.is_home(b.home_group, b.cell) {
-                        home += b.fighters();
-                    }
+            let gone_over: Vec<Band> = q
+                .iter(&sim.world)
+                .filter(|b| b.home_group == GroupId::from(ansaroul) && b.group != b.home_group)
+                .cloned()
+                .collect();
+            let terrain = sim.world.resource::<Terrain>();
+            for b in &gone_over {
+                all += b.fighters();
+                if terrain.is_home(b.home_group, b.cell) {
+                    home += b.fighters();
                 }
             }
         }
