@@ -183,16 +183,16 @@ fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 36's search
-    // 36c, point 10: a group recruits only what its income keeps, with the truce between JNIM
-    // and ISGS until July 2019 in the history; Burkina Faso's schools counted) meets these 22
-    // of its 29 fit targets, S1-S5 among them. It misses C1, C4, C10, G3, G4, H1 and D1, with
-    // the numbers given there.
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 37's search
+    // 37b: Ansaroul Islam's home in Soum's region alone, bands keeping their own ground after
+    // joining another group) meets these 22 of its 29 fit targets, S1-S5 among them. It misses
+    // C1, C9 (0.868 for at most 0.86), C10, C11a (1.398 for at least 1.40), G3, G4 and H1,
+    // with the numbers given there.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
     const MET: [&str; 22] = [
-        "C2", "C3", "C5", "C6", "C7", "C8", "C9", "C11a", "C11b", "C11c", "S1", "S2", "S3a", "S3b",
-        "S4", "S5a", "S5b", "S5c", "G1", "H0", "D3", "E1",
+        "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C11b", "C11c", "S1", "S2", "S3a", "S3b", "S4",
+        "S5a", "S5b", "S5c", "G1", "H0", "D1", "D3", "E1",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -206,9 +206,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 1.47 (3.12 for round 33's values with the truce), of which G3 (Burkina Faso's Sahel
-    // region's share) is most.
-    assert!(score(&results) <= 1.7, "score {}", score(&results));
+    // 0.660 ± 0.073 (round 36's values: 1.469 ± 0.141; round 33's with the truce: 3.12).
+    assert!(score(&results) <= 1.0, "score {}", score(&results));
 }
 
 #[test]
@@ -510,11 +509,13 @@ fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_
     );
 }
 
-/// FLM's spread into northern Burkina Faso emerges from where the money is, not from a place
-/// it is given: its only home region is Mopti, yet in the baseline about two in five of its
-/// own events of 2019–2020 are in Burkina Faso's Sahel, Nord and Centre-Nord regions, and with
-/// bands blind to revenue (`bands.revenue_weight` 0: the gold sites and route checkpoints no
-/// longer draw them) FLM stays in Mali. docs/calibration.md ('What carries FLM into northern
+/// FLM's spread into northern Burkina Faso emerges from where the money is and from the
+/// fighters it absorbed, not from a place it is given: its only home region is Mopti, yet in
+/// the baseline about half of its own events of 2019–2020 are in Burkina Faso's Sahel, Nord and
+/// Centre-Nord regions. With bands blind to revenue (`bands.revenue_weight` 0: the gold sites
+/// and route checkpoints no longer draw them) most of those events go; what is left is carried
+/// by Ansaroul Islam's bands, which joined FLM and keep to their own ground (`bands.kept_home`),
+/// and with both off FLM stays in Mali. docs/calibration.md ('What carries FLM into northern
 /// Burkina Faso') gives the probes behind this, on 20 replicates of 2017–2025, and why the
 /// stigmatisation loop does not carry it.
 #[test]
@@ -527,9 +528,9 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
     let map = Arc::new(SahelMap::build(&base.map, base.period.start.year()));
     let flm = sahelsim::sim::ids::GroupId::from(base.group_index("FLM").unwrap());
     let from = (time::macros::date!(2019 - 01 - 01) - base.period.start).whole_days() as u32;
-    // FLM's own events of 2019–2020 in northern Burkina Faso, and all of them, over 4
-    // replicates.
-    let northern_share = |s: scenario::Scenario| -> f64 {
+    // FLM's own events of 2019–2020 in northern Burkina Faso, and their share of all of them,
+    // over 4 replicates.
+    let northern = |s: scenario::Scenario| -> (u32, f64) {
         let s = Arc::new(s);
         let (mut north, mut all) = (0u32, 0u32);
         for r in 0..4 {
@@ -548,14 +549,20 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
                 }
             }
         }
-        north as f64 / all.max(1) as f64
+        (north, north as f64 / all.max(1) as f64)
     };
     let mut blind = base.clone();
     blind.model.bands.revenue_weight = 0.0;
-    let (with_money, without) = (northern_share(base), northern_share(blind));
+    let mut neither = blind.clone();
+    neither.model.bands.kept_home = 0.0;
+    let (with_money, without, without_either) =
+        (northern(base), northern(blind), northern(neither));
     assert!(
-        with_money > 0.25 && without < with_money / 3.0,
-        "FLM's share of its 2019–2020 events in northern Burkina Faso: {with_money:.3} with \
-         bands drawn by revenue, {without:.3} without"
+        with_money.1 > 0.25
+            && without.0 < with_money.0 / 2
+            && without_either.1 < with_money.1 / 3.0,
+        "FLM's events of 2019–2020 in northern Burkina Faso (count, share of FLM's): \
+         {with_money:.3?} with bands drawn by revenue, {without:.3?} without, \
+         {without_either:.3?} without it and with absorbed bands not keeping their ground"
     );
 }
