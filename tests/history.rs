@@ -294,3 +294,41 @@ fn a_rivalry_entry_needs_its_factor() {
         .unwrap_or_else(|| panic!("no factor error in {errs:?}"));
     assert!(e.position.is_some(), "located: {e:?}");
 }
+
+/// A what-if in `scenarios/history/` rewrites the baseline's history (a file that sets
+/// `history` replaces the list it extends), so it must repeat every entry of the baseline it
+/// does not mean to change: one that dropped the 2017–2019 truce between JNIM and ISGS would
+/// ask two questions at once.
+#[test]
+fn history_what_ifs_keep_every_entry_of_the_baseline() {
+    let base = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
+    let key = |e: &sahelsim::scenario::history::HistoryEvent| {
+        format!("{} {:?} {:?}", e.date, e.kind, e.effect)
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir("scenarios/history").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let s = scenario::load(&path).unwrap();
+        let have: Vec<String> = s.history.iter().map(key).collect();
+        for e in &base.history {
+            assert!(
+                have.contains(&key(e)),
+                "{} leaves out the baseline's entry of {} ({:?}: {})",
+                path.display(),
+                e.date,
+                e.kind,
+                e.note
+            );
+        }
+        assert!(
+            s.history.len() > base.history.len(),
+            "{} adds nothing",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no scenario in scenarios/history");
+}
