@@ -155,7 +155,9 @@ fn a_world_past_the_parting_day_is_not_copied() {
 fn a_world_is_copied_the_day_after_a_band_disbanded() {
     // A band that disbands at the end of a day stays in that day's band index until the
     // next day's rebuild; a copy made then must not look for it (it once panicked there).
-    let base = scenario("base", &[], "");
+    // Dear upkeep sends fighters home, so that a band disbands within the run whatever the
+    // baseline's values (round 37's disband none in these 560 days at 0.3°).
+    let base = scenario("base", &[], ", model: (bands: (upkeep_usd: 60.0))");
     let m = map(&base);
     let mut sim = Simulation::new(base.clone(), m.clone(), 0);
     let stale = |sim: &mut Simulation| {
