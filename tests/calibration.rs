@@ -185,14 +185,15 @@ fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
 fn the_baseline_keeps_its_calibrated_fit() {
     // docs/calibration.md: on these 20 replicates the shipped baseline (round 37's search
     // 37b: Ansaroul Islam's home in Soum's region alone, bands keeping their own ground after
-    // joining another group) meets these 22 of its 29 fit targets, S1-S5 among them. It misses
+    // joining another group) meets these 23 of its 30 fit targets, S1-S5 among them. It misses
     // C1, C9 (0.868 for at most 0.86), C10, C11a (1.398 for at least 1.40), G3, G4 and H1,
-    // with the numbers given there.
+    // with the numbers given there. G5 (Ségou's share of Mali's 2020 fatalities, at most 0.20)
+    // is what candidate 38 (FLM's home in Mopti and Ségou) misses at 0.435 while nearing G4.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
-    const MET: [&str; 22] = [
+    const MET: [&str; 23] = [
         "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C11b", "C11c", "S1", "S2", "S3a", "S3b", "S4",
-        "S5a", "S5b", "S5c", "G1", "H0", "D1", "D3", "E1",
+        "S5a", "S5b", "S5c", "G1", "G5", "H0", "D1", "D3", "E1",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);

@@ -104,7 +104,7 @@ pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studie
 
 /// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
 /// strength and money (S).
-pub const TARGETS: [Target; 42] = [
+pub const TARGETS: [Target; 43] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -402,6 +402,16 @@ pub const TARGETS: [Target; 42] = [
         target: "more than 60 %",
         lo: 0.50,
         hi: 0.75,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "G5",
+        fact: "Ségou comes after Mopti and Gao in Mali's violence in 2020",
+        measure: "Ségou's share of Mali's fatalities in Islamist-linked events, 2020",
+        target: "under 20 % (Mopti more than 60 %, then Gao, then Ségou: what is left after Mopti, split with Gao ahead)",
+        lo: 0.0,
+        hi: 0.20,
         role: Role::Fit,
         last_year: 2020,
     },
@@ -848,6 +858,13 @@ pub fn measure(
             }),
             |e| e.fatalities() as f64,
             |e| region_of(e.cell.index()) == Some("Mopti"),
+        ),
+        share_where(
+            events.iter().filter(|e| {
+                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("MLI")
+            }),
+            |e| e.fatalities() as f64,
+            |e| region_of(e.cell.index()) == Some("Ségou"),
         ),
         // Perpetrators (H).
         events
