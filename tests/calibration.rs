@@ -188,7 +188,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
     // joining another group) meets these 23 of its 30 fit targets, S1-S5 among them. It misses
     // C1, C9 (0.868 for at most 0.86), C10, C11a (1.398 for at least 1.40), G3, G4 and H1,
     // with the numbers given there. G5 (Ségou's share of Mali's 2020 fatalities, at most 0.20)
-    // is what candidate 38 (FLM's home in Mopti and Ségou) misses at 0.435 while nearing G4.
+    // is what search 38b's point 26 (FLM's home in Mopti and Ségou) misses at 0.435 while
+    // nearing G4.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
     const MET: [&str; 23] = [

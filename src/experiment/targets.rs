@@ -407,7 +407,7 @@ pub const TARGETS: [Target; 43] = [
     },
     Target {
         id: "G5",
-        fact: "Ségou comes after Mopti and Gao in Mali's violence in 2020",
+        fact: "Ségou far behind Mopti in Mali's violence in 2020",
         measure: "Ségou's share of Mali's fatalities in Islamist-linked events, 2020",
         target: "under 20 % (Mopti more than 60 %, then Gao, then Ségou: what is left after Mopti, split with Gao ahead)",
         lo: 0.0,
