@@ -511,6 +511,53 @@ fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_
     );
 }
 
+/// G4 and G5 share Mali's 2020 fatalities in Islamist-linked events between its regions:
+/// Mopti's share and Ségou's, counting neither another year, nor another country, nor the
+/// state's violence against civilians (not linked to a group).
+#[test]
+fn malis_2020_fatalities_are_shared_by_region_for_mopti_and_segou() {
+    use sahelsim::geo::SahelMap;
+    use sahelsim::sim::events::{ATTACK_ON_CIVILIANS, Event, Perpetrator, Target};
+    use sahelsim::sim::ids::{CellId, GroupId};
+    let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
+    let map = SahelMap::build(&s.map, s.period.start.year());
+    let cell = |town: &str| {
+        let t = map.town(town).unwrap();
+        CellId::from(map.grid.cell_index(map.data.towns[t].at).unwrap())
+    };
+    let day = |d: time::Date| (d - s.period.start).whole_days() as u32;
+    let (june_2020, june_2019) = (
+        day(time::macros::date!(2020 - 06 - 01)),
+        day(time::macros::date!(2019 - 06 - 01)),
+    );
+    let flm = Perpetrator::Group(GroupId::from(s.group_index("FLM").unwrap()));
+    let killing = |day, town: &str, by, killed| {
+        let mut e = Event::new(
+            day,
+            cell(town),
+            by,
+            None,
+            ATTACK_ON_CIVILIANS,
+            Target::Civilians,
+        );
+        e.civilians_killed = killed;
+        e
+    };
+    let events = vec![
+        killing(june_2020, "Mopti", flm, 6),
+        killing(june_2020, "Ségou", flm, 2),
+        killing(june_2020, "Gao", flm, 2),
+        // Not counted: 2019, Burkina Faso, the state's violence against civilians.
+        killing(june_2019, "Ségou", flm, 10),
+        killing(june_2020, "Djibo", flm, 10),
+        killing(june_2020, "Ségou", Perpetrator::State, 10),
+    ];
+    let values = sahelsim::experiment::targets::measure(&s, &map, &events, &[], &[]);
+    let value = |id: &str| values[TARGETS.iter().position(|t| t.id == id).unwrap()];
+    assert_eq!(value("G4"), 0.6, "Mopti's 6 of Mali's 10");
+    assert_eq!(value("G5"), 0.2, "Ségou's 2 of Mali's 10");
+}
+
 /// FLM's spread into northern Burkina Faso emerges from where the money is and from the
 /// fighters it absorbed, not from a place it is given: its only home region is Mopti, yet in
 /// the baseline about half of its own events of 2019–2020 are in Burkina Faso's Sahel, Nord and
