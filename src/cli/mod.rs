@@ -501,12 +501,7 @@ fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> Str
     );
     for r in results {
         let fact = crate::report::format::wrap(r.target.fact, TARGET_WIDTH);
-        let mean = if r.covered && !r.pass && r.mean.abs() < 100.0 {
-            // A miss by a hair must not print as a value inside the band.
-            format!("{:.4}", r.mean)
-        } else {
-            number(r.mean)
-        };
+        let mean = r.mean_text();
         let result = if !r.covered {
             "n/a"
         } else if r.pass {

@@ -80,11 +80,7 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
                 t.target.fact.to_string(),
                 t.target.measure.to_string(),
                 format!("{}–{}", number(t.target.lo), number(t.target.hi)),
-                if t.covered && !t.pass && t.mean.abs() < 100.0 {
-                    format!("{:.4}", t.mean)
-                } else {
-                    number(t.mean)
-                },
+                t.mean_text(),
                 format!("{} – {}", number(t.p05), number(t.p95)),
                 percent(t.share_in_band()),
                 if !t.covered {

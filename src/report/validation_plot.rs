@@ -118,7 +118,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(e)?;
         let text = format!(
             "{} (band {}–{})",
-            number(r.mean),
+            r.mean_text(),
             number(r.target.lo),
             number(r.target.hi)
         );
