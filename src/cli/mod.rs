@@ -501,7 +501,7 @@ fn targets_table(results: &[crate::experiment::validation::TargetResult]) -> Str
     );
     for r in results {
         let fact = crate::report::format::wrap(r.target.fact, TARGET_WIDTH);
-        let mean = r.mean_text();
+        let mean = crate::report::validate_report::mean_text(r);
         let result = if !r.covered {
             "n/a"
         } else if r.pass {

@@ -54,17 +54,6 @@ impl TargetResult {
         }
         inside as f64 / counted as f64
     }
-
-    /// The mean as the tables and the validation picture print it: three significant figures,
-    /// but four decimals for a missed target under 100, so that a miss by a hair (C11a's
-    /// 1.3978 for a band from 1.40) never reads as a value inside the band.
-    pub fn mean_text(&self) -> String {
-        if self.covered && !self.pass && self.mean.abs() < 100.0 {
-            format!("{:.4}", self.mean)
-        } else {
-            crate::report::format::number(self.mean)
-        }
-    }
 }
 
 /// The scenario cut to the last day the targets count (the model is causal: the days counted
@@ -222,25 +211,6 @@ pub fn tally(results: &[TargetResult], role: Role) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_miss_by_a_hair_never_prints_as_a_value_inside_the_band() {
-        let c11a = *TARGETS.iter().find(|t| t.id == "C11a").unwrap();
-        let result = |mean: f64, pass: bool| TargetResult {
-            target: c11a,
-            mean,
-            p05: mean,
-            p95: mean,
-            covered: true,
-            pass,
-            values: vec![mean],
-        };
-        // Three significant figures would print 1.40, the band's lower edge.
-        assert_eq!(result(1.3978, false).mean_text(), "1.3978");
-        assert_eq!(result(1.5012, true).mean_text(), "1.50");
-        // Large counts are printed whole either way.
-        assert_eq!(result(16_578.2, false).mean_text(), "16,578");
-    }
 
     #[test]
     fn a_mean_in_the_band_can_hide_replicates_on_both_sides_of_it() {

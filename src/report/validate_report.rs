@@ -12,6 +12,17 @@ use crate::experiment::validation::{
 use crate::record::writers::VERSION;
 use crate::scenario::Scenario;
 
+/// A target's mean as the tables and the validation picture print it: three significant
+/// figures, but four decimals for a missed target under 100, so that a miss by a hair (C11a's
+/// 1.3978 for a band from 1.40) never reads as a value inside the band.
+pub fn mean_text(t: &TargetResult) -> String {
+    if t.covered && !t.pass && t.mean.abs() < 100.0 {
+        format!("{:.4}", t.mean)
+    } else {
+        number(t.mean)
+    }
+}
+
 /// The report of a validation of `s` over 2017 to `last_year`.
 pub fn report(
     s: &Scenario,
@@ -80,7 +91,7 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
                 t.target.fact.to_string(),
                 t.target.measure.to_string(),
                 format!("{}–{}", number(t.target.lo), number(t.target.hi)),
-                t.mean_text(),
+                mean_text(t),
                 format!("{} – {}", number(t.p05), number(t.p95)),
                 percent(t.share_in_band()),
                 if !t.covered {
@@ -107,4 +118,29 @@ fn targets_table(r: &mut Report, results: &[&TargetResult]) {
         &rows,
         &missed,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::targets::TARGETS;
+
+    #[test]
+    fn a_miss_by_a_hair_never_prints_as_a_value_inside_the_band() {
+        let c11a = *TARGETS.iter().find(|t| t.id == "C11a").unwrap();
+        let result = |mean: f64, pass: bool| TargetResult {
+            target: c11a,
+            mean,
+            p05: mean,
+            p95: mean,
+            covered: true,
+            pass,
+            values: vec![mean],
+        };
+        // Three significant figures would print 1.40, the band's lower edge.
+        assert_eq!(mean_text(&result(1.3978, false)), "1.3978");
+        assert_eq!(mean_text(&result(1.5012, true)), "1.50");
+        // Large counts are printed whole either way.
+        assert_eq!(mean_text(&result(16_578.2, false)), "16,578");
+    }
 }

@@ -9,6 +9,7 @@ use super::PlotFormat;
 use super::figure::{Figure, Plot, render};
 use super::format::number;
 use super::palette::OKABE_ITO;
+use super::validate_report::mean_text;
 use crate::experiment::validation::TargetResult;
 
 /// Display range of the common scale.
@@ -118,7 +119,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(e)?;
         let text = format!(
             "{} (band {}–{})",
-            r.mean_text(),
+            mean_text(r),
             number(r.target.lo),
             number(r.target.hi)
         );
