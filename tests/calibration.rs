@@ -429,10 +429,7 @@ fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_
     use sahelsim::sim::ids::{CellId, GroupId};
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let map = SahelMap::build(&s.map, s.period.start.year());
-    let cell = |town: &str| {
-        let t = map.town(town).unwrap();
-        CellId::from(map.grid.cell_index(map.data.towns[t].at).unwrap())
-    };
+    let cell = |town: &str| CellId::from(map.town_cell_index(town).unwrap());
     let (mopti, djibo) = (cell("Mopti"), cell("Djibo"));
     let day = |d: time::Date| (d - s.period.start).whole_days() as u32;
     let march = day(time::macros::date!(2023 - 03 - 01));
@@ -521,10 +518,7 @@ fn malis_2020_fatalities_are_shared_by_region_for_mopti_and_segou() {
     use sahelsim::sim::ids::{CellId, GroupId};
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let map = SahelMap::build(&s.map, s.period.start.year());
-    let cell = |town: &str| {
-        let t = map.town(town).unwrap();
-        CellId::from(map.grid.cell_index(map.data.towns[t].at).unwrap())
-    };
+    let cell = |town: &str| CellId::from(map.town_cell_index(town).unwrap());
     let day = |d: time::Date| (d - s.period.start).whole_days() as u32;
     let (june_2020, june_2019) = (
         day(time::macros::date!(2020 - 06 - 01)),

@@ -641,6 +641,16 @@ pub fn measure(
             .region
             .map(|r| map.data.regions[r].name.as_str())
     };
+    // A region's share of its country's fatalities in Islamist-linked events of 2020 (G3-G5).
+    let region_share_2020 = |country: &str, region: &str| {
+        share_where(
+            events.iter().filter(|e| {
+                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some(country)
+            }),
+            |e| e.fatalities() as f64,
+            |e| region_of(e.cell.index()) == Some(region),
+        )
+    };
     // A per-cell quantity summed over a country's cells at the end of `y` (NaN if not recorded).
     let at_year_end = |y: i32, iso3: &str, pick: fn(&CellYear) -> &Vec<f32>| {
         cell_years
@@ -845,27 +855,9 @@ pub fn measure(
             |e| e.fatalities() as f64,
             |e| country_of(e.cell.index()) == Some("BFA"),
         )),
-        share_where(
-            events.iter().filter(|e| {
-                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("BFA")
-            }),
-            |e| e.fatalities() as f64,
-            |e| region_of(e.cell.index()) == Some("Sahel"),
-        ),
-        share_where(
-            events.iter().filter(|e| {
-                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("MLI")
-            }),
-            |e| e.fatalities() as f64,
-            |e| region_of(e.cell.index()) == Some("Mopti"),
-        ),
-        share_where(
-            events.iter().filter(|e| {
-                islamist(e) && year(e) == 2020 && country_of(e.cell.index()) == Some("MLI")
-            }),
-            |e| e.fatalities() as f64,
-            |e| region_of(e.cell.index()) == Some("Ségou"),
-        ),
+        region_share_2020("BFA", "Sahel"),
+        region_share_2020("MLI", "Mopti"),
+        region_share_2020("MLI", "Ségou"),
         // Perpetrators (H).
         events
             .iter()
