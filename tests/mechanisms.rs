@@ -676,6 +676,33 @@ fn troops_police_the_town_they_are_stationed_in() {
 }
 
 #[test]
+fn a_groups_tempo_follows_the_ground_it_holds() {
+    // Same seeds, one year at 0.3°. With `hold_tempo` 0.9, a group that holds no community
+    // attacks at a tenth of the rate. With half the effect at one person held, a group's
+    // tempo is back to nearly full once it holds any community, so its bands attack more than
+    // when no group's hold can count (half the effect at 10⁹ people) and less than with the
+    // mechanism off, since the groups start holding none (their home regions' initial
+    // control, 0.15, is under the 0.6 of control).
+    let attacks = |tempo: f64, half: f64| {
+        let s = short(
+            DAYS,
+            RES,
+            &[
+                ("model.bands.hold_tempo", tempo),
+                ("model.bands.hold_half_people", half),
+            ],
+        );
+        total(&s, 3, "attacks_by_groups")
+    };
+    let (off, counted, never) = (attacks(0.0, 1.0), attacks(0.9, 1.0), attacks(0.9, 1.0e9));
+    assert!(
+        off > counted && counted > 2.0 * never,
+        "the groups' attacks with the tempo off {off}, following the hold {counted}, \
+         and with no hold large enough to count {never}"
+    );
+}
+
+#[test]
 fn towns_stay_the_states_when_it_holds_them() {
     // Same seeds, one year at 0.1° with weak forces: with `town_hold` the groups gain control
     // over the countryside only, so far fewer town dwellers live under their control.

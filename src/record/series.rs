@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::scenario::{Resolution, Scenario};
 use crate::sim::Simulation;
-use crate::sim::components::{Band, Community};
+use crate::sim::components::{Band, CONTESTED_CONTROL, Community, MILITANT_CONTROL};
 use crate::sim::events::{Event, Perpetrator, Target};
 use crate::sim::resources::{EventLog, FighterFlows, Ledger, Setup, Source, sum_flows};
 
@@ -159,9 +159,9 @@ struct CommunityTotals {
 impl CommunityTotals {
     /// Adds community `c`.
     fn add(&mut self, c: &Community) {
-        if c.control < 0.2 {
+        if c.control < CONTESTED_CONTROL {
             self.state += 1;
-        } else if c.control <= 0.6 {
+        } else if c.control <= MILITANT_CONTROL {
             self.contested += 1;
         } else {
             self.militant += 1;

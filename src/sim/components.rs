@@ -127,6 +127,13 @@ impl Community {
     }
 }
 
+/// Militant control above which a community counts as under a group's control (Kalyvas'
+/// zones of predominant and full control); from [`CONTESTED_CONTROL`] up to it, contested.
+pub const MILITANT_CONTROL: f64 = 0.6;
+
+/// Militant control from which a community counts as contested; below it, the state's.
+pub const CONTESTED_CONTROL: f64 = 0.2;
+
 /// Kind of security force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForceKind {

@@ -378,6 +378,7 @@ pub fn populate(world: &mut World) {
             income_external: 0.0,
             income_local: 0.0,
             defections_in: IdVec::filled(0, s.groups.len()),
+            held_people: 0.0,
         });
         if bands == 0 {
             continue;

@@ -19,7 +19,7 @@ use crate::scenario::history::{HistoryEffect, level_on};
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
 use crate::scenario::{Coalition, Scenario};
-use crate::sim::components::{Band, Community};
+use crate::sim::components::{Band, Community, MILITANT_CONTROL};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
 };
@@ -75,6 +75,32 @@ pub fn offensive_posture(objectives: &Objectives) -> f64 {
     objectives.ideological * (1.0 - objectives.political)
 }
 
+/// How a group's operational tempo follows its hold on the ground: (1 − `tempo`) + `tempo` ×
+/// H / (H + `half`), H the people it holds (`GroupState::held_people`: the residents of the communities under its
+/// control). 1 when `tempo` is 0.
+pub fn hold_tempo_factor(held_people: f64, tempo: f64, half: f64) -> f64 {
+    if tempo <= 0.0 {
+        return 1.0;
+    }
+    let held = held_people.max(0.0);
+    (1.0 - tempo) + tempo * held / (held + half)
+}
+
+/// Counts the people each group holds: the residents of the communities under its control
+/// (control above [`MILITANT_CONTROL`]).
+pub fn count_held_people(groups: &mut Groups, communities: &Query<&mut Community>) {
+    for g in groups.ids() {
+        groups[g].held_people = 0.0;
+    }
+    for c in communities.iter() {
+        if let Some(g) = c.controller
+            && c.control > MILITANT_CONTROL
+        {
+            groups[g].held_people += c.residents.max(0.0);
+        }
+    }
+}
+
 /// Whether two coalitions fight each other.
 pub fn rivals(a: Coalition, b: Coalition) -> bool {
     matches!(
@@ -117,6 +143,10 @@ pub fn band_attacks(
     let v = &p.violence;
     let grid = &setup.map.grid;
     let clash_chance = rival_clash_on(s, clock.day);
+    // The groups' hold on the ground, counted weekly (and not at all when it moves nothing).
+    if p.bands.hold_tempo > 0.0 && clock.weekly() {
+        count_held_people(&mut groups, &communities);
+    }
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
         let Ok((_, band)) = bands.get(e) else {
@@ -179,6 +209,11 @@ pub fn band_attacks(
             * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
             * (1.0 - p.bands.deterrence * presence)
             * offensive_posture(&group.objectives)
+            * hold_tempo_factor(
+                groups[gi].held_people,
+                p.bands.hold_tempo,
+                p.bands.hold_half_people,
+            )
             * group.tactics.activity
             * restraint
             * if criminal {
@@ -332,4 +367,22 @@ pub fn take_losses(
     b.morale = (b.morale - morale_per_loss * n as f64).max(0.0);
     ledger.count(b.group, FighterFlow::Killed, n);
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tempo_follows_the_hold_only_when_switched_on() {
+        // Off: no hold changes anything.
+        assert_eq!(hold_tempo_factor(0.0, 0.0, 100_000.0), 1.0);
+        assert_eq!(hold_tempo_factor(5.0e6, 0.0, 100_000.0), 1.0);
+        // On: (1 − w) with nothing held, halfway at the half, towards 1 with much held.
+        assert_eq!(hold_tempo_factor(0.0, 0.6, 100_000.0), 0.4);
+        assert!((hold_tempo_factor(100_000.0, 0.6, 100_000.0) - 0.7).abs() < 1e-12);
+        assert!(hold_tempo_factor(1.0e9, 0.6, 100_000.0) > 0.999);
+        let rising = [0.0, 1.0e3, 1.0e4, 1.0e5, 1.0e6].map(|h| hold_tempo_factor(h, 0.6, 1.0e5));
+        assert!(rising.windows(2).all(|w| w[0] < w[1]), "{rising:?}");
+    }
 }
