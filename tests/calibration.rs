@@ -183,18 +183,19 @@ fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 37's search
-    // 37b: Ansaroul Islam's home in Soum's region alone, bands keeping their own ground after
-    // joining another group) meets these 23 of its 30 fit targets, S1-S5 among them. It misses
-    // C1, C9 (0.868 for at most 0.86), C10, C11a (1.398 for at least 1.40), G3, G4 and H1,
-    // with the numbers given there. G5 (Ségou's share of Mali's 2020 fatalities, at most 0.20)
-    // is what search 38b's point 26 (FLM's home in Mopti and Ségou) misses at 0.435 while
-    // nearing G4.
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 39's search
+    // 39b: a group's tempo following its hold on the ground, on round 37's point) meets these
+    // 24 of its 30 fit targets. It misses C9 (0.902 for at most 0.86), S2 (9,455 for at most
+    // 9,000), S3b (4,309 for at most 4,000), G3, G4 and H1 (0.618 for at most 0.60), with the
+    // numbers given there. C1 (5.14) and C11a, missed until round 39, are met through the hold
+    // (`the_tempo_following_the_hold_makes_violence_outgrow_the_fighters`). G5 (Ségou's share
+    // of Mali's 2020 fatalities, at most 0.20) is what search 38b's point 26 (FLM's home in
+    // Mopti and Ségou) misses at 0.435 while nearing G4.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
-    const MET: [&str; 23] = [
-        "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C11b", "C11c", "S1", "S2", "S3a", "S3b", "S4",
-        "S5a", "S5b", "S5c", "G1", "G5", "H0", "D1", "D3", "E1",
+    const MET: [&str; 24] = [
+        "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c", "S1", "S3a",
+        "S4", "S5a", "S5b", "S5c", "G1", "G5", "H0", "D1", "D3", "E1",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -208,7 +209,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 0.660 ± 0.073 (round 36's values: 1.469 ± 0.141; round 33's with the truce: 3.12).
+    // 0.455 (round 37's values: 0.660 ± 0.073; round 36's: 1.469 ± 0.141; round 33's with the
+    // truce: 3.12).
     assert!(score(&results) <= 1.0, "score {}", score(&results));
 }
 
@@ -607,5 +609,31 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
         "FLM's events of 2019–2020 in northern Burkina Faso (count, share of FLM's): \
          {with_money:.3?} with bands drawn by revenue, {without:.3?} without, \
          {without_either:.3?} without it and with absorbed bands not keeping their ground"
+    );
+}
+
+/// Violence outgrows the fighters because a group's tempo follows its hold on the ground
+/// (`bands.hold_tempo`, round 39): the groups start holding no community, so 2017 is quiet and
+/// each year's new ground brings more operations per fighter. Switched off, with every other
+/// value of the baseline kept, the events of 2020 are about 2.8 times those of 2017 (C1; 20
+/// replicates: 2.75, against 5.14 with it; docs/calibration.md, "Round 39").
+#[test]
+fn the_tempo_following_the_hold_makes_violence_outgrow_the_fighters() {
+    let base = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
+    assert!(
+        base.model.bands.hold_tempo > 0.0,
+        "the baseline's tempo follows the hold"
+    );
+    let mut off = base.clone();
+    off.model.bands.hold_tempo = 0.0;
+    let c1 = |s: &scenario::Scenario| {
+        let results = validate(s, 4, None);
+        results.iter().find(|r| r.target.id == "C1").unwrap().mean
+    };
+    let (with_hold, without) = (c1(&base), c1(&off));
+    assert!(
+        with_hold > 1.4 * without && without < 5.0,
+        "Islamist-linked events of 2020 over 2017 (C1): {with_hold:.2} with the tempo following \
+         the hold, {without:.2} without"
     );
 }
