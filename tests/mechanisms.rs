@@ -682,7 +682,7 @@ fn a_groups_tempo_follows_the_ground_it_holds() {
     // tempo is back to nearly full once it holds any community, so its bands attack more than
     // when no group's hold can count (half the effect at 10⁹ people) and less than with the
     // mechanism off, since the groups start holding none (their home regions' initial
-    // control, 0.15, is under the 0.6 of control).
+    // control, 0.15, is under the 0.6 above which a community counts as held).
     let attacks = |tempo: f64, half: f64| {
         let s = short(
             DAYS,
@@ -918,8 +918,9 @@ fn bands_that_join_another_group_keep_to_their_own_ground() {
     use sahelsim::sim::resources::Terrain;
     let on_own_ground = |kept: f64| -> (u32, u32) {
         // 0.15°: on coarser grids few of Ansaroul Islam's bands meet FLM's by the end of 2018
-        // and go over (none at 0.3° with round 37's values). Here about 800 fighters do; on
-        // their own ground 159 of 803 without the kept home, 527 of 872 with it.
+        // and go over (none at 0.3° with round 37's values). Here about 800 fighters did on
+        // round 37's values: on their own ground 159 of 803 without the kept home, 527 of 872
+        // with it.
         let mut s = (*short(730, 0.15, &[("model.bands.kept_home", kept)])).clone();
         let map = common::map(&s);
         let sahel = map

@@ -299,9 +299,9 @@ param_sections! {
         attack_rate: 0.006, [0.0, 1.0], "per band-day";
         /// Exponent of band size in the attack rate: above 1 a larger band mounts more operations per fighter (coordinated raids, vehicles, heavier weapons), below 1 fewer. Calibrated.
         size_exponent: 0.7, [0.0, 2.0], "-";
-        /// How far a group's operational tempo grows with its hold on the ground: a band's attack rate is times (1 − `hold_tempo`) + `hold_tempo` × H / (H + `hold_half_people`), H the people of the communities the group controls, each weighted by its control (Kalyvas 2006, The Logic of Violence in Civil War: control brings collaboration, and with it the intelligence, shelter and supplies operations need). 0 (the default) is off: the rate does not depend on the hold. Assumption.
+        /// How far a group's operational tempo grows with its hold on the ground: a band's attack rate is multiplied by (1 − `hold_tempo`) + `hold_tempo` × H / (H + `hold_half_people`), H the people the group holds: the residents of the communities under its control (control above 0.6), counted weekly (Kalyvas 2006, The Logic of Violence in Civil War: control brings collaboration, and with it the intelligence, shelter and supplies operations need). A criminal band keeps its group's factor. 0 (the default) is off: the rate does not depend on the hold. Assumption.
         hold_tempo: 0.0, [0.0, 1.0], "0..1";
-        /// People held (control-weighted residents of the communities a group controls) at which `hold_tempo` has half its effect. Assumption.
+        /// People held (the residents of the communities under a group's control) at which `hold_tempo` has half its effect. Assumption.
         hold_half_people: 100000.0, [1.0, 100000000.0], "people";
         /// How much full security presence in a band's cell cuts its attack rate (hardened targets, pressure).
         deterrence: 0.5, [0.0, 1.0], "0..1";

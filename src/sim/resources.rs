@@ -96,8 +96,9 @@ pub struct GroupState {
     pub income_local: f64,
     /// Fighters received from each other group through defection.
     pub defections_in: IdVec<GroupId, u32>,
-    /// People the group holds: the residents of the communities it controls, each weighted by
-    /// its control (counted weekly, only when `bands.hold_tempo` is on; 0 otherwise).
+    /// People the group holds: the residents of the communities under its control (control
+    /// above [`MILITANT_CONTROL`](crate::sim::components::MILITANT_CONTROL)), counted weekly
+    /// and only when `bands.hold_tempo` is on (0 otherwise).
     pub held_people: f64,
 }
 

@@ -87,12 +87,20 @@ pub fn hold_tempo_factor(held_people: f64, tempo: f64, half: f64) -> f64 {
 }
 
 /// Counts the people each group holds: the residents of the communities under its control
-/// (control above [`MILITANT_CONTROL`]).
-pub fn count_held_people(groups: &mut Groups, communities: &Query<&mut Community>) {
+/// (control above [`MILITANT_CONTROL`]), in community-id order.
+pub fn count_held_people(
+    groups: &mut Groups,
+    terrain: &Terrain,
+    communities: &Query<&mut Community>,
+) {
     for g in groups.ids() {
         groups[g].held_people = 0.0;
     }
-    for c in communities.iter() {
+    // In community-id order, so that the sums do not depend on how the world stores them.
+    for &ce in terrain.communities.iter() {
+        let Ok(c) = communities.get(ce) else {
+            continue;
+        };
         if let Some(g) = c.controller
             && c.control > MILITANT_CONTROL
         {
@@ -145,7 +153,7 @@ pub fn band_attacks(
     let clash_chance = rival_clash_on(s, clock.day);
     // The groups' hold on the ground, counted weekly (and not at all when it moves nothing).
     if p.bands.hold_tempo > 0.0 && clock.weekly() {
-        count_held_people(&mut groups, &communities);
+        count_held_people(&mut groups, &terrain, &communities);
     }
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {
