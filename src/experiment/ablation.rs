@@ -41,11 +41,15 @@ pub enum Mechanism {
     /// Willing recruits do not draw bands' moves (`model.bands.support_weight` 0); bands
     /// still recruit where they are.
     RecruitPull,
+    /// A group's tempo does not follow the ground it holds (`model.bands.hold_tempo` 0): its
+    /// bands attack at the rate of their size whatever it holds (calibration round 39's
+    /// mechanism, docs/ODD.md 7.8).
+    HoldTempo,
 }
 
 impl Mechanism {
     /// Every mechanism, in the order of `--ablate`'s help.
-    pub const ALL: [Mechanism; 9] = [
+    pub const ALL: [Mechanism; 10] = [
         Mechanism::Backlash,
         Mechanism::StateOperations,
         Mechanism::Militias,
@@ -55,6 +59,7 @@ impl Mechanism {
         Mechanism::RevenuePull,
         Mechanism::ExpansionPull,
         Mechanism::RecruitPull,
+        Mechanism::HoldTempo,
     ];
 
     /// The name on the command line and in outputs.
@@ -69,6 +74,7 @@ impl Mechanism {
             Mechanism::RevenuePull => "revenue-pull",
             Mechanism::ExpansionPull => "expansion-pull",
             Mechanism::RecruitPull => "recruit-pull",
+            Mechanism::HoldTempo => "hold-tempo",
         }
     }
 
@@ -86,6 +92,7 @@ impl Mechanism {
             Mechanism::RevenuePull => &[("model.bands.revenue_weight", 0.0)],
             Mechanism::ExpansionPull => &[("model.bands.expansion_weight", 0.0)],
             Mechanism::RecruitPull => &[("model.bands.support_weight", 0.0)],
+            Mechanism::HoldTempo => &[("model.bands.hold_tempo", 0.0)],
             Mechanism::RevenueDisplacement | Mechanism::Interdiction => &[],
         }
     }
@@ -156,6 +163,10 @@ mod tests {
             base.model.bands.support_weight
         );
         assert!(base.model.bands.revenue_weight > 0.0);
+        let mut s = base.clone();
+        Mechanism::HoldTempo.switch_off(&mut s);
+        assert_eq!(s.model.bands.hold_tempo, 0.0);
+        assert!(base.model.bands.hold_tempo > 0.0);
     }
 
     #[test]
