@@ -625,7 +625,7 @@ fn the_tempo_following_the_hold_makes_violence_outgrow_the_fighters() {
         "the baseline's tempo follows the hold"
     );
     let mut off = base.clone();
-    off.model.bands.hold_tempo = 0.0;
+    sahelsim::experiment::ablation::Mechanism::HoldTempo.switch_off(&mut off);
     let c1 = |s: &scenario::Scenario| {
         let results = validate(s, 4, None);
         results.iter().find(|r| r.target.id == "C1").unwrap().mean

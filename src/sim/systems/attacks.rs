@@ -76,8 +76,8 @@ pub fn offensive_posture(objectives: &Objectives) -> f64 {
 }
 
 /// How a group's operational tempo follows its hold on the ground: (1 − `tempo`) + `tempo` ×
-/// H / (H + `half`), H the people it holds (`GroupState::held_people`: the residents of the communities under its
-/// control). 1 when `tempo` is 0.
+/// H / (H + `half`), H the people it holds (`GroupState::held_people`: the residents of the
+/// communities under its control). 1 when `tempo` is 0.
 pub fn hold_tempo_factor(held_people: f64, tempo: f64, half: f64) -> f64 {
     if tempo <= 0.0 {
         return 1.0;
