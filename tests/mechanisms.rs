@@ -317,6 +317,53 @@ fn the_state_withdraws_where_it_cannot_protect_its_officials() {
 }
 
 #[test]
+fn international_troops_build_the_states_presence_only_as_far_as_they_are_let() {
+    // Government presence at the start, by area, resident-weighted: with
+    // `security.international_state_building` at 0 the north (where the international
+    // garrisons are) starts with far less, and nowhere else changes, bit for bit.
+    let presence = |weight: f64| -> Vec<(Option<usize>, f64)> {
+        let s = short(
+            14,
+            RES,
+            &[("model.security.international_state_building", weight)],
+        );
+        let map = common::map(&s);
+        let mut sim = Simulation::new(s, map.clone(), 0);
+        let mut by_area: std::collections::BTreeMap<Option<usize>, (f64, f64)> = Default::default();
+        let mut q = sim.world.query::<&Community>();
+        for c in q.iter(&sim.world) {
+            let a = by_area
+                .entry(map.grid.cells[c.cell.index()].area)
+                .or_default();
+            a.0 += c.government * c.residents;
+            a.1 += c.residents;
+        }
+        by_area.into_iter().map(|(k, (g, n))| (k, g / n)).collect()
+    };
+    let (alike, national_only) = (presence(1.0), presence(0.0));
+    let s = short(14, RES, &[]);
+    let areas = &common::map(&s).data.areas;
+    let id = |name: &str| areas.iter().position(|a| a.id == name);
+    let (north, central) = (id("north"), id("central"));
+    let change = |area| {
+        let at = |v: &[(Option<usize>, f64)]| v.iter().find(|x| x.0 == area).unwrap().1;
+        at(&national_only) / at(&alike)
+    };
+    assert!(
+        change(north) < 0.6,
+        "northern Mali's presence built by national troops only: {:.2} of that built by all",
+        change(north)
+    );
+    // The northern garrisons reach a little into Mopti region.
+    assert!(change(central) < 1.0 && change(central) > change(north));
+    for ((area, with), (_, without)) in alike.iter().zip(&national_only) {
+        if *area != north && *area != central {
+            assert_eq!(with.to_bits(), without.to_bits(), "area {area:?}");
+        }
+    }
+}
+
+#[test]
 fn officials_leave_where_violence_is_felt() {
     let set = |retreat: f64| {
         short(

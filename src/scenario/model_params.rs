@@ -225,6 +225,8 @@ param_sections! {
         reinforcement: 0.1, [0.0, 1.0], "per week";
         /// Smallest national garrison, whatever the town's size. Assumption.
         min_garrison_troops: 100.0, [0.0, 100000.0], "troops";
+        /// How far international troops (MINUSMA, Barkhane) build the state's presence where they are, relative to national troops: 1 (the default) counts them alike; 0: they police, deter and fight as before, but the state's administration grows with, and holds on to, the security of national troops (and programmes' troops) only. The UN mission's mandate was to support the restoration of state authority, yet the state's administrators stayed largely absent from the north, and Kidal stayed under the armed groups of the 2015 agreement (UN Secretary-General's reports on Mali, 2017–2020). Assumption.
+        international_state_building: 1.0, [0.0, 1.0], "0..1";
         /// Smallest northern town that holds international troops. Assumption.
         international_min_town: 5000.0, [0.0, 10000000.0], "residents";
         /// Security presence assumed for the chance of a response where there is less (forces hear of events far from garrisons). Assumption.

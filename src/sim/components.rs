@@ -93,6 +93,9 @@ pub struct Community {
     pub schools_closed: f64,
     /// Security personnel present (kernel-weighted from garrisons).
     pub troops: f64,
+    /// Of `troops`, those of international garrisons (MINUSMA, Barkhane), which build the
+    /// state's presence only as far as `security.international_state_building` says.
+    pub international_troops: f64,
     /// Last day a band was in the cell.
     pub last_band_day: i64,
     /// Consecutive weeks with government presence of at least [`SUSTAINED_PRESENCE`].
@@ -119,6 +122,18 @@ impl Community {
     /// Security presence, 0..1: 1 − exp(−policing).
     pub fn security(&self, per_1000: f64) -> f64 {
         1.0 - (-self.policing(per_1000)).exp()
+    }
+
+    /// The security the state's administration draws on, 0..1: as [`Self::security`], with
+    /// the international troops counted at `international_weight`
+    /// (`security.international_state_building`).
+    pub fn state_security(&self, per_1000: f64, international_weight: f64) -> f64 {
+        if international_weight == 1.0 {
+            return self.security(per_1000);
+        }
+        let troops = self.troops - (1.0 - international_weight) * self.international_troops;
+        1.0 - (-(troops.max(0.0) / (self.residents.max(MIN_POLICED_RESIDENTS) / 1000.0) / per_1000))
+            .exp()
     }
 
     /// Whether government presence has been sustained for [`SUSTAINED_WEEKS`].

@@ -233,9 +233,13 @@ pub fn populate(world: &mut World) {
         }
     }
     let mut troops: IdVec<CommunityId, f64> = IdVec::filled(0.0, community_cells.len());
+    let mut international: IdVec<CommunityId, f64> = IdVec::filled(0.0, community_cells.len());
     for g in &garrisons {
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;
+            if g.kind == ForceKind::International {
+                international[k] += g.troops * w;
+            }
         }
     }
 
@@ -284,10 +288,14 @@ pub fn populate(world: &mut World) {
             schools: (residents / p.displacement.residents_per_school).round(),
             schools_closed: 0.0,
             troops: troops[id],
+            international_troops: international[id],
             last_band_day: NO_BAND_YET,
             government_weeks: 0,
         };
-        community.government = community.security(cp.policing_per_1000);
+        community.government = community.state_security(
+            cp.policing_per_1000,
+            p.security.international_state_building,
+        );
         // Presence at the start is taken as already sustained.
         if community.government >= SUSTAINED_PRESENCE {
             community.government_weeks = SUSTAINED_WEEKS;

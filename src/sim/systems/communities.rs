@@ -69,6 +69,7 @@ pub fn community_choices(
     let legitimacy_step = 1.0 - (1.0 - cp.legitimacy_recovery).powf(DT);
     let stigma_kept = (1.0 - cp.stigma_decay).powf(DT);
     let control_kept = (1.0 - p.control.decay).powf(DT);
+    let international_weight = p.security.international_state_building;
     for mut c in &mut communities {
         c.fear *= fear_kept;
         let policing = c.policing(cp.policing_per_1000);
@@ -87,7 +88,13 @@ pub fn community_choices(
                 c.controller = None;
             }
         }
-        let security = 1.0 - (-policing).exp();
+        // The security the state's administration draws on (international troops counted as
+        // `security.international_state_building` says).
+        let security = if international_weight == 1.0 {
+            1.0 - (-policing).exp()
+        } else {
+            c.state_security(cp.policing_per_1000, international_weight)
+        };
         let gain = p.control.government_gain * DT * security * (1.0 - c.control);
         // Presence is lost under control, where security is thin (`unprotected_withdrawal`)
         // and where violence is felt (`threat_retreat`).

@@ -54,24 +54,34 @@ pub fn security_presence(
     if cache.last.as_ref() == Some(&now) {
         return;
     }
-    let troops = &mut cache.troops;
+    let PresenceCache {
+        troops,
+        international,
+        ..
+    } = &mut *cache;
     troops.reset(0.0, terrain.communities.len());
+    international.reset(0.0, terrain.communities.len());
     for g in &sorted {
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;
+            if g.kind == ForceKind::International {
+                international[k] += g.troops * w;
+            }
         }
     }
     for mut c in &mut communities {
         c.troops = troops[c.id] + policies.extra_troops[c.id];
+        c.international_troops = international[c.id];
     }
     cache.last = Some(now);
 }
 
-/// The system's own working state: the troops by community being summed, and what the last
-/// computation started from.
+/// The system's own working state: the troops by community being summed (all, and the
+/// international garrisons' among them), and what the last computation started from.
 #[derive(Default)]
 pub struct PresenceCache {
     troops: IdVec<CommunityId, f64>,
+    international: IdVec<CommunityId, f64>,
     last: Option<LastPresence>,
 }
 
