@@ -330,3 +330,167 @@ fn history_what_ifs_keep_every_entry_of_the_baseline() {
     }
     assert!(checked > 0, "no scenario in scenarios/history");
 }
+
+#[test]
+fn a_border_agreement_needs_two_countries_and_a_depth() {
+    let errs = inline(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad agreements",
+    history: [
+        (date: "2020-01-26", kind: BorderAgreement, country: "MLI", partner: "MLI", depth_km: 100.0),
+        (date: "2020-01-26", kind: BorderAgreement, country: "MLI", partner: "BFS", depth_km: 100.0),
+        (date: "2020-01-26", kind: BorderAgreement, country: "BFA", partner: "NER"),
+        (date: "2020-01-26", kind: BorderAgreement, country: "BFA", partner: "NER", depth_km: 900.0),
+    ],
+)"#,
+    )
+    .unwrap_err();
+    let find = |path: &str| {
+        errs.0
+            .iter()
+            .find(|e| e.path == path)
+            .unwrap_or_else(|| panic!("no error at {path} in {errs:?}"))
+    };
+    assert!(find("history[0].partner").message.contains("own country"));
+    assert_eq!(
+        find("history[1].partner").suggestion.as_deref(),
+        Some("BFA")
+    );
+    find("history[2].depth_km");
+    assert!(find("history[3].depth_km").message.contains("out of range"));
+    assert!(
+        errs.0.iter().all(|e| e.position.is_some()),
+        "every error is located: {errs:?}"
+    );
+}
+
+/// The troops present in the communities of `country` (a map country index), and those of
+/// its garrisons.
+fn troops_of(sim: &mut Simulation, map: &sahelsim::geo::SahelMap, country: usize) -> (f64, f64) {
+    let mut q = sim.world.query::<&Community>();
+    let present = q
+        .iter(&sim.world)
+        .filter(|c| map.grid.cells[c.cell.index()].country == Some(country))
+        .map(|c| c.troops)
+        .sum();
+    let mut q = sim.world.query::<&Garrison>();
+    let own = q
+        .iter(&sim.world)
+        .filter(|g| g.country == Some(country))
+        .map(|g| g.troops)
+        .sum();
+    (present, own)
+}
+
+#[test]
+fn a_border_agreement_spreads_troops_across_the_border_while_it_holds_and_none_are_made() {
+    // Mali and Burkina Faso let each other's forces 100 km in from 15 January 2017 (the
+    // weekly presence of day 14) until 26 February (day 56).
+    let s = with_history(
+        "2017-01-01",
+        "2017-03-31",
+        r#"(date: "2017-01-15", kind: BorderAgreement, country: "MLI", partner: "BFA", depth_km: 100.0, note: "test"),
+        (date: "2017-02-26", kind: BorderAgreement, country: "BFA", partner: "MLI", depth_km: 0.0, note: "test")"#,
+    );
+    let map = common::map(&s);
+    let country = |iso3: &str| {
+        map.data
+            .countries
+            .iter()
+            .position(|k| k.iso3 == iso3)
+            .unwrap()
+    };
+    let (mali, niger) = (country("MLI"), country("NER"));
+    let mut sim = Simulation::new(s, map.clone(), 0);
+    let close = |(present, own): (f64, f64)| (present - own).abs() <= 1e-9 * own;
+    let everywhere = |sim: &mut Simulation| {
+        let mut q = sim.world.query::<&Community>();
+        let present: f64 = q.iter(&sim.world).map(|c| c.troops).sum();
+        let mut q = sim.world.query::<&Garrison>();
+        let own: f64 = q.iter(&sim.world).map(|g| g.troops).sum();
+        (present, own)
+    };
+    for _ in 0..8 {
+        sim.step();
+    }
+    assert!(
+        close(troops_of(&mut sim, &map, mali)),
+        "forces stop at the border"
+    );
+    for _ in 8..22 {
+        sim.step();
+    }
+    let (present, own) = troops_of(&mut sim, &map, mali);
+    assert!(
+        !close((present, own)),
+        "with the agreement Mali's communities hold other troops than Mali's garrisons: {present} vs {own}"
+    );
+    assert!(
+        close(troops_of(&mut sim, &map, niger)),
+        "Niger is no party to it"
+    );
+    assert!(
+        close(everywhere(&mut sim)),
+        "troops are spread, not added: {:?}",
+        everywhere(&mut sim)
+    );
+    for _ in 22..64 {
+        sim.step();
+    }
+    assert!(
+        close(troops_of(&mut sim, &map, mali)),
+        "the agreement has ended"
+    );
+}
+
+#[test]
+fn bands_no_longer_shelter_at_a_border_both_sides_may_cross() {
+    // With the border drawing bands strongly, the share of band-days spent within 30 km of a
+    // border falls when every pair of the three countries lets the other's forces 100 km in.
+    let pairs = [("MLI", "BFA"), ("MLI", "NER"), ("BFA", "NER")];
+    let agreements: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| {
+            format!(
+                r#"(date: "2017-01-01", kind: BorderAgreement, country: "{a}", partner: "{b}", depth_km: 100.0, note: "test")"#
+            )
+        })
+        .collect();
+    let share_near_border = |history: &str| -> f64 {
+        let text = format!(
+            r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "shelter test",
+    period: (start: "2017-01-01", end: "2017-06-30"),
+    map: (resolution_deg: 0.3),
+    model: (bands: (border_weight: 4.0)),
+    history: [{history}],
+)"#
+        );
+        let s = Arc::new(inline(&text).unwrap());
+        let map = common::map(&s);
+        let (mut near, mut all) = (0u64, 0u64);
+        for r in 0..2 {
+            let mut sim = Simulation::new(s.clone(), map.clone(), r);
+            for _ in 0..181 {
+                sim.step();
+                let mut q = sim.world.query::<&sahelsim::sim::components::Band>();
+                for b in q.iter(&sim.world) {
+                    all += 1;
+                    near += u64::from(map.grid.cells[b.cell.index()].border_km < 30.0);
+                }
+            }
+        }
+        near as f64 / all as f64
+    };
+    let (sheltered, open) = (
+        share_near_border(""),
+        share_near_border(&agreements.join(",\n")),
+    );
+    assert!(
+        open < 0.8 * sheltered,
+        "share of band-days within 30 km of a border: {sheltered:.3} with the borders closed to \
+         the forces, {open:.3} with all three open"
+    );
+}

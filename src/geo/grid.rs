@@ -165,6 +165,42 @@ impl Grid {
         }
     }
 
+    /// The country across the border nearest to cell `i`: that of the nearest cell lying in
+    /// another country (searched ring by ring of cells around `i`, up to `max_rings`; in the
+    /// first ring that has one, the nearest by distance on the grid, the lowest index on a
+    /// tie), or `None` where `i` has no country or none is that close.
+    pub fn country_across(&self, i: usize, max_rings: usize) -> Option<usize> {
+        let own = self.cells[i].country?;
+        let (r, c) = self.row_col(i);
+        let (r, c) = (r as isize, c as isize);
+        for ring in 1..=max_rings as isize {
+            let mut best: Option<(isize, usize, usize)> = None;
+            for dr in -ring..=ring {
+                for dc in -ring..=ring {
+                    if dr.abs() != ring && dc.abs() != ring {
+                        continue;
+                    }
+                    let (nr, nc) = (r + dr, c + dc);
+                    if nr < 0 || nc < 0 || nr as usize >= self.height || nc as usize >= self.width {
+                        continue;
+                    }
+                    let n = nr as usize * self.width + nc as usize;
+                    let Some(other) = self.cells[n].country else {
+                        continue;
+                    };
+                    let d = dr * dr + dc * dc;
+                    if other != own && best.is_none_or(|(bd, bn, _)| (d, n) < (bd, bn)) {
+                        best = Some((d, n, other));
+                    }
+                }
+            }
+            if let Some((_, _, other)) = best {
+                return Some(other);
+            }
+        }
+        None
+    }
+
     /// The indices of the up to 8 cells around `i` (Moore neighbourhood), in a fixed order.
     pub fn neighbours(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let (r, c) = self.row_col(i);

@@ -37,6 +37,11 @@ pub enum HistoryKind {
     /// `violence.rival_clash` from this date (0: the two keep a truce, as in the "Sahelian
     /// exception" before 2019). Needs `factor`.
     CoalitionRivalry,
+    /// Two countries let each other's national forces operate across their common border
+    /// from this date, up to `depth_km` into the other's territory (a right of pursuit; 0 ends
+    /// it). Without such an entry forces stop at their border. Needs `country`, `partner` and
+    /// `depth_km`.
+    BorderAgreement,
 }
 
 /// Kind of security force, as a history entry names it.
@@ -58,8 +63,12 @@ pub struct RawHistoryEvent {
     pub kind: Option<HistoryKind>,
     /// The group it happens to (`LeaderKilled`, `LeaderReplaced`).
     pub group: Option<String>,
-    /// The country, by ISO3 code (`ForcesStrength`, `ForcesConduct`).
+    /// The country, by ISO3 code (`ForcesStrength`, `ForcesConduct`, `BorderAgreement`).
     pub country: Option<String>,
+    /// The other country of a `BorderAgreement`, by ISO3 code.
+    pub partner: Option<String>,
+    /// How far across the border the forces may operate, km (`BorderAgreement`).
+    pub depth_km: Option<f64>,
     /// The force (`ForcesStrength`).
     pub force: Option<ForceName>,
     /// The militia, by its name in the map data (`MilitiaMobilisation`).
@@ -116,6 +125,16 @@ pub enum HistoryEffect {
         /// Chance of a clash relative to the scenario's.
         factor: f64,
     },
+    /// The national forces of `country` and `partner` (indices into the map's countries) may
+    /// operate up to `depth_km` into each other's territory.
+    BorderAgreement {
+        /// Country index.
+        country: usize,
+        /// The other country's index.
+        partner: usize,
+        /// Depth across the border, km (0: forces stop at the border).
+        depth_km: f64,
+    },
 }
 
 /// A known event on a given day.
@@ -133,6 +152,9 @@ pub struct HistoryEvent {
     /// A note.
     pub note: String,
 }
+
+/// Deepest a `BorderAgreement` may let forces go into a neighbour's territory, km.
+pub const MAX_AGREEMENT_DEPTH_KM: f64 = 500.0;
 
 /// Largest `factor` of a history entry (a force or a militia at most this many times its
 /// starting level).
@@ -161,7 +183,7 @@ pub(super) fn validate(
         let kind = c.required(
             &h.kind,
             &format!("{path}.kind"),
-            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct, MilitiaMobilisation or CoalitionRivalry",
+            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct, MilitiaMobilisation, CoalitionRivalry or BorderAgreement",
         );
         if let Some(d) = date
             && period.start != Date::MIN
@@ -203,28 +225,29 @@ pub(super) fn validate(
                 )
             })
         };
-        let country = |c: &mut Checker| {
+        let study_country = |c: &mut Checker, value: &Option<String>, name: &str| {
             need(
                 c,
-                h.country.is_some(),
-                "country",
-                "a study country's ISO3 code, e.g. `country: \"MLI\"`",
+                value.is_some(),
+                name,
+                &format!("a study country's ISO3 code, e.g. `{name}: \"MLI\"`"),
             );
-            h.country.as_ref().and_then(|name| {
+            value.as_ref().and_then(|iso3| {
                 let found = map_data
                     .countries
                     .iter()
-                    .position(|k| k.in_study_area && &k.iso3 == name);
+                    .position(|k| k.in_study_area && &k.iso3 == iso3);
                 if found.is_none() {
                     let e = c
-                        .error(&field("country"), format!("unknown country `{name}`"))
+                        .error(&field(name), format!("unknown country `{iso3}`"))
                         .expected("the ISO3 code of a study country")
-                        .choices(name, &countries);
+                        .choices(iso3, &countries);
                     c.push(e);
                 }
                 found
             })
         };
+        let country = |c: &mut Checker| study_country(c, &h.country, "country");
         let effect = match kind {
             HistoryKind::LeaderKilled | HistoryKind::LeaderReplaced => {
                 need(
@@ -300,6 +323,52 @@ pub(super) fn validate(
             }
             HistoryKind::CoalitionRivalry => {
                 factor(c).map(|factor| HistoryEffect::CoalitionRivalry { factor })
+            }
+            HistoryKind::BorderAgreement => {
+                let country = country(c);
+                let partner = study_country(c, &h.partner, "partner");
+                need(
+                    c,
+                    h.depth_km.is_some(),
+                    "depth_km",
+                    "how far across the border, e.g. `depth_km: 100.0`",
+                );
+                let depth_km = h.depth_km.map(|d| {
+                    c.number(
+                        Some(d),
+                        0.0,
+                        &field("depth_km"),
+                        0.0,
+                        MAX_AGREEMENT_DEPTH_KM,
+                        &format!("a depth in km from 0 to {MAX_AGREEMENT_DEPTH_KM}"),
+                    )
+                });
+                if let (Some(a), Some(b)) = (country, partner)
+                    && a == b
+                {
+                    let e = c
+                        .error(
+                            &field("partner"),
+                            format!(
+                                "`{}` is the entry's own country",
+                                map_data.countries[b].iso3
+                            ),
+                        )
+                        .expected("another study country: an agreement is between two");
+                    c.push(e);
+                    None
+                } else {
+                    match (country, partner, depth_km) {
+                        (Some(country), Some(partner), Some(depth_km)) => {
+                            Some(HistoryEffect::BorderAgreement {
+                                country,
+                                partner,
+                                depth_km,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
             }
         };
         if let (Some(date), Some(effect)) = (date, effect)

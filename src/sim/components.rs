@@ -181,6 +181,27 @@ pub struct Garrison {
     /// Communities within reach and the share of the garrison's troops present in each
     /// (exp(−d / radius), normalised to sum to 1).
     pub reach: Vec<(CommunityId, f64)>,
+    /// Where the history has border agreements with this garrison's country: the same
+    /// communities' weights before normalisation, in the order of `reach`, and their sum.
+    pub reach_raw: Vec<f64>,
+    /// The sum of `reach_raw`.
+    pub reach_raw_total: f64,
+    /// The communities across the border an agreement could open to this garrison (within
+    /// its reach and the deepest agreed depth), with their weights before normalisation.
+    pub across: Vec<AcrossReach>,
+}
+
+/// A community across the border that a garrison reaches while an agreement lets it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AcrossReach {
+    /// The community.
+    pub community: CommunityId,
+    /// Its weight before normalisation (as [`Garrison::reach_raw`]).
+    pub raw: f64,
+    /// Its country (index into the map's countries).
+    pub country: usize,
+    /// Its cell's distance from the nearest international border, km.
+    pub border_km: f64,
 }
 
 /// A gold mining site.

@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 
+use super::agreements::BorderAgreements;
 use super::components::*;
 use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use super::resources::*;
@@ -25,6 +26,11 @@ const KM_PER_DEGREE_LON: f64 = 105.0;
 /// A garrison's reach ends at this many presence radii, where its weight exp(−d / radius) has
 /// fallen below 5 %. A truncation for speed, not a parameter: `presence_radius_km` is the dial.
 const REACH_RADII: f64 = 3.0;
+
+/// How far from a border, in `bands.border_reach_km`, an agreement still removes its shelter:
+/// beyond, the border's draw is under e⁻⁵ of its full weight and is left as it is. A
+/// truncation for speed, not a parameter.
+const BORDER_ACROSS_REACHES: f64 = 5.0;
 
 /// A group's treasury at the start is split between the group and its bands: the bands share
 /// 1/this of it. An integer divisor keeps the books in whole dollars; not calibrated.
@@ -93,6 +99,27 @@ pub fn populate(world: &mut World) {
             region: c.region.map(index_u32),
         })
         .collect();
+    // With border agreements in the history, the country across each cell's nearest border
+    // (whose shelter an agreement removes), where that border still draws bands (within
+    // `BORDER_ACROSS_REACHES` reaches of it).
+    let border_across: Vec<Option<usize>> = if p.bands.border_weight > 0.0
+        && BorderAgreements::deepest(&s.history, data.countries.len()).is_some()
+    {
+        let km_per_cell = grid.resolution * KM_PER_DEGREE;
+        grid.cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (c.in_study_area && c.border_km <= BORDER_ACROSS_REACHES * p.bands.border_reach_km)
+                    .then(|| {
+                        grid.country_across(i, (c.border_km / km_per_cell).ceil() as usize + 2)
+                    })
+                    .flatten()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Routes: each one's toll pool, bounded by its traffic, and its checkpoints.
     let mut routes: Vec<RouteInfo> = data
         .routes
@@ -163,6 +190,9 @@ pub fn populate(world: &mut World) {
                 nominal: troops,
                 base: troops,
                 reach: Vec::new(),
+                reach_raw: Vec::new(),
+                reach_raw_total: 0.0,
+                across: Vec::new(),
             });
         }
         if north.is_some()
@@ -185,6 +215,9 @@ pub fn populate(world: &mut World) {
             nominal: troops,
             base: troops,
             reach: Vec::new(),
+            reach_raw: Vec::new(),
+            reach_raw_total: 0.0,
+            across: Vec::new(),
         });
     }
 
@@ -198,16 +231,22 @@ pub fn populate(world: &mut World) {
     }
     // Garrison reach over communities: forces stop at their country's border; the troops are
     // spread by distance and, with `security.troops_follow_people`, by the people there.
+    // With border agreements in the history, national garrisons also list the communities
+    // across the border within the deepest depth ever agreed (sim::agreements).
     let radius = p.security.presence_radius_km;
     let follow = p.security.troops_follow_people;
+    let deepest = BorderAgreements::deepest(&s.history, data.countries.len());
     for g in &mut garrisons {
         let at = (
             grid.cells[g.cell.index()].lat,
             grid.cells[g.cell.index()].lon,
         );
+        let agreed = deepest.as_ref().filter(|_| g.kind == ForceKind::National);
         for (k, &ci) in community_cells.iter().enumerate() {
             let c = &grid.cells[ci];
-            if c.country != g.country {
+            let depth = agreed.map_or(0.0, |a| a.depth_km(g.country, c.country));
+            let across = c.country != g.country && depth > 0.0 && c.border_km <= depth;
+            if c.country != g.country && !across {
                 continue;
             }
             if (c.lat - at.0).abs() * KM_PER_DEGREE_LAT > REACH_RADII * radius
@@ -222,12 +261,25 @@ pub fn populate(world: &mut World) {
                 } else {
                     1.0
                 };
-                g.reach
-                    .push((CommunityId::new(k), (-d / radius).exp() * by_people));
+                let weight = (-d / radius).exp() * by_people;
+                if across {
+                    g.across.push(AcrossReach {
+                        community: CommunityId::new(k),
+                        raw: weight,
+                        country: c.country.expect("a cell across a border has a country"),
+                        border_km: c.border_km,
+                    });
+                } else {
+                    g.reach.push((CommunityId::new(k), weight));
+                }
             }
         }
         // The garrison's troops are spread over its reach, not counted again in every cell.
         let total: f64 = g.reach.iter().map(|r| r.1).sum();
+        if agreed.is_some() {
+            g.reach_raw = g.reach.iter().map(|r| r.1).collect();
+            g.reach_raw_total = total;
+        }
         if total > 0.0 {
             g.reach.iter_mut().for_each(|r| r.1 /= total);
         }
@@ -499,6 +551,7 @@ pub fn populate(world: &mut World) {
         gold_cells,
         militias,
         militia_neighbourhood,
+        border_across,
     });
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);

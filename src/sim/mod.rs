@@ -5,6 +5,7 @@
 //! [`crate::record::Recorder`]. Everything random comes from per-mechanism streams ([`rng`]);
 //! every outcome is counted from the events and states the mechanisms produce.
 
+pub mod agreements;
 pub mod components;
 pub mod events;
 pub mod fork;

@@ -222,6 +222,10 @@ pub struct Terrain {
     /// side of the border, with their communities, in the order of
     /// [`neighbourhood`](super::systems::neighbourhood) (empty where no militia covers it).
     pub militia_neighbourhood: IdVec<CommunityId, Vec<(CellId, CommunityId)>>,
+    /// Where the history has border agreements and bands weigh the border
+    /// (`bands.border_weight`): for each cell, the country across its nearest border (the
+    /// border whose shelter an agreement between the two removes); empty otherwise.
+    pub border_across: Vec<Option<usize>>,
 }
 
 /// A route's toll pool and its checkpoints.

@@ -10,6 +10,7 @@ use super::movement::cell_utility;
 use super::recruit_pull::RecruitPull;
 use super::{neighbourhood, neighbours, sorted_bands};
 use crate::scenario::GroupStatus;
+use crate::sim::agreements::BorderAgreements;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
@@ -20,6 +21,7 @@ use crate::sim::units::DAYS_PER_MONTH;
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn band_dynamics(
     mut commands: Commands,
+    clock: Res<Clock>,
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     index: Res<BandIndex>,
@@ -138,10 +140,20 @@ pub fn band_dynamics(
                 recent_losses: 0.0,
                 ..band.clone()
             };
+            let agreements =
+                BorderAgreements::on(&s.history, clock.day, setup.map.data.countries.len());
             let best = neighbours(grid, band.cell)
                 .map(|n| {
                     (
-                        cell_utility(&child, n, &setup, &terrain, &pull, &communities),
+                        cell_utility(
+                            &child,
+                            n,
+                            &setup,
+                            &terrain,
+                            &pull,
+                            &communities,
+                            &agreements,
+                        ),
                         n,
                     )
                 })

@@ -2,7 +2,8 @@
 //! goes to the best of its cell and the eight around it, by a utility that weighs revenue
 //! (the pull of gold sites around, tolls, with `zakat_pull` the zakat of herds and harvest),
 //! the group's home regions, cover (parks), with `border_weight` a border nearby (a
-//! sanctuary: forces stop at it), expansion into populated cells the
+//! sanctuary: forces stop at it, unless a border agreement lets both sides' forces cross it),
+//! expansion into populated cells the
 //! group does not yet control (for ideological groups), willing recruits within reach
 //! ([`super::recruit_pull`]), against security presence; plus a
 //! little noise so that equal cells are chosen at random.
@@ -15,10 +16,11 @@ use super::revenue::zakat_base_usd;
 use super::{neighbours, sorted_bands};
 use crate::scenario::ModelParams;
 use crate::scenario::interventions::InterventionKind;
+use crate::sim::agreements::BorderAgreements;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, CellId};
 use crate::sim::policy::Policies;
-use crate::sim::resources::{Setup, Terrain};
+use crate::sim::resources::{Clock, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, uniform};
 use crate::sim::units::DAYS_PER_YEAR;
 
@@ -34,6 +36,7 @@ pub fn cell_utility(
     terrain: &Terrain,
     pull: &RecruitPull,
     communities: &Query<&mut Community>,
+    agreements: &BorderAgreements,
 ) -> f64 {
     let info = &terrain.cells[cell];
     if !info.in_study_area {
@@ -71,7 +74,15 @@ pub fn cell_utility(
     if info.cover {
         u += b.cover_weight;
     }
-    if b.border_weight > 0.0 {
+    // The border shelters bands, unless an agreement lets the forces of both sides cross it.
+    if b.border_weight > 0.0
+        && !terrain
+            .border_across
+            .get(cell.index())
+            .is_some_and(|&across| {
+                agreements.depth_km(setup.map.grid.cells[cell.index()].country, across) > 0.0
+            })
+    {
         u += b.border_weight * info.border_closeness;
     }
     if !band.criminal && b.support_weight > 0.0 {
@@ -104,6 +115,7 @@ pub fn cell_utility(
 /// Moves bands.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn move_bands(
+    clock: Res<Clock>,
     setup: Res<Setup>,
     terrain: Res<Terrain>,
     mut rngs: ResMut<Rngs>,
@@ -115,6 +127,11 @@ pub fn move_bands(
 ) {
     sorted_bands(bands.iter(), &mut order);
     let grid = &setup.map.grid;
+    let agreements = BorderAgreements::on(
+        &setup.scenario.history,
+        clock.day,
+        setup.map.data.countries.len(),
+    );
     let rate = setup.scenario.model.bands.move_rate;
     let noise = setup.scenario.model.bands.move_noise;
     for &(_, e) in order.iter() {
@@ -126,12 +143,19 @@ pub fn move_bands(
             continue;
         };
         let mut best = (
-            cell_utility(&band, band.cell, &setup, &terrain, &pull, &communities)
-                + noise * uniform(rng),
+            cell_utility(
+                &band,
+                band.cell,
+                &setup,
+                &terrain,
+                &pull,
+                &communities,
+                &agreements,
+            ) + noise * uniform(rng),
             band.cell,
         );
         for n in neighbours(grid, band.cell) {
-            let u = cell_utility(&band, n, &setup, &terrain, &pull, &communities)
+            let u = cell_utility(&band, n, &setup, &terrain, &pull, &communities, &agreements)
                 + noise * uniform(rng);
             if u > best.0 {
                 best = (u, n);

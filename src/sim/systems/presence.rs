@@ -2,13 +2,16 @@
 //! at the start, scaled by the history's `ForcesStrength` entries for their country), and each
 //! community's troop presence is the sum over garrisons of troops × the garrison's normalised
 //! weight exp(−distance / radius) there: a garrison's troops are spread over its reach; plus
-//! the troops of counter-insurgency surges and community protection in force.
+//! the troops of counter-insurgency surges and community protection in force. A national
+//! garrison reaches across its country's border only as far as a border agreement in force
+//! lets it ([`crate::sim::agreements`]); its troops are then spread over both sides.
 
 use bevy_ecs::prelude::*;
 
 use crate::scenario::history::level_on;
 use crate::scenario::{ForceName, HistoryEffect};
-use crate::sim::components::{Community, ForceKind, Garrison};
+use crate::sim::agreements::BorderAgreements;
+use crate::sim::components::{AcrossReach, Community, ForceKind, Garrison};
 use crate::sim::ids::{CommunityId, IdVec};
 use crate::sim::policy::Policies;
 use crate::sim::resources::{Clock, Setup, Terrain};
@@ -47,9 +50,15 @@ pub fn security_presence(
         g.troops = g.troops.min(g.nominal);
         g.troops += (g.nominal - g.troops) * reinforcement;
     }
+    let agreements = BorderAgreements::on(
+        &setup.scenario.history,
+        clock.day,
+        setup.map.data.countries.len(),
+    );
     let now = LastPresence {
         garrisons: sorted.iter().map(|g| g.troops.to_bits()).collect(),
         extra: policies.extra_troops.iter().map(|t| t.to_bits()).collect(),
+        agreements: agreements.bits(),
     };
     if cache.last.as_ref() == Some(&now) {
         return;
@@ -62,6 +71,24 @@ pub fn security_presence(
     troops.reset(0.0, terrain.communities.len());
     international.reset(0.0, terrain.communities.len());
     for g in &sorted {
+        // Across a border only as far as an agreement in force lets the garrison: then its
+        // troops are spread over its own side and the partner's communities it reaches.
+        let open = |a: &AcrossReach| agreements.reaches(g.country, Some(a.country), a.border_km);
+        if g.across.iter().any(open) {
+            let total = g.reach_raw_total
+                + g.across
+                    .iter()
+                    .filter(|a| open(a))
+                    .map(|a| a.raw)
+                    .sum::<f64>();
+            for (&(k, _), raw) in g.reach.iter().zip(&g.reach_raw) {
+                troops[k] += g.troops * (raw / total);
+            }
+            for a in g.across.iter().filter(|a| open(a)) {
+                troops[a.community] += g.troops * (a.raw / total);
+            }
+            continue;
+        }
         for &(k, w) in &g.reach {
             troops[k] += g.troops * w;
             if g.kind == ForceKind::International {
@@ -86,9 +113,11 @@ pub struct PresenceCache {
 }
 
 /// What the last computation of troop presence started from, bit for bit: each garrison's
-/// troops (in garrison order) and each community's programme troops.
+/// troops (in garrison order), each community's programme troops and the border agreements
+/// in force.
 #[derive(Debug, PartialEq)]
 pub struct LastPresence {
     garrisons: Vec<u64>,
     extra: Vec<u64>,
+    agreements: Vec<u64>,
 }

@@ -21,6 +21,7 @@ use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::{ModelParams, Security};
 use crate::scenario::{Coalition, HistoryEffect, Scenario};
+use crate::sim::agreements::BorderAgreements;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{BandId, GroupId};
@@ -60,6 +61,7 @@ pub fn security_response(
     let grid = &setup.map.grid;
     let morale = p.bands.morale_per_loss;
     let end = log.events.len();
+    let agreements = BorderAgreements::on(&s.history, clock.day, setup.map.data.countries.len());
     let mut new_events = Vec::new();
     for i in log.today_start..end {
         let ev = log.events[i].clone();
@@ -87,10 +89,14 @@ pub fn security_response(
             Attributed::IslamicState => s.groups[g.index()].coalition == Coalition::IslamicState,
             _ => true,
         };
-        // Forces stop at their border: a band across it is out of reach.
+        // Forces stop at their border (a band across it is out of reach) unless an agreement
+        // lets them pursue into the partner's cells near it.
         let country = grid.cells[ev.cell.index()].country;
         let target = neighbourhood(grid, ev.cell)
-            .filter(|&c| grid.cells[c.index()].country == country)
+            .filter(|&c| {
+                let cell = &grid.cells[c.index()];
+                agreements.reaches(country, cell.country, cell.border_km)
+            })
             .flat_map(|c| index.in_cell(c))
             .find(|b| suspect(b.group));
         // Disaggregated intelligence and a protective posture make responses discriminating.
