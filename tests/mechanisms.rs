@@ -723,6 +723,55 @@ fn troops_police_the_town_they_are_stationed_in() {
 }
 
 #[test]
+fn the_people_each_group_holds_at_the_end_are_counted_from_the_communities() {
+    // `people_held_end` (by group, by region and in all) against a count of the same world at
+    // its last day: the residents of the communities each group controls above 0.6.
+    use sahelsim::sim::components::MILITANT_CONTROL;
+    let s = short(300, RES, &[]);
+    let out = common::run(&s, 0);
+    let map = common::map(&s);
+    let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+    while !sim.finished() {
+        sim.step();
+    }
+    let mut held = vec![0.0f64; s.groups.len()];
+    let mut q = sim.world.query::<&Community>();
+    let mut communities: Vec<&Community> = q.iter(&sim.world).collect();
+    communities.sort_unstable_by_key(|c| c.id);
+    for c in communities {
+        if let Some(g) = c.controller
+            && c.control > MILITANT_CONTROL
+        {
+            held[g.index()] += c.residents.max(0.0);
+        }
+    }
+    let outcome = |key: &str| out.summary.outcomes[key];
+    let mut by_group = 0.0;
+    for (g, group) in s.groups.iter().enumerate() {
+        let value = outcome(&format!("people_held_end.{}", group.name));
+        assert_eq!(value, held[g].round(), "{}", group.name);
+        by_group += value;
+    }
+    let total = outcome("people_held_end");
+    assert!(total > 0.0, "the groups hold ground after 300 days");
+    assert!(
+        (total - by_group).abs() <= s.groups.len() as f64,
+        "{total} vs {by_group}"
+    );
+    let by_region: f64 = out
+        .summary
+        .outcomes
+        .iter()
+        .filter(|(k, _)| k.starts_with("people_held_end@"))
+        .map(|(_, v)| v)
+        .sum();
+    assert!(
+        (total - by_region).abs() <= 40.0,
+        "{total} vs {by_region} by region"
+    );
+}
+
+#[test]
 fn a_groups_tempo_follows_the_ground_it_holds() {
     // Same seeds, one year at 0.3°. With `hold_tempo` 0.9, a group that holds no community
     // attacks at a tenth of the rate. With half the effect at one person held, a group's

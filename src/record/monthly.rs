@@ -275,6 +275,7 @@ mod tests {
             communities_state: None,
             communities_contested: None,
             communities_militant: None,
+            residents_held: None,
             residents: None,
             displaced: Some(displaced),
             schools_closed: None,

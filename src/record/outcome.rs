@@ -91,6 +91,8 @@ pub enum State {
     GovernmentPresence,
     /// Communities under militant control.
     CommunitiesMilitant,
+    /// Residents of the communities under militant control (of one group on its rows).
+    ResidentsHeld,
     /// The share of communities with sustained government presence.
     SustainedPresence,
     /// Fighters.
@@ -107,6 +109,7 @@ impl State {
             State::SchoolsClosed => r.schools_closed.unwrap_or(0.0),
             State::GovernmentPresence => r.government_presence.unwrap_or(0.0),
             State::CommunitiesMilitant => r.communities_militant.unwrap_or(0) as f64,
+            State::ResidentsHeld => r.residents_held.unwrap_or(0.0),
             State::SustainedPresence => {
                 let n = r.communities_state.unwrap_or(0)
                     + r.communities_contested.unwrap_or(0)
@@ -552,6 +555,15 @@ outcomes! {
         group_label: "government presence at the end",
         total: true, by_group: false, by_area: false, by_region: false,
         by_year: false, reported: SUMMARY,
+    },
+    /// People living under a group's control at the end (of each group, by group): the ground
+    /// the groups hold, with which their tempo grows.
+    PEOPLE_HELD_END = {
+        "people_held_end", "people under the groups' control at the end", "people",
+        Count::End(State::ResidentsHeld),
+        group_label: "people under its control at the end",
+        total: true, by_group: true, by_area: true, by_region: true,
+        by_year: false, reported: BOTH,
     },
     /// Communities under militant control at the end.
     COMMUNITIES_MILITANT_END = {

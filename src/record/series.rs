@@ -57,6 +57,10 @@ pub struct SeriesRow {
     pub communities_contested: Option<u32>,
     /// Communities under militant control (> 0.6).
     pub communities_militant: Option<u32>,
+    /// Residents of the communities under the group's control (militant control above 0.6;
+    /// on rows of all groups, under any group's) at the period's end: the ground the group
+    /// holds, with which its operational tempo grows (`bands.hold_tempo`).
+    pub residents_held: Option<f64>,
     /// Residents at home.
     pub residents: Option<f64>,
     /// People displaced from the area.
@@ -146,6 +150,8 @@ struct CommunityTotals {
     contested: u32,
     /// Communities under militant control (> 0.6).
     militant: u32,
+    /// Their residents.
+    held: f64,
     residents: f64,
     displaced: f64,
     schools_closed: f64,
@@ -165,6 +171,9 @@ impl CommunityTotals {
             self.contested += 1;
         } else {
             self.militant += 1;
+            if c.controller.is_some() {
+                self.held += c.residents.max(0.0);
+            }
         }
         self.residents += c.residents;
         self.displaced += c.displaced;
@@ -186,6 +195,9 @@ struct PlaceRow<'a> {
     bands: u32,
     revenue: [Option<i64>; 5],
     communities: Option<&'a CommunityTotals>,
+    /// The residents the group holds (on rows of one group; rows of all groups take theirs
+    /// from `communities`).
+    held: Option<f64>,
     /// Fighters recruited, killed, arrested and returned in the period ([`FighterFlows`]).
     flows: Option<FighterFlows>,
     /// Of the recruits, the volunteers driven by stigmatisation.
@@ -366,9 +378,16 @@ impl Recorder {
                 .collect();
         }
         let mut comm = vec![CommunityTotals::default(); na];
+        // The residents each group holds, by area.
+        let mut held = vec![vec![0.0f64; ng - 1]; na];
         for (c, &a) in communities.iter().zip(&self.community_area) {
             for aa in [a, n_areas + 1] {
                 comm[aa].add(c);
+                if let Some(g) = c.controller
+                    && c.control > MILITANT_CONTROL
+                {
+                    held[aa][g.index()] += c.residents.max(0.0);
+                }
             }
         }
         let ledger = sim.world.resource::<Ledger>();
@@ -422,6 +441,7 @@ impl Recorder {
                     bands: bands[a][g],
                     revenue: [0, 1, 2, 3, 4].map(revenue),
                     communities: is_all_groups.then_some(&comm[a]),
+                    held: (!is_all_groups).then(|| held[a][g]),
                     flows: (a == n_areas + 1).then(|| {
                         if is_all_groups {
                             all_in_period
@@ -501,6 +521,7 @@ impl Recorder {
                         flows: None,
                         volunteers: None,
                         communities: Some(&comm[r]),
+                        held: None,
                     },
                 )
             })
@@ -534,6 +555,7 @@ impl Recorder {
             communities_state: c.map(|c| c.state),
             communities_contested: c.map(|c| c.contested),
             communities_militant: c.map(|c| c.militant),
+            residents_held: p.held.map(f64::round).or(community(&|c| c.held)),
             residents: community(&|c| c.residents),
             displaced: community(&|c| c.displaced),
             schools_closed: community(&|c| c.schools_closed),
