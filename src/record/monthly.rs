@@ -41,6 +41,8 @@ pub struct Month {
     pub communities_militant: f64,
     /// Fighters at the month's end, by group (scenario order).
     pub fighters: Vec<f64>,
+    /// People living under each group's control at the month's end, by group (scenario order).
+    pub held: Vec<f64>,
     /// Income of all groups in the month by source ([`REVENUE_SOURCES`]), US$.
     pub revenue: [f64; 5],
 }
@@ -64,7 +66,8 @@ impl Month {
     }
 
     /// The month's numbers in a fixed order (its date left out), appended to `out`: the eight
-    /// counts and states, the fighters by group, the revenue by source. [`Month::with_values`]
+    /// counts and states, the fighters by group, the people held by group, the revenue by
+    /// source. [`Month::with_values`]
     /// reads them back.
     pub fn push_values(&self, out: &mut Vec<f64>) {
         out.extend([
@@ -78,12 +81,13 @@ impl Month {
             self.communities_militant,
         ]);
         out.extend(&self.fighters);
+        out.extend(&self.held);
         out.extend(self.revenue);
     }
 
     /// How many numbers [`Month::push_values`] writes for this month.
     pub fn values_len(&self) -> usize {
-        8 + self.fighters.len() + self.revenue.len()
+        8 + self.fighters.len() + self.held.len() + self.revenue.len()
     }
 
     /// This month's date and groups with the numbers `values` (as [`Month::push_values`]
@@ -103,7 +107,8 @@ impl Month {
             government_presence: at(6),
             communities_militant: at(7),
             fighters: (0..groups).map(|g| at(8 + g)).collect(),
-            revenue: std::array::from_fn(|k| at(8 + groups + k)),
+            held: (0..groups).map(|g| at(8 + groups + g)).collect(),
+            revenue: std::array::from_fn(|k| at(8 + 2 * groups + k)),
         }
     }
 }
@@ -136,6 +141,7 @@ pub fn monthly(
                 government_presence: 0.0,
                 communities_militant: 0.0,
                 fighters: vec![0.0; groups.len()],
+                held: vec![0.0; groups.len()],
                 revenue: [0.0; 5],
             });
         }
@@ -146,6 +152,7 @@ pub fn monthly(
             m.communities_militant = r.communities_militant.unwrap_or(0) as f64;
         } else if let Some(g) = groups.iter().position(|g| *g == r.group) {
             m.fighters[g] = r.fighters.unwrap_or(0) as f64;
+            m.held[g] = r.residents_held.unwrap_or(0.0);
         }
     }
     let Some(&Month {
@@ -243,6 +250,7 @@ mod tests {
             government_presence: 0.7,
             communities_militant: 8.0,
             fighters: vec![9.0, 10.0, 11.0],
+            held: vec![17.0, 18.0, 19.0],
             revenue: [12.0, 13.0, 14.0, 15.0, 16.0],
         };
         let mut values = vec![-1.0];

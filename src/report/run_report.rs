@@ -456,6 +456,20 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], bands: &MonthBands) -> Vec<Panel>
                 .collect(),
         },
         Panel {
+            title: "People under each group's control (at each month's end)".into(),
+            y_desc: "residents of the communities it holds".into(),
+            lines: s
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, gp)| {
+                    line(&gp.name, g % OKABE_ITO.len(), &|m| {
+                        m.held.get(g).copied().unwrap_or(0.0)
+                    })
+                })
+                .collect(),
+        },
+        Panel {
             title: "Armed groups' revenue per month by source".into(),
             y_desc: "US$ per month, all groups".into(),
             lines: REVENUE_SOURCES
@@ -635,7 +649,7 @@ pub fn figures(
             &ts,
             "outcomes",
             &format!(
-                "Key outcomes by month over the whole study area: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Events and fatalities are counts per month; displaced people, fighters and government presence are states at each month's end; revenue is the armed groups' income per month by source."
+                "Key outcomes by month over the whole study area: lines are the mean of {reps} replicates, shaded bands their 90 % interval (5th to 95th percentile). Events and fatalities are counts per month; displaced people, fighters, the people under each group's control (the residents of the communities it holds above 0.6) and government presence are states at each month's end; revenue is the armed groups' income per month by source."
             ),
             format,
             report,
@@ -833,6 +847,7 @@ mod tests {
                 government_presence: v(6) / 10.0,
                 communities_militant: v(7),
                 fighters: vec![v(8), v(9)],
+                held: vec![v(15) * 1e4, v(16) * 1e4],
                 revenue: [v(10), v(11), v(12), v(13), v(14)],
             }
         };

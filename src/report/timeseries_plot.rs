@@ -184,7 +184,13 @@ fn draw_panel<DB: DrawingBackend>(
         .bold_line_style(RGBColor(215, 215, 215))
         .x_desc(x_desc)
         .y_desc(&p.y_desc)
-        .x_labels(10)
+        // Whole years as labels over a span of years (at most one a year: ten labels over four
+        // years would fall on half years and print each year twice).
+        .x_labels(if integer_x {
+            ((x1 - x0).floor() as usize + 1).min(10)
+        } else {
+            10
+        })
         .y_labels(6)
         .x_label_formatter(&|x| {
             if integer_x {
