@@ -534,6 +534,53 @@ mod tests {
     }
 
     #[test]
+    fn the_country_across_is_that_of_the_nearest_foreign_cell_within_the_rings() {
+        // Three countries on a 9 × 5 grid: 0 on the left, 1 on the right from column 6, and 2
+        // in the top-left corner cell; column 5 has no country (outside every polygon).
+        let mut grid = Grid::blank(9, 5);
+        grid.cells = (0..45)
+            .map(|i| Cell {
+                lat: 0.0,
+                lon: 0.0,
+                country: match (i / 9, i % 9) {
+                    (0, 0) => Some(2),
+                    (_, 5) => None,
+                    (_, c) if c >= 6 => Some(1),
+                    _ => Some(0),
+                },
+                in_study_area: true,
+                region: None,
+                area: None,
+                population: 0,
+                urban: 0,
+                land_cover: LandCover::Sahel,
+                inner_delta: false,
+                river: false,
+                border_km: 0.0,
+                towns: Vec::new(),
+                routes: Vec::new(),
+                gold_sites: Vec::new(),
+                parks: Vec::new(),
+            })
+            .collect();
+        let at = |r: usize, c: usize| r * 9 + c;
+        // Two columns from country 1 (the gap column has no country): found at ring 2.
+        assert_eq!(grid.country_across(at(2, 4), 2), Some(1));
+        assert_eq!(
+            grid.country_across(at(2, 4), 1),
+            None,
+            "beyond the rings searched"
+        );
+        // Beside the corner cell of country 2: the nearest foreign cell wins.
+        assert_eq!(grid.country_across(at(1, 1), 3), Some(2));
+        // At equal distance (ring 3 from (0, 3): the corner (0, 0) and (0, 6), both at
+        // distance² 9): the lower index wins, the corner.
+        assert_eq!(grid.country_across(at(0, 3), 3), Some(2));
+        // A cell of no country has no country across.
+        assert_eq!(grid.country_across(at(2, 5), 3), None);
+    }
+
+    #[test]
     fn the_neighbourhood_maximum_is_the_largest_of_the_nine_cells() {
         let (width, height) = (7, 5);
         let grid = Grid::blank(width, height);

@@ -3,8 +3,10 @@
 //! forces stop at their border). They act through three things the border otherwise limits
 //! (docs/ODD.md 7.1, 7.4 and 7.10): a garrison's troops reach communities across the border up
 //! to the agreed depth (its troops spread over the larger reach, none added); responses
-//! pursue bands into the partner's cells within that depth; and a border both sides may cross
-//! no longer shelters bands (`bands.border_weight`).
+//! pursue bands into the partner's cells within that depth; and within that depth a border
+//! both sides may cross no longer shelters bands (`bands.border_weight`). Depth is measured
+//! as a cell's distance to its nearest international border (near a tri-point, possibly a
+//! third country's).
 
 use crate::scenario::{HistoryEffect, HistoryEvent};
 
@@ -28,6 +30,9 @@ impl BorderAgreements {
                 depth_km: d,
             } = h.effect
             {
+                if country >= countries || partner >= countries {
+                    continue;
+                }
                 if depth_km.is_empty() {
                     depth_km = vec![0.0; countries * countries];
                 }
@@ -41,18 +46,15 @@ impl BorderAgreements {
         }
     }
 
-    /// Whether any agreement has been made by this day (in force or since ended).
-    pub fn any(&self) -> bool {
-        !self.depth_km.is_empty()
-    }
-
     /// How far the forces of `a` may operate into `b` (and `b`'s into `a`), km; 0 without an
     /// agreement, or where either is not a country of the map.
     pub fn depth_km(&self, a: Option<usize>, b: Option<usize>) -> f64 {
         match (a, b) {
-            (Some(a), Some(b)) if a != b && !self.depth_km.is_empty() => {
-                self.depth_km[a * self.countries + b]
-            }
+            (Some(a), Some(b)) if a != b && a < self.countries && b < self.countries => self
+                .depth_km
+                .get(a * self.countries + b)
+                .copied()
+                .unwrap_or(0.0),
             _ => 0.0,
         }
     }
@@ -82,6 +84,9 @@ impl BorderAgreements {
                 depth_km,
             } = h.effect
             {
+                if country >= countries || partner >= countries {
+                    continue;
+                }
                 any = true;
                 for (a, b) in [(country, partner), (partner, country)] {
                     let d = &mut deepest.depth_km[a * countries + b];
@@ -90,6 +95,11 @@ impl BorderAgreements {
             }
         }
         any.then_some(deepest)
+    }
+
+    /// The deepest depth of any pair, km.
+    pub fn max_depth_km(&self) -> f64 {
+        self.depth_km.iter().copied().fold(0.0, f64::max)
     }
 
     /// The depths as bits, for telling whether anything changed.
@@ -128,7 +138,6 @@ mod tests {
         let mut history = history.to_vec();
         history.sort_by_key(|h| h.day);
         let on = |day| BorderAgreements::on(&history, day, 3);
-        assert!(!on(5).any());
         assert_eq!(on(5).depth_km(Some(0), Some(1)), 0.0);
         assert_eq!(on(12).depth_km(Some(1), Some(0)), 50.0);
         assert_eq!(on(25).depth_km(Some(0), Some(1)), 100.0);
@@ -139,7 +148,11 @@ mod tests {
             "no agreement between 0 and 2"
         );
         assert_eq!(on(35).depth_km(Some(0), Some(1)), 0.0, "ended");
-        assert!(on(35).any(), "made and since ended");
+        assert_eq!(
+            on(25).depth_km(Some(0), Some(7)),
+            0.0,
+            "not a country of the table"
+        );
         // Forces always act at home; across only within the depth, and never without a country.
         let a = on(25);
         assert!(a.reaches(Some(0), Some(0), 1_000.0));
@@ -150,6 +163,7 @@ mod tests {
         // What a garrison must be able to reach: the deepest ever agreed.
         let deepest = BorderAgreements::deepest(&history, 3).unwrap();
         assert_eq!(deepest.depth_km(Some(1), Some(0)), 100.0);
+        assert_eq!(deepest.max_depth_km(), 100.0);
         assert!(BorderAgreements::deepest(&[], 3).is_none());
     }
 }

@@ -181,8 +181,8 @@ pub struct Garrison {
     /// Communities within reach and the share of the garrison's troops present in each
     /// (exp(−d / radius), normalised to sum to 1).
     pub reach: Vec<(CommunityId, f64)>,
-    /// Where the history has border agreements with this garrison's country: the same
-    /// communities' weights before normalisation, in the order of `reach`, and their sum.
+    /// For a national garrison, where the history has any border agreement: the weights of
+    /// `reach` before normalisation, in its order (empty otherwise).
     pub reach_raw: Vec<f64>,
     /// The sum of `reach_raw`.
     pub reach_raw_total: f64,

@@ -27,11 +27,6 @@ const KM_PER_DEGREE_LON: f64 = 105.0;
 /// fallen below 5 %. A truncation for speed, not a parameter: `presence_radius_km` is the dial.
 const REACH_RADII: f64 = 3.0;
 
-/// How far from a border, in `bands.border_reach_km`, an agreement still removes its shelter:
-/// beyond, the border's draw is under e⁻⁵ of its full weight and is left as it is. A
-/// truncation for speed, not a parameter.
-const BORDER_ACROSS_REACHES: f64 = 5.0;
-
 /// A group's treasury at the start is split between the group and its bands: the bands share
 /// 1/this of it. An integer divisor keeps the books in whole dollars; not calibrated.
 const BAND_TREASURY_DIVISOR: i64 = 2;
@@ -100,25 +95,25 @@ pub fn populate(world: &mut World) {
         })
         .collect();
     // With border agreements in the history, the country across each cell's nearest border
-    // (whose shelter an agreement removes), where that border still draws bands (within
-    // `BORDER_ACROSS_REACHES` reaches of it).
-    let border_across: Vec<Option<usize>> = if p.bands.border_weight > 0.0
-        && BorderAgreements::deepest(&s.history, data.countries.len()).is_some()
-    {
-        let km_per_cell = grid.resolution * KM_PER_DEGREE;
-        grid.cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (c.in_study_area && c.border_km <= BORDER_ACROSS_REACHES * p.bands.border_reach_km)
-                    .then(|| {
-                        grid.country_across(i, (c.border_km / km_per_cell).ceil() as usize + 2)
-                    })
-                    .flatten()
-            })
-            .collect()
-    } else {
-        Vec::new()
+    // (whose shelter an agreement removes), for the cells within the deepest depth agreed.
+    let deepest = BorderAgreements::deepest(&s.history, data.countries.len());
+    let border_across: Vec<Option<usize>> = match &deepest {
+        Some(d) if p.bands.border_weight > 0.0 => {
+            let km_per_cell = grid.resolution * KM_PER_DEGREE;
+            let reach_km = d.max_depth_km();
+            grid.cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    (c.in_study_area && c.border_km <= reach_km)
+                        .then(|| {
+                            grid.country_across(i, (c.border_km / km_per_cell).ceil() as usize + 2)
+                        })
+                        .flatten()
+                })
+                .collect()
+        }
+        _ => Vec::new(),
     };
     // Routes: each one's toll pool, bounded by its traffic, and its checkpoints.
     let mut routes: Vec<RouteInfo> = data
@@ -235,7 +230,6 @@ pub fn populate(world: &mut World) {
     // across the border within the deepest depth ever agreed (sim::agreements).
     let radius = p.security.presence_radius_km;
     let follow = p.security.troops_follow_people;
-    let deepest = BorderAgreements::deepest(&s.history, data.countries.len());
     for g in &mut garrisons {
         let at = (
             grid.cells[g.cell.index()].lat,

@@ -38,6 +38,8 @@ pub fn band_dynamics(
     let b = &s.model.bands;
     let grid = &setup.map.grid;
     sorted_bands(bands.iter(), &mut order);
+    // The border agreements in force, looked up at the day's first split.
+    let mut agreements: Option<BorderAgreements> = None;
     for &(_, e) in order.iter() {
         let Ok((_, mut band)) = bands.get_mut(e) else {
             continue;
@@ -140,20 +142,13 @@ pub fn band_dynamics(
                 recent_losses: 0.0,
                 ..band.clone()
             };
-            let agreements =
-                BorderAgreements::on(&s.history, clock.day, setup.map.data.countries.len());
+            let agreements = agreements.get_or_insert_with(|| {
+                BorderAgreements::on(&s.history, clock.day, setup.map.data.countries.len())
+            });
             let best = neighbours(grid, band.cell)
                 .map(|n| {
                     (
-                        cell_utility(
-                            &child,
-                            n,
-                            &setup,
-                            &terrain,
-                            &pull,
-                            &communities,
-                            &agreements,
-                        ),
+                        cell_utility(&child, n, &setup, &terrain, &pull, &communities, agreements),
                         n,
                     )
                 })

@@ -74,13 +74,15 @@ pub fn cell_utility(
     if info.cover {
         u += b.cover_weight;
     }
-    // The border shelters bands, unless an agreement lets the forces of both sides cross it.
+    // The border shelters bands, except within the depth to which an agreement lets the
+    // forces of both sides cross it.
     if b.border_weight > 0.0
         && !terrain
             .border_across
             .get(cell.index())
             .is_some_and(|&across| {
-                agreements.depth_km(setup.map.grid.cells[cell.index()].country, across) > 0.0
+                let c = &setup.map.grid.cells[cell.index()];
+                c.border_km <= agreements.depth_km(c.country, across)
             })
     {
         u += b.border_weight * info.border_closeness;

@@ -75,12 +75,16 @@ pub fn security_presence(
         // troops are spread over its own side and the partner's communities it reaches.
         let open = |a: &AcrossReach| agreements.reaches(g.country, Some(a.country), a.border_km);
         if g.across.iter().any(open) {
+            debug_assert_eq!(g.reach.len(), g.reach_raw.len());
             let total = g.reach_raw_total
                 + g.across
                     .iter()
                     .filter(|a| open(a))
                     .map(|a| a.raw)
                     .sum::<f64>();
+            if total <= 0.0 {
+                continue;
+            }
             for (&(k, _), raw) in g.reach.iter().zip(&g.reach_raw) {
                 troops[k] += g.troops * (raw / total);
             }
