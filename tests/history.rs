@@ -494,3 +494,64 @@ fn bands_no_longer_shelter_at_a_border_both_sides_may_cross() {
          the forces, {open:.3} with all three open"
     );
 }
+
+#[test]
+fn responses_pursue_across_a_border_only_where_an_agreement_lets_them() {
+    use sahelsim::sim::agreements::BorderAgreements;
+    use sahelsim::sim::ids::CellId;
+    use sahelsim::sim::systems::response::pursuit_cells;
+    let s = with_history(
+        "2017-01-01",
+        "2017-12-31",
+        r#"(date: "2017-03-01", kind: BorderAgreement, country: "MLI", partner: "BFA", depth_km: 50.0, note: "test"),
+        (date: "2017-06-01", kind: BorderAgreement, country: "BFA", partner: "NER", depth_km: 50.0, note: "test")"#,
+    );
+    let map = common::map(&s);
+    let grid = &map.grid;
+    let country = |iso3: &str| map.data.countries.iter().position(|k| k.iso3 == iso3);
+    let (mali, burkina, niger) = (country("MLI"), country("BFA"), country("NER"));
+    // A cell of the study area in `own` with a neighbour in `other`.
+    let beside = |own: Option<usize>, other: Option<usize>| {
+        (0..grid.cells.len())
+            .map(CellId::new)
+            .find(|&c| {
+                let here = &grid.cells[c.index()];
+                here.in_study_area
+                    && here.country == own
+                    && grid
+                        .neighbours(c.index())
+                        .any(|n| grid.cells[n].country == other && grid.cells[n].in_study_area)
+            })
+            .expect("the two countries share a border")
+    };
+    // The countries of the cells where responses to an event in `cell` look on `day`.
+    let pursued = |cell: CellId, day: u32| -> Vec<Option<usize>> {
+        let agreements = BorderAgreements::on(&s.history, day, map.data.countries.len());
+        pursuit_cells(grid, cell, &agreements)
+            .map(|c| grid.cells[c.index()].country)
+            .collect()
+    };
+    let (mali_by_burkina, mali_by_niger, burkina_by_niger) = (
+        beside(mali, burkina),
+        beside(mali, niger),
+        beside(burkina, niger),
+    );
+    assert!(
+        !pursued(mali_by_burkina, 10).contains(&burkina),
+        "forces stop at the border"
+    );
+    assert!(pursued(mali_by_burkina, 10).contains(&mali));
+    assert!(
+        pursued(mali_by_burkina, 100).contains(&burkina),
+        "with the agreement Mali's forces pursue into Burkina Faso's cells beside the border"
+    );
+    assert!(
+        !pursued(burkina_by_niger, 100).contains(&niger),
+        "not yet into Niger"
+    );
+    assert!(pursued(burkina_by_niger, 200).contains(&niger));
+    assert!(
+        !pursued(mali_by_niger, 200).contains(&niger),
+        "Burkina Faso's agreement with Niger opens nothing to Mali's forces"
+    );
+}

@@ -17,6 +17,7 @@ use bevy_ecs::prelude::*;
 use super::attacks::take_losses;
 use super::attribution::observe;
 use super::{Setting, neighbourhood, sorted_bands};
+use crate::geo::grid::Grid;
 use crate::scenario::history::level_on;
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::{ModelParams, Security};
@@ -24,7 +25,7 @@ use crate::scenario::{Coalition, HistoryEffect, Scenario};
 use crate::sim::agreements::BorderAgreements;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
-use crate::sim::ids::{BandId, GroupId};
+use crate::sim::ids::{BandId, CellId, GroupId};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric};
 
@@ -35,6 +36,21 @@ pub const BACKLASH_RESIDENTS: f64 = 10_000.0;
 /// Legitimacy moved by one unit of backlash (one death per 10,000 residents at `backlash` 1).
 /// Not a parameter: it is folded into `backlash`, whose calibrated values are expressed in it.
 pub const BACKLASH_LEGITIMACY: f64 = 0.02;
+
+/// The cells where forces responding to an event in `cell` look for suspects, in the order of
+/// [`neighbourhood`]: the cell and its neighbours on their side of the border, and across it
+/// those an agreement in force lets them reach (within its depth of the border).
+pub fn pursuit_cells<'a>(
+    grid: &'a Grid,
+    cell: CellId,
+    agreements: &'a BorderAgreements,
+) -> impl Iterator<Item = CellId> + 'a {
+    let country = grid.cells[cell.index()].country;
+    neighbourhood(grid, cell).filter(move |&c| {
+        let other = &grid.cells[c.index()];
+        agreements.reaches(country, other.country, other.border_km)
+    })
+}
 
 /// Responds to today's events and patrols.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
@@ -92,11 +108,7 @@ pub fn security_response(
         // Forces stop at their border (a band across it is out of reach) unless an agreement
         // lets them pursue into the partner's cells near it.
         let country = grid.cells[ev.cell.index()].country;
-        let target = neighbourhood(grid, ev.cell)
-            .filter(|&c| {
-                let cell = &grid.cells[c.index()];
-                agreements.reaches(country, cell.country, cell.border_km)
-            })
+        let target = pursuit_cells(grid, ev.cell, &agreements)
             .flat_map(|c| index.in_cell(c))
             .find(|b| suspect(b.group));
         // Disaggregated intelligence and a protective posture make responses discriminating.
