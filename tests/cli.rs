@@ -23,6 +23,9 @@ fn check_prints_a_summary_of_the_baseline() {
         "FLM",
         "Amadou Koufa",
         "interventions: none",
+        "history:    ",
+        "LeaderKilled        Ansaroul Islam",
+        "ForcesStrength      MLI International forces × 0",
     ] {
         assert!(s.contains(needle), "missing `{needle}` in:\n{s}");
     }

@@ -4,13 +4,54 @@ use std::fmt::Write as _;
 
 use crate::geo::SahelMap;
 use crate::report::format::{count, number};
-use crate::scenario::{Scenario, format_date};
+use crate::scenario::{HistoryEffect, Scenario, format_date};
 
 /// Prints the summary of a Sahel scenario.
 pub(super) fn run(scenario: &Scenario) -> anyhow::Result<()> {
     let map = SahelMap::build(&scenario.map, scenario.period.start.year());
     print!("{}", summary(scenario, &map));
     Ok(())
+}
+
+/// What a history entry does, in a few words: whom or where it concerns and its level.
+fn history_effect(s: &Scenario, map: &SahelMap, effect: &HistoryEffect) -> String {
+    let iso3 = |k: usize| map.data.countries[k].iso3.as_str();
+    match *effect {
+        HistoryEffect::LeaderKilled { group } | HistoryEffect::LeaderReplaced { group } => {
+            s.groups[group].name.clone()
+        }
+        HistoryEffect::ForcesStrength {
+            country,
+            force,
+            factor,
+        } => format!("{} {force:?} forces × {}", iso3(country), number(factor)),
+        HistoryEffect::ForcesConduct { country, factor } => {
+            format!("{} bluntness × {}", iso3(country), number(factor))
+        }
+        HistoryEffect::MilitiaMobilisation { militia, factor } => {
+            format!("{} × {}", map.data.militias[militia].name, number(factor))
+        }
+        HistoryEffect::CoalitionRivalry { factor } => {
+            format!("clash chance × {}", number(factor))
+        }
+        HistoryEffect::BorderAgreement {
+            country,
+            partner,
+            depth_km,
+        } if depth_km > 0.0 => format!(
+            "{}–{} forces across the border up to {} km",
+            iso3(country),
+            iso3(partner),
+            number(depth_km)
+        ),
+        HistoryEffect::BorderAgreement {
+            country, partner, ..
+        } => format!(
+            "{}–{} forces stop at the border again",
+            iso3(country),
+            iso3(partner)
+        ),
+    }
 }
 
 /// The summary `check` prints.
@@ -93,6 +134,20 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             } else {
                 home.join(", ")
             }
+        );
+    }
+    if s.history.is_empty() {
+        let _ = writeln!(w, "history:    none");
+    } else {
+        let _ = writeln!(w, "history:    {} entries", s.history.len());
+    }
+    for h in &s.history {
+        let _ = writeln!(
+            w,
+            "  {}  {:<19} {}",
+            format_date(h.date),
+            format!("{:?}", h.kind),
+            history_effect(s, map, &h.effect)
         );
     }
     if s.interventions.is_empty() {
