@@ -365,6 +365,11 @@ fn a_border_agreement_needs_two_countries_and_a_depth() {
     );
 }
 
+/// The map's index of the country with ISO3 code `iso3`.
+fn country(map: &sahelsim::geo::SahelMap, iso3: &str) -> Option<usize> {
+    map.data.countries.iter().position(|k| k.iso3 == iso3)
+}
+
 /// The troops present in the communities of `country` (a map country index), and those of
 /// its garrisons.
 fn troops_of(sim: &mut Simulation, map: &sahelsim::geo::SahelMap, country: usize) -> (f64, f64) {
@@ -394,14 +399,7 @@ fn a_border_agreement_spreads_troops_across_the_border_while_it_holds_and_none_a
         (date: "2017-02-26", kind: BorderAgreement, country: "BFA", partner: "MLI", depth_km: 0.0, note: "test")"#,
     );
     let map = common::map(&s);
-    let country = |iso3: &str| {
-        map.data
-            .countries
-            .iter()
-            .position(|k| k.iso3 == iso3)
-            .unwrap()
-    };
-    let (mali, niger) = (country("MLI"), country("NER"));
+    let (mali, niger) = (country(&map, "MLI").unwrap(), country(&map, "NER").unwrap());
     let mut sim = Simulation::new(s, map.clone(), 0);
     let close = |(present, own): (f64, f64)| (present - own).abs() <= 1e-9 * own;
     let everywhere = |sim: &mut Simulation| {
@@ -508,8 +506,11 @@ fn responses_pursue_across_a_border_only_where_an_agreement_lets_them() {
     );
     let map = common::map(&s);
     let grid = &map.grid;
-    let country = |iso3: &str| map.data.countries.iter().position(|k| k.iso3 == iso3);
-    let (mali, burkina, niger) = (country("MLI"), country("BFA"), country("NER"));
+    let (mali, burkina, niger) = (
+        country(&map, "MLI"),
+        country(&map, "BFA"),
+        country(&map, "NER"),
+    );
     // A cell of the study area in `own` with a neighbour in `other`.
     let beside = |own: Option<usize>, other: Option<usize>| {
         (0..grid.cells.len())

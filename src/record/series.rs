@@ -171,9 +171,9 @@ impl CommunityTotals {
             self.contested += 1;
         } else {
             self.militant += 1;
-            if c.controller.is_some() {
-                self.held += c.residents.max(0.0);
-            }
+        }
+        if c.held_by().is_some() {
+            self.held += c.residents.max(0.0);
         }
         self.residents += c.residents;
         self.displaced += c.displaced;
@@ -383,9 +383,7 @@ impl Recorder {
         for (c, &a) in communities.iter().zip(&self.community_area) {
             for aa in [a, n_areas + 1] {
                 comm[aa].add(c);
-                if let Some(g) = c.controller
-                    && c.control > MILITANT_CONTROL
-                {
+                if let Some(g) = c.held_by() {
                     held[aa][g.index()] += c.residents.max(0.0);
                 }
             }

@@ -416,6 +416,18 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], bands: &MonthBands) -> Vec<Panel>
             hi: values(&bands.p95),
         }
     };
+    // One line a group, of the per-group numbers `values` picks from a month.
+    let by_group = |values: &dyn Fn(&Month) -> &Vec<f64>| -> Vec<Line> {
+        s.groups
+            .iter()
+            .enumerate()
+            .map(|(g, gp)| {
+                line(&gp.name, g % OKABE_ITO.len(), &|m| {
+                    values(m).get(g).copied().unwrap_or(0.0)
+                })
+            })
+            .collect()
+    };
     vec![
         Panel {
             title: "Violent events per month".into(),
@@ -444,30 +456,12 @@ pub fn outcome_panels(s: &Scenario, x: &[f64], bands: &MonthBands) -> Vec<Panel>
         Panel {
             title: "Fighters by group (at each month's end)".into(),
             y_desc: "fighters".into(),
-            lines: s
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(g, gp)| {
-                    line(&gp.name, g % OKABE_ITO.len(), &|m| {
-                        m.fighters.get(g).copied().unwrap_or(0.0)
-                    })
-                })
-                .collect(),
+            lines: by_group(&|m| &m.fighters),
         },
         Panel {
             title: "People under each group's control (at each month's end)".into(),
             y_desc: "residents of the communities it holds".into(),
-            lines: s
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(g, gp)| {
-                    line(&gp.name, g % OKABE_ITO.len(), &|m| {
-                        m.held.get(g).copied().unwrap_or(0.0)
-                    })
-                })
-                .collect(),
+            lines: by_group(&|m| &m.held),
         },
         Panel {
             title: "Armed groups' revenue per month by source".into(),

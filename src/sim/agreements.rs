@@ -18,27 +18,34 @@ pub struct BorderAgreements {
     depth_km: Vec<f64>,
 }
 
+/// The `BorderAgreement` entries of `history` as (country, partner, depth), in its order, those
+/// naming a country outside the table of `countries` left out.
+fn entries(
+    history: &[HistoryEvent],
+    countries: usize,
+) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+    history.iter().filter_map(move |h| match h.effect {
+        HistoryEffect::BorderAgreement {
+            country,
+            partner,
+            depth_km,
+        } if country < countries && partner < countries => Some((country, partner, depth_km)),
+        _ => None,
+    })
+}
+
 impl BorderAgreements {
     /// The agreements in force on `day` among `countries` countries: for each pair, the latest
     /// `BorderAgreement` entry on or before `day` (either way round).
     pub fn on(history: &[HistoryEvent], day: u32, countries: usize) -> Self {
         let mut depth_km = Vec::new();
-        for h in history.iter().take_while(|h| h.day <= day) {
-            if let HistoryEffect::BorderAgreement {
-                country,
-                partner,
-                depth_km: d,
-            } = h.effect
-            {
-                if country >= countries || partner >= countries {
-                    continue;
-                }
-                if depth_km.is_empty() {
-                    depth_km = vec![0.0; countries * countries];
-                }
-                depth_km[country * countries + partner] = d;
-                depth_km[partner * countries + country] = d;
+        let before = history.partition_point(|h| h.day <= day);
+        for (country, partner, d) in entries(&history[..before], countries) {
+            if depth_km.is_empty() {
+                depth_km = vec![0.0; countries * countries];
             }
+            depth_km[country * countries + partner] = d;
+            depth_km[partner * countries + country] = d;
         }
         BorderAgreements {
             countries,
@@ -77,21 +84,11 @@ impl BorderAgreements {
             depth_km: vec![0.0; countries * countries],
         };
         let mut any = false;
-        for h in history {
-            if let HistoryEffect::BorderAgreement {
-                country,
-                partner,
-                depth_km,
-            } = h.effect
-            {
-                if country >= countries || partner >= countries {
-                    continue;
-                }
-                any = true;
-                for (a, b) in [(country, partner), (partner, country)] {
-                    let d = &mut deepest.depth_km[a * countries + b];
-                    *d = d.max(depth_km);
-                }
+        for (country, partner, depth_km) in entries(history, countries) {
+            any = true;
+            for (a, b) in [(country, partner), (partner, country)] {
+                let d = &mut deepest.depth_km[a * countries + b];
+                *d = d.max(depth_km);
             }
         }
         any.then_some(deepest)

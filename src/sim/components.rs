@@ -4,7 +4,8 @@
 
 use bevy_ecs::prelude::Component;
 
-use super::ids::{BandId, CellId, CommunityId, GroupId};
+use super::agreements::BorderAgreements;
+use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 
 /// A fighter band: a few dozen fighters who move, earn, recruit and fight together.
 #[derive(Component, Debug, Clone)]
@@ -116,7 +117,12 @@ pub const MIN_POLICED_RESIDENTS: f64 = 100.0;
 impl Community {
     /// Troops per 1,000 residents relative to the level that counts as fully policed.
     pub fn policing(&self, per_1000: f64) -> f64 {
-        self.troops / (self.residents.max(MIN_POLICED_RESIDENTS) / 1000.0) / per_1000
+        self.policing_by(self.troops, per_1000)
+    }
+
+    /// The policing `troops` of them would give (as [`Self::policing`]).
+    fn policing_by(&self, troops: f64, per_1000: f64) -> f64 {
+        troops / (self.residents.max(MIN_POLICED_RESIDENTS) / 1000.0) / per_1000
     }
 
     /// Security presence, 0..1: 1 − exp(−policing).
@@ -128,12 +134,14 @@ impl Community {
     /// the international troops counted at `international_weight`
     /// (`security.international_state_building`).
     pub fn state_security(&self, per_1000: f64, international_weight: f64) -> f64 {
-        if international_weight == 1.0 {
-            return self.security(per_1000);
-        }
         let troops = self.troops - (1.0 - international_weight) * self.international_troops;
-        1.0 - (-(troops.max(0.0) / (self.residents.max(MIN_POLICED_RESIDENTS) / 1000.0) / per_1000))
-            .exp()
+        1.0 - (-self.policing_by(troops.max(0.0), per_1000)).exp()
+    }
+
+    /// Whether the community is under a group's control (above [`MILITANT_CONTROL`]), and
+    /// whose: the ground the group holds.
+    pub fn held_by(&self) -> Option<GroupId> {
+        self.controller.filter(|_| self.control > MILITANT_CONTROL)
     }
 
     /// Whether government presence has been sustained for [`SUSTAINED_WEEKS`].
@@ -178,17 +186,47 @@ pub struct Garrison {
     pub nominal: f64,
     /// Full strength at the start; the history's `ForcesStrength` entries scale it.
     pub base: f64,
-    /// Communities within reach and the share of the garrison's troops present in each
-    /// (exp(−d / radius), normalised to sum to 1).
+    /// Communities within reach on its side of the border and the weight of each
+    /// (exp(−d / radius), times the people with `security.troops_follow_people`): the
+    /// garrison's troops are spread in proportion ([`Garrison::spread`]).
     pub reach: Vec<(CommunityId, f64)>,
-    /// For a national garrison, where the history has any border agreement: the weights of
-    /// `reach` before normalisation, in its order (empty otherwise).
-    pub reach_raw: Vec<f64>,
-    /// The sum of `reach_raw`.
-    pub reach_raw_total: f64,
+    /// The sum of the weights of `reach`.
+    pub reach_total: f64,
     /// The communities across the border an agreement could open to this garrison (within
-    /// its reach and the deepest agreed depth), with their weights before normalisation.
+    /// its reach and the deepest agreed depth), with their weights.
     pub across: Vec<AcrossReach>,
+}
+
+impl Garrison {
+    /// Adds the garrison's troops to `troops` (and, for an international garrison, to
+    /// `international`), by community: spread over its reach and the communities across the
+    /// border that `agreements` opens to it, in proportion to their weights (none added).
+    pub fn spread(
+        &self,
+        agreements: &BorderAgreements,
+        troops: &mut IdVec<CommunityId, f64>,
+        international: &mut IdVec<CommunityId, f64>,
+    ) {
+        let open =
+            |a: &&AcrossReach| agreements.reaches(self.country, Some(a.country), a.border_km);
+        let total = self.reach_total + self.across.iter().filter(open).map(|a| a.raw).sum::<f64>();
+        if total <= 0.0 {
+            return;
+        }
+        let here = self.reach.iter().copied();
+        let across = self
+            .across
+            .iter()
+            .filter(open)
+            .map(|a| (a.community, a.raw));
+        for (k, weight) in here.chain(across) {
+            let present = self.troops * (weight / total);
+            troops[k] += present;
+            if self.kind == ForceKind::International {
+                international[k] += present;
+            }
+        }
+    }
 }
 
 /// A community across the border that a garrison reaches while an agreement lets it.
@@ -196,7 +234,7 @@ pub struct Garrison {
 pub struct AcrossReach {
     /// The community.
     pub community: CommunityId,
-    /// Its weight before normalisation (as [`Garrison::reach_raw`]).
+    /// Its weight (as in [`Garrison::reach`]).
     pub raw: f64,
     /// Its country (index into the map's countries).
     pub country: usize,

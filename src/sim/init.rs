@@ -185,8 +185,7 @@ pub fn populate(world: &mut World) {
                 nominal: troops,
                 base: troops,
                 reach: Vec::new(),
-                reach_raw: Vec::new(),
-                reach_raw_total: 0.0,
+                reach_total: 0.0,
                 across: Vec::new(),
             });
         }
@@ -210,8 +209,7 @@ pub fn populate(world: &mut World) {
             nominal: troops,
             base: troops,
             reach: Vec::new(),
-            reach_raw: Vec::new(),
-            reach_raw_total: 0.0,
+            reach_total: 0.0,
             across: Vec::new(),
         });
     }
@@ -269,24 +267,13 @@ pub fn populate(world: &mut World) {
             }
         }
         // The garrison's troops are spread over its reach, not counted again in every cell.
-        let total: f64 = g.reach.iter().map(|r| r.1).sum();
-        if agreed.is_some() {
-            g.reach_raw = g.reach.iter().map(|r| r.1).collect();
-            g.reach_raw_total = total;
-        }
-        if total > 0.0 {
-            g.reach.iter_mut().for_each(|r| r.1 /= total);
-        }
+        g.reach_total = g.reach.iter().map(|r| r.1).sum();
     }
     let mut troops: IdVec<CommunityId, f64> = IdVec::filled(0.0, community_cells.len());
     let mut international: IdVec<CommunityId, f64> = IdVec::filled(0.0, community_cells.len());
+    let agreements = BorderAgreements::on(&s.history, 0, data.countries.len());
     for g in &garrisons {
-        for &(k, w) in &g.reach {
-            troops[k] += g.troops * w;
-            if g.kind == ForceKind::International {
-                international[k] += g.troops * w;
-            }
-        }
+        g.spread(&agreements, &mut troops, &mut international);
     }
 
     let cp = &p.communities;

@@ -19,7 +19,7 @@ use crate::scenario::history::{HistoryEffect, level_on};
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
 use crate::scenario::{Coalition, Scenario};
-use crate::sim::components::{Band, Community, MILITANT_CONTROL};
+use crate::sim::components::{Band, Community};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
 };
@@ -87,7 +87,7 @@ pub fn hold_tempo_factor(held_people: f64, tempo: f64, half: f64) -> f64 {
 }
 
 /// Counts the people each group holds: the residents of the communities under its control
-/// (control above [`MILITANT_CONTROL`]), in community-id order.
+/// (control above [`MILITANT_CONTROL`](crate::sim::components::MILITANT_CONTROL): [`Community::held_by`]), in community-id order.
 pub fn count_held_people(
     groups: &mut Groups,
     terrain: &Terrain,
@@ -101,9 +101,7 @@ pub fn count_held_people(
         let Ok(c) = communities.get(ce) else {
             continue;
         };
-        if let Some(g) = c.controller
-            && c.control > MILITANT_CONTROL
-        {
+        if let Some(g) = c.held_by() {
             groups[g].held_people += c.residents.max(0.0);
         }
     }

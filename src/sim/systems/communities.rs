@@ -90,11 +90,7 @@ pub fn community_choices(
         }
         // The security the state's administration draws on (international troops counted as
         // `security.international_state_building` says).
-        let security = if international_weight == 1.0 {
-            1.0 - (-policing).exp()
-        } else {
-            c.state_security(cp.policing_per_1000, international_weight)
-        };
+        let security = c.state_security(cp.policing_per_1000, international_weight);
         let gain = p.control.government_gain * DT * security * (1.0 - c.control);
         // Presence is lost under control, where security is thin (`unprotected_withdrawal`)
         // and where violence is felt (`threat_retreat`).

@@ -11,7 +11,7 @@ use bevy_ecs::prelude::*;
 use crate::scenario::history::level_on;
 use crate::scenario::{ForceName, HistoryEffect};
 use crate::sim::agreements::BorderAgreements;
-use crate::sim::components::{AcrossReach, Community, ForceKind, Garrison};
+use crate::sim::components::{Community, ForceKind, Garrison};
 use crate::sim::ids::{CommunityId, IdVec};
 use crate::sim::policy::Policies;
 use crate::sim::resources::{Clock, Setup, Terrain};
@@ -71,34 +71,7 @@ pub fn security_presence(
     troops.reset(0.0, terrain.communities.len());
     international.reset(0.0, terrain.communities.len());
     for g in &sorted {
-        // Across a border only as far as an agreement in force lets the garrison: then its
-        // troops are spread over its own side and the partner's communities it reaches.
-        let open = |a: &AcrossReach| agreements.reaches(g.country, Some(a.country), a.border_km);
-        if g.across.iter().any(open) {
-            debug_assert_eq!(g.reach.len(), g.reach_raw.len());
-            let total = g.reach_raw_total
-                + g.across
-                    .iter()
-                    .filter(|a| open(a))
-                    .map(|a| a.raw)
-                    .sum::<f64>();
-            if total <= 0.0 {
-                continue;
-            }
-            for (&(k, _), raw) in g.reach.iter().zip(&g.reach_raw) {
-                troops[k] += g.troops * (raw / total);
-            }
-            for a in g.across.iter().filter(|a| open(a)) {
-                troops[a.community] += g.troops * (a.raw / total);
-            }
-            continue;
-        }
-        for &(k, w) in &g.reach {
-            troops[k] += g.troops * w;
-            if g.kind == ForceKind::International {
-                international[k] += g.troops * w;
-            }
-        }
+        g.spread(&agreements, troops, international);
     }
     for mut c in &mut communities {
         c.troops = troops[c.id] + policies.extra_troops[c.id];
