@@ -183,19 +183,21 @@ fn a_spec_can_ask_to_be_scored_by_the_replicates_and_a_bad_choice_is_located() {
 #[test]
 #[ignore = "slow: 20 eight-year replicates; run by .ci/run"]
 fn the_baseline_keeps_its_calibrated_fit() {
-    // docs/calibration.md: on these 20 replicates the shipped baseline (round 39's search
-    // 39b: a group's tempo following its hold on the ground, on round 37's point) meets these
-    // 24 of its 30 fit targets. It misses C9 (0.902 for at most 0.86), S2 (9,455 for at most
-    // 9,000), S3b (4,309 for at most 4,000), G3, G4 and H1 (0.618 for at most 0.60), with the
-    // numbers given there. C1 (5.14) and C11a, missed until round 39, are met through the hold
-    // (`the_tempo_following_the_hold_makes_violence_outgrow_the_fighters`). G5 (Ségou's share
-    // of Mali's 2020 fatalities, at most 0.20) is what search 38b's point 26 (FLM's home in
-    // Mopti and Ségou) misses at 0.435 while nearing G4.
+    // docs/calibration.md: on these 20 replicates the shipped baseline (round 41: round 39's
+    // values, a group's tempo following its hold on the ground, with the G5 Sahel joint force's
+    // right of pursuit in the history) meets these 25 of its 30 fit targets. It misses C9
+    // (0.878 for at most 0.86), S3b (4,170 for at most 4,000), G3 (0.442 for at least 0.50),
+    // G4 (0.897 for at most 0.75) and H1 (0.624 for at most 0.60), with the numbers given
+    // there. C1 (5.07) and C11a, missed until round 39, are met through the hold
+    // (`the_tempo_following_the_hold_makes_violence_outgrow_the_fighters`); S2 (8,565), lost in
+    // round 39, is met again with the border agreements. G5 (Ségou's share of Mali's 2020
+    // fatalities, at most 0.20) is what search 38b's point 26 (FLM's home in Mopti and Ségou)
+    // misses at 0.435 while nearing G4.
     // A model change that loses one of these fails here; one that mends a missed target should
     // add it to the list. Test targets are not pinned: they are reported as they come out.
-    const MET: [&str; 24] = [
-        "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c", "S1", "S3a",
-        "S4", "S5a", "S5b", "S5c", "G1", "G5", "H0", "D1", "D3", "E1",
+    const MET: [&str; 25] = [
+        "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C10", "C11a", "C11b", "C11c", "S1", "S2",
+        "S3a", "S4", "S5a", "S5b", "S5c", "G1", "G5", "H0", "D1", "D3", "E1",
     ];
     let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
     let results = validate(&s, 20, None);
@@ -209,7 +211,8 @@ fn the_baseline_keeps_its_calibrated_fit() {
             );
         }
     }
-    // 0.455 (round 37's values: 0.660 ± 0.073; round 36's: 1.469 ± 0.141; round 33's with the
+    // 0.430 (round 39: 0.455 ± 0.126; round 37's values: 0.660 ± 0.073; round 36's: 1.469 ±
+    // 0.141; round 33's with the
     // truce: 3.12).
     assert!(score(&results) <= 1.0, "score {}", score(&results));
 }
@@ -554,15 +557,18 @@ fn malis_2020_fatalities_are_shared_by_region_for_mopti_and_segou() {
     assert_eq!(value("G5"), 0.2, "Ségou's 2 of Mali's 10");
 }
 
-/// FLM's spread into northern Burkina Faso emerges from where the money is and from the
-/// fighters it absorbed, not from a place it is given: its only home region is Mopti, yet in
-/// the baseline about half of its own events of 2019–2020 are in Burkina Faso's Sahel, Nord and
-/// Centre-Nord regions. With bands blind to revenue (`bands.revenue_weight` 0: the gold sites
-/// and route checkpoints no longer draw them) most of those events go; what is left is carried
-/// by Ansaroul Islam's bands, which joined FLM and keep to their own ground (`bands.kept_home`),
-/// and with both off FLM stays in Mali. docs/calibration.md ('What carries FLM into northern
-/// Burkina Faso') gives the probes behind this, on 20 replicates of 2017–2025, and why the
-/// stigmatisation loop does not carry it.
+/// FLM's spread into northern Burkina Faso emerges from where the money is, not from a place
+/// it is given: its only home region is Mopti, yet in the baseline about half of its own
+/// events of 2019–2020 are in Burkina Faso's Sahel, Nord and Centre-Nord regions. With bands
+/// blind to revenue (`bands.revenue_weight` 0: the gold sites and route checkpoints no longer
+/// draw them) most of those events go, and the share of FLM's events there falls by about
+/// half. (Until round 41 the bands of Ansaroul Islam that joined FLM and keep to their own
+/// ground, `bands.kept_home`, carried the rest, and with both off FLM stayed in Mali; since
+/// the border agreements took the borderlands' shelter away, FLM grows larger in Mali with
+/// both off and reaches Nord and Centre-Nord by the other pulls, so that is no longer
+/// asserted.) docs/calibration.md ('What carries FLM into northern Burkina Faso') gives the
+/// probes behind this, on 20 replicates of 2017–2025, and why the stigmatisation loop does
+/// not carry it.
 #[test]
 fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
     use sahelsim::experiment::run_replicate;
@@ -598,25 +604,20 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
     };
     let mut blind = base.clone();
     blind.model.bands.revenue_weight = 0.0;
-    let mut neither = blind.clone();
-    neither.model.bands.kept_home = 0.0;
-    let (with_money, without, without_either) =
-        (northern(base), northern(blind), northern(neither));
+    let (with_money, without) = (northern(base), northern(blind));
     assert!(
-        with_money.1 > 0.25
-            && without.0 < with_money.0 / 2
-            && without_either.1 < with_money.1 / 3.0,
+        with_money.1 > 0.25 && without.0 < with_money.0 / 2 && without.1 < 0.6 * with_money.1,
         "FLM's events of 2019–2020 in northern Burkina Faso (count, share of FLM's): \
-         {with_money:.3?} with bands drawn by revenue, {without:.3?} without, \
-         {without_either:.3?} without it and with absorbed bands not keeping their ground"
+         {with_money:.3?} with bands drawn by revenue, {without:.3?} without"
     );
 }
 
 /// Violence outgrows the fighters because a group's tempo follows its hold on the ground
 /// (`bands.hold_tempo`, round 39): the groups start holding no community, so 2017 is quiet and
 /// each year's new ground brings more operations per fighter. Switched off, with every other
-/// value of the baseline kept, the events of 2020 are about 2.8 times those of 2017 (C1; 20
-/// replicates: 2.75, against 5.14 with it; docs/calibration.md, "Round 39").
+/// value of the baseline kept, the events of 2020 are about 2.9 times those of 2017 (C1; 20
+/// replicates: 2.90, against 5.07 with it; docs/calibration.md, "Validation of the shipped
+/// baseline").
 #[test]
 fn the_tempo_following_the_hold_makes_violence_outgrow_the_fighters() {
     let base = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
