@@ -567,8 +567,8 @@ fn malis_2020_fatalities_are_shared_by_region_for_mopti_and_segou() {
 /// the border agreements took the borderlands' shelter away, FLM grows larger in Mali with
 /// both off and reaches Nord and Centre-Nord by the other pulls, so that is no longer
 /// asserted.) docs/calibration.md ('What carries FLM into northern Burkina Faso') gives the
-/// probes behind this, on 20 replicates of 2017–2025, and why the stigmatisation loop does
-/// not carry it.
+/// probes behind this (round 37's on 20 replicates of 2017–2025, round 41's on these 4 of
+/// 2017–2020), and why the stigmatisation loop does not carry it.
 #[test]
 fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
     use sahelsim::experiment::run_replicate;
