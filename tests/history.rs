@@ -370,19 +370,23 @@ fn country(map: &sahelsim::geo::SahelMap, iso3: &str) -> Option<usize> {
     map.data.countries.iter().position(|k| k.iso3 == iso3)
 }
 
-/// The troops present in the communities of `country` (a map country index), and those of
-/// its garrisons.
-fn troops_of(sim: &mut Simulation, map: &sahelsim::geo::SahelMap, country: usize) -> (f64, f64) {
+/// The troops present in the communities of `country` (a map country index; `None`: every
+/// country), and those of its garrisons.
+fn troops_of(
+    sim: &mut Simulation,
+    map: &sahelsim::geo::SahelMap,
+    country: Option<usize>,
+) -> (f64, f64) {
     let mut q = sim.world.query::<&Community>();
     let present = q
         .iter(&sim.world)
-        .filter(|c| map.grid.cells[c.cell.index()].country == Some(country))
+        .filter(|c| country.is_none() || map.grid.cells[c.cell.index()].country == country)
         .map(|c| c.troops)
         .sum();
     let mut q = sim.world.query::<&Garrison>();
     let own = q
         .iter(&sim.world)
-        .filter(|g| g.country == Some(country))
+        .filter(|g| country.is_none() || g.country == country)
         .map(|g| g.troops)
         .sum();
     (present, own)
@@ -402,42 +406,35 @@ fn a_border_agreement_spreads_troops_across_the_border_while_it_holds_and_none_a
     let (mali, niger) = (country(&map, "MLI").unwrap(), country(&map, "NER").unwrap());
     let mut sim = Simulation::new(s, map.clone(), 0);
     let close = |(present, own): (f64, f64)| (present - own).abs() <= 1e-9 * own;
-    let everywhere = |sim: &mut Simulation| {
-        let mut q = sim.world.query::<&Community>();
-        let present: f64 = q.iter(&sim.world).map(|c| c.troops).sum();
-        let mut q = sim.world.query::<&Garrison>();
-        let own: f64 = q.iter(&sim.world).map(|g| g.troops).sum();
-        (present, own)
-    };
     for _ in 0..8 {
         sim.step();
     }
     assert!(
-        close(troops_of(&mut sim, &map, mali)),
+        close(troops_of(&mut sim, &map, Some(mali))),
         "forces stop at the border"
     );
     for _ in 8..22 {
         sim.step();
     }
-    let (present, own) = troops_of(&mut sim, &map, mali);
+    let (present, own) = troops_of(&mut sim, &map, Some(mali));
     assert!(
         !close((present, own)),
         "with the agreement Mali's communities hold other troops than Mali's garrisons: {present} vs {own}"
     );
     assert!(
-        close(troops_of(&mut sim, &map, niger)),
+        close(troops_of(&mut sim, &map, Some(niger))),
         "Niger is no party to it"
     );
     assert!(
-        close(everywhere(&mut sim)),
+        close(troops_of(&mut sim, &map, None)),
         "troops are spread, not added: {:?}",
-        everywhere(&mut sim)
+        troops_of(&mut sim, &map, None)
     );
     for _ in 22..64 {
         sim.step();
     }
     assert!(
-        close(troops_of(&mut sim, &map, mali)),
+        close(troops_of(&mut sim, &map, Some(mali))),
         "the agreement has ended"
     );
 }
