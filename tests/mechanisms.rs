@@ -502,6 +502,36 @@ fn state_forces_sweep_the_communities_the_groups_hold() {
 }
 
 #[test]
+fn international_troops_sweep_only_as_far_as_they_are_let() {
+    // Same seeds, one year at 0.3° from January 2017: with `security.international_sweeps` at
+    // 0 the international garrisons of northern Mali no longer drive sweeps there, so the state
+    // kills far fewer civilians in Tombouctou, Gao and Kidal; national troops still sweep, so
+    // the state still kills civilians in Mopti.
+    let killed = |weight: f64, region: &str| {
+        total(
+            &short(
+                DAYS,
+                RES,
+                &[("model.security.international_sweeps", weight)],
+            ),
+            3,
+            &format!("fatalities_civilians_by_state@{region}"),
+        )
+    };
+    let north = |w: f64| killed(w, "Tombouctou") + killed(w, "Gao") + killed(w, "Kidal");
+    let (alike, national_only) = (north(1.0), north(0.0));
+    assert!(alike > 0.0, "no state killings in northern Mali at all");
+    assert!(
+        national_only < 0.5 * alike,
+        "civilians killed by the state in northern Mali with national sweeps only {national_only}, with all troops {alike}"
+    );
+    assert!(
+        killed(0.0, "Mopti") > 0.0,
+        "national troops no longer sweep Mopti"
+    );
+}
+
+#[test]
 fn sweeps_strike_where_the_bands_were_seen() {
     // Same seeds, one year at 0.3° from January 2017, when the groups hold some control over
     // their whole home regions: sweeping every community they hold kills many more civilians

@@ -253,6 +253,8 @@ param_sections! {
         sweep_rate: 0.0, [0.0, 100.0], "per week";
         /// Sweeps strike only communities where a band has stood within this many days (the forces go where the groups are seen); 0 (the default) sweeps wherever a group holds any control, seen or not, so that the control the groups hold at the start over their whole home regions drew thousands of sweeps across northern Mali in 2017 (calibration round 31's baseline: about 5,000 state operations killing some 13,000 civilians in Kidal, Gao and Tombouctou that year, where ACLED records under 1,000 fatalities in all Mali). Assumption.
         sweep_sighting_days: 0.0, [0.0, 3650.0], "days";
+        /// How far international troops (MINUSMA, Barkhane, Takuba) count in the security presence that drives sweeps, relative to national troops: 1 (the default) counts them alike; 0: only national troops (and programmes' troops) sweep the communities the groups hold, while the international troops still respond to events, patrol and deter as before. The abuses against civilians documented in central and northern Mali and in Burkina Faso are attributed overwhelmingly to national forces and their auxiliaries (MINUSMA's Human Rights and Protection Division, quarterly notes 2018–2022; Human Rights Watch, 2017–2024); the UN mission's mandate is the protection of civilians, and the French force's one documented strike on civilians in Mali is Bounti, January 2021 (MINUSMA, 30 March 2021). Assumption.
+        international_sweeps: 1.0, [0.0, 1.0], "0..1";
     }
 
     /// Community self-defence militias allied to the state (the map's `militias`): mobilisation among rural farming residents under threat, raids on pastoralist communities, clashes with bands.

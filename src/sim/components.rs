@@ -130,9 +130,9 @@ impl Community {
         1.0 - (-self.policing(per_1000)).exp()
     }
 
-    /// The security the state's administration draws on, 0..1: as [`Self::security`], with
-    /// the international troops counted at `international_weight`
-    /// (`security.international_state_building`).
+    /// Security presence with the international troops counted at `international_weight`,
+    /// 0..1: as [`Self::security`] at weight 1. The state's administration draws on it with
+    /// `security.international_state_building`, the sweeps with `security.international_sweeps`.
     pub fn state_security(&self, per_1000: f64, international_weight: f64) -> f64 {
         let troops = self.troops - (1.0 - international_weight) * self.international_troops;
         1.0 - (-self.policing_by(troops.max(0.0), per_1000)).exp()

@@ -175,7 +175,9 @@ pub fn security_response(
             {
                 continue;
             }
-            let presence = c.security(p.communities.policing_per_1000);
+            // The international troops count as `security.international_sweeps` says.
+            let presence =
+                c.state_security(p.communities.policing_per_1000, sec.international_sweeps);
             let rate = sec.sweep_rate * presence * c.control;
             let rng = rngs.get(Stream::Response);
             if !chance(rng, 1.0 - (-rate).exp()) {
