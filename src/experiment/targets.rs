@@ -104,7 +104,7 @@ pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studie
 
 /// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
 /// strength and money (S).
-pub const TARGETS: [Target; 43] = [
+pub const TARGETS: [Target; 44] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -432,6 +432,16 @@ pub const TARGETS: [Target; 43] = [
         target: "about half",
         lo: 0.40,
         hi: 0.60,
+        role: Role::Fit,
+        last_year: 2020,
+    },
+    Target {
+        id: "H5",
+        fact: "violence against civilians in Mali killed 238 people in 2017",
+        measure: "civilians killed in Mali in 2017 in attacks on civilians and leaders (any perpetrator) and in state operations that killed civilians",
+        target: "238 (ACLED via ACCORD, Mali, year 2017, 18 June 2018: violence against civilians, 132 incidents, 238 fatalities)",
+        lo: 160.0,
+        hi: 340.0,
         role: Role::Fit,
         last_year: 2020,
     },
@@ -791,10 +801,15 @@ pub fn measure(
             jnim_income_2020 as f64,
         )
     };
-    // Violence against civilians in Mali, January–August 2023 (the period of ACLED's fact
-    // sheet): attacks on civilians and leaders by any perpetrator, and state operations that
-    // killed civilians (the model's security forces kill civilians in operations against
-    // suspect bands; ACLED codes such killings, e.g. Moura, as violence against civilians).
+    // Violence against civilians as ACLED codes it (H2, H3, H5): attacks on civilians and
+    // leaders by any perpetrator, and state operations that killed civilians (the model's
+    // security forces kill civilians in operations against suspect bands; ACLED codes such
+    // killings, e.g. Moura, as violence against civilians).
+    let violence_against_civilians = |e: &Event| {
+        matches!(e.target, EventTarget::Civilians | EventTarget::Leaders)
+            || (e.perpetrator == Perpetrator::State && e.civilians_killed > 0)
+    };
+    // Mali, January–August 2023: the period of ACLED's fact sheet.
     let (jan_2023, sep_2023) = (
         (time::macros::date!(2023 - 01 - 01) - scenario.period.start).whole_days(),
         (time::macros::date!(2023 - 09 - 01) - scenario.period.start).whole_days(),
@@ -808,8 +823,7 @@ pub fn measure(
         .iter()
         .filter(|e| {
             (jan_2023..sep_2023).contains(&(e.day as i64))
-                && (matches!(e.target, EventTarget::Civilians | EventTarget::Leaders)
-                    || (e.perpetrator == Perpetrator::State && e.civilians_killed > 0))
+                && violence_against_civilians(e)
                 && country_of(e.cell.index()) == Some("MLI")
         })
         .collect();
@@ -869,6 +883,15 @@ pub fn measure(
             |e| e.civilians_killed as f64,
             |e| e.perpetrator.pro_government(),
         ),
+        events
+            .iter()
+            .filter(|e| {
+                year(e) == 2017
+                    && violence_against_civilians(e)
+                    && country_of(e.cell.index()) == Some("MLI")
+            })
+            .map(|e| e.civilians_killed as f64)
+            .sum(),
         later(share_where(
             mali_2023_vs_civilians.iter().copied(),
             |_| 1.0,
