@@ -249,7 +249,7 @@ param_sections! {
         patrol_security_deaths: 1.0, [0.0, 1000.0], "people per patrol";
         /// Profiling: collateral deaths of an operation are multiplied by 1 + profiling × the community's pastoralist share (operations that treat Fulani herders as suspects; Human Rights Watch 2020–2024). Assumption.
         profiling: 1.0, [0.0, 10.0], "-";
-        /// Sweeps: operations against communities held by the groups, whatever event came before (Moura, March 2022; Djibo, 2020). Each week a community is swept with chance 1 − exp(−this × security presence × militant control); a sweep kills Geometric(`collateral_mean` × bluntness × (1 − informers) × (1 + `profiling` × pastoralist share)) civilians. 0 (the default) is off; the baseline sets 1.43 (calibration round 33). Assumption.
+        /// Sweeps: operations against communities held by the groups, whatever event came before (Moura, March 2022; Djibo, 2020). Each week a community is swept with chance 1 − exp(−this × security presence × militant control); a sweep kills Geometric(`collateral_mean` × bluntness × (1 − informers) × (1 + `profiling` × pastoralist share)) civilians. 0 (the default) is off; the baseline sets 2.07 (calibration round 36). Assumption.
         sweep_rate: 0.0, [0.0, 100.0], "per week";
         /// Sweeps strike only communities where a band has stood within this many days (the forces go where the groups are seen); 0 (the default) sweeps wherever a group holds any control, seen or not, so that the control the groups hold at the start over their whole home regions drew thousands of sweeps across northern Mali in 2017 (calibration round 31's baseline: about 5,000 state operations killing some 13,000 civilians in Kidal, Gao and Tombouctou that year, where ACLED records under 1,000 fatalities in all Mali). Assumption.
         sweep_sighting_days: 0.0, [0.0, 3650.0], "days";
@@ -279,7 +279,7 @@ param_sections! {
         clash_hits: 1.5, [0.0, 1000.0], "fighters per clash";
         /// Mean militia members killed by a clash. Assumption.
         clash_deaths: 2.0, [0.0, 1000.0], "members per clash";
-        /// Exponent of the share of a pastoralist community still at home (residents / (residents + displaced)) in its weight as a raid target: 0 (the default) raids a village its herders have fled as often as a full one; 1 in proportion to the people left (the baseline: 0.21, calibration round 33). Assumption.
+        /// Exponent of the share of a pastoralist community still at home (residents / (residents + displaced)) in its weight as a raid target: 0 (the default) raids a village its herders have fled as often as a full one; 1 in proportion to the people left (the baseline: 0.256, calibration round 36). Assumption.
         raid_presence: 0.0, [0.0, 4.0], "-";
         /// Share of a community's displaced counted in its militia's recruitment pool, as farmers (times 1 − the pastoralist share): the displaced join the Volunteers to take their villages back, and recruitment drew on towns and camps as well as villages. 0 (the default, and the baseline: calibration round 31 set it to 0) counts only the farming residents still at home. Assumption.
         displaced_join: 0.0, [0.0, 1.0], "0..1";
@@ -419,7 +419,7 @@ param_sections! {
         wood_independence: 0.5, [0.0, 100.0], "-";
         /// Extra targeting of communities with many informers (punishment of collaboration).
         collaborator_targeting: 1.0, [0.0, 100.0], "-";
-        /// Collective punishment of communities that raise a militia: where a community has militia members under arms, a group's attack there targets its civilians with chance (own share) + (1 − own share) × this, at most `max_targeted_share`. 0 (the default) is off; the baseline sets 0.049 (calibration round 33). Assumption.
+        /// Collective punishment of communities that raise a militia: where a community has militia members under arms, a group's attack there targets its civilians with chance (own share) + (1 − own share) × this, at most `max_targeted_share`. 0 (the default) is off; the baseline sets 0.042 (calibration round 37). Assumption.
         militia_reprisal: 0.0, [0.0, 1.0], "0..1";
         /// Chance of a clash when a rival group's band is in the same or a neighbouring cell.
         rival_clash: 0.05, [0.0, 1.0], "per band-day";
@@ -517,7 +517,7 @@ param_sections! {
         fear_threshold: 0.2, [0.0, 1.0], "0..1";
         /// Share of a cell's town residents who flee like the country people: at 1 (the default) all residents flee alike; at 0 (the baseline since calibration round 31) only the countryside flees and the towns take the displaced in, as the record shows (Ouagadougou and Niamey received the displaced). Assumption (docs/calibration.md, 'Town dwellers flee').
         town_flight: 1.0, [0.0, 1.0], "0..1";
-        /// Fear felt around an attack: a community flees (and returns) on the larger of its own fear and this share of the highest fear in its cell and the eight around it. 0 (the default) is off; the baseline sets 0.59 (calibration round 33). Assumption.
+        /// Fear felt around an attack: a community flees (and returns) on the larger of its own fear and this share of the highest fear in its cell and the eight around it. 0 (the default) is off; the baseline sets 0.598 (calibration round 36). Assumption.
         fear_spread: 0.0, [0.0, 1.0], "0..1";
         /// Share of the displaced returning per day when fear is gone.
         return_rate: 0.003, [0.0, 1.0], "per day";
