@@ -40,10 +40,20 @@ pub fn sahelsim(args: &[&str]) -> std::process::Output {
 
 /// The sum of an outcome over replicates `0..n`.
 pub fn total(s: &Arc<Scenario>, n: u32, outcome: &str) -> f64 {
+    totals(s, n, &[outcome])[0]
+}
+
+/// The sums of several outcomes over replicates `0..n`, each replicate run once.
+pub fn totals(s: &Arc<Scenario>, n: u32, outcomes: &[&str]) -> Vec<f64> {
     let m = map(s);
-    (0..n)
-        .map(|r| run_replicate(s, &m, r, None).summary.outcomes[outcome])
-        .sum()
+    let mut sums = vec![0.0; outcomes.len()];
+    for r in 0..n {
+        let summary = run_replicate(s, &m, r, None).summary;
+        for (sum, outcome) in sums.iter_mut().zip(outcomes) {
+            *sum += summary.outcomes[*outcome];
+        }
+    }
+    sums
 }
 
 /// The names of the files in `dir`, sorted.
