@@ -134,8 +134,13 @@ impl Community {
     /// 0..1: as [`Self::security`] at weight 1. The state's administration draws on it with
     /// `security.international_state_building`, the sweeps with `security.international_sweeps`.
     pub fn state_security(&self, per_1000: f64, international_weight: f64) -> f64 {
+        1.0 - (-self.state_policing(per_1000, international_weight)).exp()
+    }
+
+    /// The policing behind [`Self::state_security`]: that security is 1 − exp(−this).
+    pub fn state_policing(&self, per_1000: f64, international_weight: f64) -> f64 {
         let troops = self.troops - (1.0 - international_weight) * self.international_troops;
-        1.0 - (-self.policing_by(troops.max(0.0), per_1000)).exp()
+        self.policing_by(troops.max(0.0), per_1000)
     }
 
     /// Whether the community is under a group's control (above [`MILITANT_CONTROL`]), and

@@ -23,7 +23,7 @@ use crate::sim::components::{Band, Community};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
 };
-use crate::sim::ids::BandId;
+use crate::sim::ids::{BandId, CommunityId, GroupId};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric, uniform};
 
@@ -90,20 +90,23 @@ pub fn hold_tempo_factor(held_people: f64, tempo: f64, half: f64) -> f64 {
 /// (control above [`MILITANT_CONTROL`](crate::sim::components::MILITANT_CONTROL): [`Community::held_by`]), in community-id order.
 pub fn count_held_people(
     groups: &mut Groups,
-    terrain: &Terrain,
+    held: &mut Vec<(CommunityId, GroupId, f64)>,
     communities: &Query<&mut Community>,
 ) {
     for g in groups.ids() {
         groups[g].held_people = 0.0;
     }
-    // In community-id order, so that the sums do not depend on how the world stores them.
-    for &ce in terrain.communities.iter() {
-        let Ok(c) = communities.get(ce) else {
-            continue;
-        };
-        if let Some(g) = c.held_by() {
-            groups[g].held_people += c.residents.max(0.0);
-        }
+    // The held communities (few of all) in storage order, then summed in community-id order,
+    // so that the sums do not depend on how the world stores them.
+    held.clear();
+    held.extend(
+        communities
+            .iter()
+            .filter_map(|c| c.held_by().map(|g| (c.id, g, c.residents.max(0.0)))),
+    );
+    held.sort_unstable_by_key(|h| h.0);
+    for &(_, g, residents) in held.iter() {
+        groups[g].held_people += residents;
     }
 }
 
@@ -137,6 +140,7 @@ pub fn band_attacks(
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
+    mut held: Local<Vec<(CommunityId, GroupId, f64)>>,
 ) {
     let Setting {
         clock,
@@ -151,7 +155,7 @@ pub fn band_attacks(
     let clash_chance = rival_clash_on(s, clock.day);
     // The groups' hold on the ground, counted weekly (and not at all when it moves nothing).
     if p.bands.hold_tempo > 0.0 && clock.weekly() {
-        count_held_people(&mut groups, &terrain, &communities);
+        count_held_people(&mut groups, &mut held, &communities);
     }
     sorted_bands(bands.iter(), &mut order);
     for &(_, e) in order.iter() {

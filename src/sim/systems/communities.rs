@@ -54,12 +54,36 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
     sum / RISK_POINTS as f64
 }
 
+/// exp(−x) for each community, remembered with the x it was last computed from: a community's
+/// arrest risk and security are mostly the same as the week before (its troops, residents and
+/// control unchanged), and the exponentials were a large part of the weekly update. The value
+/// is the same, bit for bit, as computing it.
+#[derive(Debug, Default)]
+pub struct ExpMemo(Vec<(u64, f64)>);
+
+impl ExpMemo {
+    /// exp(−x) for community `i`.
+    fn exp_neg(&mut self, i: usize, x: f64) -> f64 {
+        if self.0.len() <= i {
+            // NaN's bits are never those of a computed argument that matches.
+            self.0.resize(i + 1, (f64::NAN.to_bits(), f64::NAN));
+        }
+        let m = &mut self.0[i];
+        if m.0 != x.to_bits() {
+            *m = (x.to_bits(), (-x).exp());
+        }
+        m.1
+    }
+}
+
 /// Weekly update of every community's choices, legitimacy, fear, control and government
 /// presence (the schedule runs it every seventh day).
 pub fn community_choices(
     clock: Res<Clock>,
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
+    mut arrest_memo: Local<ExpMemo>,
+    mut security_memo: Local<ExpMemo>,
 ) {
     let p = &setup.scenario.model;
     let cp = &p.communities;
@@ -71,11 +95,15 @@ pub fn community_choices(
     let control_kept = (1.0 - p.control.decay).powf(DT);
     let international_weight = p.security.international_state_building;
     for mut c in &mut communities {
+        // Marked changed once, then written as a plain reference.
+        let c: &mut Community = &mut c;
         c.fear *= fear_kept;
-        let policing = c.policing(cp.policing_per_1000);
         let target = base_legitimacy(cp, c.government);
         c.legitimacy += (target - c.legitimacy) * legitimacy_step;
-        let p_arrest = 1.0 - (-cp.epstein_k * policing * (1.0 - c.control)).exp();
+        // Epstein's arrest risk, reduced by militant control.
+        let i = c.id.index();
+        let policing = c.policing(cp.policing_per_1000);
+        let p_arrest = 1.0 - arrest_memo.exp_neg(i, cp.epstein_k * policing * (1.0 - c.control));
         c.stigma *= stigma_kept;
         let hardship = (c.hardship + c.stigma).min(1.0);
         c.support = active_share(hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
@@ -90,7 +118,11 @@ pub fn community_choices(
         }
         // The security the state's administration draws on (international troops counted as
         // `security.international_state_building` says).
-        let security = c.state_security(cp.policing_per_1000, international_weight);
+        let security = 1.0
+            - security_memo.exp_neg(
+                i,
+                c.state_policing(cp.policing_per_1000, international_weight),
+            );
         let gain = p.control.government_gain * DT * security * (1.0 - c.control);
         // Presence is lost under control, where security is thin (`unprotected_withdrawal`)
         // and where violence is felt (`threat_retreat`).

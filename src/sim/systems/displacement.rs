@@ -37,6 +37,8 @@ pub fn displacement_and_schools(
         grid.neighbourhood_max(&fear_by_cell, row_pass, around);
     }
     for mut c in &mut communities {
+        // Marked changed once, then written as a plain reference.
+        let c: &mut Community = &mut c;
         let felt = if d.fear_spread > 0.0 {
             c.fear.max(d.fear_spread * scratch.1[c.cell.index()])
         } else {

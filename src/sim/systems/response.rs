@@ -25,7 +25,7 @@ use crate::scenario::{Coalition, HistoryEffect, Scenario};
 use crate::sim::agreements::BorderAgreements;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target};
-use crate::sim::ids::{BandId, CellId, GroupId};
+use crate::sim::ids::{BandId, CellId, CommunityId, GroupId};
 use crate::sim::resources::*;
 use crate::sim::rng::{Rngs, Stream, chance, geometric};
 
@@ -64,6 +64,7 @@ pub fn security_response(
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut order: Local<Vec<(BandId, Entity)>>,
+    mut swept: Local<Vec<CommunityId>>,
 ) {
     let Setting {
         clock,
@@ -163,18 +164,29 @@ pub fn security_response(
     }
     // Sweeps of communities the groups hold (weekly; no draw at all when off).
     if sec.sweep_rate > 0.0 && clock.weekly() {
-        for (_, &ce) in terrain.communities.iter_enumerated() {
+        // The communities a sweep may reach (held, inhabited and, with
+        // `sweep_sighting_days`, seen lately), found in storage order and swept in
+        // community-id order. A sweep writes only the community it sweeps, so none of the
+        // others leaves or joins the list while it runs.
+        swept.clear();
+        swept.extend(
+            communities
+                .iter()
+                .filter(|c| {
+                    c.controller.is_some()
+                        && c.residents >= 1.0
+                        && (sec.sweep_sighting_days <= 0.0
+                            || (clock.day as i64 - c.last_band_day) as f64
+                                <= sec.sweep_sighting_days)
+                })
+                .map(|c| c.id),
+        );
+        swept.sort_unstable();
+        for &k in swept.iter() {
+            let ce = terrain.communities[k];
             let Ok(c) = communities.get(ce) else {
                 continue;
             };
-            if c.controller.is_none() || c.residents < 1.0 {
-                continue;
-            }
-            if sec.sweep_sighting_days > 0.0
-                && (clock.day as i64 - c.last_band_day) as f64 > sec.sweep_sighting_days
-            {
-                continue;
-            }
             // The international troops count as `security.international_sweeps` says.
             let presence =
                 c.state_security(p.communities.policing_per_1000, sec.international_sweeps);
