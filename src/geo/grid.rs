@@ -135,16 +135,15 @@ impl Grid {
         // Both buffers are filled by appending, not zeroed first: zeroing two grid-sized
         // buffers a week was most of a replicate's writes that miss the cache.
         scratch.clear();
-        scratch.resize(w * h, 0.0);
-        for (row, max) in values.chunks_exact(w).zip(scratch.chunks_exact_mut(w)) {
-            max3_along(row, max);
+        for row in values.chunks_exact(w) {
+            let start = scratch.len();
+            scratch.extend_from_slice(row);
+            max3_along(row, &mut scratch[start..]);
         }
         out.clear();
-        out.resize(w * h, 0.0);
         for r in 0..h {
-            let here = &scratch[r * w..(r + 1) * w];
+            out.extend_from_slice(&scratch[r * w..(r + 1) * w]);
             let dst = &mut out[r * w..(r + 1) * w];
-            dst.copy_from_slice(here);
             // Whole rows at a time (the processor takes several columns per instruction).
             if r > 0 {
                 for (m, &a) in dst.iter_mut().zip(&scratch[(r - 1) * w..r * w]) {
@@ -515,11 +514,10 @@ pub fn largest_remainder(shares: &[f64], total: u64) -> Vec<u64> {
     out
 }
 
-/// The maximum of each value of `row` and its neighbours along it, into `max` (as long as
-/// `row`).
+/// The maximum of each value of `row` and its neighbours along it, into `max`, which holds a
+/// copy of `row` on entry.
 fn max3_along(row: &[f64], max: &mut [f64]) {
     let w = row.len();
-    max.copy_from_slice(row);
     if w < 2 {
         return;
     }
