@@ -12,10 +12,11 @@
 //! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt.
 //! 5. `collect_revenue`: income, remittances, upkeep, kidnappings.
 //! 6. `update_control`: bands gain control where they are.
-//! 7. `recruit`: bands recruit from active supporters.
+//! 7. `refill_pools` (weekly): the recruitment pools refill; then `recruit`: bands recruit
+//!    from active supporters.
 //! 8. `band_attacks`: rival clashes, attacks on civilians, leaders and security forces;
-//!    then `militia_actions`: militias mobilise (weekly), raid pastoralist communities and
-//!    engage bands.
+//!    then `militia_actions`: militias mobilise and draw the week's raids (weekly), raid
+//!    pastoralist communities on the raids' days and engage bands.
 //! 9. `attribute_events`: today's events are attributed.
 //! 10. `security_response`: responses to attributed events, patrols.
 //! 11. `band_dynamics`: morale, desertion, defection, crime, splits, disbanding.
@@ -48,7 +49,7 @@ pub enum Step {
     Recruitment,
     /// 7.8: clashes and attacks.
     Attacks,
-    /// 7.8b: militias mobilise (weekly), raid and engage bands.
+    /// 7.8b: militias mobilise and draw the week's raids (weekly), raid and engage bands.
     Militias,
     /// 7.9: today's events are attributed.
     Attribution,
@@ -104,7 +105,12 @@ pub fn daily_schedule() -> Schedule {
                 .in_set(Step::BandMovement),
             revenue::collect_revenue.in_set(Step::RevenueAndSpending),
             control::update_control.in_set(Step::Control),
-            recruitment::recruit.in_set(Step::Recruitment),
+            (
+                recruitment::refill_pools.run_if(weekly),
+                recruitment::recruit,
+            )
+                .chain()
+                .in_set(Step::Recruitment),
             attacks::band_attacks.in_set(Step::Attacks),
             militias::militia_actions.in_set(Step::Militias),
             attribution::attribute_events.in_set(Step::Attribution),

@@ -21,37 +21,38 @@ use crate::sim::units::DAYS_PER_WEEK;
 /// Days between updates.
 pub const DT: f64 = DAYS_PER_WEEK;
 
-/// Points of the midpoint rule over risk aversion in [`active_share`]: the integrand is
-/// piecewise linear, so 16 points are exact to well below the model's precision. Numerical, not
-/// a parameter.
-const RISK_POINTS: usize = 16;
-
 /// Epstein's share of active residents: P(2h·U·(1 − L) − R·P > T), U and R uniform on [0, 1].
+///
+/// For a given risk aversion R the share of U above the threshold is clamp(1 − (T + R·P)/a,
+/// 0, 1) with a = 2h(1 − L): linear in R, falling, clamped at 1 and at 0. Its integral over
+/// R in [0, 1] is taken exactly: 1 where the line is above 1, the line's own integral where it
+/// lies between 0 and 1, nothing beyond.
 pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64) -> f64 {
     let a = 2.0 * hardship * (1.0 - legitimacy);
     if a <= 0.0 {
         return 0.0;
     }
-    // Midpoint rule over R (the integrand is piecewise linear in R). The integrand does not
-    // rise with R (the arrest risk is not negative): where even its first point is at 0,
-    // every point is, and the share is 0.
-    let first = 1.0 - (threshold + 0.5 / RISK_POINTS as f64 * p_arrest) / a;
-    if first <= 0.0 && p_arrest >= 0.0 {
+    // The line f(R) = start − slope·R.
+    let per_a = 1.0 / a;
+    let start = 1.0 - threshold * per_a;
+    if start <= 0.0 {
         return 0.0;
     }
-    // The points are computed apart from the sum (independent divisions the processor can
-    // overlap), then added in order; a point at or below 0 adds 0 (clamped), so the sum is the
-    // same, bit for bit, as stopping at the first such point.
-    let mut points = [first.clamp(0.0, 1.0); RISK_POINTS];
-    for (i, point) in points.iter_mut().enumerate().skip(1) {
-        let r = (i as f64 + 0.5) / RISK_POINTS as f64;
-        *point = (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
+    let risk = p_arrest.max(0.0);
+    if risk <= 0.0 {
+        return start.min(1.0);
     }
-    let mut sum = 0.0;
-    for point in points {
-        sum += point;
-    }
-    sum / RISK_POINTS as f64
+    let slope = risk * per_a;
+    // f is at least 1 on [0, full) (only with a negative threshold) and at least 0 on
+    // [0, empty).
+    let full = if threshold < 0.0 {
+        (-threshold / risk).min(1.0)
+    } else {
+        0.0
+    };
+    let empty = ((a - threshold) / risk).min(1.0);
+    let share = full + start * (empty - full) - 0.5 * slope * (empty * empty - full * full);
+    share.clamp(0.0, 1.0)
 }
 
 /// exp(−x) for each community, remembered with the x it was last computed from: a community's
@@ -158,31 +159,33 @@ mod tests {
     }
 
     #[test]
-    fn the_points_added_apart_give_the_same_share_bit_for_bit_as_stopping_at_the_first_zero() {
-        // The rule as first written: add the points in order, stop at the first at or below 0.
-        let stopping = |hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64| {
+    fn the_share_is_the_integral_over_risk_aversion_a_fine_midpoint_rule_converges_to() {
+        // A midpoint rule over R with many points: the integrand is piecewise linear, so the
+        // rule's error is at most the width of one point at the kinks.
+        let fine = |hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f64| {
             let a = 2.0 * hardship * (1.0 - legitimacy);
             if a <= 0.0 {
                 return 0.0;
             }
+            const POINTS: usize = 20_000;
             let mut sum = 0.0;
-            for i in 0..RISK_POINTS {
-                let r = (i as f64 + 0.5) / RISK_POINTS as f64;
-                let point = 1.0 - (threshold + r * p_arrest) / a;
-                if point <= 0.0 && p_arrest >= 0.0 {
-                    break;
-                }
-                sum += point.clamp(0.0, 1.0);
+            for i in 0..POINTS {
+                let r = (i as f64 + 0.5) / POINTS as f64;
+                sum += (1.0 - (threshold + r * p_arrest) / a).clamp(0.0, 1.0);
             }
-            sum / RISK_POINTS as f64
+            sum / POINTS as f64
         };
         let grid = [0.0, 0.013, 0.1, 0.25, 0.37, 0.5, 0.61, 0.8, 0.97, 1.0];
         for h in grid {
             for l in grid {
                 for p in grid {
-                    for t in [0.0, 0.05, 0.1, 0.3] {
-                        let (new, old) = (active_share(h, l, p, t), stopping(h, l, p, t));
-                        assert_eq!(new.to_bits(), old.to_bits(), "{h} {l} {p} {t}: {new} {old}");
+                    for t in [-0.2, 0.0, 0.05, 0.1, 0.3] {
+                        let (exact, rule) = (active_share(h, l, p, t), fine(h, l, p, t));
+                        assert!((0.0..=1.0).contains(&exact), "{h} {l} {p} {t}: {exact}");
+                        assert!(
+                            (exact - rule).abs() < 1e-6,
+                            "{h} {l} {p} {t}: exact {exact}, fine rule {rule}"
+                        );
                     }
                 }
             }

@@ -11,13 +11,15 @@
 //! plus the highest fear in its cell and the cells around it over `militias.threat_fear`, at
 //! most 1). Militant violence thus raises militias where farmers live.
 //!
-//! Daily, each militia raids pastoralist communities of its cell and the cells around it on its
-//! side of the border (at `militias.raid_rate` per 100 members per week, times the threat and
-//! the pastoralist share of the cell raided; a cell's pastoralists are counted in its
-//! countryside only, and with `militias.raid_presence` by the share of its people still at
-//! home), killing civilians there; every such death
-//! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). It also
-//! engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
+//! Each militia raids pastoralist communities of its cell and the cells around it on its side
+//! of the border (at `militias.raid_rate` per 100 members per week, times the threat and the
+//! pastoralist share of the cell raided; a cell's pastoralists are counted in its countryside
+//! only, and with `militias.raid_presence` by the share of its people still at home), killing
+//! civilians there. The week's raids are drawn on the weekly step from the members, threat and
+//! targets of that day (a Poisson count, each raid on a day of the week drawn uniformly) and
+//! carried out on their day, against the target's residents of that day; every such death
+//! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). Daily, it
+//! also engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
 //! Members are residents: those killed leave the residents and are counted apart.
 
 use bevy_ecs::prelude::*;
@@ -33,7 +35,7 @@ use crate::scenario::model_params::Militias;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{ATTACK_ON_CIVILIANS, BATTLE, Event, Perpetrator, Target};
 use crate::sim::ids::{CellId, CommunityId};
-use crate::sim::resources::{BandIndex, EventLog, Groups, Ledger, Terrain};
+use crate::sim::resources::{BandIndex, EventLog, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, chance, geometric, poisson, uniform};
 use crate::sim::units::DAYS_PER_WEEK;
 
@@ -109,16 +111,13 @@ fn at_home_weight(
     m.weight
 }
 
-/// What the militias read of a community around them, copied from it the first time it is
-/// read in a run of [`militia_actions`] and kept up by that run's own writes (raids and
-/// clashes change residents and fear; nothing else changes while it runs). Neighbourhoods
-/// overlap, so that each community around the armed ones is looked up once a day instead of
-/// once for each militia around it.
+/// What the militias read of a community around them, copied from every community in one
+/// pass at the start of the weekly step (nothing it reads changes while the step runs):
+/// neighbourhoods overlap, and reading the copies in order is cheaper than looking each
+/// community up once for every militia around it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Around {
-    /// The run of the system this copy was taken in (0: never).
-    run: u64,
-    /// Whether the community could be read at all.
+    /// Whether the community exists (every one does; a copy of a world could lack one).
     present: bool,
     fear: f64,
     residents: f64,
@@ -127,66 +126,65 @@ struct Around {
     herders: f64,
 }
 
-/// The working state of [`militia_actions`] that only saves work: the copies of the
-/// communities read this run.
+/// The copies of the communities, by community id.
 #[derive(Debug, Default)]
-pub struct AroundCache {
-    /// Runs so far.
-    run: u64,
-    /// By community id.
-    seen: Vec<Around>,
+pub struct AroundCache(Vec<Around>);
+
+/// The working state of [`militia_actions`] that only saves work.
+#[derive(Debug, Default)]
+pub struct MilitiaScratch {
+    /// The raid weights by the share of the people at home, by community id.
+    at_home: Vec<AtHome>,
+    /// The copies of the communities the weekly step reads.
+    around: AroundCache,
 }
 
 impl AroundCache {
-    /// Starts a run: a new stamp.
-    fn start(&mut self, terrain: &Terrain) {
-        self.run += 1;
-        let n = terrain.communities.len();
-        if self.seen.len() != n {
-            self.seen = vec![Around::default(); n];
-        }
-    }
-
-    /// Community `k` (entity `e`) as it is now in this run.
-    fn get(&mut self, k: CommunityId, e: Entity, communities: &Query<&mut Community>) -> Around {
-        let a = &mut self.seen[k.index()];
-        if a.run != self.run {
-            *a = match communities.get(e) {
-                Ok(t) => Around {
-                    run: self.run,
-                    present: true,
-                    fear: t.fear,
-                    residents: t.residents,
-                    displaced: t.displaced,
-                    herders: t.pastoralists * t.rural_share,
-                },
-                Err(_) => Around {
-                    run: self.run,
-                    ..Around::default()
-                },
+    /// Copies every community.
+    fn fill(&mut self, terrain: &Terrain, communities: &Query<&mut Community>) {
+        self.0.clear();
+        self.0.resize(terrain.communities.len(), Around::default());
+        for t in communities {
+            self.0[t.id.index()] = Around {
+                present: true,
+                fear: t.fear,
+                residents: t.residents,
+                displaced: t.displaced,
+                herders: t.pastoralists * t.rural_share,
             };
-        }
-        *a
-    }
-
-    /// Community `t` (id `k`) was just written by this run: its copy, if taken, follows.
-    fn wrote(&mut self, k: CommunityId, t: &Community) {
-        let a = &mut self.seen[k.index()];
-        if a.run == self.run {
-            a.fear = t.fear;
-            a.residents = t.residents;
-            a.displaced = t.displaced;
         }
     }
 }
 
-/// The communities whose militia is under arms, and which militia: listed on the weekly step,
-/// acted on every day of the week. A resource, not a system's local, so that a copy of the
-/// world (`Simulation::fork`) carries it.
-#[derive(Resource, Debug, Clone, Default)]
-pub struct ArmedMilitias(pub Vec<(CommunityId, u32)>);
+/// A militia under arms this week, as the weekly step found it: its community, which militia
+/// and the pastoralist communities around it it may raid.
+#[derive(Debug, Clone)]
+struct Armed {
+    community: CommunityId,
+    /// The community's cell.
+    cell: CellId,
+    militia: u32,
+    /// Its raid targets: a range of [`ArmedMilitias::targets`].
+    targets: std::ops::Range<usize>,
+    /// The targets' weights summed.
+    weight: f64,
+}
 
-/// Mobilises, raids and clashes.
+/// The communities whose militia is under arms, which militia, and what each may raid: listed
+/// on the weekly step, acted on every day of the week. A resource, not a system's local, so
+/// that a copy of the world (`Simulation::fork`) carries it.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct ArmedMilitias {
+    armed: Vec<Armed>,
+    /// The raid targets of every armed community, one after another: cell and weight.
+    targets: Vec<(CellId, f64)>,
+    /// The week's raids, by day: the day and the raiding militia (an index into `armed`).
+    raids: Vec<(u32, u32)>,
+    /// The first of `raids` not yet carried out.
+    next_raid: usize,
+}
+
+/// Mobilises (weekly), raids and clashes.
 #[allow(clippy::too_many_arguments)] // a system's parameters are what it reads and writes
 pub fn militia_actions(
     setting: Setting,
@@ -198,9 +196,7 @@ pub fn militia_actions(
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
     mut armed: ResMut<ArmedMilitias>,
-    mut targets: Local<Vec<(CellId, f64)>>,
-    mut at_home_memo: Local<Vec<AtHome>>,
-    mut around: Local<AroundCache>,
+    mut scratch: Local<MilitiaScratch>,
 ) {
     let Setting {
         clock,
@@ -212,142 +208,80 @@ pub fn militia_actions(
     let p = &s.model;
     let mp = &p.militias;
     let day = clock.day;
-    around.start(&terrain);
-    // Threat felt: the highest fear in the community's cell and around it, on this side of
-    // the border.
-    let threat_of =
-        |k: CommunityId, around: &mut AroundCache, communities: &Query<&mut Community>| {
-            let mut fear = 0.0f64;
-            for &(_, tk) in &terrain.militia_neighbourhood[k] {
-                let t = around.get(tk, terrain.communities[tk], communities);
-                if t.present {
-                    fear = fear.max(t.fear);
-                }
-            }
-            felt_threat(mp, fear, mp.threat_floor)
-        };
     if clock.weekly() {
-        armed.0.clear();
-        for (k, &ce) in terrain.communities.iter_enumerated() {
-            // Where no militia covers the community its members stay at 0 (they start there,
-            // and only this system changes them): nothing to do.
-            if terrain.militias[k].is_empty() {
-                continue;
-            }
-            let militia = active_militia(&terrain.militias[k], day);
-            let threat = match (militia, communities.get(ce)) {
-                (Some(_), Ok(_)) => threat_of(k, &mut around, &communities),
-                _ => 0.0,
-            };
-            let Ok(mut c) = communities.get_mut(ce) else {
-                continue;
-            };
-            let target = militia.map_or(0.0, |m| {
-                let level = level_on(&s.history, day, |e| match *e {
-                    HistoryEffect::MilitiaMobilisation { militia, factor }
-                        if militia == m as usize =>
-                    {
-                        Some(factor)
-                    }
-                    _ => None,
-                });
-                let farmers = (c.residents.max(0.0) * c.rural_share
-                    + mp.displaced_join * c.displaced.max(0.0))
-                    * (1.0 - c.pastoralists);
-                mp.members_per_1000 / 1000.0 * farmers * level * threat
-            });
-            c.militia += (target - c.militia) * mp.mobilisation_rate;
-            c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
-            if c.militia < STOOD_DOWN {
-                c.militia = 0.0;
-            }
-            if let (Some(m), true) = (militia, c.militia > 0.0) {
-                armed.0.push((k, m));
-            }
-        }
+        mobilise(
+            &setup,
+            &terrain,
+            day,
+            &mut communities,
+            &mut armed,
+            &mut scratch,
+            &mut rngs,
+        );
     }
     let morale = p.bands.morale_per_loss;
     let mut new_events = Vec::new();
-    for &(k, m) in armed.0.iter() {
-        let ce = terrain.communities[k];
+    let armed = &mut *armed;
+    // Today's raids.
+    while let Some(&(raid_day, i)) = armed.raids.get(armed.next_raid)
+        && raid_day <= day
+    {
+        armed.next_raid += 1;
+        let a = &armed.armed[i as usize];
+        // A militia whose members have all been killed since raids no more.
+        if communities
+            .get(terrain.communities[a.community])
+            .map_or(true, |c| c.militia <= 0.0)
+        {
+            continue;
+        }
+        let targets = &armed.targets[a.targets.clone()];
+        let rng = rngs.get(Stream::Militias);
+        let mut pick = uniform(rng) * a.weight;
+        let mut at = targets[targets.len() - 1].0;
+        for &(x, w) in targets.iter() {
+            if pick < w {
+                at = x;
+                break;
+            }
+            pick -= w;
+        }
+        let deaths = geometric(rng, mp.raid_deaths);
+        let Some((_, te)) = terrain.community_at(at) else {
+            continue;
+        };
+        let Ok(mut t) = communities.get_mut(te) else {
+            continue;
+        };
+        let deaths = (deaths as f64).min(t.residents.floor());
+        t.residents -= deaths;
+        ledger.civilians_killed += deaths;
+        t.fear = (t.fear + p.communities.fear_per_attack).min(1.0);
+        stigmatise(&mut t, deaths, p.communities.stigma_per_death);
+        let mut ev = Event::new(
+            day,
+            at,
+            Perpetrator::Militia(a.militia),
+            None,
+            ATTACK_ON_CIVILIANS,
+            Target::Civilians,
+        );
+        ev.civilians_killed = deaths as u32;
+        new_events.push(ev);
+    }
+    for a in &armed.armed {
+        let (cell, m) = (a.cell, a.militia);
+        // Only where a band is in the militia's cell.
+        if index.in_cell(cell).next().is_none() {
+            continue;
+        }
+        let ce = terrain.communities[a.community];
         let Ok(c) = communities.get(ce) else {
             continue;
         };
-        let (members, cell, informers) = (c.militia, c.cell, c.informers);
+        let (members, informers) = (c.militia, c.informers);
         if members <= 0.0 {
             continue;
-        }
-        // One pass over the neighbourhood, on this side of the border: the threat felt (as
-        // `threat_of`) and the pastoralist communities to raid.
-        targets.clear();
-        let mut fear = 0.0f64;
-        for &(x, tk) in &terrain.militia_neighbourhood[k] {
-            let t = around.get(tk, terrain.communities[tk], &communities);
-            if !t.present {
-                continue;
-            }
-            fear = fear.max(t.fear);
-            let rural_herders = t.herders;
-            if t.residents >= 1.0 && rural_herders > 0.0 {
-                // Weighed by the share of its people still at home, when asked.
-                let at_home = if mp.raid_presence > 0.0 {
-                    at_home_weight(
-                        &mut at_home_memo,
-                        tk,
-                        t.residents,
-                        t.displaced,
-                        mp.raid_presence,
-                    )
-                } else {
-                    1.0
-                };
-                targets.push((x, rural_herders * at_home));
-            }
-        }
-        let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);
-        let weight: f64 = targets.iter().map(|t| t.1).sum();
-        if weight > 0.0 {
-            let mean_share = weight / targets.len() as f64;
-            let rng = rngs.get(Stream::Militias);
-            let raids = poisson(
-                rng,
-                mp.raid_rate / DAYS_PER_WEEK * members / 100.0 * threat * mean_share,
-            );
-            for _ in 0..raids {
-                let rng = rngs.get(Stream::Militias);
-                let mut pick = uniform(rng) * weight;
-                let mut at = targets[targets.len() - 1].0;
-                for &(x, w) in targets.iter() {
-                    if pick < w {
-                        at = x;
-                        break;
-                    }
-                    pick -= w;
-                }
-                let deaths = geometric(rng, mp.raid_deaths);
-                let Some((tk, te)) = terrain.community_at(at) else {
-                    continue;
-                };
-                let Ok(mut t) = communities.get_mut(te) else {
-                    continue;
-                };
-                let deaths = (deaths as f64).min(t.residents.floor());
-                t.residents -= deaths;
-                ledger.civilians_killed += deaths;
-                t.fear = (t.fear + p.communities.fear_per_attack).min(1.0);
-                stigmatise(&mut t, deaths, p.communities.stigma_per_death);
-                around.wrote(tk, &t);
-                let mut ev = Event::new(
-                    day,
-                    at,
-                    Perpetrator::Militia(m),
-                    None,
-                    ATTACK_ON_CIVILIANS,
-                    Target::Civilians,
-                );
-                ev.civilians_killed = deaths as u32;
-                new_events.push(ev);
-            }
         }
         // Clashes with the bands in the militia's own cell.
         let engage = mp.clash_rate / DAYS_PER_WEEK * members / (members + CLASH_HALF_MEMBERS);
@@ -367,7 +301,6 @@ pub fn militia_actions(
                 .min(c.residents.floor());
             c.militia -= lost;
             c.residents -= lost;
-            around.wrote(k, &c);
             ledger.militia_killed += lost;
             let gain = policies.strength(
                 s,
@@ -398,6 +331,115 @@ pub fn militia_actions(
         }
     }
     log.events.extend(new_events);
+}
+
+/// The weekly step: every community covered by a militia moves its members towards the
+/// mobilised size, and those under arms are listed with the threat they feel and the
+/// pastoralist communities around them they may raid this week (on their side of the border,
+/// weighed by herders in the countryside and, with `militias.raid_presence`, by the share of
+/// their people still at home).
+fn mobilise(
+    setup: &Setup,
+    terrain: &Terrain,
+    day: u32,
+    communities: &mut Query<&mut Community>,
+    armed: &mut ArmedMilitias,
+    scratch: &mut MilitiaScratch,
+    rngs: &mut Rngs,
+) {
+    let s = &setup.scenario;
+    let mp = &s.model.militias;
+    let MilitiaScratch { at_home, around } = scratch;
+    around.fill(terrain, communities);
+    armed.armed.clear();
+    armed.targets.clear();
+    armed.raids.clear();
+    armed.next_raid = 0;
+    for (k, &ce) in terrain.communities.iter_enumerated() {
+        // Where no militia covers the community its members stay at 0 (they start there,
+        // and only this system changes them): nothing to do.
+        if terrain.militias[k].is_empty() {
+            continue;
+        }
+        let militia = active_militia(&terrain.militias[k], day);
+        // One pass over the neighbourhood, on this side of the border: the highest fear and
+        // the pastoralist communities to raid.
+        let start = armed.targets.len();
+        let mut fear = 0.0f64;
+        if militia.is_some() && communities.get(ce).is_ok() {
+            for &(x, tk) in &terrain.militia_neighbourhood[k] {
+                let t = around.0[tk.index()];
+                if !t.present {
+                    continue;
+                }
+                fear = fear.max(t.fear);
+                if t.residents >= 1.0 && t.herders > 0.0 {
+                    let at_home = if mp.raid_presence > 0.0 {
+                        at_home_weight(at_home, tk, t.residents, t.displaced, mp.raid_presence)
+                    } else {
+                        1.0
+                    };
+                    armed.targets.push((x, t.herders * at_home));
+                }
+            }
+        }
+        let threat = if militia.is_some() {
+            felt_threat(mp, fear, mp.threat_floor)
+        } else {
+            0.0
+        };
+        let Ok(mut c) = communities.get_mut(ce) else {
+            armed.targets.truncate(start);
+            continue;
+        };
+        let target = militia.map_or(0.0, |m| {
+            let level = level_on(&s.history, day, |e| match *e {
+                HistoryEffect::MilitiaMobilisation { militia, factor } if militia == m as usize => {
+                    Some(factor)
+                }
+                _ => None,
+            });
+            let farmers = (c.residents.max(0.0) * c.rural_share
+                + mp.displaced_join * c.displaced.max(0.0))
+                * (1.0 - c.pastoralists);
+            mp.members_per_1000 / 1000.0 * farmers * level * threat
+        });
+        c.militia += (target - c.militia) * mp.mobilisation_rate;
+        c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
+        if c.militia < STOOD_DOWN {
+            c.militia = 0.0;
+        }
+        match militia {
+            Some(m) if c.militia > 0.0 => {
+                let n = armed.targets.len() - start;
+                let weight: f64 = armed.targets[start..].iter().map(|t| t.1).sum();
+                // The week's raids, each on a day of the week.
+                if weight > 0.0 {
+                    let threat = felt_threat(mp, fear, mp.threat_floor * mp.raid_floor);
+                    let mean_share = weight / n as f64;
+                    let rng = rngs.get(Stream::Militias);
+                    let raids =
+                        poisson(rng, mp.raid_rate * c.militia / 100.0 * threat * mean_share);
+                    let raider = armed.armed.len() as u32;
+                    for _ in 0..raids {
+                        let offset =
+                            ((uniform(rng) * DAYS_PER_WEEK) as u32).min(DAYS_PER_WEEK as u32 - 1);
+                        armed.raids.push((day + offset, raider));
+                    }
+                }
+                armed.armed.push(Armed {
+                    community: k,
+                    cell: c.cell,
+                    militia: m,
+                    targets: start..armed.targets.len(),
+                    weight,
+                });
+            }
+            _ => armed.targets.truncate(start),
+        }
+    }
+    // By day; on a day, in the order of the communities (the sort is stable).
+    armed.raids.sort_by_key(|r| r.0);
 }
 
 #[cfg(test)]

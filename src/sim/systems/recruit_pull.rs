@@ -63,11 +63,26 @@ pub fn update_recruit_pull(
     for _ in 0..BLUR_PASSES {
         blur(grid, radius, &mut pull.per_cell, &mut pull.scratch);
     }
+    normalise(radius, &mut pull.per_cell);
 }
 
-/// One separable box-blur pass of half-width `radius` over `field` (rows, then columns); the
-/// window is cut at the grid's edge and the sum divided by the full window, so mass near the
-/// edge is not inflated. Each line keeps a running sum over the window [i − radius, i +
+/// Divides a field summed by [`BLUR_PASSES`] passes of [`blur`] by the windows it was summed
+/// over, once at the end instead of once in every pass (the same field but for rounding).
+fn normalise(radius: usize, field: &mut [f64]) {
+    if radius == 0 {
+        return;
+    }
+    let window = (2 * radius + 1) as f64;
+    let scale = 1.0 / window.powi(2 * BLUR_PASSES as i32);
+    for x in field {
+        *x *= scale;
+    }
+}
+
+/// One separable box-blur pass of half-width `radius` over `field` (rows, then columns), as
+/// sums over the window: [`normalise`] divides by the full windows after the last pass. The
+/// window is cut at the grid's edge, and the sum is still divided by the full window, so mass
+/// near the edge is not inflated. Each line keeps a running sum over the window [i − radius, i +
 /// radius] of the line's values before the pass; the columns are swept all at once, row by
 /// row, which reads memory in order (the same additions, in the same order, as one column at
 /// a time).
@@ -76,8 +91,7 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
         return;
     }
     let (w, h) = (grid.width, grid.height);
-    let window = (2 * radius + 1) as f64;
-    row_pass(field, w, radius, window, scratch);
+    row_pass(field, w, radius, scratch);
     // Columns: one running sum per column, the rows of the field before the pass in
     // `scratch`.
     scratch.clear();
@@ -93,9 +107,7 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
         .collect();
     for row in 0..h {
         let out = &mut field[row * w..(row + 1) * w];
-        for (o, s) in out.iter_mut().zip(&sums) {
-            *o = s / window;
-        }
+        out.copy_from_slice(&sums);
         if row + radius + 1 < h {
             let add = &before[(row + radius + 1) * w..(row + radius + 2) * w];
             for (s, a) in sums.iter_mut().zip(add) {
@@ -117,25 +129,19 @@ const ROWS_AT_ONCE: usize = 4;
 /// The row pass of [`blur`] over `field` (rows of width `w`), several rows at once (each
 /// row's running sum is its own; interleaving them lets the processor overlap their
 /// additions, which are the same, in the same order, as one row at a time).
-fn row_pass(field: &mut [f64], w: usize, radius: usize, window: f64, scratch: &mut Vec<f64>) {
+fn row_pass(field: &mut [f64], w: usize, radius: usize, scratch: &mut Vec<f64>) {
     let mut rows = field.chunks_exact_mut(ROWS_AT_ONCE * w);
     for block in &mut rows {
-        blur_rows::<ROWS_AT_ONCE>(block, w, radius, window, scratch);
+        blur_rows::<ROWS_AT_ONCE>(block, w, radius, scratch);
     }
     for row in rows.into_remainder().chunks_exact_mut(w) {
-        blur_rows::<1>(row, w, radius, window, scratch);
+        blur_rows::<1>(row, w, radius, scratch);
     }
 }
 
 /// The row pass of [`blur`] over the `N` rows of width `w` in `rows`: for each row a running
 /// sum over the window [i − radius, i + radius] of the row's values before the pass.
-fn blur_rows<const N: usize>(
-    rows: &mut [f64],
-    w: usize,
-    radius: usize,
-    window: f64,
-    scratch: &mut Vec<f64>,
-) {
+fn blur_rows<const N: usize>(rows: &mut [f64], w: usize, radius: usize, scratch: &mut Vec<f64>) {
     scratch.clear();
     scratch.extend_from_slice(rows);
     let mut sums = [0.0f64; N];
@@ -144,7 +150,7 @@ fn blur_rows<const N: usize>(
     }
     for i in 0..w {
         for (j, sum) in sums.iter_mut().enumerate() {
-            rows[j * w + i] = *sum / window;
+            rows[j * w + i] = *sum;
             if i + radius + 1 < w {
                 *sum += scratch[j * w + i + radius + 1];
             }
@@ -171,6 +177,7 @@ mod tests {
         let mut scratch = Vec::new();
         blur(&g, 2, &mut field, &mut scratch);
         blur(&g, 2, &mut field, &mut scratch);
+        normalise(2, &mut field);
         let total: f64 = field.iter().sum();
         assert!((total - 100.0).abs() < 1e-9, "{total}");
         // The peak stays at the source, falls with distance and reaches four cells away.
@@ -185,12 +192,11 @@ mod tests {
     fn rows_blurred_together_give_the_same_field_bit_for_bit_as_one_at_a_time() {
         // The row pass as first written: one row at a time.
         let one_at_a_time = |w: usize, radius: usize, field: &mut [f64]| {
-            let window = (2 * radius + 1) as f64;
             for row in field.chunks_exact_mut(w) {
                 let before = row.to_vec();
                 let mut sum: f64 = before.iter().take(radius + 1).sum();
                 for i in 0..w {
-                    row[i] = sum / window;
+                    row[i] = sum;
                     if i + radius + 1 < w {
                         sum += before[i + radius + 1];
                     }
@@ -207,7 +213,7 @@ mod tests {
             let mut expected = field.clone();
             one_at_a_time(w, radius, &mut expected);
             let mut scratch = Vec::new();
-            row_pass(&mut field, w, radius, (2 * radius + 1) as f64, &mut scratch);
+            row_pass(&mut field, w, radius, &mut scratch);
             let bits = |f: &[f64]| f.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&field), bits(&expected), "{w} x {h}, radius {radius}");
         }
@@ -219,6 +225,7 @@ mod tests {
         let mut field = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
         let before = field.clone();
         blur(&g, 0, &mut field, &mut Vec::new());
+        normalise(0, &mut field);
         assert_eq!(field, before);
     }
 }
