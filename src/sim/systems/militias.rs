@@ -350,6 +350,17 @@ fn mobilise(
     let s = &setup.scenario;
     let mp = &s.model.militias;
     let MilitiaScratch { at_home, around } = scratch;
+    // Each militia's mobilisation level in the history on this day.
+    let levels: Vec<f64> = (0..setup.map.data.militias.len())
+        .map(|m| {
+            level_on(&s.history, day, |e| match *e {
+                HistoryEffect::MilitiaMobilisation { militia, factor } if militia == m => {
+                    Some(factor)
+                }
+                _ => None,
+            })
+        })
+        .collect();
     around.fill(terrain, communities);
     armed.armed.clear();
     armed.targets.clear();
@@ -393,12 +404,7 @@ fn mobilise(
             continue;
         };
         let target = militia.map_or(0.0, |m| {
-            let level = level_on(&s.history, day, |e| match *e {
-                HistoryEffect::MilitiaMobilisation { militia, factor } if militia == m as usize => {
-                    Some(factor)
-                }
-                _ => None,
-            });
+            let level = levels[m as usize];
             let farmers = (c.residents.max(0.0) * c.rural_share
                 + mp.displaced_join * c.displaced.max(0.0))
                 * (1.0 - c.pastoralists);
