@@ -126,26 +126,23 @@ struct Around {
     herders: f64,
 }
 
-/// The copies of the communities, by community id.
-#[derive(Debug, Default)]
-pub struct AroundCache(Vec<Around>);
-
 /// The working state of [`militia_actions`] that only saves work.
 #[derive(Debug, Default)]
 pub struct MilitiaScratch {
     /// The raid weights by the share of the people at home, by community id.
     at_home: Vec<AtHome>,
-    /// The copies of the communities the weekly step reads.
-    around: AroundCache,
+    /// The copies of the communities the weekly step reads, by community id.
+    around: Vec<Around>,
 }
 
-impl AroundCache {
-    /// Copies every community.
-    fn fill(&mut self, terrain: &Terrain, communities: &Query<&mut Community>) {
-        self.0.clear();
-        self.0.resize(terrain.communities.len(), Around::default());
+impl MilitiaScratch {
+    /// Copies every community into `around`.
+    fn copy_communities(&mut self, terrain: &Terrain, communities: &Query<&mut Community>) {
+        self.around.clear();
+        self.around
+            .resize(terrain.communities.len(), Around::default());
         for t in communities {
-            self.0[t.id.index()] = Around {
+            self.around[t.id.index()] = Around {
                 present: true,
                 fear: t.fear,
                 residents: t.residents,
@@ -349,6 +346,7 @@ fn mobilise(
 ) {
     let s = &setup.scenario;
     let mp = &s.model.militias;
+    scratch.copy_communities(terrain, communities);
     let MilitiaScratch { at_home, around } = scratch;
     // Each militia's mobilisation level in the history on this day.
     let levels: Vec<f64> = (0..setup.map.data.militias.len())
@@ -361,7 +359,6 @@ fn mobilise(
             })
         })
         .collect();
-    around.fill(terrain, communities);
     armed.armed.clear();
     armed.targets.clear();
     armed.raids.clear();
@@ -377,9 +374,9 @@ fn mobilise(
         // the pastoralist communities to raid.
         let start = armed.targets.len();
         let mut fear = 0.0f64;
-        if militia.is_some() && communities.get(ce).is_ok() {
+        if militia.is_some() && around[k.index()].present {
             for &(x, tk) in &terrain.militia_neighbourhood[k] {
-                let t = around.0[tk.index()];
+                let t = around[tk.index()];
                 if !t.present {
                     continue;
                 }
