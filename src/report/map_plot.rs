@@ -579,18 +579,9 @@ pub(crate) fn layout_labels(
             beside,
         );
     }
-    let g = &map.grid;
-    let centroid = |pick: &dyn Fn(&crate::geo::grid::Cell) -> bool| {
-        let (mut lon, mut lat, mut n) = (0.0, 0.0, 0.0);
-        for c in g.cells.iter().filter(|c| pick(c)) {
-            lon += c.lon;
-            lat += c.lat;
-            n += 1.0;
-        }
-        (n > 0.0).then(|| (lon / n, lat / n))
-    };
-    for (i, a) in map.data.areas.iter().enumerate() {
-        if let Some(at) = centroid(&|c| c.area == Some(i)) {
+    let (area_centroids, region_centroids) = centroids(map);
+    for (a, at) in map.data.areas.iter().zip(area_centroids) {
+        if let Some(at) = at {
             let text = if full_area_names {
                 a.name.clone()
             } else {
@@ -599,8 +590,8 @@ pub(crate) fn layout_labels(
             push(text, at, LabelKind::Area, Anchoring::Centred);
         }
     }
-    for (i, r) in map.data.regions.iter().enumerate() {
-        if let Some(at) = centroid(&|c| c.region == Some(i) && c.in_study_area) {
+    for (r, at) in map.data.regions.iter().zip(region_centroids) {
+        if let Some(at) = at {
             push(r.name.clone(), at, LabelKind::Region, Anchoring::Centred);
         }
     }
@@ -631,6 +622,39 @@ pub(crate) fn layout_labels(
         placed,
         markers,
     }
+}
+
+/// One `(lon, lat)` centre per area or region, `None` for one without cells.
+type Centroids = Vec<Option<(f64, f64)>>;
+
+/// The centre (mean longitude and latitude of the cells) of each area of operation, and of
+/// each region's cells inside the study area, in one pass over the grid.
+fn centroids(map: &SahelMap) -> (Centroids, Centroids) {
+    let mut areas = vec![(0.0, 0.0, 0.0); map.data.areas.len()];
+    let mut regions = vec![(0.0, 0.0, 0.0); map.data.regions.len()];
+    let add = |sum: &mut (f64, f64, f64), c: &crate::geo::grid::Cell| {
+        sum.0 += c.lon;
+        sum.1 += c.lat;
+        sum.2 += 1.0;
+    };
+    for c in &map.grid.cells {
+        if let Some(sum) = c.area.and_then(|i| areas.get_mut(i)) {
+            add(sum, c);
+        }
+        if let Some(sum) = c
+            .region
+            .filter(|_| c.in_study_area)
+            .and_then(|i| regions.get_mut(i))
+        {
+            add(sum, c);
+        }
+    }
+    let mean = |sums: Vec<(f64, f64, f64)>| {
+        sums.into_iter()
+            .map(|(lon, lat, n)| (n > 0.0).then(|| (lon / n, lat / n)))
+            .collect()
+    };
+    (mean(areas), mean(regions))
 }
 
 /// Draws the town markers and the placed labels of `labels` on `area` (whose pixels they are
