@@ -78,18 +78,18 @@ struct EventRow<'a> {
 pub enum EventStream<W: Write> {
     /// Plain CSV.
     Plain(W),
-    /// Gzip-compressed CSV.
-    Gzip(flate2::write::GzEncoder<W>),
+    /// Gzip-compressed CSV (boxed: the encoder's state is large beside a plain writer).
+    Gzip(Box<flate2::write::GzEncoder<W>>),
 }
 
 impl<W: Write> EventStream<W> {
     /// A stream into `w`, compressed where `gzip` is true.
     pub fn new(w: W, gzip: bool) -> Self {
         if gzip {
-            EventStream::Gzip(flate2::write::GzEncoder::new(
+            EventStream::Gzip(Box::new(flate2::write::GzEncoder::new(
                 w,
                 flate2::Compression::default(),
-            ))
+            )))
         } else {
             EventStream::Plain(w)
         }
