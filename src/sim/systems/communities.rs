@@ -58,18 +58,25 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
 /// exp(−x) for each community, remembered with the x it was last computed from: a community's
 /// arrest risk and security are mostly the same as the week before (its troops, residents and
 /// control unchanged), and the exponentials were a large part of the weekly update. The value
-/// is the same, bit for bit, as computing it.
-#[derive(Debug, Default)]
-pub struct ExpMemo(Vec<(u64, f64)>);
+/// is the same, bit for bit, as computing it. Each community has `N` slots (one per
+/// quantity), side by side so that one community's are read together.
+#[derive(Debug)]
+pub struct ExpMemo<const N: usize>(Vec<[(u64, f64); N]>);
 
-impl ExpMemo {
-    /// exp(−x) for community `i`.
-    fn exp_neg(&mut self, i: usize, x: f64) -> f64 {
+impl<const N: usize> Default for ExpMemo<N> {
+    fn default() -> Self {
+        ExpMemo(Vec::new())
+    }
+}
+
+impl<const N: usize> ExpMemo<N> {
+    /// exp(−x) in slot `slot` of community `i`.
+    fn exp_neg(&mut self, i: usize, slot: usize, x: f64) -> f64 {
         if self.0.len() <= i {
             // NaN's bits are never those of a computed argument that matches.
-            self.0.resize(i + 1, (f64::NAN.to_bits(), f64::NAN));
+            self.0.resize(i + 1, [(f64::NAN.to_bits(), f64::NAN); N]);
         }
-        let m = &mut self.0[i];
+        let m = &mut self.0[i][slot];
         if m.0 != x.to_bits() {
             *m = (x.to_bits(), (-x).exp());
         }
@@ -77,14 +84,18 @@ impl ExpMemo {
     }
 }
 
+/// The slot of [`community_choices`]' memo for the arrest risk's exponential.
+const ARREST: usize = 0;
+/// The slot of [`community_choices`]' memo for the state security's exponential.
+const SECURITY: usize = 1;
+
 /// Weekly update of every community's choices, legitimacy, fear, control and government
 /// presence (the schedule runs it every seventh day).
 pub fn community_choices(
     clock: Res<Clock>,
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
-    mut arrest_memo: Local<ExpMemo>,
-    mut security_memo: Local<ExpMemo>,
+    mut memo: Local<ExpMemo<2>>,
 ) {
     let p = &setup.scenario.model;
     let cp = &p.communities;
@@ -104,7 +115,7 @@ pub fn community_choices(
         // Epstein's arrest risk, reduced by militant control.
         let i = c.id.index();
         let policing = c.policing(cp.policing_per_1000);
-        let p_arrest = 1.0 - arrest_memo.exp_neg(i, cp.epstein_k * policing * (1.0 - c.control));
+        let p_arrest = 1.0 - memo.exp_neg(i, ARREST, cp.epstein_k * policing * (1.0 - c.control));
         c.stigma *= stigma_kept;
         let hardship = (c.hardship + c.stigma).min(1.0);
         c.support = active_share(hardship, c.legitimacy, p_arrest, cp.epstein_threshold);
@@ -120,8 +131,9 @@ pub fn community_choices(
         // The security the state's administration draws on (international troops counted as
         // `security.international_state_building` says).
         let security = 1.0
-            - security_memo.exp_neg(
+            - memo.exp_neg(
                 i,
+                SECURITY,
                 c.state_policing(cp.policing_per_1000, international_weight),
             );
         let gain = p.control.government_gain * DT * security * (1.0 - c.control);

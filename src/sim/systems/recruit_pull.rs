@@ -83,19 +83,18 @@ fn normalise(radius: usize, field: &mut [f64]) {
 /// sums over the window: [`normalise`] divides by the full windows after the last pass. The
 /// window is cut at the grid's edge, and the sum is still divided by the full window, so mass
 /// near the edge is not inflated. Each line keeps a running sum over the window [i − radius, i +
-/// radius] of the line's values before the pass; the columns are swept all at once, row by
-/// row, which reads memory in order (the same additions, in the same order, as one column at
-/// a time).
+/// radius] of the line's values before the pass. The rows are summed from `field` into
+/// `scratch`, and the columns from `scratch` back into `field`, all at once, row by row, which
+/// reads memory in order (the same additions, in the same order, as one column at a time) and
+/// copies nothing.
 fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
     if radius == 0 {
         return;
     }
     let (w, h) = (grid.width, grid.height);
-    row_pass(field, w, radius, scratch);
-    // Columns: one running sum per column, the rows of the field before the pass in
-    // `scratch`.
-    scratch.clear();
-    scratch.extend_from_slice(field);
+    scratch.resize(field.len(), 0.0);
+    row_pass(field, &mut scratch[..], w, radius);
+    // Columns: one running sum per column, over the rows summed in `scratch`.
     let before = &scratch[..];
     let mut sums: Vec<f64> = (0..w)
         .map(|col| {
@@ -126,36 +125,41 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
 /// Rows blurred together by [`blur`].
 const ROWS_AT_ONCE: usize = 4;
 
-/// The row pass of [`blur`] over `field` (rows of width `w`), several rows at once (each
-/// row's running sum is its own; interleaving them lets the processor overlap their
-/// additions, which are the same, in the same order, as one row at a time).
-fn row_pass(field: &mut [f64], w: usize, radius: usize, scratch: &mut Vec<f64>) {
-    let mut rows = field.chunks_exact_mut(ROWS_AT_ONCE * w);
-    for block in &mut rows {
-        blur_rows::<ROWS_AT_ONCE>(block, w, radius, scratch);
+/// The row pass of [`blur`]: the rows of width `w` of `field` summed into `out` (of the same
+/// length), several rows at once (each row's running sum is its own; interleaving them lets
+/// the processor overlap their additions, which are the same, in the same order, as one row at
+/// a time).
+fn row_pass(field: &[f64], out: &mut [f64], w: usize, radius: usize) {
+    let block = ROWS_AT_ONCE * w;
+    let mut from = field.chunks_exact(block);
+    let mut to = out.chunks_exact_mut(block);
+    for (src, dst) in (&mut from).zip(&mut to) {
+        blur_rows::<ROWS_AT_ONCE>(src, dst, w, radius);
     }
-    for row in rows.into_remainder().chunks_exact_mut(w) {
-        blur_rows::<1>(row, w, radius, scratch);
+    for (src, dst) in from
+        .remainder()
+        .chunks_exact(w)
+        .zip(to.into_remainder().chunks_exact_mut(w))
+    {
+        blur_rows::<1>(src, dst, w, radius);
     }
 }
 
-/// The row pass of [`blur`] over the `N` rows of width `w` in `rows`: for each row a running
-/// sum over the window [i − radius, i + radius] of the row's values before the pass.
-fn blur_rows<const N: usize>(rows: &mut [f64], w: usize, radius: usize, scratch: &mut Vec<f64>) {
-    scratch.clear();
-    scratch.extend_from_slice(rows);
+/// The row pass of [`blur`] over the `N` rows of width `w` in `src`, into `dst`: for each row
+/// a running sum over the window [i − radius, i + radius] of the row's values.
+fn blur_rows<const N: usize>(src: &[f64], dst: &mut [f64], w: usize, radius: usize) {
     let mut sums = [0.0f64; N];
     for (j, sum) in sums.iter_mut().enumerate() {
-        *sum = scratch[j * w..(j + 1) * w].iter().take(radius + 1).sum();
+        *sum = src[j * w..(j + 1) * w].iter().take(radius + 1).sum();
     }
     for i in 0..w {
         for (j, sum) in sums.iter_mut().enumerate() {
-            rows[j * w + i] = *sum;
+            dst[j * w + i] = *sum;
             if i + radius + 1 < w {
-                *sum += scratch[j * w + i + radius + 1];
+                *sum += src[j * w + i + radius + 1];
             }
             if i >= radius {
-                *sum -= scratch[j * w + i - radius];
+                *sum -= src[j * w + i - radius];
             }
         }
     }
@@ -207,15 +211,15 @@ mod tests {
             }
         };
         for (w, h, radius) in [(7, 9, 2), (21, 4, 3), (5, 3, 6), (13, 11, 1)] {
-            let mut field: Vec<f64> = (0..w * h)
+            let field: Vec<f64> = (0..w * h)
                 .map(|i| ((i * 7919 % 97) as f64 / 13.0).powi(3) * 1e-3)
                 .collect();
             let mut expected = field.clone();
             one_at_a_time(w, radius, &mut expected);
-            let mut scratch = Vec::new();
-            row_pass(&mut field, w, radius, &mut scratch);
+            let mut out = vec![0.0; field.len()];
+            row_pass(&field, &mut out, w, radius);
             let bits = |f: &[f64]| f.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&field), bits(&expected), "{w} x {h}, radius {radius}");
+            assert_eq!(bits(&out), bits(&expected), "{w} x {h}, radius {radius}");
         }
     }
 
