@@ -22,9 +22,11 @@ use crate::scenario::{Scenario, format_date};
 
 /// Runs a Sahel scenario (loaded, with `--replicates` and `--seed` applied) into `out`.
 pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow::Result<()> {
+    let pool = super::worker_pool(args.threads)?;
     let t0 = Instant::now();
     let scenario = Arc::new(scenario);
-    let map = Arc::new(SahelMap::build(&scenario.map, scenario.period.start.year()));
+    let map =
+        Arc::new(pool.install(|| SahelMap::build(&scenario.map, scenario.period.start.year())));
     let t_map = t0.elapsed().as_secs_f64();
 
     let days = scenario.period.days() as u64;
@@ -32,7 +34,6 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         days * scenario.replicates as u64,
         &format!("{}: {} replicates", scenario.name, scenario.replicates),
     );
-    let pool = super::worker_pool(args.threads)?;
     let t_run = Instant::now();
     let events_name = if args.events_gzip {
         "events.csv.gz"

@@ -2,6 +2,7 @@
 //! operation, population, land cover, distance to the nearest border, and which towns, routes,
 //! gold sites and parks touch it.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::data::{LatLon, MapData};
@@ -234,12 +235,16 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
         .map(|r| data.areas.iter().position(|a| a.regions.contains(&r.name)))
         .collect();
 
-    let mut cells = Vec::with_capacity(width * height);
-    for row in 0..height {
-        for col in 0..width {
+    // Each cell is found from its centre alone: in parallel (on the caller's worker pool),
+    // collected in order.
+    let (bounds, region_area) = (&bounds, &region_area);
+    let cells: Vec<Cell> = (0..width * height)
+        .into_par_iter()
+        .map(|i| {
+            let (row, col) = (i / width, i % width);
             let lat = south + (row as f64 + 0.5) * res;
             let lon = west + (col as f64 + 0.5) * res;
-            let country = country_at(data, &bounds, (lat, lon));
+            let country = country_at(data, bounds, (lat, lon));
             let region = country
                 .filter(|&c| data.countries[c].in_study_area)
                 .and_then(|c| nearest_region(data, &data.countries[c].iso3, (lat, lon)))
@@ -260,7 +265,7 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
             } else {
                 0.0
             };
-            cells.push(Cell {
+            Cell {
                 lat,
                 lon,
                 country,
@@ -277,9 +282,9 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
                 routes: Vec::new(),
                 gold_sites: Vec::new(),
                 parks: Vec::new(),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let mut grid = Grid {
         width,
         height,
