@@ -45,7 +45,7 @@ pub struct Figure {
 
 /// Draws `plot` in the formats `format` asks for, and, when `report` is true, in the format
 /// the report embeds ([`Plot::raster`]).
-pub fn render<P: Plot>(
+pub fn render<P: Plot + Sync>(
     plot: &P,
     stem: &str,
     caption: &str,
@@ -55,12 +55,17 @@ pub fn render<P: Plot>(
     register_font();
     let want_svg = format.svg() || (report && !plot.raster());
     let want_png = format.png() || (report && plot.raster());
+    // The two formats are drawn in parallel (on the caller's worker pool, if any).
+    let (svg, png) = rayon::join(
+        || want_svg.then(|| svg(plot)).transpose(),
+        || want_png.then(|| png(plot)).transpose(),
+    );
     Ok(Figure {
         stem: stem.to_string(),
         caption: caption.to_string(),
         reading: super::reading::how_to_read(stem).to_string(),
-        svg: if want_svg { Some(svg(plot)?) } else { None },
-        png: if want_png { Some(png(plot)?) } else { None },
+        svg: svg?,
+        png: png?,
         size: plot.size(),
         raster: plot.raster(),
     })
@@ -118,12 +123,11 @@ pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, FigureError> {
     encode_png(&pixels, w, h)
 }
 
-/// The deflate level of the pictures' PNG files. Re-encoding the run's outcome picture and
-/// its map of events (docs/performance.md): level 4 takes about half the time of level 6
-/// (22 against 40 ms for the outcomes) for files 2 % larger than level 6's, and smaller than
-/// those the previous encoder wrote at its default; levels 1–2 are faster still but 10–30 %
-/// larger, and report.html carries every picture.
-const PNG_DEFLATE_LEVEL: u8 = 4;
+/// The deflate level of the pictures' PNG files (through flate2's zlib-rs backend). Drawing
+/// the PNGs of one 2017–2020 replicate (docs/performance.md, "Pictures, round 44"): level 2
+/// takes about a tenth less time than level 4 for files 2 % larger; level 1 is faster still
+/// but its files are 30 % larger, and report.html carries every picture.
+const PNG_DEFLATE_LEVEL: u8 = 2;
 
 /// Encodes 8-bit RGB pixels as PNG.
 pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, FigureError> {
