@@ -6,8 +6,8 @@
 //! picture, report and manifest is written atomically through it, every failure worded the
 //! same way ("writing FILE in DIR: why").
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::anyhow;
 use serde::Serialize;
@@ -33,7 +33,7 @@ pub(super) struct OutputDir {
     /// Where the files are written: the staging folder, or the target itself.
     path: PathBuf,
     /// The staging folder, until it is moved into place.
-    staging: RefCell<Option<Staging>>,
+    staging: Mutex<Option<Staging>>,
     /// Held until the folder is complete (dropped last).
     _lock: Option<FolderLock>,
 }
@@ -71,7 +71,7 @@ impl OutputDir {
         Ok(OutputDir {
             path: staging.path().to_path_buf(),
             target,
-            staging: RefCell::new(Some(staging)),
+            staging: Mutex::new(Some(staging)),
             _lock: Some(lock),
         })
     }
@@ -107,7 +107,7 @@ impl OutputDir {
         Ok(OutputDir {
             path: target.clone(),
             target,
-            staging: RefCell::new(None),
+            staging: Mutex::new(None),
             _lock: Some(lock),
         })
     }
@@ -120,7 +120,7 @@ impl OutputDir {
         Ok(OutputDir {
             target: path.clone(),
             path,
-            staging: RefCell::new(None),
+            staging: Mutex::new(None),
             _lock: None,
         })
     }
@@ -166,7 +166,14 @@ impl OutputDir {
     pub(super) fn write_manifest(&self, manifest: &impl Serialize) -> anyhow::Result<()> {
         let outputs = folder::inventory(&self.path).map_err(|e| self.failed(MANIFEST, e))?;
         self.write_json(MANIFEST, &WithOutputs { manifest, outputs })?;
-        if let Some(mut staging) = self.staging.borrow_mut().take() {
+        // The lock is held only to take the staging folder, so it cannot be poisoned while
+        // holding one; its contents are taken either way.
+        let staging = self
+            .staging
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(mut staging) = staging {
             staging.commit()?;
         }
         Ok(())

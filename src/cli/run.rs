@@ -67,7 +67,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
     let t_plots = Instant::now();
     let figures =
         pool.install(|| run_report::figures(digest, args.report.plots, args.report.report()))?;
-    out.write_figures(&figures, args.report.plots)?;
+    pool.install(|| out.write_figures(&figures, args.report.plots))?;
     if args.report.report() {
         out.write_report(&run_report::report(&scenario, &agg, &figures))?;
     }
@@ -88,7 +88,7 @@ pub(super) fn run(args: &RunArgs, scenario: Scenario, out: &OutputDir) -> anyhow
         scenario: &scenario,
         timings,
     };
-    out.write_manifest(&manifest)?;
+    pool.install(|| out.write_manifest(&manifest))?;
 
     println!(
         "{}: {} to {}, {} replicates in {:.1} s",

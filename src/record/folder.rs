@@ -727,19 +727,33 @@ pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
 
 /// Every file at the top of `dir` but `manifest.json`, by name, with its size and hash.
 pub fn inventory(dir: &Path) -> std::io::Result<Vec<OutputFile>> {
-    let mut out = Vec::new();
-    for file in top_files(dir)? {
-        if file == MANIFEST {
-            continue;
-        }
-        let (sha256, bytes) = hash_file(&dir.join(&file))?;
-        out.push(OutputFile {
-            file,
+    let files: Vec<String> = top_files(dir)?
+        .into_iter()
+        .filter(|file| file != MANIFEST)
+        .collect();
+    each_in_order(&files, |file| {
+        let (sha256, bytes) = hash_file(&dir.join(file))?;
+        Ok(OutputFile {
+            file: file.clone(),
             bytes,
             sha256,
-        });
+        })
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `f` of each item, in the items' order: in parallel when called on a worker pool (a
+/// command's `--threads` pool), one after another otherwise, so that a caller outside any
+/// pool does not start rayon's global one. For the files of an output folder (hashing them,
+/// writing the pictures), whose order the results keep.
+pub fn each_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use rayon::prelude::*;
+    if rayon::current_thread_index().is_some() {
+        items.par_iter().map(&f).collect()
+    } else {
+        items.iter().map(f).collect()
     }
-    Ok(out)
 }
 
 /// How a folder compares with its manifest.

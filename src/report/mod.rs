@@ -117,9 +117,10 @@ pub fn write_figures(
     dir: &std::path::Path,
     format: PlotFormat,
 ) -> Result<Vec<std::path::PathBuf>, FigureError> {
-    let mut written = Vec::new();
-    for f in figures {
-        written.extend(f.write(dir, format)?);
+    let written = crate::record::folder::each_in_order(figures, |f| f.write(dir, format));
+    let mut paths = Vec::new();
+    for w in written {
+        paths.extend(w?);
     }
-    Ok(written)
+    Ok(paths)
 }
