@@ -235,56 +235,59 @@ pub fn rasterise(data: &MapData, params: &MapParams, start_year: i32) -> Grid {
         .map(|r| data.areas.iter().position(|a| a.regions.contains(&r.name)))
         .collect();
 
-    // Each cell is found from its centre alone: in parallel (on the caller's worker pool),
-    // collected in order.
+    // Each cell is found from its centre alone.
     let (bounds, region_area) = (&bounds, &region_area);
-    let cells: Vec<Cell> = (0..width * height)
-        .into_par_iter()
-        .map(|i| {
-            let (row, col) = (i / width, i % width);
-            let lat = south + (row as f64 + 0.5) * res;
-            let lon = west + (col as f64 + 0.5) * res;
-            let country = country_at(data, bounds, (lat, lon));
-            let region = country
-                .filter(|&c| data.countries[c].in_study_area)
-                .and_then(|c| nearest_region(data, &data.countries[c].iso3, (lat, lon)))
-                .filter(|&r| data.regions[r].modelled != Some(false));
-            let in_study_area = region.is_some();
-            let lc = &data.land_cover;
-            let land_cover = if polyline_lat_at(&lc.desert_edge, lon).is_some_and(|e| lat > e) {
-                LandCover::Desert
-            } else if polyline_lat_at(&lc.sahel_edge, lon).is_some_and(|e| lat > e) {
-                LandCover::Sahel
-            } else {
-                LandCover::Sudanian
-            };
-            let border_km = if in_study_area {
-                country
-                    .map(|c| border_distance_km(data, c, (lat, lon)))
-                    .unwrap_or(0.0)
-            } else {
-                0.0
-            };
-            Cell {
-                lat,
-                lon,
-                country,
-                in_study_area,
-                region,
-                area: region.and_then(|r| region_area[r]),
-                population: 0,
-                urban: 0,
-                land_cover,
-                inner_delta: point_in_polygon((lat, lon), &lc.inner_delta),
-                river: false,
-                border_km,
-                towns: Vec::new(),
-                routes: Vec::new(),
-                gold_sites: Vec::new(),
-                parks: Vec::new(),
-            }
-        })
-        .collect();
+    let cell_at = |i: usize| {
+        let (row, col) = (i / width, i % width);
+        let lat = south + (row as f64 + 0.5) * res;
+        let lon = west + (col as f64 + 0.5) * res;
+        let country = country_at(data, bounds, (lat, lon));
+        let region = country
+            .filter(|&c| data.countries[c].in_study_area)
+            .and_then(|c| nearest_region(data, &data.countries[c].iso3, (lat, lon)))
+            .filter(|&r| data.regions[r].modelled != Some(false));
+        let in_study_area = region.is_some();
+        let lc = &data.land_cover;
+        let land_cover = if polyline_lat_at(&lc.desert_edge, lon).is_some_and(|e| lat > e) {
+            LandCover::Desert
+        } else if polyline_lat_at(&lc.sahel_edge, lon).is_some_and(|e| lat > e) {
+            LandCover::Sahel
+        } else {
+            LandCover::Sudanian
+        };
+        let border_km = if in_study_area {
+            country
+                .map(|c| border_distance_km(data, c, (lat, lon)))
+                .unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        Cell {
+            lat,
+            lon,
+            country,
+            in_study_area,
+            region,
+            area: region.and_then(|r| region_area[r]),
+            population: 0,
+            urban: 0,
+            land_cover,
+            inner_delta: point_in_polygon((lat, lon), &lc.inner_delta),
+            river: false,
+            border_km,
+            towns: Vec::new(),
+            routes: Vec::new(),
+            gold_sites: Vec::new(),
+            parks: Vec::new(),
+        }
+    };
+    // In parallel on the caller's worker pool, collected in order; outside one, one cell
+    // after another (rayon's global pool is not started behind a command's `--threads`).
+    let cells: Vec<Cell> = if rayon::current_thread_index().is_some() {
+        (0..width * height).into_par_iter().map(cell_at).collect()
+    } else {
+        (0..width * height).map(cell_at).collect()
+    };
     let mut grid = Grid {
         width,
         height,

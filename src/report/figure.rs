@@ -55,11 +55,15 @@ pub fn render<P: Plot + Sync>(
     register_font();
     let want_svg = format.svg() || (report && !plot.raster());
     let want_png = format.png() || (report && plot.raster());
-    // The two formats are drawn in parallel (on the caller's worker pool, if any).
-    let (svg, png) = rayon::join(
-        || want_svg.then(|| svg(plot)).transpose(),
-        || want_png.then(|| png(plot)).transpose(),
-    );
+    let draw_svg = || want_svg.then(|| svg(plot)).transpose();
+    let draw_png = || want_png.then(|| png(plot)).transpose();
+    // The two formats are drawn in parallel on the caller's worker pool; outside one, one
+    // after the other (rayon's global pool is not started behind a command's `--threads`).
+    let (svg, png) = if rayon::current_thread_index().is_some() {
+        rayon::join(draw_svg, draw_png)
+    } else {
+        (draw_svg(), draw_png())
+    };
     Ok(Figure {
         stem: stem.to_string(),
         caption: caption.to_string(),
@@ -124,7 +128,7 @@ pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, FigureError> {
 }
 
 /// The deflate level of the pictures' PNG files (through flate2's zlib-rs backend). Drawing
-/// the PNGs of one 2017–2020 replicate (docs/performance.md, "Pictures, round 44"): level 2
+/// the PNGs of one 2017–2020 replicate (docs/performance.md, "Round 44"): level 2
 /// takes about a tenth less time than level 4 for files 2 % larger; level 1 is faster still
 /// but its files are 30 % larger, and report.html carries every picture.
 const PNG_DEFLATE_LEVEL: u8 = 2;
