@@ -120,10 +120,11 @@ struct Around {
     /// Whether the community exists (every one does; a copy of a world could lack one).
     present: bool,
     fear: f64,
-    residents: f64,
-    displaced: f64,
-    /// Pastoralist share × rural share.
-    herders: f64,
+    /// Its raid weight as a militia's target: its herders in the countryside (pastoralist
+    /// share × rural share), by the share of its people at home with
+    /// `militias.raid_presence`; `None` where it is no target (no herders, or under one
+    /// resident).
+    raid: Option<f64>,
 }
 
 /// The working state of [`militia_actions`] that only saves work.
@@ -136,18 +137,37 @@ pub struct MilitiaScratch {
 }
 
 impl MilitiaScratch {
-    /// Copies every community into `around`.
-    fn copy_communities(&mut self, terrain: &Terrain, communities: &Query<&mut Community>) {
+    /// Copies every community into `around`, with its raid weight (once a week, however
+    /// many militias have it in their neighbourhood).
+    fn copy_communities(
+        &mut self,
+        terrain: &Terrain,
+        communities: &Query<&mut Community>,
+        raid_presence: f64,
+    ) {
         self.around.clear();
         self.around
             .resize(terrain.communities.len(), Around::default());
         for t in communities {
+            let herders = t.pastoralists * t.rural_share;
+            let raid = (t.residents >= 1.0 && herders > 0.0).then(|| {
+                let at_home = if raid_presence > 0.0 {
+                    at_home_weight(
+                        &mut self.at_home,
+                        t.id,
+                        t.residents,
+                        t.displaced,
+                        raid_presence,
+                    )
+                } else {
+                    1.0
+                };
+                herders * at_home
+            });
             self.around[t.id.index()] = Around {
                 present: true,
                 fear: t.fear,
-                residents: t.residents,
-                displaced: t.displaced,
-                herders: t.pastoralists * t.rural_share,
+                raid,
             };
         }
     }
@@ -346,8 +366,8 @@ fn mobilise(
 ) {
     let s = &setup.scenario;
     let mp = &s.model.militias;
-    scratch.copy_communities(terrain, communities);
-    let MilitiaScratch { at_home, around } = scratch;
+    scratch.copy_communities(terrain, communities, mp.raid_presence);
+    let around = &scratch.around;
     // Each militia's mobilisation level in the history on this day.
     let levels: Vec<f64> = (0..setup.map.data.militias.len())
         .map(|m| {
@@ -380,14 +400,12 @@ fn mobilise(
                 if !t.present {
                     continue;
                 }
-                fear = fear.max(t.fear);
-                if t.residents >= 1.0 && t.herders > 0.0 {
-                    let at_home = if mp.raid_presence > 0.0 {
-                        at_home_weight(at_home, tk, t.residents, t.displaced, mp.raid_presence)
-                    } else {
-                        1.0
-                    };
-                    armed.targets.push((x, t.herders * at_home));
+                // Fear is never NaN: the plain comparison is `max`'s result.
+                if t.fear > fear {
+                    fear = t.fear;
+                }
+                if let Some(weight) = t.raid {
+                    armed.targets.push((x, weight));
                 }
             }
         }
