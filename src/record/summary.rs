@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::outcome::{OUTCOMES, Observed, REFERENCE_OUTCOMES, Window, study_regions};
 use super::replicate_rows::ReplicateRows;
 use crate::reference::epstein::ReplicateOutput as EpsteinOutput;
+use crate::sim::events::Event;
 use crate::sim::ids::GroupId;
 
 /// The key outcomes of one replicate, by name (sorted, so the JSON is stable).
@@ -42,6 +43,20 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
     let scenario = run.scenario;
     let whole = Window::whole(scenario);
     let regions = run.map.map(study_regions).unwrap_or_default();
+    // Each region's events, in the log's order: a region's counts scan these instead of the
+    // whole log (the same events, in the same order, so the same counts and sums).
+    let region_events: Vec<Vec<Event>> = match run.map {
+        Some(map) if !regions.is_empty() => {
+            let mut by_region = vec![Vec::new(); map.data.regions.len()];
+            for e in run.events {
+                if let Some(r) = map.grid.cells[e.cell.index()].region {
+                    by_region[r].push(e.clone());
+                }
+            }
+            by_region
+        }
+        _ => Vec::new(),
+    };
     let mut o = BTreeMap::new();
     for outcome in OUTCOMES.iter().filter(|o| o.reported.summary) {
         if outcome.total
@@ -69,7 +84,11 @@ pub fn summarise(run: &Observed, replicate: u32, seed: u64) -> ReplicateSummary 
                     region: Some(r),
                     ..whole
                 };
-                if let Some(v) = outcome.count(run, &window) {
+                let in_region = Observed {
+                    events: &region_events[r],
+                    ..*run
+                };
+                if let Some(v) = outcome.count(&in_region, &window) {
                     o.insert(format!("{}@{}", outcome.key, map.data.regions[r].name), v);
                 }
             }
