@@ -32,7 +32,8 @@ pub(super) struct OutputDir {
     target: PathBuf,
     /// Where the files are written: the staging folder, or the target itself.
     path: PathBuf,
-    /// The staging folder, until it is moved into place.
+    /// The staging folder, until it is moved into place (behind a Mutex only so that the
+    /// folder can be shared with a command's worker pool).
     staging: Mutex<Option<Staging>>,
     /// Held until the folder is complete (dropped last).
     _lock: Option<FolderLock>,
@@ -166,8 +167,9 @@ impl OutputDir {
     pub(super) fn write_manifest(&self, manifest: &impl Serialize) -> anyhow::Result<()> {
         let outputs = folder::inventory(&self.path).map_err(|e| self.failed(MANIFEST, e))?;
         self.write_json(MANIFEST, &WithOutputs { manifest, outputs })?;
-        // The lock is held only to take the staging folder, so it cannot be poisoned while
-        // holding one; its contents are taken either way.
+        // Nothing that can panic runs while the lock is held (the guard is dropped at the end
+        // of this statement, before the commit), so it is never poisoned; its contents are
+        // taken either way.
         let staging = self
             .staging
             .lock()

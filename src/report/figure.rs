@@ -59,7 +59,7 @@ pub fn render<P: Plot + Sync>(
     let draw_png = || want_png.then(|| png(plot)).transpose();
     // The two formats are drawn in parallel on the caller's worker pool; outside one, one
     // after the other (rayon's global pool is not started behind a command's `--threads`).
-    let (svg, png) = if rayon::current_thread_index().is_some() {
+    let (svg_bytes, png_bytes) = if rayon::current_thread_index().is_some() {
         rayon::join(draw_svg, draw_png)
     } else {
         (draw_svg(), draw_png())
@@ -68,8 +68,8 @@ pub fn render<P: Plot + Sync>(
         stem: stem.to_string(),
         caption: caption.to_string(),
         reading: super::reading::how_to_read(stem).to_string(),
-        svg: svg?,
-        png: png?,
+        svg: svg_bytes?,
+        png: png_bytes?,
         size: plot.size(),
         raster: plot.raster(),
     })
@@ -129,8 +129,8 @@ pub fn png<P: Plot>(plot: &P) -> Result<Vec<u8>, FigureError> {
 
 /// The deflate level of the pictures' PNG files (through flate2's zlib-rs backend). Drawing
 /// the PNGs of one 2017–2020 replicate (docs/performance.md, "Round 44"): level 2
-/// takes about a tenth less time than level 4 for files 2 % larger; level 1 is faster still
-/// but its files are 30 % larger, and report.html carries every picture.
+/// takes about a tenth less time than level 4 for files 2 % larger; level 1 is no faster and
+/// its files are 30 % larger (report.html carries every picture).
 const PNG_DEFLATE_LEVEL: u8 = 2;
 
 /// Encodes 8-bit RGB pixels as PNG.

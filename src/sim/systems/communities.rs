@@ -60,14 +60,8 @@ pub fn active_share(hardship: f64, legitimacy: f64, p_arrest: f64, threshold: f6
 /// control unchanged), and the exponentials were a large part of the weekly update. The value
 /// is the same, bit for bit, as computing it. Each community has `N` slots (one per
 /// quantity), side by side so that one community's are read together.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ExpMemo<const N: usize>(Vec<[(u64, f64); N]>);
-
-impl<const N: usize> Default for ExpMemo<N> {
-    fn default() -> Self {
-        ExpMemo(Vec::new())
-    }
-}
 
 impl<const N: usize> ExpMemo<N> {
     /// exp(−x) in slot `slot` of community `i`.

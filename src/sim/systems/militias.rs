@@ -65,9 +65,9 @@ fn felt_threat(mp: &Militias, fear: f64, floor: f64) -> f64 {
 }
 
 /// A community's raid weight by the share of its people at home, remembered with the
-/// residents and displaced it was computed from: the same community is weighed by every
-/// militia around it every day, and its people change far less often (the `powf` was a
-/// sixth of a replicate's time).
+/// residents and displaced it was computed from: it is weighed once a week, and its people
+/// change far less often, so the `powf` (once a sixth of a replicate's time) is mostly
+/// skipped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AtHome {
     power: f64,
@@ -400,7 +400,7 @@ fn mobilise(
                 if !t.present {
                     continue;
                 }
-                // Fear is never NaN: the plain comparison is `max`'s result.
+                // `max`'s result, NaN included, from a start of +0.0.
                 if t.fear > fear {
                     fear = t.fear;
                 }

@@ -28,7 +28,7 @@ const BLUR_PASSES: usize = 2;
 pub struct RecruitPull {
     /// The spread field, one value per grid cell.
     pub per_cell: Vec<f64>,
-    /// Scratch row or column for the blur.
+    /// The blur's scratch field: the rows summed, before the column pass.
     scratch: Vec<f64>,
 }
 
