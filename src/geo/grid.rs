@@ -169,23 +169,22 @@ impl Grid {
         let (r, c) = (r as isize, c as isize);
         for ring in 1..=max_rings as isize {
             let mut best: Option<(isize, usize, usize)> = None;
-            for dr in -ring..=ring {
-                for dc in -ring..=ring {
-                    if dr.abs() != ring && dc.abs() != ring {
-                        continue;
-                    }
-                    let (nr, nc) = (r + dr, c + dc);
-                    if nr < 0 || nc < 0 || nr as usize >= self.height || nc as usize >= self.width {
-                        continue;
-                    }
-                    let n = nr as usize * self.width + nc as usize;
-                    let Some(other) = self.cells[n].country else {
-                        continue;
-                    };
-                    let d = dr * dr + dc * dc;
-                    if other != own && best.is_none_or(|(bd, bn, _)| (d, n) < (bd, bn)) {
-                        best = Some((d, n, other));
-                    }
+            // The ring's cells only (its top and bottom rows, then the rest of its left and
+            // right columns): the nearest is the least (distance, index), whatever the order.
+            let top_and_bottom = (-ring..=ring).flat_map(|dc| [(-ring, dc), (ring, dc)]);
+            let sides = (1 - ring..ring).flat_map(|dr| [(dr, -ring), (dr, ring)]);
+            for (dr, dc) in top_and_bottom.chain(sides) {
+                let (nr, nc) = (r + dr, c + dc);
+                if nr < 0 || nc < 0 || nr as usize >= self.height || nc as usize >= self.width {
+                    continue;
+                }
+                let n = nr as usize * self.width + nc as usize;
+                let Some(other) = self.cells[n].country else {
+                    continue;
+                };
+                let d = dr * dr + dc * dc;
+                if other != own && best.is_none_or(|(bd, bn, _)| (d, n) < (bd, bn)) {
+                    best = Some((d, n, other));
                 }
             }
             if let Some((_, _, other)) = best {
@@ -594,6 +593,83 @@ mod tests {
         assert_eq!(grid.country_across(at(0, 3), 3), Some(2));
         // A cell of no country has no country across.
         assert_eq!(grid.country_across(at(2, 5), 3), None);
+    }
+
+    #[test]
+    fn the_country_across_is_the_same_as_scanning_every_cell_of_the_square() {
+        // A 13 × 11 grid of four countries in an uneven pattern, and a gap of no country.
+        let (w, h) = (13, 11);
+        let mut grid = Grid::blank(w, h);
+        grid.cells = (0..w * h)
+            .map(|i| {
+                let (r, c) = (i / w, i % w);
+                let country = match (r * 7 + c * 3 + r * c) % 11 {
+                    0 => None,
+                    k if k < 5 => Some(0),
+                    k if k < 8 => Some(1),
+                    9 => Some(3),
+                    _ => Some(2),
+                };
+                Cell {
+                    lat: 0.0,
+                    lon: 0.0,
+                    country,
+                    in_study_area: true,
+                    region: None,
+                    area: None,
+                    population: 0,
+                    urban: 0,
+                    land_cover: LandCover::Sahel,
+                    inner_delta: false,
+                    river: false,
+                    border_km: 0.0,
+                    towns: Vec::new(),
+                    routes: Vec::new(),
+                    gold_sites: Vec::new(),
+                    parks: Vec::new(),
+                }
+            })
+            .collect();
+        // The search as first written: every cell of the square, the interior skipped.
+        let scan = |i: usize, max_rings: usize| -> Option<usize> {
+            let own = grid.cells[i].country?;
+            let (r, c) = ((i / w) as isize, (i % w) as isize);
+            for ring in 1..=max_rings as isize {
+                let mut best: Option<(isize, usize, usize)> = None;
+                for dr in -ring..=ring {
+                    for dc in -ring..=ring {
+                        if dr.abs() != ring && dc.abs() != ring {
+                            continue;
+                        }
+                        let (nr, nc) = (r + dr, c + dc);
+                        if nr < 0 || nc < 0 || nr as usize >= h || nc as usize >= w {
+                            continue;
+                        }
+                        let n = nr as usize * w + nc as usize;
+                        let Some(other) = grid.cells[n].country else {
+                            continue;
+                        };
+                        let d = dr * dr + dc * dc;
+                        if other != own && best.is_none_or(|(bd, bn, _)| (d, n) < (bd, bn)) {
+                            best = Some((d, n, other));
+                        }
+                    }
+                }
+                if let Some((_, _, other)) = best {
+                    return Some(other);
+                }
+            }
+            None
+        };
+        for i in 0..w * h {
+            for rings in 0..6 {
+                assert_eq!(
+                    grid.country_across(i, rings),
+                    scan(i, rings),
+                    "cell {i}, {rings} rings"
+                );
+            }
+        }
     }
 
     #[test]
