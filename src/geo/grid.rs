@@ -548,34 +548,41 @@ mod tests {
         assert_eq!(largest_remainder(&[0.0, 0.0], 5), vec![5, 0]);
     }
 
+    /// A study-area cell of `country` with nothing else on it, for the border tests.
+    fn country_cell(country: Option<usize>) -> Cell {
+        Cell {
+            lat: 0.0,
+            lon: 0.0,
+            country,
+            in_study_area: true,
+            region: None,
+            area: None,
+            population: 0,
+            urban: 0,
+            land_cover: LandCover::Sahel,
+            inner_delta: false,
+            river: false,
+            border_km: 0.0,
+            towns: Vec::new(),
+            routes: Vec::new(),
+            gold_sites: Vec::new(),
+            parks: Vec::new(),
+        }
+    }
+
     #[test]
     fn the_country_across_is_that_of_the_nearest_foreign_cell_within_the_rings() {
         // Three countries on a 9 × 5 grid: 0 on the left, 1 on the right from column 6, and 2
         // in the top-left corner cell; column 5 has no country (outside every polygon).
         let mut grid = Grid::blank(9, 5);
         grid.cells = (0..45)
-            .map(|i| Cell {
-                lat: 0.0,
-                lon: 0.0,
-                country: match (i / 9, i % 9) {
+            .map(|i| {
+                country_cell(match (i / 9, i % 9) {
                     (0, 0) => Some(2),
                     (_, 5) => None,
                     (_, c) if c >= 6 => Some(1),
                     _ => Some(0),
-                },
-                in_study_area: true,
-                region: None,
-                area: None,
-                population: 0,
-                urban: 0,
-                land_cover: LandCover::Sahel,
-                inner_delta: false,
-                river: false,
-                border_km: 0.0,
-                towns: Vec::new(),
-                routes: Vec::new(),
-                gold_sites: Vec::new(),
-                parks: Vec::new(),
+                })
             })
             .collect();
         let at = |r: usize, c: usize| r * 9 + c;
@@ -610,24 +617,7 @@ mod tests {
                     9 => Some(3),
                     _ => Some(2),
                 };
-                Cell {
-                    lat: 0.0,
-                    lon: 0.0,
-                    country,
-                    in_study_area: true,
-                    region: None,
-                    area: None,
-                    population: 0,
-                    urban: 0,
-                    land_cover: LandCover::Sahel,
-                    inner_delta: false,
-                    river: false,
-                    border_km: 0.0,
-                    towns: Vec::new(),
-                    routes: Vec::new(),
-                    gold_sites: Vec::new(),
-                    parks: Vec::new(),
-                }
+                country_cell(country)
             })
             .collect();
         // The search as first written: every cell of the square, the interior skipped.
