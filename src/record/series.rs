@@ -165,22 +165,60 @@ struct CommunityTotals {
 impl CommunityTotals {
     /// Adds community `c`.
     fn add(&mut self, c: &Community) {
-        if c.control < CONTESTED_CONTROL {
-            self.state += 1;
+        self.add_share(&CommunityShare::of(c));
+    }
+
+    /// Adds one community's share, found once for all the places it counts in.
+    fn add_share(&mut self, s: &CommunityShare) {
+        self.state += u32::from(s.class == 0);
+        self.contested += u32::from(s.class == 1);
+        self.militant += u32::from(s.class == 2);
+        if let Some(held) = s.held {
+            self.held += held;
+        }
+        self.residents += s.residents;
+        self.displaced += s.displaced;
+        self.schools_closed += s.schools_closed;
+        self.government_weighted += s.government_weighted;
+        self.militia += s.militia;
+        self.sustained += u32::from(s.sustained);
+    }
+}
+
+/// What one community adds to the totals of each place it counts in ([`CommunityTotals`]).
+struct CommunityShare {
+    /// 0 under state control, 1 contested, 2 under militant control.
+    class: u8,
+    /// Its residents, if a group holds it.
+    held: Option<f64>,
+    residents: f64,
+    displaced: f64,
+    schools_closed: f64,
+    government_weighted: f64,
+    militia: f64,
+    sustained: bool,
+}
+
+impl CommunityShare {
+    /// Community `c`'s share.
+    fn of(c: &Community) -> Self {
+        let class = if c.control < CONTESTED_CONTROL {
+            0
         } else if c.control <= MILITANT_CONTROL {
-            self.contested += 1;
+            1
         } else {
-            self.militant += 1;
+            2
+        };
+        CommunityShare {
+            class,
+            held: c.held_by().map(|_| c.residents.max(0.0)),
+            residents: c.residents,
+            displaced: c.displaced,
+            schools_closed: c.schools_closed,
+            government_weighted: c.government * c.residents,
+            militia: c.militia,
+            sustained: c.sustained_presence(),
         }
-        if c.held_by().is_some() {
-            self.held += c.residents.max(0.0);
-        }
-        self.residents += c.residents;
-        self.displaced += c.displaced;
-        self.schools_closed += c.schools_closed;
-        self.government_weighted += c.government * c.residents;
-        self.militia += c.militia;
-        self.sustained += u32::from(c.sustained_presence());
     }
 }
 
@@ -381,10 +419,12 @@ impl Recorder {
         // The residents each group holds, by area.
         let mut held = vec![vec![0.0f64; ng - 1]; na];
         for (c, &a) in communities.iter().zip(&self.community_area) {
+            let share = CommunityShare::of(c);
+            let holder = c.held_by();
             for aa in [a, n_areas + 1] {
-                comm[aa].add(c);
-                if let Some(g) = c.held_by() {
-                    held[aa][g.index()] += c.residents.max(0.0);
+                comm[aa].add_share(&share);
+                if let (Some(g), Some(residents)) = (holder, share.held) {
+                    held[aa][g.index()] += residents;
                 }
             }
         }
