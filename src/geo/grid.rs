@@ -133,28 +133,36 @@ impl Grid {
     pub fn neighbourhood_max(&self, values: &[f64], scratch: &mut Vec<f64>, out: &mut Vec<f64>) {
         let (w, h) = (self.width, self.height);
         debug_assert_eq!(values.len(), w * h);
-        // Both buffers are filled by appending, not zeroed first: zeroing two grid-sized
-        // buffers a week was most of a replicate's writes that miss the cache.
-        scratch.clear();
-        for row in values.chunks_exact(w) {
-            let start = scratch.len();
-            scratch.extend_from_slice(row);
-            max3_along(row, &mut scratch[start..]);
-        }
-        out.clear();
-        for r in 0..h {
-            out.extend_from_slice(&scratch[r * w..(r + 1) * w]);
-            let dst = &mut out[r * w..(r + 1) * w];
-            // Whole rows at a time (the processor takes several columns per instruction).
-            if r > 0 {
-                for (m, &a) in dst.iter_mut().zip(&scratch[(r - 1) * w..r * w]) {
-                    *m = m.max(a);
-                }
+        // Both buffers keep their length from week to week and every element is written once
+        // a pass: zeroing them, or copying the values in before taking the maximum, cost
+        // writes that miss the cache.
+        for buffer in [&mut *scratch, &mut *out] {
+            if buffer.len() != w * h {
+                buffer.clear();
+                buffer.resize(w * h, 0.0);
             }
-            if r + 1 < h {
-                for (m, &b) in dst.iter_mut().zip(&scratch[(r + 1) * w..(r + 2) * w]) {
-                    *m = m.max(b);
+        }
+        for (row, max) in values.chunks_exact(w).zip(scratch.chunks_exact_mut(w)) {
+            max3_along(row, max);
+        }
+        for (r, dst) in out.chunks_exact_mut(w).enumerate() {
+            let here = &scratch[r * w..(r + 1) * w];
+            let above = (r > 0).then(|| &scratch[(r - 1) * w..r * w]);
+            let below = (r + 1 < h).then(|| &scratch[(r + 1) * w..(r + 2) * w]);
+            // Whole rows at a time (the processor takes several columns per instruction), in
+            // the order here, above, below.
+            match (above, below) {
+                (Some(above), Some(below)) => {
+                    for (((m, &x), &a), &b) in dst.iter_mut().zip(here).zip(above).zip(below) {
+                        *m = x.max(a).max(b);
+                    }
                 }
+                (Some(other), None) | (None, Some(other)) => {
+                    for ((m, &x), &o) in dst.iter_mut().zip(here).zip(other) {
+                        *m = x.max(o);
+                    }
+                }
+                (None, None) => dst.copy_from_slice(here),
             }
         }
     }
@@ -521,18 +529,25 @@ pub fn largest_remainder(shares: &[f64], total: u64) -> Vec<u64> {
     out
 }
 
-/// The maximum of each value of `row` and its neighbours along it, into `max`, which holds a
-/// copy of `row` on entry.
+/// The maximum of each value of `row` and its neighbours along it, into `max` (of the same
+/// length), taken in the order: the value, its left neighbour, its right one.
 fn max3_along(row: &[f64], max: &mut [f64]) {
     let w = row.len();
-    if w < 2 {
-        return;
-    }
-    for (m, &left) in max[1..].iter_mut().zip(&row[..w - 1]) {
-        *m = m.max(left);
-    }
-    for (m, &right) in max[..w - 1].iter_mut().zip(&row[1..]) {
-        *m = m.max(right);
+    match w {
+        0 => {}
+        1 => max[0] = row[0],
+        _ => {
+            max[0] = row[0].max(row[1]);
+            for (((m, &x), &left), &right) in max[1..w - 1]
+                .iter_mut()
+                .zip(&row[1..w - 1])
+                .zip(&row[..w - 2])
+                .zip(&row[2..])
+            {
+                *m = x.max(left).max(right);
+            }
+            max[w - 1] = row[w - 1].max(row[w - 2]);
+        }
     }
 }
 
@@ -664,20 +679,33 @@ mod tests {
 
     #[test]
     fn the_neighbourhood_maximum_is_the_largest_of_the_nine_cells() {
-        let (width, height) = (7, 5);
-        let grid = Grid::blank(width, height);
-        // Distinct values in a scrambled order, so every cell's maximum is one cell's value.
-        let values: Vec<f64> = (0..width * height)
-            .map(|i| ((i * 17 + 5) % 37) as f64)
-            .collect();
-        let (mut scratch, mut out) = (Vec::new(), Vec::new());
-        grid.neighbourhood_max(&values, &mut scratch, &mut out);
-        for (i, &max) in out.iter().enumerate() {
-            let naive = std::iter::once(i)
-                .chain(grid.neighbours(i))
-                .map(|x| values[x])
-                .fold(0.0, f64::max);
-            assert_eq!(max, naive, "cell {i}");
+        // The buffers carry the last grid's values from one size to the next, as a run's do
+        // from week to week: stale values must not leak into the maximum.
+        let (mut scratch, mut out) = (vec![1e9; 3], vec![1e9; 50]);
+        for (width, height) in [
+            (7, 5),
+            (7, 5),
+            (1, 1),
+            (1, 4),
+            (4, 1),
+            (2, 2),
+            (3, 2),
+            (2, 3),
+        ] {
+            let grid = Grid::blank(width, height);
+            // Distinct values in a scrambled order, so every cell's maximum is one cell's value.
+            let values: Vec<f64> = (0..width * height)
+                .map(|i| ((i * 17 + 5) % 37) as f64)
+                .collect();
+            grid.neighbourhood_max(&values, &mut scratch, &mut out);
+            assert_eq!(out.len(), width * height);
+            for (i, &max) in out.iter().enumerate() {
+                let naive = std::iter::once(i)
+                    .chain(grid.neighbours(i))
+                    .map(|x| values[x])
+                    .fold(0.0, f64::max);
+                assert_eq!(max, naive, "{width} x {height}, cell {i}");
+            }
         }
     }
 }
