@@ -36,8 +36,12 @@ pub fn displacement_and_schools(
     let d = &setup.scenario.model.displacement;
     let grid = &setup.map.grid;
     if d.fear_spread > 0.0 {
-        fear_by_cell.clear();
-        fear_by_cell.resize(grid.width * grid.height, 0.0);
+        // Cells without a community hold 0 from the first week on; the others are all
+        // written again each week, so the buffer is not zeroed again.
+        if fear_by_cell.len() != grid.width * grid.height {
+            fear_by_cell.clear();
+            fear_by_cell.resize(grid.width * grid.height, 0.0);
+        }
         for c in &communities {
             fear_by_cell[c.cell.index()] = c.fear;
         }
