@@ -107,6 +107,33 @@ impl Grid {
         Some(r as usize * self.width + c as usize)
     }
 
+    /// The indices of the cells whose centres may lie within `half_lat` degrees of latitude
+    /// and `half_lon` degrees of longitude of `(lat, lon)`, in index order: the whole rows and
+    /// columns of that box, one more on each side, so that every such cell is among them
+    /// (callers keep their own exact test; this only spares them the rest of the grid).
+    pub fn window(
+        &self,
+        (lat, lon): LatLon,
+        half_lat: f64,
+        half_lon: f64,
+    ) -> impl Iterator<Item = usize> + '_ {
+        // Cell (row, col) has its centre at south + (row + 0.5) × resolution, and likewise
+        // along the columns.
+        let span = |centre: f64, edge: f64, half: f64, cells: usize| {
+            let first = ((centre - half - edge) / self.resolution - 0.5).floor() - 1.0;
+            let last = ((centre + half - edge) / self.resolution - 0.5).ceil() + 1.0;
+            let top = cells as f64 - 1.0;
+            if cells == 0 || !(last >= 0.0 && first <= top) {
+                return 0..0;
+            }
+            first.max(0.0) as usize..last.min(top) as usize + 1
+        };
+        let rows = span(lat, self.south, half_lat, self.height);
+        let cols = span(lon, self.west, half_lon, self.width);
+        let width = self.width;
+        rows.flat_map(move |r| cols.clone().map(move |c| r * width + c))
+    }
+
     /// Row and column of cell `i`.
     pub fn row_col(&self, i: usize) -> (usize, usize) {
         (i / self.width, i % self.width)
@@ -673,6 +700,50 @@ mod tests {
                     scan(i, rings),
                     "cell {i}, {rings} rings"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_holds_every_cell_of_its_box_in_index_order() {
+        let grid = Grid::blank(23, 17);
+        let centre = |i: usize| {
+            let (r, c) = grid.row_col(i);
+            (0.1 * (r as f64 + 0.5), 0.1 * (c as f64 + 0.5))
+        };
+        // Boxes inside the grid, across its edges, outside it, of no size and larger than it.
+        let points = [
+            (0.85, 1.15),
+            (0.0, 0.0),
+            (1.7, 2.3),
+            (-0.4, 1.0),
+            (0.5, 5.0),
+            (0.33, 0.71),
+        ];
+        for (lat, lon) in points {
+            for (half_lat, half_lon) in [
+                (0.0, 0.0),
+                (0.05, 0.3),
+                (0.27, 0.11),
+                (0.5, 0.5),
+                (9.0, 9.0),
+            ] {
+                let window: Vec<usize> = grid.window((lat, lon), half_lat, half_lon).collect();
+                assert!(window.windows(2).all(|w| w[0] < w[1]), "not in index order");
+                assert!(window.iter().all(|&i| i < grid.width * grid.height));
+                for i in 0..grid.width * grid.height {
+                    let (clat, clon) = centre(i);
+                    if (clat - lat).abs() <= half_lat && (clon - lon).abs() <= half_lon {
+                        assert!(
+                            window.contains(&i),
+                            "cell {i} of the box around ({lat}, {lon}) ± ({half_lat}, {half_lon}) left out"
+                        );
+                    }
+                }
+                // One row and column of margin each side, no more.
+                let rows = (2.0 * half_lat / 0.1).ceil() as usize + 4;
+                let cols = (2.0 * half_lon / 0.1).ceil() as usize + 4;
+                assert!(window.len() <= rows * cols);
             }
         }
     }

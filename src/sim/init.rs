@@ -234,7 +234,16 @@ pub fn populate(world: &mut World) {
             grid.cells[g.cell.index()].lon,
         );
         let agreed = deepest.as_ref().filter(|_| g.kind == ForceKind::National);
-        for (k, &ci) in community_cells.iter().enumerate() {
+        // The communities of the grid's window around the garrison, in community order (the
+        // order of their cells), instead of all of them.
+        let (half_lat, half_lon) = (
+            REACH_RADII * radius / KM_PER_DEGREE_LAT,
+            REACH_RADII * radius / KM_PER_DEGREE_LON,
+        );
+        for ci in grid.window(at, half_lat, half_lon) {
+            let Some(k) = cells[CellId::new(ci)].community.map(|k| k.index()) else {
+                continue;
+            };
             let c = &grid.cells[ci];
             let depth = agreed.map_or(0.0, |a| a.depth_km(g.country, c.country));
             let across = c.country != g.country && depth > 0.0 && c.border_km <= depth;
@@ -353,7 +362,8 @@ pub fn populate(world: &mut World) {
         let reach = p.bands.gold_reach_km;
         let pool = usd_per_day * p.revenue.gold_tax_share;
         let span = 3.0 * reach / KM_PER_DEGREE;
-        for (cj, c) in grid.cells.iter().enumerate() {
+        for cj in grid.window(site.at, span, span) {
+            let c = &grid.cells[cj];
             if (c.lat - site.at.0).abs() > span || (c.lon - site.at.1).abs() > span {
                 continue;
             }
