@@ -1104,3 +1104,40 @@ fn bands_that_join_another_group_keep_to_their_own_ground() {
         "former Ansaroul Islam fighters on their own ground: {without:?} without the kept home, {with:?} with it"
     );
 }
+
+#[test]
+fn politically_minded_groups_attack_the_international_forces_where_they_are() {
+    // Same seeds, one year at 0.3°. With `violence.foreign_forces_attack` on, the bands near
+    // northern Mali's international garrisons attack more there; without international troops
+    // the switch changes nothing at all (their presence is what draws the attacks).
+    let north = |set: &[(&str, f64)]| {
+        let s = short(DAYS, RES, set);
+        let t = totals(
+            &s,
+            3,
+            &[
+                "attacks_by_groups@Tombouctou",
+                "attacks_by_groups@Gao",
+                "attacks_by_groups@Kidal",
+                "attacks_by_groups",
+            ],
+        );
+        (t[0] + t[1] + t[2], t[3])
+    };
+    let (off, _) = north(&[]);
+    let (on, _) = north(&[("model.violence.foreign_forces_attack", 3.0)]);
+    assert!(
+        on > 1.2 * off,
+        "attacks in northern Mali with the international forces as a target {on}, without {off}"
+    );
+    let no_troops = [("model.security.international_troops", 0.0)];
+    let with_switch = [
+        ("model.security.international_troops", 0.0),
+        ("model.violence.foreign_forces_attack", 3.0),
+    ];
+    assert_eq!(
+        north(&no_troops),
+        north(&with_switch),
+        "without international troops the switch must change nothing"
+    );
+}

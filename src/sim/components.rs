@@ -137,6 +137,11 @@ impl Community {
         1.0 - (-self.state_policing(per_1000, international_weight)).exp()
     }
 
+    /// The international troops' presence alone, 0..1: 1 − exp(−their policing ratio).
+    pub fn international_security(&self, per_1000: f64) -> f64 {
+        1.0 - (-self.policing_by(self.international_troops, per_1000)).exp()
+    }
+
     /// The policing behind [`Self::state_security`]: that security is 1 − exp(−this).
     pub fn state_policing(&self, per_1000: f64, international_weight: f64) -> f64 {
         let troops = self.troops - (1.0 - international_weight) * self.international_troops;

@@ -231,9 +231,29 @@ pub fn band_attacks(
             } else {
                 1.0
             };
-        if !chance(rng, 1.0 - (-rate).exp()) {
+        // Politically minded groups attack the international forces where these are
+        // stationed: their presence is the target, not a deterrent.
+        let foreign = if criminal || v.foreign_forces_attack <= 0.0 {
+            0.0
+        } else {
+            let intl = community
+                .and_then(|ce| communities.get(ce).ok())
+                .map_or(0.0, |c| {
+                    c.international_security(p.communities.policing_per_1000)
+                });
+            p.bands.attack_rate
+                * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
+                * v.foreign_forces_attack
+                * group.objectives.political
+                * intl
+                * group.tactics.activity
+                * restraint
+        };
+        if !chance(rng, 1.0 - (-(rate + foreign)).exp()) {
             continue;
         }
+        // An attack the international forces drew strikes them (no draw when that is off).
+        let on_foreign = foreign > 0.0 && uniform(rng) * (rate + foreign) < foreign;
         let (control, informers, residents, leaders, security, armed) = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| {
@@ -258,7 +278,7 @@ pub fn band_attacks(
         } else {
             group.tactics.civilian_targeting
         };
-        let p_civ = if residents < 1.0 {
+        let p_civ = if residents < 1.0 || on_foreign {
             0.0
         } else {
             let own = civilian_share(
@@ -277,7 +297,7 @@ pub fn band_attacks(
         };
         // Protected leaders are harder to reach.
         let guarded = 1.0 - policies.strength(s, InterventionKind::ProtectCommunities, cell, None);
-        let p_lead = if criminal {
+        let p_lead = if criminal || on_foreign {
             0.0
         } else {
             (guarded
