@@ -345,11 +345,14 @@ impl Recorder {
 
     /// Takes in the day just simulated; closes the period if it ended.
     pub fn observe(&mut self, sim: &mut Simulation) {
-        let setup = sim.world.resource::<Setup>().clone();
-        let grid = &setup.map.grid;
         let n_areas = self.areas.len();
         let all_g = self.groups.len();
-        {
+        // The day's events and dates read the setup in place; it is copied (two shared
+        // pointers, whose counts every replicate running at once writes) only on the days
+        // that close a period or take a snapshot, which need the simulation mutably.
+        let (ends, snapshot) = {
+            let setup = sim.world.resource::<Setup>();
+            let grid = &setup.map.grid;
             let log = sim.world.resource::<EventLog>();
             for e in &log.events[self.seen..] {
                 let area = grid.cells[e.cell.index()].area.unwrap_or(n_areas);
@@ -364,21 +367,28 @@ impl Recorder {
                 }
             }
             self.seen = log.events.len();
-        }
-        let day = sim.day(); // the next day to simulate
-        let period = setup.scenario.period;
-        let ends = sim.finished()
-            || match self.resolution {
-                Resolution::Daily => true,
-                Resolution::Weekly => day.is_multiple_of(7),
-                Resolution::Monthly => period.date(day).day() == 1,
-            };
-        if ends {
-            self.close_period(sim, &setup);
-        }
-        let date = period.date(day);
-        if sim.finished() || (date.month() == time::Month::January && date.day() == 1) {
-            self.snapshot_cells(sim, &setup, period.date(day - 1).year());
+            let day = sim.day(); // the next day to simulate
+            let period = setup.scenario.period;
+            let ends = sim.finished()
+                || match self.resolution {
+                    Resolution::Daily => true,
+                    Resolution::Weekly => day.is_multiple_of(7),
+                    Resolution::Monthly => period.date(day).day() == 1,
+                };
+            let date = period.date(day);
+            let snapshot = (sim.finished()
+                || (date.month() == time::Month::January && date.day() == 1))
+                .then(|| period.date(day - 1).year());
+            (ends, snapshot)
+        };
+        if ends || snapshot.is_some() {
+            let setup = sim.world.resource::<Setup>().clone();
+            if ends {
+                self.close_period(sim, &setup);
+            }
+            if let Some(year) = snapshot {
+                self.snapshot_cells(sim, &setup, year);
+            }
         }
     }
 
