@@ -706,20 +706,35 @@ mod tests {
 
     #[test]
     fn a_window_holds_every_cell_of_its_box_in_index_order() {
-        let grid = Grid::blank(23, 17);
+        // At the origin in tenths of a degree, and shifted south-west at a quarter degree.
+        let mut shifted = Grid::blank(23, 17);
+        (shifted.south, shifted.west, shifted.resolution) = (-3.7, -2.15, 0.25);
+        for grid in [Grid::blank(23, 17), shifted] {
+            window_holds_its_box(&grid);
+        }
+    }
+
+    /// Checks [`Grid::window`] on `grid` for boxes inside it, across its edges, outside it, of
+    /// no size and larger than it.
+    fn window_holds_its_box(grid: &Grid) {
+        let res = grid.resolution;
         let centre = |i: usize| {
             let (r, c) = grid.row_col(i);
-            (0.1 * (r as f64 + 0.5), 0.1 * (c as f64 + 0.5))
+            (
+                grid.south + res * (r as f64 + 0.5),
+                grid.west + res * (c as f64 + 0.5),
+            )
         };
-        // Boxes inside the grid, across its edges, outside it, of no size and larger than it.
+        // In cells from the grid's south-west corner.
         let points = [
-            (0.85, 1.15),
+            (8.5, 11.5),
             (0.0, 0.0),
-            (1.7, 2.3),
-            (-0.4, 1.0),
-            (0.5, 5.0),
-            (0.33, 0.71),
-        ];
+            (17.0, 23.0),
+            (-4.0, 10.0),
+            (5.0, 50.0),
+            (3.3, 7.1),
+        ]
+        .map(|(r, c)| (grid.south + r * res, grid.west + c * res));
         for (lat, lon) in points {
             for (half_lat, half_lon) in [
                 (0.0, 0.0),
@@ -741,8 +756,8 @@ mod tests {
                     }
                 }
                 // One row and column of margin each side, no more.
-                let rows = (2.0 * half_lat / 0.1).ceil() as usize + 4;
-                let cols = (2.0 * half_lon / 0.1).ceil() as usize + 4;
+                let rows = (2.0 * half_lat / res).ceil() as usize + 4;
+                let cols = (2.0 * half_lon / res).ceil() as usize + 4;
                 assert!(window.len() <= rows * cols);
             }
         }
@@ -752,7 +767,7 @@ mod tests {
     fn the_neighbourhood_maximum_is_the_largest_of_the_nine_cells() {
         // The buffers carry the last grid's values from one size to the next, as a run's do
         // from week to week: stale values must not leak into the maximum.
-        let (mut scratch, mut out) = (vec![1e9; 3], vec![1e9; 50]);
+        let (mut scratch, mut out) = (vec![1e9; 35], vec![1e9; 35]);
         for (width, height) in [
             (7, 5),
             (7, 5),

@@ -439,7 +439,7 @@ param_sections! {
         leader_attack_extra_deaths: 0.5, [0.0, 1000.0], "people per event";
         /// Share of attacks on security forces made with remote explosives (IEDs, mines). Assumption.
         remote_share: 0.35, [0.0, 1.0], "0..1";
-        /// How readily politically minded groups attack the international forces where those are stationed (their campaign against the foreign forces' positions): a band's extra rate of attacks on security forces is `bands.attack_rate` × its size factor × this × its group's political objective × the international troops' presence in its cell (1 − exp(−their policing ratio)), not deterred by that presence. 0 (the default) is off. Assumption: the brief lists attacks on MINUSMA's positions; MINUSMA was the deadliest UN peacekeeping mission of its time.
+        /// How readily politically minded groups attack the international forces where those are stationed (their campaign against the foreign forces' positions): a band's extra rate of attacks on security forces is `bands.attack_rate` × its size factor × this × its group's political objective × the international troops' presence in its cell (1 − exp(−their policing ratio)) × the group's `tactics.activity` × a settlement's restraint, not deterred by that presence. 0 (the default) is off. Assumption: the brief lists attacks on MINUSMA's positions; MINUSMA was the deadliest UN peacekeeping mission of its time.
         foreign_forces_attack: 0.0, [0.0, 100.0], "-";
         /// Mean attackers killed in an attack on security forces, relative to `battle_fatalities`, times (`attacker_loss_base` + security presence). Assumption.
         attacker_loss_ratio: 0.5, [0.0, 10.0], "times battle_fatalities";
