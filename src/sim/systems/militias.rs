@@ -390,23 +390,21 @@ fn mobilise(
             continue;
         }
         let militia = active_militia(&terrain.militias[k], day);
-        // One pass over the neighbourhood, on this side of the border: the highest fear and
-        // the pastoralist communities to raid.
-        let start = armed.targets.len();
+        // The neighbourhood, on this side of the border: the highest fear now, and the
+        // pastoralist communities to raid once the militia is known to be under arms (most
+        // covered communities are not, and their targets would be thrown away).
+        let neighbourhood: &[(CellId, CommunityId)] =
+            if militia.is_some() && around[k.index()].present {
+                &terrain.militia_neighbourhood[k]
+            } else {
+                &[]
+            };
         let mut fear = 0.0f64;
-        if militia.is_some() && around[k.index()].present {
-            for &(x, tk) in &terrain.militia_neighbourhood[k] {
-                let t = around[tk.index()];
-                if !t.present {
-                    continue;
-                }
-                // `max`'s result, NaN included, from a start of +0.0.
-                if t.fear > fear {
-                    fear = t.fear;
-                }
-                if let Some(weight) = t.raid {
-                    armed.targets.push((x, weight));
-                }
+        for &(_, tk) in neighbourhood {
+            let t = around[tk.index()];
+            // `max`'s result, NaN included, from a start of +0.0.
+            if t.present && t.fear > fear {
+                fear = t.fear;
             }
         }
         let threat = if militia.is_some() {
@@ -415,7 +413,6 @@ fn mobilise(
             0.0
         };
         let Ok(mut c) = communities.get_mut(ce) else {
-            armed.targets.truncate(start);
             continue;
         };
         let target = militia.map_or(0.0, |m| {
@@ -432,6 +429,13 @@ fn mobilise(
         }
         match militia {
             Some(m) if c.militia > 0.0 => {
+                let start = armed.targets.len();
+                armed
+                    .targets
+                    .extend(neighbourhood.iter().filter_map(|&(x, tk)| {
+                        let t = around[tk.index()];
+                        t.raid.filter(|_| t.present).map(|weight| (x, weight))
+                    }));
                 let n = armed.targets.len() - start;
                 let weight: f64 = armed.targets[start..].iter().map(|t| t.1).sum();
                 // The week's raids, each on a day of the week.
@@ -456,7 +460,7 @@ fn mobilise(
                     weight,
                 });
             }
-            _ => armed.targets.truncate(start),
+            _ => {}
         }
     }
     // By day; on a day, in the order of the communities (the sort is stable).
