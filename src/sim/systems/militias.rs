@@ -134,21 +134,39 @@ pub struct MilitiaScratch {
     at_home: Vec<AtHome>,
     /// The copies of the communities the weekly step reads, by community id.
     around: Vec<Around>,
+    /// By community id: whether the weekly step reads the community (a militia covers it or
+    /// one around it), found once.
+    read: Vec<bool>,
 }
 
 impl MilitiaScratch {
-    /// Copies every community into `around`, with its raid weight (once a week, however
-    /// many militias have it in their neighbourhood).
+    /// Copies every community the weekly step reads into `around`, with its raid weight
+    /// (once a week, however many militias have it in their neighbourhood).
     fn copy_communities(
         &mut self,
         terrain: &Terrain,
         communities: &Query<&mut Community>,
         raid_presence: f64,
     ) {
+        if self.read.len() != terrain.communities.len() {
+            self.read = vec![false; terrain.communities.len()];
+            for (k, covering) in terrain.militias.iter_enumerated() {
+                if !covering.is_empty() {
+                    self.read[k.index()] = true;
+                    for &(_, t) in &terrain.militia_neighbourhood[k] {
+                        self.read[t.index()] = true;
+                    }
+                }
+            }
+        }
         self.around.clear();
         self.around
             .resize(terrain.communities.len(), Around::default());
         for t in communities {
+            // The others are never read (their raid weight's memo is only a memo).
+            if !self.read[t.id.index()] {
+                continue;
+            }
             let herders = t.pastoralists * t.rural_share;
             let raid = (t.residents >= 1.0 && herders > 0.0).then(|| {
                 let at_home = if raid_presence > 0.0 {
