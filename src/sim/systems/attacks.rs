@@ -215,8 +215,10 @@ pub fn band_attacks(
         } else {
             1.0
         };
-        let rate = p.bands.attack_rate
-            * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
+        // The attack rate of a band of this size, before what deters or drives it.
+        let sized_rate =
+            p.bands.attack_rate * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent);
+        let rate = sized_rate
             * (1.0 - p.bands.deterrence * presence)
             * offensive_posture(&group.objectives)
             * hold_tempo_factor(
@@ -241,8 +243,7 @@ pub fn band_attacks(
                 .map_or(0.0, |c| {
                     c.international_security(p.communities.policing_per_1000)
                 });
-            p.bands.attack_rate
-                * (fighters as f64 / REFERENCE_BAND).powf(p.bands.size_exponent)
+            sized_rate
                 * v.foreign_forces_attack
                 * group.objectives.political
                 * intl
