@@ -512,6 +512,68 @@ fn violence_against_civilians_is_shared_by_perpetrator_in_mali_2023_and_burkina_
     );
 }
 
+/// H6 counts the Islamic State's share of 2024's Islamist-linked events as event data do, by
+/// attribution: the group's own events attributed to it or to "Islamic State", and the state's
+/// operations against the bands the forces believed were its; not the events of its bands that
+/// observers gave to JNIM, nor another year's.
+#[test]
+fn the_islamic_states_share_of_2024_counts_its_attributed_events_and_the_operations_against_it() {
+    use sahelsim::geo::SahelMap;
+    use sahelsim::sim::events::{
+        ATTACK_ON_CIVILIANS, Attributed, BATTLE, Event, Perpetrator, Target,
+    };
+    use sahelsim::sim::ids::{CellId, GroupId};
+    let s = scenario::load(Path::new("scenarios/baseline.ron")).unwrap();
+    let map = SahelMap::build(&s.map, s.period.start.year());
+    let cell = CellId::from(map.town_cell_index("Tillabéri").unwrap());
+    let day = |d: time::Date| (d - s.period.start).whole_days() as u32;
+    let (in_2024, in_2023) = (
+        day(time::macros::date!(2024 - 05 - 01)),
+        day(time::macros::date!(2023 - 05 - 01)),
+    );
+    let isgs = GroupId::from(s.group_index("ISGS").unwrap());
+    let flm = GroupId::from(s.group_index("FLM").unwrap());
+    let attack = |day, by: GroupId, seen: Attributed| {
+        let mut e = Event::new(
+            day,
+            cell,
+            Perpetrator::Group(by),
+            None,
+            ATTACK_ON_CIVILIANS,
+            Target::Civilians,
+        );
+        e.attributed = seen;
+        e
+    };
+    let operation = |against: GroupId, seen: Attributed| {
+        let mut e = Event::new(
+            in_2024,
+            cell,
+            Perpetrator::State,
+            None,
+            BATTLE,
+            Target::Group(against),
+        );
+        e.target_attributed = seen;
+        e
+    };
+    let events = vec![
+        attack(in_2024, isgs, Attributed::IslamicState),
+        attack(in_2024, isgs, Attributed::Group(isgs)),
+        operation(isgs, Attributed::Group(isgs)),
+        // Linked, not the Islamic State's: its band taken for JNIM, FLM's own, the state's
+        // battle with FLM.
+        attack(in_2024, isgs, Attributed::Jnim),
+        attack(in_2024, flm, Attributed::Group(flm)),
+        operation(flm, Attributed::Group(flm)),
+        // Not counted at all: 2023.
+        attack(in_2023, isgs, Attributed::IslamicState),
+    ];
+    let values = sahelsim::experiment::targets::measure(&s, &map, &events, &[], &[]);
+    let h6 = values[TARGETS.iter().position(|t| t.id == "H6").unwrap()];
+    assert_eq!(h6, 0.5, "three of 2024's six linked events");
+}
+
 /// G4 and G5 share Mali's 2020 fatalities in Islamist-linked events between its regions:
 /// Mopti's share and Ségou's, counting neither another year, nor another country, nor the
 /// state's violence against civilians (not linked to a group).

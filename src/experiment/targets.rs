@@ -100,11 +100,11 @@ pub const STRENGTH_SOURCE: &str = "UN Security Council Monitoring Team reports o
 
 /// Source of the targets by place, perpetrator, displacement and schools (G, H, D, E):
 /// docs/calibration.md gives each figure's publisher, date and quote.
-pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studies (regional and country shares), FIDH and VOA readings of ACLED (civilians killed by perpetrator, 2020), ACLED's fact sheet of 21 September 2023 (attacks on civilians in Mali by perpetrator), ACAPS' briefing of 18 September 2024 from ACLED (civilians killed in Burkina Faso by perpetrator), CONASUR and IOM DTM (displaced), Burkina Faso's education ministry and Mali's education cluster (schools closed); docs/calibration.md";
+pub const PLACE_SOURCE: &str = "ACLED and the Africa Center for Strategic Studies (regional, country and group shares), FIDH and VOA readings of ACLED (civilians killed by perpetrator, 2020), ACLED's fact sheet of 21 September 2023 (attacks on civilians in Mali by perpetrator), ACAPS' briefing of 18 September 2024 from ACLED (civilians killed in Burkina Faso by perpetrator), CONASUR and IOM DTM (displaced), Burkina Faso's education ministry and Mali's education cluster (schools closed); docs/calibration.md";
 
 /// The targets, in order: the brief's (C, 2017–2020), the checks beyond 2020 (P), then
 /// strength and money (S).
-pub const TARGETS: [Target; 44] = [
+pub const TARGETS: [Target; 45] = [
     Target {
         id: "C1",
         fact: "violent events linked to militant Islamist groups, 2020 vs 2017",
@@ -476,6 +476,16 @@ pub const TARGETS: [Target; 44] = [
         last_year: 2024,
     },
     Target {
+        id: "H6",
+        fact: "the Islamic State's Sahel branch commits about 15 % of the violence, 2024",
+        measure: "share of Islamist-linked events of 2024 attributed to the Islamic State or its Sahel branch (state operations and militia raids by the group they engaged)",
+        target: "around 15 % of the Sahel's militant Islamist events and fatalities; JNIM 75 % (Africa Center for Strategic Studies, review of 2024)",
+        lo: 0.10,
+        hi: 0.20,
+        role: Role::Test,
+        last_year: 2024,
+    },
+    Target {
         id: "D1",
         fact: "Burkina Faso's internally displaced, December 2019",
         measure: "people displaced from Burkina Faso's communities, end of 2019",
@@ -597,6 +607,18 @@ pub fn measure(
         Perpetrator::Group(_) => is_jnim(e.attributed),
         Perpetrator::State | Perpetrator::Militia(_) => {
             matches!(e.target, EventTarget::Group(_)) && is_jnim(e.target_attributed)
+        }
+    };
+    let is_islamic_state = |a: Attributed| match a {
+        Attributed::IslamicState => true,
+        Attributed::Group(g) => groups[g.index()].coalition == Coalition::IslamicState,
+        _ => false,
+    };
+    // Attributed to the Islamic State, as `attributed_jnim` is to JNIM (H6).
+    let attributed_islamic_state = |e: &Event| match e.perpetrator {
+        Perpetrator::Group(_) => is_islamic_state(e.attributed),
+        Perpetrator::State | Perpetrator::Militia(_) => {
+            matches!(e.target, EventTarget::Group(_)) && is_islamic_state(e.target_attributed)
         }
     };
     let vs_civilians = |e: &Event| EventFilter::AttacksOnCivilians.matches(e);
@@ -909,6 +931,11 @@ pub fn measure(
             }),
             |e| e.civilians_killed as f64,
             |e| matches!(e.perpetrator, Perpetrator::Group(_)),
+        )),
+        later(share_where(
+            events.iter().filter(|e| islamist(e) && year(e) == 2024),
+            |_| 1.0,
+            attributed_islamic_state,
         )),
         // Displacement (D) and schools (E), at the end of a year.
         at_year_end(2019, "BFA", |c| &c.displaced),
