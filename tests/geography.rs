@@ -212,3 +212,32 @@ fn town_dwellers_are_counted_apart_from_the_countryside() {
     );
     assert!(ouaga.urban < ouaga.population, "{ouaga:?}");
 }
+
+/// Every military post of the map data lies in a modelled region of the country whose forces
+/// hold it, on the baseline's grid, and names its source; none is a garrison town already.
+#[test]
+fn every_post_lies_in_its_own_country_and_names_its_source() {
+    let (s, map) = baseline_map();
+    let d = map_data();
+    assert!(d.posts.len() >= 15, "{} posts", d.posts.len());
+    for post in &d.posts {
+        let cell = map
+            .grid
+            .cell_index(post.at)
+            .map(|i| &map.grid.cells[i])
+            .unwrap_or_else(|| panic!("{} is off the grid", post.name));
+        let region = cell
+            .region
+            .map(|r| &d.regions[r])
+            .unwrap_or_else(|| panic!("{} is in no region", post.name));
+        assert_eq!(region.country, post.country, "{}", post.name);
+        assert_ne!(region.modelled, Some(false), "{}", post.name);
+        assert!(post.source.len() > 20, "{} names no source", post.name);
+        let garrison_town = d.towns.iter().any(|t| {
+            t.name == post.name
+                && (t.population as f64 >= s.model.security.garrison_min_town
+                    || d.regions.iter().any(|r| r.capital == t.name))
+        });
+        assert!(!garrison_town, "{} is a garrison town already", post.name);
+    }
+}

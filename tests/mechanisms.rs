@@ -1141,3 +1141,61 @@ fn politically_minded_groups_attack_the_international_forces_where_they_are() {
         "without international troops the switch must change nothing"
     );
 }
+
+#[test]
+fn the_posts_garrison_the_villages_they_stand_in_only_when_given_troops() {
+    // With `security.post_troops` at 0 (the default, and the baseline) no post is garrisoned;
+    // at 120 every post of the map data holds a national garrison of 120 of its own country's
+    // troops, and the troops present in Inatès' community (Tillabéri, far from any garrison
+    // town) rise.
+    use sahelsim::sim::components::{ForceKind, Garrison, GarrisonSite};
+    let start = |set: &[(&str, f64)]| {
+        let s = short(7, RES, set);
+        let m = common::map(&s);
+        Simulation::new(s, m, 0)
+    };
+    let posts = sahelsim::geo::map_data().posts.len();
+    let mut off = start(&[]);
+    let mut on = start(&[("model.security.post_troops", 120.0)]);
+    let at_posts = |sim: &mut Simulation| -> Vec<Garrison> {
+        let mut q = sim.world.query::<&Garrison>();
+        q.iter(&sim.world)
+            .filter(|g| matches!(g.site, GarrisonSite::Post(_)))
+            .cloned()
+            .collect()
+    };
+    assert!(at_posts(&mut off).is_empty());
+    let held = at_posts(&mut on);
+    assert_eq!(held.len(), posts);
+    let map = common::map(&short(7, RES, &[]));
+    for g in &held {
+        let GarrisonSite::Post(p) = g.site else {
+            unreachable!()
+        };
+        let post = &map.data.posts[p];
+        assert_eq!(g.kind, ForceKind::National);
+        assert_eq!(g.troops, 120.0, "{}", post.name);
+        let country = g.country.map(|k| map.data.countries[k].iso3.as_str());
+        assert_eq!(country, Some(post.country.as_str()), "{}", post.name);
+    }
+    let inates = map
+        .data
+        .posts
+        .iter()
+        .position(|p| p.name == "Inatès")
+        .unwrap();
+    let cell = map.grid.cell_index(map.data.posts[inates].at).unwrap();
+    let troops_there = |sim: &mut Simulation| -> f64 {
+        sim.step();
+        let mut q = sim.world.query::<&Community>();
+        q.iter(&sim.world)
+            .find(|c| c.cell.index() == cell)
+            .map(|c| c.troops)
+            .unwrap()
+    };
+    let (before, after) = (troops_there(&mut off), troops_there(&mut on));
+    assert!(
+        after > before + 5.0,
+        "troops in Inatès' community: {before} without the posts, {after} with them"
+    );
+}

@@ -34,6 +34,27 @@ pub struct MapData {
     /// Community self-defence militias allied to the state, where and from when they mobilise.
     #[serde(default)]
     pub militias: Vec<MilitiaData>,
+    /// The national forces' posts outside the garrison towns: army and gendarmerie camps in
+    /// villages, each placed and dated by a source (usually a reported attack on it). The
+    /// model garrisons them only where `security.post_troops` is above 0.
+    #[serde(default)]
+    pub posts: Vec<PostData>,
+}
+
+/// A national army or gendarmerie post outside the towns (Inates, Boulkessi, Arbinda): a camp
+/// the sources place, most often through an attack on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostData {
+    /// The place's name with its usual spelling.
+    pub name: String,
+    /// ISO3 code of the country whose forces hold it.
+    pub country: String,
+    /// Position.
+    pub at: LatLon,
+    /// Citation: where the post's existence (and the position, if not the place's own) comes
+    /// from.
+    pub source: String,
 }
 
 /// A community self-defence militia allied to the state (Dan Na Ambassagou in central Mali,

@@ -199,6 +199,8 @@ param_sections! {
         troops_per_1000_town: 3.0, [0.0, 100.0], "troops per 1,000 residents";
         /// Smallest town that holds a national garrison (regional capitals always do).
         garrison_min_town: 20000.0, [0.0, 10000000.0], "residents";
+        /// National troops at each of the map's posts outside the garrison towns (`posts` in the map data: army and gendarmerie camps in villages such as Inates, Boulkessi or Arbinda, placed from the reports of attacks on them). 0 (the default) leaves the posts out: national forces are garrisoned in towns only. A company of 100–150 is typical of the posts the sources describe. Assumption.
+        post_troops: 0.0, [0.0, 10000.0], "troops per post";
         /// International troops (MINUSMA, Barkhane) spread over northern Mali's garrison towns.
         international_troops: 12000.0, [0.0, 100000.0], "troops";
         /// Distance at which a garrison's presence falls to 1/e.

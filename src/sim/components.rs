@@ -176,13 +176,22 @@ pub enum ForceKind {
     International,
 }
 
-/// A garrison of security forces in a town.
+/// Where a garrison is stationed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GarrisonSite {
+    /// A town (index into the map's towns).
+    Town(usize),
+    /// A post outside the towns (index into the map's posts).
+    Post(usize),
+}
+
+/// A garrison of security forces in a town or at a post.
 #[derive(Component, Debug, Clone)]
 pub struct Garrison {
     /// Stable id.
     pub id: usize,
-    /// The town (index into the map's towns).
-    pub town: usize,
+    /// Where it is stationed: a town or a post of the map data.
+    pub site: GarrisonSite,
     /// Cell.
     pub cell: CellId,
     /// Kind.

@@ -156,8 +156,9 @@ pub fn populate(world: &mut World) {
         }
     }
 
-    // Garrisons: national forces in regional capitals and large towns; international forces
-    // spread over northern Mali's towns.
+    // Garrisons: national forces in regional capitals and large towns (and, with
+    // `security.post_troops`, at the map's posts outside them); international forces spread
+    // over northern Mali's towns.
     let capitals: Vec<&str> = data.regions.iter().map(|r| r.capital.as_str()).collect();
     let north = data.areas.iter().position(|a| a.id == "north");
     let mut garrisons: Vec<Garrison> = Vec::new();
@@ -177,7 +178,7 @@ pub fn populate(world: &mut World) {
                 .max(p.security.min_garrison_troops);
             garrisons.push(Garrison {
                 id: garrisons.len(),
-                town: ti,
+                site: GarrisonSite::Town(ti),
                 cell: CellId::new(ci),
                 kind: ForceKind::National,
                 country: cell.country,
@@ -196,12 +197,42 @@ pub fn populate(world: &mut World) {
             intl_towns.push((ti, ci, (t.population as f64).sqrt()));
         }
     }
+    // Posts outside the towns: national troops in the army's and gendarmerie's village camps,
+    // where `security.post_troops` garrisons them.
+    if p.security.post_troops > 0.0 {
+        for (pi, post) in data.posts.iter().enumerate() {
+            let Some(ci) = grid.cell_index(post.at) else {
+                continue;
+            };
+            if grid.cells[ci].region.is_none() {
+                continue;
+            }
+            // The post's own country, not its cell's: on a coarse grid a post by the border
+            // (Boulkessi) can fall in a cell of the neighbour, and its troops still police
+            // their own side only.
+            let country = data.countries.iter().position(|k| k.iso3 == post.country);
+            let troops = p.security.post_troops;
+            garrisons.push(Garrison {
+                id: garrisons.len(),
+                site: GarrisonSite::Post(pi),
+                cell: CellId::new(ci),
+                kind: ForceKind::National,
+                country,
+                troops,
+                nominal: troops,
+                base: troops,
+                reach: Vec::new(),
+                reach_total: 0.0,
+                across: Vec::new(),
+            });
+        }
+    }
     let intl_weight: f64 = intl_towns.iter().map(|t| t.2).sum();
     for (ti, ci, w) in intl_towns {
         let troops = p.security.international_troops * w / intl_weight;
         garrisons.push(Garrison {
             id: garrisons.len(),
-            town: ti,
+            site: GarrisonSite::Town(ti),
             cell: CellId::new(ci),
             kind: ForceKind::International,
             country: grid.cells[ci].country,
