@@ -1199,3 +1199,27 @@ fn the_posts_garrison_the_villages_they_stand_in_only_when_given_troops() {
         "troops in Inatès' community: {before} without the posts, {after} with them"
     );
 }
+
+#[test]
+fn the_groups_attack_the_posts_around_them_where_posts_are_garrisoned() {
+    // Same seeds, one year at 0.3°. With the posts garrisoned, `violence.post_attack` makes the
+    // bands near them attack the security forces more, and more soldiers die; without
+    // garrisoned posts the switch changes nothing at all (the posts are what draws the
+    // attacks).
+    let count = |set: &[(&str, f64)]| {
+        let s = short(DAYS, RES, set);
+        totals(&s, 3, &["attacks_by_groups", "fatalities_security"])
+    };
+    let posts = ("model.security.post_troops", 150.0);
+    let off = count(&[posts]);
+    let on = count(&[posts, ("model.violence.post_attack", 5.0)]);
+    assert!(
+        on[0] > 1.1 * off[0] && on[1] > off[1],
+        "attacks and security forces killed with the posts as targets {on:?}, without {off:?}"
+    );
+    assert_eq!(
+        count(&[]),
+        count(&[("model.violence.post_attack", 5.0)]),
+        "without garrisoned posts the switch must change nothing"
+    );
+}

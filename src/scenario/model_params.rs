@@ -443,6 +443,8 @@ param_sections! {
         remote_share: 0.35, [0.0, 1.0], "0..1";
         /// How readily politically minded groups attack the international forces where those are stationed (their campaign against the foreign forces' positions): a band's extra rate of attacks on security forces is `bands.attack_rate` × its size factor × this × its group's political objective × the international troops' presence in its cell (1 − exp(−their policing ratio)) × the group's `tactics.activity` × a settlement's restraint, not deterred by that presence. 0 (the default) is off. Assumption: the brief lists attacks on MINUSMA's positions; MINUSMA was the deadliest UN peacekeeping mission of its time.
         foreign_forces_attack: 0.0, [0.0, 100.0], "-";
+        /// How readily the groups attack the national forces' posts outside the towns (`security.post_troops`; their 2019 campaign against the army's camps: Boulkessi, Mondoro, Indelimane, Inatès, Chinégodar, Koutougou): a band in a post's cell or one next to it has an extra rate of attacks on security forces of `bands.attack_rate` × its size factor × this × the group's `tactics.activity` × a settlement's restraint, not deterred by the post's troops. 0 (the default) is off, and so is it without garrisoned posts. Assumption.
+        post_attack: 0.0, [0.0, 100.0], "-";
         /// Mean attackers killed in an attack on security forces, relative to `battle_fatalities`, times (`attacker_loss_base` + security presence). Assumption.
         attacker_loss_ratio: 0.5, [0.0, 10.0], "times battle_fatalities";
         /// Base of the presence factor of `attacker_loss_ratio`. Assumption.

@@ -90,6 +90,7 @@ pub fn populate(world: &mut World) {
                 0.0
             },
             kidnap_spot: false,
+            near_post: false,
             area: c.area.map(index_u32),
             region: c.region.map(index_u32),
         })
@@ -212,6 +213,9 @@ pub fn populate(world: &mut World) {
             // their own side only.
             let country = data.countries.iter().position(|k| k.iso3 == post.country);
             let troops = p.security.post_troops;
+            for n in std::iter::once(ci).chain(grid.neighbours(ci)) {
+                cells[CellId::new(n)].near_post = true;
+            }
             garrisons.push(Garrison {
                 id: garrisons.len(),
                 site: GarrisonSite::Post(pi),

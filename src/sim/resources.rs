@@ -195,6 +195,9 @@ pub struct CellInfo {
     pub border_closeness: f64,
     /// A route passes near a town (kidnapping opportunities).
     pub kidnap_spot: bool,
+    /// A garrisoned post (`security.post_troops` above 0) stands in the cell or one of its
+    /// eight neighbours: the bands there can attack it (`violence.post_attack`).
+    pub near_post: bool,
     /// Area of operation (index into the map's areas; 32 bits, like the ids, so that the
     /// record fits one 64-byte cache line).
     pub area: Option<u32>,

@@ -250,11 +250,20 @@ pub fn band_attacks(
                 * group.tactics.activity
                 * restraint
         };
-        if !chance(rng, 1.0 - (-(rate + foreign)).exp()) {
+        // Every group's bands attack the national forces' posts around them: the post is the
+        // target (its weapons, and the state's hold on the countryside), not a deterrent.
+        let at_post = if criminal || v.post_attack <= 0.0 || !terrain.cells[cell].near_post {
+            0.0
+        } else {
+            sized_rate * v.post_attack * group.tactics.activity * restraint
+        };
+        let exposed = foreign + at_post;
+        if !chance(rng, 1.0 - (-(rate + exposed)).exp()) {
             continue;
         }
-        // An attack the international forces drew strikes them (no draw when that is off).
-        let on_foreign = foreign > 0.0 && uniform(rng) * (rate + foreign) < foreign;
+        // An attack the international forces or a post drew strikes the forces (no draw when
+        // both are off).
+        let on_foreign = exposed > 0.0 && uniform(rng) * (rate + exposed) < exposed;
         let (control, informers, residents, leaders, security, armed) = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| {
