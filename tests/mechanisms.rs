@@ -1223,3 +1223,44 @@ fn the_groups_attack_the_posts_around_them_where_posts_are_garrisoned() {
         "without garrisoned posts the switch must change nothing"
     );
 }
+
+#[test]
+fn a_post_with_a_short_reach_holds_its_own_village_only() {
+    // `security.post_reach` scales a post's reach: at 1 its troops spread over the communities
+    // around it like a town garrison's; near 0 they stay in the community of its own cell.
+    use sahelsim::sim::components::{Garrison, GarrisonSite};
+    let reaches = |post_reach: f64| -> Vec<(CellId, usize)> {
+        let s = short(
+            7,
+            0.1,
+            &[
+                ("model.security.post_troops", 120.0),
+                ("model.security.post_reach", post_reach),
+            ],
+        );
+        let m = common::map(&s);
+        let mut sim = Simulation::new(s, m, 0);
+        let mut q = sim.world.query::<&Garrison>();
+        q.iter(&sim.world)
+            .filter(|g| matches!(g.site, GarrisonSite::Post(_)))
+            .map(|g| (g.cell, g.reach.len()))
+            .collect()
+    };
+    let wide = reaches(1.0);
+    let narrow = reaches(0.01);
+    assert_eq!(wide.len(), narrow.len());
+    for ((cell, n_wide), (_, n_narrow)) in wide.iter().zip(&narrow) {
+        assert!(
+            *n_narrow <= 1,
+            "a post at {cell:?} reaches {n_narrow} communities"
+        );
+        assert!(
+            n_wide > n_narrow,
+            "a post at {cell:?}: {n_wide} against {n_narrow}"
+        );
+    }
+    assert!(
+        narrow.iter().filter(|(_, n)| *n == 1).count() >= narrow.len() / 2,
+        "most posts stand in a populated cell: {narrow:?}"
+    );
+}

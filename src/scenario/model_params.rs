@@ -201,6 +201,8 @@ param_sections! {
         garrison_min_town: 20000.0, [0.0, 10000000.0], "residents";
         /// National troops at each of the map's posts outside the garrison towns (`posts` in the map data: army and gendarmerie camps in villages such as Inates, Boulkessi or Arbinda, placed from the reports of attacks on them). 0 (the default) leaves the posts out: national forces are garrisoned in towns only. A company of 100–150 is typical of the posts the sources describe. Assumption.
         post_troops: 0.0, [0.0, 10000.0], "troops per post";
+        /// How far a post's troops reach, relative to a town garrison's (`presence_radius_km`): 1 (the default) spreads them like a garrison's, by distance and the people, so that a post by a town polices the town; near 0 keeps them in their own village (its cell), as a camp that holds its walls rather than the country around. Assumption.
+        post_reach: 1.0, [0.01, 1.0], "times presence_radius_km";
         /// International troops (MINUSMA, Barkhane) spread over northern Mali's garrison towns.
         international_troops: 12000.0, [0.0, 100000.0], "troops";
         /// Distance at which a garrison's presence falls to 1/e.

@@ -269,6 +269,11 @@ pub fn populate(world: &mut World) {
             grid.cells[g.cell.index()].lon,
         );
         let agreed = deepest.as_ref().filter(|_| g.kind == ForceKind::National);
+        // A post's troops reach `security.post_reach` of a town garrison's distance.
+        let radius = match g.site {
+            GarrisonSite::Post(_) => radius * p.security.post_reach,
+            GarrisonSite::Town(_) => radius,
+        };
         // The communities of the grid's window around the garrison, in community order (the
         // order of their cells), instead of all of them.
         let (half_lat, half_lon) = (
