@@ -603,24 +603,22 @@ pub fn measure(
         Attributed::Group(g) => groups[g.index()].coalition == Coalition::Jnim,
         _ => false,
     };
-    let attributed_jnim = |e: &Event| match e.perpetrator {
-        Perpetrator::Group(_) => is_jnim(e.attributed),
-        Perpetrator::State | Perpetrator::Militia(_) => {
-            matches!(e.target, EventTarget::Group(_)) && is_jnim(e.target_attributed)
-        }
-    };
     let is_islamic_state = |a: Attributed| match a {
         Attributed::IslamicState => true,
         Attributed::Group(g) => groups[g.index()].coalition == Coalition::IslamicState,
         _ => false,
     };
-    // Attributed to the Islamic State, as `attributed_jnim` is to JNIM (H6).
-    let attributed_islamic_state = |e: &Event| match e.perpetrator {
-        Perpetrator::Group(_) => is_islamic_state(e.attributed),
+    // Whether observers gave an event to the side `to` names: a group's own event by its
+    // attribution, a state operation or militia raid by the group the forces or militia believed
+    // they engaged.
+    let attributed_to = |e: &Event, to: &dyn Fn(Attributed) -> bool| match e.perpetrator {
+        Perpetrator::Group(_) => to(e.attributed),
         Perpetrator::State | Perpetrator::Militia(_) => {
-            matches!(e.target, EventTarget::Group(_)) && is_islamic_state(e.target_attributed)
+            matches!(e.target, EventTarget::Group(_)) && to(e.target_attributed)
         }
     };
+    let attributed_jnim = |e: &Event| attributed_to(e, &is_jnim);
+    let attributed_islamic_state = |e: &Event| attributed_to(e, &is_islamic_state);
     let vs_civilians = |e: &Event| EventFilter::AttacksOnCivilians.matches(e);
     let by_flm = |e: &Event| flm.is_some_and(|g| e.perpetrator == Perpetrator::Group(g.into()));
     // The group on the armed-group side of an event: its perpetrator, or the band that state

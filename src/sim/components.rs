@@ -217,6 +217,30 @@ pub struct Garrison {
 }
 
 impl Garrison {
+    /// A garrison at full strength, `troops` at the start, whose reach is still to be found.
+    pub fn at_strength(
+        id: usize,
+        site: GarrisonSite,
+        cell: CellId,
+        kind: ForceKind,
+        country: Option<usize>,
+        troops: f64,
+    ) -> Self {
+        Self {
+            id,
+            site,
+            cell,
+            kind,
+            country,
+            troops,
+            nominal: troops,
+            base: troops,
+            reach: Vec::new(),
+            reach_total: 0.0,
+            across: Vec::new(),
+        }
+    }
+
     /// Adds the garrison's troops to `troops` (and, for an international garrison, to
     /// `international`), by community: spread over its reach and the communities across the
     /// border that `agreements` opens to it, in proportion to their weights (none added).

@@ -177,19 +177,14 @@ pub fn populate(world: &mut World) {
         {
             let troops = (p.security.troops_per_1000_town * t.population as f64 / 1000.0)
                 .max(p.security.min_garrison_troops);
-            garrisons.push(Garrison {
-                id: garrisons.len(),
-                site: GarrisonSite::Town(ti),
-                cell: CellId::new(ci),
-                kind: ForceKind::National,
-                country: cell.country,
+            garrisons.push(Garrison::at_strength(
+                garrisons.len(),
+                GarrisonSite::Town(ti),
+                CellId::new(ci),
+                ForceKind::National,
+                cell.country,
                 troops,
-                nominal: troops,
-                base: troops,
-                reach: Vec::new(),
-                reach_total: 0.0,
-                across: Vec::new(),
-            });
+            ));
         }
         if north.is_some()
             && cell.area == north
@@ -212,41 +207,30 @@ pub fn populate(world: &mut World) {
             // (Boulkessi) can fall in a cell of the neighbour, and its troops still police
             // their own side only.
             let country = data.countries.iter().position(|k| k.iso3 == post.country);
-            let troops = p.security.post_troops;
             for n in std::iter::once(ci).chain(grid.neighbours(ci)) {
                 cells[CellId::new(n)].near_post = true;
             }
-            garrisons.push(Garrison {
-                id: garrisons.len(),
-                site: GarrisonSite::Post(pi),
-                cell: CellId::new(ci),
-                kind: ForceKind::National,
+            garrisons.push(Garrison::at_strength(
+                garrisons.len(),
+                GarrisonSite::Post(pi),
+                CellId::new(ci),
+                ForceKind::National,
                 country,
-                troops,
-                nominal: troops,
-                base: troops,
-                reach: Vec::new(),
-                reach_total: 0.0,
-                across: Vec::new(),
-            });
+                p.security.post_troops,
+            ));
         }
     }
     let intl_weight: f64 = intl_towns.iter().map(|t| t.2).sum();
     for (ti, ci, w) in intl_towns {
         let troops = p.security.international_troops * w / intl_weight;
-        garrisons.push(Garrison {
-            id: garrisons.len(),
-            site: GarrisonSite::Town(ti),
-            cell: CellId::new(ci),
-            kind: ForceKind::International,
-            country: grid.cells[ci].country,
+        garrisons.push(Garrison::at_strength(
+            garrisons.len(),
+            GarrisonSite::Town(ti),
+            CellId::new(ci),
+            ForceKind::International,
+            grid.cells[ci].country,
             troops,
-            nominal: troops,
-            base: troops,
-            reach: Vec::new(),
-            reach_total: 0.0,
-            across: Vec::new(),
-        });
+        ));
     }
 
     // Communities.

@@ -263,7 +263,7 @@ pub fn band_attacks(
         }
         // An attack the international forces or a post drew strikes the forces (no draw when
         // both are off).
-        let on_foreign = exposed > 0.0 && uniform(rng) * (rate + exposed) < exposed;
+        let on_exposed = exposed > 0.0 && uniform(rng) * (rate + exposed) < exposed;
         let (control, informers, residents, leaders, security, armed) = community
             .and_then(|ce| communities.get(ce).ok())
             .map(|c| {
@@ -288,7 +288,7 @@ pub fn band_attacks(
         } else {
             group.tactics.civilian_targeting
         };
-        let p_civ = if residents < 1.0 || on_foreign {
+        let p_civ = if residents < 1.0 || on_exposed {
             0.0
         } else {
             let own = civilian_share(
@@ -307,7 +307,7 @@ pub fn band_attacks(
         };
         // Protected leaders are harder to reach.
         let guarded = 1.0 - policies.strength(s, InterventionKind::ProtectCommunities, cell, None);
-        let p_lead = if criminal || on_foreign {
+        let p_lead = if criminal || on_exposed {
             0.0
         } else {
             (guarded
