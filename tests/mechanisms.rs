@@ -1264,3 +1264,102 @@ fn a_post_with_a_short_reach_holds_its_own_village_only() {
         "most posts stand in a populated cell: {narrow:?}"
     );
 }
+
+#[test]
+fn armed_movements_stand_at_their_strength_whatever_the_threat() {
+    // With no violence anywhere, a self-defence militia stands at its threat floor, but an
+    // armed movement on a standing footing (MSA-GATIA, the map's `standing`) is at its
+    // strength × `movement_strength` in the communities it covers from its first week; at 0
+    // it is out.
+    let quiet = |strength: f64| {
+        short(
+            2 * 7,
+            RES,
+            &[
+                ("model.militias.movement_strength", strength),
+                ("model.bands.attack_rate", 0.0),
+                ("model.militias.clash_rate", 0.0),
+                ("model.security.patrol_rate", 0.0),
+                ("model.security.response_rate", 0.0),
+                ("model.security.sweep_rate", 0.0),
+            ],
+        )
+    };
+    let members_in = |s: &std::sync::Arc<sahelsim::scenario::Scenario>, region: &str| {
+        let map = common::map(s);
+        let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+        while !sim.finished() {
+            sim.step();
+        }
+        let mut q = sim.world.query::<&Community>();
+        q.iter(&sim.world)
+            .filter(|c| {
+                map.grid.cells[c.cell.index()]
+                    .region
+                    .is_some_and(|r| map.data.regions[r].name == region)
+            })
+            .map(|c| c.militia)
+            .sum::<f64>()
+    };
+    let movement = common::map(&quiet(0.0))
+        .data
+        .militias
+        .iter()
+        .find(|m| m.regions == ["Gao"])
+        .and_then(|m| m.standing)
+        .expect("a standing movement in Gao");
+    let at = |x: f64| members_in(&quiet(x), "Gao");
+    assert_eq!(at(0.0), 0.0, "the movement is under arms at strength 0");
+    for x in [0.5, 1.0] {
+        let members = at(x);
+        assert!(
+            (members - x * movement).abs() < 1e-6 * movement,
+            "Gao's members {members} at movement_strength {x}, for {} standing",
+            x * movement
+        );
+    }
+    // Beside it, Mopti's self-defence militia is still mobilising towards its threat floor's
+    // size: a few members in a fortnight, well under the movement's strength.
+    let mopti = members_in(&quiet(1.0), "Mopti");
+    assert!(
+        mopti > 0.0 && mopti < 0.1 * movement,
+        "Mopti's militia {mopti} after a quiet fortnight"
+    );
+}
+
+#[test]
+fn armed_movements_fight_the_bands_and_raid_the_herders_of_their_regions() {
+    // A year at 0.3° with the movement under arms: events by MSA-GATIA appear in Mali (Gao and
+    // the cells around it), battles with the groups' bands among them, and raids on civilians;
+    // with it out, none.
+    let s = |strength: f64| short(DAYS, RES, &[("model.militias.movement_strength", strength)]);
+    let by_movement = |strength: f64| {
+        let s = s(strength);
+        let map = common::map(&s);
+        let m = map
+            .data
+            .militias
+            .iter()
+            .position(|m| m.standing.is_some())
+            .expect("a standing movement") as u32;
+        let (mut battles, mut raids) = (0, 0);
+        for r in 0..2 {
+            for e in common::run(&s, r).events {
+                if e.perpetrator == Perpetrator::Militia(m) {
+                    // In Gao's cells or the cells around them, in Mali.
+                    let region = map.grid.cells[e.cell.index()].region.unwrap();
+                    assert_eq!(map.data.regions[region].country, "MLI", "{e:?}");
+                    if e.band.is_some() {
+                        battles += 1;
+                    } else {
+                        raids += 1;
+                    }
+                }
+            }
+        }
+        (battles, raids)
+    };
+    assert_eq!(by_movement(0.0), (0, 0));
+    let (battles, raids) = by_movement(2.0);
+    assert!(battles > 0 && raids > 0, "battles {battles}, raids {raids}");
+}

@@ -75,7 +75,15 @@ pub struct MilitiaData {
     pub regions: Vec<String>,
     /// ISO date from which it mobilises (its founding, or the law that created it).
     pub from: String,
-    /// Citation for the militia, its regions and its date.
+    /// For an armed movement on a standing footing (the state-allied Tuareg movements of
+    /// northern Mali): its fighters, under arms whatever the threat, spread over the
+    /// communities it covers by their rural residents, herders included, and engaging the
+    /// bands in any of them with its whole strength (`militias.movement_strength` scales it;
+    /// at its default 0 the movement stays out). Absent for a self-defence militia, which
+    /// mobilises its farmers under threat.
+    #[serde(default)]
+    pub standing: Option<f64>,
+    /// Citation for the militia, its regions, its date and its strength.
     pub source: String,
 }
 

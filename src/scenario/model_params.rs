@@ -287,6 +287,8 @@ param_sections! {
         raid_presence: 0.0, [0.0, 4.0], "-";
         /// Share of a community's displaced counted in its militia's recruitment pool, as farmers (times 1 − the pastoralist share): the displaced join the Volunteers to take their villages back, and recruitment drew on towns and camps as well as villages. 0 (the default, and the baseline: calibration round 31 set it to 0) counts only the farming residents still at home. Assumption.
         displaced_join: 0.0, [0.0, 1.0], "0..1";
+        /// Share of an armed movement's standing strength (the map's `standing`: MSA and GATIA in the Gao and Ménaka regions, a standing force and not a village militia) that the model puts under arms: its members are this × its strength × its mobilisation level, spread over the communities it covers by their rural residents, herders included, whatever the threat; they raid pastoralist (Fulani) communities like any militia (the counter-militancy killings of Fulani herders reported in 2017–2018: ACLED, 21 March 2018) and engage the bands in any community they cover with the movement's whole strength (mobile forces, the 2018 offensives against ISGS with the French forces). 0 (the default) leaves the movements out. Assumption.
+        movement_strength: 0.0, [0.0, 10.0], "0..1";
     }
 
     /// Who gets the blame: claims, intelligence and attribution by area.

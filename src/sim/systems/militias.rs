@@ -21,6 +21,14 @@
 //! stigmatises the community raided (the stigmatisation–reprisal loop: [`stigmatise`]). Daily, it
 //! also engages the bands in its own cell (`militias.clash_rate`), with losses on both sides.
 //! Members are residents: those killed leave the residents and are counted apart.
+//!
+//! An armed movement on a standing footing (the map's `standing`: MSA and GATIA in Gao and
+//! Ménaka) differs in two ways. Its members do not wait for a threat: they are
+//! `militias.movement_strength` × its standing strength × its mobilisation level, spread over
+//! the communities it covers by their rural residents, herders included, from its date on
+//! (its losses replaced within the week). And it engages the
+//! bands in any of its communities with its whole strength, not the village's: a mobile force,
+//! not a village guard. Its raids follow the same rule as any militia's.
 
 use bevy_ecs::prelude::*;
 
@@ -215,6 +223,9 @@ pub struct ArmedMilitias {
     targets: Vec<(CellId, f64)>,
     /// The week's raids, by day: the day and the raiding militia (an index into `armed`).
     raids: Vec<(u32, u32)>,
+    /// By militia (index into the map's militias): its members under arms this week, summed
+    /// over its communities (what an armed movement engages a band with).
+    strength: Vec<f64>,
     /// The first of `raids` not yet carried out.
     next_raid: usize,
 }
@@ -318,8 +329,14 @@ pub fn militia_actions(
         if members <= 0.0 {
             continue;
         }
-        // Clashes with the bands in the militia's own cell.
-        let engage = mp.clash_rate / DAYS_PER_WEEK * members / (members + CLASH_HALF_MEMBERS);
+        // Clashes with the bands in the militia's own cell: a village's militia with its own
+        // members, an armed movement with its whole strength.
+        let force = if setup.map.data.militias[m as usize].standing.is_some() {
+            armed.strength[m as usize]
+        } else {
+            members
+        };
+        let engage = mp.clash_rate / DAYS_PER_WEEK * force / (force + CLASH_HALF_MEMBERS);
         for b in index.in_cell(cell) {
             if !chance(rngs.get(Stream::Militias), engage) {
                 continue;
@@ -401,6 +418,23 @@ fn mobilise(
     armed.targets.clear();
     armed.raids.clear();
     armed.next_raid = 0;
+    let n_militias = setup.map.data.militias.len();
+    armed.strength.clear();
+    armed.strength.resize(n_militias, 0.0);
+    // Each armed movement's standing members, spread over the communities it mobilises by
+    // their rural residents: the residents it spreads over, summed first.
+    let standing: Vec<Option<f64>> = setup.map.data.militias.iter().map(|m| m.standing).collect();
+    let mut spread = vec![0.0f64; n_militias];
+    if mp.movement_strength > 0.0 && standing.iter().any(Option::is_some) {
+        for (k, &ce) in terrain.communities.iter_enumerated() {
+            if let Some(m) = active_militia(&terrain.militias[k], day)
+                && standing[m as usize].is_some()
+                && let Ok(c) = communities.get(ce)
+            {
+                spread[m as usize] += c.residents.max(0.0) * c.rural_share;
+            }
+        }
+    }
     for (k, &ce) in terrain.communities.iter_enumerated() {
         // Where no militia covers the community its members stay at 0 (they start there,
         // and only this system changes them): nothing to do.
@@ -435,18 +469,34 @@ fn mobilise(
         };
         let target = militia.map_or(0.0, |m| {
             let level = levels[m as usize];
+            if let Some(strength) = standing[m as usize] {
+                let rural = c.residents.max(0.0) * c.rural_share;
+                return if spread[m as usize] > 0.0 {
+                    mp.movement_strength * strength * level * rural / spread[m as usize]
+                } else {
+                    0.0
+                };
+            }
             let farmers = (c.residents.max(0.0) * c.rural_share
                 + mp.displaced_join * c.displaced.max(0.0))
                 * (1.0 - c.pastoralists);
             mp.members_per_1000 / 1000.0 * farmers * level * threat
         });
-        c.militia += (target - c.militia) * mp.mobilisation_rate;
-        c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
-        if c.militia < STOOD_DOWN {
-            c.militia = 0.0;
+        if militia.is_some_and(|m| standing[m as usize].is_some()) {
+            // A standing force is at its strength from its date, its losses replaced within
+            // the week; spread thin over many villages, its share of one may be a fraction
+            // of a fighter.
+            c.militia = target.clamp(0.0, c.residents.max(0.0));
+        } else {
+            c.militia += (target - c.militia) * mp.mobilisation_rate;
+            c.militia = c.militia.clamp(0.0, c.residents.max(0.0));
+            if c.militia < STOOD_DOWN {
+                c.militia = 0.0;
+            }
         }
         match militia {
             Some(m) if c.militia > 0.0 => {
+                armed.strength[m as usize] += c.militia;
                 let start = armed.targets.len();
                 armed
                     .targets
