@@ -241,3 +241,41 @@ fn every_post_lies_in_its_own_country_and_names_its_source() {
         assert!(!garrison_town, "{} is a garrison town already", post.name);
     }
 }
+
+#[test]
+fn every_militia_covers_modelled_regions_of_its_country_from_a_date_and_names_its_source() {
+    let d = map_data();
+    for m in &d.militias {
+        assert!(!m.regions.is_empty(), "{} covers no region", m.name);
+        for r in &m.regions {
+            let region = d
+                .regions
+                .iter()
+                .find(|x| &x.name == r && x.country == m.country)
+                .unwrap_or_else(|| panic!("{}: no region {r} in {}", m.name, m.country));
+            assert_ne!(region.modelled, Some(false), "{}: {r}", m.name);
+        }
+        assert!(
+            sahelsim::scenario::parse_date(&m.from).is_ok(),
+            "{}: date {}",
+            m.name,
+            m.from
+        );
+        if let Some(strength) = m.standing {
+            assert!(
+                strength.is_finite() && strength >= 1.0,
+                "{}: standing strength {strength}",
+                m.name
+            );
+        }
+        assert!(m.source.len() > 20, "{} names no source", m.name);
+    }
+    // The armed movement of Gao and Ménaka is the one standing force.
+    let standing: Vec<_> = d
+        .militias
+        .iter()
+        .filter(|m| m.standing.is_some())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(standing, ["MSA-GATIA"]);
+}
