@@ -553,3 +553,50 @@ fn responses_pursue_across_a_border_only_where_an_agreement_lets_them() {
         "Burkina Faso's agreement with Niger opens nothing to Mali's forces"
     );
 }
+
+#[test]
+fn a_leaderless_groups_bands_do_not_go_over_to_the_coalition_it_is_at_war_with() {
+    use sahelsim::sim::ids::GroupId;
+    use sahelsim::sim::resources::Groups;
+    // ISGS loses its leader in its first week, beside JNIM's groups. In a truce some of its
+    // faltering bands join the nearest healthy group, JNIM's among them; at war (the
+    // coalitions clash) none does: they keep to their own coalition or strike out alone.
+    let to_jnim = |rivalry: f64| {
+        let s = with_history(
+            "2017-01-01",
+            "2018-12-31",
+            &format!(
+                r#"(date: "2017-01-01", kind: CoalitionRivalry, factor: {rivalry:?}, note: "test"),
+        (date: "2017-01-05", kind: LeaderKilled, group: "ISGS", note: "test")"#
+            ),
+        );
+        let isgs = GroupId::from(s.group_index("ISGS").unwrap());
+        let jnim: Vec<GroupId> = s
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.coalition == scenario::Coalition::Jnim)
+            .map(|(i, _)| GroupId::from(i))
+            .collect();
+        let map = common::map(&s);
+        (0..3)
+            .map(|r| {
+                let mut sim = Simulation::new(s.clone(), map.clone(), r);
+                while !sim.finished() {
+                    sim.step();
+                }
+                let groups = sim.world.resource::<Groups>();
+                jnim.iter()
+                    .map(|&h| groups[h].defections_in[isgs])
+                    .sum::<u32>()
+            })
+            .sum::<u32>()
+    };
+    let truce = to_jnim(0.0);
+    assert!(truce > 0, "no ISGS fighter joined JNIM in a truce");
+    assert_eq!(
+        to_jnim(1.0),
+        0,
+        "ISGS fighters joined JNIM at war (in a truce: {truce})"
+    );
+}

@@ -1,6 +1,8 @@
 //! Band dynamics (daily): morale, desertion of lower-level fighters, splits of large bands,
 //! defection to another group when the leadership falters (to an ally first, then to the
-//! group of a band nearby, then to the strongest group of the coalition), drift into crime, and the end of
+//! group of a band nearby, then to the strongest group of the coalition; never, while the JNIM
+//! and Islamic State coalitions clash, to the coalition at war with the band's own), drift
+//! into crime, and the end of
 //! bands with no fighters left. The brief: bands "defect, realign, or strike out on their own
 //! when at odds with their leaders"; lower-level fighters have varying commitment.
 
@@ -88,8 +90,13 @@ pub fn band_dynamics(
         {
             let coalition = s.groups[gi.index()].coalition;
             let allies = &s.groups[gi.index()].allies;
+            // While the coalitions clash, no band goes over to the enemy's.
+            let at_war = super::attacks::rival_clash_on(s, clock.day) > 0.0;
             let healthy = |h: GroupId| {
-                h != gi && groups[h].status == GroupStatus::Active && groups[h].leader_alive
+                h != gi
+                    && groups[h].status == GroupStatus::Active
+                    && groups[h].leader_alive
+                    && !(at_war && super::attacks::rivals(coalition, s.groups[h.index()].coalition))
             };
             let nearby = neighbourhood(grid, band.cell)
                 .flat_map(|c| index.in_cell(c))
