@@ -423,12 +423,12 @@ fn mobilise(
     armed.strength.resize(n_militias, 0.0);
     // Each armed movement's standing members, spread over the communities it mobilises by
     // their rural residents: the residents it spreads over, summed first.
-    let standing: Vec<Option<f64>> = setup.map.data.militias.iter().map(|m| m.standing).collect();
+    let standing = |m: u32| setup.map.data.militias[m as usize].standing;
     let mut spread = vec![0.0f64; n_militias];
-    if mp.movement_strength > 0.0 && standing.iter().any(Option::is_some) {
+    if mp.movement_strength > 0.0 && setup.map.data.militias.iter().any(|m| m.standing.is_some()) {
         for (k, &ce) in terrain.communities.iter_enumerated() {
             if let Some(m) = active_militia(&terrain.militias[k], day)
-                && standing[m as usize].is_some()
+                && standing(m).is_some()
                 && let Ok(c) = communities.get(ce)
             {
                 spread[m as usize] += c.residents.max(0.0) * c.rural_share;
@@ -467,9 +467,11 @@ fn mobilise(
         let Ok(mut c) = communities.get_mut(ce) else {
             continue;
         };
+        // The movement's standing strength, where the community's militia is one.
+        let movement = militia.and_then(standing);
         let target = militia.map_or(0.0, |m| {
             let level = levels[m as usize];
-            if let Some(strength) = standing[m as usize] {
+            if let Some(strength) = movement {
                 let rural = c.residents.max(0.0) * c.rural_share;
                 return if spread[m as usize] > 0.0 {
                     mp.movement_strength * strength * level * rural / spread[m as usize]
@@ -482,7 +484,7 @@ fn mobilise(
                 * (1.0 - c.pastoralists);
             mp.members_per_1000 / 1000.0 * farmers * level * threat
         });
-        if militia.is_some_and(|m| standing[m as usize].is_some()) {
+        if movement.is_some() {
             // A standing force is at its strength from its date, its losses replaced within
             // the week; spread thin over many villages, its share of one may be a fraction
             // of a fighter.
