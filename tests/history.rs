@@ -600,3 +600,206 @@ fn a_leaderless_groups_bands_do_not_go_over_to_the_coalition_it_is_at_war_with()
         "ISGS fighters joined JNIM at war (in a truce: {truce})"
     );
 }
+
+/// What three years under a siege of Djibo (or none) do, at 0.3°: the days the siege held,
+/// whether the town's displaced rose on a day after one it held, the days a band of the
+/// besieging side was in the ring, and the people displaced from the ring at the end.
+struct SiegeYears {
+    held_days: u32,
+    town_displaced_rose_while_sealed: bool,
+    occupied_days: u32,
+    ring_displaced: f64,
+}
+
+fn siege_years(blockade: bool, replicate: u32) -> SiegeYears {
+    use sahelsim::sim::blockades::Blockades;
+    use sahelsim::sim::components::Band;
+    let entry = if blockade {
+        r#"(date: "2017-01-01", kind: Blockade, group: "FLM", town: "Djibo", radius_km: 60.0, factor: 1.0, note: "test")"#
+    } else {
+        ""
+    };
+    let s = with_history("2017-01-01", "2019-12-31", entry);
+    let map = common::map(&s);
+    let jnim = s.groups[s.group_index("FLM").unwrap()].coalition;
+    let djibo = map
+        .data
+        .towns
+        .iter()
+        .position(|t| t.name == "Djibo")
+        .unwrap();
+    let at = map.data.towns[djibo].at;
+    let town_cell = map.grid.cell_index(at).unwrap();
+    // The siege's ring, found here for the run without one too.
+    let ring: Vec<usize> = (0..map.grid.cells.len())
+        .filter(|&i| {
+            let c = &map.grid.cells[i];
+            i != town_cell
+                && c.population > 0
+                && c.in_study_area
+                && sahelsim::geo::geometry::distance_km(at, (c.lat, c.lon)) <= 60.0
+        })
+        .collect();
+    assert!(ring.len() >= 3, "a ring of {} cells", ring.len());
+    let town_displaced = |sim: &mut Simulation| -> f64 {
+        let mut q = sim.world.query::<&Community>();
+        q.iter(&sim.world)
+            .find(|c| c.cell.index() == town_cell)
+            .map(|c| c.displaced)
+            .unwrap()
+    };
+    let mut sim = Simulation::new(s.clone(), map.clone(), replicate);
+    let mut years = SiegeYears {
+        held_days: 0,
+        town_displaced_rose_while_sealed: false,
+        occupied_days: 0,
+        ring_displaced: 0.0,
+    };
+    let mut held_before = false;
+    while !sim.finished() {
+        let before = town_displaced(&mut sim);
+        sim.step();
+        // The town's flight stops on the days after one its besiegers held the ring.
+        if held_before && town_displaced(&mut sim) > before {
+            years.town_displaced_rose_while_sealed = true;
+        }
+        held_before = sim
+            .world
+            .resource::<Blockades>()
+            .sieges
+            .first()
+            .is_some_and(|g| g.held);
+        years.held_days += held_before as u32;
+        let mut q = sim.world.query::<&Band>();
+        years.occupied_days += q
+            .iter(&sim.world)
+            .filter(|b| s.groups[b.group.index()].coalition == jnim)
+            .any(|b| ring.contains(&b.cell.index())) as u32;
+    }
+    let mut q = sim.world.query::<&Community>();
+    years.ring_displaced = q
+        .iter(&sim.world)
+        .filter(|c| ring.contains(&c.cell.index()))
+        .map(|c| c.displaced)
+        .sum();
+    sim.check_conservation().unwrap();
+    years
+}
+
+#[test]
+fn a_siege_draws_its_side_drives_out_its_ring_and_seals_its_town() {
+    for replicate in 0..2 {
+        let siege = siege_years(true, replicate);
+        let none = siege_years(false, replicate);
+        assert!(siege.held_days > 0, "the besiegers never held the ring");
+        assert_eq!(none.held_days, 0);
+        assert!(!siege.town_displaced_rose_while_sealed);
+        // The ring draws the besieging side's bands until one holds it.
+        assert!(
+            siege.occupied_days > none.occupied_days,
+            "days with a JNIM band in the ring: {} with the siege, {} without",
+            siege.occupied_days,
+            none.occupied_days
+        );
+        // The ring's villagers are driven out: more of its people are displaced.
+        assert!(
+            siege.ring_displaced > 1.1 * none.ring_displaced,
+            "ring displaced {} with the siege, {} without",
+            siege.ring_displaced,
+            none.ring_displaced
+        );
+    }
+}
+
+#[test]
+fn a_siege_is_laid_by_its_side_in_its_ring_and_its_victims_are_the_towns() {
+    use sahelsim::sim::blockades::Blockades;
+    use sahelsim::sim::ids::{CellId, GroupId};
+    let s = with_history(
+        "2017-01-01",
+        "2019-12-31",
+        r#"(date: "2017-01-01", kind: Blockade, group: "FLM", town: "Djibo", radius_km: 60.0, factor: 1.0, note: "test"),
+        (date: "2019-06-01", kind: Blockade, group: "FLM", town: "Djibo", radius_km: 60.0, factor: 0.0, note: "lifted")"#,
+    );
+    let map = common::map(&s);
+    let flm = GroupId::from(s.group_index("FLM").unwrap());
+    let serma = GroupId::from(s.group_index("Katiba Serma").unwrap());
+    let isgs = GroupId::from(s.group_index("ISGS").unwrap());
+    let djibo = map
+        .data
+        .towns
+        .iter()
+        .position(|t| t.name == "Djibo")
+        .unwrap();
+    let town_cell = CellId::new(map.grid.cell_index(map.data.towns[djibo].at).unwrap());
+    let mut sim = Simulation::new(s.clone(), map.clone(), 0);
+    let mut checked = false;
+    while !sim.finished() {
+        sim.step();
+        let day = sim.world.resource::<sahelsim::sim::resources::Clock>().day;
+        let blockades = sim.world.resource::<Blockades>();
+        let siege = &blockades.sieges[0];
+        let town = siege.community.expect("Djibo's cell is populated");
+        assert_eq!(
+            sim.world
+                .resource::<sahelsim::sim::resources::Terrain>()
+                .cells[town_cell]
+                .community,
+            Some(town)
+        );
+        let (ring_cell, _) = siege.around[0];
+        if day >= 880 {
+            // Lifted on 2019-06-01 (day 881 from the start): no cell is in a laid siege's ring.
+            if day > 881 {
+                assert!(blockades.laid_at(ring_cell).is_none(), "day {day}");
+                assert!(blockades.besieging(&s, flm, ring_cell).is_none());
+            }
+            continue;
+        }
+        assert!(blockades.laid_at(ring_cell).is_some());
+        assert!(
+            blockades.laid_at(town_cell).is_none(),
+            "the town is not its own ring"
+        );
+        if siege.held {
+            // Its side besieges from the ring: FLM and its JNIM partners, not ISGS.
+            for (cell, _) in &siege.around {
+                let by_flm = blockades.besieging(&s, flm, *cell).unwrap();
+                assert_eq!(by_flm.community, Some(town));
+                assert!(blockades.besieging(&s, serma, *cell).is_some());
+                assert!(blockades.besieging(&s, isgs, *cell).is_none());
+            }
+            assert!(blockades.besieging(&s, flm, town_cell).is_none());
+            checked = true;
+        }
+    }
+    assert!(checked, "the siege never held");
+}
+
+#[test]
+fn a_blockade_needs_a_known_town_a_group_and_a_radius() {
+    let errs = inline(
+        r#"(
+    extends: "../../scenarios/baseline.ron",
+    name: "bad siege",
+    history: [
+        (date: "2022-02-17", kind: Blockade, group: "FLM", town: "Djbo", factor: 1.0),
+        (date: "2022-02-17", kind: Blockade, town: "Djibo", radius_km: 500.0, factor: 1.0),
+    ],
+)"#,
+    )
+    .unwrap_err();
+    let find = |path: &str| errs.0.iter().find(|e| e.path == path);
+    let town = find("history[0].town").expect("unknown town refused");
+    assert_eq!(town.suggestion.as_deref(), Some("Djibo"));
+    assert!(find("history[0].radius_km").is_some(), "missing radius");
+    assert!(find("history[1].group").is_some(), "missing group");
+    assert!(
+        find("history[1].radius_km").is_some(),
+        "radius out of range"
+    );
+    assert!(
+        errs.0.iter().all(|e| e.position.is_some()),
+        "every error is located: {errs:?}"
+    );
+}

@@ -51,6 +51,22 @@ fn history_effect(s: &Scenario, map: &SahelMap, effect: &HistoryEffect) -> Strin
             iso3(country),
             iso3(partner)
         ),
+        HistoryEffect::Blockade {
+            group,
+            town,
+            radius_km,
+            factor,
+        } if factor > 0.0 => format!(
+            "{}'s coalition besieges {} (ring of {} km) × {}",
+            s.groups[group].name,
+            map.data.towns[town].name,
+            number(radius_km),
+            number(factor)
+        ),
+        HistoryEffect::Blockade { group, town, .. } => format!(
+            "{}'s coalition lifts its siege of {}",
+            s.groups[group].name, map.data.towns[town].name
+        ),
     }
 }
 

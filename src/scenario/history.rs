@@ -42,6 +42,12 @@ pub enum HistoryKind {
     /// it). Without such an entry forces stop at their border. Needs `country`, `partner` and
     /// `depth_km`.
     BorderAgreement,
+    /// A group's coalition lays siege to a town from this date (`factor` 1; 0 lifts it): its
+    /// bands are drawn to the ring within `radius_km` of the town; where they hold the ring
+    /// they drive its villagers out, let no one leave the town, and their attacks strike the
+    /// town's people who go out and its supply convoys. Needs `group`, `town` and
+    /// `radius_km`.
+    Blockade,
 }
 
 /// Kind of security force, as a history entry names it.
@@ -73,8 +79,12 @@ pub struct RawHistoryEvent {
     pub force: Option<ForceName>,
     /// The militia, by its name in the map data (`MilitiaMobilisation`).
     pub militia: Option<String>,
+    /// The town, by its name in the map data (`Blockade`).
+    pub town: Option<String>,
+    /// How far around the town the siege's ring reaches, km (`Blockade`).
+    pub radius_km: Option<f64>,
     /// The new level, relative to the scenario's (`ForcesStrength`, `ForcesConduct`,
-    /// `MilitiaMobilisation`, `CoalitionRivalry`).
+    /// `MilitiaMobilisation`, `CoalitionRivalry`; `Blockade`: 1 in force, 0 lifted).
     pub factor: Option<f64>,
     /// A note (who, what changed, source).
     pub note: Option<String>,
@@ -135,6 +145,18 @@ pub enum HistoryEffect {
         /// Depth across the border, km (0: forces stop at the border).
         depth_km: f64,
     },
+    /// The coalition of group `group` besieges town `town` (index into the map's towns) with
+    /// a ring of `radius_km`, at level `factor` (0: lifted).
+    Blockade {
+        /// Index of the group whose coalition lays the siege.
+        group: usize,
+        /// Town index.
+        town: usize,
+        /// Radius of the ring around the town, km.
+        radius_km: f64,
+        /// Level of the siege (0: lifted).
+        factor: f64,
+    },
 }
 
 /// A known event on a given day.
@@ -155,6 +177,9 @@ pub struct HistoryEvent {
 
 /// Deepest a `BorderAgreement` may let forces go into a neighbour's territory, km.
 pub const MAX_AGREEMENT_DEPTH_KM: f64 = 500.0;
+
+/// Widest ring a `Blockade` may draw around its town, km.
+pub const MAX_BLOCKADE_RADIUS_KM: f64 = 200.0;
 
 /// Largest `factor` of a history entry (a force or a militia at most this many times its
 /// starting level).
@@ -177,13 +202,14 @@ pub(super) fn validate(
         .map(|k| k.iso3.as_str())
         .collect();
     let militias: Vec<&str> = map_data.militias.iter().map(|m| m.name.as_str()).collect();
+    let towns: Vec<&str> = map_data.towns.iter().map(|t| t.name.as_str()).collect();
     for (k, h) in raw.cloned().unwrap_or_default().iter().enumerate() {
         let path = format!("history[{k}]");
         let date = c.date(&Some(h.date.clone()), &format!("{path}.date"));
         let kind = c.required(
             &h.kind,
             &format!("{path}.kind"),
-            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct, MilitiaMobilisation, CoalitionRivalry or BorderAgreement",
+            "kind: LeaderKilled, LeaderReplaced, ForcesStrength, ForcesConduct, MilitiaMobilisation, CoalitionRivalry, BorderAgreement or Blockade",
         );
         if let Some(d) = date
             && period.start != Date::MIN
@@ -368,6 +394,69 @@ pub(super) fn validate(
                         }
                         _ => None,
                     }
+                }
+            }
+            HistoryKind::Blockade => {
+                need(
+                    c,
+                    h.group.is_some(),
+                    "group",
+                    "the name of a group in `groups` (its coalition lays the siege)",
+                );
+                let group = h.group.as_ref().and_then(|name| {
+                    let group = group_names.index(name);
+                    if group.is_none() {
+                        let e = c
+                            .error(&field("group"), format!("unknown group `{name}`"))
+                            .expected("the name of a group in `groups`")
+                            .choices(name, group_names.names());
+                        c.push(e);
+                    }
+                    group
+                });
+                need(
+                    c,
+                    h.town.is_some(),
+                    "town",
+                    "the name of a town of the map data, e.g. `town: \"Djibo\"`",
+                );
+                let town = h.town.as_ref().and_then(|name| {
+                    let found = towns.iter().position(|t| t == name);
+                    if found.is_none() {
+                        let e = c
+                            .error(&field("town"), format!("unknown town `{name}`"))
+                            .expected("the name of a town of the map data")
+                            .choices(name, &towns);
+                        c.push(e);
+                    }
+                    found
+                });
+                need(
+                    c,
+                    h.radius_km.is_some(),
+                    "radius_km",
+                    "how far around the town the ring reaches, e.g. `radius_km: 25.0`",
+                );
+                let radius_km = h.radius_km.map(|r| {
+                    c.number(
+                        Some(r),
+                        25.0,
+                        &field("radius_km"),
+                        1.0,
+                        MAX_BLOCKADE_RADIUS_KM,
+                        &format!("a radius in km from 1 to {MAX_BLOCKADE_RADIUS_KM}"),
+                    )
+                });
+                match (group, town, radius_km, factor(c)) {
+                    (Some(group), Some(town), Some(radius_km), Some(factor)) => {
+                        Some(HistoryEffect::Blockade {
+                            group,
+                            town,
+                            radius_km,
+                            factor,
+                        })
+                    }
+                    _ => None,
                 }
             }
         };

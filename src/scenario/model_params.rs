@@ -329,6 +329,8 @@ param_sections! {
         home_weight: 1.0, [0.0, 100.0], "-";
         /// Share of `home_weight` a band that has joined another group (a leaderless group's bands drift to their allies) still gives the home regions of the group it was raised in: fighters keep to their own ground, as Ansaroul Islam's did in Soum, the province whose social order the movement rose against (International Crisis Group, Africa Report N°254, *The Social Roots of Jihadist Violence in Burkina Faso's North*, 12 October 2017). 0 (the default): a band that changes group is drawn by its new group's home regions alone. Assumption.
         kept_home: 0.0, [0.0, 1.0], "share of home_weight";
+        /// Weight of a siege's ring in where the besiegers' bands go, while the history's `Blockade` of a town is in force: the cells within its radius draw the bands of the besieging coalition by this much, scaled by the siege's level, until one of them holds the ring; then only the bands already in the ring are kept there (the groups ring the town: the siege of Djibo from February 2022, Wikipedia, *Siege of Djibo*; AP, July 2022). 0: a siege draws no band to it (and, with no band in its ring, does nothing). Assumption.
+        blockade_pull: 3.0, [0.0, 100.0], "-";
         /// Weight of cover (parks, reserves) in where a band goes.
         cover_weight: 0.5, [0.0, 100.0], "-";
         /// Weight of security presence (avoided) in where a band goes.

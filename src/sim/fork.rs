@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 
+use super::blockades::Blockades;
 use super::components::{Band, Community, Garrison, GoldSite};
 use super::policy::Policies;
 use super::resources::*;
@@ -133,6 +134,8 @@ impl Simulation {
         world.insert_resource(from.resource::<EventLog>().clone());
         world.insert_resource(from.resource::<RecruitPull>().clone());
         world.insert_resource(from.resource::<ArmedMilitias>().clone());
+        // The sieges as of the last day (which held it: read by the next day's flight).
+        world.insert_resource(from.resource::<Blockades>().clone());
         world.insert_resource(*from.resource::<Clock>());
         Ok(Simulation {
             world,

@@ -568,6 +568,8 @@ pub fn populate(world: &mut World) {
         militia_neighbourhood,
         border_across,
     });
+    let blockades = super::blockades::Blockades::new(&setup, world.resource::<Terrain>());
+    world.insert_resource(blockades);
     world.insert_resource(Groups::new(groups));
     world.insert_resource(rngs);
     world.insert_resource(next_band);

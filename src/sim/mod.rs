@@ -6,6 +6,7 @@
 //! every outcome is counted from the events and states the mechanisms produce.
 
 pub mod agreements;
+pub mod blockades;
 pub mod components;
 pub mod events;
 pub mod fork;

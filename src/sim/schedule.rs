@@ -9,7 +9,8 @@
 //!    decay, government presence, leaders replaced; then `update_recruit_pull`: the field of
 //!    willing recruits within reach that draws bands.
 //! 3. `displacement_and_schools` (weekly): flight, return, school closures.
-//! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt.
+//! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt; then
+//!    `update_blockades`: each siege's entry in force and whether its side holds the ring.
 //! 5. `collect_revenue`: income, remittances, upkeep, kidnappings.
 //! 6. `update_control`: bands gain control where they are.
 //! 7. `refill_pools` (weekly): the recruitment pools refill; then `recruit`: bands recruit
@@ -100,7 +101,11 @@ pub fn daily_schedule() -> Schedule {
                 .chain()
                 .in_set(Step::CommunityChoices),
             displacement::displacement_and_schools.in_set(Step::DisplacementAndSchools),
-            (movement::move_bands, band_index::index_bands)
+            (
+                movement::move_bands,
+                band_index::index_bands,
+                crate::sim::blockades::update_blockades,
+            )
                 .chain()
                 .in_set(Step::BandMovement),
             revenue::collect_revenue.in_set(Step::RevenueAndSpending),

@@ -19,6 +19,7 @@ use crate::scenario::history::{HistoryEffect, level_on};
 use crate::scenario::interventions::InterventionKind;
 use crate::scenario::model_params::Violence;
 use crate::scenario::{Coalition, Scenario};
+use crate::sim::blockades::Blockades;
 use crate::sim::components::{Band, Community};
 use crate::sim::events::{
     ATTACK_ON_CIVILIANS, BATTLE, Event, EventType, Perpetrator, SubType, Target,
@@ -139,6 +140,7 @@ pub fn band_attacks(
     mut log: ResMut<EventLog>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
+    blockades: Res<Blockades>,
     mut order: Local<Vec<(BandId, Entity)>>,
     mut held: Local<Vec<(CommunityId, GroupId, f64)>>,
 ) {
@@ -282,6 +284,20 @@ pub fn band_attacks(
                 )
             })
             .unwrap_or((0.0, 0.0, 0.0, 0.0, 0.0, false));
+        // A band holding a siege's ring strikes the town's people who go out (and its supply
+        // convoys, the attacks on the forces): the civilians it kills are the town's.
+        let town = if criminal {
+            None
+        } else {
+            blockades
+                .besieging(s, gi, cell)
+                .and_then(|siege| siege.community)
+                .map(|k| terrain.communities[k])
+        };
+        let residents = town
+            .and_then(|ce| communities.get(ce).ok())
+            .map_or(residents, |c| c.residents);
+        let victims = town.or(community);
         let gs = &groups[gi];
         let civ_base = if criminal {
             v.criminal_civilian_targeting
@@ -342,7 +358,7 @@ pub fn band_attacks(
                 geometric(rng, v.civilian_fatalities * size)
             };
             event.civilians_killed = (killed as f64).min(residents.floor()) as u32;
-            if let Some(ce) = community
+            if let Some(ce) = victims
                 && let Ok(mut c) = communities.get_mut(ce)
             {
                 c.residents -= event.civilians_killed as f64;

@@ -8,11 +8,12 @@
 
 use bevy_ecs::prelude::*;
 
-use super::movement::cell_utility;
+use super::movement::{Ground, cell_utility};
 use super::recruit_pull::RecruitPull;
 use super::{neighbourhood, neighbours, sorted_bands};
 use crate::scenario::GroupStatus;
 use crate::sim::agreements::BorderAgreements;
+use crate::sim::blockades::Blockades;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::*;
@@ -34,6 +35,7 @@ pub fn band_dynamics(
     mut next_id: ResMut<NextBandId>,
     mut bands: Query<(Entity, &mut Band)>,
     mut communities: Query<&mut Community>,
+    blockades: Res<Blockades>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     let s = &setup.scenario;
@@ -155,7 +157,18 @@ pub fn band_dynamics(
             let best = neighbours(grid, band.cell)
                 .map(|n| {
                     (
-                        cell_utility(&child, n, &setup, &terrain, &pull, &communities, agreements),
+                        cell_utility(
+                            &child,
+                            n,
+                            &Ground {
+                                setup: &setup,
+                                terrain: &terrain,
+                                pull: &pull,
+                                agreements,
+                                blockades: &blockades,
+                            },
+                            &communities,
+                        ),
                         n,
                     )
                 })

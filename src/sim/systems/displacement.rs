@@ -10,6 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
+use crate::sim::blockades::Blockades;
 use crate::sim::components::Community;
 use crate::sim::resources::Setup;
 
@@ -30,6 +31,7 @@ const MIN_FEAR_RANGE: f64 = 1e-9;
 pub fn displacement_and_schools(
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
+    blockades: Res<Blockades>,
     mut fear_by_cell: Local<Vec<f64>>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
@@ -52,12 +54,28 @@ pub fn displacement_and_schools(
     for mut c in &mut communities {
         // Marked changed once, then written as a plain reference.
         let c: &mut Community = &mut c;
-        let felt = if d.fear_spread > 0.0 {
+        let mut felt = if d.fear_spread > 0.0 {
             c.fear.max(d.fear_spread * scratch.1[c.cell.index()])
         } else {
             c.fear
         };
-        if felt > d.fear_threshold {
+        // A siege that holds drives the villagers of its ring out as the greatest fear would,
+        // and lets no one leave the town.
+        let mut sealed = false;
+        if blockades.any() {
+            if let Some(siege) = blockades.laid_at(c.cell)
+                && siege.held
+            {
+                felt = felt.max(siege.level.min(1.0));
+            }
+            sealed = blockades
+                .sieges
+                .iter()
+                .any(|g| g.held && g.level > 0.0 && g.community == Some(c.id));
+        }
+        if sealed {
+            // The besieged stay; those already displaced from the town do not come back.
+        } else if felt > d.fear_threshold {
             let range = (1.0 - d.fear_threshold).max(MIN_FEAR_RANGE);
             let intensity = (felt - d.fear_threshold) / range;
             // Those who can flee: everyone, or the countryside and a share of the towns.

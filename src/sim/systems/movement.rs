@@ -17,6 +17,7 @@ use super::{neighbours, sorted_bands};
 use crate::scenario::ModelParams;
 use crate::scenario::interventions::InterventionKind;
 use crate::sim::agreements::BorderAgreements;
+use crate::sim::blockades::{Blockades, same_side};
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, CellId};
 use crate::sim::policy::Policies;
@@ -28,16 +29,35 @@ use crate::sim::units::DAYS_PER_YEAR;
 /// `bands.expansion_weight`, whose calibrated value is expressed in it.
 pub const EXPANSION_NORMALISER: f64 = 3.0;
 
+/// What a band weighs in a cell besides the cell's community: the scenario and map, static
+/// cell data, the field of willing recruits, and the border agreements and sieges in force.
+pub struct Ground<'a> {
+    /// Scenario and map.
+    pub setup: &'a Setup,
+    /// Static cell data.
+    pub terrain: &'a Terrain,
+    /// Willing recruits within reach of each cell.
+    pub pull: &'a RecruitPull,
+    /// The border agreements in force.
+    pub agreements: &'a BorderAgreements,
+    /// The sieges of the history and their state today.
+    pub blockades: &'a Blockades,
+}
+
 /// How attractive `cell` is to `band`.
 pub fn cell_utility(
     band: &Band,
     cell: CellId,
-    setup: &Setup,
-    terrain: &Terrain,
-    pull: &RecruitPull,
+    ground: &Ground,
     communities: &Query<&mut Community>,
-    agreements: &BorderAgreements,
 ) -> f64 {
+    let Ground {
+        setup,
+        terrain,
+        pull,
+        agreements,
+        blockades,
+    } = *ground;
     let info = &terrain.cells[cell];
     if !info.in_study_area {
         return f64::NEG_INFINITY;
@@ -73,6 +93,19 @@ pub fn cell_utility(
     }
     if info.cover {
         u += b.cover_weight;
+    }
+    // A siege laid by the band's side draws its bands to the ring around the town until one
+    // holds it; then it keeps those in the ring there and lets the others go their way.
+    if b.blockade_pull > 0.0
+        && !band.criminal
+        && let Some(siege) = blockades.laid_at(cell)
+        && same_side(&setup.scenario, band.group, siege.group)
+        && (!siege.held
+            || blockades
+                .laid_at(band.cell)
+                .is_some_and(|g| g.town == siege.town))
+    {
+        u += b.blockade_pull * siege.level;
     }
     // The border shelters bands, except within the depth to which an agreement lets the
     // forces of both sides cross it.
@@ -125,6 +158,7 @@ pub fn move_bands(
     pull: Res<RecruitPull>,
     mut bands: Query<(Entity, &mut Band)>,
     communities: Query<&mut Community>,
+    blockades: Res<Blockades>,
     mut order: Local<Vec<(BandId, Entity)>>,
 ) {
     sorted_bands(bands.iter(), &mut order);
@@ -134,6 +168,13 @@ pub fn move_bands(
         clock.day,
         setup.map.data.countries.len(),
     );
+    let ground = Ground {
+        setup: &setup,
+        terrain: &terrain,
+        pull: &pull,
+        agreements: &agreements,
+        blockades: &blockades,
+    };
     let rate = setup.scenario.model.bands.move_rate;
     let noise = setup.scenario.model.bands.move_noise;
     for &(_, e) in order.iter() {
@@ -145,20 +186,11 @@ pub fn move_bands(
             continue;
         };
         let mut best = (
-            cell_utility(
-                &band,
-                band.cell,
-                &setup,
-                &terrain,
-                &pull,
-                &communities,
-                &agreements,
-            ) + noise * uniform(rng),
+            cell_utility(&band, band.cell, &ground, &communities) + noise * uniform(rng),
             band.cell,
         );
         for n in neighbours(grid, band.cell) {
-            let u = cell_utility(&band, n, &setup, &terrain, &pull, &communities, &agreements)
-                + noise * uniform(rng);
+            let u = cell_utility(&band, n, &ground, &communities) + noise * uniform(rng);
             if u > best.0 {
                 best = (u, n);
             }
