@@ -28,6 +28,9 @@ const BLUR_PASSES: usize = 2;
 pub struct RecruitPull {
     /// The spread field, one value per grid cell.
     pub per_cell: Vec<f64>,
+    /// The willing recruits of each cell before the blur (0 where no community is: only the
+    /// communities' cells are written, every week, so the rest is never written again).
+    willing: Vec<f64>,
     /// The blur's scratch field: the rows summed, before the column pass.
     scratch: Vec<f64>,
 }
@@ -51,16 +54,28 @@ pub fn update_recruit_pull(
     }
     let grid = &setup.map.grid;
     let pull = &mut *pull;
-    pull.per_cell.clear();
-    pull.per_cell.resize(grid.width * grid.height, 0.0);
+    let cells = grid.width * grid.height;
+    if pull.willing.len() != cells {
+        pull.willing = vec![0.0; cells];
+        pull.per_cell = vec![0.0; cells];
+    }
     for c in &communities {
         let willing = c.support + b.stigma_volunteers * c.stigma;
-        pull.per_cell[c.cell.index()] = willing * c.recruitable.max(0.0);
+        pull.willing[c.cell.index()] = willing * c.recruitable.max(0.0);
     }
     let radius = (b.support_reach_km / (grid.resolution * KM_PER_DEGREE) / BLUR_PASSES as f64)
         .round()
         .max(0.0) as usize;
-    for _ in 0..BLUR_PASSES {
+    // The first pass reads the willing recruits and writes every cell of the field (so the
+    // field is not zeroed first); the others blur the field in place.
+    if radius == 0 {
+        pull.per_cell.copy_from_slice(&pull.willing);
+    } else {
+        pull.scratch.resize(cells, 0.0);
+        row_pass(&pull.willing, &mut pull.scratch, grid.width, radius);
+        column_pass(grid, radius, &pull.scratch, &mut pull.per_cell);
+    }
+    for _ in 1..BLUR_PASSES {
         blur(grid, radius, &mut pull.per_cell, &mut pull.scratch);
     }
     normalise(radius, &mut pull.per_cell);
@@ -91,11 +106,15 @@ fn blur(grid: &Grid, radius: usize, field: &mut [f64], scratch: &mut Vec<f64>) {
     if radius == 0 {
         return;
     }
-    let (w, h) = (grid.width, grid.height);
     scratch.resize(field.len(), 0.0);
-    row_pass(field, &mut scratch[..], w, radius);
-    // Columns: one running sum per column, over the rows summed in `scratch`.
-    let before = &scratch[..];
+    row_pass(field, &mut scratch[..], grid.width, radius);
+    column_pass(grid, radius, scratch, field);
+}
+
+/// The column pass of [`blur`]: one running sum per column over the rows summed in `before`,
+/// written into every cell of `field`.
+fn column_pass(grid: &Grid, radius: usize, before: &[f64], field: &mut [f64]) {
+    let (w, h) = (grid.width, grid.height);
     let mut sums: Vec<f64> = (0..w)
         .map(|col| {
             (0..h)
