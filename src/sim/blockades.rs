@@ -45,6 +45,11 @@ pub struct Blockades {
     /// For each cell: the siege whose widest ring holds it, as its index + 1 (0: none); the
     /// first siege listed wins where rings overlap. Empty without sieges.
     ring_of: Vec<u32>,
+    /// Whether any siege is laid today (most days of most runs none is, and then no cell
+    /// needs looking up).
+    laid: bool,
+    /// Whether any siege holds today.
+    held: bool,
 }
 
 /// Whether group `a`'s bands fight on the side of group `b`: the same group, or the same
@@ -109,12 +114,20 @@ impl Blockades {
                 }
             }
         }
-        Blockades { sieges, ring_of }
+        Blockades {
+            sieges,
+            ring_of,
+            laid: false,
+            held: false,
+        }
     }
 
     /// The siege whose ring holds `cell` today, if it is laid (its level above 0) and the
     /// cell lies within today's radius.
     pub fn laid_at(&self, cell: CellId) -> Option<&Siege> {
+        if !self.laid {
+            return None;
+        }
         let k = *self.ring_of.get(cell.index())?;
         let siege = self.sieges.get((k as usize).checked_sub(1)?)?;
         let within = siege
@@ -135,6 +148,11 @@ impl Blockades {
     pub fn any(&self) -> bool {
         !self.sieges.is_empty()
     }
+
+    /// Whether any siege holds today (otherwise none acts on the ring or the town).
+    pub fn any_held(&self) -> bool {
+        self.held
+    }
 }
 
 /// Each day, after the bands have moved: each siege's entry in force (its group, radius and
@@ -150,6 +168,7 @@ pub fn update_blockades(
     }
     let s = &setup.scenario;
     let day = clock.day;
+    let blockades = &mut *blockades;
     for siege in &mut blockades.sieges {
         let mut level = 0.0;
         for h in s.history.iter().take_while(|h| h.day <= day) {
@@ -175,4 +194,6 @@ pub fn update_blockades(
                         .any(|b| same_side(s, b.group, siege.group))
             });
     }
+    blockades.laid = blockades.sieges.iter().any(|g| g.level > 0.0);
+    blockades.held = blockades.sieges.iter().any(|g| g.held);
 }

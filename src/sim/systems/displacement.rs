@@ -62,7 +62,7 @@ pub fn displacement_and_schools(
         // A siege that holds drives the villagers of its ring out as the greatest fear would,
         // and lets no one leave the town.
         let mut sealed = false;
-        if blockades.any() {
+        if blockades.any_held() {
             if let Some(siege) = blockades.laid_at(c.cell)
                 && siege.held
             {
