@@ -203,6 +203,7 @@ pub(super) fn validate(
         .collect();
     let militias: Vec<&str> = map_data.militias.iter().map(|m| m.name.as_str()).collect();
     let towns: Vec<&str> = map_data.towns.iter().map(|t| t.name.as_str()).collect();
+    let groups: Vec<&str> = group_names.names().iter().map(String::as_str).collect();
     for (k, h) in raw.cloned().unwrap_or_default().iter().enumerate() {
         let path = format!("history[{k}]");
         let date = c.date(&Some(h.date.clone()), &format!("{path}.date"));
@@ -274,27 +275,45 @@ pub(super) fn validate(
             })
         };
         let country = |c: &mut Checker| study_country(c, &h.country, "country");
+        // A name that must be one of `list` (the scenario's groups, the map data's militias or
+        // towns): its index, or a located error with the closest choice. `what` says where the
+        // names come from; `missing`, what to write when the field is absent.
+        let named = |c: &mut Checker,
+                     value: &Option<String>,
+                     name: &str,
+                     noun: &str,
+                     what: &str,
+                     list: &[&str],
+                     missing: &str| {
+            need(c, value.is_some(), name, missing);
+            value.as_ref().and_then(|v| {
+                let found = list.iter().position(|x| x == v);
+                if found.is_none() {
+                    let e = c
+                        .error(&field(name), format!("unknown {noun} `{v}`"))
+                        .expected(format!("the name of {what}"))
+                        .choices(v, list);
+                    c.push(e);
+                }
+                found
+            })
+        };
+        let group = |c: &mut Checker, missing: &str| {
+            named(
+                c,
+                &h.group,
+                "group",
+                "group",
+                "a group in `groups`",
+                &groups,
+                missing,
+            )
+        };
         let effect = match kind {
             HistoryKind::LeaderKilled | HistoryKind::LeaderReplaced => {
-                need(
-                    c,
-                    h.group.is_some(),
-                    "group",
-                    "the name of a group in `groups`",
-                );
-                h.group.as_ref().and_then(|name| {
-                    let group = group_names.index(name);
-                    if group.is_none() {
-                        let e = c
-                            .error(&field("group"), format!("unknown group `{name}`"))
-                            .expected("the name of a group in `groups`")
-                            .choices(name, group_names.names());
-                        c.push(e);
-                    }
-                    group.map(|group| match kind {
-                        HistoryKind::LeaderKilled => HistoryEffect::LeaderKilled { group },
-                        _ => HistoryEffect::LeaderReplaced { group },
-                    })
+                group(c, "the name of a group in `groups`").map(|group| match kind {
+                    HistoryKind::LeaderKilled => HistoryEffect::LeaderKilled { group },
+                    _ => HistoryEffect::LeaderReplaced { group },
                 })
             }
             HistoryKind::ForcesStrength => {
@@ -323,23 +342,15 @@ pub(super) fn validate(
                 _ => None,
             },
             HistoryKind::MilitiaMobilisation => {
-                need(
+                let militia = named(
                     c,
-                    h.militia.is_some(),
+                    &h.militia,
                     "militia",
+                    "militia",
+                    "a militia of the map data",
+                    &militias,
                     "the name of a militia of the map data",
                 );
-                let militia = h.militia.as_ref().and_then(|name| {
-                    let found = militias.iter().position(|m| m == name);
-                    if found.is_none() {
-                        let e = c
-                            .error(&field("militia"), format!("unknown militia `{name}`"))
-                            .expected("the name of a militia of the map data")
-                            .choices(name, &militias);
-                        c.push(e);
-                    }
-                    found
-                });
                 match (militia, factor(c)) {
                     (Some(militia), Some(factor)) => {
                         Some(HistoryEffect::MilitiaMobilisation { militia, factor })
@@ -397,40 +408,19 @@ pub(super) fn validate(
                 }
             }
             HistoryKind::Blockade => {
-                need(
+                let group = group(
                     c,
-                    h.group.is_some(),
-                    "group",
                     "the name of a group in `groups` (its coalition lays the siege)",
                 );
-                let group = h.group.as_ref().and_then(|name| {
-                    let group = group_names.index(name);
-                    if group.is_none() {
-                        let e = c
-                            .error(&field("group"), format!("unknown group `{name}`"))
-                            .expected("the name of a group in `groups`")
-                            .choices(name, group_names.names());
-                        c.push(e);
-                    }
-                    group
-                });
-                need(
+                let town = named(
                     c,
-                    h.town.is_some(),
+                    &h.town,
                     "town",
+                    "town",
+                    "a town of the map data",
+                    &towns,
                     "the name of a town of the map data, e.g. `town: \"Djibo\"`",
                 );
-                let town = h.town.as_ref().and_then(|name| {
-                    let found = towns.iter().position(|t| t == name);
-                    if found.is_none() {
-                        let e = c
-                            .error(&field("town"), format!("unknown town `{name}`"))
-                            .expected("the name of a town of the map data")
-                            .choices(name, &towns);
-                        c.push(e);
-                    }
-                    found
-                });
                 need(
                     c,
                     h.radius_km.is_some(),
