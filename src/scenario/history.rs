@@ -234,23 +234,26 @@ pub(super) fn validate(
                 c.push(e);
             }
         };
+        // A number the entry's kind needs: missing, or outside `lo..=hi`, is a located error
+        // (and `fallback` stands in for a value out of range).
+        let required = |c: &mut Checker,
+                        value: Option<f64>,
+                        name: &str,
+                        missing: &str,
+                        (fallback, lo, hi): (f64, f64, f64),
+                        expected: &str| {
+            need(c, value.is_some(), name, missing);
+            value.map(|v| c.number(Some(v), fallback, &field(name), lo, hi, expected))
+        };
         let factor = |c: &mut Checker| {
-            need(
+            required(
                 c,
-                h.factor.is_some(),
+                h.factor,
                 "factor",
                 "a factor, e.g. `factor: 0.5`",
-            );
-            h.factor.map(|f| {
-                c.number(
-                    Some(f),
-                    1.0,
-                    &field("factor"),
-                    0.0,
-                    MAX_HISTORY_FACTOR,
-                    &format!("a factor from 0 to {MAX_HISTORY_FACTOR}"),
-                )
-            })
+                (1.0, 0.0, MAX_HISTORY_FACTOR),
+                &format!("a factor from 0 to {MAX_HISTORY_FACTOR}"),
+            )
         };
         let study_country = |c: &mut Checker, value: &Option<String>, name: &str| {
             need(
@@ -364,22 +367,14 @@ pub(super) fn validate(
             HistoryKind::BorderAgreement => {
                 let country = country(c);
                 let partner = study_country(c, &h.partner, "partner");
-                need(
+                let depth_km = required(
                     c,
-                    h.depth_km.is_some(),
+                    h.depth_km,
                     "depth_km",
                     "how far across the border, e.g. `depth_km: 100.0`",
+                    (0.0, 0.0, MAX_AGREEMENT_DEPTH_KM),
+                    &format!("a depth in km from 0 to {MAX_AGREEMENT_DEPTH_KM}"),
                 );
-                let depth_km = h.depth_km.map(|d| {
-                    c.number(
-                        Some(d),
-                        0.0,
-                        &field("depth_km"),
-                        0.0,
-                        MAX_AGREEMENT_DEPTH_KM,
-                        &format!("a depth in km from 0 to {MAX_AGREEMENT_DEPTH_KM}"),
-                    )
-                });
                 if let (Some(a), Some(b)) = (country, partner)
                     && a == b
                 {
@@ -421,22 +416,14 @@ pub(super) fn validate(
                     &towns,
                     "the name of a town of the map data, e.g. `town: \"Djibo\"`",
                 );
-                need(
+                let radius_km = required(
                     c,
-                    h.radius_km.is_some(),
+                    h.radius_km,
                     "radius_km",
                     "how far around the town the ring reaches, e.g. `radius_km: 25.0`",
+                    (25.0, 1.0, MAX_BLOCKADE_RADIUS_KM),
+                    &format!("a radius in km from 1 to {MAX_BLOCKADE_RADIUS_KM}"),
                 );
-                let radius_km = h.radius_km.map(|r| {
-                    c.number(
-                        Some(r),
-                        25.0,
-                        &field("radius_km"),
-                        1.0,
-                        MAX_BLOCKADE_RADIUS_KM,
-                        &format!("a radius in km from 1 to {MAX_BLOCKADE_RADIUS_KM}"),
-                    )
-                });
                 match (group, town, radius_km, factor(c)) {
                     (Some(group), Some(town), Some(radius_km), Some(factor)) => {
                         Some(HistoryEffect::Blockade {
