@@ -42,16 +42,47 @@ impl Band {
 }
 
 /// A community: the people of one populated cell of the study area.
+///
+/// Laid out by hand in three cache lines (`repr(C)`, 192 bytes, aligned to 64), the fields
+/// that most weekly passes over all communities read first: a pass that reads only the first
+/// line (or two) brings only those into the cache, and the community table does not fit in a
+/// core's own cache. The order changes no value.
 #[derive(Component, Debug, Clone)]
+#[repr(C, align(64))]
 pub struct Community {
+    // First line: who and where, who holds it, and its people (read by nearly every pass).
     /// Dense id (0..number of communities), in cell order.
     pub id: CommunityId,
     /// The cell.
     pub cell: CellId,
+    /// Consecutive weeks with government presence of at least [`SUSTAINED_PRESENCE`].
+    pub government_weeks: u32,
+    /// The group with most control, if any.
+    pub controller: Option<GroupId>,
+    /// Militant control, 0..1.
+    pub control: f64,
     /// People living at home.
     pub residents: f64,
     /// People from here who have fled (wherever they now are).
     pub displaced: f64,
+    /// Fear, 0..1.
+    pub fear: f64,
+    /// Government presence, 0..1 (the brief's own metric of success).
+    pub government: f64,
+    // Second line: recruitment, displacement and the militias' passes.
+    /// Schools closed.
+    pub schools_closed: f64,
+    /// Armed militia members among the residents (a community self-defence militia).
+    pub militia: f64,
+    /// Schools.
+    pub schools: f64,
+    /// Stigmatisation, 0..1: extra hardship from civilians killed here by state forces and
+    /// militias, weighted by the pastoralist share (the stigmatisation–reprisal loop).
+    pub stigma: f64,
+    /// Young men who could still be recruited here (the recruitment pool): at most
+    /// `bands.recruitable_share` of residents, depleted by recruitment, refilled as boys come
+    /// of age.
+    pub recruitable: f64,
     /// Share of pastoralists (Fulani herders in central Mali and northern Burkina Faso).
     pub pastoralists: f64,
     /// Share of the residents living in the countryside rather than in the cell's towns, at
@@ -61,37 +92,17 @@ pub struct Community {
     /// Residents of the cell's towns at the start (`residents` × (1 − `rural_share`)): with
     /// `displacement.town_flight` below 1 only a share of them flee.
     pub townsfolk: f64,
-    /// Young men who could still be recruited here (the recruitment pool): at most
-    /// `bands.recruitable_share` of residents, depleted by recruitment, refilled as boys come
-    /// of age.
-    pub recruitable: f64,
+    // Third line: what the weekly update of choices and the attacks read.
+    /// Share of residents actively supporting militants (Epstein's active agents).
+    pub support: f64,
     /// Mean hardship, 0..1.
     pub hardship: f64,
     /// Legitimacy of the state in the eyes of residents, 0..1.
     pub legitimacy: f64,
-    /// Fear, 0..1.
-    pub fear: f64,
-    /// Share of residents actively supporting militants (Epstein's active agents).
-    pub support: f64,
     /// Share of residents informing or resisting (those who reject the groups and trust the state).
     pub informers: f64,
-    /// Militant control, 0..1.
-    pub control: f64,
-    /// The group with most control, if any.
-    pub controller: Option<GroupId>,
-    /// Government presence, 0..1 (the brief's own metric of success).
-    pub government: f64,
-    /// Stigmatisation, 0..1: extra hardship from civilians killed here by state forces and
-    /// militias, weighted by the pastoralist share (the stigmatisation–reprisal loop).
-    pub stigma: f64,
-    /// Armed militia members among the residents (a community self-defence militia).
-    pub militia: f64,
     /// Standing of traditional and religious leaders, 0..1 (drops when they are killed).
     pub leaders: f64,
-    /// Schools.
-    pub schools: f64,
-    /// Schools closed.
-    pub schools_closed: f64,
     /// Security personnel present (kernel-weighted from garrisons).
     pub troops: f64,
     /// Of `troops`, those of international garrisons (MINUSMA, Barkhane), which build the
@@ -99,9 +110,10 @@ pub struct Community {
     pub international_troops: f64,
     /// Last day a band was in the cell.
     pub last_band_day: i64,
-    /// Consecutive weeks with government presence of at least [`SUSTAINED_PRESENCE`].
-    pub government_weeks: u32,
 }
+
+// The layout the comment above describes.
+const _: () = assert!(std::mem::size_of::<Community>() == 192 && std::mem::align_of::<Community>() == 64);
 
 /// Government presence from which a community counts as having government presence.
 pub const SUSTAINED_PRESENCE: f64 = 0.5;
