@@ -6,8 +6,9 @@
 //!    (negotiation rounds, reintegration intakes).
 //! 1. `security_presence` (weekly): garrisons reinforce; troop presence per community.
 //! 2. `community_choices` (weekly): Epstein support and informers, legitimacy, fear, control
-//!    decay, government presence, leaders replaced; then `update_recruit_pull`: the field of
-//!    willing recruits within reach that draws bands.
+//!    decay, government presence, leaders replaced, and each community's willing recruits
+//!    noted; then `update_recruit_pull`: the field of willing recruits within reach that
+//!    draws bands.
 //! 3. `displacement_and_schools` (weekly): flight, return, school closures.
 //! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt; then
 //!    `update_blockades`: each siege's entry in force and whether its side holds the ring.

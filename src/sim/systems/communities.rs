@@ -15,6 +15,7 @@ use bevy_ecs::prelude::*;
 
 use crate::sim::components::{Community, SUSTAINED_PRESENCE};
 use crate::sim::init::base_legitimacy;
+use super::recruit_pull::{RecruitPull, pull_in_use};
 use crate::sim::resources::{Clock, Setup};
 use crate::sim::units::DAYS_PER_WEEK;
 
@@ -89,9 +90,17 @@ pub fn community_choices(
     clock: Res<Clock>,
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
+    mut pull: ResMut<RecruitPull>,
     mut memo: Local<ExpMemo<2>>,
 ) {
     let p = &setup.scenario.model;
+    // The willing recruits of the week's field are noted here, community by community, as
+    // each one's choices are made ([`RecruitPull::note_willing`]).
+    let note_pull = pull_in_use(&p.bands);
+    if note_pull {
+        let grid = &setup.map.grid;
+        pull.fit(grid.width * grid.height);
+    }
     let cp = &p.communities;
     let day = clock.day as i64;
     // The week's decay factors are the same for every community.
@@ -146,6 +155,9 @@ pub fn community_choices(
         };
         // Traditional leaders are replaced slowly.
         c.leaders = (c.leaders + cp.leader_recovery * DT * (1.0 - c.leaders)).min(1.0);
+        if note_pull {
+            pull.note_willing(c, p.bands.stigma_volunteers);
+        }
     }
 }
 

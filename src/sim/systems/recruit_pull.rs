@@ -12,6 +12,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::geo::grid::Grid;
+use crate::scenario::model_params::Bands;
 use crate::sim::components::Community;
 use crate::sim::ids::CellId;
 use crate::sim::resources::Setup;
@@ -40,29 +41,43 @@ impl RecruitPull {
     pub fn at(&self, cell: CellId) -> f64 {
         self.per_cell.get(cell.index()).copied().unwrap_or(0.0)
     }
+
+    /// Makes room for a grid of `cells` cells: the field and the willing recruits start at 0
+    /// (only the communities' cells are written after that).
+    pub fn fit(&mut self, cells: usize) {
+        if self.willing.len() != cells {
+            self.willing = vec![0.0; cells];
+            self.per_cell = vec![0.0; cells];
+        }
+    }
+
+    /// Records the willing recruits of community `c` for this week's field: its active
+    /// supporters and the volunteers its stigmatisation drives (`stigma_volunteers` × stigma),
+    /// among its recruitment pool. Called by [`super::communities::community_choices`] for
+    /// each community just after its choices, so that the communities are read once a week
+    /// rather than twice (after [`RecruitPull::fit`]).
+    pub fn note_willing(&mut self, c: &Community, stigma_volunteers: f64) {
+        let willing = c.support + stigma_volunteers * c.stigma;
+        self.willing[c.cell.index()] = willing * c.recruitable.max(0.0);
+    }
 }
 
-/// Recomputes the field from the communities' support and pools.
-pub fn update_recruit_pull(
-    setup: Res<Setup>,
-    mut pull: ResMut<RecruitPull>,
-    communities: Query<&Community>,
-) {
+/// Whether the field is used at all: bands weigh it (`bands.support_weight` above 0).
+pub fn pull_in_use(bands: &Bands) -> bool {
+    bands.support_weight > 0.0
+}
+
+/// Recomputes the field from the willing recruits the week's community choices noted
+/// ([`RecruitPull::note_willing`]).
+pub fn update_recruit_pull(setup: Res<Setup>, mut pull: ResMut<RecruitPull>) {
     let b = &setup.scenario.model.bands;
-    if b.support_weight <= 0.0 {
+    if !pull_in_use(b) {
         return;
     }
     let grid = &setup.map.grid;
     let pull = &mut *pull;
     let cells = grid.width * grid.height;
-    if pull.willing.len() != cells {
-        pull.willing = vec![0.0; cells];
-        pull.per_cell = vec![0.0; cells];
-    }
-    for c in &communities {
-        let willing = c.support + b.stigma_volunteers * c.stigma;
-        pull.willing[c.cell.index()] = willing * c.recruitable.max(0.0);
-    }
+    pull.fit(cells);
     let radius = (b.support_reach_km / (grid.resolution * KM_PER_DEGREE) / BLUR_PASSES as f64)
         .round()
         .max(0.0) as usize;
