@@ -26,6 +26,7 @@ use super::components::{Band, Community, Garrison, GoldSite};
 use super::policy::Policies;
 use super::resources::*;
 use super::rng::Rngs;
+use super::systems::displacement::FearByCell;
 use super::systems::militias::ArmedMilitias;
 use super::systems::recruit_pull::RecruitPull;
 use super::{Simulation, schedule};
@@ -133,6 +134,7 @@ impl Simulation {
         world.insert_resource(from.resource::<Ledger>().clone());
         world.insert_resource(from.resource::<EventLog>().clone());
         world.insert_resource(from.resource::<RecruitPull>().clone());
+        world.insert_resource(from.resource::<FearByCell>().clone());
         world.insert_resource(from.resource::<ArmedMilitias>().clone());
         // The sieges as of the last day (which held it: read by the next day's flight).
         world.insert_resource(from.resource::<Blockades>().clone());

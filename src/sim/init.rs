@@ -587,6 +587,7 @@ pub fn populate(world: &mut World) {
     world.insert_resource(EventLog::default());
     world.insert_resource(BandIndex::default());
     world.insert_resource(super::systems::recruit_pull::RecruitPull::default());
+    world.insert_resource(super::systems::displacement::FearByCell::default());
     world.insert_resource(super::systems::militias::ArmedMilitias::default());
     world.insert_resource(Clock::default());
 }

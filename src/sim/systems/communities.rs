@@ -13,9 +13,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::displacement::FearByCell;
+use super::recruit_pull::{RecruitPull, pull_in_use};
 use crate::sim::components::{Community, SUSTAINED_PRESENCE};
 use crate::sim::init::base_legitimacy;
-use super::recruit_pull::{RecruitPull, pull_in_use};
 use crate::sim::resources::{Clock, Setup};
 use crate::sim::units::DAYS_PER_WEEK;
 
@@ -91,16 +92,24 @@ pub fn community_choices(
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
     mut pull: ResMut<RecruitPull>,
+    mut fear_by_cell: ResMut<FearByCell>,
     mut memo: Local<ExpMemo<2>>,
 ) {
     let p = &setup.scenario.model;
-    // The willing recruits of the week's field are noted here, community by community, as
-    // each one's choices are made ([`RecruitPull::note_willing`]).
+    // The willing recruits of the week's field and the fear that flight spreads are noted
+    // here, community by community, as each one's choices are made
+    // ([`RecruitPull::note_willing`], [`FearByCell::note`]).
+    let cells = setup.map.grid.width * setup.map.grid.height;
     let note_pull = pull_in_use(&p.bands);
     if note_pull {
-        let grid = &setup.map.grid;
-        pull.fit(grid.width * grid.height);
+        pull.fit(cells);
     }
+    let note_fear = FearByCell::in_use(&p.displacement);
+    if note_fear {
+        fear_by_cell.fit(cells);
+    }
+    // Marked changed once, then written as plain references.
+    let (pull, fear_by_cell): (&mut RecruitPull, &mut FearByCell) = (&mut pull, &mut fear_by_cell);
     let cp = &p.communities;
     let day = clock.day as i64;
     // The week's decay factors are the same for every community.
@@ -157,6 +166,9 @@ pub fn community_choices(
         c.leaders = (c.leaders + cp.leader_recovery * DT * (1.0 - c.leaders)).min(1.0);
         if note_pull {
             pull.note_willing(c, p.bands.stigma_volunteers);
+        }
+        if note_fear {
+            fear_by_cell.note(c);
         }
     }
 }

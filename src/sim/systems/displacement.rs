@@ -10,6 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
+use crate::scenario::model_params::Displacement;
 use crate::sim::blockades::Blockades;
 use crate::sim::components::Community;
 use crate::sim::resources::Setup;
@@ -27,29 +28,49 @@ fn kept_over_a_week(kept_per_day: f64) -> f64 {
 /// Numerical, not a parameter.
 const MIN_FEAR_RANGE: f64 = 1e-9;
 
+/// The fear of each grid cell's community this week (0 where no community is), for the
+/// maximum filter of [`displacement_and_schools`] with `displacement.fear_spread`. Noted by
+/// [`super::communities::community_choices`] as it updates each community's fear (nothing
+/// changes fear between the two), so that the communities are read once a week for both.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct FearByCell(Vec<f64>);
+
+impl FearByCell {
+    /// Whether the field is used at all: fear spreads (`displacement.fear_spread` above 0).
+    pub fn in_use(d: &Displacement) -> bool {
+        d.fear_spread > 0.0
+    }
+
+    /// Makes room for a grid of `cells` cells, all at 0 (only the communities' cells are
+    /// written after that, every week).
+    pub fn fit(&mut self, cells: usize) {
+        if self.0.len() != cells {
+            self.0.clear();
+            self.0.resize(cells, 0.0);
+        }
+    }
+
+    /// Records community `c`'s fear in its cell (after [`FearByCell::fit`]).
+    pub fn note(&mut self, c: &Community) {
+        self.0[c.cell.index()] = c.fear;
+    }
+}
+
 /// Weekly flight, return and school closures (the schedule runs it every seventh day).
 pub fn displacement_and_schools(
     setup: Res<Setup>,
     mut communities: Query<&mut Community>,
     blockades: Res<Blockades>,
-    mut fear_by_cell: Local<Vec<f64>>,
+    fear_by_cell: Res<FearByCell>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
     let d = &setup.scenario.model.displacement;
     let grid = &setup.map.grid;
-    if d.fear_spread > 0.0 {
-        // Cells without a community hold 0 from the first week on; the others are all
-        // written again each week, so the buffer is not zeroed again.
-        if fear_by_cell.len() != grid.width * grid.height {
-            fear_by_cell.clear();
-            fear_by_cell.resize(grid.width * grid.height, 0.0);
-        }
-        for c in &communities {
-            fear_by_cell[c.cell.index()] = c.fear;
-        }
-        // The highest fear in each cell's neighbourhood, for all cells at once.
+    if FearByCell::in_use(d) {
+        // The highest fear in each cell's neighbourhood, for all cells at once, from the
+        // fear the week's community choices noted.
         let (row_pass, around) = &mut *scratch;
-        grid.neighbourhood_max(&fear_by_cell, row_pass, around);
+        grid.neighbourhood_max(&fear_by_cell.0, row_pass, around);
     }
     for mut c in &mut communities {
         // Marked changed once, then written as a plain reference.
