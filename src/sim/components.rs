@@ -113,7 +113,8 @@ pub struct Community {
 }
 
 // The layout the comment above describes.
-const _: () = assert!(std::mem::size_of::<Community>() == 192 && std::mem::align_of::<Community>() == 64);
+const _: () =
+    assert!(std::mem::size_of::<Community>() == 192 && std::mem::align_of::<Community>() == 64);
 
 /// Government presence from which a community counts as having government presence.
 pub const SUSTAINED_PRESENCE: f64 = 0.5;

@@ -142,9 +142,10 @@ pub struct MilitiaScratch {
     at_home: Vec<AtHome>,
     /// The copies of the communities the weekly step reads, by community id.
     around: Vec<Around>,
-    /// By community id: whether the weekly step reads the community (a militia covers it or
-    /// one around it), found once.
-    read: Vec<bool>,
+    /// The communities the weekly step reads (a militia covers them or one around them), in
+    /// id order, found once (`None` before): looked up one by one, so that the others (most
+    /// of them) are not read at all.
+    read: Option<Vec<CommunityId>>,
 }
 
 impl MilitiaScratch {
@@ -156,25 +157,29 @@ impl MilitiaScratch {
         communities: &Query<&mut Community>,
         raid_presence: f64,
     ) {
-        if self.read.len() != terrain.communities.len() {
-            self.read = vec![false; terrain.communities.len()];
+        let read = self.read.get_or_insert_with(|| {
+            let mut read = vec![false; terrain.communities.len()];
             for (k, covering) in terrain.militias.iter_enumerated() {
                 if !covering.is_empty() {
-                    self.read[k.index()] = true;
+                    read[k.index()] = true;
                     for &(_, t) in &terrain.militia_neighbourhood[k] {
-                        self.read[t.index()] = true;
+                        read[t.index()] = true;
                     }
                 }
             }
-        }
+            read.iter()
+                .enumerate()
+                .filter(|&(_, &r)| r)
+                .map(|(k, _)| CommunityId::new(k))
+                .collect()
+        });
         self.around.clear();
         self.around
             .resize(terrain.communities.len(), Around::default());
-        for t in communities {
-            // The others are never read (their raid weight's memo is only a memo).
-            if !self.read[t.id.index()] {
+        for &k in read.iter() {
+            let Ok(t) = communities.get(terrain.communities[k]) else {
                 continue;
-            }
+            };
             let herders = t.pastoralists * t.rural_share;
             let raid = (t.residents >= 1.0 && herders > 0.0).then(|| {
                 let at_home = if raid_presence > 0.0 {
