@@ -9,13 +9,14 @@
 //!    decay, government presence, leaders replaced, and each community's willing recruits
 //!    noted; then `update_recruit_pull`: the field of willing recruits within reach that
 //!    draws bands.
-//! 3. `displacement_and_schools` (weekly): flight, return, school closures.
+//! 3. `displacement_and_schools` (weekly): flight, return, school closures; then each
+//!    community's recruitment pool refills (`recruitment::refill_pool`).
 //! 4. `move_bands`, then `index_bands`: bands move; the band-by-cell index is rebuilt; then
 //!    `update_blockades`: each siege's entry in force and whether its side holds the ring.
 //! 5. `collect_revenue`: income, remittances, upkeep, kidnappings.
 //! 6. `update_control`: bands gain control where they are.
-//! 7. `refill_pools` (weekly): the recruitment pools refill; then `recruit`: bands recruit
-//!    from active supporters.
+//! 7. `recruit`: bands recruit from active supporters (from the pools refilled at step 3 on
+//!    the weekly days).
 //! 8. `band_attacks`: rival clashes, attacks on civilians, leaders and security forces;
 //!    then `militia_actions`: militias mobilise and draw the week's raids (weekly), raid
 //!    pastoralist communities on the raids' days and engage bands.
@@ -111,12 +112,7 @@ pub fn daily_schedule() -> Schedule {
                 .in_set(Step::BandMovement),
             revenue::collect_revenue.in_set(Step::RevenueAndSpending),
             control::update_control.in_set(Step::Control),
-            (
-                recruitment::refill_pools.run_if(weekly),
-                recruitment::recruit,
-            )
-                .chain()
-                .in_set(Step::Recruitment),
+            recruitment::recruit.in_set(Step::Recruitment),
             attacks::band_attacks.in_set(Step::Attacks),
             militias::militia_actions.in_set(Step::Militias),
             attribution::attribute_events.in_set(Step::Attribution),

@@ -5,11 +5,13 @@
 //! its cell and the cells around it (violence is felt beyond the village attacked); with
 //! `displacement.town_flight` below 1 only that share of the towns' residents flee with the
 //! countryside. Schools close under threat (militant control or fear) and reopen where the
-//! state is present and the threat gone.
+//! state is present and the threat gone. Last, each community's recruitment pool refills for
+//! the week ([`refill_pool`], ODD 7.7), while the community is at hand.
 
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
+use super::recruitment::refill_pool;
 use crate::scenario::model_params::Displacement;
 use crate::sim::blockades::Blockades;
 use crate::sim::components::Community;
@@ -65,6 +67,7 @@ pub fn displacement_and_schools(
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
     let d = &setup.scenario.model.displacement;
+    let bands = &setup.scenario.model.bands;
     let grid = &setup.map.grid;
     if FearByCell::in_use(d) {
         // The highest fear in each cell's neighbourhood, for all cells at once, from the
@@ -134,5 +137,7 @@ pub fn displacement_and_schools(
             0.0
         };
         c.schools_closed = (c.schools_closed + close - reopen).clamp(0.0, c.schools);
+        // The week's boys coming of age, with the people now at home (7.7).
+        refill_pool(c, bands);
     }
 }

@@ -3,7 +3,7 @@
 //! what is left of the community's recruitment pool (the young men open to it), and as far as
 //! the money it has beyond a reserve for its fighters' upkeep allows; recruits leave the
 //! community's residents and its pool. The pool refills slowly as boys come of age (weekly,
-//! [`refill_pools`]), so that a group grows by reaching new communities more than by recruiting
+//! [`refill_pool`]), so that a group grows by reaching new communities more than by recruiting
 //! where it already is. With
 //! `bands.recruit_income_cover`, a group's bands recruit only as far as its recent income
 //! covers its fighters' upkeep ([`income_cover_factor`]).
@@ -11,24 +11,28 @@
 use bevy_ecs::prelude::*;
 
 use super::sorted_bands;
+use crate::scenario::model_params::Bands;
 use crate::sim::components::{Band, Community};
 use crate::sim::ids::{BandId, GroupId};
 use crate::sim::resources::{Clock, FighterFlow, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR};
 
-/// Refills the recruitment pools (weekly, before the day's recruitment): each pool grows by a
-/// week of boys coming of age, `bands.recruitable_share` × residents × 7 / (`bands.pool_refill_years`
-/// × 365), up to that full size (and falls to it where the residents have fallen below it).
-pub fn refill_pools(setup: Res<Setup>, mut communities: Query<&mut Community>) {
-    let b = &setup.scenario.model.bands;
+/// Refills community `c`'s recruitment pool by a week of boys coming of age,
+/// `bands.recruitable_share` × residents × 7 / (`bands.pool_refill_years` × 365), up to that
+/// full size (and lowers it to that size where the residents have fallen below it).
+///
+/// Weekly, for every community, as the last thing
+/// [`super::displacement::displacement_and_schools`] does to it, once its people have fled or
+/// come back: one pass over the communities instead of two. Nothing from there to the day's
+/// recruitment changes a community's residents or pool, so the pools are those the day's
+/// recruitment would have refilled just before it.
+pub fn refill_pool(c: &mut Community, b: &Bands) {
     let refill = DAYS_PER_WEEK / (b.pool_refill_years * DAYS_PER_YEAR);
-    for mut c in &mut communities {
-        let full = c.residents.max(0.0) * b.recruitable_share;
-        // A full pool stays as it is.
-        if c.recruitable != full {
-            c.recruitable = (c.recruitable + full * refill).min(full);
-        }
+    let full = c.residents.max(0.0) * b.recruitable_share;
+    // A full pool stays as it is.
+    if c.recruitable != full {
+        c.recruitable = (c.recruitable + full * refill).min(full);
     }
 }
 
