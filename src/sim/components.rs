@@ -50,11 +50,10 @@ impl Band {
 #[derive(Component, Debug, Clone)]
 #[repr(C, align(64))]
 pub struct Community {
-    // First line: who and where, who holds it, and its people (read by nearly every pass).
+    // First line: who, who holds it, and its people: all the weekly recorder reads, and what
+    // the people held and the sweeps' list read.
     /// Dense id (0..number of communities), in cell order.
     pub id: CommunityId,
-    /// The cell.
-    pub cell: CellId,
     /// Consecutive weeks with government presence of at least [`SUSTAINED_PRESENCE`].
     pub government_weeks: u32,
     /// The group with most control, if any.
@@ -65,15 +64,17 @@ pub struct Community {
     pub residents: f64,
     /// People from here who have fled (wherever they now are).
     pub displaced: f64,
-    /// Fear, 0..1.
-    pub fear: f64,
     /// Government presence, 0..1 (the brief's own metric of success).
     pub government: f64,
-    // Second line: recruitment, displacement and the militias' passes.
     /// Schools closed.
     pub schools_closed: f64,
     /// Armed militia members among the residents (a community self-defence militia).
     pub militia: f64,
+    // Second line: where, fear, and what recruitment, flight, schools and the militias read.
+    /// The cell.
+    pub cell: CellId,
+    /// Fear, 0..1.
+    pub fear: f64,
     /// Schools.
     pub schools: f64,
     /// Stigmatisation, 0..1: extra hardship from civilians killed here by state forces and
@@ -92,7 +93,7 @@ pub struct Community {
     /// Residents of the cell's towns at the start (`residents` × (1 − `rural_share`)): with
     /// `displacement.town_flight` below 1 only a share of them flee.
     pub townsfolk: f64,
-    // Third line: what the weekly update of choices and the attacks read.
+    // Third line: what only the weekly update of choices and the daily steps read.
     /// Share of residents actively supporting militants (Epstein's active agents).
     pub support: f64,
     /// Mean hardship, 0..1.
