@@ -14,7 +14,7 @@
 use bevy_ecs::prelude::*;
 
 use super::displacement::FearByCell;
-use super::recruit_pull::{RecruitPull, pull_in_use};
+use super::recruit_pull::RecruitPull;
 use crate::sim::components::{Community, SUSTAINED_PRESENCE};
 use crate::sim::init::base_legitimacy;
 use crate::sim::resources::{Clock, Setup};
@@ -100,7 +100,7 @@ pub fn community_choices(
     // here, community by community, as each one's choices are made
     // ([`RecruitPull::note_willing`], [`FearByCell::note`]).
     let cells = setup.map.grid.width * setup.map.grid.height;
-    let note_pull = pull_in_use(&p.bands);
+    let note_pull = RecruitPull::in_use(&p.bands);
     if note_pull {
         pull.fit(cells);
     }

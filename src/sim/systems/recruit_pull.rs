@@ -42,6 +42,11 @@ impl RecruitPull {
         self.per_cell.get(cell.index()).copied().unwrap_or(0.0)
     }
 
+    /// Whether the field is used at all: bands weigh it (`bands.support_weight` above 0).
+    pub fn in_use(bands: &Bands) -> bool {
+        bands.support_weight > 0.0
+    }
+
     /// Makes room for a grid of `cells` cells: the field and the willing recruits start at 0
     /// (only the communities' cells are written after that).
     pub fn fit(&mut self, cells: usize) {
@@ -62,16 +67,11 @@ impl RecruitPull {
     }
 }
 
-/// Whether the field is used at all: bands weigh it (`bands.support_weight` above 0).
-pub fn pull_in_use(bands: &Bands) -> bool {
-    bands.support_weight > 0.0
-}
-
 /// Recomputes the field from the willing recruits the week's community choices noted
 /// ([`RecruitPull::note_willing`]).
 pub fn update_recruit_pull(setup: Res<Setup>, mut pull: ResMut<RecruitPull>) {
     let b = &setup.scenario.model.bands;
-    if !pull_in_use(b) {
+    if !RecruitPull::in_use(b) {
         return;
     }
     let grid = &setup.map.grid;
