@@ -11,7 +11,7 @@
 use bevy_ecs::prelude::*;
 
 use super::communities::DT;
-use super::recruitment::refill_pool;
+use super::recruitment::{refill_pool, weekly_refill};
 use crate::scenario::model_params::Displacement;
 use crate::sim::blockades::Blockades;
 use crate::sim::components::Community;
@@ -68,6 +68,7 @@ pub fn displacement_and_schools(
 ) {
     let d = &setup.scenario.model.displacement;
     let bands = &setup.scenario.model.bands;
+    let refill = weekly_refill(bands);
     let grid = &setup.map.grid;
     if FearByCell::in_use(d) {
         // The highest fear in each cell's neighbourhood, for all cells at once, from the
@@ -138,6 +139,6 @@ pub fn displacement_and_schools(
         };
         c.schools_closed = (c.schools_closed + close - reopen).clamp(0.0, c.schools);
         // The week's boys coming of age, with the people now at home (7.7).
-        refill_pool(c, bands);
+        refill_pool(c, bands, refill);
     }
 }

@@ -18,17 +18,23 @@ use crate::sim::resources::{Clock, FighterFlow, Groups, Ledger, Setup, Terrain};
 use crate::sim::rng::{Rngs, Stream, poisson};
 use crate::sim::units::{DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR};
 
-/// Refills community `c`'s recruitment pool by a week of boys coming of age,
-/// `bands.recruitable_share` × residents × 7 / (`bands.pool_refill_years` × 365), up to that
-/// full size (and lowers it to that size where the residents have fallen below it).
+/// The share of its full size a recruitment pool refills in a week, 7 /
+/// (`bands.pool_refill_years` × 365): the same for every community, computed once a week for
+/// [`refill_pool`].
+pub fn weekly_refill(b: &Bands) -> f64 {
+    DAYS_PER_WEEK / (b.pool_refill_years * DAYS_PER_YEAR)
+}
+
+/// Refills community `c`'s recruitment pool by a week of boys coming of age, `refill` (from
+/// [`weekly_refill`]) × its full size, `bands.recruitable_share` × residents, up to that full
+/// size (and lowers it to that size where the residents have fallen below it).
 ///
 /// Weekly, for every community, as the last thing
 /// [`super::displacement::displacement_and_schools`] does to it, once its people have fled or
 /// come back: one pass over the communities instead of two. Nothing from there to the day's
 /// recruitment changes a community's residents or pool, so the pools are those the day's
 /// recruitment would have refilled just before it.
-pub fn refill_pool(c: &mut Community, b: &Bands) {
-    let refill = DAYS_PER_WEEK / (b.pool_refill_years * DAYS_PER_YEAR);
+pub fn refill_pool(c: &mut Community, b: &Bands, refill: f64) {
     let full = c.residents.max(0.0) * b.recruitable_share;
     // A full pool stays as it is.
     if c.recruitable != full {
