@@ -23,6 +23,15 @@ pub enum Coalition {
     Unaffiliated,
 }
 
+/// A natural land a group may be rooted in besides its home regions, drawn in the map data
+/// whatever the administrative regions its cells fall in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum HomeLand {
+    /// The inner Niger delta (the map's `land_cover.inner_delta` outline), the Macina of the
+    /// Fulani herders: it spans the Mopti, Ségou and Tombouctou regions.
+    InnerNigerDelta,
+}
+
 /// A group's state at the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum GroupStatus {
@@ -62,6 +71,8 @@ pub struct RawGroup {
     pub allies: Option<Vec<String>>,
     /// Regions where the group is rooted and its bands start.
     pub home_regions: Option<Vec<String>>,
+    /// Natural lands where the group is rooted too, whatever their regions (default none).
+    pub home_lands: Option<Vec<HomeLand>>,
     /// What the group wants.
     pub objectives: Option<RawObjectives>,
     /// How the group fights.
@@ -148,7 +159,7 @@ impl Named for RawGroup {
     }
 }
 
-merge_by_replacing!(Coalition, GroupStatus);
+merge_by_replacing!(Coalition, GroupStatus, Vec<HomeLand>);
 merge_fields!(RawGroup {
     full_name,
     coalition,
@@ -159,6 +170,7 @@ merge_fields!(RawGroup {
     absorbed_by,
     allies,
     home_regions,
+    home_lands,
     objectives,
     tactics,
     initial
@@ -205,6 +217,8 @@ pub struct GroupParams {
     pub allies: Vec<usize>,
     /// Home regions, as indices into the map's regions.
     pub home_regions: Vec<usize>,
+    /// Natural lands that are home too, whatever their regions.
+    pub home_lands: Vec<HomeLand>,
     /// Objective weights (each 0..1).
     pub objectives: Objectives,
     /// Tactical propensities (each a probability).
@@ -417,6 +431,7 @@ fn group(
         absorbed_by,
         allies,
         home_regions,
+        home_lands: g.home_lands.clone().unwrap_or_default(),
         objectives,
         tactics,
         initial,

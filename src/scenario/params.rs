@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-pub use super::groups::{Coalition, GroupInitial, GroupParams, GroupStatus, Objectives, Tactics};
+pub use super::groups::{
+    Coalition, GroupInitial, GroupParams, GroupStatus, HomeLand, Objectives, Tactics,
+};
 pub use super::history::{ForceName, HistoryEffect, HistoryEvent, HistoryKind};
 pub use super::model_params::ModelParams;
 pub use super::output::{OutputParams, Resolution};

@@ -90,6 +90,7 @@ pub fn populate(world: &mut World) {
                 0.0
             },
             kidnap_spot: false,
+            inner_delta: c.inner_delta,
             near_post: false,
             area: c.area.map(index_u32),
             region: c.region.map(index_u32),
@@ -458,11 +459,11 @@ pub fn populate(world: &mut World) {
         if bands == 0 {
             continue;
         }
-        // Candidate cells: communities in the home regions, weighted by √residents, more
-        // under cover.
+        // Candidate cells: communities on the home ground (home regions and lands), weighted
+        // by √residents, more under cover.
         let candidates: Vec<(usize, f64)> = community_cells
             .iter()
-            .filter(|&&ci| grid.cells[ci].region.is_some_and(|r| home[gi][r]))
+            .filter(|&&ci| home_at(&home[gi], &g.home_lands, &cells[CellId::new(ci)]))
             .map(|&ci| {
                 (
                     ci,
@@ -562,6 +563,7 @@ pub fn populate(world: &mut World) {
         cells,
         communities: community_entities,
         home,
+        home_lands: s.groups.iter().map(|g| g.home_lands.clone()).collect(),
         routes,
         gold_cells,
         militias,

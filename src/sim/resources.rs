@@ -9,7 +9,7 @@ use bevy_ecs::prelude::{Entity, Resource};
 use super::events::Event;
 use super::ids::{BandId, CellId, CommunityId, GroupId, IdVec};
 use crate::geo::SahelMap;
-use crate::scenario::{GroupStatus, Scenario};
+use crate::scenario::{GroupStatus, HomeLand, Scenario};
 
 /// The scenario and map a run is built from (shared, read-only).
 #[derive(Resource, Clone)]
@@ -195,6 +195,9 @@ pub struct CellInfo {
     pub border_closeness: f64,
     /// A route passes near a town (kidnapping opportunities).
     pub kidnap_spot: bool,
+    /// The cell lies in the inner Niger delta (the map's `land_cover.inner_delta`), a land a
+    /// group may be rooted in ([`HomeLand::InnerNigerDelta`]).
+    pub inner_delta: bool,
     /// A garrisoned post (`security.post_troops` above 0) stands in the cell or one of its
     /// eight neighbours: the bands there can attack it (`violence.post_attack`).
     pub near_post: bool,
@@ -203,6 +206,15 @@ pub struct CellInfo {
     pub area: Option<u32>,
     /// Region (index into the map's regions; 32 bits, as `area`).
     pub region: Option<u32>,
+}
+
+/// Whether a cell with static data `info` is home ground for a group with home regions
+/// `home` (by the map's region index) and home lands `lands`.
+pub fn home_at(home: &[bool], lands: &[HomeLand], info: &CellInfo) -> bool {
+    info.region.is_some_and(|r| home[r as usize])
+        || lands.iter().any(|land| match land {
+            HomeLand::InnerNigerDelta => info.inner_delta,
+        })
 }
 
 /// Static per-cell data and the community entity of each populated cell.
@@ -214,6 +226,8 @@ pub struct Terrain {
     pub communities: IdVec<CommunityId, Entity>,
     /// For each group: whether each region (by the map's region index) is one of its home regions.
     pub home: IdVec<GroupId, Vec<bool>>,
+    /// For each group: the natural lands that are home too, whatever their regions.
+    pub home_lands: IdVec<GroupId, Vec<HomeLand>>,
     /// The routes that cross the study area, in the map's order.
     pub routes: Vec<RouteInfo>,
     /// The study-area cells with gold production, in cell order.
@@ -249,11 +263,9 @@ impl Terrain {
         self.cells[cell].community.map(|k| (k, self.communities[k]))
     }
 
-    /// Whether `cell` lies in one of group `g`'s home regions.
+    /// Whether `cell` is group `g`'s home ground: one of its home regions or home lands.
     pub fn is_home(&self, g: GroupId, cell: CellId) -> bool {
-        self.cells[cell]
-            .region
-            .is_some_and(|r| self.home[g][r as usize])
+        home_at(&self.home[g], &self.home_lands[g], &self.cells[cell])
     }
 }
 

@@ -31,18 +31,16 @@ pub fn observe(
     rng: &mut ChaCha8Rng,
 ) -> Attributed {
     let a = &s.model.attribution;
-    let info = &terrain.cells[cell];
     let quality = a.quality + (1.0 - a.quality) * a.informer_intelligence * informers;
     let quality = quality + (1.0 - quality) * gain;
     if chance(rng, a.claim_rate) || chance(rng, quality) {
         return Attributed::Group(g);
     }
     let zone = |coalition: Coalition| {
-        info.region.is_some_and(|r| {
-            s.groups.iter().enumerate().any(|(h, gp)| {
-                gp.coalition == coalition && terrain.home[GroupId::new(h)][r as usize]
-            })
-        })
+        s.groups
+            .iter()
+            .enumerate()
+            .any(|(h, gp)| gp.coalition == coalition && terrain.is_home(GroupId::new(h), cell))
     };
     let perceived = s.groups[g.index()].attributed_as;
     if (zone(Coalition::Jnim) || perceived == Coalition::Jnim) && chance(rng, a.generic_jnim) {
