@@ -156,8 +156,9 @@ fn a_world_is_copied_the_day_after_a_band_disbanded() {
     // A band that disbands at the end of a day stays in that day's band index until the
     // next day's rebuild; a copy made then must not look for it (it once panicked there).
     // Dear upkeep sends fighters home, so that a band disbands within the run whatever the
-    // baseline's values (round 37's disband none in these 560 days at 0.3°).
-    let base = scenario("base", &[], ", model: (bands: (upkeep_usd: 60.0))");
+    // baseline's values (round 37's disband none in these 560 days at 0.3°, round 50's none at
+    // US$ 60).
+    let base = scenario("base", &[], ", model: (bands: (upkeep_usd: 120.0))");
     let m = map(&base);
     let mut sim = Simulation::new(base.clone(), m.clone(), 0);
     let stale = |sim: &mut Simulation| {

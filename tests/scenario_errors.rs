@@ -131,6 +131,14 @@ fn an_unknown_choice_lists_the_valid_ones() {
 }
 
 #[test]
+fn an_unknown_home_land_names_the_ones_the_map_draws() {
+    let e = first_error("unknown_home_land.ron");
+    assert_eq!(e.position, at(6, 53));
+    assert_eq!(e.path, "groups[FLM].home_lands[1]");
+    assert_eq!(e.choices, vec!["InnerNigerDelta"]);
+}
+
+#[test]
 fn every_problem_is_reported_not_only_the_first() {
     let text = r#"(
         extends: "../../scenarios/baseline.ron",

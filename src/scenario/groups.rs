@@ -71,7 +71,9 @@ pub struct RawGroup {
     pub allies: Option<Vec<String>>,
     /// Regions where the group is rooted and its bands start.
     pub home_regions: Option<Vec<String>>,
-    /// Natural lands where the group is rooted too, whatever their regions (default none).
+    /// Natural lands where the group is rooted too, whatever their regions (default none):
+    /// home ground that draws its bands and shapes attribution; its bands start in its home
+    /// regions only.
     pub home_lands: Option<Vec<HomeLand>>,
     /// What the group wants.
     pub objectives: Option<RawObjectives>,

@@ -459,11 +459,11 @@ pub fn populate(world: &mut World) {
         if bands == 0 {
             continue;
         }
-        // Candidate cells: communities on the home ground (home regions and lands), weighted
-        // by √residents, more under cover.
+        // Candidate cells: communities in the home regions (not the home lands, which draw
+        // the bands but are not where they start), weighted by √residents, more under cover.
         let candidates: Vec<(usize, f64)> = community_cells
             .iter()
-            .filter(|&&ci| home_at(&home[gi], &g.home_lands, &cells[CellId::new(ci)]))
+            .filter(|&&ci| grid.cells[ci].region.is_some_and(|r| home[gi][r]))
             .map(|&ci| {
                 (
                     ci,

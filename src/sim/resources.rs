@@ -470,6 +470,26 @@ mod tests {
     }
 
     #[test]
+    fn home_ground_is_a_home_region_or_a_home_land() {
+        let home = [false, true];
+        let cell = |region: Option<u32>, inner_delta: bool| CellInfo {
+            region,
+            inner_delta,
+            ..CellInfo::default()
+        };
+        let delta = [HomeLand::InnerNigerDelta];
+        // A home region is home, with or without lands.
+        assert!(home_at(&home, &[], &cell(Some(1), false)));
+        // Another region is not, unless the cell lies in a home land.
+        assert!(!home_at(&home, &[], &cell(Some(0), false)));
+        assert!(!home_at(&home, &[], &cell(Some(0), true)));
+        assert!(home_at(&home, &delta, &cell(Some(0), true)));
+        assert!(!home_at(&home, &delta, &cell(Some(0), false)));
+        // A land is home even where no region is drawn.
+        assert!(home_at(&home, &delta, &cell(None, true)));
+    }
+
+    #[test]
     fn a_cell_holds_its_bands_of_the_last_rebuild_only_in_band_order() {
         let mut index = BandIndex::default();
         assert_eq!(index.in_cell(CellId::new(3)).count(), 0);
