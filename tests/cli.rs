@@ -22,6 +22,7 @@ fn check_prints_a_summary_of_the_baseline() {
         "Niger",
         "FLM",
         "Amadou Koufa",
+        "home: Mopti, the inner Niger delta",
         "interventions: none",
         "history:    ",
         "LeaderKilled        Ansaroul Islam",

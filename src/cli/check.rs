@@ -131,6 +131,7 @@ pub fn summary(s: &Scenario, map: &SahelMap) -> String {
             .home_regions
             .iter()
             .map(|&r| map.data.regions[r].name.as_str())
+            .chain(gp.home_lands.iter().map(|l| l.label()))
             .collect();
         let status = match gp.absorbed_by {
             Some(o) => format!("absorbed by {}", s.groups[o].name),

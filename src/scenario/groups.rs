@@ -32,6 +32,15 @@ pub enum HomeLand {
     InnerNigerDelta,
 }
 
+impl HomeLand {
+    /// The land's name in reports and `sahelsim check`.
+    pub fn label(self) -> &'static str {
+        match self {
+            HomeLand::InnerNigerDelta => "the inner Niger delta",
+        }
+    }
+}
+
 /// A group's state at the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum GroupStatus {
