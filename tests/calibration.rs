@@ -637,33 +637,24 @@ fn malis_2020_fatalities_are_shared_by_region_for_mopti_and_segou() {
 /// 2017–2020), and why the stigmatisation loop does not carry it.
 #[test]
 fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
-    use sahelsim::experiment::run_replicate;
-    use sahelsim::geo::SahelMap;
     use sahelsim::sim::events::Perpetrator;
-    use std::sync::Arc;
     let base = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
-    let map = Arc::new(SahelMap::build(&base.map, base.period.start.year()));
+    let map = common::map(&base);
     let flm = sahelsim::sim::ids::GroupId::from(base.group_index("FLM").unwrap());
     let from = (time::macros::date!(2019 - 01 - 01) - base.period.start).whole_days() as u32;
     // FLM's own events of 2019–2020 in northern Burkina Faso, and their share of all of them,
     // over 4 replicates.
     let northern = |s: scenario::Scenario| -> (u32, f64) {
-        let s = Arc::new(s);
         let (mut north, mut all) = (0u32, 0u32);
-        for r in 0..4 {
-            for e in run_replicate(&s, &map, r, None).events {
-                if e.day < from || e.perpetrator != Perpetrator::Group(flm) {
-                    continue;
-                }
-                all += 1;
-                let region = map.grid.cells[e.cell.index()]
-                    .region
-                    .map(|k| &map.data.regions[k]);
-                if region.is_some_and(|g| {
-                    g.country == "BFA" && ["Sahel", "Nord", "Centre-Nord"].contains(&&*g.name)
-                }) {
-                    north += 1;
-                }
+        for (e, region) in located_events(s, &map, 4) {
+            if e.day < from || e.perpetrator != Perpetrator::Group(flm) {
+                continue;
+            }
+            all += 1;
+            if region.is_some_and(|g| {
+                g.country == "BFA" && ["Sahel", "Nord", "Centre-Nord"].contains(&&*g.name)
+            }) {
+                north += 1;
             }
         }
         (north, north as f64 / all.max(1) as f64)
@@ -678,6 +669,27 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
     );
 }
 
+/// The events of replicates `0..n` of `s` on `map`, each with the region it happened in.
+fn located_events(
+    s: scenario::Scenario,
+    map: &std::sync::Arc<sahelsim::geo::SahelMap>,
+    n: u32,
+) -> Vec<(
+    sahelsim::sim::events::Event,
+    Option<&sahelsim::geo::data::RegionData>,
+)> {
+    let s = std::sync::Arc::new(s);
+    (0..n)
+        .flat_map(|r| sahelsim::experiment::run_replicate(&s, map, r, None).events)
+        .map(|e| {
+            let region = map.grid.cells[e.cell.index()]
+                .region
+                .map(|k| &map.data.regions[k]);
+            (e, region)
+        })
+        .collect()
+}
+
 /// FLM's home land (round 50): the inner Niger delta, the Macina, is home ground beside the
 /// Mopti region, so FLM's bands fight in Ségou's part of the delta; without it they keep to
 /// the Mopti region's border, and Mopti holds more of Mali's violence (G4). On 8 replicates
@@ -685,10 +697,7 @@ fn flm_spreads_into_northern_burkina_where_the_money_draws_its_bands() {
 /// without, and G4 0.84 against 0.92 (docs/calibration.md, "Round 50").
 #[test]
 fn flm_fights_in_segous_part_of_the_delta_through_its_home_land() {
-    use sahelsim::experiment::run_replicate;
-    use sahelsim::geo::SahelMap;
     use sahelsim::sim::events::{Perpetrator, Target as EventTarget};
-    use std::sync::Arc;
     let base = scenario::load(Path::new("scenarios/baseline_2017_2020.ron")).unwrap();
     let fi = base.group_index("FLM").unwrap();
     assert_eq!(
@@ -696,29 +705,20 @@ fn flm_fights_in_segous_part_of_the_delta_through_its_home_land() {
         vec![scenario::HomeLand::InnerNigerDelta],
         "the baseline roots FLM in the inner delta"
     );
-    let map = Arc::new(SahelMap::build(&base.map, base.period.start.year()));
+    let map = common::map(&base);
     let flm = sahelsim::sim::ids::GroupId::from(fi);
     let from = (time::macros::date!(2020 - 01 - 01) - base.period.start).whole_days() as u32;
     // FLM's events of 2020 in the Ségou region (by it or against it), over 4 replicates.
-    let in_segou = |s: scenario::Scenario| -> u32 {
-        let s = Arc::new(s);
-        let mut n = 0;
-        for r in 0..4 {
-            for e in run_replicate(&s, &map, r, None).events {
-                let flm_event =
-                    e.perpetrator == Perpetrator::Group(flm) || e.target == EventTarget::Group(flm);
-                let region = map.grid.cells[e.cell.index()]
-                    .region
-                    .map(|k| &map.data.regions[k]);
-                if e.day >= from
-                    && flm_event
+    let in_segou = |s: scenario::Scenario| -> usize {
+        located_events(s, &map, 4)
+            .into_iter()
+            .filter(|(e, region)| {
+                e.day >= from
+                    && (e.perpetrator == Perpetrator::Group(flm)
+                        || e.target == EventTarget::Group(flm))
                     && region.is_some_and(|g| g.country == "MLI" && g.name == "Ségou")
-                {
-                    n += 1;
-                }
-            }
-        }
-        n
+            })
+            .count()
     };
     let mut without = base.clone();
     without.groups[fi].home_lands.clear();
